@@ -1,0 +1,18 @@
+import type { Context } from 'grammy';
+import type { I18nFlavor } from '@grammyjs/i18n';
+import type { Language } from '../config.js';
+import type { ClientRow } from '../db/schema.js';
+import type { Logger } from '../logger.js';
+
+/** Who is writing, as far as the bot may know: a pseudonymous key, and the stored row if there is one. */
+export interface ClientFlavor {
+  client?: {
+    key: string;
+    row?: ClientRow;
+  };
+  /** The language the bot answers in for this update. */
+  lang: Language;
+  logger: Logger;
+}
+
+export type BotContext = Context & I18nFlavor & ClientFlavor;

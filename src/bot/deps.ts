@@ -1,0 +1,14 @@
+import type { Config } from '../config.js';
+import type { ContentStore } from '../content/store.js';
+import type { Db } from '../db/connection.js';
+import type { Logger } from '../logger.js';
+import type { Privacy } from '../privacy/keys.js';
+
+/** Everything the bot needs from outside; main.ts builds it, tests build their own. */
+export interface BotDeps {
+  config: Config;
+  db: Db;
+  privacy: Privacy;
+  content: ContentStore;
+  logger: Logger;
+}

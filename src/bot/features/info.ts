@@ -1,0 +1,62 @@
+import { Composer, InlineKeyboard } from 'grammy';
+import type { BotContext } from '../context.js';
+import type { BotDeps } from '../deps.js';
+import { NEW, mainMenu } from '../keyboards.js';
+import { sendContent, showScreen } from '../screens.js';
+
+/** Safety information: sections → cards, from content/info/<lang>/*.md. */
+export function createInfoFeature({ content }: BotDeps): Composer<BotContext> {
+  const feature = new Composer<BotContext>();
+
+  async function showSections(ctx: BotContext, notice?: string): Promise<void> {
+    const { sections } = content.for(ctx.lang);
+    if (sections.length === 0) {
+      await showScreen(ctx, ctx.t('info-empty'), mainMenu(ctx));
+      return;
+    }
+    const keyboard = new InlineKeyboard();
+    sections.forEach((section, index) => keyboard.text(section.title, `info:s:${index}`).row());
+    keyboard.text(ctx.t('button-menu'), 'menu:main');
+    const text = ctx.t('info-sections');
+    await showScreen(ctx, notice ? `${notice}\n\n${text}` : text, keyboard);
+  }
+
+  feature.command('info', (ctx) => showSections(ctx));
+  feature.callbackQuery(/^(?:n:)?menu:info$/, async (ctx) => {
+    await ctx.answerCallbackQuery();
+    await showSections(ctx);
+  });
+
+  feature.callbackQuery(/^(?:n:)?info:s:(\d{1,3})$/, async (ctx) => {
+    await ctx.answerCallbackQuery();
+    const section = content.for(ctx.lang).sections[Number(ctx.match[1])];
+    if (!section) return showSections(ctx, ctx.t('info-card-missing'));
+    const keyboard = new InlineKeyboard();
+    for (const card of section.cards) keyboard.text(card.title, `info:c:${card.slug}`).row();
+    keyboard.text(ctx.t('button-back'), 'menu:info').text(ctx.t('button-menu'), 'menu:main');
+    await showScreen(ctx, ctx.t('info-section', { section: section.title }), keyboard);
+  });
+
+  feature.callbackQuery(/^(?:n:)?info:c:([a-z0-9-]{1,40})$/, async (ctx) => {
+    await ctx.answerCallbackQuery();
+    const { sections, cards, emergency } = content.for(ctx.lang);
+    const card = cards.get(ctx.match[1] ?? '');
+    if (!card) return showSections(ctx, ctx.t('info-card-missing'));
+    const sectionIndex = sections.findIndex((s) => s.title === card.section);
+    const keyboard = new InlineKeyboard()
+      .text(ctx.t('button-talk'), `${NEW}menu:consult`)
+      .row()
+      .text(ctx.t('button-back-to-section', { section: card.section }), `${NEW}info:s:${sectionIndex}`)
+      .row()
+      .text(ctx.t('button-all-topics'), `${NEW}menu:info`)
+      .text(ctx.t('button-menu'), `${NEW}menu:main`);
+    const disclaimer = ctx.t('info-disclaimer', { ambulance: emergency?.ambulance ?? '103' });
+    await sendContent(ctx, [`<b>${escapeTitle(card.title)}</b>`, ...card.blocks, disclaimer, ctx.t('info-card-footer')], keyboard);
+  });
+
+  return feature;
+}
+
+function escapeTitle(title: string): string {
+  return title.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}

@@ -1,0 +1,43 @@
+import { Composer, InlineKeyboard } from 'grammy';
+import { LANGUAGES } from '../../config.js';
+import { ensureClient, setClientLanguage } from '../../db/clients.js';
+import type { BotContext } from '../context.js';
+import type { BotDeps } from '../deps.js';
+import { mainMenu } from '../keyboards.js';
+import { showScreen } from '../screens.js';
+
+/** /language: the choice is the one thing we store for a client who never opened a case. */
+export function createLanguageFeature({ db, privacy }: BotDeps): Composer<BotContext> {
+  const feature = new Composer<BotContext>();
+
+  async function showChoice(ctx: BotContext): Promise<void> {
+    const keyboard = new InlineKeyboard();
+    for (const lang of LANGUAGES) {
+      const mark = lang === ctx.lang ? '✓ ' : '';
+      keyboard.text(mark + ctx.i18n.fluent.translate(lang, 'language-name'), `lang:set:${lang}`);
+    }
+    keyboard.row().text(ctx.t('button-menu'), 'menu:main');
+    await showScreen(ctx, ctx.t('language-choose'), keyboard);
+  }
+
+  feature.command('language', showChoice);
+  feature.callbackQuery(/^(?:n:)?menu:language$/, async (ctx) => {
+    await ctx.answerCallbackQuery();
+    await showChoice(ctx);
+  });
+
+  feature.callbackQuery(/^(?:n:)?lang:set:(ru|kk|en)$/, async (ctx) => {
+    const lang = ctx.match[1] as (typeof LANGUAGES)[number];
+    if (ctx.client && ctx.chat) {
+      const row = ensureClient(db, privacy, ctx.client.key, ctx.chat.id);
+      setClientLanguage(db, row.key, lang);
+      ctx.client.row = { ...row, language: lang };
+    }
+    ctx.lang = lang;
+    ctx.i18n.useLocale(lang);
+    await ctx.answerCallbackQuery();
+    await showScreen(ctx, `${ctx.t('language-changed')}\n\n${ctx.t('menu-title')}`, mainMenu(ctx));
+  });
+
+  return feature;
+}

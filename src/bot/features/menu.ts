@@ -1,0 +1,15 @@
+import { Composer } from 'grammy';
+import type { BotContext } from '../context.js';
+import { mainMenu } from '../keyboards.js';
+import { showScreen } from '../screens.js';
+
+export const menuFeature = new Composer<BotContext>();
+
+menuFeature.command('start', async (ctx) => {
+  await ctx.reply(ctx.t('welcome'), { parse_mode: 'HTML', reply_markup: mainMenu(ctx) });
+});
+
+menuFeature.callbackQuery(/^(?:n:)?menu:main$/, async (ctx) => {
+  await ctx.answerCallbackQuery();
+  await showScreen(ctx, ctx.t('menu-title'), mainMenu(ctx));
+});

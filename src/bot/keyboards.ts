@@ -1,0 +1,24 @@
+import { InlineKeyboard } from 'grammy';
+import type { BotContext } from './context.js';
+
+/**
+ * Callback data. Buttons under content (cards, pages) start with "n:" so that pressing them sends a new
+ * message instead of editing the content away.
+ */
+export const NEW = 'n:';
+
+export function mainMenu(ctx: BotContext, prefix = ''): InlineKeyboard {
+  return new InlineKeyboard()
+    .text(ctx.t('menu-info'), `${prefix}menu:info`)
+    .text(ctx.t('menu-emergency'), `${prefix}menu:emergency`)
+    .row()
+    .text(ctx.t('menu-consult'), `${prefix}menu:consult`)
+    .text(ctx.t('menu-services'), `${prefix}menu:services`)
+    .row()
+    .text(ctx.t('menu-language'), `${prefix}menu:language`)
+    .text(ctx.t('menu-privacy'), `${prefix}menu:privacy`);
+}
+
+export function backToMenu(ctx: BotContext): InlineKeyboard {
+  return new InlineKeyboard().text(ctx.t('button-menu'), `${NEW}menu:main`);
+}

@@ -1,0 +1,124 @@
+import { z } from 'zod';
+import { parseWorkingHours, type WorkingHours } from './inbox/working-hours.js';
+
+export const LANGUAGES = ['ru', 'kk', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const chatId = (name: string) =>
+  z
+    .string({ error: `${name} is required: the numeric id of a Telegram chat, like -1001234567890` })
+    .trim()
+    .regex(/^-?\d{1,20}$/, `${name} must be a numeric Telegram chat id, like -1001234567890`)
+    .transform(Number);
+
+function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `alias=@username` or `alias=-100…` pairs, comma-separated. */
+function parseChannels(value: string, ctx: z.RefinementCtx): Record<string, string | number> {
+  const channels: Record<string, string | number> = {};
+  for (const raw of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const match = /^([a-z0-9_-]+)=(@[A-Za-z][A-Za-z0-9_]{3,31}|-100\d{5,16})$/i.exec(raw);
+    if (!match) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `CHANNELS entry "${raw}" must look like alias=@channel_username or alias=-1001234567890`,
+      });
+      continue;
+    }
+    const [, alias, target] = match as unknown as [string, string, string];
+    channels[alias.toLowerCase()] = target.startsWith('@') ? target : Number(target);
+  }
+  return channels;
+}
+
+export const configSchema = z
+  .object({
+    BOT_TOKEN: z
+      .string({ error: 'BOT_TOKEN is required: the token @BotFather gave you, like 123456789:AA…' })
+      .trim()
+      .regex(/^\d{3,20}:[A-Za-z0-9_-]{20,}$/, 'BOT_TOKEN must look like 123456789:AA… (the token from @BotFather)'),
+    BOT_SECRET: z
+      .string({ error: 'BOT_SECRET is required: at least 32 random characters (e.g. `openssl rand -hex 32`)' })
+      .min(32, 'BOT_SECRET must be at least 32 characters (e.g. `openssl rand -hex 32`)'),
+    TELEGRAM_API_ROOT: z
+      .url({ error: 'TELEGRAM_API_ROOT must be an http(s) URL, like https://api.telegram.org' })
+      .regex(/^https?:\/\//, 'TELEGRAM_API_ROOT must be an http(s) URL, like https://api.telegram.org')
+      .default('https://api.telegram.org')
+      .transform((url) => url.replace(/\/+$/, '')),
+    DATABASE_PATH: z.string().trim().min(1, 'DATABASE_PATH must not be empty').default('./data/bot.db'),
+    CONTENT_DIR: z.string().trim().min(1, 'CONTENT_DIR must not be empty').default('./content'),
+    STAFF_CHAT_ID: chatId('STAFF_CHAT_ID'),
+    EDITORS_CHAT_ID: chatId('EDITORS_CHAT_ID').optional(),
+    CHANNELS: z.string().default('').transform(parseChannels),
+    TIMEZONE: z
+      .string()
+      .trim()
+      .default('Asia/Almaty')
+      .refine(isTimeZone, 'TIMEZONE must be an IANA time zone name, like Asia/Almaty'),
+    WORKING_HOURS: z
+      .string()
+      .default('')
+      .transform((value, ctx): WorkingHours | null => {
+        try {
+          return parseWorkingHours(value);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: `WORKING_HOURS ${(error as Error).message}` });
+          return z.NEVER;
+        }
+      }),
+    DEFAULT_LANGUAGE: z
+      .enum(LANGUAGES, { error: `DEFAULT_LANGUAGE must be one of ${LANGUAGES.join(', ')}` })
+      .default('ru'),
+    RETENTION_DAYS: z.coerce
+      .number({ error: 'RETENTION_DAYS must be a whole number of days, 1 or more' })
+      .int('RETENTION_DAYS must be a whole number of days, 1 or more')
+      .min(1, 'RETENTION_DAYS must be a whole number of days, 1 or more')
+      .default(30),
+    LOG_LEVEL: z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  })
+  .transform((env) => ({
+    botToken: env.BOT_TOKEN,
+    botSecret: env.BOT_SECRET,
+    apiRoot: env.TELEGRAM_API_ROOT,
+    databasePath: env.DATABASE_PATH,
+    contentDir: env.CONTENT_DIR,
+    staffChatId: env.STAFF_CHAT_ID,
+    editorsChatId: env.EDITORS_CHAT_ID ?? env.STAFF_CHAT_ID,
+    channels: env.CHANNELS,
+    timezone: env.TIMEZONE,
+    workingHours: env.WORKING_HOURS,
+    defaultLanguage: env.DEFAULT_LANGUAGE,
+    retentionDays: env.RETENTION_DAYS,
+    logLevel: env.LOG_LEVEL,
+  }));
+
+export type Config = z.output<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment; throws a ConfigError listing one line per bad variable. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  // An empty value in .env means "not set", so defaults apply and required ones are reported as missing.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const result = configSchema.safeParse(cleaned);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const variable = String(issue.path[0] ?? '');
+    return issue.message.startsWith(variable) ? issue.message : `${variable}: ${issue.message}`;
+  });
+  throw new ConfigError([...new Set(problems)]);
+}

@@ -1,0 +1,168 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { z } from 'zod';
+import { LANGUAGES, type Language } from '../config.js';
+import { parseFrontMatter, type ContentProblem } from './front-matter.js';
+import { renderMarkdownBlocks } from './markdown.js';
+
+export interface InfoCard {
+  slug: string;
+  title: string;
+  section: string;
+  order: number;
+  /** Rendered Telegram-HTML blocks of the body. */
+  blocks: string[];
+}
+
+export interface InfoSection {
+  title: string;
+  cards: InfoCard[];
+}
+
+export interface EmergencyPage {
+  title: string;
+  ambulance: string;
+  blocks: string[];
+}
+
+export interface ServiceRegion {
+  slug: string;
+  region: string;
+  order: number;
+  sample: boolean;
+  blocks: string[];
+}
+
+export interface LanguageContent {
+  /** Sections in display order (by their smallest card order). */
+  sections: InfoSection[];
+  cards: Map<string, InfoCard>;
+  emergency?: EmergencyPage;
+  services: ServiceRegion[];
+}
+
+export interface Content {
+  languages: Record<Language, LanguageContent>;
+  problems: ContentProblem[];
+}
+
+const requiredText = (field: string) =>
+  z.string({ error: `${field} is required (a short text)` }).trim().min(1, `${field} must not be empty`);
+const order = z.number({ error: 'order must be a number, e.g. 10' }).finite();
+
+const infoSchema = z.object({ title: requiredText('title'), section: requiredText('section'), order });
+const emergencySchema = z.object({
+  title: requiredText('title'),
+  ambulance: z.union([z.string(), z.number()], { error: 'ambulance must be the ambulance phone number, e.g. "103"' }).transform(String),
+});
+const serviceSchema = z.object({
+  region: requiredText('region'),
+  order: order.default(100),
+  sample: z.boolean({ error: 'sample must be true or false' }).default(false),
+});
+
+const SLUG = /^[a-z0-9][a-z0-9-]{0,39}$/;
+
+/** Markdown files of a folder, sorted; a missing folder is simply empty. */
+function markdownFiles(dir: string): string[] {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) return [];
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.md') && !name.startsWith('_') && !name.startsWith('.'))
+    .sort();
+}
+
+function slugOf(name: string): string {
+  return name.replace(/\.md$/, '');
+}
+
+interface Loader {
+  root: string;
+  problems: ContentProblem[];
+}
+
+function read<T>(loader: Loader, path: string, schema: z.ZodType<T>): { data: T; body: string } | undefined {
+  const file = relative(loader.root, path) || path;
+  let source: string;
+  try {
+    source = readFileSync(path, 'utf8');
+  } catch (error) {
+    loader.problems.push({ file, message: `cannot be read: ${(error as Error).message}` });
+    return undefined;
+  }
+  const parsed = parseFrontMatter(file, source, schema);
+  if (!parsed.ok) {
+    loader.problems.push(...parsed.problems);
+    return undefined;
+  }
+  if (parsed.body.trim() === '') {
+    loader.problems.push({ file, message: 'has no text after the front matter' });
+    return undefined;
+  }
+  return parsed;
+}
+
+function checkSlug(loader: Loader, path: string): string | undefined {
+  const slug = slugOf(path.split('/').pop() ?? '');
+  if (SLUG.test(slug)) return slug;
+  loader.problems.push({
+    file: relative(loader.root, path),
+    message: 'file name must be lowercase latin letters, digits and dashes (at most 40), e.g. naloxone.md',
+  });
+  return undefined;
+}
+
+function loadInfo(loader: Loader, lang: Language): Pick<LanguageContent, 'sections' | 'cards'> {
+  const dir = join(loader.root, 'info', lang);
+  const cards = new Map<string, InfoCard>();
+  for (const name of markdownFiles(dir)) {
+    const path = join(dir, name);
+    const slug = checkSlug(loader, path);
+    const file = slug && read(loader, path, infoSchema);
+    if (!slug || !file) continue;
+    cards.set(slug, { slug, ...file.data, blocks: renderMarkdownBlocks(file.body) });
+  }
+  const bySection = new Map<string, InfoCard[]>();
+  for (const card of [...cards.values()].sort((a, b) => a.order - b.order || a.slug.localeCompare(b.slug))) {
+    bySection.set(card.section, [...(bySection.get(card.section) ?? []), card]);
+  }
+  const sections = [...bySection.entries()].map(([title, list]) => ({ title, cards: list }));
+  return { sections, cards };
+}
+
+function loadEmergency(loader: Loader, lang: Language): EmergencyPage | undefined {
+  const path = join(loader.root, 'emergency', `${lang}.md`);
+  if (!existsSync(path)) return undefined;
+  const file = read(loader, path, emergencySchema);
+  if (!file) return undefined;
+  const body = file.body.replaceAll('{{ambulance}}', file.data.ambulance);
+  return { ...file.data, blocks: renderMarkdownBlocks(body) };
+}
+
+function loadServices(loader: Loader, lang: Language): ServiceRegion[] {
+  const dir = join(loader.root, 'services', lang);
+  const regions: ServiceRegion[] = [];
+  for (const name of markdownFiles(dir)) {
+    const path = join(dir, name);
+    const slug = checkSlug(loader, path);
+    const file = slug && read(loader, path, serviceSchema);
+    if (!slug || !file) continue;
+    regions.push({ slug, ...file.data, blocks: renderMarkdownBlocks(file.body) });
+  }
+  return regions.sort((a, b) => a.order - b.order || a.region.localeCompare(b.region));
+}
+
+/**
+ * Loads the content folder: info cards, emergency pages and the services directory for every
+ * language. A bad file is skipped and reported in `problems`; it never stops the rest.
+ */
+export function loadContent(root: string): Content {
+  const loader: Loader = { root, problems: [] };
+  if (!existsSync(root)) loader.problems.push({ file: root, message: 'content folder does not exist (CONTENT_DIR)' });
+  const languages = Object.fromEntries(
+    LANGUAGES.map((lang) => [
+      lang,
+      { ...loadInfo(loader, lang), emergency: loadEmergency(loader, lang), services: loadServices(loader, lang) },
+    ]),
+  ) as Record<Language, LanguageContent>;
+  return { languages, problems: loader.problems };
+}

@@ -1,0 +1,37 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import * as schema from './schema.js';
+
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+
+/** Resolved from this module, not the working directory, so `npm start` works from anywhere. */
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url));
+
+/**
+ * Opens (creating if needed) the SQLite database with the pragmas the service relies on, and applies
+ * pending migrations. `path` may be ':memory:' for tests.
+ */
+export function openDatabase(path: string, options: { migrate?: boolean } = {}): Db {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new Database(path);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  // Erased rows are overwritten with zeros instead of lingering in free pages of the file (and the WAL).
+  sqlite.pragma('secure_delete = ON');
+  const db = drizzle(sqlite, { schema });
+  if (options.migrate !== false) migrate(db, { migrationsFolder: MIGRATIONS_DIR });
+  return db;
+}
+
+export function closeDatabase(db: Db): void {
+  if (!db.$client.open) return;
+  // Fold the WAL back into the main file so no erased data stays in a -wal file beside it.
+  db.$client.pragma('wal_checkpoint(TRUNCATE)');
+  db.$client.close();
+}

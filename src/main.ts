@@ -1,0 +1,86 @@
+import { existsSync } from 'node:fs';
+import { GrammyError, HttpError } from 'grammy';
+import { run, type RunnerHandle } from '@grammyjs/runner';
+import { ConfigError, loadConfig } from './config.js';
+import { createLogger } from './logger.js';
+import { closeDatabase, openDatabase } from './db/connection.js';
+import { createPrivacy } from './privacy/keys.js';
+import { ContentStore } from './content/store.js';
+import { createBot } from './bot/index.js';
+import { registerCommands } from './bot/commands.js';
+
+/** Explains why Telegram refused to start, without a stack trace. */
+function describeStartupError(error: unknown): string {
+  if (error instanceof GrammyError && error.error_code === 401) {
+    return 'Telegram refused BOT_TOKEN (401 Unauthorized): check the token from @BotFather.';
+  }
+  if (error instanceof GrammyError && error.error_code === 404) {
+    return 'Telegram answered 404 Not Found: BOT_TOKEN is wrong or TELEGRAM_API_ROOT is not a Bot API server.';
+  }
+  if (error instanceof HttpError) {
+    return `Cannot reach the Bot API at TELEGRAM_API_ROOT: ${String((error.error as Error)?.message ?? error.message)}`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+async function main(): Promise<void> {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`Cannot start: the configuration has problems.\n${error.problems.join('\n')}\n`);
+    process.exit(1);
+  }
+
+  const logger = createLogger(config.logLevel);
+  const db = openDatabase(config.databasePath);
+  const content = new ContentStore(config.contentDir, config.defaultLanguage);
+  for (const problem of content.problems) logger.warn({ problem }, 'content file skipped');
+
+  const { bot, i18n } = createBot({ config, db, privacy: createPrivacy(config.botSecret), content, logger });
+  try {
+    await bot.init();
+    await registerCommands(bot.api, i18n, config.defaultLanguage);
+  } catch (error) {
+    logger.fatal(describeStartupError(error));
+    closeDatabase(db);
+    process.exit(1);
+  }
+
+  const runner: RunnerHandle = run(bot, {
+    runner: { fetch: { allowed_updates: ['message', 'edited_message', 'callback_query', 'my_chat_member'] } },
+  });
+  logger.info({ bot: bot.botInfo.username }, 'bot started (long polling)');
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const timer = setTimeout(() => {
+      logger.error('shutdown took longer than 10 s; exiting');
+      process.exit(1);
+    }, 10_000);
+    timer.unref();
+    try {
+      if (runner.isRunning()) await runner.stop();
+    } finally {
+      closeDatabase(db);
+      logger.info('stopped');
+      process.exit(0);
+    }
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  runner.task()?.catch((error: unknown) => {
+    logger.fatal({ err: error }, 'polling stopped');
+    void shutdown('polling-error');
+  });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Fatal: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
