@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+const valid = {
+  BOT_TOKEN: '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw',
+  BOT_SECRET: 'x'.repeat(32),
+  STAFF_CHAT_ID: '-1001234567890',
+};
+
+function problemsOf(env: Record<string, string | undefined>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  throw new Error('expected the configuration to be refused');
+}
+
+describe('configuration', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig(valid);
+    expect(config).toMatchObject({
+      apiRoot: 'https://api.telegram.org',
+      databasePath: './data/bot.db',
+      contentDir: './content',
+      staffChatId: -1001234567890,
+      editorsChatId: -1001234567890,
+      channels: {},
+      timezone: 'Asia/Almaty',
+      workingHours: null,
+      defaultLanguage: 'ru',
+      retentionDays: 30,
+      logLevel: 'info',
+    });
+  });
+
+  it('names every missing required variable, one line each', () => {
+    expect(problemsOf({})).toEqual([
+      expect.stringMatching(/^BOT_TOKEN is required/),
+      expect.stringMatching(/^BOT_SECRET is required/),
+      expect.stringMatching(/^STAFF_CHAT_ID is required/),
+    ]);
+  });
+
+  it('treats empty values as missing', () => {
+    expect(problemsOf({ ...valid, BOT_TOKEN: '  ' })).toEqual([expect.stringMatching(/^BOT_TOKEN is required/)]);
+  });
+
+  it('explains what was expected for each bad value', () => {
+    const problems = problemsOf({
+      ...valid,
+      BOT_SECRET: 'too-short',
+      TELEGRAM_API_ROOT: 'not a url',
+      STAFF_CHAT_ID: 'staff',
+      TIMEZONE: 'Asia/Nowhere',
+      DEFAULT_LANGUAGE: 'de',
+      RETENTION_DAYS: '-3',
+      LOG_LEVEL: 'loud',
+      CHANNELS: 'news=@good_channel,broken',
+      WORKING_HOURS: 'Mon-Fri 10:00-25:00',
+    });
+    expect(problems).toContain('BOT_SECRET must be at least 32 characters (e.g. `openssl rand -hex 32`)');
+    expect(problems.find((p) => p.startsWith('TELEGRAM_API_ROOT'))).toMatch(/http\(s\) URL/);
+    expect(problems).toContain('STAFF_CHAT_ID must be a numeric Telegram chat id, like -1001234567890');
+    expect(problems).toContain('TIMEZONE must be an IANA time zone name, like Asia/Almaty');
+    expect(problems).toContain('DEFAULT_LANGUAGE must be one of ru, kk, en');
+    expect(problems).toContain('RETENTION_DAYS must be a whole number of days, 1 or more');
+    expect(problems).toContain('LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent');
+    expect(problems).toContain('CHANNELS entry "broken" must look like alias=@channel_username or alias=-1001234567890');
+    expect(problems.find((p) => p.startsWith('WORKING_HOURS'))).toMatch(/invalid time "25:00"/);
+    expect(problems).toHaveLength(9);
+  });
+
+  it('parses channels, working hours and the editors chat', () => {
+    const config = loadConfig({
+      ...valid,
+      TELEGRAM_API_ROOT: 'http://127.0.0.1:8081/',
+      EDITORS_CHAT_ID: '-100555',
+      CHANNELS: 'news=@safety_news, KZ=-1009876543210',
+      WORKING_HOURS: 'Mon-Fri 10:00-20:00, Sat 12:00-16:00',
+    });
+    expect(config.apiRoot).toBe('http://127.0.0.1:8081');
+    expect(config.editorsChatId).toBe(-100555);
+    expect(config.channels).toEqual({ news: '@safety_news', kz: -1009876543210 });
+    expect(config.workingHours).toEqual([
+      { days: [0, 1, 2, 3, 4], from: 600, to: 1200 },
+      { days: [5], from: 720, to: 960 },
+    ]);
+  });
+});

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { createPrivacy, randomPseudonym } from '../../src/privacy/keys.js';
+
+const secret = 'a-very-long-secret-for-the-tests-0123456789';
+
+describe('privacy', () => {
+  it('derives a stable client key that does not contain the user id', () => {
+    const privacy = createPrivacy(secret);
+    const key = privacy.clientKey(123456789);
+    expect(key).toMatch(/^[0-9a-f]{64}$/);
+    expect(privacy.clientKey(123456789)).toBe(key);
+    expect(key).not.toContain('123456789');
+    expect(privacy.clientKey(123456780)).not.toBe(key);
+  });
+
+  it('gives unrelated keys under another secret (a stolen database alone links to nobody)', () => {
+    expect(createPrivacy(secret).clientKey(42)).not.toBe(createPrivacy(`${secret}!`).clientKey(42));
+  });
+
+  it('encrypts chat ids so that only the same secret opens them', () => {
+    const privacy = createPrivacy(secret);
+    const sealed = privacy.encryptChatId(987654321);
+    expect(sealed).not.toContain('987654321');
+    expect(privacy.encryptChatId(987654321)).not.toBe(sealed); // random IV each time
+    expect(privacy.decryptChatId(sealed)).toBe(987654321);
+    expect(() => createPrivacy(`${secret}!`).decryptChatId(sealed)).toThrow();
+  });
+
+  it('detects a tampered ciphertext', () => {
+    const privacy = createPrivacy(secret);
+    const sealed = Buffer.from(privacy.encryptChatId(5), 'base64url');
+    sealed[sealed.length - 1] ^= 1;
+    expect(() => privacy.decryptChatId(sealed.toString('base64url'))).toThrow();
+  });
+
+  it('makes short readable pseudonyms without look-alike characters', () => {
+    for (let i = 0; i < 200; i++) expect(randomPseudonym()).toMatch(/^[2-9A-HJKMNP-TV-Z]{4}$/);
+  });
+});
