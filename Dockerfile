@@ -1,0 +1,28 @@
+# syntax=docker/dockerfile:1
+
+# Build stage: compile better-sqlite3 from source in the same Debian/Node 20 image family that runs it.
+FROM node:20-bookworm-slim AS build
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund \
+ && npm rebuild better-sqlite3 --build-from-source
+
+# Runtime stage: no compilers, non-root user, database on a volume, content mountable.
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production \
+    DATABASE_PATH=/data/bot.db \
+    CONTENT_DIR=/app/content
+WORKDIR /app
+COPY --from=build /app/node_modules ./node_modules
+COPY package.json tsconfig.json ./
+COPY src ./src
+COPY migrations ./migrations
+COPY content ./content
+RUN mkdir -p /data && chown node:node /data
+USER node
+VOLUME ["/data"]
+# Mount your own content with: -v /path/to/content:/app/content:ro
+CMD ["node", "--import", "tsx", "src/main.ts"]
