@@ -83,6 +83,10 @@ export const configSchema = z
       .int('RETENTION_DAYS must be a whole number of days, 1 or more')
       .min(1, 'RETENTION_DAYS must be a whole number of days, 1 or more')
       .default(30),
+    PUBLISH_GRACE_HOURS: z.coerce
+      .number({ error: 'PUBLISH_GRACE_HOURS must be a number of hours, 0 or more' })
+      .min(0, 'PUBLISH_GRACE_HOURS must be a number of hours, 0 or more')
+      .default(6),
     LOG_LEVEL: z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   })
   .transform((env) => ({
@@ -98,6 +102,7 @@ export const configSchema = z
     workingHours: env.WORKING_HOURS,
     defaultLanguage: env.DEFAULT_LANGUAGE,
     retentionDays: env.RETENTION_DAYS,
+    publishGraceMs: env.PUBLISH_GRACE_HOURS * 3_600_000,
     logLevel: env.LOG_LEVEL,
   }));
 

@@ -8,6 +8,9 @@ import { createPrivacy } from './privacy/keys.js';
 import { ContentStore } from './content/store.js';
 import { createBot } from './bot/index.js';
 import { registerCommands } from './bot/commands.js';
+import { PostStore } from './publishing/store.js';
+import { watchFolder } from './content/watch.js';
+import { problemReport } from './bot/index.js';
 
 /** Explains why Telegram refused to start, without a stack trace. */
 function describeStartupError(error: unknown): string {
@@ -37,9 +40,18 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const db = openDatabase(config.databasePath);
   const content = new ContentStore(config.contentDir, config.defaultLanguage);
-  for (const problem of content.problems) logger.warn({ problem }, 'content file skipped');
+  const posts = new PostStore(config.contentDir, { timezone: config.timezone, channels: Object.keys(config.channels) });
+  const problems = [...content.problems, ...posts.problems];
+  for (const problem of problems) logger.warn({ problem }, 'content file skipped');
 
-  const { bot, i18n } = createBot({ config, db, privacy: createPrivacy(config.botSecret), content, logger });
+  const { bot, i18n, scheduler, reload, reportToEditors } = createBot({
+    config,
+    db,
+    privacy: createPrivacy(config.botSecret),
+    content,
+    posts,
+    logger,
+  });
   try {
     await bot.init();
     await registerCommands(bot.api, i18n, config.defaultLanguage);
@@ -52,7 +64,10 @@ async function main(): Promise<void> {
   const runner: RunnerHandle = run(bot, {
     runner: { fetch: { allowed_updates: ['message', 'edited_message', 'callback_query', 'my_chat_member'] } },
   });
-  logger.info({ bot: bot.botInfo.username }, 'bot started (long polling)');
+  if (problems.length > 0) await reportToEditors(problemReport(problems));
+  await scheduler.start();
+  const stopWatching = watchFolder(config.contentDir, () => void reload(), logger);
+  logger.info({ bot: bot.botInfo.username, posts: posts.posts.length }, 'bot started (long polling)');
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -65,7 +80,9 @@ async function main(): Promise<void> {
     }, 10_000);
     timer.unref();
     try {
+      stopWatching();
       if (runner.isRunning()) await runner.stop();
+      await scheduler.stop();
     } finally {
       closeDatabase(db);
       logger.info('stopped');

@@ -3,6 +3,7 @@ import type { ContentStore } from '../content/store.js';
 import type { Db } from '../db/connection.js';
 import type { Logger } from '../logger.js';
 import type { Privacy } from '../privacy/keys.js';
+import type { PostStore } from '../publishing/store.js';
 
 /** Everything the bot needs from outside; main.ts builds it, tests build their own. */
 export interface BotDeps {
@@ -11,4 +12,7 @@ export interface BotDeps {
   privacy: Privacy;
   content: ContentStore;
   logger: Logger;
+  posts: PostStore;
+  /** The scheduler's clock; tests pass their own. */
+  clock?: () => Date;
 }

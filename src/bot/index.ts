@@ -15,6 +15,9 @@ import { createLanguageFeature } from './features/language.js';
 import { createPrivacyFeature } from './features/privacy.js';
 import { createForgetFeature } from './features/forget.js';
 import { unhandledFeature } from './features/unhandled.js';
+import { createEditorsFeature } from './features/editors.js';
+import { Scheduler } from '../publishing/scheduler.js';
+import { escapeHtml } from '../content/markdown.js';
 
 export type { BotDeps } from './deps.js';
 
@@ -28,6 +31,11 @@ function sequenceKey(ctx: BotContext): string | undefined {
 export interface CreatedBot {
   bot: Bot<BotContext>;
   i18n: I18n<BotContext>;
+  scheduler: Scheduler;
+  /** Reloads content and posts, reports new problems to the editors chat, returns a summary. */
+  reload: () => string;
+  /** Sends an HTML notice to the editors chat (never throws). */
+  reportToEditors: (html: string) => Promise<void>;
 }
 
 /** Builds the bot with its features in a fixed order. No side effects beyond the objects passed in. */
@@ -39,6 +47,34 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   });
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60, rethrowInternalServerErrors: false }));
   const i18n = createI18n(config.contentDir, config.defaultLanguage);
+
+  const reportToEditors = async (html: string) => {
+    await bot.api
+      .sendMessage(config.editorsChatId, html, { parse_mode: 'HTML', link_preview_options: { is_disabled: true } })
+      .catch((error: unknown) => logger.error({ err: error }, 'could not report to the editors chat'));
+  };
+  const scheduler = new Scheduler({
+    db: deps.db,
+    api: bot.api,
+    logger,
+    timezone: config.timezone,
+    channels: config.channels,
+    graceMs: config.publishGraceMs,
+    posts: () => deps.posts.posts,
+    botUsername: () => bot.botInfo.username,
+    report: reportToEditors,
+    clock: deps.clock,
+  });
+  const reload = () => {
+    const contentProblems = deps.content.reload();
+    const { added, all } = deps.posts.reload();
+    for (const problem of [...contentProblems, ...all]) logger.warn({ problem }, 'content file skipped');
+    if (added.length > 0) void reportToEditors(problemReport(added));
+    const lines = [`🔄 Reloaded: ${deps.posts.posts.length} post(s).`];
+    const problems = [...contentProblems, ...all];
+    if (problems.length > 0) lines.push(problemReport(problems));
+    return lines.join('\n\n');
+  };
 
   bot.use(attachLogger(deps));
   const protectedBot = bot.errorBoundary(async (error: BotError<BotContext>) => {
@@ -64,8 +100,17 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   privateChats.use(createPrivacyFeature(deps));
   privateChats.use(createForgetFeature(deps));
 
+  protectedBot.use(createEditorsFeature(deps, { posts: deps.posts, scheduler, reload }));
+
   protectedBot.use(unhandledFeature); // must be the last handler
 
   bot.catch((error) => logger.error({ err: error.error }, 'unhandled error'));
-  return { bot, i18n };
+  return { bot, i18n, scheduler, reload, reportToEditors };
+}
+
+/** A list of content problems for the editors chat: file:line: field: what was expected. */
+export function problemReport(problems: string[]): string {
+  const shown = problems.slice(0, 30).map((p) => `• <code>${escapeHtml(p)}</code>`);
+  if (problems.length > shown.length) shown.push(`… and ${problems.length - shown.length} more (npm run content:check lists all)`);
+  return `⚠️ <b>Content files skipped</b> (the rest keeps its schedule):\n${shown.join('\n')}`;
 }

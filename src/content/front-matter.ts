@@ -1,4 +1,5 @@
 import matter from 'gray-matter';
+import yaml from 'js-yaml';
 import { z } from 'zod';
 
 /** A problem with one content file: which file, which field, what was expected. */
@@ -17,7 +18,7 @@ export function formatProblem(problem: ContentProblem): string {
 export type Parsed<T> = { ok: true; data: T; body: string } | { ok: false; problems: ContentProblem[] };
 
 /** Line of a front matter field, so an editor is pointed at the right place. */
-function lineOf(source: string, field: string): number | undefined {
+export function lineOf(source: string, field: string): number | undefined {
   const index = source.split('\n').findIndex((line) => line.startsWith(`${field}:`));
   return index >= 0 ? index + 1 : undefined;
 }
@@ -29,8 +30,9 @@ function lineOf(source: string, field: string): number | undefined {
 export function parseFrontMatter<T>(file: string, source: string, schema: z.ZodType<T>): Parsed<T> {
   let parsed: matter.GrayMatterFile<string>;
   try {
-    // An empty options object keeps gray-matter from caching by content, which would hide repeated errors.
-    parsed = matter(source, {});
+    // YAML's core schema: dates stay text, so "2026-12-01 10:00" is read in TIMEZONE, not as UTC.
+    // (Passing options also keeps gray-matter from caching by content, which would hide repeated errors.)
+    parsed = matter(source, { engines: { yaml: (text: string) => yaml.safeLoad(text, { schema: yaml.CORE_SCHEMA }) as object } });
   } catch (error) {
     const mark = (error as { mark?: { line?: number } }).mark;
     const reason = (error as { reason?: string }).reason ?? (error as Error).message.split('\n')[0];

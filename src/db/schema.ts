@@ -1,4 +1,4 @@
-import { sqliteTable, text, integer } from 'drizzle-orm/sqlite-core';
+import { integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /**
  * A client as the system knows them: a keyed hash of the Telegram user id, a random pseudonym for staff,
@@ -20,3 +20,37 @@ export const clients = sqliteTable('clients', {
 });
 
 export type ClientRow = typeof clients.$inferSelect;
+
+/**
+ * The publication ledger: one row per (post, occurrence, channel), written before the post is sent,
+ * so a restart never sends it twice. No client data here.
+ */
+export const publications = sqliteTable(
+  'publications',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    postSlug: text('post_slug').notNull(),
+    /** The scheduled moment (ms since epoch); for /publish, the moment it was asked for. */
+    occurrence: integer('occurrence').notNull(),
+    channel: text('channel').notNull(),
+    /** sending | sent | failed | skipped | unknown | abandoned */
+    status: text('status').notNull(),
+    /** Telegram chat the messages went to (@username or id), for /sync. */
+    chatId: text('chat_id'),
+    /** JSON array of message ids sent so far, in order. */
+    messageIds: text('message_ids').notNull().default('[]'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at'),
+    error: text('error'),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('publications_occurrence_unique').on(t.postSlug, t.occurrence, t.channel)],
+);
+
+export type PublicationRow = typeof publications.$inferSelect;
+
+/** Small persistent key/value state of background jobs (e.g. the scheduler's last tick). */
+export const jobState = sqliteTable('job_state', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});

@@ -9,6 +9,9 @@ import { showScreen } from '../screens.js';
  */
 export const consultFeature = new Composer<BotContext>();
 
+consultFeature.command('start', (ctx, next) =>
+  ctx.match === 'consult' ? showScreen(ctx, ctx.t('consult-soon'), backToMenu(ctx)) : next(),
+);
 consultFeature.command('consult', (ctx) => showScreen(ctx, ctx.t('consult-soon'), backToMenu(ctx)));
 consultFeature.callbackQuery(/^(?:n:)?(menu:consult|consult:urgent)$/, async (ctx) => {
   await ctx.answerCallbackQuery();

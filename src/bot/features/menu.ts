@@ -5,7 +5,9 @@ import { showScreen } from '../screens.js';
 
 export const menuFeature = new Composer<BotContext>();
 
-menuFeature.command('start', async (ctx) => {
+menuFeature.command('start', async (ctx, next) => {
+  // t.me/<bot>?start=consult (from channel posts) goes straight to the consultation path.
+  if (ctx.match === 'consult') return next();
   await ctx.reply(ctx.t('welcome'), { parse_mode: 'HTML', reply_markup: mainMenu(ctx) });
 });
 

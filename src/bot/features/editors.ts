@@ -1,0 +1,113 @@
+import { Composer } from 'grammy';
+import { escapeHtml } from '../../content/markdown.js';
+import { nextOccurrenceOf, upcoming } from '../../publishing/occurrences.js';
+import type { Post } from '../../publishing/posts.js';
+import type { Scheduler } from '../../publishing/scheduler.js';
+import type { PostStore } from '../../publishing/store.js';
+import { sendPost } from '../../publishing/publisher.js';
+import { syncPost } from '../../publishing/sync.js';
+import { formatLocal } from '../../publishing/time.js';
+import type { BotContext } from '../context.js';
+import type { BotDeps } from '../deps.js';
+
+export interface PublishingDeps {
+  posts: PostStore;
+  scheduler: Scheduler;
+  /** Reloads the whole content folder; returns a short HTML summary for editors. */
+  reload: () => string;
+}
+
+const HTML = { parse_mode: 'HTML' } as const;
+
+/** Editors' commands, only in the editors chat (membership of that chat is the permission). */
+export function createEditorsFeature(deps: BotDeps, publishing: PublishingDeps): Composer<BotContext> {
+  const { config, db } = deps;
+  const { posts, scheduler } = publishing;
+  const feature = new Composer<BotContext>();
+  const editors = feature.filter((ctx) => ctx.chat?.id === config.editorsChatId && !!ctx.from && !ctx.from.is_bot);
+
+  const describe = (post: Post) => {
+    const when =
+      post.timing.kind === 'once'
+        ? formatLocal(post.timing.at, config.timezone)
+        : `cron "${post.timing.cron}"${post.timing.until ? ` until ${formatLocal(post.timing.until, config.timezone)}` : ''}`;
+    return `<code>${escapeHtml(post.slug)}</code> → ${escapeHtml(post.channels.join(', '))}, ${escapeHtml(when)}${post.draft ? ' (draft)' : ''}`;
+  };
+
+  /** Finds the post named in the command, or answers why not. */
+  async function postFromCommand(ctx: BotContext, command: string): Promise<Post | undefined> {
+    const query = String(ctx.match ?? '').trim();
+    if (!query) {
+      await ctx.reply(`Usage: /${command} SLUG (see /upcoming for slugs)`);
+      return undefined;
+    }
+    const found = posts.find(query);
+    if (!found) {
+      await ctx.reply(`No valid post "${escapeHtml(query)}". Check the name, or /reload if you just added it.`, HTML);
+      return undefined;
+    }
+    if (Array.isArray(found)) {
+      await ctx.reply(`"${escapeHtml(query)}" matches several posts:\n${found.map((p) => `• <code>${escapeHtml(p.slug)}</code>`).join('\n')}`, HTML);
+      return undefined;
+    }
+    return found;
+  }
+
+  editors.command('upcoming', async (ctx) => {
+    const now = new Date();
+    const next = upcoming(posts.posts, now, config.timezone, 15);
+    const lines = next.map(({ post, at }) => `• ${formatLocal(at, config.timezone)} → ${escapeHtml(post.channels.join(', '))}: <code>${escapeHtml(post.slug)}</code>`);
+    const drafts = posts.posts.filter((p) => p.draft).length;
+    const problems = posts.problems.length;
+    await ctx.reply(
+      [
+        `🗓 <b>Upcoming publications</b> (${escapeHtml(config.timezone)})`,
+        lines.length > 0 ? lines.join('\n') : 'Nothing scheduled.',
+        drafts > 0 ? `📝 ${drafts} draft(s) not scheduled.` : '',
+        problems > 0 ? `⚠️ ${problems} problem(s) in post files: /reload shows them.` : '',
+      ]
+        .filter(Boolean)
+        .join('\n\n'),
+      HTML,
+    );
+  });
+
+  editors.command('preview', async (ctx) => {
+    const post = await postFromCommand(ctx, 'preview');
+    if (!post) return;
+    const next = nextOccurrenceOf(post, new Date(), config.timezone);
+    await ctx.reply(`👁 Preview of ${describe(post)}${next ? `\nNext: ${formatLocal(next, config.timezone)}` : ''}`, HTML);
+    const threadId = ctx.msg?.is_topic_message ? ctx.msg.message_thread_id : undefined;
+    await sendPost(ctx.api, post, ctx.chat!.id, { botUsername: ctx.me.username, preview: true, threadId });
+  });
+
+  editors.command('publish', async (ctx) => {
+    const post = await postFromCommand(ctx, 'publish');
+    if (!post) return;
+    const results = await scheduler.publishNow(post);
+    await ctx.reply(`📣 ${describe(post)}\n${results.map((r) => `• ${escapeHtml(r)}`).join('\n')}`, HTML);
+  });
+
+  editors.command('skip', async (ctx) => {
+    const post = await postFromCommand(ctx, 'skip');
+    if (!post) return;
+    const skipped = scheduler.skipNext(post);
+    await ctx.reply(
+      skipped ? `⏭ Skipped the publication of ${formatLocal(skipped, config.timezone)}: ${describe(post)}` : `Nothing upcoming to skip for ${describe(post)}`,
+      HTML,
+    );
+  });
+
+  editors.command('sync', async (ctx) => {
+    const post = await postFromCommand(ctx, 'sync');
+    if (!post) return;
+    const lines = await syncPost(ctx.api, db, post, ctx.me.username);
+    await ctx.reply(`🔄 ${describe(post)}\n${lines.map((l) => `• ${escapeHtml(l)}`).join('\n')}`, HTML);
+  });
+
+  editors.command('reload', async (ctx) => {
+    await ctx.reply(publishing.reload(), HTML);
+  });
+
+  return feature;
+}

@@ -1,0 +1,223 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { extname, join, relative, resolve, sep } from 'node:path';
+import { z } from 'zod';
+import { lineOf, parseFrontMatter, type ContentProblem } from '../content/front-matter.js';
+import { renderMarkdownBlocks } from '../content/markdown.js';
+import { CAPTION_LIMIT, splitMessage, visibleLength } from '../content/split.js';
+import { validateCron } from './cron.js';
+import { parseDateTime } from './time.js';
+
+export type MediaType = 'photo' | 'video' | 'animation' | 'document';
+export type PostButton = { text: string; url: string } | { text: string; consult: true };
+
+export interface Post {
+  /** Path inside content/posts without ".md", e.g. "2026-12/world-aids-day-ru". */
+  slug: string;
+  /** Path inside the content folder, for messages to editors. */
+  file: string;
+  channels: string[];
+  timing: { kind: 'once'; at: Date } | { kind: 'recurring'; cron: string; until?: Date };
+  media: { path: string; name: string; type: MediaType }[];
+  buttons: PostButton[];
+  poll?: { question: string; options: string[]; multiple: boolean };
+  silent: boolean;
+  pin: boolean;
+  protectContent: boolean;
+  linkPreview: boolean;
+  draft: boolean;
+  /** Telegram-HTML texts: the messages of a text post, the caption of a media post, the text before a poll. */
+  parts: string[];
+}
+
+export interface PostOptions {
+  timezone: string;
+  /** Known channel aliases; undefined skips the check (content:check without CHANNELS). */
+  channels?: string[];
+}
+
+const text = (field: string, max: number) =>
+  z.string({ error: `${field} must be a text` }).trim().min(1, `${field} must not be empty`).max(max, `${field} must be at most ${max} characters`);
+
+const alias = z.string({ error: 'channel must be an alias from CHANNELS, e.g. news' }).trim().min(1);
+
+const MEDIA_TYPES = ['photo', 'video', 'animation', 'document'] as const;
+
+const frontMatter = z
+  .object({
+    channel: z.union([alias, z.array(alias).min(1, 'channel list must not be empty')], {
+      error: 'channel is required: an alias from CHANNELS (or a list of them)',
+    }),
+    publish_at: z.string({ error: 'publish_at must be a date and time like 2026-12-01 10:00' }).optional(),
+    schedule: z.string({ error: 'schedule must be a cron expression in quotes, like "0 12 * * 1"' }).optional(),
+    until: z.string({ error: 'until must be a date like 2027-02-28' }).optional(),
+    media: z
+      .array(
+        z.union([
+          z.string().min(1),
+          z.object({ file: z.string().min(1), type: z.enum(MEDIA_TYPES, { error: `type must be one of ${MEDIA_TYPES.join(', ')}` }).optional() }).strict(),
+        ], { error: 'each media entry must be a file name next to the post, or {file, type}' }),
+        { error: 'media must be a list of file names, e.g. [photo.jpg]' },
+      )
+      .max(10, 'media can have at most 10 files (an album)')
+      .default([]),
+    buttons: z
+      .array(
+        z.union([
+          z.object({ text: text('button text', 64), url: z.string().regex(/^(https?|tg):\/\/\S+$/, 'button url must start with https://') }).strict(),
+          z.object({ text: text('button text', 64), consult: z.literal(true) }).strict(),
+        ], { error: 'each button needs text and either url: https://… or consult: true' }),
+        { error: 'buttons must be a list' },
+      )
+      .max(20, 'at most 20 buttons')
+      .default([]),
+    poll: z
+      .object({
+        question: text('poll question', 300),
+        options: z.array(text('poll option', 100), { error: 'poll options must be a list' }).min(2, 'a poll needs at least 2 options').max(10, 'a poll can have at most 10 options'),
+        multiple: z.boolean({ error: 'poll multiple must be true or false' }).default(false),
+      }, { error: 'poll must have question and options' })
+      .strict()
+      .optional(),
+    silent: z.boolean({ error: 'silent must be true or false' }).default(false),
+    pin: z.boolean({ error: 'pin must be true or false' }).default(false),
+    protect_content: z.boolean({ error: 'protect_content must be true or false' }).default(false),
+    link_preview: z.boolean({ error: 'link_preview must be true or false' }).default(false),
+    draft: z.boolean({ error: 'draft must be true or false' }).default(false),
+  })
+  .strict();
+
+const PHOTO = new Set(['.jpg', '.jpeg', '.png', '.webp']);
+const VIDEO = new Set(['.mp4', '.mov', '.m4v', '.webm']);
+
+function mediaTypeOf(name: string): MediaType {
+  const ext = extname(name).toLowerCase();
+  if (PHOTO.has(ext)) return 'photo';
+  if (VIDEO.has(ext)) return 'video';
+  if (ext === '.gif') return 'animation';
+  return 'document';
+}
+
+/** Parses and validates one post file; every problem names the file, field and what was expected. */
+export function parsePost(root: string, path: string, options: PostOptions): { post?: Post; problems: ContentProblem[] } {
+  const file = relative(root, path);
+  const slug = relative(join(root, 'posts'), path).split(sep).join('/').replace(/\.md$/, '');
+  const source = readFileSync(path, 'utf8');
+  const parsed = parseFrontMatter(file, source, frontMatter);
+  if (!parsed.ok) return { problems: parsed.problems };
+  const fm = parsed.data;
+  const problems: ContentProblem[] = [];
+  const problem = (field: string | undefined, message: string) =>
+    problems.push({ file, field, line: field ? lineOf(source, field) : undefined, message });
+
+  const channels = Array.isArray(fm.channel) ? fm.channel : [fm.channel];
+  if (options.channels) {
+    for (const name of channels) {
+      if (!options.channels.includes(name.toLowerCase())) {
+        const known = options.channels.length > 0 ? options.channels.join(', ') : 'none configured';
+        problem('channel', `"${name}" is not a channel alias in CHANNELS (known: ${known})`);
+      }
+    }
+  }
+
+  let timing: Post['timing'] | undefined;
+  if (fm.publish_at !== undefined && fm.schedule !== undefined) {
+    problem('schedule', 'use either publish_at (one time) or schedule (recurring), not both');
+  } else if (fm.publish_at !== undefined) {
+    const at = parseDateTime(fm.publish_at, options.timezone);
+    if (!at) problem('publish_at', `"${fm.publish_at}" is not a date and time like 2026-12-01 10:00 (${options.timezone}) or 2026-12-01T10:00+05:00`);
+    else timing = { kind: 'once', at };
+    if (fm.until !== undefined) problem('until', 'until only goes with schedule');
+  } else if (fm.schedule !== undefined) {
+    const error = validateCron(fm.schedule);
+    if (error) problem('schedule', error);
+    let until: Date | undefined;
+    if (fm.until !== undefined) {
+      // A date alone means "through that day".
+      const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(fm.until.trim());
+      const parsedUntil = parseDateTime(dateOnly ? `${fm.until.trim()} 23:59:59` : fm.until, options.timezone);
+      if (!parsedUntil) problem('until', `"${fm.until}" is not a date like 2027-02-28`);
+      else until = parsedUntil;
+    }
+    if (!error) timing = { kind: 'recurring', cron: fm.schedule.trim(), until };
+  } else {
+    problem(undefined, 'needs publish_at (a date and time) or schedule (a cron expression)');
+  }
+
+  const media: Post['media'] = [];
+  for (const entry of fm.media) {
+    const name = typeof entry === 'string' ? entry : entry.file;
+    const mediaPath = resolve(path, '..', name);
+    if (!mediaPath.startsWith(resolve(root) + sep)) {
+      problem('media', `"${name}" must be inside the content folder`);
+    } else if (!existsSync(mediaPath) || !statSync(mediaPath).isFile()) {
+      problem('media', `file "${name}" not found next to the post (${relative(root, mediaPath)})`);
+    } else {
+      media.push({ path: mediaPath, name, type: (typeof entry === 'string' ? undefined : entry.type) ?? mediaTypeOf(name) });
+    }
+  }
+  if (media.length > 1) {
+    if (fm.buttons.length > 0) problem('buttons', 'Telegram cannot attach buttons to an album (2 or more media); use one media file or none');
+    if (media.some((m) => m.type === 'animation')) problem('media', 'a GIF cannot be part of an album; post it alone');
+    const documents = media.filter((m) => m.type === 'document').length;
+    if (documents > 0 && documents < media.length) problem('media', 'an album mixes documents with photos or videos; Telegram allows documents only with documents');
+  }
+  if (fm.poll && fm.media.length > 0) problem('poll', 'a post can have a poll or media, not both');
+
+  const blocks = renderMarkdownBlocks(parsed.body);
+  let parts: string[] = [];
+  if (fm.media.length > 0) {
+    const caption = blocks.join('\n\n');
+    const length = visibleLength(caption);
+    if (length > CAPTION_LIMIT) {
+      problem(undefined, `text is ${length} characters, but a caption (text with media) can have at most ${CAPTION_LIMIT}; shorten it or remove the media`);
+    }
+    parts = caption ? [caption] : [];
+  } else {
+    parts = splitMessage(blocks);
+    if (parts.length === 0 && !fm.poll) problem(undefined, 'has no text, media or poll to publish');
+  }
+
+  if (problems.length > 0 || !timing) return { problems };
+  return {
+    problems,
+    post: {
+      slug,
+      file,
+      channels: channels.map((c) => c.toLowerCase()),
+      timing,
+      media,
+      buttons: fm.buttons,
+      poll: fm.poll,
+      silent: fm.silent,
+      pin: fm.pin,
+      protectContent: fm.protect_content,
+      linkPreview: fm.link_preview,
+      draft: fm.draft,
+      parts,
+    },
+  };
+}
+
+function walk(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => !entry.name.startsWith('.') && !entry.name.startsWith('_'))
+    .flatMap((entry) => (entry.isDirectory() ? walk(join(dir, entry.name)) : entry.name.endsWith('.md') ? [join(dir, entry.name)] : []))
+    .sort();
+}
+
+/** Loads content/posts/**\/*.md. An invalid file is skipped and reported; the rest load. */
+export function loadPosts(root: string, options: PostOptions): { posts: Post[]; problems: ContentProblem[] } {
+  const posts: Post[] = [];
+  const problems: ContentProblem[] = [];
+  for (const path of walk(join(root, 'posts'))) {
+    try {
+      const result = parsePost(root, path, options);
+      problems.push(...result.problems);
+      if (result.post) posts.push(result.post);
+    } catch (error) {
+      problems.push({ file: relative(root, path), message: `cannot be read: ${(error as Error).message}` });
+    }
+  }
+  return { posts, problems };
+}

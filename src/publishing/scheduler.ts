@@ -1,0 +1,198 @@
+import cron, { type ScheduledTask } from 'node-cron';
+import { GrammyError, HttpError, type Api } from 'grammy';
+import { escapeHtml } from '../content/markdown.js';
+import type { Db } from '../db/connection.js';
+import type { Logger } from '../logger.js';
+import {
+  claimPublication,
+  dueRetries,
+  getJobState,
+  markFailed,
+  markInterrupted,
+  markSent,
+  markSkipped,
+  messageIdsOf,
+  recordProgress,
+  setJobState,
+} from './ledger.js';
+import { nextOccurrenceOf, occurrencesBetween } from './occurrences.js';
+import type { Post } from './posts.js';
+import { sendPost } from './publisher.js';
+import { formatLocal } from './time.js';
+
+export interface SchedulerDeps {
+  db: Db;
+  api: Api;
+  logger: Logger;
+  timezone: string;
+  channels: Record<string, string | number>;
+  /** Occurrences missed by less than this are published late; older ones are skipped and reported. */
+  graceMs: number;
+  posts: () => Post[];
+  botUsername: () => string;
+  /** Sends an HTML message to the editors chat. */
+  report: (html: string) => Promise<void>;
+  clock?: () => Date;
+}
+
+const LAST_TICK = 'publishing.last_tick';
+const MAX_LOOKBACK = 31 * 24 * 60 * 60_000;
+const RETRY_DELAYS = [60_000, 5 * 60_000, 15 * 60_000, 30 * 60_000];
+
+function describe(error: unknown): string {
+  if (error instanceof GrammyError) return `${error.error_code}: ${error.description}`;
+  if (error instanceof HttpError) return `network error: ${String((error.error as Error)?.message ?? error.message)}`;
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Publishes each due occurrence of each post once. The ledger row is claimed before sending and
+ * progress is stored after every message, so a restart continues instead of repeating.
+ */
+export class Scheduler {
+  private task?: ScheduledTask;
+  private running?: Promise<void>;
+  private readonly clock: () => Date;
+
+  constructor(private readonly deps: SchedulerDeps) {
+    this.clock = deps.clock ?? (() => new Date());
+  }
+
+  /** Flags sends cut short by a crash, then checks for due posts every second. */
+  async start(): Promise<void> {
+    await this.recoverInterrupted();
+    this.task = cron.schedule('* * * * * *', () => this.tick(), { name: 'publish-due-posts', noOverlap: true });
+    await this.tick();
+  }
+
+  async stop(): Promise<void> {
+    await this.task?.destroy();
+    this.task = undefined;
+    await this.running;
+  }
+
+  get isRunning(): boolean {
+    return this.task !== undefined;
+  }
+
+  async recoverInterrupted(): Promise<void> {
+    const rows = markInterrupted(this.deps.db, this.clock().getTime());
+    for (const row of rows) {
+      await this.deps.report(
+        `⚠️ The bot stopped while publishing <code>${escapeHtml(row.postSlug)}</code> to ${escapeHtml(row.channel)}. ` +
+          'It may or may not have appeared: check the channel, and use /publish if it is missing.',
+      );
+    }
+  }
+
+  /** One pass: publish what is due, retry what failed, report what was missed. Never throws. */
+  tick(): Promise<void> {
+    if (this.running) return this.running;
+    this.running = this.publishDue()
+      .catch((error: unknown) => this.deps.logger.error({ err: error }, 'publishing pass failed'))
+      .finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async publishDue(): Promise<void> {
+    const { db, timezone, graceMs } = this.deps;
+    const now = this.clock();
+    const last = Number(getJobState(db, LAST_TICK) ?? now.getTime() - graceMs);
+    const from = new Date(Math.max(last, now.getTime() - MAX_LOOKBACK));
+    const missed: string[] = [];
+    for (const post of this.deps.posts()) {
+      for (const occurrence of occurrencesBetween(post, from, now, timezone)) {
+        for (const channel of post.channels) {
+          const key = { postSlug: post.slug, occurrence: occurrence.getTime(), channel };
+          if (now.getTime() - occurrence.getTime() > graceMs) {
+            if (markSkipped(db, key, 'missed: the bot was not running', now.getTime())) {
+              missed.push(`${escapeHtml(post.file)} (${formatLocal(occurrence, timezone)} → ${escapeHtml(channel)})`);
+            }
+          } else {
+            await this.deliver(post, occurrence, channel);
+          }
+        }
+      }
+    }
+    for (const row of dueRetries(db, now.getTime())) {
+      const post = this.deps.posts().find((p) => p.slug === row.postSlug);
+      if (!post || now.getTime() - row.occurrence > graceMs) {
+        markFailed(db, row.id, `${row.error ?? ''}; gave up`, null, now.getTime());
+        await this.deps.report(
+          `❌ Gave up publishing <code>${escapeHtml(row.postSlug)}</code> to ${escapeHtml(row.channel)} after ${row.attempts} attempts: ${escapeHtml(row.error ?? '')}`,
+        );
+      } else {
+        await this.deliver(post, new Date(row.occurrence), row.channel);
+      }
+    }
+    setJobState(db, LAST_TICK, String(now.getTime()));
+    if (missed.length > 0) {
+      await this.deps.report(
+        `⏭ Not published because the bot was down for longer than ${Math.round(graceMs / 3_600_000)} h:\n${missed.map((m) => `• ${m}`).join('\n')}\nUse /publish SLUG to publish one now.`,
+      );
+    }
+  }
+
+  /** Sends one occurrence to one channel if the ledger lets us; records the outcome. */
+  async deliver(post: Post, occurrence: Date, channel: string): Promise<'sent' | 'failed' | 'not-ours'> {
+    const { db, logger } = this.deps;
+    const target = this.deps.channels[channel];
+    if (target === undefined) {
+      if (markSkipped(db, { postSlug: post.slug, occurrence: occurrence.getTime(), channel }, 'unknown channel alias', this.clock().getTime())) {
+        await this.deps.report(`❌ <code>${escapeHtml(post.file)}</code>: channel "${escapeHtml(channel)}" is not in CHANNELS; not published.`);
+      }
+      return 'failed';
+    }
+    const key = { postSlug: post.slug, occurrence: occurrence.getTime(), channel };
+    const row = claimPublication(db, key, String(target), this.clock().getTime());
+    if (!row) return 'not-ours';
+    try {
+      const ids = await sendPost(this.deps.api, post, target, {
+        botUsername: this.deps.botUsername(),
+        alreadySent: messageIdsOf(row),
+        onProgress: (progress) => recordProgress(db, row.id, progress, this.clock().getTime()),
+      });
+      markSent(db, row.id, ids, this.clock().getTime());
+      logger.info({ post: post.slug, channel, messages: ids.length }, 'post published');
+      return 'sent';
+    } catch (error) {
+      const reason = describe(error);
+      const delay = RETRY_DELAYS[Math.min(row.attempts - 1, RETRY_DELAYS.length - 1)] ?? 30 * 60_000;
+      const now = this.clock().getTime();
+      markFailed(db, row.id, reason, now + delay, now);
+      logger.warn({ post: post.slug, channel, err: error }, 'publishing failed; will retry');
+      if (row.attempts === 1) {
+        await this.deps.report(
+          `❌ Could not publish <code>${escapeHtml(post.file)}</code> to ${escapeHtml(channel)}: ${escapeHtml(reason)}. ` +
+            `Retrying in ${Math.round(delay / 60_000)} min. Is the bot an admin of the channel with the right to post?`,
+        );
+      }
+      return 'failed';
+    }
+  }
+
+  /** /publish: now, to every channel of the post. */
+  async publishNow(post: Post): Promise<string[]> {
+    const occurrence = this.clock();
+    const results: string[] = [];
+    for (const channel of post.channels) results.push(`${channel}: ${await this.deliver(post, occurrence, channel)}`);
+    return results;
+  }
+
+  /** /skip: the next occurrence will not be published. Returns it, or null if there is none. */
+  skipNext(post: Post): Date | null {
+    let after = this.clock();
+    for (let i = 0; i < 100; i++) {
+      const next = nextOccurrenceOf(post, after, this.deps.timezone);
+      if (!next) return null;
+      let skippedNow = false;
+      for (const channel of post.channels) {
+        const key = { postSlug: post.slug, occurrence: next.getTime(), channel };
+        if (markSkipped(this.deps.db, key, 'skipped by an editor', this.clock().getTime())) skippedNow = true;
+      }
+      if (skippedNow) return next;
+      after = next; // already skipped or published: the one after
+    }
+    return null;
+  }
+}

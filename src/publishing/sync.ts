@@ -1,0 +1,61 @@
+import { GrammyError, type Api } from 'grammy';
+import type { Db } from '../db/connection.js';
+import { messageIdsOf, sentPublications } from './ledger.js';
+import type { Post } from './posts.js';
+import { postKeyboard } from './publisher.js';
+
+function notModified(error: unknown): boolean {
+  return error instanceof GrammyError && error.description.includes('message is not modified');
+}
+
+/**
+ * /sync: brings published messages in line with the edited file, in place: texts, captions and
+ * buttons. What Telegram cannot edit (a different number of messages, media files, a poll) is
+ * reported instead of re-posting.
+ */
+export async function syncPost(api: Api, db: Db, post: Post, botUsername: string): Promise<string[]> {
+  const rows = sentPublications(db, post.slug);
+  if (rows.length === 0) return ['nothing published yet'];
+  const markup = postKeyboard(post, botUsername);
+  const lines: string[] = [];
+  for (const row of rows) {
+    const chatId = row.chatId ?? '';
+    const target = /^-?\d+$/.test(chatId) ? Number(chatId) : chatId;
+    const ids = messageIdsOf(row);
+    const when = new Date(row.occurrence).toISOString().slice(0, 16).replace('T', ' ');
+    try {
+      if (post.media.length > 0) {
+        const first = ids[0];
+        if (first === undefined) continue;
+        await api
+          .editMessageCaption(target, first, { caption: post.parts[0] ?? '', parse_mode: 'HTML', ...(post.media.length === 1 && markup ? { reply_markup: markup } : {}) })
+          .catch((e: unknown) => {
+            if (!notModified(e)) throw e;
+          });
+        lines.push(`${row.channel} (${when} UTC): caption updated; media files cannot be replaced`);
+        continue;
+      }
+      const textIds = post.poll ? ids.slice(0, -1) : ids;
+      if (textIds.length !== post.parts.length) {
+        lines.push(`${row.channel} (${when} UTC): the post now has ${post.parts.length} message(s) instead of ${textIds.length}; not edited`);
+        continue;
+      }
+      for (const [index, messageId] of textIds.entries()) {
+        const last = index === textIds.length - 1 && !post.poll;
+        await api
+          .editMessageText(target, messageId, post.parts[index] ?? '', {
+            parse_mode: 'HTML',
+            link_preview_options: { is_disabled: !post.linkPreview },
+            ...(last && markup ? { reply_markup: markup } : {}),
+          })
+          .catch((e: unknown) => {
+            if (!notModified(e)) throw e;
+          });
+      }
+      lines.push(`${row.channel} (${when} UTC): ${textIds.length} message(s) updated${post.poll ? '; polls cannot be edited' : ''}`);
+    } catch (error) {
+      lines.push(`${row.channel} (${when} UTC): ${error instanceof GrammyError ? error.description : String(error)}`);
+    }
+  }
+  return lines;
+}
