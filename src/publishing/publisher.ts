@@ -6,12 +6,11 @@ export type ChatTarget = number | string;
 
 export function postKeyboard(post: Post, botUsername: string): InlineKeyboard | undefined {
   if (post.buttons.length === 0) return undefined;
-  const keyboard = new InlineKeyboard();
-  for (const button of post.buttons) {
-    const url = 'url' in button ? button.url : `https://t.me/${botUsername}?start=consult`;
-    keyboard.url(button.text, url).row();
-  }
-  return keyboard;
+  return InlineKeyboard.from(
+    post.buttons.map((button) => [
+      InlineKeyboard.url(button.text, 'url' in button ? button.url : `https://t.me/${botUsername}?start=consult`),
+    ]),
+  );
 }
 
 export interface SendOptions {

@@ -29,7 +29,7 @@ describe('privacy', () => {
   it('detects a tampered ciphertext', () => {
     const privacy = createPrivacy(secret);
     const sealed = Buffer.from(privacy.encryptChatId(5), 'base64url');
-    sealed[sealed.length - 1] ^= 1;
+    sealed[sealed.length - 1] = (sealed[sealed.length - 1] ?? 0) ^ 1;
     expect(() => privacy.decryptChatId(sealed.toString('base64url'))).toThrow();
   });
 
