@@ -1,0 +1,45 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FluentBundle, FluentResource } from '@fluent/bundle';
+import { describe, expect, it } from 'vitest';
+import { LANGUAGES } from '../../src/config.js';
+import { CLIENT_COMMANDS } from '../../src/bot/commands.js';
+import { PROJECT_ROOT } from '../support/bot-process.js';
+
+function load(lang: string) {
+  const resource = new FluentResource(readFileSync(join(PROJECT_ROOT, 'content', 'locales', `${lang}.ftl`), 'utf8'));
+  const bundle = new FluentBundle(lang, { useIsolating: false });
+  const errors = bundle.addResource(resource);
+  return { resource, bundle, errors };
+}
+
+describe('UI translations', () => {
+  const english = load('en');
+  const ids = english.resource.body.map((m) => m.id).sort();
+
+  it.each(LANGUAGES)('%s.ftl parses cleanly and has exactly the message ids of en.ftl', (lang) => {
+    const { resource, errors } = load(lang);
+    expect(errors).toEqual([]);
+    expect(resource.body.map((m) => m.id).sort()).toEqual(ids);
+  });
+
+  it.each(LANGUAGES)('%s.ftl formats every message without errors and within Telegram limits', (lang) => {
+    const { bundle } = load(lang);
+    const args = { section: 'S', ambulance: '103', retention: 30, what: 'x', pseudonym: 'ABCD' };
+    for (const id of ids) {
+      const message = bundle.getMessage(id);
+      const errors: Error[] = [];
+      const text = bundle.formatPattern(message!.value!, args, errors);
+      expect(errors, `${lang}:${id}`).toEqual([]);
+      expect(text.trim().length, `${lang}:${id}`).toBeGreaterThan(0);
+      if (id.startsWith('menu-') || id.startsWith('button-') || id === 'forget-yes' || id === 'forget-no') {
+        expect(text.length, `${lang}:${id} is a button label`).toBeLessThanOrEqual(64);
+      }
+    }
+    for (const command of CLIENT_COMMANDS) {
+      const text = bundle.formatPattern(bundle.getMessage(`command-${command}`)!.value!);
+      expect(text.length).toBeLessThanOrEqual(256);
+      expect(text).not.toMatch(/[<>]/);
+    }
+  });
+});
