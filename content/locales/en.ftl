@@ -75,7 +75,10 @@ privacy =
 
     <b>We never keep</b> your name, username, phone number, photo or the text of your messages. Consultants see only the nickname. When you talk to a consultant, your messages are copied to them, never forwarded, so your account stays hidden.
 
-    Conversations with consultants are deleted { $retention } days after they end. /forget erases everything at once.
+    Conversations with consultants are deleted { $retention ->
+        [one] { $retention } day
+       *[other] { $retention } days
+    } after they end. /forget erases everything at once.
 button-forget = 🗑 Erase my data
 
 ## Forget
