@@ -1,4 +1,5 @@
 import { Composer, InlineKeyboard } from 'grammy';
+import { escapeHtml } from '../../content/markdown.js';
 import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
 import { NEW, mainMenu } from '../keyboards.js';
@@ -51,12 +52,8 @@ export function createInfoFeature({ content }: BotDeps): Composer<BotContext> {
       .text(ctx.t('button-all-topics'), `${NEW}menu:info`)
       .text(ctx.t('button-menu'), `${NEW}menu:main`);
     const disclaimer = ctx.t('info-disclaimer', { ambulance: emergency?.ambulance ?? '103' });
-    await sendContent(ctx, [`<b>${escapeTitle(card.title)}</b>`, ...card.blocks, disclaimer, ctx.t('info-card-footer')], keyboard);
+    await sendContent(ctx, [`<b>${escapeHtml(card.title)}</b>`, ...card.blocks, disclaimer, ctx.t('info-card-footer')], keyboard);
   });
 
   return feature;
-}
-
-function escapeTitle(title: string): string {
-  return title.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
