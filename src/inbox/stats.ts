@@ -1,0 +1,141 @@
+import { localParts, zonedTimeToUtc } from '../publishing/time.js';
+
+/** What reporting needs to know about a case: no client, no consultant, no text. */
+export interface CaseFacts {
+  topic: string;
+  urgent: boolean;
+  openedAt: number;
+  /** First time a consultant took it. */
+  takenAt?: number;
+  /** First consultant message that reached the client. */
+  firstResponseAt?: number;
+  closedAt?: number;
+  referrals: string[];
+  rating?: number;
+}
+
+export interface Period {
+  from: number;
+  to: number;
+  label: string;
+}
+
+const DAY = 86_400_000;
+
+/**
+ * Reads `/stats [period]`: empty (last 30 days), `7d`/`30d`, `today`, `month` (this month), `2026-11`
+ * (a month), or `2026-11-01..2026-11-15` (inclusive days). Dates are in `timeZone`.
+ */
+export function parsePeriod(text: string | undefined, now: Date, timeZone: string): Period | { error: string } {
+  const value = (text ?? '').trim().toLowerCase();
+  const startOfDay = (date: Date) => {
+    const p = localParts(date, timeZone);
+    return zonedTimeToUtc({ year: p.year, month: p.month, day: p.day, hour: 0, minute: 0, second: 0 }, timeZone).getTime();
+  };
+  const day = (y: number, m: number, d: number) => zonedTimeToUtc({ year: y, month: m, day: d, hour: 0, minute: 0, second: 0 }, timeZone).getTime();
+  if (value === '' || /^\d{1,3}d$/.test(value)) {
+    const days = value === '' ? 30 : Number(value.slice(0, -1));
+    if (days < 1) return { error: 'the number of days must be 1 or more, e.g. 7d' };
+    return { from: now.getTime() - days * DAY, to: now.getTime(), label: `last ${days} days` };
+  }
+  if (value === 'today') return { from: startOfDay(now), to: now.getTime(), label: 'today' };
+  if (value === 'month') {
+    const p = localParts(now, timeZone);
+    return { from: day(p.year, p.month, 1), to: now.getTime(), label: `${p.year}-${String(p.month).padStart(2, '0')}` };
+  }
+  const month = /^(\d{4})-(\d{2})$/.exec(value);
+  if (month) {
+    const y = Number(month[1]);
+    const m = Number(month[2]);
+    if (m < 1 || m > 12) return { error: `"${text}" is not a month like 2026-11` };
+    return { from: day(y, m, 1), to: m === 12 ? day(y + 1, 1, 1) : day(y, m + 1, 1), label: value };
+  }
+  const range = /^(\d{4})-(\d{2})-(\d{2})\.\.(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (range) {
+    const [y1, m1, d1, y2, m2, d2] = range.slice(1).map(Number) as [number, number, number, number, number, number];
+    const from = day(y1, m1, d1);
+    const to = day(y2, m2, d2) + DAY;
+    if (!(from < to)) return { error: 'the period must end after it starts' };
+    return { from, to, label: value };
+  }
+  return { error: `"${text}" is not a period: use 7d, 30d, today, month, 2026-11 or 2026-11-01..2026-11-15` };
+}
+
+/** Nearest-rank percentile (p in 0..100) of the values, or null when there are none. */
+export function percentile(values: readonly number[], p: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  return sorted[Math.min(rank, sorted.length) - 1] ?? null;
+}
+
+export interface Summary {
+  period: Period;
+  opened: number;
+  closed: number;
+  urgent: number;
+  byTopic: Record<string, { opened: number; closed: number }>;
+  wait: { median: number | null; p90: number | null; count: number };
+  firstResponse: { median: number | null; p90: number | null; count: number };
+  referrals: Record<string, number>;
+  ratings: { count: number; average: number | null; distribution: Record<1 | 2 | 3 | 4 | 5, number> };
+}
+
+/** Aggregates cases opened (and closed) within the period. */
+export function summarize(cases: readonly CaseFacts[], period: Period): Summary {
+  const inPeriod = (t: number | undefined) => t !== undefined && t >= period.from && t < period.to;
+  const opened = cases.filter((c) => inPeriod(c.openedAt));
+  const closed = cases.filter((c) => inPeriod(c.closedAt));
+  const byTopic: Summary['byTopic'] = {};
+  for (const c of opened) (byTopic[c.topic] ??= { opened: 0, closed: 0 }).opened++;
+  for (const c of closed) (byTopic[c.topic] ??= { opened: 0, closed: 0 }).closed++;
+  const waits = opened.flatMap((c) => (c.takenAt !== undefined ? [c.takenAt - c.openedAt] : []));
+  const responses = opened.flatMap((c) => (c.firstResponseAt !== undefined ? [c.firstResponseAt - c.openedAt] : []));
+  const referrals: Record<string, number> = {};
+  for (const c of opened) for (const r of c.referrals) referrals[r] = (referrals[r] ?? 0) + 1;
+  const rated = closed.flatMap((c) => (c.rating !== undefined ? [c.rating] : []));
+  const distribution = { 1: 0, 2: 0, 3: 0, 4: 0, 5: 0 } as Summary['ratings']['distribution'];
+  for (const r of rated) if (r >= 1 && r <= 5) distribution[r as 1 | 2 | 3 | 4 | 5]++;
+  return {
+    period,
+    opened: opened.length,
+    closed: closed.length,
+    urgent: opened.filter((c) => c.urgent).length,
+    byTopic,
+    wait: { median: percentile(waits, 50), p90: percentile(waits, 90), count: waits.length },
+    firstResponse: { median: percentile(responses, 50), p90: percentile(responses, 90), count: responses.length },
+    referrals,
+    ratings: { count: rated.length, average: rated.length ? rated.reduce((a, b) => a + b, 0) / rated.length : null, distribution },
+  };
+}
+
+/** "1 h 05 min", "4 min 10 s", "—" for none. */
+export function formatDuration(ms: number | null): string {
+  if (ms === null) return '—';
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min ${String(seconds % 60).padStart(2, '0')} s`;
+  return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
+}
+
+function csvCell(value: string | number | null): string {
+  const text = value === null ? '' : String(value);
+  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** The same figures as a CSV table (metric, key, value) for donor reports. */
+export function summaryCsv(summary: Summary): string {
+  const rows: (string | number | null)[][] = [['metric', 'key', 'value']];
+  rows.push(['period', 'from', new Date(summary.period.from).toISOString()], ['period', 'to', new Date(summary.period.to).toISOString()]);
+  rows.push(['cases', 'opened', summary.opened], ['cases', 'closed', summary.closed], ['cases', 'urgent', summary.urgent]);
+  for (const [topic, n] of Object.entries(summary.byTopic)) rows.push(['opened_by_topic', topic, n.opened], ['closed_by_topic', topic, n.closed]);
+  rows.push(['wait_seconds', 'median', summary.wait.median === null ? null : Math.round(summary.wait.median / 1000)]);
+  rows.push(['wait_seconds', 'p90', summary.wait.p90 === null ? null : Math.round(summary.wait.p90 / 1000)]);
+  rows.push(['first_response_seconds', 'median', summary.firstResponse.median === null ? null : Math.round(summary.firstResponse.median / 1000)]);
+  rows.push(['first_response_seconds', 'p90', summary.firstResponse.p90 === null ? null : Math.round(summary.firstResponse.p90 / 1000)]);
+  for (const [type, n] of Object.entries(summary.referrals)) rows.push(['referrals', type, n]);
+  rows.push(['ratings', 'count', summary.ratings.count], ['ratings', 'average', summary.ratings.average === null ? null : summary.ratings.average.toFixed(2)]);
+  for (const [stars, n] of Object.entries(summary.ratings.distribution)) rows.push(['ratings', `${stars}_stars`, n]);
+  return `${rows.map((r) => r.map(csvCell).join(',')).join('\n')}\n`;
+}
