@@ -8,10 +8,14 @@ import { languageFromCode } from './i18n.js';
 
 /** A child logger per update that knows only the update id — never who sent it or what it says. */
 export function attachLogger(deps: BotDeps): MiddlewareFn<BotContext> {
-  return (ctx, next) => {
+  return async (ctx, next) => {
     ctx.logger = deps.logger.child({ update_id: ctx.update.update_id });
     ctx.lang = deps.config.defaultLanguage;
-    return next();
+    const started = performance.now();
+    await next();
+    // The kind of update and how long it took: enough to operate the bot, nothing about the person.
+    const type = Object.keys(ctx.update).find((key) => key !== 'update_id');
+    ctx.logger.debug({ type, chat_type: ctx.chat?.type, ms: Math.round(performance.now() - started) }, 'update handled');
   };
 }
 

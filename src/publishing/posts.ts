@@ -110,7 +110,8 @@ export function parsePost(root: string, path: string, options: PostOptions): { p
     problems.push({ file, field, line: field ? lineOf(source, field) : undefined, message });
 
   const channels = Array.isArray(fm.channel) ? fm.channel : [fm.channel];
-  if (options.channels) {
+  // A draft may name channels that are not set up yet; it is checked once it is no longer a draft.
+  if (options.channels && !fm.draft) {
     for (const name of channels) {
       if (!options.channels.includes(name.toLowerCase())) {
         const known = options.channels.length > 0 ? options.channels.join(', ') : 'none configured';

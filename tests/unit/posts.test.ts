@@ -108,6 +108,10 @@ silent: true`),
     expect(posts[0]?.parts[1]).toMatch(/^Paragraph \d+:/);
   });
 
+  it('lets a draft name channels that are not configured yet', () => {
+    expect(problemsFor({ 'posts/draft.md': post('draft: true\nchannel: radio\npublish_at: 2026-12-01 10:00') })).toEqual([]);
+  });
+
   it('keeps loading the others when one file is broken', () => {
     const root = contentFolder({ 'posts/good.md': post('channel: news\npublish_at: 2026-12-01 10:00') });
     writeFileSync(join(root, 'posts', 'broken.md'), '---\nchannel: [news\n---\ntext');
