@@ -44,7 +44,7 @@ describe('publishing with the real bot process and the real clock', () => {
     bot = await startBot(env);
 
     // An editor adds a post due in a few seconds while the bot runs.
-    const due = new Date(Date.now() + 6_000);
+    const due = new Date(Math.floor(Date.now() / 1000) * 1000 + 6_000); // whole seconds, as written in the file
     mkdirSync(join(dir, 'posts'), { recursive: true });
     writeFileSync(join(dir, 'posts', 'soon.md'), `---\nchannel: news\npublish_at: ${localTimestamp(due)}\n---\nPublished **on time**.\n`);
 

@@ -37,7 +37,7 @@ async function bot(contentDir: string, databasePath?: string): Promise<InProcess
 }
 
 function channelTexts(chatId: number): string[] {
-  return fake.botMessages(chatId).map((m) => String(m.text ?? m.caption ?? (m.poll ? `poll: ${m.poll.question}` : '')));
+  return fake.botMessages(chatId).map((m) => String(m.text ?? m.caption ?? ''));
 }
 
 async function editorSays(text: string) {

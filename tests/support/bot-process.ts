@@ -1,0 +1,82 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const TSX = join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
+const MAIN = join(PROJECT_ROOT, 'src', 'main.ts');
+
+export interface BotProcess {
+  child: ChildProcess;
+  dir: string;
+  databasePath: string;
+  /** Everything the process wrote to stdout and stderr so far. */
+  output(): string;
+  stop(): Promise<number | null>;
+}
+
+/**
+ * Runs the real bot (src/main.ts, as `npm start` does) in a child process, in an empty working
+ * directory so that no developer's .env gets in the way. Resolves once it reports that polling started.
+ */
+export async function startBot(env: Record<string, string>, options: { timeoutMs?: number } = {}): Promise<BotProcess> {
+  const dir = mkdtempSync(join(tmpdir(), 'bot-e2e-'));
+  const databasePath = join(dir, 'data', 'bot.db');
+  const child = spawn(TSX, [MAIN], {
+    cwd: dir,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? dir,
+      DATABASE_PATH: databasePath,
+      CONTENT_DIR: join(PROJECT_ROOT, 'content'),
+      LOG_LEVEL: 'debug',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`bot did not start in time; output:\n${output}`)), options.timeoutMs ?? 20_000);
+    const check = () => {
+      if (output.includes('bot started')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout?.on('data', check);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`bot exited with ${code} before starting; output:\n${output}`));
+    });
+  });
+
+  return {
+    child,
+    dir,
+    databasePath,
+    output: () => output,
+    async stop() {
+      if (child.exitCode !== null) return child.exitCode;
+      child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
+/** Runs src/main.ts to completion (for start-up failures); returns its exit code and output. */
+export async function runMain(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'bot-main-'));
+  const child = spawn(TSX, [MAIN], { cwd: dir, env: { PATH: process.env.PATH ?? '', HOME: dir, ...env } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return { code, stdout, stderr };
+}
