@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { GrammyError, HttpError } from 'grammy';
 import { run, type RunnerHandle } from '@grammyjs/runner';
 import { ConfigError, loadConfig } from './config.js';
@@ -34,6 +35,14 @@ async function main(): Promise<void> {
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`Cannot start: the configuration has problems.\n${error.problems.join('\n')}\n`);
+    process.exit(1);
+  }
+
+  const locales = join(config.contentDir, 'locales');
+  if (!existsSync(join(locales, `${config.defaultLanguage}.ftl`))) {
+    process.stderr.write(
+      `Cannot start: CONTENT_DIR ${resolve(config.contentDir)} has no locales/${config.defaultLanguage}.ftl; point CONTENT_DIR at the content folder (it needs locales/ with the UI texts).\n`,
+    );
     process.exit(1);
   }
 

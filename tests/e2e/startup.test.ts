@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { FakeTelegram } from '../support/fake-telegram/index.js';
+import { join } from 'node:path';
+import { PROJECT_ROOT, runMain } from '../support/bot-process.js';
+
+describe('npm start', () => {
+  it('refuses to start without a token, naming BOT_TOKEN, with no stack trace and exit code 1', async () => {
+    const { code, stdout, stderr } = await runMain({ BOT_SECRET: 'x'.repeat(40), STAFF_CHAT_ID: '-100123' });
+    expect(code).toBe(1);
+    expect(stderr).toContain('BOT_TOKEN is required');
+    expect(`${stdout}${stderr}`).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it('lists every bad variable, one line each', async () => {
+    const { code, stderr } = await runMain({ BOT_TOKEN: 'nope', BOT_SECRET: 'short', STAFF_CHAT_ID: 'staff', RETENTION_DAYS: 'forever' });
+    expect(code).toBe(1);
+    const lines = stderr.trim().split('\n');
+    expect(lines[0]).toBe('Cannot start: the configuration has problems.');
+    expect(lines.slice(1)).toEqual([
+      'BOT_TOKEN must look like 123456789:AA… (the token from @BotFather)',
+      'BOT_SECRET must be at least 32 characters (e.g. `openssl rand -hex 32`)',
+      'STAFF_CHAT_ID must be a numeric Telegram chat id, like -1001234567890',
+      'RETENTION_DAYS must be a whole number of days, 1 or more',
+    ]);
+  });
+
+  it('names a content folder without the UI texts', async () => {
+    const { code, stderr } = await runMain({ BOT_TOKEN: '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw', BOT_SECRET: 'x'.repeat(40), STAFF_CHAT_ID: '-100123', CONTENT_DIR: '/nonexistent' });
+    expect(code).toBe(1);
+    expect(stderr).toContain('CONTENT_DIR /nonexistent has no locales/ru.ftl');
+  });
+
+  it('explains a token that Telegram refuses', async () => {
+    const fake = await FakeTelegram.start();
+    try {
+      const { code, stdout } = await runMain({
+        BOT_TOKEN: '123456789:AAwrongwrongwrongwrongwrongwrong',
+        BOT_SECRET: 'x'.repeat(40),
+        STAFF_CHAT_ID: '-100123',
+        TELEGRAM_API_ROOT: fake.apiRoot,
+        CONTENT_DIR: join(PROJECT_ROOT, 'content'),
+      });
+      expect(code).toBe(1);
+      expect(stdout).toContain('Telegram refused BOT_TOKEN (401 Unauthorized): check the token from @BotFather.');
+    } finally {
+      await fake.stop();
+    }
+  });
+});
