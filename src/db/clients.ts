@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Language } from '../config.js';
 import { randomPseudonym, type Privacy } from '../privacy/keys.js';
 import type { Db } from './connection.js';
-import { clients, type ClientRow } from './schema.js';
+import { clients, conversationState, type ClientRow } from './schema.js';
 
 export function today(now: Date = new Date()): string {
   return now.toISOString().slice(0, 10);
@@ -74,6 +74,9 @@ export function forgetClient(db: Db, key: string): ErasedClient | null {
       const { n } = sqlite.prepare(`SELECT count(*) AS n FROM "${table}" WHERE "${column}" = ?`).get(key) as { n: number };
       if (n > 0) rows[table] = (rows[table] ?? 0) + n;
     }
+    // Conversation state is keyed by the client key but may exist before the client row does.
+    const conversations = db.delete(conversationState).where(eq(conversationState.key, key)).run().changes;
+    if (conversations > 0) rows.conversation_state = conversations;
     rows.clients = db.delete(clients).where(eq(clients.key, key)).run().changes;
     return { pseudonym: row.pseudonym, hadLanguage: row.language !== null, rows };
   })();

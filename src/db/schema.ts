@@ -1,4 +1,5 @@
-import { integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { sql } from 'drizzle-orm';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /**
  * A client as the system knows them: a keyed hash of the Telegram user id, a random pseudonym for staff,
@@ -51,6 +52,124 @@ export type PublicationRow = typeof publications.$inferSelect;
 
 /** Small persistent key/value state of background jobs (e.g. the scheduler's last tick). */
 export const jobState = sqliteTable('job_state', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});
+
+/**
+ * Anonymous figures of one case for /stats and /export. Deliberately not linked to a client: it
+ * survives /forget and the retention purge, so reports stay true without keeping anyone.
+ */
+export const caseStats = sqliteTable('case_stats', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  topic: text('topic').notNull(),
+  urgent: integer('urgent', { mode: 'boolean' }).notNull(),
+  openedAt: integer('opened_at').notNull(),
+  takenAt: integer('taken_at'),
+  firstResponseAt: integer('first_response_at'),
+  closedAt: integer('closed_at'),
+  /** JSON array of referral types. */
+  referrals: text('referrals').notNull().default('[]'),
+  rating: integer('rating'),
+});
+
+/** A consultation: one forum topic in the staff chat. At most one open case per client. */
+export const cases = sqliteTable(
+  'cases',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    clientKey: text('client_key')
+      .notNull()
+      .references(() => clients.key, { onDelete: 'cascade' }),
+    statsId: integer('stats_id').references(() => caseStats.id, { onDelete: 'set null' }),
+    /** substances | mental | hiv | legal | social | other */
+    topic: text('topic').notNull(),
+    urgent: integer('urgent', { mode: 'boolean' }).notNull().default(false),
+    /** waiting | active | closed */
+    status: text('status').notNull(),
+    /** The forum topic (message_thread_id) in the staff chat, once created. */
+    threadId: integer('thread_id'),
+    cardMessageId: integer('card_message_id'),
+    /** Telegram id of the consultant who has the case (staff are not anonymous to the system). */
+    consultantId: integer('consultant_id'),
+    /** A specialty asked for by /transfer, e.g. lawyer. */
+    specialty: text('specialty'),
+    openedAt: integer('opened_at').notNull(),
+    /** When it (re-)entered the queue; the queue is ordered by urgency, then this. */
+    queuedAt: integer('queued_at').notNull(),
+    closedAt: integer('closed_at'),
+    remindedAt: integer('reminded_at'),
+  },
+  (t) => [
+    index('cases_status').on(t.status, t.queuedAt),
+    index('cases_client').on(t.clientKey),
+    uniqueIndex('cases_thread').on(t.threadId),
+    uniqueIndex('cases_one_open_per_client').on(t.clientKey).where(sql`status <> 'closed'`),
+  ],
+);
+
+export type CaseRow = typeof cases.$inferSelect;
+
+/**
+ * Message-id pairs (client chat ↔ inbox copy) for threading replies and carrying edits. Ids only,
+ * never text; they go with the case.
+ */
+export const relayMessages = sqliteTable(
+  'relay_messages',
+  {
+    caseId: integer('case_id')
+      .notNull()
+      .references(() => cases.id, { onDelete: 'cascade' }),
+    clientMessageId: integer('client_message_id').notNull(),
+    inboxMessageId: integer('inbox_message_id').notNull(),
+    /** True when the client wrote it (copied to the inbox), false for a consultant's reply. */
+    fromClient: integer('from_client', { mode: 'boolean' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.caseId, t.clientMessageId, t.inboxMessageId] }), index('relay_inbox').on(t.inboxMessageId)],
+);
+
+/**
+ * Messages accepted into a case but not yet copied across. Written when the update is handled and
+ * removed in the same transaction that records the copy, so a restart or a 429 delays, never loses.
+ */
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    caseId: integer('case_id')
+      .notNull()
+      .references(() => cases.id, { onDelete: 'cascade' }),
+    /** True: consultant → client; false: client → inbox. */
+    toClient: integer('to_client', { mode: 'boolean' }).notNull(),
+    sourceMessageId: integer('source_message_id').notNull(),
+    mediaGroupId: text('media_group_id'),
+    /** The source-side message this one replies to, to thread the copy. */
+    replyToSourceId: integer('reply_to_source_id'),
+    attempts: integer('attempts').notNull().default(0),
+    notBefore: integer('not_before').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('outbox_source').on(t.caseId, t.toClient, t.sourceMessageId)],
+);
+
+export type OutboxRow = typeof outbox.$inferSelect;
+
+/** Consultants' chosen names (what clients see). */
+export const consultants = sqliteTable('consultants', {
+  telegramId: integer('telegram_id').primaryKey(),
+  alias: text('alias').notNull(),
+});
+
+/** Clients the team has banned, by key only. */
+export const bans = sqliteTable('bans', {
+  clientKey: text('client_key')
+    .primaryKey()
+    .references(() => clients.key, { onDelete: 'cascade' }),
+  bannedAt: integer('banned_at').notNull(),
+});
+
+/** State of the conversations plugin (intake, feedback), keyed by client key; deleted when one ends. */
+export const conversationState = sqliteTable('conversation_state', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),
 });

@@ -1,0 +1,157 @@
+import { and, count, eq, inArray, isNotNull, lt, ne, sql } from 'drizzle-orm';
+import type { Db } from '../db/connection.js';
+import { caseStats, cases, type CaseRow } from '../db/schema.js';
+import type { QueueEntry } from './queue.js';
+
+/** The case lifecycle, independent of Telegram: every change is one statement or one transaction. */
+
+export const TOPICS = ['substances', 'mental', 'hiv', 'legal', 'social', 'other'] as const;
+export type CaseTopic = (typeof TOPICS)[number];
+export const REFERRALS = ['psychologist', 'addiction', 'infectious', 'lawyer', 'hiv-test', 'ost', 'social'] as const;
+export type Referral = (typeof REFERRALS)[number];
+
+export function findOpenCase(db: Db, clientKey: string): CaseRow | undefined {
+  return db.select().from(cases).where(and(eq(cases.clientKey, clientKey), ne(cases.status, 'closed'))).get();
+}
+
+export function findCase(db: Db, id: number): CaseRow | undefined {
+  return db.select().from(cases).where(eq(cases.id, id)).get();
+}
+
+export function findCaseByThread(db: Db, threadId: number): CaseRow | undefined {
+  return db.select().from(cases).where(eq(cases.threadId, threadId)).get();
+}
+
+export type OpenResult = { opened: true; case: CaseRow } | { opened: false; case: CaseRow };
+
+/** Opens a case unless the client already has one open (then returns that one). */
+export function openCase(db: Db, input: { clientKey: string; topic: CaseTopic; urgent: boolean; now: number }): OpenResult {
+  return db.$client.transaction((): OpenResult => {
+    const existing = findOpenCase(db, input.clientKey);
+    if (existing) return { opened: false, case: existing };
+    const stats = db.insert(caseStats).values({ topic: input.topic, urgent: input.urgent, openedAt: input.now }).returning().get();
+    const row = db
+      .insert(cases)
+      .values({ ...input, statsId: stats.id, status: 'waiting', openedAt: input.now, queuedAt: input.now })
+      .returning()
+      .get();
+    return { opened: true, case: row };
+  })();
+}
+
+export function attachTopic(db: Db, caseId: number, threadId: number, cardMessageId?: number): void {
+  db.update(cases).set({ threadId, ...(cardMessageId !== undefined ? { cardMessageId } : {}) }).where(eq(cases.id, caseId)).run();
+}
+
+export type ClaimResult =
+  | { ok: true; case: CaseRow }
+  | { ok: false; reason: 'taken'; consultantId: number }
+  | { ok: false; reason: 'closed' | 'missing' }
+  | { ok: false; reason: 'overloaded'; active: number };
+
+export function activeCaseCount(db: Db, consultantId: number): number {
+  return db.select({ n: count() }).from(cases).where(and(eq(cases.consultantId, consultantId), eq(cases.status, 'active'))).get()?.n ?? 0;
+}
+
+/**
+ * Assigns a waiting case to a consultant. A single conditional UPDATE, so when two consultants take
+ * at once exactly one wins; the other learns who has it. `maxActive` protects from overload.
+ */
+export function claimCase(db: Db, caseId: number, consultantId: number, now: number, maxActive?: number): ClaimResult {
+  return db.$client.transaction((): ClaimResult => {
+    if (maxActive !== undefined) {
+      const active = activeCaseCount(db, consultantId);
+      if (active >= maxActive) return { ok: false, reason: 'overloaded', active };
+    }
+    const row = db
+      .update(cases)
+      .set({ status: 'active', consultantId, specialty: null })
+      .where(and(eq(cases.id, caseId), eq(cases.status, 'waiting')))
+      .returning()
+      .get();
+    if (row) {
+      if (row.statsId !== null) {
+        db.update(caseStats).set({ takenAt: now }).where(and(eq(caseStats.id, row.statsId), sql`${caseStats.takenAt} IS NULL`)).run();
+      }
+      return { ok: true, case: row };
+    }
+    const current = findCase(db, caseId);
+    if (!current) return { ok: false, reason: 'missing' };
+    if (current.status === 'closed') return { ok: false, reason: 'closed' };
+    return { ok: false, reason: 'taken', consultantId: current.consultantId ?? 0 };
+  })();
+}
+
+/** Back to the queue (keeps its place by the time it re-enters), optionally asking for a specialty. */
+export function releaseCase(db: Db, caseId: number, now: number, specialty?: string): CaseRow | undefined {
+  return db
+    .update(cases)
+    .set({ status: 'waiting', consultantId: null, queuedAt: now, specialty: specialty ?? null, remindedAt: null })
+    .where(and(eq(cases.id, caseId), eq(cases.status, 'active')))
+    .returning()
+    .get();
+}
+
+/** Hands an active case straight to another consultant. */
+export function transferCase(db: Db, caseId: number, consultantId: number): CaseRow | undefined {
+  return db.update(cases).set({ consultantId }).where(and(eq(cases.id, caseId), ne(cases.status, 'closed'))).returning().get();
+}
+
+export function recordFirstResponse(db: Db, row: CaseRow, now: number): void {
+  if (row.statsId === null) return;
+  db.update(caseStats).set({ firstResponseAt: now }).where(and(eq(caseStats.id, row.statsId), sql`${caseStats.firstResponseAt} IS NULL`)).run();
+}
+
+export function closeCase(db: Db, caseId: number, now: number): CaseRow | undefined {
+  return db.$client.transaction(() => {
+    const row = db.update(cases).set({ status: 'closed', closedAt: now }).where(and(eq(cases.id, caseId), ne(cases.status, 'closed'))).returning().get();
+    if (row?.statsId != null) db.update(caseStats).set({ closedAt: now }).where(eq(caseStats.id, row.statsId)).run();
+    return row;
+  })();
+}
+
+export function addReferrals(db: Db, row: CaseRow, referrals: Referral[]): Referral[] {
+  if (row.statsId === null) return [];
+  return db.$client.transaction(() => {
+    const stats = db.select().from(caseStats).where(eq(caseStats.id, row.statsId!)).get();
+    const current = new Set<string>(JSON.parse(stats?.referrals ?? '[]') as string[]);
+    for (const r of referrals) current.add(r);
+    db.update(caseStats).set({ referrals: JSON.stringify([...current]) }).where(eq(caseStats.id, row.statsId!)).run();
+    return [...current] as Referral[];
+  })();
+}
+
+export function rateCase(db: Db, row: CaseRow, rating: number): boolean {
+  if (row.statsId === null || !Number.isInteger(rating) || rating < 1 || rating > 5) return false;
+  return db.update(caseStats).set({ rating }).where(eq(caseStats.id, row.statsId)).run().changes > 0;
+}
+
+export function waitingQueue(db: Db): (QueueEntry & { row: CaseRow })[] {
+  return db
+    .select()
+    .from(cases)
+    .where(eq(cases.status, 'waiting'))
+    .all()
+    .map((row) => ({ caseId: row.id, urgent: row.urgent, queuedAt: row.queuedAt, row }));
+}
+
+/** How many earlier (closed) cases this client had, for the case card. */
+export function earlierCaseCount(db: Db, clientKey: string): number {
+  return db.select({ n: count() }).from(cases).where(and(eq(cases.clientKey, clientKey), eq(cases.status, 'closed'))).get()?.n ?? 0;
+}
+
+/**
+ * Retention: closed cases older than the limit go, with their relay mappings and pending copies
+ * (foreign keys cascade). Their anonymous figures in case_stats stay for reporting.
+ */
+export function purgeClosedCases(db: Db, now: number, retentionDays: number): number {
+  const cutoff = now - retentionDays * 86_400_000;
+  const old = db
+    .select({ id: cases.id })
+    .from(cases)
+    .where(and(eq(cases.status, 'closed'), isNotNull(cases.closedAt), lt(cases.closedAt, cutoff)))
+    .all()
+    .map((r) => r.id);
+  if (old.length === 0) return 0;
+  return db.delete(cases).where(inArray(cases.id, old)).run().changes;
+}

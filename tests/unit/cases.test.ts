@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { ensureClient, forgetClient } from '../../src/db/clients.js';
+import { caseStats, conversationState, outbox, relayMessages } from '../../src/db/schema.js';
+import {
+  addReferrals,
+  claimCase,
+  closeCase,
+  earlierCaseCount,
+  findOpenCase,
+  openCase,
+  purgeClosedCases,
+  rateCase,
+  recordFirstResponse,
+  releaseCase,
+  waitingQueue,
+} from '../../src/inbox/cases.js';
+import { queuePosition } from '../../src/inbox/queue.js';
+import { createPrivacy } from '../../src/privacy/keys.js';
+import { memoryDb } from '../support/db.js';
+
+const privacy = createPrivacy('cases-secret-cases-secret-cases-secret-1');
+
+function client(db: ReturnType<typeof memoryDb>, id: number): string {
+  const key = privacy.clientKey(id);
+  ensureClient(db, privacy, key, id);
+  return key;
+}
+
+describe('cases', () => {
+  it('keeps one open case per client', () => {
+    const db = memoryDb();
+    const key = client(db, 1);
+    const first = openCase(db, { clientKey: key, topic: 'substances', urgent: false, now: 1000 });
+    const second = openCase(db, { clientKey: key, topic: 'legal', urgent: true, now: 2000 });
+    expect(first.opened).toBe(true);
+    expect(second).toEqual({ opened: false, case: first.case });
+  });
+
+  it('lets exactly one of two consultants take a case, and tells the other who has it', () => {
+    const db = memoryDb();
+    const { case: row } = openCase(db, { clientKey: client(db, 2), topic: 'mental', urgent: false, now: 1000 });
+    const a = claimCase(db, row.id, 111, 5000);
+    const b = claimCase(db, row.id, 222, 5001);
+    expect(a).toMatchObject({ ok: true, case: { status: 'active', consultantId: 111 } });
+    expect(b).toEqual({ ok: false, reason: 'taken', consultantId: 111 });
+  });
+
+  it('protects a consultant from overload', () => {
+    const db = memoryDb();
+    const one = openCase(db, { clientKey: client(db, 3), topic: 'hiv', urgent: false, now: 1 }).case;
+    const two = openCase(db, { clientKey: client(db, 4), topic: 'hiv', urgent: false, now: 2 }).case;
+    expect(claimCase(db, one.id, 7, 10, 1).ok).toBe(true);
+    expect(claimCase(db, two.id, 7, 11, 1)).toEqual({ ok: false, reason: 'overloaded', active: 1 });
+  });
+
+  it('orders the queue urgent first, and a released case goes back in', () => {
+    const db = memoryDb();
+    const calm = openCase(db, { clientKey: client(db, 5), topic: 'social', urgent: false, now: 100 }).case;
+    const urgent = openCase(db, { clientKey: client(db, 6), topic: 'substances', urgent: true, now: 200 }).case;
+    expect(queuePosition(waitingQueue(db), urgent.id)).toBe(1);
+    expect(queuePosition(waitingQueue(db), calm.id)).toBe(2);
+    claimCase(db, calm.id, 9, 300);
+    expect(queuePosition(waitingQueue(db), calm.id)).toBeNull();
+    expect(releaseCase(db, calm.id, 400, 'lawyer')).toMatchObject({ status: 'waiting', consultantId: null, specialty: 'lawyer', queuedAt: 400 });
+    expect(queuePosition(waitingQueue(db), calm.id)).toBe(2);
+  });
+
+  it('records anonymous figures that survive the case, /forget and the purge', () => {
+    const db = memoryDb();
+    const key = client(db, 8);
+    const row = openCase(db, { clientKey: key, topic: 'legal', urgent: false, now: 1_000 }).case;
+    claimCase(db, row.id, 1, 61_000);
+    recordFirstResponse(db, row, 121_000);
+    recordFirstResponse(db, row, 999_000); // only the first counts
+    expect(addReferrals(db, row, ['lawyer', 'hiv-test'])).toEqual(['lawyer', 'hiv-test']);
+    expect(addReferrals(db, row, ['lawyer'])).toEqual(['lawyer', 'hiv-test']);
+    closeCase(db, row.id, 181_000);
+    expect(rateCase(db, row, 5)).toBe(true);
+    expect(rateCase(db, row, 6)).toBe(false);
+    expect(earlierCaseCount(db, key)).toBe(1);
+    expect(findOpenCase(db, key)).toBeUndefined();
+    const expected = { topic: 'legal', urgent: false, openedAt: 1_000, takenAt: 61_000, firstResponseAt: 121_000, closedAt: 181_000, referrals: '["lawyer","hiv-test"]', rating: 5 };
+    expect(db.select().from(caseStats).all()).toEqual([{ id: row.statsId, ...expected }]);
+    forgetClient(db, key);
+    expect(db.select().from(caseStats).all()).toEqual([{ id: row.statsId, ...expected }]);
+  });
+
+  it('erases cases, relay pairs, pending copies and conversation state with the client on /forget', () => {
+    const db = memoryDb();
+    const key = client(db, 9);
+    const row = openCase(db, { clientKey: key, topic: 'other', urgent: false, now: 1 }).case;
+    db.insert(relayMessages).values({ caseId: row.id, clientMessageId: 5, inboxMessageId: 50, fromClient: true }).run();
+    db.insert(outbox).values({ caseId: row.id, toClient: false, sourceMessageId: 6, notBefore: 0, createdAt: 0 }).run();
+    db.insert(conversationState).values({ key, value: '{}' }).run();
+    expect(forgetClient(db, key)?.rows).toEqual({ cases: 1, conversation_state: 1, clients: 1 });
+    expect(db.select().from(relayMessages).all()).toEqual([]);
+    expect(db.select().from(outbox).all()).toEqual([]);
+  });
+
+  it('purges closed cases after the retention period, with their relay pairs', () => {
+    const db = memoryDb();
+    const day = 86_400_000;
+    const old = openCase(db, { clientKey: client(db, 10), topic: 'other', urgent: false, now: 0 }).case;
+    const recent = openCase(db, { clientKey: client(db, 11), topic: 'other', urgent: false, now: 0 }).case;
+    const open = openCase(db, { clientKey: client(db, 12), topic: 'other', urgent: false, now: 0 }).case;
+    db.insert(relayMessages).values({ caseId: old.id, clientMessageId: 1, inboxMessageId: 2, fromClient: true }).run();
+    closeCase(db, old.id, 1 * day);
+    closeCase(db, recent.id, 25 * day);
+    expect(purgeClosedCases(db, 32 * day, 30)).toBe(1);
+    expect(db.select().from(relayMessages).all()).toEqual([]);
+    expect(findOpenCase(db, open.clientKey)).toBeDefined();
+    expect(db.select().from(caseStats).all()).toHaveLength(3);
+  });
+});
