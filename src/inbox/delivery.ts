@@ -1,0 +1,269 @@
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { GrammyError, HttpError, type Api } from 'grammy';
+import type { Db } from '../db/connection.js';
+import { cases, clients, outbox, relayMessages, type CaseRow, type OutboxRow } from '../db/schema.js';
+import type { Logger } from '../logger.js';
+import type { Privacy } from '../privacy/keys.js';
+import { Pacer } from './pacing.js';
+
+export interface DeliveryDeps {
+  db: Db;
+  api: Api;
+  logger: Logger;
+  privacy: Privacy;
+  staffChatId: number;
+  pacer?: Pacer;
+  clock?: () => number;
+  /** The client blocked the bot: close the case and say so in its topic. */
+  onClientGone: (row: CaseRow) => Promise<void>;
+  /** The case's topic is gone: make a new one and return its thread id (or undefined to give up). */
+  onTopicMissing: (row: CaseRow) => Promise<number | undefined>;
+}
+
+/** Queues a message accepted into a case for copying across. Idempotent per source message. */
+export function enqueueCopy(
+  db: Db,
+  item: { caseId: number; toClient: boolean; sourceMessageId: number; mediaGroupId?: string; replyToSourceId?: number },
+  now: number,
+): void {
+  db.insert(outbox)
+    .values({ ...item, mediaGroupId: item.mediaGroupId ?? null, replyToSourceId: item.replyToSourceId ?? null, notBefore: now, createdAt: now })
+    .onConflictDoNothing()
+    .run();
+}
+
+/** How many copies are waiting, per direction (for /healthz and the queue board). */
+export function backlog(db: Db): { toInbox: number; toClients: number } {
+  const rows = db.select({ toClient: outbox.toClient }).from(outbox).all();
+  return { toInbox: rows.filter((r) => !r.toClient).length, toClients: rows.filter((r) => r.toClient).length };
+}
+
+const ALBUM_SETTLE_MS = 1_500;
+const MAX_ATTEMPTS = 8;
+
+function retryAfter(error: unknown): number | undefined {
+  return error instanceof GrammyError && error.error_code === 429 ? (error.parameters.retry_after ?? 5) * 1000 : undefined;
+}
+
+function describe(error: unknown): string {
+  if (error instanceof GrammyError) return error.description;
+  if (error instanceof HttpError) return 'network error';
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Copies queued messages across, in order per case and direction, within Telegram's limits. A row
+ * leaves the outbox in the same transaction that records the copy's id, so a restart or a 429 only
+ * delays a message; nothing is lost, and a copy is never made twice unless the process dies in the
+ * instant between Telegram's answer and that commit.
+ */
+export class Delivery {
+  private readonly pacer: Pacer;
+  private readonly clock: () => number;
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private again = false;
+  private stopped = true;
+
+  constructor(private readonly deps: DeliveryDeps) {
+    this.pacer = deps.pacer ?? new Pacer();
+    this.clock = deps.clock ?? Date.now;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.kick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** Runs a pass soon (after an enqueue). */
+  kick(delay = 0): void {
+    if (this.stopped) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.pass(), delay);
+  }
+
+  /** One pass over what is due. Never throws; schedules the next pass if work remains. */
+  pass(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = this.deliverDue()
+      .catch((error: unknown) => this.deps.logger.error({ err: error }, 'relay delivery pass failed'))
+      .then((nextIn) => {
+        this.running = undefined;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        } else if (typeof nextIn === 'number') {
+          this.kick(nextIn);
+        }
+      });
+    return this.running;
+  }
+
+  /** Returns in how many ms the next pass is needed, or undefined when the outbox is empty. */
+  private async deliverDue(): Promise<number | undefined> {
+    const { db } = this.deps;
+    const now = this.clock();
+    const rows = db.select().from(outbox).orderBy(asc(outbox.id)).limit(500).all();
+    if (rows.length === 0) return undefined;
+    let next = Number.POSITIVE_INFINITY;
+    const blockedLanes = new Set<string>();
+    for (let index = 0; index < rows.length; index++) {
+      const row = rows[index]!;
+      const lane = `${row.caseId}:${row.toClient}`;
+      if (blockedLanes.has(lane)) continue; // keep order: nothing overtakes an earlier message of its case
+      if (row.notBefore > now) {
+        blockedLanes.add(lane);
+        next = Math.min(next, row.notBefore - now);
+        continue;
+      }
+      // An album's parts arrive as separate updates: give them a moment to all be queued, then copy together.
+      let batch = [row];
+      if (row.mediaGroupId) {
+        if (now - row.createdAt < ALBUM_SETTLE_MS) {
+          blockedLanes.add(lane);
+          next = Math.min(next, ALBUM_SETTLE_MS - (now - row.createdAt));
+          continue;
+        }
+        batch = rows.slice(index).filter((r) => r.caseId === row.caseId && r.toClient === row.toClient && r.mediaGroupId === row.mediaGroupId).slice(0, 10);
+      }
+      const wait = await this.deliver(batch, now);
+      if (wait > 0) {
+        blockedLanes.add(lane);
+        next = Math.min(next, wait);
+      } else {
+        index += batch.length - 1;
+      }
+    }
+    return Number.isFinite(next) ? Math.max(next, 50) : rows.length >= 500 ? 0 : undefined;
+  }
+
+  /** Copies one message (or album) across. Returns 0 when done with it, or ms to wait before retrying. */
+  private async deliver(batch: OutboxRow[], now: number): Promise<number> {
+    const { db, api, staffChatId, privacy } = this.deps;
+    const first = batch[0]!;
+    const row = db.select().from(cases).where(eq(cases.id, first.caseId)).get();
+    const client = row && db.select().from(clients).where(eq(clients.key, row.clientKey)).get();
+    if (!row || !client) {
+      this.drop(batch);
+      return 0;
+    }
+    const clientChat = privacy.decryptChatId(client.chatRef);
+    const to = first.toClient ? clientChat : staffChatId;
+    const from = first.toClient ? staffChatId : clientChat;
+    if (!first.toClient && row.threadId === null) return 1_000; // topic not created yet
+    const wait = this.pacer.delay(to, now);
+    if (wait > 0) {
+      this.postpone(batch, now + wait);
+      return wait;
+    }
+    const replyTo = first.replyToSourceId === null ? undefined : this.counterpart(row.id, first.toClient, first.replyToSourceId);
+    const options = {
+      ...(first.toClient ? {} : { message_thread_id: row.threadId! }),
+      ...(replyTo !== undefined ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } } : {}),
+    };
+    try {
+      const sourceIds = batch.map((b) => b.sourceMessageId);
+      const copies =
+        batch.length > 1
+          ? (await api.copyMessages(to, from, sourceIds, first.toClient ? {} : { message_thread_id: row.threadId! })).map((m) => m.message_id)
+          : [(await api.copyMessage(to, from, first.sourceMessageId, options)).message_id];
+      this.pacer.record(to, now, copies.length);
+      db.$client.transaction(() => {
+        db.delete(outbox).where(inArray(outbox.id, batch.map((b) => b.id))).run();
+        sourceIds.forEach((sourceId, i) => {
+          const copy = copies[i];
+          if (copy === undefined) return;
+          db.insert(relayMessages)
+            .values({
+              caseId: row.id,
+              clientMessageId: first.toClient ? copy : sourceId,
+              inboxMessageId: first.toClient ? sourceId : copy,
+              fromClient: !first.toClient,
+            })
+            .onConflictDoNothing()
+            .run();
+        });
+      })();
+      return 0;
+    } catch (error) {
+      return this.handleFailure(error, batch, row, to, now);
+    }
+  }
+
+  private async handleFailure(error: unknown, batch: OutboxRow[], row: CaseRow, to: number, now: number): Promise<number> {
+    const { logger } = this.deps;
+    const rateLimited = retryAfter(error);
+    if (rateLimited !== undefined) {
+      this.pacer.block(to, now + rateLimited, now);
+      this.postpone(batch, now + rateLimited);
+      return rateLimited;
+    }
+    const description = describe(error);
+    if (batch[0]!.toClient && error instanceof GrammyError && error.error_code === 403) {
+      this.drop(batch);
+      await this.deps.onClientGone(row);
+      return 0;
+    }
+    if (!batch[0]!.toClient && /thread not found|TOPIC_DELETED|TOPIC_ID_INVALID/i.test(description)) {
+      const threadId = await this.deps.onTopicMissing(row);
+      if (threadId === undefined) this.drop(batch);
+      return threadId === undefined ? 0 : 1;
+    }
+    if (/message to copy not found|MESSAGE_ID_INVALID/i.test(description)) {
+      this.drop(batch); // deleted by its author before it could be copied
+      return 0;
+    }
+    const attempts = batch[0]!.attempts + 1;
+    if (attempts >= MAX_ATTEMPTS) {
+      logger.error({ case: row.id, attempts, reason: description }, 'relay copy failed for good; dropped');
+      this.drop(batch);
+      return 0;
+    }
+    const delay = Math.min(60_000, 1_000 * 2 ** attempts);
+    logger.warn({ case: row.id, attempts, reason: description }, 'relay copy failed; will retry');
+    this.deps.db.update(outbox).set({ attempts, notBefore: now + delay }).where(inArray(outbox.id, batch.map((b) => b.id))).run();
+    return delay;
+  }
+
+  /** The id, on the other side, of the copy (or original) of `sourceId`. */
+  private counterpart(caseId: number, toClient: boolean, sourceId: number): number | undefined {
+    const pair = this.deps.db
+      .select()
+      .from(relayMessages)
+      .where(and(eq(relayMessages.caseId, caseId), toClient ? eq(relayMessages.inboxMessageId, sourceId) : eq(relayMessages.clientMessageId, sourceId)))
+      .get();
+    return pair ? (toClient ? pair.clientMessageId : pair.inboxMessageId) : undefined;
+  }
+
+  private postpone(batch: OutboxRow[], until: number): void {
+    this.deps.db.update(outbox).set({ notBefore: until }).where(inArray(outbox.id, batch.map((b) => b.id))).run();
+  }
+
+  private drop(batch: OutboxRow[]): void {
+    this.deps.db.delete(outbox).where(inArray(outbox.id, batch.map((b) => b.id))).run();
+  }
+}
+
+/** The copy of a message on the other side, for edits and replies: by the source's id. */
+export function findCounterpart(db: Db, caseId: number, fromClient: boolean, sourceId: number): number | undefined {
+  const pair = db
+    .select()
+    .from(relayMessages)
+    .where(and(eq(relayMessages.caseId, caseId), fromClient ? eq(relayMessages.clientMessageId, sourceId) : eq(relayMessages.inboxMessageId, sourceId)))
+    .get();
+  return pair ? (fromClient ? pair.inboxMessageId : pair.clientMessageId) : undefined;
+}
+
+/** Which case a message in the inbox belongs to (a reply to a copy), if any. */
+export function caseOfInboxMessage(db: Db, inboxMessageId: number): number | undefined {
+  return db.select({ caseId: relayMessages.caseId }).from(relayMessages).where(eq(relayMessages.inboxMessageId, inboxMessageId)).get()?.caseId;
+}

@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { ensureClient } from '../../src/db/clients.js';
+import { outbox, relayMessages } from '../../src/db/schema.js';
+import { attachTopic, openCase } from '../../src/inbox/cases.js';
+import { Delivery, enqueueCopy, findCounterpart } from '../../src/inbox/delivery.js';
+import { Pacer } from '../../src/inbox/pacing.js';
+import { createPrivacy } from '../../src/privacy/keys.js';
+import { memoryDb } from '../support/db.js';
+import { recordingApi, type RecordedCall } from '../support/recording-api.js';
+
+const privacy = createPrivacy('delivery-secret-delivery-secret-delivery-1');
+const STAFF = -1001000000001;
+
+function setup(fail?: (call: RecordedCall) => { error_code: number; description: string; parameters?: { retry_after: number } } | undefined) {
+  const db = memoryDb();
+  const key = privacy.clientKey(500);
+  ensureClient(db, privacy, key, 500);
+  const row = openCase(db, { clientKey: key, topic: 'substances', urgent: false, now: 0 }).case;
+  attachTopic(db, row.id, 77);
+  const { api, calls } = recordingApi(fail as never);
+  let now = 10_000;
+  const gone: number[] = [];
+  let newThread = 88;
+  const delivery = new Delivery({
+    db,
+    api,
+    logger: pino({ level: 'silent' }),
+    privacy,
+    staffChatId: STAFF,
+    clock: () => now,
+    onClientGone: async (c) => void gone.push(c.id),
+    onTopicMissing: async (c) => {
+      attachTopic(db, c.id, newThread);
+      return newThread++;
+    },
+  });
+  return {
+    db,
+    row,
+    calls,
+    gone,
+    delivery,
+    copies: () => calls.filter((c) => c.method.startsWith('copy')),
+    advance: async (ms: number) => {
+      now += ms;
+      await (delivery as unknown as { deliverDue(): Promise<number | undefined> })['deliverDue']();
+    },
+    enqueue: (sourceMessageId: number, extra: { toClient?: boolean; mediaGroupId?: string; replyToSourceId?: number } = {}) =>
+      enqueueCopy(db, { caseId: row.id, toClient: false, sourceMessageId, ...extra }, now),
+  };
+}
+
+describe('relay delivery', () => {
+  it('copies client messages into the case topic in order and records the pairs', async () => {
+    const t = setup();
+    t.enqueue(1);
+    t.enqueue(2);
+    t.enqueue(2); // the same message twice is queued once
+    await t.advance(0);
+    expect(t.copies().map((c) => [c.method, c.payload.chat_id, c.payload.from_chat_id, c.payload.message_id, c.payload.message_thread_id])).toEqual([
+      ['copyMessage', STAFF, 500, 1, 77],
+      ['copyMessage', STAFF, 500, 2, 77],
+    ]);
+    expect(t.db.select().from(outbox).all()).toEqual([]);
+    expect(findCounterpart(t.db, t.row.id, true, 2)).toBeDefined();
+  });
+
+  it('threads replies across, both ways', async () => {
+    const t = setup();
+    t.enqueue(1);
+    await t.advance(0);
+    const inboxCopy = findCounterpart(t.db, t.row.id, true, 1)!;
+    enqueueCopy(t.db, { caseId: t.row.id, toClient: true, sourceMessageId: 900, replyToSourceId: inboxCopy }, 10_000);
+    await t.advance(1_000);
+    expect(t.copies().at(-1)?.payload).toMatchObject({ chat_id: 500, from_chat_id: STAFF, message_id: 900, reply_parameters: { message_id: 1 } });
+  });
+
+  it('keeps to 20 messages a minute into the inbox, and delivers the rest later', async () => {
+    const t = setup();
+    for (let i = 1; i <= 25; i++) t.enqueue(i);
+    await t.advance(0);
+    expect(t.copies()).toHaveLength(20);
+    await t.advance(30_000);
+    expect(t.copies()).toHaveLength(20);
+    await t.advance(31_000);
+    expect(t.copies().map((c) => c.payload.message_id)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
+  });
+
+  it('waits out a 429 and then delivers everything once', async () => {
+    let refusals = 2;
+    const t = setup((call) =>
+      call.method === 'copyMessage' && refusals-- > 0 ? { error_code: 429, description: 'Too Many Requests: retry after 7', parameters: { retry_after: 7 } } : undefined,
+    );
+    t.enqueue(1);
+    t.enqueue(2);
+    await t.advance(0);
+    await t.advance(3_000);
+    expect(t.db.select().from(outbox).all()).toHaveLength(2);
+    await t.advance(5_000);
+    await t.advance(8_000);
+    await t.advance(8_000);
+    const delivered = t.db.select().from(relayMessages).all().map((r) => r.clientMessageId).sort();
+    expect(delivered).toEqual([1, 2]);
+    expect(t.db.select().from(outbox).all()).toEqual([]);
+  });
+
+  it('copies an album in one call once all its parts are in', async () => {
+    const t = setup();
+    t.enqueue(10, { mediaGroupId: 'g1' });
+    t.enqueue(11, { mediaGroupId: 'g1' });
+    await t.advance(0);
+    expect(t.copies()).toHaveLength(0);
+    t.enqueue(12, { mediaGroupId: 'g1' });
+    await t.advance(2_000);
+    expect(t.copies().map((c) => [c.method, c.payload.message_ids])).toEqual([['copyMessages', [10, 11, 12]]]);
+  });
+
+  it('recreates a deleted topic and carries on', async () => {
+    let missing = true;
+    const t = setup((call) => (call.method === 'copyMessage' && missing ? ((missing = false), { error_code: 400, description: 'Bad Request: message thread not found' }) : undefined));
+    t.enqueue(1);
+    await t.advance(0);
+    await t.advance(10);
+    expect(t.copies().map((c) => c.payload.message_thread_id)).toEqual([77, 88]);
+    expect(t.db.select().from(outbox).all()).toEqual([]);
+  });
+
+  it('closes the case when the client blocked the bot', async () => {
+    const t = setup((call) => (call.payload.chat_id === 500 ? { error_code: 403, description: 'Forbidden: bot was blocked by the user' } : undefined));
+    enqueueCopy(t.db, { caseId: t.row.id, toClient: true, sourceMessageId: 5 }, 0);
+    await t.advance(0);
+    expect(t.gone).toEqual([t.row.id]);
+    expect(t.db.select().from(outbox).all()).toEqual([]);
+  });
+});
+
+describe('pacing', () => {
+  it('allows about one message a second per private chat and 30 a second overall', () => {
+    const pacer = new Pacer();
+    expect(pacer.delay(1, 0)).toBe(0);
+    pacer.record(1, 0);
+    expect(pacer.delay(1, 500)).toBe(500);
+    for (let chat = 2; chat < 31; chat++) pacer.record(chat, 10);
+    expect(pacer.delay(99, 20)).toBe(980);
+  });
+});
