@@ -87,6 +87,16 @@ export const configSchema = z
       .number({ error: 'PUBLISH_GRACE_HOURS must be a number of hours, 0 or more' })
       .min(0, 'PUBLISH_GRACE_HOURS must be a number of hours, 0 or more')
       .default(6),
+    MAX_ACTIVE_CASES: z.coerce
+      .number({ error: 'MAX_ACTIVE_CASES must be a whole number, 1 or more (or empty for no limit)' })
+      .int('MAX_ACTIVE_CASES must be a whole number, 1 or more (or empty for no limit)')
+      .min(1, 'MAX_ACTIVE_CASES must be a whole number, 1 or more (or empty for no limit)')
+      .optional(),
+    REMINDER_MINUTES: z.coerce
+      .number({ error: 'REMINDER_MINUTES must be a whole number of minutes, 1 or more' })
+      .int('REMINDER_MINUTES must be a whole number of minutes, 1 or more')
+      .min(1, 'REMINDER_MINUTES must be a whole number of minutes, 1 or more')
+      .default(15),
     LOG_LEVEL: z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   })
   .transform((env) => ({
@@ -103,6 +113,8 @@ export const configSchema = z
     defaultLanguage: env.DEFAULT_LANGUAGE,
     retentionDays: env.RETENTION_DAYS,
     publishGraceMs: env.PUBLISH_GRACE_HOURS * 3_600_000,
+    maxActiveCases: env.MAX_ACTIVE_CASES,
+    reminderMs: env.REMINDER_MINUTES * 60_000,
     logLevel: env.LOG_LEVEL,
   }));
 

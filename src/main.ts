@@ -8,10 +8,11 @@ import { closeDatabase, openDatabase } from './db/connection.js';
 import { createPrivacy } from './privacy/keys.js';
 import { ContentStore } from './content/store.js';
 import { createBot } from './bot/index.js';
-import { registerCommands } from './bot/commands.js';
+import { registerCommands, registerStaffCommands } from './bot/commands.js';
 import { PostStore } from './publishing/store.js';
 import { watchFolder } from './content/watch.js';
 import { problemReport } from './bot/index.js';
+import { InboxJobs } from './inbox/jobs.js';
 
 /** Explains why Telegram refused to start, without a stack trace. */
 function describeStartupError(error: unknown): string {
@@ -53,7 +54,7 @@ async function main(): Promise<void> {
   const problems = [...content.problems, ...posts.problems];
   for (const problem of problems) logger.warn({ problem }, 'content file skipped');
 
-  const { bot, i18n, scheduler, reload, reportToEditors } = createBot({
+  const { bot, i18n, scheduler, inbox, delivery, reload, reportToEditors } = createBot({
     config,
     db,
     privacy: createPrivacy(config.botSecret),
@@ -64,6 +65,9 @@ async function main(): Promise<void> {
   try {
     await bot.init();
     await registerCommands(bot.api, i18n, config.defaultLanguage);
+    await registerStaffCommands(bot.api, config.staffChatId, config.editorsChatId).catch((error: unknown) =>
+      logger.warn({ err: error }, 'could not set the staff commands: is the bot a member of STAFF_CHAT_ID and EDITORS_CHAT_ID?'),
+    );
   } catch (error) {
     logger.fatal(describeStartupError(error));
     closeDatabase(db);
@@ -75,6 +79,12 @@ async function main(): Promise<void> {
   });
   if (problems.length > 0) await reportToEditors(problemReport(problems));
   await scheduler.start();
+  delivery.start();
+  const inboxJobs = new InboxJobs(
+    { db, api: bot.api, config, privacy: createPrivacy(config.botSecret), logger, i18n: i18n as never, clock: Date.now },
+    inbox,
+  );
+  inboxJobs.start();
   const stopWatching = watchFolder(config.contentDir, () => void reload(), logger);
   logger.info({ bot: bot.botInfo.username, posts: posts.posts.length }, 'bot started (long polling)');
 
@@ -92,6 +102,8 @@ async function main(): Promise<void> {
       stopWatching();
       if (runner.isRunning()) await runner.stop();
       await scheduler.stop();
+      await inboxJobs.stop();
+      await delivery.stop();
     } finally {
       closeDatabase(db);
       logger.info('stopped');

@@ -1,5 +1,6 @@
 import type { Context } from 'grammy';
 import type { I18nFlavor } from '@grammyjs/i18n';
+import type { ConversationFlavor } from '@grammyjs/conversations';
 import type { Language } from '../config.js';
 import type { ClientRow } from '../db/schema.js';
 import type { Logger } from '../logger.js';
@@ -15,4 +16,4 @@ export interface ClientFlavor {
   logger: Logger;
 }
 
-export type BotContext = Context & I18nFlavor & ClientFlavor;
+export type BotContext = ConversationFlavor<Context & I18nFlavor & ClientFlavor>;

@@ -1,4 +1,4 @@
-import { Bot, BotError, type BotConfig } from 'grammy';
+import { Api, Bot, BotError, type BotConfig } from 'grammy';
 import { sequentialize } from '@grammyjs/runner';
 import { autoRetry } from '@grammyjs/auto-retry';
 import type { I18n } from '@grammyjs/i18n';
@@ -9,7 +9,12 @@ import { answerCallbackQueries, attachLogger, identifyClient } from './middlewar
 import { menuFeature } from './features/menu.js';
 import { createInfoFeature } from './features/info.js';
 import { createEmergencyFeature } from './features/emergency.js';
-import { consultFeature } from './features/consult.js';
+import { createClientRelay, createConsultFeature } from './features/consult.js';
+import { createInboxFeature } from './features/inbox.js';
+import { conversations } from '@grammyjs/conversations';
+import { conversationStorage } from './conversations/storage.js';
+import { InboxService } from '../inbox/service.js';
+import { Delivery } from '../inbox/delivery.js';
 import { createServicesFeature } from './features/services.js';
 import { createLanguageFeature } from './features/language.js';
 import { createPrivacyFeature } from './features/privacy.js';
@@ -32,6 +37,8 @@ export interface CreatedBot {
   bot: Bot<BotContext>;
   i18n: I18n<BotContext>;
   scheduler: Scheduler;
+  inbox: InboxService;
+  delivery: Delivery;
   /** Reloads content and posts, reports new problems to the editors chat, returns a summary. */
   reload: () => string;
   /** Sends an HTML notice to the editors chat (never throws). */
@@ -65,6 +72,28 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
     report: reportToEditors,
     clock: deps.clock,
   });
+  const inbox = new InboxService({
+    db: deps.db,
+    api: bot.api,
+    config,
+    privacy: deps.privacy,
+    logger,
+    i18n: i18n as never,
+    clock: () => (deps.clock ?? (() => new Date()))().getTime(),
+  });
+  const delivery = new Delivery({
+    db: deps.db,
+    // Its own API client without auto-retry: the delivery paces itself and waits out 429s in its
+    // outbox instead of sleeping inside a call (which would also hold up shutdown).
+    api: new Api(config.botToken, { apiRoot: config.apiRoot }),
+    logger,
+    privacy: deps.privacy,
+    staffChatId: config.staffChatId,
+    clock: () => (deps.clock ?? (() => new Date()))().getTime(),
+    onClientGone: (row) => inbox.clientGone(row),
+    onTopicMissing: (row) => inbox.topicMissing(row),
+  });
+  inbox.delivery = delivery;
   const reload = () => {
     const contentProblems = deps.content.reload();
     const { added, all } = deps.posts.reload();
@@ -88,24 +117,28 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   protectedBot.use(sequentialize(sequenceKey));
   protectedBot.use(identifyClient(deps));
   protectedBot.use(i18n);
-  protectedBot.use(answerCallbackQueries);
+  protectedBot.use(answerCallbackQueries(bot.api));
+  protectedBot.use(conversations({ storage: conversationStorage(deps.db) }));
 
   const privateChats = protectedBot.chatType('private');
   privateChats.use(menuFeature);
   privateChats.use(createEmergencyFeature(deps));
   privateChats.use(createInfoFeature(deps));
-  privateChats.use(consultFeature);
+  privateChats.use(createConsultFeature(deps, inbox, i18n));
   privateChats.use(createServicesFeature(deps));
   privateChats.use(createLanguageFeature(deps));
   privateChats.use(createPrivacyFeature(deps));
   privateChats.use(createForgetFeature(deps));
+  privateChats.use(createClientRelay(deps, inbox)); // after every client command
+
+  protectedBot.use(createInboxFeature(deps, inbox));
 
   protectedBot.use(createEditorsFeature(deps, { posts: deps.posts, scheduler, reload }));
 
   protectedBot.use(unhandledFeature); // must be the last handler
 
   bot.catch((error) => logger.error({ err: error.error }, 'unhandled error'));
-  return { bot, i18n, scheduler, reload, reportToEditors };
+  return { bot, i18n, scheduler, inbox, delivery, reload, reportToEditors };
 }
 
 /** A list of content problems for the editors chat: file:line: field: what was expected. */

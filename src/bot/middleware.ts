@@ -1,4 +1,4 @@
-import type { MiddlewareFn } from 'grammy';
+import type { Api, MiddlewareFn } from 'grammy';
 import { findClient, today } from '../db/clients.js';
 import { clients } from '../db/schema.js';
 import { eq } from 'drizzle-orm';
@@ -41,17 +41,27 @@ export function identifyClient({ db, privacy, config }: BotDeps): MiddlewareFn<B
   };
 }
 
-/** Every callback query gets answered, so the client's button never keeps spinning. */
-export const answerCallbackQueries: MiddlewareFn<BotContext> = async (ctx, next) => {
-  if (!ctx.callbackQuery) return next();
-  let answered = false;
-  ctx.api.config.use((prev, method, payload, signal) => {
-    if (method === 'answerCallbackQuery') answered = true;
+/**
+ * Every callback query gets answered, so the client's button never keeps spinning. Answers are
+ * noticed on the bot's API (so also those given inside conversations, which use their own context).
+ */
+export function answerCallbackQueries(api: Api): MiddlewareFn<BotContext> {
+  const answered = new Set<string>();
+  api.config.use((prev, method, payload, signal) => {
+    if (method === 'answerCallbackQuery') {
+      answered.add((payload as { callback_query_id: string }).callback_query_id);
+      if (answered.size > 1000) answered.delete(answered.values().next().value as string);
+    }
     return prev(method, payload, signal);
   });
-  try {
-    await next();
-  } finally {
-    if (!answered) await ctx.answerCallbackQuery().catch(() => undefined);
-  }
-};
+  return async (ctx, next) => {
+    if (!ctx.callbackQuery) return next();
+    const id = ctx.callbackQuery.id;
+    try {
+      await next();
+    } finally {
+      if (!answered.has(id)) await ctx.answerCallbackQuery().catch(() => undefined);
+      answered.delete(id);
+    }
+  };
+}

@@ -33,12 +33,20 @@ export interface ServiceRegion {
   blocks: string[];
 }
 
+export interface Snippet {
+  name: string;
+  title: string;
+  blocks: string[];
+}
+
 export interface LanguageContent {
   /** Sections in display order (by their smallest card order). */
   sections: InfoSection[];
   cards: Map<string, InfoCard>;
   emergency?: EmergencyPage;
   services: ServiceRegion[];
+  /** Canned answers for consultants, by name. */
+  snippets: Map<string, Snippet>;
 }
 
 export interface Content {
@@ -60,6 +68,8 @@ const serviceSchema = z.object({
   order: order.default(100),
   sample: z.boolean({ error: 'sample must be true or false' }).default(false),
 });
+
+const snippetSchema = z.object({ title: requiredText('title') });
 
 const SLUG = /^[a-z0-9][a-z0-9-]{0,39}$/;
 
@@ -151,6 +161,18 @@ function loadServices(loader: Loader, lang: Language): ServiceRegion[] {
   return regions.sort((a, b) => a.order - b.order || a.region.localeCompare(b.region));
 }
 
+function loadSnippets(loader: Loader, lang: Language): Map<string, Snippet> {
+  const dir = join(loader.root, 'snippets', lang);
+  const snippets = new Map<string, Snippet>();
+  for (const name of markdownFiles(dir)) {
+    const path = join(dir, name);
+    const slug = checkSlug(loader, path);
+    const file = slug && read(loader, path, snippetSchema);
+    if (slug && file) snippets.set(slug, { name: slug, title: file.data.title, blocks: renderMarkdownBlocks(file.body) });
+  }
+  return snippets;
+}
+
 /**
  * Loads the content folder: info cards, emergency pages and the services directory for every
  * language. A bad file is skipped and reported in `problems`; it never stops the rest.
@@ -161,7 +183,12 @@ export function loadContent(root: string): Content {
   const languages = Object.fromEntries(
     LANGUAGES.map((lang) => [
       lang,
-      { ...loadInfo(loader, lang), emergency: loadEmergency(loader, lang), services: loadServices(loader, lang) },
+      {
+        ...loadInfo(loader, lang),
+        emergency: loadEmergency(loader, lang),
+        services: loadServices(loader, lang),
+        snippets: loadSnippets(loader, lang),
+      },
     ]),
   ) as Record<Language, LanguageContent>;
   return { languages, problems: loader.problems };

@@ -31,6 +31,7 @@ export class ContentStore {
       cards: own.cards.size > 0 ? own.cards : fallback.cards,
       emergency: own.emergency ?? fallback.emergency ?? this.content.languages.en.emergency,
       services: own.services.length > 0 ? own.services : fallback.services,
+      snippets: own.snippets.size > 0 ? own.snippets : fallback.snippets,
     };
   }
 }

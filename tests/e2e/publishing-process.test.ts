@@ -49,16 +49,22 @@ describe('publishing with the real bot process and the real clock', () => {
     writeFileSync(join(dir, 'posts', 'soon.md'), `---\nchannel: news\npublish_at: ${localTimestamp(due)}\n---\nPublished **on time**.\n`);
 
     // The watcher reloads within about a second; the editors can see and preview the post.
+    const next = async (pattern: RegExp) => {
+      for (;;) {
+        const m = await fake.nextBotMessage(editors.id);
+        if (pattern.test(String(m.text ?? ''))) return String(m.text);
+      }
+    };
     let upcoming = '';
     for (let i = 0; i < 20 && !upcoming.includes('soon'); i++) {
       await new Promise((r) => setTimeout(r, 250));
       fake.sendMessage(editor, { text: '/upcoming' }, { chatId: editors.id });
-      upcoming = String((await fake.nextBotMessage(editors.id)).text);
+      upcoming = await next(/Upcoming publications/);
     }
     expect(upcoming).toContain(`${localTimestamp(due).slice(0, 16)} → news: soon`);
     fake.sendMessage(editor, { text: '/preview soon' }, { chatId: editors.id });
-    await fake.nextBotMessage(editors.id);
-    expect((await fake.nextBotMessage(editors.id)).text).toBe('Published on time.');
+    await next(/Preview of/);
+    expect(await next(/./)).toBe('Published on time.');
 
     const published = await fake.nextBotMessage(channel.id, { timeoutMs: 15_000 });
     const lateness = Date.now() - due.getTime();

@@ -1,19 +1,169 @@
-import { Composer } from 'grammy';
+import { Composer, InlineKeyboard } from 'grammy';
+import { createConversation } from '@grammyjs/conversations';
+import type { Context } from 'grammy';
+import { eq } from 'drizzle-orm';
+import { ensureClient, setClientLanguage } from '../../db/clients.js';
+import { bans } from '../../db/schema.js';
+import { findCase, findOpenCase, openCase, rateCase, type CaseTopic } from '../../inbox/cases.js';
+import { enqueueCopy, findCounterpart } from '../../inbox/delivery.js';
+import type { InboxService } from '../../inbox/service.js';
+import { createIntake, type IntakeResult } from '../conversations/intake.js';
 import type { BotContext } from '../context.js';
+import type { BotDeps } from '../deps.js';
+import type { I18n } from '@grammyjs/i18n';
 import { backToMenu } from '../keyboards.js';
-import { showScreen } from '../screens.js';
+
+const HTML = { parse_mode: 'HTML' } as const;
+
+/** The client's side of the handoff: intake, queue, relay of their messages, ending and rating. */
+export function createConsultFeature(deps: BotDeps, inbox: InboxService, i18n: I18n<BotContext>) {
+  const { db, privacy } = deps;
+  const clock = () => (deps.clock ?? (() => new Date()))().getTime();
+  const feature = new Composer<BotContext>();
+
+  const isBanned = (key: string) => db.select().from(bans).where(eq(bans.clientKey, key)).get() !== undefined;
+
+  /** Opens the case, its topic and card, queues the description, tells the client where they stand. */
+  async function open(ctx: BotContext, topic: CaseTopic, urgent: boolean, descriptionMessageId?: number): Promise<void> {
+    if (!ctx.client || !ctx.chat) return;
+    const client = ensureClient(db, privacy, ctx.client.key, ctx.chat.id);
+    // Messages from the consultant arrive outside any update of the client's: keep the language they read.
+    if (client.language === null) setClientLanguage(db, client.key, ctx.lang);
+    const result = openCase(db, { clientKey: ctx.client.key, topic, urgent, now: clock() });
+    if (!result.opened) {
+      await ctx.reply(ctx.t('consult-already-open'), HTML);
+      return;
+    }
+    await inbox.createTopic(result.case);
+    if (descriptionMessageId !== undefined) {
+      enqueueCopy(db, { caseId: result.case.id, toClient: false, sourceMessageId: descriptionMessageId }, clock());
+      inbox.delivery?.kick();
+    }
+    const duty = inbox.dutyNotice(ctx.lang);
+    if (urgent) await ctx.reply(`${ctx.t('consult-urgent')}\n\n${duty}`, HTML);
+    else await ctx.reply(`${ctx.t('consult-queued', { place: inbox.queuePlace(result.case.id) ?? 1 })}\n\n${duty}`, HTML);
+  }
+
+  feature.use(
+    createConversation<BotContext, Context>(
+      createIntake(i18n, (ctx, result: IntakeResult) => open(ctx, result.topic, false, result.descriptionMessageId)),
+      'intake',
+    ),
+  );
+
+  async function startIntake(ctx: BotContext): Promise<void> {
+    if (!ctx.client || !ctx.chat) return;
+    if (isBanned(ctx.client.key)) {
+      await ctx.reply(ctx.t('consult-banned'), HTML);
+      return;
+    }
+    if (findOpenCase(db, ctx.client.key)) {
+      await ctx.reply(ctx.t('consult-already-open'), HTML);
+      return;
+    }
+    const row = ensureClient(db, privacy, ctx.client.key, ctx.chat.id);
+    ctx.client.row = row;
+    await ctx.conversation.enter('intake', { lang: ctx.lang, pseudonym: `Client ${row.pseudonym}` });
+  }
+
+  feature.command('consult', startIntake);
+  feature.command('start', (ctx, next) => (ctx.match === 'consult' ? startIntake(ctx) : next()));
+  feature.callbackQuery(/^(?:n:)?menu:consult$/, async (ctx) => {
+    await ctx.answerCallbackQuery();
+    await startIntake(ctx);
+  });
+
+  // The emergency path: an urgent case at once, first in line, without questions.
+  feature.callbackQuery(/^(?:n:)?consult:urgent$/, async (ctx) => {
+    await ctx.answerCallbackQuery();
+    if (!ctx.client) return;
+    if (isBanned(ctx.client.key)) return void (await ctx.reply(ctx.t('consult-banned'), HTML));
+    await open(ctx, 'substances', true);
+  });
+
+  feature.command('status', async (ctx) => {
+    const row = ctx.client && findOpenCase(db, ctx.client.key);
+    if (!row) return void (await ctx.reply(ctx.t('consult-status-none'), { ...HTML, reply_markup: backToMenu(ctx) }));
+    if (row.status === 'waiting') {
+      await ctx.reply(`${ctx.t('consult-status-waiting', { place: inbox.queuePlace(row.id) ?? 1 })}\n\n${inbox.dutyNotice(ctx.lang)}`, HTML);
+    } else {
+      await ctx.reply(ctx.t('consult-status-active', { alias: inbox.aliasOf(row.consultantId) }), HTML);
+    }
+  });
+
+  feature.command('end', async (ctx) => {
+    const row = ctx.client && findOpenCase(db, ctx.client.key);
+    if (!row) return void (await ctx.reply(ctx.t('consult-status-none'), { ...HTML, reply_markup: backToMenu(ctx) }));
+    const keyboard = new InlineKeyboard().text(ctx.t('consult-end-yes'), `end:yes:${row.id}`).text(ctx.t('consult-end-no'), 'end:no');
+    await ctx.reply(ctx.t('consult-end-confirm'), { reply_markup: keyboard });
+  });
+
+  feature.callbackQuery('end:no', async (ctx) => {
+    await ctx.answerCallbackQuery();
+    await ctx.editMessageReplyMarkup().catch(() => undefined);
+  });
+
+  feature.callbackQuery(/^end:yes:(\d+)$/, async (ctx) => {
+    await ctx.answerCallbackQuery();
+    await ctx.editMessageReplyMarkup().catch(() => undefined);
+    const row = findCase(db, Number(ctx.match[1]));
+    if (!row || row.clientKey !== ctx.client?.key || row.status === 'closed') return;
+    await inbox.close(row.id, 'client');
+  });
+
+  feature.callbackQuery(/^rate:(\d+):([1-5])$/, async (ctx) => {
+    const row = findCase(db, Number(ctx.match[1]));
+    await ctx.answerCallbackQuery();
+    if (!row || row.clientKey !== ctx.client?.key) return;
+    rateCase(db, row, Number(ctx.match[2]));
+    await ctx.editMessageReplyMarkup().catch(() => undefined);
+    await ctx.reply(ctx.t('consult-rated'), HTML);
+  });
+
+  return feature;
+}
 
 /**
- * Talking to a consultant. Until the handoff to the staff inbox is built, this says that consultations
- * are coming and points to what already works.
+ * Registered after every other client feature: while a case is open, whatever the client sends
+ * (that no command took) is copied into the case's topic; locations and contacts are not.
  */
-export const consultFeature = new Composer<BotContext>();
+export function createClientRelay(deps: BotDeps, inbox: InboxService) {
+  const { db } = deps;
+  const clock = () => (deps.clock ?? (() => new Date()))().getTime();
+  const relay = new Composer<BotContext>();
 
-consultFeature.command('start', (ctx, next) =>
-  ctx.match === 'consult' ? showScreen(ctx, ctx.t('consult-soon'), backToMenu(ctx)) : next(),
-);
-consultFeature.command('consult', (ctx) => showScreen(ctx, ctx.t('consult-soon'), backToMenu(ctx)));
-consultFeature.callbackQuery(/^(?:n:)?(menu:consult|consult:urgent)$/, async (ctx) => {
-  await ctx.answerCallbackQuery();
-  await showScreen(ctx, ctx.t('consult-soon'), backToMenu(ctx));
-});
+  relay.on('message', async (ctx, next) => {
+    const row = ctx.client && findOpenCase(db, ctx.client.key);
+    if (!row || ctx.msg.text?.startsWith('/')) return next();
+    if (ctx.msg.location || ctx.msg.venue || ctx.msg.contact) {
+      await ctx.reply(ctx.t('intake-no-location'), HTML);
+      return;
+    }
+    if (ctx.msg.poll || ctx.msg.dice || ctx.msg.game || ctx.msg.invoice) {
+      await ctx.reply(ctx.t('consult-unsupported'), HTML);
+      return;
+    }
+    enqueueCopy(
+      db,
+      {
+        caseId: row.id,
+        toClient: false,
+        sourceMessageId: ctx.msg.message_id,
+        mediaGroupId: ctx.msg.media_group_id,
+        replyToSourceId: ctx.msg.reply_to_message?.message_id,
+      },
+      clock(),
+    );
+    inbox.delivery?.kick();
+  });
+
+  // An edit by the client is carried over to the copy in the inbox (text and captions).
+  relay.on('edited_message', async (ctx) => {
+    const row = ctx.client && findOpenCase(db, ctx.client.key);
+    const copy = row && findCounterpart(db, row.id, true, ctx.editedMessage.message_id);
+    if (!row || copy === undefined) return;
+    await inbox.carryEdit(ctx.editedMessage, deps.config.staffChatId, copy);
+  });
+
+  return relay;
+}

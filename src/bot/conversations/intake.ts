@@ -1,0 +1,92 @@
+import { InlineKeyboard, type Context } from 'grammy';
+import type { Conversation } from '@grammyjs/conversations';
+import type { I18n } from '@grammyjs/i18n';
+import type { Language } from '../../config.js';
+import { TOPICS, type CaseTopic } from '../../inbox/cases.js';
+import type { BotContext } from '../context.js';
+
+export interface IntakeArgs {
+  lang: Language;
+  pseudonym: string;
+}
+
+export interface IntakeResult {
+  topic: CaseTopic;
+  /** The client's own description message, to be copied into the case topic (its text is never stored). */
+  descriptionMessageId?: number;
+}
+
+/**
+ * The intake: topic, an optional description, and a reminder of what staff will and will not see.
+ * Nothing is opened until the client confirms, so no empty topics reach the inbox. The golden rule
+ * of the conversations plugin holds: the database and the clock are touched only in `openCase`,
+ * which runs through `conversation.external`. Button presses are answered by the bot's safety net
+ * (answerCallbackQueries) once the update is handled.
+ */
+export function createIntake(i18n: I18n<BotContext>, openCase: (ctx: BotContext, result: IntakeResult) => Promise<void>) {
+  return async function intake(conversation: Conversation<BotContext, Context>, ctx: Context, args: IntakeArgs): Promise<void> {
+    const t = (key: string, vars?: Record<string, string>) => i18n.t(args.lang, key, vars);
+    const cancelButton = new InlineKeyboard().text(t('intake-cancel'), 'intake:cancel');
+    const topics = new InlineKeyboard();
+    TOPICS.forEach((topic, i) => {
+      topics.text(t(`topic-${topic}`), `intake:topic:${topic}`);
+      if (i % 2 === 1) topics.row();
+    });
+    topics.row().text(t('intake-cancel'), 'intake:cancel');
+    /** Next update that `accept`s; a command leaves the intake and is handled as usual. */
+    const ask = async (accept: (update: Context) => boolean): Promise<Context> => {
+      for (;;) {
+        const next = await conversation.wait();
+        if (next.message?.text?.startsWith('/')) await conversation.halt({ next: true });
+        if (accept(next)) return next;
+
+        await next.reply(t('intake-use-buttons'), { reply_markup: cancelButton });
+      }
+    };
+    const pressed = (pattern: RegExp) => (update: Context) => pattern.test(update.callbackQuery?.data ?? '');
+
+    await ctx.reply(t('intake-topic'), { parse_mode: 'HTML', reply_markup: topics });
+    const picked = await ask(pressed(/^intake:(topic:[a-z]+|cancel)$/));
+
+    const topic = /^intake:topic:([a-z]+)$/.exec(picked.callbackQuery?.data ?? '')?.[1] as CaseTopic | undefined;
+    if (!topic || !TOPICS.includes(topic)) {
+      await picked.editMessageText(t('intake-cancelled'));
+      return;
+    }
+    await picked.editMessageText(`${t(`topic-${topic}`)}\n\n${t('intake-describe')}`, {
+      reply_markup: new InlineKeyboard().text(t('intake-skip'), 'intake:skip').text(t('intake-cancel'), 'intake:cancel'),
+    });
+
+    let descriptionMessageId: number | undefined;
+    for (;;) {
+      const answer = await ask((u) => pressed(/^intake:(skip|cancel)$/)(u) || (!!u.message && !u.message.text?.startsWith('/')));
+      if (answer.callbackQuery) {
+
+        if (answer.callbackQuery.data === 'intake:cancel') {
+          await answer.reply(t('intake-cancelled'));
+          return;
+        }
+        break; // skipped
+      }
+      if (answer.message?.location || answer.message?.venue || answer.message?.contact) {
+        await answer.reply(t('intake-no-location'));
+        continue;
+      }
+      descriptionMessageId = answer.message?.message_id;
+      break;
+    }
+
+    await ctx.reply(t('intake-reminder', { pseudonym: args.pseudonym }), {
+      parse_mode: 'HTML',
+      reply_markup: new InlineKeyboard().text(t('intake-confirm'), 'intake:go').row().text(t('intake-cancel'), 'intake:cancel'),
+    });
+    const confirmed = await ask(pressed(/^intake:(go|cancel)$/));
+
+    if (confirmed.callbackQuery?.data !== 'intake:go') {
+      await confirmed.editMessageText(t('intake-cancelled'));
+      return;
+    }
+    await confirmed.editMessageReplyMarkup();
+    await conversation.external((outside) => openCase(outside, { topic, descriptionMessageId }));
+  };
+}

@@ -1,0 +1,34 @@
+import { eq } from 'drizzle-orm';
+import type { ConversationStorage } from '@grammyjs/conversations';
+import type { Db } from '../../db/connection.js';
+import { conversationState } from '../../db/schema.js';
+import type { BotContext } from '../context.js';
+
+/** Bump when a conversation's code changes in a way that old saved states would replay wrongly. */
+export const CONVERSATIONS_VERSION = 1;
+
+/**
+ * Conversation state in SQLite, keyed by the client key (never the chat id), versioned, and deleted
+ * by the plugin when the conversation ends.
+ */
+export function conversationStorage<S>(db: Db): ConversationStorage<BotContext, S> {
+  return {
+    type: 'key',
+    version: CONVERSATIONS_VERSION,
+    // Only clients have conversations; other chats get a key that never holds anything.
+    getStorageKey: (ctx) => ctx.client?.key ?? `chat:${ctx.chat?.id ?? 'none'}`,
+    adapter: {
+      read: (key) => {
+        const row = db.select().from(conversationState).where(eq(conversationState.key, key)).get();
+        return row ? JSON.parse(row.value) : undefined;
+      },
+      write: (key, state) => {
+        const value = JSON.stringify(state);
+        db.insert(conversationState).values({ key, value }).onConflictDoUpdate({ target: conversationState.key, set: { value } }).run();
+      },
+      delete: (key) => {
+        db.delete(conversationState).where(eq(conversationState.key, key)).run();
+      },
+    },
+  };
+}

@@ -1,0 +1,217 @@
+import { eq } from 'drizzle-orm';
+import { GrammyError, InlineKeyboard, type Api } from 'grammy';
+import type { Message } from 'grammy/types';
+import type { I18n } from '@grammyjs/i18n';
+import type { Config, Language } from '../config.js';
+import { escapeHtml } from '../content/markdown.js';
+import type { Db } from '../db/connection.js';
+import { clients, consultants, type CaseRow } from '../db/schema.js';
+import type { Logger } from '../logger.js';
+import type { Privacy } from '../privacy/keys.js';
+import { formatLocal } from '../publishing/time.js';
+import { attachTopic, closeCase, earlierCaseCount, findCase, waitingQueue } from './cases.js';
+import type { Delivery } from './delivery.js';
+import { queuePosition } from './queue.js';
+import { isOpen, nextOpening } from './working-hours.js';
+
+export const TOPIC_LABELS: Record<string, string> = {
+  substances: 'Substances and safety',
+  mental: 'Mental health',
+  hiv: 'HIV, hepatitis, STIs',
+  legal: 'Legal help',
+  social: 'Social and medical services',
+  other: 'Other',
+};
+
+export interface InboxDeps {
+  db: Db;
+  api: Api;
+  config: Config;
+  privacy: Privacy;
+  logger: Logger;
+  i18n: I18n<never>;
+  clock: () => number;
+}
+
+/**
+ * What the inbox does in Telegram, shared by the client side, the staff side and background jobs:
+ * topics, case cards, messages to clients. Identities never appear: topics and cards carry only the
+ * pseudonym and the topic of the case.
+ */
+export class InboxService {
+  delivery?: Delivery;
+
+  constructor(private readonly deps: InboxDeps) {}
+
+  private clientOf(row: CaseRow) {
+    return this.deps.db.select().from(clients).where(eq(clients.key, row.clientKey)).get();
+  }
+
+  clientChatId(row: CaseRow): number {
+    const client = this.clientOf(row);
+    if (!client) throw new Error(`case ${row.id} has no client`);
+    return this.deps.privacy.decryptChatId(client.chatRef);
+  }
+
+  languageOf(row: CaseRow): Language {
+    return (this.clientOf(row)?.language as Language | null) ?? this.deps.config.defaultLanguage;
+  }
+
+  pseudonymOf(row: CaseRow): string {
+    return this.clientOf(row)?.pseudonym ?? '????';
+  }
+
+  aliasOf(consultantId: number | null, fallback = 'A consultant'): string {
+    if (consultantId === null) return fallback;
+    return this.deps.db.select().from(consultants).where(eq(consultants.telegramId, consultantId)).get()?.alias ?? fallback;
+  }
+
+  topicName(row: CaseRow): string {
+    const done = row.status === 'closed' ? '✅ ' : row.urgent ? '🆘 ' : '';
+    return `${done}Client ${this.pseudonymOf(row)} · ${TOPIC_LABELS[row.topic] ?? row.topic}`.slice(0, 128);
+  }
+
+  cardText(row: CaseRow): string {
+    const { clock, config } = this.deps;
+    const waited = Math.max(0, Math.round((clock() - row.openedAt) / 60_000));
+    const status =
+      row.status === 'waiting'
+        ? `⏳ waiting${row.specialty ? ` for a ${escapeHtml(row.specialty)}` : ''}`
+        : row.status === 'active'
+          ? `💬 with ${escapeHtml(this.aliasOf(row.consultantId))}`
+          : '✅ closed';
+    return [
+      `<b>Client ${escapeHtml(this.pseudonymOf(row))}</b> · case #${row.id}`,
+      `Topic: ${escapeHtml(TOPIC_LABELS[row.topic] ?? row.topic)}${row.urgent ? ' · 🆘 <b>URGENT</b>' : ''}`,
+      `Opened: ${formatLocal(new Date(row.openedAt), config.timezone)} (waiting ${waited} min)`,
+      `Earlier cases: ${earlierCaseCount(this.deps.db, row.clientKey)}`,
+      `Status: ${status}`,
+      '',
+      '<i>Reply in this topic to talk to the client. Start a message with ! or use /note to keep it internal. /close ends the case.</i>',
+    ].join('\n');
+  }
+
+  cardKeyboard(row: CaseRow): InlineKeyboard | undefined {
+    return row.status === 'waiting' ? new InlineKeyboard().text('✋ Take', `case:take:${row.id}`) : undefined;
+  }
+
+  /** Creates the case's forum topic with its card (or a new one, if the old topic was deleted). */
+  async createTopic(row: CaseRow): Promise<number> {
+    const { api, config, db } = this.deps;
+    const topic = await api.createForumTopic(config.staffChatId, this.topicName(row), { icon_color: row.urgent ? 0xff93b2 : 0x6fb9f0 });
+    const card = await api.sendMessage(config.staffChatId, this.cardText(row), {
+      message_thread_id: topic.message_thread_id,
+      parse_mode: 'HTML',
+      reply_markup: this.cardKeyboard(row),
+    });
+    attachTopic(db, row.id, topic.message_thread_id, card.message_id);
+    return topic.message_thread_id;
+  }
+
+  /** Brings the card up to date (status, Take button); a vanished card is not an error. */
+  async refreshCard(caseId: number): Promise<void> {
+    const row = findCase(this.deps.db, caseId);
+    if (!row?.cardMessageId) return;
+    await this.deps.api
+      .editMessageText(this.deps.config.staffChatId, row.cardMessageId, this.cardText(row), {
+        parse_mode: 'HTML',
+        reply_markup: this.cardKeyboard(row) ?? { inline_keyboard: [] },
+      })
+      .catch((error: unknown) => {
+        if (!(error instanceof GrammyError && error.description.includes('not modified'))) this.deps.logger.debug({ err: error }, 'card not updated');
+      });
+  }
+
+  /** A notice in the case's topic (internal: the client never sees it). */
+  async noteInTopic(row: CaseRow, html: string): Promise<void> {
+    if (row.threadId === null) return;
+    await this.deps.api
+      .sendMessage(this.deps.config.staffChatId, html, { message_thread_id: row.threadId, parse_mode: 'HTML' })
+      .catch((error: unknown) => this.deps.logger.warn({ err: error }, 'could not write in the case topic'));
+  }
+
+  /** Sends a UI text to the client of a case, in their language. */
+  async tellClient(row: CaseRow, key: string, vars: Record<string, string | number> = {}, keyboard?: InlineKeyboard): Promise<boolean> {
+    const client = this.clientOf(row);
+    if (!client) return false;
+    const chatId = this.deps.privacy.decryptChatId(client.chatRef);
+    try {
+      await this.deps.api.sendMessage(chatId, this.deps.i18n.t(this.languageOf(row), key, vars), { parse_mode: 'HTML', reply_markup: keyboard });
+      return true;
+    } catch (error) {
+      if (error instanceof GrammyError && error.error_code === 403) {
+        await this.clientGone(row);
+        return false;
+      }
+      throw error;
+    }
+  }
+
+  queuePlace(caseId: number): number | null {
+    return queuePosition(waitingQueue(this.deps.db), caseId);
+  }
+
+  /** What the client is told about the team's hours. */
+  dutyNotice(lang: Language): string {
+    const { config, clock, i18n } = this.deps;
+    const now = new Date(clock());
+    if (isOpen(config.workingHours, now, config.timezone)) return i18n.t(lang, 'consult-on-duty');
+    const back = nextOpening(config.workingHours, now, config.timezone);
+    return i18n.t(lang, 'consult-off-duty', { when: back ? formatLocal(back, config.timezone) : '—' });
+  }
+
+  /** Ends a case: client thanked and asked for a rating, topic renamed and closed, card updated. */
+  async close(caseId: number, by: 'client' | 'consultant'): Promise<CaseRow | undefined> {
+    const { db, api, config, clock, logger } = this.deps;
+    const row = closeCase(db, caseId, clock());
+    if (!row) return undefined;
+    const rating = new InlineKeyboard();
+    for (let n = 1; n <= 5; n++) rating.text(`${n} ⭐`, `rate:${row.id}:${n}`);
+    await this.tellClient(row, 'consult-ended', {}, rating).catch((error: unknown) => logger.warn({ err: error }, 'could not thank the client'));
+    await this.noteInTopic(row, by === 'client' ? '🔚 The client ended the conversation.' : '🔚 Case closed.');
+    if (row.threadId !== null) {
+      await api.editForumTopic(config.staffChatId, row.threadId, { name: this.topicName(row) }).catch(() => undefined);
+      await api.closeForumTopic(config.staffChatId, row.threadId).catch(() => undefined);
+    }
+    await this.refreshCard(row.id);
+    return row;
+  }
+
+  /** Carries an edit over to the copy on the other side (texts and captions; media cannot be swapped). */
+  async carryEdit(edited: Message, chatId: number, copyId: number): Promise<void> {
+    const { api, logger } = this.deps;
+    const ignoreUnchanged = (error: unknown) => {
+      if (!(error instanceof GrammyError && error.description.includes('not modified'))) logger.debug({ err: error }, 'edit not carried over');
+    };
+    if (edited.text !== undefined) {
+      await api.editMessageText(chatId, copyId, edited.text, { entities: edited.entities }).catch(ignoreUnchanged);
+    } else if (edited.caption !== undefined) {
+      await api.editMessageCaption(chatId, copyId, { caption: edited.caption, caption_entities: edited.caption_entities }).catch(ignoreUnchanged);
+    }
+  }
+
+  /** The client blocked the bot: the case closes with a note in its topic. */
+  async clientGone(row: CaseRow): Promise<void> {
+    const closed = closeCase(this.deps.db, row.id, this.deps.clock());
+    if (!closed) return;
+    await this.noteInTopic(closed, '🚫 The client has blocked the bot; the case is closed. Nothing more can reach them.');
+    if (closed.threadId !== null) {
+      await this.deps.api.editForumTopic(this.deps.config.staffChatId, closed.threadId, { name: this.topicName(closed) }).catch(() => undefined);
+      await this.deps.api.closeForumTopic(this.deps.config.staffChatId, closed.threadId).catch(() => undefined);
+    }
+    await this.refreshCard(closed.id);
+  }
+
+  /** The topic was deleted by someone: a new one, with a fresh card and a note. */
+  async topicMissing(row: CaseRow): Promise<number | undefined> {
+    if (row.status === 'closed') return undefined;
+    try {
+      const threadId = await this.createTopic(row);
+      await this.noteInTopic({ ...row, threadId }, '♻️ The previous topic of this case was deleted; the conversation continues here.');
+      return threadId;
+    } catch (error) {
+      this.deps.logger.error({ err: error }, 'could not recreate a case topic');
+      return undefined;
+    }
+  }
+}

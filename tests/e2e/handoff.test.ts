@@ -1,0 +1,212 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeTelegram, type Message } from '../support/fake-telegram/index.js';
+import { startBot, type BotProcess } from '../support/bot-process.js';
+
+let fake: FakeTelegram;
+let bot: BotProcess;
+let staff: { id: number };
+type User = ReturnType<FakeTelegram['createUser']>;
+let anna: User;
+let boris: User;
+
+const buttons = (m: Message) => (m.reply_markup?.inline_keyboard ?? []).flat().map((b) => b.callback_data ?? '');
+
+async function until<T>(probe: () => T | undefined, what: string, timeoutMs = 10_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Reads the client's chat until a message matches. */
+async function clientSees(user: User, pattern: RegExp): Promise<Message> {
+  for (;;) {
+    const m = await fake.nextBotMessage(user.id, { timeoutMs: 10_000 });
+    if (pattern.test(String(m.text ?? m.caption ?? ''))) return m;
+  }
+}
+
+const inTopic = (threadId: number) => fake.messages(staff.id).filter((m) => m.message_thread_id === threadId);
+
+beforeAll(async () => {
+  fake = await FakeTelegram.start({ botUsername: 'peer_help_bot' });
+  anna = fake.createUser({ first_name: 'Anna', username: 'anna_staff' });
+  boris = fake.createUser({ first_name: 'Boris', username: 'boris_staff' });
+  staff = fake.createSupergroup({ title: 'Inbox', isForum: true, members: [anna, boris] });
+  bot = await startBot({
+    BOT_TOKEN: fake.token,
+    BOT_SECRET: 'handoff-secret-handoff-secret-handoff-01',
+    TELEGRAM_API_ROOT: fake.apiRoot,
+    STAFF_CHAT_ID: String(staff.id),
+  });
+});
+
+afterAll(async () => {
+  expect(await bot?.stop()).toBe(0);
+  await fake?.stop();
+});
+
+describe('handoff to a consultant, end to end', () => {
+  it('intake → queue → take → relay both ways → close → rating, without revealing anyone', async () => {
+    const client = fake.createUser({ first_name: 'Secretfirst', last_name: 'Secretlast', username: 'secret_client_x', language_code: 'en' });
+
+    // Intake
+    fake.sendText(client, '/consult');
+    const topics = await clientSees(client, /What is it about/);
+    fake.pressButton(client, topics, 'intake:topic:substances');
+    await clientSees(client, /In a few words/);
+    fake.sendText(client, 'Took salts for two days, cannot sleep');
+    const reminder = await clientSees(client, /Before we connect you/);
+    expect(reminder.text).toMatch(/Client [2-9A-Z]{4}/);
+    fake.pressButton(client, reminder, 'intake:go');
+    const queued = await clientSees(client, /You are in the queue: place 1/);
+    expect(queued.text).toMatch(/on duty/);
+
+    // One topic, named with the pseudonym and the topic; a card with a Take button; the description copied in.
+    const topic = await until(() => fake.chat(staff.id).topics[0], 'a topic');
+    expect(topic.name).toMatch(/^Client [2-9A-Z]{4} · Substances and safety$/);
+    const card = await until(() => inTopic(topic.message_thread_id).find((m) => String(m.text).includes('Earlier cases: 0')), 'the case card');
+    expect(buttons(card)).toContain(`case:take:1`);
+    await until(() => inTopic(topic.message_thread_id).find((m) => m.text === 'Took salts for two days, cannot sleep'), 'the description copy');
+
+    // While waiting, a photo reaches the topic too.
+    fake.sendMessage(client, { photo: [{ file_id: 'ph1', file_unique_id: 'ph1u', width: 90, height: 90 }], caption: 'what I took' });
+    await until(() => inTopic(topic.message_thread_id).find((m) => m.caption === 'what I took' && m.photo), 'the photo copy');
+
+    // Two consultants take at once: exactly one wins.
+    fake.sendText(anna, '/alias Aigerim', { chatId: staff.id });
+    await until(() => fake.messages(staff.id).find((m) => String(m.text).includes('Clients will see you as “Aigerim”')), 'alias confirmation');
+    const q1 = fake.pressButton(anna, card, 'case:take:1');
+    const q2 = fake.pressButton(boris, card, 'case:take:1');
+    await until(() => fake.callbackAnswer(q1) && fake.callbackAnswer(q2), 'both answers');
+    const answers = [fake.callbackAnswer(q1)?.text, fake.callbackAnswer(q2)?.text];
+    expect(answers.filter((t) => t === 'The case is yours.')).toHaveLength(1);
+    expect(answers.some((t) => /already has this case/.test(String(t)))).toBe(true);
+    const winner = answers[0] === 'The case is yours.' ? anna : boris;
+    const loser = winner === anna ? boris : anna;
+    await clientSees(client, /has joined the conversation/);
+
+    // The consultant's reply reaches the client; notes and colleagues' messages stay internal.
+    fake.sendText(winner, 'Hi, I am here. Have you been able to drink some water?', { chatId: staff.id, threadId: topic.message_thread_id });
+    const reply = await clientSees(client, /Have you been able to drink/);
+    fake.sendText(winner, '! internal: check for psychosis signs', { chatId: staff.id, threadId: topic.message_thread_id });
+    fake.sendText(loser, 'I can help if needed', { chatId: staff.id, threadId: topic.message_thread_id });
+    fake.sendText(winner, 'We can also talk about sleep.', { chatId: staff.id, threadId: topic.message_thread_id });
+    await clientSees(client, /talk about sleep/);
+    const clientTexts = fake.botMessages(client.id).map((m) => String(m.text ?? ''));
+    expect(clientTexts.some((t) => t.includes('internal') || t.includes('I can help if needed'))).toBe(false);
+
+    // The client replies to it: the copy in the topic is threaded to the consultant's message.
+    fake.sendText(client, 'Yes, a little', { replyTo: reply });
+    const threaded = await until(() => inTopic(topic.message_thread_id).find((m) => m.text === 'Yes, a little'), 'the threaded copy');
+    expect(threaded.reply_to_message?.text).toBe('Hi, I am here. Have you been able to drink some water?');
+
+    // An edit is carried over.
+    const original = fake.sendText(client, 'I feel ok');
+    await until(() => inTopic(topic.message_thread_id).find((m) => m.text === 'I feel ok'), 'the copy to edit');
+    fake.editUserMessage(client, original, 'I feel better now');
+    await until(() => inTopic(topic.message_thread_id).find((m) => m.text === 'I feel better now'), 'the edited copy');
+
+    // A location is refused and not passed on.
+    fake.sendMessage(client, { location: { latitude: 43.25, longitude: 76.95 } });
+    await clientSees(client, /never passed on/);
+    expect(inTopic(topic.message_thread_id).some((m) => m.location)).toBe(false);
+
+    // Close and rate.
+    fake.sendText(winner, '/close', { chatId: staff.id, threadId: topic.message_thread_id });
+    const ended = await clientSees(client, /conversation has ended/);
+    fake.pressButton(client, ended, 'rate:1:5');
+    await clientSees(client, /Thank you! Your rating/);
+    await until(() => fake.chat(staff.id).topics.find((t) => t.message_thread_id === topic.message_thread_id)?.closed, 'the topic closed');
+    expect(fake.chat(staff.id).topics.find((t) => t.message_thread_id === topic.message_thread_id)?.name).toMatch(/^✅ Client/);
+
+    // Figures.
+    fake.sendText(anna, '/stats', { chatId: staff.id });
+    const stats = await until(() => fake.messages(staff.id).find((m) => String(m.text).startsWith('📊')), 'stats');
+    expect(stats.text).toMatch(/Opened 1 \(urgent 0\) · closed 1/);
+    expect(stats.text).toMatch(/Ratings: 1, average 5\.0/);
+
+    // Anonymity: never a forward; nothing the bot sent to the staff chat names the client.
+    expect(fake.calls.some((c) => c.method.startsWith('forward'))).toBe(false);
+    // (copyMessage names the source chat to Telegram in from_chat_id; the copy itself carries no trace of it.)
+    const toStaff = JSON.stringify(fake.calls.filter((c) => c.params.chat_id === staff.id).map(({ params: { from_chat_id: _, ...rest } }) => rest));
+    for (const secret of [String(client.id), 'Secretfirst', 'Secretlast', 'secret_client_x']) expect(toStaff).not.toContain(secret);
+    const copies = inTopic(topic.message_thread_id).filter((m) => m.from?.is_bot);
+    expect(copies.every((m) => m.from?.id === fake.bot.id && !('forward_origin' in m))).toBe(true);
+    const topicTexts = JSON.stringify(copies);
+    for (const secret of ['Secretfirst', 'Secretlast', 'secret_client_x']) expect(topicTexts).not.toContain(secret);
+    expect(fake.failedCalls().filter((c) => !String(c.error?.description).includes('not modified'))).toEqual([]);
+  }, 60_000);
+
+  it('opens an urgent case straight from the emergency screen, first in line', async () => {
+    const client = fake.createUser({ first_name: 'Urgent', language_code: 'en' });
+    fake.sendText(client, '/help');
+    const page = await clientSees(client, /103/);
+    fake.pressButton(client, page, 'n:consult:urgent');
+    await clientSees(client, /You are first in line/);
+    const topic = await until(() => fake.chat(staff.id).topics.find((t) => t.name.startsWith('🆘 Client')), 'an urgent topic');
+    expect(topic.closed).toBe(false);
+    fake.sendText(client, '/status');
+    await clientSees(client, /place 1/);
+    fake.sendText(client, '/end');
+    const confirm = await clientSees(client, /End the conversation/);
+    fake.pressButton(client, confirm, buttons(confirm).find((b) => b.startsWith('end:yes'))!);
+    await clientSees(client, /conversation has ended/);
+  }, 30_000);
+});
+
+describe('handoff under stress', () => {
+  async function openCaseFor(client: User): Promise<{ threadId: number }> {
+    fake.sendText(client, '/consult');
+    fake.pressButton(client, await clientSees(client, /What is it about/), 'intake:topic:mental');
+    const describe = await clientSees(client, /In a few words/);
+    fake.pressButton(client, describe, 'intake:skip');
+    fake.pressButton(client, await clientSees(client, /Before we connect you/), 'intake:go');
+    await clientSees(client, /You are in the queue/);
+    const name = await until(() => fake.chat(staff.id).topics.at(-1)?.name, 'the topic');
+    expect(name).toMatch(/Mental health/);
+    return { threadId: fake.chat(staff.id).topics.at(-1)!.message_thread_id };
+  }
+
+  it('loses nothing and doubles nothing through flood control and a restart', async () => {
+    const client = fake.createUser({ first_name: 'Flood', language_code: 'en' });
+    const { threadId } = await openCaseFor(client);
+    // Telegram answers 429 (retry after 1 s) to anything beyond one message a second, for a while.
+    fake.setRateLimits({ globalPerSecond: 1 });
+    const texts = Array.from({ length: 8 }, (_, i) => `message ${i + 1} of 8`);
+    for (const text of texts) fake.sendText(client, text);
+    await until(() => fake.stats.rateLimited > 0 && inTopic(threadId).some((m) => /of 8$/.test(String(m.text))), 'a 429 and a first copy');
+    // Restart in the middle, with copies still waiting.
+    expect(await bot.stop()).toBe(0);
+    expect(inTopic(threadId).filter((m) => /of 8$/.test(String(m.text))).length).toBeLessThan(8);
+    bot = await startBot({
+      BOT_TOKEN: fake.token,
+      BOT_SECRET: 'handoff-secret-handoff-secret-handoff-01',
+      TELEGRAM_API_ROOT: fake.apiRoot,
+      STAFF_CHAT_ID: String(staff.id),
+      DATABASE_PATH: bot.databasePath,
+    });
+    setTimeout(() => fake.setRateLimits({}), 2_000);
+    const arrived = await until(() => {
+      const copies = inTopic(threadId).map((m) => String(m.text)).filter((t) => /of 8$/.test(t));
+      return copies.length >= 8 ? copies : undefined;
+    }, 'all eight copies', 20_000);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(inTopic(threadId).map((m) => String(m.text)).filter((t) => /of 8$/.test(t))).toEqual(texts);
+    expect(arrived).toEqual(texts);
+  }, 60_000);
+
+  it('closes the case with a note when the client has blocked the bot', async () => {
+    const client = fake.createUser({ first_name: 'Blocker', language_code: 'en' });
+    const { threadId } = await openCaseFor(client);
+    fake.sendText(anna, 'Hello?', { chatId: staff.id, threadId });
+    await clientSees(client, /Hello\?/);
+    fake.blockBot(client);
+    fake.sendText(anna, 'Are you still there?', { chatId: staff.id, threadId });
+    await until(() => inTopic(threadId).find((m) => String(m.text).includes('blocked the bot')), 'the note');
+    await until(() => fake.chat(staff.id).topics.find((t) => t.message_thread_id === threadId)?.closed, 'the topic closed');
+  }, 30_000);
+});
