@@ -99,6 +99,8 @@ export const cases = sqliteTable(
     queuedAt: integer('queued_at').notNull(),
     closedAt: integer('closed_at'),
     remindedAt: integer('reminded_at'),
+    /** After closing: until when the client's next message is taken as a comment for the team. */
+    feedbackUntil: integer('feedback_until'),
   },
   (t) => [
     index('cases_status').on(t.status, t.queuedAt),

@@ -110,6 +110,25 @@ export function closeCase(db: Db, caseId: number, now: number): CaseRow | undefi
   })();
 }
 
+const FEEDBACK_WINDOW_MS = 30 * 60_000;
+
+/** The client's recently closed case still open for a comment, if any. */
+export function caseAwaitingComment(db: Db, clientKey: string, now: number): CaseRow | undefined {
+  return db
+    .select()
+    .from(cases)
+    .where(and(eq(cases.clientKey, clientKey), eq(cases.status, 'closed'), isNotNull(cases.feedbackUntil), sql`${cases.feedbackUntil} > ${now}`))
+    .get();
+}
+
+export function inviteComment(db: Db, caseId: number, now: number): void {
+  db.update(cases).set({ feedbackUntil: now + FEEDBACK_WINDOW_MS }).where(eq(cases.id, caseId)).run();
+}
+
+export function commentReceived(db: Db, caseId: number): void {
+  db.update(cases).set({ feedbackUntil: null }).where(eq(cases.id, caseId)).run();
+}
+
 export function addReferrals(db: Db, row: CaseRow, referrals: Referral[]): Referral[] {
   if (row.statsId === null) return [];
   return db.$client.transaction(() => {

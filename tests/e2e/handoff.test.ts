@@ -29,6 +29,14 @@ async function clientSees(user: User, pattern: RegExp): Promise<Message> {
   }
 }
 
+/** Reads the client's chat until a message offers the button. */
+async function withButton(user: User, data: string): Promise<Message> {
+  for (;;) {
+    const m = await fake.nextBotMessage(user.id, { timeoutMs: 10_000 });
+    if (buttons(m).includes(data)) return m;
+  }
+}
+
 const inTopic = (threadId: number) => fake.messages(staff.id).filter((m) => m.message_thread_id === threadId);
 
 beforeAll(async () => {
@@ -120,6 +128,9 @@ describe('handoff to a consultant, end to end', () => {
     const ended = await clientSees(client, /conversation has ended/);
     fake.pressButton(client, ended, 'rate:1:5');
     await clientSees(client, /Thank you! Your rating/);
+    fake.sendText(client, 'It helped, thank you');
+    await clientSees(client, /the team will read it/);
+    await until(() => inTopic(topic.message_thread_id).find((m) => m.text === 'It helped, thank you'), 'the comment in the topic');
     await until(() => fake.chat(staff.id).topics.find((t) => t.message_thread_id === topic.message_thread_id)?.closed, 'the topic closed');
     expect(fake.chat(staff.id).topics.find((t) => t.message_thread_id === topic.message_thread_id)?.name).toMatch(/^✅ Client/);
 
@@ -208,5 +219,31 @@ describe('handoff under stress', () => {
     fake.sendText(anna, 'Are you still there?', { chatId: staff.id, threadId });
     await until(() => inTopic(threadId).find((m) => String(m.text).includes('blocked the bot')), 'the note');
     await until(() => fake.chat(staff.id).topics.find((t) => t.message_thread_id === threadId)?.closed, 'the topic closed');
+  }, 30_000);
+});
+
+describe('media across', () => {
+  it('carries an album from the client and a voice message and a document from the consultant', async () => {
+    const client = fake.createUser({ first_name: 'Media', language_code: 'ru' });
+    fake.sendText(client, '/consult');
+    fake.pressButton(client, await withButton(client, 'intake:topic:hiv'), 'intake:topic:hiv');
+    fake.pressButton(client, await withButton(client, 'intake:skip'), 'intake:skip');
+    fake.pressButton(client, await withButton(client, 'intake:go'), 'intake:go');
+    expect((await fake.nextBotMessage(client.id)).text).toMatch(/очеред/); // Russian: "in the queue"
+    const threadId = await until(() => fake.chat(staff.id).topics.find((t) => t.name.includes('HIV'))?.message_thread_id, 'the topic');
+    const photo = (id: string) => [{ file_id: id, file_unique_id: `${id}u`, width: 10, height: 10 }];
+    fake.sendMessage(client, { photo: photo('a1'), media_group_id: 'album-1', caption: 'two pictures' });
+    fake.sendMessage(client, { photo: photo('a2'), media_group_id: 'album-1' });
+    const album = await until(() => {
+      const parts = inTopic(threadId).filter((m) => m.photo && m.media_group_id);
+      return parts.length === 2 ? parts : undefined;
+    }, 'the album in the topic');
+    expect(album[0]?.media_group_id).toBe(album[1]?.media_group_id);
+    expect(fake.calls.filter((c) => c.method === 'copyMessages')).toHaveLength(1);
+
+    fake.sendMessage(anna, { voice: { file_id: 'v1', file_unique_id: 'v1u', duration: 2 } }, { chatId: staff.id, threadId });
+    fake.sendMessage(anna, { document: { file_id: 'd1', file_unique_id: 'd1u', file_name: 'leaflet.pdf' }, caption: 'a leaflet' }, { chatId: staff.id, threadId });
+    await until(() => fake.botMessages(client.id).find((m) => m.voice), 'the voice message');
+    await until(() => fake.botMessages(client.id).find((m) => m.document && m.caption === 'a leaflet'), 'the document');
   }, 30_000);
 });

@@ -25,7 +25,7 @@ describe('UI translations', () => {
 
   it.each(LANGUAGES)('%s.ftl formats every message without errors and within Telegram limits', (lang) => {
     const { bundle } = load(lang);
-    const args = { section: 'S', ambulance: '103', retention: 30, what: 'x', pseudonym: 'ABCD', alias: 'Aigerim', place: 2, when: '2026-12-01 10:00' };
+    const args = { section: 'S', ambulance: '103', retention: 30, what: 'x', pseudonym: 'ABCD', alias: 'Aigerim', place: 2, when: '2026-12-01 10:00', count: 2 };
     for (const id of ids) {
       const message = bundle.getMessage(id);
       const errors: Error[] = [];

@@ -4,7 +4,7 @@ import type { Context } from 'grammy';
 import { eq } from 'drizzle-orm';
 import { ensureClient, setClientLanguage } from '../../db/clients.js';
 import { bans } from '../../db/schema.js';
-import { findCase, findOpenCase, openCase, rateCase, type CaseTopic } from '../../inbox/cases.js';
+import { caseAwaitingComment, commentReceived, findCase, findOpenCase, inviteComment, openCase, rateCase, type CaseTopic } from '../../inbox/cases.js';
 import { enqueueCopy, findCounterpart } from '../../inbox/delivery.js';
 import type { InboxService } from '../../inbox/service.js';
 import { createIntake, type IntakeResult } from '../conversations/intake.js';
@@ -116,8 +116,9 @@ export function createConsultFeature(deps: BotDeps, inbox: InboxService, i18n: I
     await ctx.answerCallbackQuery();
     if (!row || row.clientKey !== ctx.client?.key) return;
     rateCase(db, row, Number(ctx.match[2]));
+    inviteComment(db, row.id, clock());
     await ctx.editMessageReplyMarkup().catch(() => undefined);
-    await ctx.reply(ctx.t('consult-rated'), HTML);
+    await ctx.reply(`${ctx.t('consult-rated')}\n\n${ctx.t('consult-comment-invite')}`, HTML);
   });
 
   return feature;
@@ -133,8 +134,20 @@ export function createClientRelay(deps: BotDeps, inbox: InboxService) {
   const relay = new Composer<BotContext>();
 
   relay.on('message', async (ctx, next) => {
-    const row = ctx.client && findOpenCase(db, ctx.client.key);
-    if (!row || ctx.msg.text?.startsWith('/')) return next();
+    if (!ctx.client || ctx.msg.text?.startsWith('/')) return next();
+    const row = findOpenCase(db, ctx.client.key);
+    if (!row) {
+      // Just after a rating: one message may go to the team as a comment (copied into the topic, never stored).
+      const closed = ctx.msg.text ? caseAwaitingComment(db, ctx.client.key, clock()) : undefined;
+      if (!closed) return next();
+      commentReceived(db, closed.id);
+      await inbox.noteInTopic(closed, '💬 The client left a comment after the case:');
+      if (closed.threadId !== null) {
+        await ctx.api.copyMessage(deps.config.staffChatId, ctx.chat.id, ctx.msg.message_id, { message_thread_id: closed.threadId }).catch(() => undefined);
+      }
+      await ctx.reply(ctx.t('consult-comment-thanks'), HTML);
+      return;
+    }
     if (ctx.msg.location || ctx.msg.venue || ctx.msg.contact) {
       await ctx.reply(ctx.t('intake-no-location'), HTML);
       return;

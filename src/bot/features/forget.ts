@@ -36,6 +36,7 @@ export function createForgetFeature({ db, logger }: BotDeps): Composer<BotContex
     logger.info({ rows: erased.rows }, 'client data erased on request');
     const items = [ctx.t('forget-item-client', { pseudonym: erased.pseudonym }), ctx.t('forget-item-chat')];
     if (erased.hadLanguage) items.push(ctx.t('forget-item-language'));
+    if (erased.rows.cases) items.push(ctx.t('forget-item-cases', { count: erased.rows.cases }));
     await showScreen(ctx, ctx.t('forget-done', { what: items.join(', ') }), mainMenu(ctx));
   });
 
