@@ -43,14 +43,6 @@ emergency-fallback =
     If opioids (tramadol, methadone, heroin) may be involved and you have naloxone, use it.
 button-urgent-consult = 💬 Reach a consultant now
 
-## Consultations
-consult-soon =
-    💬 <b>Talking to a consultant</b>
-
-    Anonymous chats with peer consultants, psychologists, doctors and lawyers through this bot are starting soon.
-
-    Until then: the safety information and the services directory are here for you. In an emergency, call <b>103</b> or <b>112</b>.
-
 ## Services
 services-regions = 📍 <b>Services and referrals</b>
 
@@ -98,6 +90,10 @@ forget-nothing = ✅ We hold nothing about you: there is nothing to erase.
 forget-item-client = your code and nickname ({ $pseudonym })
 forget-item-chat = your encrypted chat number
 forget-item-language = your language choice
+forget-item-cases = { $count ->
+    [one] your conversation with a consultant
+   *[other] your { $count } conversations with consultants
+} (the copies staff received stay in their chat)
 
 ## Unexpected input
 unknown-command = I don't know that command. Here is what I can do:
@@ -114,3 +110,57 @@ command-services = Services and referrals
 command-language = Change language
 command-privacy = What we store about you
 command-forget = Erase all your data
+
+## Talking to a consultant (intake, queue, consultation)
+intake-topic =
+    💬 <b>Talk to a consultant</b>
+
+    A peer consultant will answer you here, in this chat. What is it about?
+topic-substances = 💊 Substances and safety
+topic-mental = 🧠 Mental health and support
+topic-hiv = 🩺 HIV, hepatitis, STIs, testing
+topic-legal = ⚖️ Legal help
+topic-social = 🤝 Social and medical services
+topic-other = 💬 Something else
+intake-describe = In a few words, what is going on? You can also skip this and just talk to the consultant.
+intake-skip = Skip
+intake-cancel = Cancel
+intake-use-buttons = Please choose one of the buttons above, or press Cancel.
+intake-reminder =
+    🔒 <b>Before we connect you</b>
+
+    The consultant sees only your nickname <b>{ $pseudonym }</b> and what you write here. They do not see your name, username, phone number or photo, and you do not see theirs.
+    Please don't send your location, your contact or photos of documents.
+intake-confirm = ✅ Connect me
+intake-cancelled = Okay, nothing was sent. You can come back any time with /consult.
+intake-no-location = 📍 Locations and contacts are never passed on: they would show who and where you are. Describe it in words instead, e.g. "a district of Almaty".
+consult-queued =
+    ✅ You are in the queue: place <b>{ $place }</b>.
+
+    Write here whatever you want the consultant to know; they will see it when they join. /status shows your place, /end leaves the queue.
+consult-on-duty = 🟢 Consultants are on duty now.
+consult-off-duty = 🌙 The team is off duty now and will be back on { $when }. Your messages will be waiting for them.
+consult-urgent =
+    🆘 <b>You are first in line.</b> A consultant will answer as soon as possible.
+
+    If someone is in danger right now, don't wait: call <b>103</b> or <b>112</b>.
+consult-already-open = You already have an open conversation with a consultant: just write here. /status shows where it stands, /end ends it.
+consult-joined = 👋 <b>{ $alias }</b> has joined the conversation.
+consult-status-waiting = ⏳ You are in the queue: place <b>{ $place }</b>.
+consult-status-active = 💬 You are talking with <b>{ $alias }</b>.
+consult-status-none = You have no open conversation. Press “Talk to a consultant” in the menu to start one.
+consult-end-confirm = End the conversation with the consultant?
+consult-end-yes = Yes, end it
+consult-end-no = No, continue
+consult-ended =
+    ✅ The conversation has ended. Thank you for reaching out.
+
+    How helpful was it? (1 = not at all, 5 = very)
+consult-rated = Thank you! Your rating helps us improve. Come back any time: /consult.
+consult-banned = Sorry, this service is not available to you. In an emergency call 103 or 112.
+consult-unsupported = This kind of message can't be passed to the consultant. Text, photos, videos, voice and files work.
+command-consult = Talk to a consultant
+command-status = Where my conversation stands
+command-end = End the conversation
+consult-comment-invite = If you want, write a comment in your next message: it goes to the team, anonymously.
+consult-comment-thanks = Thank you, the team will read it. 💚
