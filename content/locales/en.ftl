@@ -71,6 +71,8 @@ privacy =
         [one] { $retention } day
        *[other] { $retention } days
     } after they end. /forget erases everything at once.
+
+    Messages you send to a consultant are copied into the team's private chat; /forget erases our records, not the copies the team received.
 button-forget = 🗑 Erase my data
 
 ## Forget

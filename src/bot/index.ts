@@ -128,7 +128,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   privateChats.use(createServicesFeature(deps));
   privateChats.use(createLanguageFeature(deps));
   privateChats.use(createPrivacyFeature(deps));
-  privateChats.use(createForgetFeature(deps));
+  privateChats.use(createForgetFeature(deps, inbox));
   privateChats.use(createClientRelay(deps, inbox)); // after every client command
 
   protectedBot.use(createInboxFeature(deps, inbox));

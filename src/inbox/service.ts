@@ -190,6 +190,10 @@ export class InboxService {
     }
   }
 
+  async closeTopic(threadId: number): Promise<void> {
+    await this.deps.api.closeForumTopic(this.deps.config.staffChatId, threadId).catch(() => undefined);
+  }
+
   /** The client blocked the bot: the case closes with a note in its topic. */
   async clientGone(row: CaseRow): Promise<void> {
     const closed = closeCase(this.deps.db, row.id, this.deps.clock());

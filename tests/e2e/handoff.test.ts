@@ -210,6 +210,20 @@ describe('handoff under stress', () => {
     expect(arrived).toEqual(texts);
   }, 60_000);
 
+  it('/forget during a case closes its topic and erases the case', async () => {
+    const client = fake.createUser({ first_name: 'Forgetful', language_code: 'en' });
+    const { threadId } = await openCaseFor(client);
+    fake.sendText(client, '/forget');
+    const confirm = await clientSees(client, /Erase everything about you/);
+    fake.pressButton(client, confirm, 'forget:yes');
+    const done = await clientSees(client, /Erased/);
+    expect(done.text).toMatch(/your conversation with a consultant/);
+    await until(() => inTopic(threadId).find((m) => String(m.text).includes('erased their data')), 'the note');
+    await until(() => fake.chat(staff.id).topics.find((t) => t.message_thread_id === threadId)?.closed, 'the topic closed');
+    fake.sendText(client, '/status');
+    await clientSees(client, /no open conversation/);
+  }, 30_000);
+
   it('closes the case with a note when the client has blocked the bot', async () => {
     const client = fake.createUser({ first_name: 'Blocker', language_code: 'en' });
     const { threadId } = await openCaseFor(client);

@@ -1,12 +1,14 @@
 import { Composer, InlineKeyboard } from 'grammy';
 import { forgetClient } from '../../db/clients.js';
+import { findOpenCase } from '../../inbox/cases.js';
+import type { InboxService } from '../../inbox/service.js';
 import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
 import { mainMenu } from '../keyboards.js';
 import { showScreen } from '../screens.js';
 
 /** /forget: after a confirmation, erases every row about the client and says what went. */
-export function createForgetFeature({ db, logger }: BotDeps): Composer<BotContext> {
+export function createForgetFeature({ db, logger }: BotDeps, inbox?: InboxService): Composer<BotContext> {
   const feature = new Composer<BotContext>();
 
   async function askToConfirm(ctx: BotContext): Promise<void> {
@@ -27,6 +29,12 @@ export function createForgetFeature({ db, logger }: BotDeps): Composer<BotContex
 
   feature.callbackQuery('forget:yes', async (ctx) => {
     await ctx.answerCallbackQuery();
+    // An open case ends first, with a note in its topic, so no consultant keeps writing into the void.
+    const open = ctx.client && findOpenCase(db, ctx.client.key);
+    if (open && inbox) {
+      await inbox.noteInTopic(open, '🗑 The client erased their data with /forget; the case is closed.');
+      if (open.threadId !== null) await inbox.closeTopic(open.threadId);
+    }
     const erased = ctx.client ? forgetClient(db, ctx.client.key) : null;
     if (ctx.client) ctx.client.row = undefined;
     if (!erased) {
