@@ -224,6 +224,27 @@ describe('handoff under stress', () => {
     await clientSees(client, /no open conversation/);
   }, 30_000);
 
+  it('recreates a topic that someone deleted, and carries on there', async () => {
+    const client = fake.createUser({ first_name: 'Topicless', language_code: 'kk' });
+    fake.sendText(client, '/consult');
+    fake.pressButton(client, await withButton(client, 'intake:topic:legal'), 'intake:topic:legal');
+    fake.pressButton(client, await withButton(client, 'intake:skip'), 'intake:skip');
+    fake.pressButton(client, await withButton(client, 'intake:go'), 'intake:go');
+    await clientSees(client, /Сен кезектесің/); // in Kazakh
+    const old = await until(() => fake.chat(staff.id).topics.find((t) => t.name.includes('Legal'))?.message_thread_id, 'the topic');
+    // A staff member deletes the topic (through the API, as Telegram's apps do).
+    const res = await fetch(`${fake.apiRoot}/bot${fake.token}/deleteForumTopic`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ chat_id: staff.id, message_thread_id: old }),
+    });
+    expect((await res.json()).ok).toBe(true);
+    fake.sendText(client, 'are you there?');
+    const fresh = await until(() => fake.chat(staff.id).topics.find((t) => t.name.includes('Legal') && t.message_thread_id !== old)?.message_thread_id, 'a new topic');
+    await until(() => inTopic(fresh).find((m) => m.text === 'are you there?'), 'the message in the new topic');
+    expect(inTopic(fresh).some((m) => String(m.text).includes('previous topic of this case was deleted'))).toBe(true);
+  }, 30_000);
+
   it('closes the case with a note when the client has blocked the bot', async () => {
     const client = fake.createUser({ first_name: 'Blocker', language_code: 'en' });
     const { threadId } = await openCaseFor(client);
