@@ -282,3 +282,55 @@ describe('media across', () => {
     await until(() => fake.botMessages(client.id).find((m) => m.document && m.caption === 'a leaflet'), 'the document');
   }, 30_000);
 });
+
+describe('staff tools', () => {
+  it('snippets, referrals, transfer, release, export, ban and unban', async () => {
+    const client = fake.createUser({ first_name: 'Tools', language_code: 'en' });
+    fake.sendText(client, '/consult');
+    fake.pressButton(client, await withButton(client, 'intake:topic:social'), 'intake:topic:social');
+    fake.pressButton(client, await withButton(client, 'intake:skip'), 'intake:skip');
+    fake.pressButton(client, await withButton(client, 'intake:go'), 'intake:go');
+    await clientSees(client, /You are in the queue/);
+    const threadId = await until(() => fake.chat(staff.id).topics.find((t) => t.name.includes('Social') && !t.closed)?.message_thread_id, 'the topic');
+    const staffSays = (user: User, text: string) => fake.sendText(user, text, { chatId: staff.id, threadId });
+    const staffSees = (pattern: RegExp) => until(() => inTopic(threadId).find((m) => m.from?.is_bot && pattern.test(String(m.text ?? m.caption ?? ''))), String(pattern));
+
+    staffSays(anna, '/snippets');
+    await staffSees(/Snippets \(send with \/snippet NAME\)/);
+    staffSays(anna, '/snippet greeting'); // also takes the case
+    await clientSees(client, /has joined/);
+    const greeting = await fake.nextBotMessage(client.id);
+    expect(greeting.text?.length).toBeGreaterThan(100);
+
+    staffSays(anna, '/refer lawyer hiv-test');
+    await staffSees(/Referrals: lawyer, hiv-test/);
+    staffSays(anna, '/refer astrology');
+    await staffSees(/Unknown: astrology/);
+
+    // Boris writes; Anna transfers the case to him by replying to his message.
+    const borisNote = staffSays(boris, '! I know a good lawyer for this');
+    fake.sendText(anna, '/transfer', { chatId: staff.id, threadId, replyTo: borisNote });
+    await staffSees(/Transferred to/);
+    await clientSees(client, /has joined/);
+    staffSays(boris, 'Hello, I will help with the lawyer.');
+    await clientSees(client, /help with the lawyer/);
+    staffSays(boris, '/release');
+    await staffSees(/Back in the queue/);
+    fake.sendText(client, '/status');
+    await clientSees(client, /You are in the queue: place/);
+
+    fake.sendText(anna, '/export 7d', { chatId: staff.id });
+    const csv = await until(() => fake.messages(staff.id).find((m) => m.document?.file_name?.startsWith('cases-')), 'the CSV');
+    expect(csv.caption).toMatch(/no identities/);
+
+    staffSays(anna, '/ban');
+    await clientSees(client, /not available to you/);
+    fake.sendText(client, '/consult');
+    await clientSees(client, /not available to you/);
+    staffSays(anna, '/unban');
+    await staffSees(/can open cases again/);
+    fake.sendText(client, '/consult');
+    await withButton(client, 'intake:topic:hiv');
+    expect(fake.failedCalls().filter((c) => !String(c.error?.description).includes('not modified'))).toEqual([]);
+  }, 60_000);
+});

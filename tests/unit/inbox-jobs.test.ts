@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { I18n } from '@grammyjs/i18n';
+import { loadConfig } from '../../src/config.js';
+import { ensureClient } from '../../src/db/clients.js';
+import { cases } from '../../src/db/schema.js';
+import { attachTopic, closeCase, openCase } from '../../src/inbox/cases.js';
+import { InboxJobs } from '../../src/inbox/jobs.js';
+import { InboxService } from '../../src/inbox/service.js';
+import { createPrivacy } from '../../src/privacy/keys.js';
+import { memoryDb } from '../support/db.js';
+import { recordingApi } from '../support/recording-api.js';
+
+const privacy = createPrivacy('jobs-secret-jobs-secret-jobs-secret-0001');
+
+function setup() {
+  const db = memoryDb();
+  const { api, calls } = recordingApi();
+  let now = Date.parse('2026-11-23T10:00:00Z');
+  const config = loadConfig({ BOT_TOKEN: '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw', BOT_SECRET: 'x'.repeat(40), STAFF_CHAT_ID: '-100777', REMINDER_MINUTES: '10' });
+  const deps = { db, api, config, privacy, logger: pino({ level: 'silent' }), i18n: new I18n({ defaultLocale: 'en' }) as never, clock: () => now };
+  const jobs = new InboxJobs(deps, new InboxService(deps));
+  const open = (id: number, urgent = false) => {
+    const key = privacy.clientKey(id);
+    ensureClient(db, privacy, key, id);
+    const row = openCase(db, { clientKey: key, topic: 'mental', urgent, now }).case;
+    attachTopic(db, row.id, 1000 + id);
+    return row;
+  };
+  return { db, calls, jobs, open, advance: (ms: number) => (now += ms) };
+}
+
+describe('inbox jobs', () => {
+  it('reminds once about a case waiting longer than REMINDER_MINUTES', async () => {
+    const t = setup();
+    t.open(1, true);
+    await t.jobs.remind();
+    t.advance(11 * 60_000);
+    await t.jobs.remind();
+    await t.jobs.remind();
+    const reminders = t.calls.filter((c) => String(c.payload.text).startsWith('⏰'));
+    expect(reminders).toHaveLength(1);
+    expect(reminders[0]?.payload.text).toMatch(/URGENT: Client [2-9A-Z]{4} \(Mental health\) has been waiting 11 min/);
+  });
+
+  it('keeps one queue board and edits it only when it changes', async () => {
+    const t = setup();
+    await t.jobs.updateBoard();
+    t.open(2);
+    await t.jobs.updateBoard();
+    await t.jobs.updateBoard();
+    expect(t.calls.map((c) => c.method)).toEqual(['sendMessage', 'editMessageText']);
+    expect(t.calls[1]?.payload.text).toMatch(/1 waiting\n• Client [2-9A-Z]{4} · Mental health · 0 min/);
+  });
+
+  it('purges old closed cases once a day', async () => {
+    const t = setup();
+    const row = t.open(3);
+    closeCase(t.db, row.id, Date.parse('2026-10-01T00:00:00Z'));
+    await t.jobs.purge();
+    expect(t.db.select().from(cases).all()).toEqual([]);
+  });
+});
