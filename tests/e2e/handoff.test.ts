@@ -238,7 +238,7 @@ describe('handoff under stress', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ chat_id: staff.id, message_thread_id: old }),
     });
-    expect((await res.json()).ok).toBe(true);
+    expect(((await res.json()) as { ok: boolean }).ok).toBe(true);
     fake.sendText(client, 'are you there?');
     const fresh = await until(() => fake.chat(staff.id).topics.find((t) => t.name.includes('Legal') && t.message_thread_id !== old)?.message_thread_id, 'a new topic');
     await until(() => inTopic(fresh).find((m) => m.text === 'are you there?'), 'the message in the new topic');
