@@ -174,4 +174,6 @@ export const bans = sqliteTable('bans', {
 export const conversationState = sqliteTable('conversation_state', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),
+  /** Last write (ms); an abandoned intake is deleted after a while, since it holds the updates it replays. */
+  updatedAt: integer('updated_at').notNull().default(0),
 });

@@ -5,6 +5,7 @@ import { escapeHtml } from '../content/markdown.js';
 import { cases } from '../db/schema.js';
 import { getJobState, setJobState } from '../publishing/ledger.js';
 import { purgeClosedCases, waitingQueue } from './cases.js';
+import { purgeAbandonedConversations } from '../db/conversations.js';
 import { orderQueue } from './queue.js';
 import { TOPIC_LABELS, type InboxService } from './service.js';
 import type { InboxDeps } from './service.js';
@@ -37,7 +38,7 @@ export class InboxJobs {
   }
 
   async run(): Promise<void> {
-    for (const job of [() => this.updateBoard(), () => this.remind(), () => this.purge()]) {
+    for (const job of [() => this.updateBoard(), () => this.remind(), () => this.purge(), async () => void purgeAbandonedConversations(this.deps.db, this.deps.clock())]) {
       await job().catch((error: unknown) => this.deps.logger.error({ err: error }, 'inbox job failed'));
     }
   }

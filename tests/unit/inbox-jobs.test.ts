@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import { I18n } from '@grammyjs/i18n';
 import { loadConfig } from '../../src/config.js';
 import { ensureClient } from '../../src/db/clients.js';
-import { cases } from '../../src/db/schema.js';
+import { cases, conversationState } from '../../src/db/schema.js';
 import { attachTopic, closeCase, openCase } from '../../src/inbox/cases.js';
 import { InboxJobs } from '../../src/inbox/jobs.js';
 import { InboxService } from '../../src/inbox/service.js';
@@ -51,6 +51,17 @@ describe('inbox jobs', () => {
     await t.jobs.updateBoard();
     expect(t.calls.map((c) => c.method)).toEqual(['sendMessage', 'editMessageText']);
     expect(t.calls[1]?.payload.text).toMatch(/1 waiting\n• Client [2-9A-Z]{4} · Mental health · 0 min/);
+  });
+
+  it('forgets an intake abandoned for hours, with the updates it held', async () => {
+    const t = setup();
+    const now = Date.parse('2026-11-23T10:00:00Z');
+    t.db.insert(conversationState).values([
+      { key: 'old', value: '{"text":"something private"}', updatedAt: now - 7 * 3_600_000 },
+      { key: 'fresh', value: '{}', updatedAt: now - 60_000 },
+    ]).run();
+    await t.jobs.run();
+    expect(t.db.select().from(conversationState).all().map((r) => r.key)).toEqual(['fresh']);
   });
 
   it('purges old closed cases once a day', async () => {

@@ -24,7 +24,11 @@ export function conversationStorage<S>(db: Db): ConversationStorage<BotContext, 
       },
       write: (key, state) => {
         const value = JSON.stringify(state);
-        db.insert(conversationState).values({ key, value }).onConflictDoUpdate({ target: conversationState.key, set: { value } }).run();
+        const updatedAt = Date.now();
+        db.insert(conversationState)
+          .values({ key, value, updatedAt })
+          .onConflictDoUpdate({ target: conversationState.key, set: { value, updatedAt } })
+          .run();
       },
       delete: (key) => {
         db.delete(conversationState).where(eq(conversationState.key, key)).run();
