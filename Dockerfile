@@ -24,5 +24,10 @@ COPY content ./content
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
+# /healthz and /metrics (and the webhook, when WEBHOOK_URL is set)
+ENV PORT=8080
+EXPOSE 8080
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+  CMD node -e "fetch('http://127.0.0.1:'+process.env.PORT+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # Mount your own content with: -v /path/to/content:/app/content:ro
 CMD ["node", "--import", "tsx", "src/main.ts"]

@@ -97,7 +97,26 @@ export const configSchema = z
       .int('REMINDER_MINUTES must be a whole number of minutes, 1 or more')
       .min(1, 'REMINDER_MINUTES must be a whole number of minutes, 1 or more')
       .default(15),
+    PORT: z.coerce
+      .number({ error: 'PORT must be a TCP port number (0–65535)' })
+      .int('PORT must be a TCP port number (0–65535)')
+      .min(0, 'PORT must be a TCP port number (0–65535)')
+      .max(65535, 'PORT must be a TCP port number (0–65535)')
+      .default(8080),
+    WEBHOOK_URL: z
+      .url({ error: 'WEBHOOK_URL must be the public https URL Telegram should call, like https://bot.example.org/telegram' })
+      .regex(/^https:\/\//, 'WEBHOOK_URL must start with https:// (Telegram only calls https webhooks)')
+      .optional(),
+    WEBHOOK_SECRET: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{16,256}$/, 'WEBHOOK_SECRET must be 16–256 characters of A–Z, a–z, 0–9, _ and -')
+      .optional(),
     LOG_LEVEL: z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.WEBHOOK_URL && !env.WEBHOOK_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['WEBHOOK_SECRET'], message: 'WEBHOOK_SECRET is required with WEBHOOK_URL (16–256 characters of A–Z, a–z, 0–9, _ and -)' });
+    }
   })
   .transform((env) => ({
     botToken: env.BOT_TOKEN,
@@ -116,6 +135,8 @@ export const configSchema = z
     maxActiveCases: env.MAX_ACTIVE_CASES,
     reminderMs: env.REMINDER_MINUTES * 60_000,
     logLevel: env.LOG_LEVEL,
+    port: env.PORT,
+    webhook: env.WEBHOOK_URL ? { url: env.WEBHOOK_URL, secret: env.WEBHOOK_SECRET ?? '' } : undefined,
   }));
 
 export type Config = z.output<typeof configSchema>;

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { GrammyError, HttpError } from 'grammy';
 import { run, type RunnerHandle } from '@grammyjs/runner';
@@ -13,6 +14,10 @@ import { PostStore } from './publishing/store.js';
 import { watchFolder } from './content/watch.js';
 import { problemReport } from './bot/index.js';
 import { InboxJobs } from './inbox/jobs.js';
+import { webhookCallback } from 'grammy';
+import { Metrics } from './ops/metrics.js';
+import { startOpsServer } from './ops/http.js';
+import { healthReport } from './ops/health.js';
 
 /** Explains why Telegram refused to start, without a stack trace. */
 function describeStartupError(error: unknown): string {
@@ -54,6 +59,7 @@ async function main(): Promise<void> {
   const problems = [...content.problems, ...posts.problems];
   for (const problem of problems) logger.warn({ problem }, 'content file skipped');
 
+  const metrics = new Metrics();
   const { bot, i18n, scheduler, inbox, delivery, reload, reportToEditors } = createBot({
     config,
     db,
@@ -61,6 +67,7 @@ async function main(): Promise<void> {
     content,
     posts,
     logger,
+    metrics,
   });
   try {
     await bot.init();
@@ -74,9 +81,28 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  const runner: RunnerHandle = run(bot, {
-    runner: { fetch: { allowed_updates: ['message', 'edited_message', 'callback_query', 'my_chat_member'] } },
+  const allowedUpdates = ['message', 'edited_message', 'callback_query', 'my_chat_member'] as const;
+  let runner: RunnerHandle | undefined;
+  const webhookPath = config.webhook ? new URL(config.webhook.url).pathname : undefined;
+  const server = await startOpsServer({
+    port: config.port,
+    logger,
+    metrics,
+    health: () => healthReport(db, scheduler, metrics),
+    webhook: webhookPath
+      ? { path: webhookPath, handle: webhookCallback(bot, 'http', { secretToken: config.webhook!.secret, onTimeout: 'return' }) }
+      : undefined,
+  }).catch((error: unknown) => {
+    logger.fatal(`Cannot listen on PORT ${config.port}: ${(error as Error).message}`);
+    closeDatabase(db);
+    process.exit(1);
   });
+  if (config.webhook) {
+    await bot.api.setWebhook(config.webhook.url, { secret_token: config.webhook.secret, allowed_updates: [...allowedUpdates] });
+  } else {
+    await bot.api.deleteWebhook(); // pending updates are kept
+    runner = run(bot, { runner: { fetch: { allowed_updates: [...allowedUpdates] } } });
+  }
   if (problems.length > 0) await reportToEditors(problemReport(problems));
   await scheduler.start();
   delivery.start();
@@ -86,7 +112,10 @@ async function main(): Promise<void> {
   );
   inboxJobs.start();
   const stopWatching = watchFolder(config.contentDir, () => void reload(), logger);
-  logger.info({ bot: bot.botInfo.username, posts: posts.posts.length }, 'bot started (long polling)');
+  logger.info(
+    { bot: bot.botInfo.username, posts: posts.posts.length, port: (server.address() as AddressInfo).port, mode: config.webhook ? 'webhook' : 'long polling' },
+    `bot started (${config.webhook ? 'webhook' : 'long polling'})`,
+  );
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -100,7 +129,8 @@ async function main(): Promise<void> {
     timer.unref();
     try {
       stopWatching();
-      if (runner.isRunning()) await runner.stop();
+      if (runner?.isRunning()) await runner.stop();
+      server.close();
       await scheduler.stop();
       await inboxJobs.stop();
       await delivery.stop();
@@ -112,7 +142,7 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  runner.task()?.catch((error: unknown) => {
+  runner?.task()?.catch((error: unknown) => {
     logger.fatal({ err: error }, 'polling stopped');
     void shutdown('polling-error');
   });

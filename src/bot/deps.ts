@@ -4,6 +4,7 @@ import type { Db } from '../db/connection.js';
 import type { Logger } from '../logger.js';
 import type { Privacy } from '../privacy/keys.js';
 import type { PostStore } from '../publishing/store.js';
+import type { Metrics } from '../ops/metrics.js';
 
 /** Everything the bot needs from outside; main.ts builds it, tests build their own. */
 export interface BotDeps {
@@ -15,4 +16,6 @@ export interface BotDeps {
   posts: PostStore;
   /** The scheduler's clock; tests pass their own. */
   clock?: () => Date;
+  /** Prometheus counters, when the operator endpoint runs. */
+  metrics?: Metrics;
 }

@@ -52,6 +52,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
     ...botConfig,
     client: { apiRoot: config.apiRoot, ...botConfig?.client },
   });
+  deps.metrics?.watch(bot.api); // inside auto-retry, so every 429 is counted
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60, rethrowInternalServerErrors: false }));
   const i18n = createI18n(config.contentDir, config.defaultLanguage);
 
@@ -71,6 +72,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
     botUsername: () => bot.botInfo.username,
     report: reportToEditors,
     clock: deps.clock,
+    metrics: deps.metrics,
   });
   const inbox = new InboxService({
     db: deps.db,
@@ -81,11 +83,14 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
     i18n: i18n as never,
     clock: () => (deps.clock ?? (() => new Date()))().getTime(),
   });
+  // Its own API client without auto-retry: the delivery paces itself and waits out 429s in its
+  // outbox instead of sleeping inside a call (which would also hold up shutdown).
+  const relayApi = new Api(config.botToken, { apiRoot: config.apiRoot });
+  deps.metrics?.watch(relayApi);
   const delivery = new Delivery({
     db: deps.db,
-    // Its own API client without auto-retry: the delivery paces itself and waits out 429s in its
-    // outbox instead of sleeping inside a call (which would also hold up shutdown).
-    api: new Api(config.botToken, { apiRoot: config.apiRoot }),
+    api: relayApi,
+    metrics: deps.metrics,
     logger,
     privacy: deps.privacy,
     staffChatId: config.staffChatId,

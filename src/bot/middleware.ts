@@ -15,6 +15,7 @@ export function attachLogger(deps: BotDeps): MiddlewareFn<BotContext> {
     await next();
     // The kind of update and how long it took: enough to operate the bot, nothing about the person.
     const type = Object.keys(ctx.update).find((key) => key !== 'update_id');
+    deps.metrics?.updates.inc({ type: type ?? 'unknown' });
     ctx.logger.debug({ type, chat_type: ctx.chat?.type, ms: Math.round(performance.now() - started) }, 'update handled');
   };
 }

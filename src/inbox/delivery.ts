@@ -5,6 +5,7 @@ import { cases, clients, outbox, relayMessages, type CaseRow, type OutboxRow } f
 import type { Logger } from '../logger.js';
 import type { Privacy } from '../privacy/keys.js';
 import { Pacer } from './pacing.js';
+import type { Metrics } from '../ops/metrics.js';
 
 export interface DeliveryDeps {
   db: Db;
@@ -14,6 +15,7 @@ export interface DeliveryDeps {
   staffChatId: number;
   pacer?: Pacer;
   clock?: () => number;
+  metrics?: Metrics;
   /** The client blocked the bot: close the case and say so in its topic. */
   onClientGone: (row: CaseRow) => Promise<void>;
   /** The case's topic is gone: make a new one and return its thread id (or undefined to give up). */
@@ -177,6 +179,7 @@ export class Delivery {
           ? (await api.copyMessages(to, from, sourceIds, first.toClient ? {} : { message_thread_id: row.threadId! })).map((m) => m.message_id)
           : [(await api.copyMessage(to, from, first.sourceMessageId, options)).message_id];
       this.pacer.record(to, now, copies.length);
+      this.deps.metrics?.relayed.inc({ direction: first.toClient ? 'to_client' : 'to_inbox' }, copies.length);
       db.$client.transaction(() => {
         db.delete(outbox).where(inArray(outbox.id, batch.map((b) => b.id))).run();
         sourceIds.forEach((sourceId, i) => {

@@ -19,6 +19,7 @@ import { nextOccurrenceOf, occurrencesBetween } from './occurrences.js';
 import type { Post } from './posts.js';
 import { sendPost } from './publisher.js';
 import { formatLocal } from './time.js';
+import type { Metrics } from '../ops/metrics.js';
 
 export interface SchedulerDeps {
   db: Db;
@@ -33,6 +34,7 @@ export interface SchedulerDeps {
   /** Sends an HTML message to the editors chat. */
   report: (html: string) => Promise<void>;
   clock?: () => Date;
+  metrics?: Metrics;
 }
 
 const LAST_TICK = 'publishing.last_tick';
@@ -94,9 +96,13 @@ export class Scheduler {
     return this.running;
   }
 
+  /** When the last publishing pass finished (ms), for /healthz. */
+  lastPassAt = 0;
+
   private async publishDue(): Promise<void> {
     const { db, timezone, graceMs } = this.deps;
     const now = this.clock();
+    this.lastPassAt = Date.now();
     const last = Number(getJobState(db, LAST_TICK) ?? now.getTime() - graceMs);
     const from = new Date(Math.max(last, now.getTime() - MAX_LOOKBACK));
     const missed: string[] = [];
@@ -153,6 +159,7 @@ export class Scheduler {
         onProgress: (progress) => recordProgress(db, row.id, progress, this.clock().getTime()),
       });
       markSent(db, row.id, ids, this.clock().getTime());
+      this.deps.metrics?.publications.inc({ outcome: 'sent' });
       logger.info({ post: post.slug, channel, messages: ids.length }, 'post published');
       return 'sent';
     } catch (error) {
@@ -160,6 +167,7 @@ export class Scheduler {
       const delay = RETRY_DELAYS[Math.min(row.attempts - 1, RETRY_DELAYS.length - 1)] ?? 30 * 60_000;
       const now = this.clock().getTime();
       markFailed(db, row.id, reason, now + delay, now);
+      this.deps.metrics?.publications.inc({ outcome: 'failed' });
       logger.warn({ post: post.slug, channel, err: error }, 'publishing failed; will retry');
       if (row.attempts === 1) {
         await this.deps.report(

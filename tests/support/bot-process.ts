@@ -10,6 +10,8 @@ const MAIN = join(PROJECT_ROOT, 'src', 'main.ts');
 
 export interface BotProcess {
   child: ChildProcess;
+  /** The operator HTTP port (/healthz, /metrics, webhook). */
+  port: number;
   dir: string;
   databasePath: string;
   /** Everything the process wrote to stdout and stderr so far. */
@@ -32,6 +34,7 @@ export async function startBot(env: Record<string, string>, options: { timeoutMs
       DATABASE_PATH: databasePath,
       CONTENT_DIR: join(PROJECT_ROOT, 'content'),
       LOG_LEVEL: 'debug',
+      PORT: '0', // any free port: test files run in parallel
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -56,8 +59,10 @@ export async function startBot(env: Record<string, string>, options: { timeoutMs
     });
   });
 
+  const port = Number(/"port":(\d+)/.exec(output)?.[1] ?? 0);
   return {
     child,
+    port,
     dir,
     databasePath,
     output: () => output,
@@ -72,7 +77,7 @@ export async function startBot(env: Record<string, string>, options: { timeoutMs
 /** Runs src/main.ts to completion (for start-up failures); returns its exit code and output. */
 export async function runMain(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'bot-main-'));
-  const child = spawn(TSX, [MAIN], { cwd: dir, env: { PATH: process.env.PATH ?? '', HOME: dir, ...env } });
+  const child = spawn(TSX, [MAIN], { cwd: dir, env: { PATH: process.env.PATH ?? '', HOME: dir, PORT: '0', ...env } });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));

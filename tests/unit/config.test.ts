@@ -72,6 +72,20 @@ describe('configuration', () => {
     expect(problems).toHaveLength(9);
   });
 
+  it('needs a secret with a webhook, and an https URL', () => {
+    expect(problemsOf({ ...valid, WEBHOOK_URL: 'https://bot.example.org/hook' })).toEqual([
+      'WEBHOOK_SECRET is required with WEBHOOK_URL (16–256 characters of A–Z, a–z, 0–9, _ and -)',
+    ]);
+    expect(problemsOf({ ...valid, WEBHOOK_URL: 'http://bot.example.org/hook', WEBHOOK_SECRET: 'x'.repeat(20) })).toEqual([
+      'WEBHOOK_URL must start with https:// (Telegram only calls https webhooks)',
+    ]);
+    expect(problemsOf({ ...valid, PORT: '70000' })).toEqual(['PORT must be a TCP port number (0–65535)']);
+    expect(loadConfig({ ...valid, WEBHOOK_URL: 'https://bot.example.org/hook', WEBHOOK_SECRET: 'abcdefghijklmnop' }).webhook).toEqual({
+      url: 'https://bot.example.org/hook',
+      secret: 'abcdefghijklmnop',
+    });
+  });
+
   it('parses channels, working hours and the editors chat', () => {
     const config = loadConfig({
       ...valid,
