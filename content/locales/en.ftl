@@ -166,3 +166,73 @@ command-status = Where my conversation stands
 command-end = End the conversation
 consult-comment-invite = If you want, write a comment in your next message: it goes to the team, anonymously.
 consult-comment-thanks = Thank you, the team will read it. 💚
+
+## Staff side (the consultants' inbox). Shown in DEFAULT_LANGUAGE.
+staff-client = Client { $pseudonym }
+staff-topic-substances = Substances and safety
+staff-topic-mental = Mental health
+staff-topic-hiv = HIV, hepatitis, STIs
+staff-topic-legal = Legal help
+staff-topic-social = Social and medical services
+staff-topic-other = Other
+staff-card =
+    <b>Client { $pseudonym }</b> · case #{ $id }
+    Topic: { $topic }{ $urgent }
+    Opened: { $opened } (waiting { $waited } min)
+    Earlier cases: { $earlier }
+    Status: { $status }
+
+    <i>Reply in this topic to talk to the client. Start a message with ! or use /note to keep it internal. /close ends the case.</i>
+staff-card-urgent = {" "}· 🆘 <b>URGENT</b>
+staff-status-waiting = ⏳ waiting
+staff-status-waiting-for = ⏳ waiting for: { $specialty }
+staff-status-active = 💬 with { $alias }
+staff-status-closed = ✅ closed
+staff-take-button = ✋ Take
+staff-default-alias = Consultant
+staff-taken-by = { $alias } already has this case.
+staff-overloaded = You already have { $active } active case(s), the limit. /release one first.
+staff-case-closed = This case is closed.
+staff-case-gone = This case no longer exists.
+staff-yours = The case is yours.
+staff-took = ✋ { $alias } took the case.
+staff-set-alias = (Set the name clients see with /alias.)
+staff-in-case-only = Use this command inside a case topic.
+staff-alias-usage = Usage: /alias NAME (up to 32 characters), the name clients will see.
+staff-alias-set = Clients will see you as “{ $alias }”.
+staff-released = ↩️ Back in the queue.
+staff-release-active-only = Only an active case can be released.
+staff-transferred = 🔀 Transferred to { $alias }.
+staff-waiting-specialty = 🔀 Waiting for: { $specialty }. Back in the queue.
+staff-transfer-usage = Usage: reply to a colleague’s message with /transfer, or /transfer SPECIALTY (e.g. /transfer lawyer).
+staff-refer-usage = Usage: /refer { $types } (several allowed).
+staff-refer-unknown = Unknown referral: { $unknown }. Use: { $types }
+staff-referrals = 🏷 Referrals: { $list }
+staff-snippets = 📋 Snippets (send with /snippet NAME):
+staff-no-snippets = No snippets in content/snippets.
+staff-no-snippet = No snippet “{ $name }”. /snippets lists them.
+staff-unbanned = The client can open cases again.
+staff-banned = 🚫 The client is banned; /unban in this topic reverses it.
+staff-closed-by-client = 🔚 The client ended the conversation.
+staff-closed = 🔚 Case closed.
+staff-client-blocked = 🚫 The client has blocked the bot; the case is closed. Nothing more can reach them.
+staff-topic-recreated = ♻️ The previous topic of this case was deleted; the conversation continues here.
+staff-client-comment = 💬 The client left a comment after the case:
+staff-client-forgot = 🗑 The client erased their data with /forget; the case is closed.
+staff-queue = 📋 <b>Queue</b>: { $count } waiting
+staff-queue-empty = Nobody is waiting.
+staff-reminder = ⏰ { $urgent }{ $client } ({ $topic }) has been waiting { $minutes } min.
+staff-reminder-urgent = 🆘 URGENT:{" "}
+staff-stats-usage = Usage: /stats [period]: { $error }
+staff-export-usage = Usage: /export [period]: { $error }
+staff-export-caption = Cases, { $period }: no identities, figures only.
+staff-stats =
+    📊 <b>Cases, { $period }</b>
+    Opened { $opened } (urgent { $urgent }) · closed { $closed }
+    { $topics }
+    Wait until taken: median { $waitMedian }, 90% within { $waitP90 } ({ $waitCount } cases)
+    First response: median { $respMedian }, 90% within { $respP90 } ({ $respCount } cases)
+    Referrals: { $referrals }
+    Ratings: { $ratings }
+staff-stats-topic = • { $topic }: { $opened } opened, { $closed } closed
+staff-none = none

@@ -160,3 +160,73 @@ consult-comment-thanks = Рақмет, команда оқиды. 💚
 command-consult = Кеңесшімен сөйлесу
 command-status = Сөйлесуім қалай
 command-end = Сөйлесуді аяқтау
+
+## Қызметкерлер жағы (кеңесшілердің ортақ чаты). DEFAULT_LANGUAGE тілінде көрсетіледі.
+staff-client = Клиент { $pseudonym }
+staff-topic-substances = Заттар және қауіпсіздік
+staff-topic-mental = Психикалық денсаулық
+staff-topic-hiv = АИТВ, гепатит, ЖЖБИ
+staff-topic-legal = Заң көмегі
+staff-topic-social = Әлеуметтік және медициналық қызмет
+staff-topic-other = Басқа
+staff-card =
+    <b>Клиент { $pseudonym }</b> · өтініш №{ $id }
+    Тақырып: { $topic }{ $urgent }
+    Ашылды: { $opened } ({ $waited } мин күтуде)
+    Бұрынғы өтініштер: { $earlier }
+    Күйі: { $status }
+
+    <i>Клиентке жауап беру үшін осы тақырыпта жаз. ! белгісімен басталған хабар немесе /note ішкі болып қалады. /close өтінішті жабады.</i>
+staff-card-urgent = {" "}· 🆘 <b>ШҰҒЫЛ</b>
+staff-status-waiting = ⏳ күтуде
+staff-status-waiting-for = ⏳ күтуде: { $specialty }
+staff-status-active = 💬 { $alias } жауап беруде
+staff-status-closed = ✅ жабық
+staff-take-button = ✋ Алу
+staff-default-alias = Кеңесші
+staff-taken-by = Бұл өтініш { $alias } кеңесшіде.
+staff-overloaded = Сенде { $active } белсенді өтініш бар — бұл шек. Алдымен біреуін босат: /release.
+staff-case-closed = Бұл өтініш жабық.
+staff-case-gone = Бұл өтініш енді жоқ.
+staff-yours = Өтініш сенікі.
+staff-took = ✋ { $alias } өтінішті алды.
+staff-set-alias = (Клиенттер көретін атты /alias арқылы қой.)
+staff-in-case-only = Бұл команда тек өтініш тақырыбының ішінде жұмыс істейді.
+staff-alias-usage = Қолдану: /alias АТЫ (32 таңбаға дейін) — клиенттер көретін ат.
+staff-alias-set = Клиенттер сені «{ $alias }» деп көреді.
+staff-released = ↩️ Қайтадан кезекте.
+staff-release-active-only = Кезекке тек белсенді өтінішті қайтаруға болады.
+staff-transferred = 🔀 Берілді: { $alias }.
+staff-waiting-specialty = 🔀 Маман керек: { $specialty }. Қайтадан кезекте.
+staff-transfer-usage = Қолдану: әріптестің хабарламасына /transfer деп жауап бер немесе /transfer МАМАНДЫҚ деп жаз (мысалы, /transfer lawyer).
+staff-refer-usage = Қолдану: /refer { $types } (бірнешеуі болады).
+staff-refer-unknown = Белгісіз жолдама: { $unknown }. Мүмкіндері: { $types }
+staff-referrals = 🏷 Жолдамалар: { $list }
+staff-snippets = 📋 Үлгілер (жіберу: /snippet АТЫ):
+staff-no-snippets = content/snippets ішінде үлгі жоқ.
+staff-no-snippet = «{ $name }» үлгісі жоқ. Тізім: /snippets.
+staff-unbanned = Клиент қайтадан өтініш жасай алады.
+staff-banned = 🚫 Клиент бұғатталды; осы тақырыптағы /unban бұғатты алады.
+staff-closed-by-client = 🔚 Клиент сөйлесуді аяқтады.
+staff-closed = 🔚 Өтініш жабылды.
+staff-client-blocked = 🚫 Клиент ботты бұғаттады; өтініш жабылды. Оған енді ештеңе жетпейді.
+staff-topic-recreated = ♻️ Бұл өтініштің бұрынғы тақырыбы өшірілді; сөйлесу осында жалғасады.
+staff-client-comment = 💬 Клиенттің өтініштен кейінгі пікірі:
+staff-client-forgot = 🗑 Клиент /forget арқылы деректерін өшірді; өтініш жабылды.
+staff-queue = 📋 <b>Кезек</b>: { $count } күтуде
+staff-queue-empty = Ешкім күтпейді.
+staff-reminder = ⏰ { $urgent }{ $client } ({ $topic }) { $minutes } минут күтіп отыр.
+staff-reminder-urgent = 🆘 ШҰҒЫЛ:{" "}
+staff-stats-usage = Қолдану: /stats [кезең]: { $error }
+staff-export-usage = Қолдану: /export [кезең]: { $error }
+staff-export-caption = Өтініштер, { $period }: тек сандар, жеке деректерсіз.
+staff-stats =
+    📊 <b>Өтініштер, { $period }</b>
+    Ашылды { $opened } (шұғыл { $urgent }) · жабылды { $closed }
+    { $topics }
+    Алынғанға дейін күту: медиана { $waitMedian }, 90% — { $waitP90 } ішінде ({ $waitCount } өтініш)
+    Алғашқы жауап: медиана { $respMedian }, 90% — { $respP90 } ішінде ({ $respCount } өтініш)
+    Жолдамалар: { $referrals }
+    Бағалар: { $ratings }
+staff-stats-topic = • { $topic }: ашылды { $opened }, жабылды { $closed }
+staff-none = жоқ

@@ -168,3 +168,73 @@ consult-comment-thanks = Спасибо, команда прочитает. 💚
 command-consult = Поговорить с консультантом
 command-status = Как там мой разговор
 command-end = Завершить разговор
+
+## Сторона сотрудников (общий чат консультантов). Показывается на DEFAULT_LANGUAGE.
+staff-client = Клиент { $pseudonym }
+staff-topic-substances = Вещества и безопасность
+staff-topic-mental = Психическое здоровье
+staff-topic-hiv = ВИЧ, гепатиты, ИППП
+staff-topic-legal = Юридическая помощь
+staff-topic-social = Соцуслуги и медицина
+staff-topic-other = Другое
+staff-card =
+    <b>Клиент { $pseudonym }</b> · обращение №{ $id }
+    Тема: { $topic }{ $urgent }
+    Открыто: { $opened } (ждёт { $waited } мин)
+    Прежних обращений: { $earlier }
+    Статус: { $status }
+
+    <i>Отвечай в этой теме — ответ уйдёт клиенту. Сообщение, начинающееся с !, или /note остаётся внутренним. /close закрывает обращение.</i>
+staff-card-urgent = {" "}· 🆘 <b>СРОЧНО</b>
+staff-status-waiting = ⏳ ждёт
+staff-status-waiting-for = ⏳ ждёт: { $specialty }
+staff-status-active = 💬 у { $alias }
+staff-status-closed = ✅ закрыто
+staff-take-button = ✋ Взять
+staff-default-alias = Консультант
+staff-taken-by = Обращение уже у { $alias }.
+staff-overloaded = У тебя уже { $active } активных обращений — это предел. Сначала освободи одно: /release.
+staff-case-closed = Это обращение закрыто.
+staff-case-gone = Этого обращения больше нет.
+staff-yours = Обращение твоё.
+staff-took = ✋ { $alias } взял(а) обращение.
+staff-set-alias = (Имя, которое видят клиенты, задаётся командой /alias.)
+staff-in-case-only = Эта команда работает только внутри темы обращения.
+staff-alias-usage = Использование: /alias ИМЯ (до 32 символов) — имя, которое увидят клиенты.
+staff-alias-set = Клиенты будут видеть тебя как «{ $alias }».
+staff-released = ↩️ Снова в очереди.
+staff-release-active-only = Вернуть в очередь можно только активное обращение.
+staff-transferred = 🔀 Передано: { $alias }.
+staff-waiting-specialty = 🔀 Нужен специалист: { $specialty }. Снова в очереди.
+staff-transfer-usage = Использование: ответь /transfer на сообщение коллеги или напиши /transfer СПЕЦИАЛЬНОСТЬ (например, /transfer lawyer).
+staff-refer-usage = Использование: /refer { $types } (можно несколько).
+staff-refer-unknown = Неизвестное направление: { $unknown }. Возможные: { $types }
+staff-referrals = 🏷 Направления: { $list }
+staff-snippets = 📋 Шаблоны (отправить: /snippet ИМЯ):
+staff-no-snippets = В content/snippets нет шаблонов.
+staff-no-snippet = Шаблона «{ $name }» нет. Список: /snippets.
+staff-unbanned = Клиент снова может обращаться.
+staff-banned = 🚫 Клиент заблокирован; /unban в этой теме снимает блокировку.
+staff-closed-by-client = 🔚 Клиент завершил разговор.
+staff-closed = 🔚 Обращение закрыто.
+staff-client-blocked = 🚫 Клиент заблокировал бота; обращение закрыто. До него больше ничего не дойдёт.
+staff-topic-recreated = ♻️ Прежнюю тему этого обращения удалили; разговор продолжается здесь.
+staff-client-comment = 💬 Комментарий клиента после обращения:
+staff-client-forgot = 🗑 Клиент стёр свои данные командой /forget; обращение закрыто.
+staff-queue = 📋 <b>Очередь</b>: ждут { $count }
+staff-queue-empty = Никто не ждёт.
+staff-reminder = ⏰ { $urgent }{ $client } ({ $topic }) ждёт уже { $minutes } мин.
+staff-reminder-urgent = 🆘 СРОЧНО:{" "}
+staff-stats-usage = Использование: /stats [период]: { $error }
+staff-export-usage = Использование: /export [период]: { $error }
+staff-export-caption = Обращения, { $period }: только цифры, без личных данных.
+staff-stats =
+    📊 <b>Обращения, { $period }</b>
+    Открыто { $opened } (срочных { $urgent }) · закрыто { $closed }
+    { $topics }
+    Ожидание до взятия: медиана { $waitMedian }, 90% — не дольше { $waitP90 } ({ $waitCount } обращ.)
+    Первый ответ: медиана { $respMedian }, 90% — не дольше { $respP90 } ({ $respCount } обращ.)
+    Направления: { $referrals }
+    Оценки: { $ratings }
+staff-stats-topic = • { $topic }: открыто { $opened }, закрыто { $closed }
+staff-none = нет

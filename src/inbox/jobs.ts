@@ -7,7 +7,7 @@ import { getJobState, setJobState } from '../publishing/ledger.js';
 import { purgeClosedCases, waitingQueue } from './cases.js';
 import { purgeAbandonedConversations } from '../db/conversations.js';
 import { orderQueue } from './queue.js';
-import { TOPIC_LABELS, type InboxService } from './service.js';
+import type { InboxService } from './service.js';
 import type { InboxDeps } from './service.js';
 
 const BOARD = 'inbox.queue_board_message';
@@ -49,9 +49,10 @@ export class InboxJobs {
     const queue = orderQueue(waitingQueue(db));
     const lines = queue.map(({ row }) => {
       const minutes = Math.round((clock() - row.queuedAt) / 60_000);
-      return `${row.urgent ? '🆘' : '•'} Client ${escapeHtml(this.inbox.pseudonymOf(row))} · ${escapeHtml(TOPIC_LABELS[row.topic] ?? row.topic)} · ${minutes} min${row.specialty ? ` · for ${escapeHtml(row.specialty)}` : ''}`;
+      const client = escapeHtml(this.inbox.st('staff-client', { pseudonym: this.inbox.pseudonymOf(row) }));
+      return `${row.urgent ? '🆘' : '•'} ${client} · ${escapeHtml(this.inbox.topicLabel(row.topic))} · ${minutes} min${row.specialty ? ` · ${escapeHtml(row.specialty)}` : ''}`;
     });
-    const text = `📋 <b>Queue</b>: ${queue.length} waiting\n${lines.join('\n') || 'Nobody is waiting.'}`;
+    const text = `${this.inbox.st('staff-queue', { count: queue.length })}\n${lines.join('\n') || this.inbox.st('staff-queue-empty')}`;
     // Edits count towards Telegram's limits too: only when the board really changed (also across restarts).
     if (!this.lastBoard) this.lastBoard = getJobState(db, BOARD_TEXT) ?? '';
     if (text === this.lastBoard) return;
@@ -89,11 +90,13 @@ export class InboxJobs {
     for (const row of due) {
       db.update(cases).set({ remindedAt: clock() }).where(eq(cases.id, row.id)).run();
       const minutes = Math.round((clock() - row.queuedAt) / 60_000);
-      await api.sendMessage(
-        config.staffChatId,
-        `⏰ ${row.urgent ? '🆘 URGENT: ' : ''}Client ${escapeHtml(this.inbox.pseudonymOf(row))} (${escapeHtml(TOPIC_LABELS[row.topic] ?? row.topic)}) has been waiting ${minutes} min.`,
-        { parse_mode: 'HTML' },
-      );
+      const text = this.inbox.st('staff-reminder', {
+        urgent: row.urgent ? this.inbox.st('staff-reminder-urgent') : '',
+        client: escapeHtml(this.inbox.st('staff-client', { pseudonym: this.inbox.pseudonymOf(row) })),
+        topic: escapeHtml(this.inbox.topicLabel(row.topic)),
+        minutes,
+      });
+      await api.sendMessage(config.staffChatId, text, { parse_mode: 'HTML' });
     }
   }
 

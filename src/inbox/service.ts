@@ -14,15 +14,6 @@ import type { Delivery } from './delivery.js';
 import { queuePosition } from './queue.js';
 import { isOpen, nextOpening } from './working-hours.js';
 
-export const TOPIC_LABELS: Record<string, string> = {
-  substances: 'Substances and safety',
-  mental: 'Mental health',
-  hiv: 'HIV, hepatitis, STIs',
-  legal: 'Legal help',
-  social: 'Social and medical services',
-  other: 'Other',
-};
-
 export interface InboxDeps {
   db: Db;
   api: Api;
@@ -43,6 +34,15 @@ export class InboxService {
 
   constructor(private readonly deps: InboxDeps) {}
 
+  /** A staff-side text, in DEFAULT_LANGUAGE. */
+  st(key: string, vars: Record<string, string | number> = {}): string {
+    return this.deps.i18n.t(this.deps.config.defaultLanguage, key, vars);
+  }
+
+  topicLabel(topic: string): string {
+    return this.st(`staff-topic-${topic}`);
+  }
+
   private clientOf(row: CaseRow) {
     return this.deps.db.select().from(clients).where(eq(clients.key, row.clientKey)).get();
   }
@@ -61,38 +61,40 @@ export class InboxService {
     return this.clientOf(row)?.pseudonym ?? '????';
   }
 
-  aliasOf(consultantId: number | null, fallback = 'A consultant'): string {
+  aliasOf(consultantId: number | null, fallback = this.st('staff-default-alias')): string {
     if (consultantId === null) return fallback;
     return this.deps.db.select().from(consultants).where(eq(consultants.telegramId, consultantId)).get()?.alias ?? fallback;
   }
 
   topicName(row: CaseRow): string {
     const done = row.status === 'closed' ? '✅ ' : row.urgent ? '🆘 ' : '';
-    return `${done}Client ${this.pseudonymOf(row)} · ${TOPIC_LABELS[row.topic] ?? row.topic}`.slice(0, 128);
+    return `${done}${this.st('staff-client', { pseudonym: this.pseudonymOf(row) })} · ${this.topicLabel(row.topic)}`.slice(0, 128);
   }
 
   cardText(row: CaseRow): string {
     const { clock, config } = this.deps;
-    const waited = Math.max(0, Math.round((clock() - row.openedAt) / 60_000));
     const status =
       row.status === 'waiting'
-        ? `⏳ waiting${row.specialty ? ` for a ${escapeHtml(row.specialty)}` : ''}`
+        ? row.specialty
+          ? this.st('staff-status-waiting-for', { specialty: escapeHtml(row.specialty) })
+          : this.st('staff-status-waiting')
         : row.status === 'active'
-          ? `💬 with ${escapeHtml(this.aliasOf(row.consultantId))}`
-          : '✅ closed';
-    return [
-      `<b>Client ${escapeHtml(this.pseudonymOf(row))}</b> · case #${row.id}`,
-      `Topic: ${escapeHtml(TOPIC_LABELS[row.topic] ?? row.topic)}${row.urgent ? ' · 🆘 <b>URGENT</b>' : ''}`,
-      `Opened: ${formatLocal(new Date(row.openedAt), config.timezone)} (waiting ${waited} min)`,
-      `Earlier cases: ${earlierCaseCount(this.deps.db, row.clientKey)}`,
-      `Status: ${status}`,
-      '',
-      '<i>Reply in this topic to talk to the client. Start a message with ! or use /note to keep it internal. /close ends the case.</i>',
-    ].join('\n');
+          ? this.st('staff-status-active', { alias: escapeHtml(this.aliasOf(row.consultantId)) })
+          : this.st('staff-status-closed');
+    return this.st('staff-card', {
+      pseudonym: escapeHtml(this.pseudonymOf(row)),
+      id: row.id,
+      topic: escapeHtml(this.topicLabel(row.topic)),
+      urgent: row.urgent ? this.st('staff-card-urgent') : '',
+      opened: formatLocal(new Date(row.openedAt), config.timezone),
+      waited: Math.max(0, Math.round((clock() - row.openedAt) / 60_000)),
+      earlier: earlierCaseCount(this.deps.db, row.clientKey),
+      status,
+    });
   }
 
   cardKeyboard(row: CaseRow): InlineKeyboard | undefined {
-    return row.status === 'waiting' ? new InlineKeyboard().text('✋ Take', `case:take:${row.id}`) : undefined;
+    return row.status === 'waiting' ? new InlineKeyboard().text(this.st('staff-take-button'), `case:take:${row.id}`) : undefined;
   }
 
   /** Creates the case's forum topic with its card (or a new one, if the old topic was deleted). */
@@ -168,7 +170,7 @@ export class InboxService {
     const rating = new InlineKeyboard();
     for (let n = 1; n <= 5; n++) rating.text(`${n} ⭐`, `rate:${row.id}:${n}`);
     await this.tellClient(row, 'consult-ended', {}, rating).catch((error: unknown) => logger.warn({ err: error }, 'could not thank the client'));
-    await this.noteInTopic(row, by === 'client' ? '🔚 The client ended the conversation.' : '🔚 Case closed.');
+    await this.noteInTopic(row, this.st(by === 'client' ? 'staff-closed-by-client' : 'staff-closed'));
     if (row.threadId !== null) {
       await api.editForumTopic(config.staffChatId, row.threadId, { name: this.topicName(row) }).catch(() => undefined);
       await api.closeForumTopic(config.staffChatId, row.threadId).catch(() => undefined);
@@ -198,7 +200,7 @@ export class InboxService {
   async clientGone(row: CaseRow): Promise<void> {
     const closed = closeCase(this.deps.db, row.id, this.deps.clock());
     if (!closed) return;
-    await this.noteInTopic(closed, '🚫 The client has blocked the bot; the case is closed. Nothing more can reach them.');
+    await this.noteInTopic(closed, this.st('staff-client-blocked'));
     if (closed.threadId !== null) {
       await this.deps.api.editForumTopic(this.deps.config.staffChatId, closed.threadId, { name: this.topicName(closed) }).catch(() => undefined);
       await this.deps.api.closeForumTopic(this.deps.config.staffChatId, closed.threadId).catch(() => undefined);
@@ -211,7 +213,7 @@ export class InboxService {
     if (row.status === 'closed') return undefined;
     try {
       const threadId = await this.createTopic(row);
-      await this.noteInTopic({ ...row, threadId }, '♻️ The previous topic of this case was deleted; the conversation continues here.');
+      await this.noteInTopic({ ...row, threadId }, this.st('staff-topic-recreated'));
       return threadId;
     } catch (error) {
       this.deps.logger.error({ err: error }, 'could not recreate a case topic');

@@ -57,6 +57,7 @@ beforeAll(async () => {
     BOT_SECRET: 'handoff-secret-handoff-secret-handoff-01',
     TELEGRAM_API_ROOT: fake.apiRoot,
     STAFF_CHAT_ID: String(staff.id),
+    DEFAULT_LANGUAGE: 'en', // the staff side speaks DEFAULT_LANGUAGE
   });
 });
 
@@ -146,7 +147,7 @@ describe('handoff to a consultant, end to end', () => {
     fake.sendText(anna, '/stats', { chatId: staff.id });
     const stats = await until(() => fake.messages(staff.id).find((m) => String(m.text).startsWith('📊')), 'stats');
     expect(stats.text).toMatch(/Opened 1 \(urgent 0\) · closed 1/);
-    expect(stats.text).toMatch(/Ratings: 1, average 5\.0/);
+    expect(stats.text).toMatch(/Ratings: 1, Ø 5\.0/);
 
     // Anonymity: never a forward; nothing the bot sent to the staff chat names the client.
     expect(fake.calls.some((c) => c.method.startsWith('forward'))).toBe(false);
@@ -202,6 +203,7 @@ describe('handoff under stress', () => {
       BOT_SECRET: 'handoff-secret-handoff-secret-handoff-01',
       TELEGRAM_API_ROOT: fake.apiRoot,
       STAFF_CHAT_ID: String(staff.id),
+      DEFAULT_LANGUAGE: 'en',
       DATABASE_PATH: bot.databasePath,
     });
     setTimeout(() => fake.setRateLimits({}), 2_000);
@@ -301,7 +303,7 @@ describe('staff tools', () => {
     staffSays(anna, '/refer lawyer hiv-test');
     await staffSees(/Referrals: lawyer, hiv-test/);
     staffSays(anna, '/refer astrology');
-    await staffSees(/Unknown: astrology/);
+    await staffSees(/Unknown referral: astrology/);
 
     // Boris writes; Anna transfers the case to him by replying to his message.
     const borisNote = staffSays(boris, '! I know a good lawyer for this');

@@ -9,6 +9,8 @@ import { InboxJobs } from '../../src/inbox/jobs.js';
 import { InboxService } from '../../src/inbox/service.js';
 import { createPrivacy } from '../../src/privacy/keys.js';
 import { memoryDb } from '../support/db.js';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../support/bot-process.js';
 import { recordingApi } from '../support/recording-api.js';
 
 const privacy = createPrivacy('jobs-secret-jobs-secret-jobs-secret-0001');
@@ -17,8 +19,8 @@ function setup() {
   const db = memoryDb();
   const { api, calls } = recordingApi();
   let now = Date.parse('2026-11-23T10:00:00Z');
-  const config = loadConfig({ BOT_TOKEN: '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw', BOT_SECRET: 'x'.repeat(40), STAFF_CHAT_ID: '-100777', REMINDER_MINUTES: '10' });
-  const deps = { db, api, config, privacy, logger: pino({ level: 'silent' }), i18n: new I18n({ defaultLocale: 'en' }) as never, clock: () => now };
+  const config = loadConfig({ BOT_TOKEN: '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw', BOT_SECRET: 'x'.repeat(40), STAFF_CHAT_ID: '-100777', REMINDER_MINUTES: '10', DEFAULT_LANGUAGE: 'en' });
+  const deps = { db, api, config, privacy, logger: pino({ level: 'silent' }), i18n: new I18n({ defaultLocale: 'en', directory: join(PROJECT_ROOT, 'content', 'locales'), fluentBundleOptions: { useIsolating: false } }) as never, clock: () => now };
   const jobs = new InboxJobs(deps, new InboxService(deps));
   const open = (id: number, urgent = false) => {
     const key = privacy.clientKey(id);
@@ -70,5 +72,20 @@ describe('inbox jobs', () => {
     closeCase(t.db, row.id, Date.parse('2026-10-01T00:00:00Z'));
     await t.jobs.purge();
     expect(t.db.select().from(cases).all()).toEqual([]);
+  });
+});
+
+describe('staff language', () => {
+  it('speaks DEFAULT_LANGUAGE on the staff side', () => {
+    const db = memoryDb();
+    const config = loadConfig({ BOT_TOKEN: '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw', BOT_SECRET: 'x'.repeat(40), STAFF_CHAT_ID: '-100777' });
+    const i18n = new I18n({ defaultLocale: 'ru', directory: join(PROJECT_ROOT, 'content', 'locales'), fluentBundleOptions: { useIsolating: false } });
+    const inbox = new InboxService({ db, api: recordingApi().api, config, privacy, logger: pino({ level: 'silent' }), i18n: i18n as never, clock: () => 0 });
+    const key = privacy.clientKey(9);
+    ensureClient(db, privacy, key, 9);
+    const row = openCase(db, { clientKey: key, topic: 'legal', urgent: true, now: 0 }).case;
+    expect(inbox.topicName(row)).toMatch(/^🆘 Клиент [2-9A-Z]{4} · Юридическая помощь$/);
+    expect(inbox.cardText(row)).toContain('Прежних обращений: 0');
+    expect(inbox.cardText(row)).toContain('🆘 <b>СРОЧНО</b>');
   });
 });

@@ -141,7 +141,7 @@ export function createClientRelay(deps: BotDeps, inbox: InboxService) {
       const closed = ctx.msg.text ? caseAwaitingComment(db, ctx.client.key, clock()) : undefined;
       if (!closed) return next();
       commentReceived(db, closed.id);
-      await inbox.noteInTopic(closed, '💬 The client left a comment after the case:');
+      await inbox.noteInTopic(closed, inbox.st('staff-client-comment'));
       if (closed.threadId !== null) {
         await ctx.api.copyMessage(deps.config.staffChatId, ctx.chat.id, ctx.msg.message_id, { message_thread_id: closed.threadId }).catch(() => undefined);
       }

@@ -32,7 +32,7 @@ export function createForgetFeature({ db, logger }: BotDeps, inbox?: InboxServic
     // An open case ends first, with a note in its topic, so no consultant keeps writing into the void.
     const open = ctx.client && findOpenCase(db, ctx.client.key);
     if (open && inbox) {
-      await inbox.noteInTopic(open, '🗑 The client erased their data with /forget; the case is closed.');
+      await inbox.noteInTopic(open, inbox.st('staff-client-forgot'));
       if (open.threadId !== null) await inbox.closeTopic(open.threadId);
     }
     const erased = ctx.client ? forgetClient(db, ctx.client.key) : null;

@@ -38,7 +38,7 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService): Composer
   };
   const needCase = async (ctx: BotContext): Promise<CaseRow | undefined> => {
     const row = caseHere(ctx);
-    if (!row) await ctx.reply('Use this command inside a case topic.');
+    if (!row) await ctx.reply(inbox.st('staff-in-case-only'));
     return row;
   };
 
@@ -50,25 +50,26 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService): Composer
     if (!result.ok) {
       const why =
         result.reason === 'taken'
-          ? `${inbox.aliasOf(result.consultantId)} already has this case.`
+          ? inbox.st('staff-taken-by', { alias: inbox.aliasOf(result.consultantId) })
           : result.reason === 'overloaded'
-            ? `You already have ${result.active} active case(s), the limit. /release one first.`
-            : 'This case is closed.';
+            ? inbox.st('staff-overloaded', { active: result.active })
+            : inbox.st('staff-case-closed');
       if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: why, show_alert: true });
       else await ctx.reply(why);
       return false;
     }
-    const alias = inbox.aliasOf(consultant, 'Consultant');
-    if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: 'The case is yours.' });
+    const alias = inbox.aliasOf(consultant);
+    if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: inbox.st('staff-yours') });
     await inbox.refreshCard(row.id);
-    await inbox.noteInTopic(result.case, `✋ ${escapeHtml(alias)} took the case.${inbox.aliasOf(consultant, '') ? '' : ' (Set the name clients see with /alias.)'}`);
+    const hint = inbox.aliasOf(consultant, '') ? '' : ` ${inbox.st('staff-set-alias')}`;
+    await inbox.noteInTopic(result.case, `${inbox.st('staff-took', { alias: escapeHtml(alias) })}${hint}`);
     await inbox.tellClient(result.case, 'consult-joined', { alias });
     return true;
   }
 
   staff.callbackQuery(/^case:take:(\d+)$/, async (ctx) => {
     const row = findCase(db, Number(ctx.match[1]));
-    if (!row) return void (await ctx.answerCallbackQuery({ text: 'This case no longer exists.' }));
+    if (!row) return void (await ctx.answerCallbackQuery({ text: inbox.st('staff-case-gone') }));
     await take(ctx, row);
   });
 
@@ -79,18 +80,18 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService): Composer
 
   staff.command('alias', async (ctx) => {
     const alias = String(ctx.match ?? '').trim().replace(/\s+/g, ' ');
-    if (!alias || alias.length > 32) return void (await ctx.reply('Usage: /alias NAME (up to 32 characters), the name clients will see.'));
+    if (!alias || alias.length > 32) return void (await ctx.reply(inbox.st('staff-alias-usage')));
     db.insert(consultants).values({ telegramId: ctx.from!.id, alias }).onConflictDoUpdate({ target: consultants.telegramId, set: { alias } }).run();
-    await ctx.reply(`Clients will see you as “${escapeHtml(alias)}”.`, HTML);
+    await ctx.reply(inbox.st('staff-alias-set', { alias: escapeHtml(alias) }), HTML);
   });
 
   staff.command('release', async (ctx) => {
     const row = await needCase(ctx);
     if (!row) return;
     const released = releaseCase(db, row.id, clock());
-    if (!released) return void (await ctx.reply('Only an active case can be released.'));
+    if (!released) return void (await ctx.reply(inbox.st('staff-release-active-only')));
     await inbox.refreshCard(row.id);
-    await inbox.noteInTopic(released, '↩️ Back in the queue.');
+    await inbox.noteInTopic(released, inbox.st('staff-released'));
   });
 
   staff.command('transfer', async (ctx) => {
@@ -101,16 +102,16 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService): Composer
     if (target && !target.is_bot && target.id !== ctx.from!.id) {
       const moved = transferCase(db, row.id, target.id);
       if (!moved) return;
-      const alias = inbox.aliasOf(target.id, 'Consultant');
+      const alias = inbox.aliasOf(target.id);
       await inbox.refreshCard(row.id);
-      await inbox.noteInTopic(moved, `🔀 Transferred to ${escapeHtml(alias)}.`);
+      await inbox.noteInTopic(moved, inbox.st('staff-transferred', { alias: escapeHtml(alias) }));
       await inbox.tellClient(moved, 'consult-joined', { alias });
     } else if (specialty) {
       const released = releaseCase(db, row.id, clock(), specialty.slice(0, 32)) ?? row;
       await inbox.refreshCard(row.id);
-      await inbox.noteInTopic(released, `🔀 Waiting for a ${escapeHtml(specialty)}: back in the queue.`);
+      await inbox.noteInTopic(released, inbox.st('staff-waiting-specialty', { specialty: escapeHtml(specialty) }));
     } else {
-      await ctx.reply('Usage: reply to a colleague’s message with /transfer, or /transfer SPECIALTY (e.g. /transfer lawyer).');
+      await ctx.reply(inbox.st('staff-transfer-usage'));
     }
   });
 
@@ -126,26 +127,26 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService): Composer
     if (!row) return;
     const asked = String(ctx.match ?? '').toLowerCase().split(/[\s,]+/).filter(Boolean);
     const unknown = asked.filter((r) => !REFERRALS.includes(r as Referral));
-    if (asked.length === 0 || unknown.length > 0) {
-      return void (await ctx.reply(`Usage: /refer ${REFERRALS.join('|')} (several allowed)${unknown.length ? `. Unknown: ${unknown.join(', ')}` : ''}`));
-    }
+    const types = REFERRALS.join(' ');
+    if (unknown.length > 0) return void (await ctx.reply(inbox.st('staff-refer-unknown', { unknown: unknown.join(', '), types })));
+    if (asked.length === 0) return void (await ctx.reply(inbox.st('staff-refer-usage', { types })));
     const all = addReferrals(db, row, asked as Referral[]);
-    await ctx.reply(`🏷 Referrals: ${all.join(', ')}`);
+    await ctx.reply(inbox.st('staff-referrals', { list: all.join(', ') }));
   });
 
   staff.command('snippets', async (ctx) => {
     const lang = caseHere(ctx) ? inbox.languageOf(caseHere(ctx)!) : config.defaultLanguage;
     const list = [...content.for(lang).snippets.values()].map((s) => `• <code>${escapeHtml(s.name)}</code> — ${escapeHtml(s.title)}`);
-    await ctx.reply(list.length ? `📋 Snippets (send with /snippet NAME):\n${list.join('\n')}` : 'No snippets in content/snippets.', HTML);
+    await ctx.reply(list.length ? `${inbox.st('staff-snippets')}\n${list.join('\n')}` : inbox.st('staff-no-snippets'), HTML);
   });
 
   staff.command('snippet', async (ctx) => {
     const row = await needCase(ctx);
     if (!row) return;
-    if (row.status === 'closed') return void (await ctx.reply('This case is closed.'));
+    if (row.status === 'closed') return void (await ctx.reply(inbox.st('staff-case-closed')));
     const name = String(ctx.match ?? '').trim();
     const snippet = content.for(inbox.languageOf(row)).snippets.get(name);
-    if (!snippet) return void (await ctx.reply(`No snippet “${escapeHtml(name)}”. /snippets lists them.`, HTML));
+    if (!snippet) return void (await ctx.reply(inbox.st('staff-no-snippet', { name: escapeHtml(name) }), HTML));
     if (!(await take(ctx, row))) return;
     for (const part of splitMessage(snippet.blocks)) {
       const sent = await ctx.reply(part, HTML); // shown in the topic, then copied to the client like any reply
@@ -160,12 +161,12 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService): Composer
     if (!row) return;
     if (ctx.message?.text?.startsWith('/unban')) {
       db.delete(bans).where(eq(bans.clientKey, row.clientKey)).run();
-      return void (await ctx.reply('The client can open cases again.'));
+      return void (await ctx.reply(inbox.st('staff-unbanned')));
     }
     db.insert(bans).values({ clientKey: row.clientKey, bannedAt: clock() }).onConflictDoNothing().run();
     await inbox.tellClient(row, 'consult-banned');
     await inbox.close(row.id, 'consultant');
-    await ctx.reply('🚫 The client is banned; /unban in this topic reverses it.');
+    await ctx.reply(inbox.st('staff-banned'));
   });
 
   const facts = (): CaseFacts[] =>
@@ -186,31 +187,38 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService): Composer
 
   staff.command('stats', async (ctx) => {
     const period = parsePeriod(String(ctx.match ?? ''), new Date(clock()), config.timezone);
-    if ('error' in period) return void (await ctx.reply(`Usage: /stats [period]: ${period.error}`));
+    if ('error' in period) return void (await ctx.reply(inbox.st('staff-stats-usage', { error: period.error })));
     const s = summarize(facts(), period);
-    const topics = Object.entries(s.byTopic).map(([t, n]) => `• ${escapeHtml(t)}: ${n.opened} opened, ${n.closed} closed`);
+    const topics = Object.entries(s.byTopic).map(([t, n]) => inbox.st('staff-stats-topic', { topic: escapeHtml(inbox.topicLabel(t)), opened: n.opened, closed: n.closed }));
     const referrals = Object.entries(s.referrals).map(([r, n]) => `${escapeHtml(r)} ${n}`);
     const stars = Object.entries(s.ratings.distribution).map(([k, n]) => `${k}★ ${n}`).join(' · ');
+    const ratings = `${s.ratings.count}${s.ratings.average !== null ? `, Ø ${s.ratings.average.toFixed(1)}` : ''}${s.ratings.count ? ` (${stars})` : ''}`;
     await ctx.reply(
-      [
-        `📊 <b>Cases, ${escapeHtml(period.label)}</b>`,
-        `Opened ${s.opened} (urgent ${s.urgent}) · closed ${s.closed}`,
-        ...topics,
-        `Wait until taken: median ${formatDuration(s.wait.median)}, 90% within ${formatDuration(s.wait.p90)} (${s.wait.count} cases)`,
-        `First response: median ${formatDuration(s.firstResponse.median)}, 90% within ${formatDuration(s.firstResponse.p90)} (${s.firstResponse.count} cases)`,
-        `Referrals: ${referrals.length ? referrals.join(', ') : 'none'}`,
-        `Ratings: ${s.ratings.count}${s.ratings.average !== null ? `, average ${s.ratings.average.toFixed(1)}` : ''}${s.ratings.count ? ` (${stars})` : ''}`,
-      ].join('\n'),
+      inbox.st('staff-stats', {
+        period: escapeHtml(period.label),
+        opened: s.opened,
+        urgent: s.urgent,
+        closed: s.closed,
+        topics: topics.join('\n') || '—',
+        waitMedian: formatDuration(s.wait.median),
+        waitP90: formatDuration(s.wait.p90),
+        waitCount: s.wait.count,
+        respMedian: formatDuration(s.firstResponse.median),
+        respP90: formatDuration(s.firstResponse.p90),
+        respCount: s.firstResponse.count,
+        referrals: referrals.length ? referrals.join(', ') : inbox.st('staff-none'),
+        ratings,
+      }),
       HTML,
     );
   });
 
   staff.command('export', async (ctx) => {
     const period = parsePeriod(String(ctx.match ?? ''), new Date(clock()), config.timezone);
-    if ('error' in period) return void (await ctx.reply(`Usage: /export [period]: ${period.error}`));
+    if ('error' in period) return void (await ctx.reply(inbox.st('staff-export-usage', { error: period.error })));
     const csv = summaryCsv(summarize(facts(), period));
     await ctx.replyWithDocument(new InputFile(Buffer.from(csv, 'utf8'), `cases-${period.label.replace(/[^a-z0-9.-]+/gi, '_')}.csv`), {
-      caption: `Cases, ${period.label}: no identities, figures only.`,
+      caption: inbox.st('staff-export-caption', { period: period.label }),
     });
   });
 
