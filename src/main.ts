@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { GrammyError, HttpError } from 'grammy';
-import { run, type RunnerHandle } from '@grammyjs/runner';
+import type { RunnerHandle } from '@grammyjs/runner';
+import { runJournaled } from './ops/journaled-runner.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { closeDatabase, openDatabase } from './db/connection.js';
@@ -101,7 +102,7 @@ async function main(): Promise<void> {
     await bot.api.setWebhook(config.webhook.url, { secret_token: config.webhook.secret, allowed_updates: [...allowedUpdates] });
   } else {
     await bot.api.deleteWebhook(); // pending updates are kept
-    runner = run(bot, { runner: { fetch: { allowed_updates: [...allowedUpdates] } } });
+    runner = runJournaled(bot, db, logger, allowedUpdates);
   }
   if (problems.length > 0) await reportToEditors(problemReport(problems));
   await scheduler.start();

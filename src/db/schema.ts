@@ -177,3 +177,13 @@ export const conversationState = sqliteTable('conversation_state', {
   /** Last write (ms); an abandoned intake is deleted after a while, since it holds the updates it replays. */
   updatedAt: integer('updated_at').notNull().default(0),
 });
+
+/**
+ * Updates fetched from Telegram but not yet handled. Written before the offset that confirms them is
+ * sent, deleted as soon as each is handled (secure_delete zeroes the rows), so a crash loses nothing.
+ * This is the only place raw updates (which carry user ids and texts) touch the disk, for seconds.
+ */
+export const updateJournal = sqliteTable('update_journal', {
+  updateId: integer('update_id').primaryKey(),
+  payload: text('payload').notNull(),
+});

@@ -17,6 +17,8 @@ export interface BotProcess {
   /** Everything the process wrote to stdout and stderr so far. */
   output(): string;
   stop(): Promise<number | null>;
+  /** kill -9: no shutdown at all, as in a power cut. */
+  crash(): Promise<void>;
 }
 
 /**
@@ -67,9 +69,13 @@ export async function startBot(env: Record<string, string>, options: { timeoutMs
     databasePath,
     output: () => output,
     async stop() {
-      if (child.exitCode !== null) return child.exitCode;
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       child.kill('SIGTERM');
       return exited;
+    },
+    async crash() {
+      child.kill('SIGKILL');
+      await exited;
     },
   };
 }

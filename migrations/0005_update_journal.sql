@@ -1,0 +1,4 @@
+CREATE TABLE `update_journal` (
+	`update_id` integer PRIMARY KEY NOT NULL,
+	`payload` text NOT NULL
+);

@@ -1,0 +1,70 @@
+import { asc, eq } from 'drizzle-orm';
+import type { Bot } from 'grammy';
+import type { Update } from 'grammy/types';
+import { createConcurrentSink, createRunner, createSource, type RunnerHandle } from '@grammyjs/runner';
+import type { Db } from '../db/connection.js';
+import { updateJournal } from '../db/schema.js';
+import type { Logger } from '../logger.js';
+import { getJobState, setJobState } from '../publishing/ledger.js';
+import type { BotContext } from '../bot/context.js';
+
+const LAST_FETCHED = 'runner.last_fetched_update_id';
+
+/**
+ * Long polling with @grammyjs/runner, but crash-safe: each fetched batch is written to the journal
+ * before the next getUpdates confirms it to Telegram, each update leaves the journal once handled,
+ * and after a crash the journal is replayed first. Handlers are idempotent where it matters (the
+ * relay outbox is keyed by the source message), so a replay does not double a copy.
+ */
+export function runJournaled(bot: Bot<BotContext>, db: Db, logger: Logger, allowedUpdates: readonly string[]): RunnerHandle {
+  let replayed = false;
+  const journalMax = db.select().from(updateJournal).orderBy(asc(updateJournal.updateId)).all().at(-1)?.updateId ?? 0;
+  let offset = Math.max(journalMax, Number(getJobState(db, LAST_FETCHED) ?? 0)) + 1;
+
+  const source = createSource<Update>({
+    async supply(batchSize, signal) {
+      if (!replayed) {
+        replayed = true;
+        const pending = db.select().from(updateJournal).orderBy(asc(updateJournal.updateId)).all();
+        if (pending.length > 0) {
+          logger.info({ count: pending.length }, 'replaying updates received before the last stop');
+          return pending.map((row) => JSON.parse(row.payload) as Update);
+        }
+      }
+      const updates = await bot.api.getUpdates(
+        { offset, limit: batchSize, timeout: 30, allowed_updates: [...allowedUpdates] as never },
+        signal,
+      );
+      if (updates.length > 0) {
+        const last = updates[updates.length - 1]!.update_id;
+        db.$client.transaction(() => {
+          for (const update of updates) {
+            db.insert(updateJournal).values({ updateId: update.update_id, payload: JSON.stringify(update) }).onConflictDoNothing().run();
+          }
+          setJobState(db, LAST_FETCHED, String(last));
+        })();
+        offset = last + 1;
+      }
+      return updates;
+    },
+  });
+
+  const sink = createConcurrentSink<Update>(
+    {
+      consume: async (update) => {
+        try {
+          await bot.handleUpdate(update);
+        } finally {
+          db.delete(updateJournal).where(eq(updateJournal.updateId, update.update_id)).run();
+        }
+      },
+    },
+    async (error) => {
+      await Promise.resolve(bot.errorHandler(error as never)).catch((e: unknown) => logger.error({ err: e }, 'error handler failed'));
+    },
+  );
+
+  const runner = createRunner(source, sink);
+  runner.start();
+  return runner;
+}
