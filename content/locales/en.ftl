@@ -236,3 +236,4 @@ staff-stats =
     Ratings: { $ratings }
 staff-stats-topic = • { $topic }: { $opened } opened, { $closed } closed
 staff-none = none
+flood-slow-down = 🐢 You are sending messages very fast. Everything for a consultant still reaches them, in order; please slow down a little.

@@ -15,6 +15,8 @@ import { conversations } from '@grammyjs/conversations';
 import { conversationStorage } from './conversations/storage.js';
 import { InboxService } from '../inbox/service.js';
 import { Delivery } from '../inbox/delivery.js';
+import { floodBrake } from './flood.js';
+import { findOpenCase } from '../inbox/cases.js';
 import { createServicesFeature } from './features/services.js';
 import { createLanguageFeature } from './features/language.js';
 import { createPrivacyFeature } from './features/privacy.js';
@@ -123,6 +125,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   protectedBot.use(identifyClient(deps));
   protectedBot.use(i18n);
   protectedBot.use(answerCallbackQueries(bot.api));
+  protectedBot.use(floodBrake((key) => findOpenCase(deps.db, key) !== undefined));
   protectedBot.use(conversations({ storage: conversationStorage(deps.db) }));
 
   const privateChats = protectedBot.chatType('private');

@@ -57,6 +57,9 @@ describe('bad and unexpected input', () => {
     while (!String(answer.text).includes('What we keep about you')) answer = await fake.nextBotMessage(client.id, { timeoutMs: 20_000 });
     expect(answer.text).toMatch(/never keep/);
 
+    // The flood was noticed and the client asked, politely, to slow down.
+    expect(fake.botMessages(client.id).filter((m) => /sending messages very fast/.test(String(m.text))).length).toBeGreaterThanOrEqual(1);
+
     // Nothing was said in the random group, nothing failed except what Telegram refuses for good reasons.
     expect(fake.botMessages(group.id)).toEqual([]);
     // The only refusal: re-editing a menu into what it already shows (forged presses repeat the same
