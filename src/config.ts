@@ -111,6 +111,9 @@ export const configSchema = z
       .string()
       .regex(/^[A-Za-z0-9_-]{16,256}$/, 'WEBHOOK_SECRET must be 16–256 characters of A–Z, a–z, 0–9, _ and -')
       .optional(),
+    OUTGOING_PACING: z
+      .enum(['on', 'off'], { error: 'OUTGOING_PACING must be on or off' })
+      .default('on'),
     LOG_LEVEL: z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   })
   .superRefine((env, ctx) => {
@@ -136,6 +139,7 @@ export const configSchema = z
     reminderMs: env.REMINDER_MINUTES * 60_000,
     logLevel: env.LOG_LEVEL,
     port: env.PORT,
+    outgoingPacing: env.OUTGOING_PACING === 'on',
     webhook: env.WEBHOOK_URL ? { url: env.WEBHOOK_URL, secret: env.WEBHOOK_SECRET ?? '' } : undefined,
   }));
 

@@ -16,6 +16,8 @@ import { conversationStorage } from './conversations/storage.js';
 import { InboxService } from '../inbox/service.js';
 import { Delivery } from '../inbox/delivery.js';
 import { floodBrake } from './flood.js';
+import { pacingTransformer } from '../ops/pacing-transformer.js';
+import { Pacer, TELEGRAM_LIMITS } from '../inbox/pacing.js';
 import { findOpenCase } from '../inbox/cases.js';
 import { createServicesFeature } from './features/services.js';
 import { createLanguageFeature } from './features/language.js';
@@ -55,6 +57,10 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
     client: { apiRoot: config.apiRoot, ...botConfig?.client },
   });
   deps.metrics?.watch(bot.api); // inside auto-retry, so every 429 is counted
+  // One budget per chat for everything the bot sends (the relay included). Private chats may take a
+  // burst of a few messages (a long card), then about one a second.
+  const pacer = new Pacer({ ...TELEGRAM_LIMITS, privateBurstSeconds: 5 });
+  if (config.outgoingPacing) bot.api.config.use(pacingTransformer(pacer));
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60, rethrowInternalServerErrors: false }));
   const i18n = createI18n(config.contentDir, config.defaultLanguage);
 
@@ -92,6 +98,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   const delivery = new Delivery({
     db: deps.db,
     api: relayApi,
+    pacer,
     metrics: deps.metrics,
     logger,
     privacy: deps.privacy,

@@ -6,10 +6,12 @@
 export interface PacingLimits {
   groupPerMinute: number;
   privatePerSecond: number;
+  /** Short bursts in a private chat: this many seconds' worth may go at once. */
+  privateBurstSeconds?: number;
   globalPerSecond: number;
 }
 
-export const TELEGRAM_LIMITS: PacingLimits = { groupPerMinute: 20, privatePerSecond: 1, globalPerSecond: 30 };
+export const TELEGRAM_LIMITS: PacingLimits = { groupPerMinute: 20, privatePerSecond: 1, privateBurstSeconds: 1, globalPerSecond: 30 };
 
 export class Pacer {
   private readonly sent = new Map<string, number[]>();
@@ -23,10 +25,17 @@ export class Pacer {
   }
 
   /** 0 if a message to `chatId` may go now, else how many ms to wait. */
+  private spanOf(chatId: number): number {
+    return chatId < 0 ? 60_000 : 1_000 * (this.limits.privateBurstSeconds ?? 1);
+  }
+
+  private maxOf(chatId: number): number {
+    return chatId < 0 ? this.limits.groupPerMinute : this.limits.privatePerSecond * (this.limits.privateBurstSeconds ?? 1);
+  }
+
   delay(chatId: number, now: number): number {
-    const group = chatId < 0;
-    const span = group ? 60_000 : 1_000;
-    const max = group ? this.limits.groupPerMinute : this.limits.privatePerSecond;
+    const span = this.spanOf(chatId);
+    const max = this.maxOf(chatId);
     const own = this.window(`chat:${chatId}`, now, span);
     const all = this.window('global', now, 1_000);
     let wait = 0;
@@ -38,15 +47,15 @@ export class Pacer {
   /** Records `count` messages sent to `chatId` at `now`. */
   record(chatId: number, now: number, count = 1): void {
     for (let i = 0; i < count; i++) {
-      this.window(`chat:${chatId}`, now, chatId < 0 ? 60_000 : 1_000).push(now);
+      this.window(`chat:${chatId}`, now, this.spanOf(chatId)).push(now);
       this.window('global', now, 1_000).push(now);
     }
   }
 
   /** After a 429: nothing to that chat before `until`. */
   block(chatId: number, until: number, now: number): void {
-    const span = chatId < 0 ? 60_000 : 1_000;
-    const max = chatId < 0 ? this.limits.groupPerMinute : this.limits.privatePerSecond;
+    const span = this.spanOf(chatId);
+    const max = this.maxOf(chatId);
     // Fill the window so that delay() answers at least until `until`.
     this.sent.set(`chat:${chatId}`, Array.from({ length: max }, () => until - span));
     void now;

@@ -85,3 +85,30 @@ describe('webhook mode', () => {
     }
   }, 30_000);
 });
+
+describe('outgoing pacing', () => {
+  it('stays within a private chat limit without ever being answered 429', async () => {
+    const paced = await FakeTelegram.start();
+    const staff = paced.createSupergroup({ title: 'Staff', isForum: true });
+    const hurried = await startBot({
+      BOT_TOKEN: paced.token,
+      BOT_SECRET: 'pace-secret-pace-secret-pace-secret-00001',
+      TELEGRAM_API_ROOT: paced.apiRoot,
+      STAFF_CHAT_ID: String(staff.id),
+      OUTGOING_PACING: 'on',
+    });
+    try {
+      paced.setRateLimits({ privatePerSecond: 1, privateBurst: 5 });
+      const client = paced.createUser({ first_name: 'Hurried', language_code: 'en' });
+      const started = Date.now();
+      for (let i = 0; i < 10; i++) paced.sendText(client, '/privacy');
+      for (let i = 0; i < 10; i++) await paced.nextBotMessage(client.id, { timeoutMs: 20_000 });
+      expect(Date.now() - started).toBeGreaterThan(3_000); // paced, not sent at once
+      expect(paced.stats.rateLimited).toBe(0);
+      expect(paced.failedCalls()).toEqual([]);
+    } finally {
+      await hurried.stop();
+      await paced.stop();
+    }
+  }, 60_000);
+});

@@ -37,6 +37,7 @@ export async function startBot(env: Record<string, string>, options: { timeoutMs
       CONTENT_DIR: join(PROJECT_ROOT, 'content'),
       LOG_LEVEL: 'debug',
       PORT: '0', // any free port: test files run in parallel
+      OUTGOING_PACING: 'off', // tests page through many screens quickly; pacing has its own tests
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

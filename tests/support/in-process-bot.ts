@@ -28,6 +28,7 @@ export async function startInProcessBot(env: Record<string, string>, options: { 
     BOT_SECRET: 'in-process-secret-in-process-secret-0001',
     DATABASE_PATH: options.databasePath ?? join(mkdtempSync(join(tmpdir(), 'bot-db-')), 'bot.db'),
     LOG_LEVEL: 'silent',
+    OUTGOING_PACING: 'off',
     ...env,
   });
   const db = openDatabase(config.databasePath);
