@@ -13,6 +13,11 @@ const chatId = (name: string) =>
     .regex(/^-?\d{1,20}$/, `${name} must be a numeric Telegram chat id, like -1001234567890`)
     .transform(Number);
 
+/** A whole number read from the environment, with one message for every way it can be wrong. */
+function wholeNumber(message: string, min: number, max = Number.MAX_SAFE_INTEGER) {
+  return z.coerce.number({ error: message }).int(message).min(min, message).max(max, message);
+}
+
 function isTimeZone(value: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: value });
@@ -78,31 +83,14 @@ export const configSchema = z
     DEFAULT_LANGUAGE: z
       .enum(LANGUAGES, { error: `DEFAULT_LANGUAGE must be one of ${LANGUAGES.join(', ')}` })
       .default('ru'),
-    RETENTION_DAYS: z.coerce
-      .number({ error: 'RETENTION_DAYS must be a whole number of days, 1 or more' })
-      .int('RETENTION_DAYS must be a whole number of days, 1 or more')
-      .min(1, 'RETENTION_DAYS must be a whole number of days, 1 or more')
-      .default(30),
+    RETENTION_DAYS: wholeNumber('RETENTION_DAYS must be a whole number of days, 1 or more', 1).default(30),
     PUBLISH_GRACE_HOURS: z.coerce
       .number({ error: 'PUBLISH_GRACE_HOURS must be a number of hours, 0 or more' })
       .min(0, 'PUBLISH_GRACE_HOURS must be a number of hours, 0 or more')
       .default(6),
-    MAX_ACTIVE_CASES: z.coerce
-      .number({ error: 'MAX_ACTIVE_CASES must be a whole number, 1 or more (or empty for no limit)' })
-      .int('MAX_ACTIVE_CASES must be a whole number, 1 or more (or empty for no limit)')
-      .min(1, 'MAX_ACTIVE_CASES must be a whole number, 1 or more (or empty for no limit)')
-      .optional(),
-    REMINDER_MINUTES: z.coerce
-      .number({ error: 'REMINDER_MINUTES must be a whole number of minutes, 1 or more' })
-      .int('REMINDER_MINUTES must be a whole number of minutes, 1 or more')
-      .min(1, 'REMINDER_MINUTES must be a whole number of minutes, 1 or more')
-      .default(15),
-    PORT: z.coerce
-      .number({ error: 'PORT must be a TCP port number (0–65535)' })
-      .int('PORT must be a TCP port number (0–65535)')
-      .min(0, 'PORT must be a TCP port number (0–65535)')
-      .max(65535, 'PORT must be a TCP port number (0–65535)')
-      .default(8080),
+    MAX_ACTIVE_CASES: wholeNumber('MAX_ACTIVE_CASES must be a whole number, 1 or more (or empty for no limit)', 1).optional(),
+    REMINDER_MINUTES: wholeNumber('REMINDER_MINUTES must be a whole number of minutes, 1 or more', 1).default(15),
+    PORT: wholeNumber('PORT must be a TCP port number (0–65535)', 0, 65535).default(8080),
     WEBHOOK_URL: z
       .url({ error: 'WEBHOOK_URL must be the public https URL Telegram should call, like https://bot.example.org/telegram' })
       .regex(/^https:\/\//, 'WEBHOOK_URL must start with https:// (Telegram only calls https webhooks)')

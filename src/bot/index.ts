@@ -63,6 +63,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   if (config.outgoingPacing) bot.api.config.use(pacingTransformer(pacer));
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60, rethrowInternalServerErrors: false }));
   const i18n = createI18n(config.contentDir, config.defaultLanguage);
+  const nowMs = () => (deps.clock ?? (() => new Date()))().getTime();
 
   const reportToEditors = async (html: string) => {
     await bot.api
@@ -89,7 +90,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
     privacy: deps.privacy,
     logger,
     i18n: i18n as never,
-    clock: () => (deps.clock ?? (() => new Date()))().getTime(),
+    clock: nowMs,
   });
   // Its own API client without auto-retry: the delivery paces itself and waits out 429s in its
   // outbox instead of sleeping inside a call (which would also hold up shutdown).
@@ -103,7 +104,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
     logger,
     privacy: deps.privacy,
     staffChatId: config.staffChatId,
-    clock: () => (deps.clock ?? (() => new Date()))().getTime(),
+    clock: nowMs,
     onClientGone: (row) => inbox.clientGone(row),
     onTopicMissing: (row) => inbox.topicMissing(row),
   });

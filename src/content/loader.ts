@@ -121,16 +121,21 @@ function checkSlug(loader: Loader, path: string): string | undefined {
   return undefined;
 }
 
-function loadInfo(loader: Loader, lang: Language): Pick<LanguageContent, 'sections' | 'cards'> {
-  const dir = join(loader.root, 'info', lang);
-  const cards = new Map<string, InfoCard>();
+/** Every valid `<kind>/<lang>/<slug>.md`, validated against `schema`; bad files become problems. */
+function loadFolder<T, R>(loader: Loader, kind: string, lang: Language, schema: z.ZodType<T>, build: (slug: string, data: T, blocks: string[]) => R): R[] {
+  const dir = join(loader.root, kind, lang);
+  const items: R[] = [];
   for (const name of markdownFiles(dir)) {
     const path = join(dir, name);
     const slug = checkSlug(loader, path);
-    const file = slug && read(loader, path, infoSchema);
-    if (!slug || !file) continue;
-    cards.set(slug, { slug, ...file.data, blocks: renderMarkdownBlocks(file.body) });
+    const file = slug && read(loader, path, schema);
+    if (slug && file) items.push(build(slug, file.data, renderMarkdownBlocks(file.body)));
   }
+  return items;
+}
+
+function loadInfo(loader: Loader, lang: Language): Pick<LanguageContent, 'sections' | 'cards'> {
+  const cards = new Map(loadFolder(loader, 'info', lang, infoSchema, (slug, data, blocks): [string, InfoCard] => [slug, { slug, ...data, blocks }]));
   const bySection = new Map<string, InfoCard[]>();
   for (const card of [...cards.values()].sort((a, b) => a.order - b.order || a.slug.localeCompare(b.slug))) {
     bySection.set(card.section, [...(bySection.get(card.section) ?? []), card]);
@@ -149,28 +154,13 @@ function loadEmergency(loader: Loader, lang: Language): EmergencyPage | undefine
 }
 
 function loadServices(loader: Loader, lang: Language): ServiceRegion[] {
-  const dir = join(loader.root, 'services', lang);
-  const regions: ServiceRegion[] = [];
-  for (const name of markdownFiles(dir)) {
-    const path = join(dir, name);
-    const slug = checkSlug(loader, path);
-    const file = slug && read(loader, path, serviceSchema);
-    if (!slug || !file) continue;
-    regions.push({ slug, ...file.data, blocks: renderMarkdownBlocks(file.body) });
-  }
+  const regions = loadFolder(loader, 'services', lang, serviceSchema, (slug, data, blocks): ServiceRegion => ({ slug, ...data, blocks }));
   return regions.sort((a, b) => a.order - b.order || a.region.localeCompare(b.region));
 }
 
 function loadSnippets(loader: Loader, lang: Language): Map<string, Snippet> {
-  const dir = join(loader.root, 'snippets', lang);
-  const snippets = new Map<string, Snippet>();
-  for (const name of markdownFiles(dir)) {
-    const path = join(dir, name);
-    const slug = checkSlug(loader, path);
-    const file = slug && read(loader, path, snippetSchema);
-    if (slug && file) snippets.set(slug, { name: slug, title: file.data.title, blocks: renderMarkdownBlocks(file.body) });
-  }
-  return snippets;
+  const list = loadFolder(loader, 'snippets', lang, snippetSchema, (name, data, blocks): [string, Snippet] => [name, { name, title: data.title, blocks }]);
+  return new Map(list);
 }
 
 /**

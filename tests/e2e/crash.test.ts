@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeTelegram, type Message } from '../support/fake-telegram/index.js';
 import { startBot, type BotProcess } from '../support/bot-process.js';
+import { until } from '../support/wait.js';
 
 let fake: FakeTelegram;
 let bot: BotProcess;
@@ -15,15 +16,6 @@ afterAll(async () => {
   await fake?.stop();
 });
 
-async function until<T>(probe: () => T | undefined | false, what: string, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('crash safety', () => {
   it('kill -9 in the middle of a burst of client messages: after a restart every message is in the inbox once, in order', async () => {
@@ -41,12 +33,12 @@ describe('crash safety', () => {
     fake.pressButton(client, await withButton('intake:topic:other'), 'intake:topic:other');
     fake.pressButton(client, await withButton('intake:skip'), 'intake:skip');
     fake.pressButton(client, await withButton('intake:go'), 'intake:go');
-    const threadId = await until(() => fake.chat(staff.id).topics[0]?.message_thread_id, 'the topic');
+    const threadId = await until(() => fake.chat(staff.id).topics[0]?.message_thread_id, 'the topic', 20_000);
     const copies = () => fake.messages(staff.id).filter((m) => m.message_thread_id === threadId && /^burst \d+$/.test(String(m.text))).map((m) => String(m.text));
 
     const texts = Array.from({ length: 16 }, (_, i) => `burst ${i + 1}`); // within the 20-a-minute inbox budget
     for (const text of texts) fake.sendText(client, text);
-    await until(() => copies().length >= 3 && copies(), 'the first copies');
+    await until(() => copies().length >= 3 && copies(), 'the first copies', 20_000);
     await bot.crash(); // mid-burst: some updates fetched, some handled, some copies queued
     expect(copies().length).toBeLessThan(16);
 

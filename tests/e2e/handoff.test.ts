@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeTelegram, type Message } from '../support/fake-telegram/index.js';
 import { startBot, type BotProcess } from '../support/bot-process.js';
+import { until } from '../support/wait.js';
 
 let fake: FakeTelegram;
 let bot: BotProcess;
@@ -11,15 +12,6 @@ let boris: User;
 
 const buttons = (m: Message) => (m.reply_markup?.inline_keyboard ?? []).flat().map((b) => b.callback_data ?? '');
 
-async function until<T>(probe: () => T | undefined, what: string, timeoutMs = 10_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** Reads the client's chat until a message matches. */
 async function clientSees(user: User, pattern: RegExp): Promise<Message> {
