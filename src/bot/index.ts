@@ -5,7 +5,7 @@ import type { I18n } from '@grammyjs/i18n';
 import type { BotContext } from './context.js';
 import type { BotDeps } from './deps.js';
 import { createI18n } from './i18n.js';
-import { answerCallbackQueries, attachLogger, identifyClient } from './middleware.js';
+import { answerCallbackQueries, attachLogger, identifyClient, storageKey } from './middleware.js';
 import { menuFeature } from './features/menu.js';
 import { createInfoFeature } from './features/info.js';
 import { createEmergencyFeature } from './features/emergency.js';
@@ -29,13 +29,6 @@ import { Scheduler } from '../publishing/scheduler.js';
 import { escapeHtml } from '../content/markdown.js';
 
 export type { BotDeps } from './deps.js';
-
-/** Updates of one client (or one group) are handled one at a time, in order. */
-function sequenceKey(ctx: BotContext): string | undefined {
-  const chat = ctx.chat;
-  if (!chat) return ctx.from ? `user:${ctx.from.id}` : undefined;
-  return `chat:${chat.id}`;
-}
 
 export interface CreatedBot {
   bot: Bot<BotContext>;
@@ -129,12 +122,14 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
       await ctx.reply(i18n.t(ctx.lang, 'error-generic')).catch(() => undefined);
     }
   });
-  protectedBot.use(sequentialize(sequenceKey));
+  // Updates of one client (or one group) are handled one at a time, in order, under the same key
+  // their conversation state is stored by.
+  protectedBot.use(sequentialize((ctx: BotContext) => storageKey(deps.privacy, ctx)));
   protectedBot.use(identifyClient(deps));
   protectedBot.use(i18n);
   protectedBot.use(answerCallbackQueries(bot.api));
   protectedBot.use(floodBrake((key) => findOpenCase(deps.db, key) !== undefined));
-  protectedBot.use(conversations({ storage: conversationStorage(deps.db) }));
+  protectedBot.use(conversations({ storage: conversationStorage(deps.db, (ctx) => storageKey(deps.privacy, ctx)) }));
 
   const privateChats = protectedBot.chatType('private');
   privateChats.use(menuFeature);

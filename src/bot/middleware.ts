@@ -5,6 +5,18 @@ import { eq } from 'drizzle-orm';
 import type { BotContext } from './context.js';
 import type { BotDeps } from './deps.js';
 import { languageFromCode } from './i18n.js';
+import type { Privacy } from '../privacy/keys.js';
+
+/**
+ * The one key per person or chat, used both to handle updates one at a time (sequentialize) and to
+ * store conversation state: a client's pseudonymous key in private chats (never the Telegram id),
+ * `chat:<id>` for groups and channels.
+ */
+export function storageKey(privacy: Privacy, ctx: Pick<BotContext, 'chat' | 'from'>): string | undefined {
+  if (ctx.chat?.type === 'private' && ctx.from && !ctx.from.is_bot) return privacy.clientKey(ctx.from.id);
+  if (ctx.chat) return `chat:${ctx.chat.id}`;
+  return ctx.from ? privacy.clientKey(ctx.from.id) : undefined;
+}
 
 /** A child logger per update that knows only the update id — never who sent it or what it says. */
 export function attachLogger(deps: BotDeps): MiddlewareFn<BotContext> {
@@ -27,7 +39,7 @@ export function attachLogger(deps: BotDeps): MiddlewareFn<BotContext> {
 export function identifyClient({ db, privacy, config }: BotDeps): MiddlewareFn<BotContext> {
   return (ctx, next) => {
     if (ctx.chat?.type === 'private' && ctx.from && !ctx.from.is_bot) {
-      const key = privacy.clientKey(ctx.from.id);
+      const key = storageKey(privacy, ctx)!;
       const row = findClient(db, key);
       if (row && row.lastSeenOn !== today()) {
         db.update(clients).set({ lastSeenOn: today() }).where(eq(clients.key, key)).run();

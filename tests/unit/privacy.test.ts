@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createPrivacy, randomPseudonym } from '../../src/privacy/keys.js';
+import { storageKey } from '../../src/bot/middleware.js';
 
 const secret = 'a-very-long-secret-for-the-tests-0123456789';
 
@@ -35,5 +36,17 @@ describe('privacy', () => {
 
   it('makes short readable pseudonyms without look-alike characters', () => {
     for (let i = 0; i < 200; i++) expect(randomPseudonym()).toMatch(/^[2-9A-HJKMNP-TV-Z]{4}$/);
+  });
+
+  it('sequentializes and stores by one key: the client key in private chats, the chat for groups', () => {
+    const privacy = createPrivacy(secret);
+    const from = { id: 555000111, is_bot: false, first_name: 'A' };
+    const privateKey = storageKey(privacy, { chat: { id: 555000111, type: 'private', first_name: 'A' }, from });
+    expect(privateKey).toBe(privacy.clientKey(555000111));
+    expect(privateKey).not.toContain('555000111');
+    // A button press in the same private chat is queued behind the person's messages.
+    expect(storageKey(privacy, { chat: undefined, from })).toBe(privateKey);
+    expect(storageKey(privacy, { chat: { id: -100123, type: 'supergroup', title: 'Inbox' }, from })).toBe('chat:-100123');
+    expect(storageKey(privacy, { chat: undefined, from: undefined })).toBeUndefined();
   });
 });

@@ -11,12 +11,13 @@ export const CONVERSATIONS_VERSION = 1;
  * Conversation state in SQLite, keyed by the client key (never the chat id), versioned, and deleted
  * by the plugin when the conversation ends.
  */
-export function conversationStorage<S>(db: Db): ConversationStorage<BotContext, S> {
+export function conversationStorage<S>(db: Db, keyOf: (ctx: BotContext) => string | undefined): ConversationStorage<BotContext, S> {
   return {
     type: 'key',
     version: CONVERSATIONS_VERSION,
-    // Only clients have conversations; other chats get a key that never holds anything.
-    getStorageKey: (ctx) => ctx.client?.key ?? `chat:${ctx.chat?.id ?? 'none'}`,
+    // The same key the updates are sequentialized by. Only clients have conversations; other chats
+    // get a key that never holds anything.
+    getStorageKey: (ctx) => keyOf(ctx) ?? 'none',
     adapter: {
       read: (key) => {
         const row = db.select().from(conversationState).where(eq(conversationState.key, key)).get();
