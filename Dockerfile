@@ -7,8 +7,13 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund \
+RUN npm ci --no-audit --no-fund \
  && npm rebuild better-sqlite3 --build-from-source
+# Compile to JavaScript (about 30 MB less resident memory than running TypeScript through tsx),
+# then drop the development dependencies.
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build && npm prune --omit=dev
 
 # Runtime stage: no compilers, non-root user, database on a volume, content mountable.
 FROM node:20-bookworm-slim
@@ -17,7 +22,9 @@ ENV NODE_ENV=production \
     CONTENT_DIR=/app/content
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
 COPY package.json tsconfig.json ./
+# The sources stay for the operator commands (npm run backup, purge, content:check run them with tsx).
 COPY src ./src
 COPY migrations ./migrations
 COPY content ./content
@@ -30,4 +37,4 @@ EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+process.env.PORT+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # Mount your own content with: -v /path/to/content:/app/content:ro
-CMD ["node", "--import", "tsx", "src/main.ts"]
+CMD ["node", "dist/main.js"]

@@ -1,5 +1,6 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import { GrammyError, HttpError, type Api } from 'grammy';
+import type { MessageEntity } from 'grammy/types';
 import type { Db } from '../db/connection.js';
 import { cases, clients, outbox, relayMessages, type CaseRow, type OutboxRow } from '../db/schema.js';
 import type { Logger } from '../logger.js';
@@ -40,6 +41,29 @@ export function backlog(db: Db): { toInbox: number; toClients: number } {
   return { toInbox: rows.filter((r) => !r.toClient).length, toClients: rows.filter((r) => r.toClient).length };
 }
 
+/** A client's text kept in memory (never stored) from the moment it is queued until it is copied. */
+export interface JoinableText {
+  text: string;
+  entities?: MessageEntity[];
+}
+
+/** Joined parts are separated by an empty line; the whole stays within Telegram's 4,096 characters. */
+export const JOIN_SEPARATOR = '\n\n';
+const MAX_TEXT_LENGTH = 4_096;
+
+/** One text made of several, with each part's formatting moved to where the part now starts. */
+export function joinTexts(parts: JoinableText[]): JoinableText {
+  let text = '';
+  const entities: MessageEntity[] = [];
+  for (const part of parts) {
+    if (text.length > 0) text += JOIN_SEPARATOR;
+    const offset = text.length; // UTF-16 code units, as Telegram counts entity offsets
+    for (const entity of part.entities ?? []) entities.push({ ...entity, offset: entity.offset + offset });
+    text += part.text;
+  }
+  return entities.length > 0 ? { text, entities } : { text };
+}
+
 const ALBUM_SETTLE_MS = 1_500;
 const MAX_ATTEMPTS = 8;
 
@@ -66,6 +90,8 @@ export class Delivery {
   private running?: Promise<void>;
   private again = false;
   private stopped = true;
+  /** Texts of queued client messages, by case and source message id: in memory only, for joining. */
+  private readonly texts = new Map<number, Map<number, JoinableText>>();
 
   constructor(private readonly deps: DeliveryDeps) {
     this.pacer = deps.pacer ?? new Pacer();
@@ -81,6 +107,17 @@ export class Delivery {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.running;
+  }
+
+  /**
+   * Remembers the text of a client message just queued for the inbox, so that if the inbox falls
+   * behind, consecutive texts can go out as one message. Kept in memory only until the copy is made:
+   * after a restart the waiting messages are copied one by one instead.
+   */
+  rememberText(caseId: number, sourceMessageId: number, text: JoinableText): void {
+    let ofCase = this.texts.get(caseId);
+    if (!ofCase) this.texts.set(caseId, (ofCase = new Map()));
+    ofCase.set(sourceMessageId, text.entities?.length ? { text: text.text, entities: text.entities } : { text: text.text });
   }
 
   /** Runs a pass soon (after an enqueue). */
@@ -115,6 +152,7 @@ export class Delivery {
     const { db } = this.deps;
     const now = this.clock();
     const rows = db.select().from(outbox).orderBy(asc(outbox.id)).limit(500).all();
+    if (rows.length < 500) this.sweepTexts(rows);
     if (rows.length === 0) return undefined;
     let next = Number.POSITIVE_INFINITY;
     const blockedLanes = new Set<string>();
@@ -136,19 +174,61 @@ export class Delivery {
           continue;
         }
         batch = rows.slice(index).filter((r) => r.caseId === row.caseId && r.toClient === row.toClient && r.mediaGroupId === row.mediaGroupId).slice(0, 10);
+      } else if (!row.toClient) {
+        batch = this.joinable(rows, index, now);
       }
-      const wait = await this.deliver(batch, now);
+      const wait = await this.deliver(batch, this.clock());
       if (wait > 0) {
         blockedLanes.add(lane);
         next = Math.min(next, wait);
-      } else {
-        index += batch.length - 1;
+      } else if (batch.length > 1) {
+        // The other rows of an album or a joined run are done too (other cases' rows may lie between).
+        const done = new Set(batch.map((b) => b.id));
+        rows.splice(index + 1, rows.length, ...rows.slice(index + 1).filter((r) => !done.has(r.id)));
       }
     }
     return Number.isFinite(next) ? Math.max(next, 50) : rows.length >= 500 ? 0 : undefined;
   }
 
-  /** Copies one message (or album) across. Returns 0 when done with it, or ms to wait before retrying. */
+  /**
+   * The client texts, starting at `rows[index]`, that may go to the inbox as one message: consecutive
+   * in their case, all due, all still in memory, none part of an album or a reply (a reply may only
+   * start a run), together within Telegram's length limit.
+   */
+  private joinable(rows: OutboxRow[], index: number, now: number): OutboxRow[] {
+    const first = rows[index]!;
+    const texts = this.texts.get(first.caseId);
+    let length = texts?.get(first.sourceMessageId)?.text.length;
+    if (!texts || length === undefined) return [first];
+    const run = [first];
+    for (const row of rows.slice(index + 1)) {
+      if (row.caseId !== first.caseId || row.toClient) continue; // another lane
+      const text = texts.get(row.sourceMessageId);
+      if (!text || row.mediaGroupId || row.replyToSourceId !== null || row.notBefore > now) break;
+      length += JOIN_SEPARATOR.length + text.text.length;
+      if (length > MAX_TEXT_LENGTH) break;
+      run.push(row);
+    }
+    return run;
+  }
+
+  private dropTexts(caseId: number, sourceIds: number[]): void {
+    const ofCase = this.texts.get(caseId);
+    for (const sourceId of sourceIds) ofCase?.delete(sourceId);
+    if (ofCase?.size === 0) this.texts.delete(caseId);
+  }
+
+  /** Texts are kept only while their message waits in the outbox (and never past a /forget). */
+  private sweepTexts(waiting: OutboxRow[]): void {
+    if (this.texts.size === 0) return;
+    const queued = new Set(waiting.filter((r) => !r.toClient).map((r) => `${r.caseId}:${r.sourceMessageId}`));
+    for (const [caseId, ofCase] of this.texts) {
+      for (const sourceId of ofCase.keys()) if (!queued.has(`${caseId}:${sourceId}`)) ofCase.delete(sourceId);
+      if (ofCase.size === 0) this.texts.delete(caseId);
+    }
+  }
+
+  /** Copies one message (or album, or a run of joined texts) across. Returns 0 when done with it, or ms to wait before retrying. */
   private async deliver(batch: OutboxRow[], now: number): Promise<number> {
     const { db, api, staffChatId, privacy } = this.deps;
     const first = batch[0]!;
@@ -174,12 +254,23 @@ export class Delivery {
     };
     try {
       const sourceIds = batch.map((b) => b.sourceMessageId);
-      const copies =
-        batch.length > 1
-          ? (await api.copyMessages(to, from, sourceIds, first.toClient ? {} : { message_thread_id: row.threadId! })).map((m) => m.message_id)
-          : [(await api.copyMessage(to, from, first.sourceMessageId, options)).message_id];
-      this.pacer.record(to, now, copies.length);
-      this.deps.metrics?.relayed.inc({ direction: first.toClient ? 'to_client' : 'to_inbox' }, copies.length);
+      let copies: number[];
+      if (batch.length > 1 && first.mediaGroupId === null) {
+        // Joined texts: one message in the inbox, every part paired with it (replies to it reach the last part).
+        const texts = this.texts.get(row.id);
+        const joined = joinTexts(batch.map((b) => texts!.get(b.sourceMessageId)!));
+        const sent = await api.sendMessage(to, joined.text, { ...options, ...(joined.entities ? { entities: joined.entities } : {}) });
+        copies = batch.map(() => sent.message_id);
+        this.pacer.record(to, now, 1);
+      } else {
+        copies =
+          batch.length > 1
+            ? (await api.copyMessages(to, from, sourceIds, first.toClient ? {} : { message_thread_id: row.threadId! })).map((m) => m.message_id)
+            : [(await api.copyMessage(to, from, first.sourceMessageId, options)).message_id];
+        this.pacer.record(to, now, copies.length);
+      }
+      if (!first.toClient) this.dropTexts(row.id, sourceIds);
+      this.deps.metrics?.relayed.inc({ direction: first.toClient ? 'to_client' : 'to_inbox' }, batch.length);
       db.$client.transaction(() => {
         db.delete(outbox).where(inArray(outbox.id, batch.map((b) => b.id))).run();
         sourceIds.forEach((sourceId, i) => {
@@ -243,6 +334,7 @@ export class Delivery {
       .select()
       .from(relayMessages)
       .where(and(eq(relayMessages.caseId, caseId), toClient ? eq(relayMessages.inboxMessageId, sourceId) : eq(relayMessages.clientMessageId, sourceId)))
+      .orderBy(desc(relayMessages.clientMessageId)) // a reply to joined texts threads to the last of them
       .get();
     return pair ? (toClient ? pair.clientMessageId : pair.inboxMessageId) : undefined;
   }
@@ -252,6 +344,7 @@ export class Delivery {
   }
 
   private drop(batch: OutboxRow[]): void {
+    if (!batch[0]!.toClient) this.dropTexts(batch[0]!.caseId, batch.map((b) => b.sourceMessageId));
     this.deps.db.delete(outbox).where(inArray(outbox.id, batch.map((b) => b.id))).run();
   }
 }
@@ -264,6 +357,17 @@ export function findCounterpart(db: Db, caseId: number, fromClient: boolean, sou
     .where(and(eq(relayMessages.caseId, caseId), fromClient ? eq(relayMessages.clientMessageId, sourceId) : eq(relayMessages.inboxMessageId, sourceId)))
     .get();
   return pair ? (fromClient ? pair.inboxMessageId : pair.clientMessageId) : undefined;
+}
+
+/** Whether this inbox message holds several joined client texts (so an edit of one part cannot replace it). */
+export function isJoinedCopy(db: Db, caseId: number, inboxMessageId: number): boolean {
+  const parts = db
+    .select({ id: relayMessages.clientMessageId })
+    .from(relayMessages)
+    .where(and(eq(relayMessages.caseId, caseId), eq(relayMessages.inboxMessageId, inboxMessageId)))
+    .limit(2)
+    .all();
+  return parts.length > 1;
 }
 
 /** Which case a message in the inbox belongs to (a reply to a copy), if any. */

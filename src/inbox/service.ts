@@ -192,6 +192,20 @@ export class InboxService {
     }
   }
 
+  /** The client edited one of several texts joined into one inbox message: the new wording goes under it. */
+  async noteEditedPart(row: CaseRow, edited: Message, joinedId: number): Promise<void> {
+    if (edited.text === undefined || row.threadId === null) return;
+    const prefix = '✏️ ';
+    const entities = edited.entities?.map((e) => ({ ...e, offset: e.offset + prefix.length }));
+    await this.deps.api
+      .sendMessage(this.deps.config.staffChatId, prefix + edited.text, {
+        message_thread_id: row.threadId,
+        ...(entities ? { entities } : {}),
+        reply_parameters: { message_id: joinedId, allow_sending_without_reply: true },
+      })
+      .catch((error: unknown) => this.deps.logger.warn({ err: error }, 'edit of a joined text not carried over'));
+  }
+
   async closeTopic(threadId: number): Promise<void> {
     await this.deps.api.closeForumTopic(this.deps.config.staffChatId, threadId).catch(() => undefined);
   }

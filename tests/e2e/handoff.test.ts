@@ -38,6 +38,11 @@ async function intake(client: User, topic: string): Promise<void> {
 }
 
 const inTopic = (threadId: number) => fake.messages(staff.id).filter((m) => m.message_thread_id === threadId);
+/** The client texts in a topic matching `pattern`, counting each part of a joined message. */
+const parts = (threadId: number, pattern: RegExp) =>
+  inTopic(threadId)
+    .flatMap((m) => String(m.text ?? '').split('\n\n'))
+    .filter((t) => pattern.test(t));
 
 beforeAll(async () => {
   fake = await FakeTelegram.start({ botUsername: 'peer_help_bot' });
@@ -182,14 +187,18 @@ describe('handoff under stress', () => {
   it('loses nothing and doubles nothing through flood control and a restart', async () => {
     const client = fake.createUser({ first_name: 'Flood', language_code: 'en' });
     const { threadId } = await openCaseFor(client);
+    const arrived = () => parts(threadId, /of 8$/);
     // Telegram answers 429 (retry after 1 s) to anything beyond one message a second, for a while.
     fake.setRateLimits({ globalPerSecond: 1 });
     const texts = Array.from({ length: 8 }, (_, i) => `message ${i + 1} of 8`);
-    for (const text of texts) fake.sendText(client, text);
-    await until(() => fake.stats.rateLimited > 0 && inTopic(threadId).some((m) => /of 8$/.test(String(m.text))), 'a 429 and a first copy');
-    // Restart in the middle, with copies still waiting.
+    fake.sendText(client, texts[0]!);
+    await until(() => arrived().length === 1, 'the first copy');
+    for (const text of texts.slice(1, 4)) fake.sendText(client, text);
+    await until(() => fake.stats.rateLimited > 0, 'a 429');
+    expect(arrived()).toEqual(texts.slice(0, 1)); // messages 2–4 wait in the outbox
+    // Restart in the middle, with copies waiting; the client writes on while the bot is down.
     expect(await bot.stop()).toBe(0);
-    expect(inTopic(threadId).filter((m) => /of 8$/.test(String(m.text))).length).toBeLessThan(8);
+    for (const text of texts.slice(4)) fake.sendText(client, text);
     bot = await startBot({
       BOT_TOKEN: fake.token,
       BOT_SECRET: 'handoff-secret-handoff-secret-handoff-01',
@@ -199,14 +208,36 @@ describe('handoff under stress', () => {
       DATABASE_PATH: bot.databasePath,
     });
     setTimeout(() => fake.setRateLimits({}), 2_000);
-    const arrived = await until(() => {
-      const copies = inTopic(threadId).map((m) => String(m.text)).filter((t) => /of 8$/.test(t));
-      return copies.length >= 8 ? copies : undefined;
-    }, 'all eight copies', 20_000);
-    await new Promise((r) => setTimeout(r, 500));
-    expect(inTopic(threadId).map((m) => String(m.text)).filter((t) => /of 8$/.test(t))).toEqual(texts);
-    expect(arrived).toEqual(texts);
+    await until(() => arrived().length >= 8, 'all eight messages', 20_000);
+    await new Promise((r) => setTimeout(r, 500)); // anything doubled would show up by now
+    expect(arrived()).toEqual(texts); // each once, in order (some joined into one inbox message)
   }, 60_000);
+
+  it('joins texts waiting in the backlog into one inbox message; replies and edits still find each part', async () => {
+    const client = fake.createUser({ first_name: 'Joiner', language_code: 'en' });
+    const { threadId } = await openCaseFor(client);
+    const card = await until(() => inTopic(threadId).find((m) => buttons(m).some((b) => b.startsWith('case:take:'))), 'the card');
+    fake.pressButton(anna, card, buttons(card).find((b) => b.startsWith('case:take:'))!);
+    await clientSees(client, /has joined the conversation/);
+    fake.setRateLimits({ globalPerSecond: 1 }); // the inbox falls behind
+    fake.sendText(client, 'first');
+    await until(() => inTopic(threadId).find((m) => m.text === 'first'), 'the first copy');
+    const mine = ['second', 'third', 'fourth'].map((text) => fake.sendText(client, text));
+    const joined = await until(() => inTopic(threadId).find((m) => m.text === 'second\n\nthird\n\nfourth'), 'the joined message', 10_000);
+    expect(parts(threadId, /^(first|second|third|fourth)$/)).toEqual(['first', 'second', 'third', 'fourth']);
+    fake.setRateLimits({});
+
+    // A consultant's reply to the joined message is threaded to the client's last part.
+    fake.sendText(anna, 'Thanks for telling me all that', { chatId: staff.id, threadId, replyTo: joined });
+    const reply = await clientSees(client, /Thanks for telling me/);
+    expect(reply.reply_to_message?.message_id).toBe(mine[2]!.message_id);
+
+    // An edit of one part goes under the joined message; the joined message itself stays whole.
+    fake.editUserMessage(client, mine[1]!, 'third, corrected');
+    const edit = await until(() => inTopic(threadId).find((m) => m.text === '✏️ third, corrected'), 'the edit');
+    expect(edit.reply_to_message?.message_id).toBe(joined.message_id);
+    expect(inTopic(threadId).find((m) => m.message_id === joined.message_id)?.text).toBe('second\n\nthird\n\nfourth');
+  }, 30_000);
 
   it('/forget during a case closes its topic and erases the case', async () => {
     const client = fake.createUser({ first_name: 'Forgetful', language_code: 'en' });

@@ -5,8 +5,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const TSX = join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
-const MAIN = join(PROJECT_ROOT, 'src', 'main.ts');
+/**
+ * What `npm start` and the Docker image run: the build in dist/ (made by the tests' global setup),
+ * as one node process, so that a signal (or kill -9) reaches the bot itself.
+ */
+const ENTRY = [join(PROJECT_ROOT, 'dist', 'main.js')];
 
 export interface BotProcess {
   child: ChildProcess;
@@ -22,13 +25,13 @@ export interface BotProcess {
 }
 
 /**
- * Runs the real bot (src/main.ts, as `npm start` does) in a child process, in an empty working
+ * Runs the real bot (dist/main.js, as `npm start` does) in a child process, in an empty working
  * directory so that no developer's .env gets in the way. Resolves once it reports that polling started.
  */
 export async function startBot(env: Record<string, string>, options: { timeoutMs?: number } = {}): Promise<BotProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'bot-e2e-'));
   const databasePath = join(dir, 'data', 'bot.db');
-  const child = spawn(TSX, [MAIN], {
+  const child = spawn(process.execPath, ENTRY, {
     cwd: dir,
     env: {
       PATH: process.env.PATH ?? '',
@@ -81,10 +84,10 @@ export async function startBot(env: Record<string, string>, options: { timeoutMs
   };
 }
 
-/** Runs src/main.ts to completion (for start-up failures); returns its exit code and output. */
+/** Runs the bot to completion (for start-up failures); returns its exit code and output. */
 export async function runMain(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'bot-main-'));
-  const child = spawn(TSX, [MAIN], { cwd: dir, env: { PATH: process.env.PATH ?? '', HOME: dir, PORT: '0', ...env } });
+  const child = spawn(process.execPath, ENTRY, { cwd: dir, env: { PATH: process.env.PATH ?? '', HOME: dir, PORT: '0', ...env } });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));

@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import { ensureClient } from '../../src/db/clients.js';
 import { outbox, relayMessages } from '../../src/db/schema.js';
 import { attachTopic, openCase } from '../../src/inbox/cases.js';
-import { Delivery, enqueueCopy, findCounterpart } from '../../src/inbox/delivery.js';
+import { Delivery, enqueueCopy, findCounterpart, isJoinedCopy, joinTexts } from '../../src/inbox/delivery.js';
 import { Pacer } from '../../src/inbox/pacing.js';
 import { createPrivacy } from '../../src/privacy/keys.js';
 import { memoryDb } from '../support/db.js';
@@ -48,6 +48,11 @@ function setup(fail?: (call: RecordedCall) => { error_code: number; description:
     },
     enqueue: (sourceMessageId: number, extra: { toClient?: boolean; mediaGroupId?: string; replyToSourceId?: number } = {}) =>
       enqueueCopy(db, { caseId: row.id, toClient: false, sourceMessageId, ...extra }, now),
+    /** A client text, queued as the relay does: the row in SQLite, the text in memory only. */
+    enqueueText: (sourceMessageId: number, text: string, extra: { replyToSourceId?: number; entities?: { type: 'bold'; offset: number; length: number }[] } = {}) => {
+      enqueueCopy(db, { caseId: row.id, toClient: false, sourceMessageId, replyToSourceId: extra.replyToSourceId }, now);
+      delivery.rememberText(row.id, sourceMessageId, { text, entities: extra.entities });
+    },
   };
 }
 
@@ -132,6 +137,84 @@ describe('relay delivery', () => {
     await t.advance(0);
     expect(t.gone).toEqual([t.row.id]);
     expect(t.db.select().from(outbox).all()).toEqual([]);
+  });
+});
+
+describe('joining texts waiting in the inbox backlog', () => {
+  it('sends consecutive waiting texts as one message, every part paired with it for replies', async () => {
+    const t = setup();
+    for (let i = 1; i <= 21; i++) t.enqueueText(i, `text ${i}`);
+    await t.advance(0); // all 21 due at once: one message
+    const sends = t.calls.filter((c) => c.method === 'sendMessage');
+    expect(t.copies()).toHaveLength(0);
+    expect(sends).toHaveLength(1);
+    expect(sends[0]!.payload).toMatchObject({ chat_id: STAFF, message_thread_id: 77, text: Array.from({ length: 21 }, (_, i) => `text ${i + 1}`).join('\n\n') });
+    expect(t.db.select().from(outbox).all()).toEqual([]);
+    const joinedId = findCounterpart(t.db, t.row.id, true, 1)!;
+    expect(findCounterpart(t.db, t.row.id, true, 21)).toBe(joinedId);
+    expect(isJoinedCopy(t.db, t.row.id, joinedId)).toBe(true);
+    // A consultant's reply to the joined message is threaded to its last part on the client's side.
+    enqueueCopy(t.db, { caseId: t.row.id, toClient: true, sourceMessageId: 900, replyToSourceId: joinedId }, 10_000);
+    await t.advance(1_000);
+    expect(t.copies().at(-1)?.payload).toMatchObject({ chat_id: 500, reply_parameters: { message_id: 21 } });
+  });
+
+  it('joins only within the budget: what is over 20 a minute waits, then goes as one message', async () => {
+    const t = setup();
+    for (let i = 1; i <= 20; i++) t.enqueue(i); // media, say: copied one by one, filling the minute
+    await t.advance(0);
+    for (let i = 21; i <= 25; i++) t.enqueueText(i, `late ${i}`);
+    await t.advance(1_000);
+    expect(t.calls.filter((c) => c.method === 'sendMessage')).toHaveLength(0);
+    await t.advance(60_000);
+    expect(t.calls.filter((c) => c.method === 'sendMessage').map((c) => c.payload.text)).toEqual(['late 21\n\nlate 22\n\nlate 23\n\nlate 24\n\nlate 25']);
+  });
+
+  it('never joins across media, a reply or a text it no longer holds (after a restart), and keeps the order', async () => {
+    const t = setup();
+    t.enqueueText(1, 'one');
+    t.enqueueText(2, 'two');
+    t.enqueue(3); // a photo
+    t.enqueueText(4, 'four');
+    t.enqueueText(5, 'five', { replyToSourceId: 1 }); // a reply starts a new run
+    t.enqueueText(6, 'six');
+    t.enqueue(7); // queued before a restart: its text is gone from memory
+    t.enqueueText(8, 'eight');
+    await t.advance(0);
+    const sent = t.calls.filter((c) => c.method === 'sendMessage' || c.method === 'copyMessage').map((c) => c.payload.text ?? c.payload.message_id);
+    expect(sent).toEqual(['one\n\ntwo', 3, 4, 'five\n\nsix', 7, 8]);
+    const five = t.calls.find((c) => c.payload.text === 'five\n\nsix')!;
+    expect(five.payload).toMatchObject({ reply_parameters: { message_id: findCounterpart(t.db, t.row.id, true, 1) } });
+  });
+
+  it('stays within 4,096 characters and keeps each part\'s formatting in place', () => {
+    const joined = joinTexts([{ text: 'hi 👋' }, { text: 'bold here', entities: [{ type: 'bold', offset: 0, length: 4 }] }]);
+    expect(joined.text).toBe('hi 👋\n\nbold here');
+    expect(joined.entities).toEqual([{ type: 'bold', offset: 7, length: 4 }]); // the emoji counts two UTF-16 units
+  });
+
+  it('splits a run that would be too long for one message', async () => {
+    const t = setup();
+    const long = 'x'.repeat(2_000);
+    for (let i = 1; i <= 3; i++) t.enqueueText(i, long);
+    await t.advance(0);
+    const texts = t.calls.filter((c) => c.method === 'sendMessage' || c.method === 'copyMessage').map((c) => String(c.payload.text ?? c.payload.message_id));
+    expect(texts.map((x) => x.length)).toEqual([4_002, 1]);
+    expect(t.copies().map((c) => c.payload.message_id)).toEqual([3]); // the last one alone, copied
+  });
+
+  it('keeps a text in memory only while its message waits (not past a /forget)', async () => {
+    const t = setup();
+    const held = (t.delivery as unknown as { texts: Map<number, Map<number, unknown>> }).texts;
+    t.enqueueText(1, 'secret words');
+    await t.advance(0);
+    expect(held.size).toBe(0); // copied: gone from memory
+    t.enqueueText(2, 'more secret words');
+    t.db.delete(outbox).run(); // what /forget's cascade does to the waiting copies
+    expect(held.size).toBe(1);
+    await t.advance(0);
+    expect(held.size).toBe(0);
+    expect(t.calls.filter((c) => c.method === 'sendMessage')).toHaveLength(0);
   });
 });
 

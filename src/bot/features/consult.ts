@@ -5,7 +5,7 @@ import { eq } from 'drizzle-orm';
 import { ensureClient, setClientLanguage } from '../../db/clients.js';
 import { bans } from '../../db/schema.js';
 import { caseAwaitingComment, commentReceived, findCase, findOpenCase, inviteComment, openCase, rateCase, type CaseTopic } from '../../inbox/cases.js';
-import { enqueueCopy, findCounterpart } from '../../inbox/delivery.js';
+import { enqueueCopy, findCounterpart, isJoinedCopy } from '../../inbox/delivery.js';
 import type { InboxService } from '../../inbox/service.js';
 import { createIntake, type IntakeResult } from '../conversations/intake.js';
 import type { BotContext } from '../context.js';
@@ -167,6 +167,9 @@ export function createClientRelay(deps: BotDeps, inbox: InboxService) {
       },
       clock(),
     );
+    if (ctx.msg.text !== undefined && ctx.msg.media_group_id === undefined) {
+      inbox.delivery?.rememberText(row.id, ctx.msg.message_id, { text: ctx.msg.text, entities: ctx.msg.entities });
+    }
     inbox.delivery?.kick();
   });
 
@@ -175,7 +178,9 @@ export function createClientRelay(deps: BotDeps, inbox: InboxService) {
     const row = ctx.client && findOpenCase(db, ctx.client.key);
     const copy = row && findCounterpart(db, row.id, true, ctx.editedMessage.message_id);
     if (!row || copy === undefined) return;
-    await inbox.carryEdit(ctx.editedMessage, deps.config.staffChatId, copy);
+    // A part of joined texts: the joined message stays, and the new wording follows it as a reply.
+    if (isJoinedCopy(db, row.id, copy)) await inbox.noteEditedPart(row, ctx.editedMessage, copy);
+    else await inbox.carryEdit(ctx.editedMessage, deps.config.staffChatId, copy);
   });
 
   return relay;
