@@ -17,7 +17,7 @@ import { InboxService } from '../inbox/service.js';
 import { Delivery } from '../inbox/delivery.js';
 import { floodBrake } from './flood.js';
 import { pacingTransformer } from '../ops/pacing-transformer.js';
-import { Pacer, TELEGRAM_LIMITS } from '../inbox/pacing.js';
+import { NO_LIMITS, Pacer, TELEGRAM_LIMITS } from '../inbox/pacing.js';
 import { findOpenCase } from '../inbox/cases.js';
 import { createServicesFeature } from './features/services.js';
 import { createLanguageFeature } from './features/language.js';
@@ -52,7 +52,8 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   deps.metrics?.watch(bot.api); // inside auto-retry, so every 429 is counted
   // One budget per chat for everything the bot sends (the relay included). Private chats may take a
   // burst of a few messages (a long card), then about one a second.
-  const pacer = new Pacer({ ...TELEGRAM_LIMITS, privateBurstSeconds: 5 });
+  // OUTGOING_PACING=off turns it all off, the relay's too (only for tests and benchmarks).
+  const pacer = new Pacer(config.outgoingPacing ? { ...TELEGRAM_LIMITS, privateBurstSeconds: 5 } : NO_LIMITS);
   if (config.outgoingPacing) bot.api.config.use(pacingTransformer(pacer));
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60, rethrowInternalServerErrors: false }));
   const i18n = createI18n(config.contentDir, config.defaultLanguage);

@@ -297,7 +297,7 @@ export class Delivery {
     const { logger } = this.deps;
     const rateLimited = retryAfter(error);
     if (rateLimited !== undefined) {
-      this.pacer.block(to, now + rateLimited, now);
+      this.pacer.block(to, now + rateLimited);
       this.postpone(batch, now + rateLimited);
       return rateLimited;
     }

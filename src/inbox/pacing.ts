@@ -13,8 +13,13 @@ export interface PacingLimits {
 
 export const TELEGRAM_LIMITS: PacingLimits = { groupPerMinute: 20, privatePerSecond: 1, privateBurstSeconds: 1, globalPerSecond: 30 };
 
+/** No pacing at all (OUTGOING_PACING=off): for tests and benchmarks against a server without limits. */
+export const NO_LIMITS: PacingLimits = { groupPerMinute: Infinity, privatePerSecond: Infinity, globalPerSecond: Infinity };
+
 export class Pacer {
   private readonly sent = new Map<string, number[]>();
+  /** After a 429: nothing to the chat before this time. */
+  private readonly blocked = new Map<number, number>();
 
   constructor(private readonly limits: PacingLimits = TELEGRAM_LIMITS) {}
 
@@ -38,7 +43,8 @@ export class Pacer {
     const max = this.maxOf(chatId);
     const own = this.window(`chat:${chatId}`, now, span);
     const all = this.window('global', now, 1_000);
-    let wait = 0;
+    let wait = Math.max(0, (this.blocked.get(chatId) ?? 0) - now);
+    if (wait === 0) this.blocked.delete(chatId);
     if (own.length >= max) wait = Math.max(wait, (own[own.length - max] ?? now) + span - now);
     if (all.length >= this.limits.globalPerSecond) wait = Math.max(wait, (all[all.length - this.limits.globalPerSecond] ?? now) + 1_000 - now);
     return wait;
@@ -46,6 +52,7 @@ export class Pacer {
 
   /** Records `count` messages sent to `chatId` at `now`. */
   record(chatId: number, now: number, count = 1): void {
+    if (this.limits.globalPerSecond === Infinity && this.limits.groupPerMinute === Infinity && this.limits.privatePerSecond === Infinity) return;
     for (let i = 0; i < count; i++) {
       this.window(`chat:${chatId}`, now, this.spanOf(chatId)).push(now);
       this.window('global', now, 1_000).push(now);
@@ -53,11 +60,7 @@ export class Pacer {
   }
 
   /** After a 429: nothing to that chat before `until`. */
-  block(chatId: number, until: number, now: number): void {
-    const span = this.spanOf(chatId);
-    const max = this.maxOf(chatId);
-    // Fill the window so that delay() answers at least until `until`.
-    this.sent.set(`chat:${chatId}`, Array.from({ length: max }, () => until - span));
-    void now;
+  block(chatId: number, until: number): void {
+    this.blocked.set(chatId, Math.max(until, this.blocked.get(chatId) ?? 0));
   }
 }

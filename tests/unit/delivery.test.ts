@@ -4,7 +4,7 @@ import { ensureClient } from '../../src/db/clients.js';
 import { outbox, relayMessages } from '../../src/db/schema.js';
 import { attachTopic, openCase } from '../../src/inbox/cases.js';
 import { Delivery, enqueueCopy, findCounterpart, isJoinedCopy, joinTexts } from '../../src/inbox/delivery.js';
-import { Pacer } from '../../src/inbox/pacing.js';
+import { NO_LIMITS, Pacer } from '../../src/inbox/pacing.js';
 import { createPrivacy } from '../../src/privacy/keys.js';
 import { memoryDb } from '../support/db.js';
 import { recordingApi, type RecordedCall } from '../support/recording-api.js';
@@ -226,5 +226,20 @@ describe('pacing', () => {
     expect(pacer.delay(1, 500)).toBe(500);
     for (let chat = 2; chat < 31; chat++) pacer.record(chat, 10);
     expect(pacer.delay(99, 20)).toBe(980);
+  });
+
+  it('honours a 429 for that chat only, with or without limits of its own', () => {
+    for (const pacer of [new Pacer(), new Pacer(NO_LIMITS)]) {
+      pacer.block(-100, 7_000);
+      expect(pacer.delay(-100, 2_000)).toBe(5_000);
+      expect(pacer.delay(5, 2_000)).toBe(0);
+      expect(pacer.delay(-100, 7_000)).toBe(0);
+    }
+  });
+
+  it('never holds anything back when pacing is off', () => {
+    const pacer = new Pacer(NO_LIMITS);
+    for (let i = 0; i < 1_000; i++) pacer.record(-100, 0);
+    expect(pacer.delay(-100, 0)).toBe(0);
   });
 });
