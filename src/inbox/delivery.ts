@@ -65,6 +65,8 @@ export function joinTexts(parts: JoinableText[]): JoinableText {
 }
 
 const ALBUM_SETTLE_MS = 1_500;
+/** Rows looked at per pass. */
+const BATCH = 500;
 const MAX_ATTEMPTS = 8;
 
 function retryAfter(error: unknown): number | undefined {
@@ -151,8 +153,9 @@ export class Delivery {
   private async deliverDue(): Promise<number | undefined> {
     const { db } = this.deps;
     const now = this.clock();
-    const rows = db.select().from(outbox).orderBy(asc(outbox.id)).limit(500).all();
-    if (rows.length < 500) this.sweepTexts(rows);
+    const rows = db.select().from(outbox).orderBy(asc(outbox.id)).limit(BATCH).all();
+    const more = rows.length >= BATCH; // the outbox may hold more than this pass sees
+    if (!more) this.sweepTexts(rows);
     if (rows.length === 0) return undefined;
     let next = Number.POSITIVE_INFINITY;
     const blockedLanes = new Set<string>();
@@ -187,7 +190,9 @@ export class Delivery {
         rows.splice(index + 1, rows.length, ...rows.slice(index + 1).filter((r) => !done.has(r.id)));
       }
     }
-    return Number.isFinite(next) ? Math.max(next, 50) : rows.length >= 500 ? 0 : undefined;
+    // Rows beyond this pass's batch: look again soon (at once, unless all it saw is waiting).
+    if (more) return Number.isFinite(next) ? Math.min(Math.max(next, 50), 100) : 0;
+    return Number.isFinite(next) ? Math.max(next, 50) : undefined;
   }
 
   /**

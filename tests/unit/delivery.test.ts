@@ -187,6 +187,17 @@ describe('joining texts waiting in the inbox backlog', () => {
     expect(five.payload).toMatchObject({ reply_parameters: { message_id: findCounterpart(t.db, t.row.id, true, 1) } });
   });
 
+  it('keeps passing over the outbox until everything is out, also when it holds more than one pass takes', async () => {
+    const t = setup();
+    for (let i = 1; i <= 1_200; i++) t.enqueueText(i, `text ${i}`);
+    t.delivery.start();
+    for (let i = 0; i < 100 && t.db.select().from(outbox).all().length > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    await t.delivery.stop();
+    expect(t.db.select().from(outbox).all()).toEqual([]);
+    const parts = t.calls.filter((c) => c.method === 'sendMessage').flatMap((c) => String(c.payload.text).split('\n\n'));
+    expect(parts).toEqual(Array.from({ length: 1_200 }, (_, i) => `text ${i + 1}`));
+  });
+
   it('stays within 4,096 characters and keeps each part\'s formatting in place', () => {
     const joined = joinTexts([{ text: 'hi 👋' }, { text: 'bold here', entities: [{ type: 'bold', offset: 0, length: 4 }] }]);
     expect(joined.text).toBe('hi 👋\n\nbold here');
