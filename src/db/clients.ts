@@ -1,4 +1,5 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
+import { prepared } from './prepared.js';
 import type { Language } from '../config.js';
 import { randomPseudonym, type Privacy } from '../privacy/keys.js';
 import type { Db } from './connection.js';
@@ -9,7 +10,7 @@ export function today(now: Date = new Date()): string {
 }
 
 export function findClient(db: Db, key: string): ClientRow | undefined {
-  return db.select().from(clients).where(eq(clients.key, key)).get();
+  return prepared(db, 'findClient', (d) => d.select().from(clients).where(eq(clients.key, sql.placeholder('key'))).prepare()).get({ key });
 }
 
 /**

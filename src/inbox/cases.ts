@@ -1,5 +1,6 @@
 import { and, count, eq, inArray, isNotNull, lt, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
+import { prepared } from '../db/prepared.js';
 import { caseStats, cases, type CaseRow } from '../db/schema.js';
 import type { QueueEntry } from './queue.js';
 
@@ -11,11 +12,13 @@ export const REFERRALS = ['psychologist', 'addiction', 'infectious', 'lawyer', '
 export type Referral = (typeof REFERRALS)[number];
 
 export function findOpenCase(db: Db, clientKey: string): CaseRow | undefined {
-  return db.select().from(cases).where(and(eq(cases.clientKey, clientKey), ne(cases.status, 'closed'))).get();
+  return prepared(db, 'findOpenCase', (d) =>
+    d.select().from(cases).where(and(eq(cases.clientKey, sql.placeholder('clientKey')), ne(cases.status, 'closed'))).prepare(),
+  ).get({ clientKey });
 }
 
 export function findCase(db: Db, id: number): CaseRow | undefined {
-  return db.select().from(cases).where(eq(cases.id, id)).get();
+  return prepared(db, 'findCase', (d) => d.select().from(cases).where(eq(cases.id, sql.placeholder('id'))).prepare()).get({ id });
 }
 
 export function findCaseByThread(db: Db, threadId: number): CaseRow | undefined {

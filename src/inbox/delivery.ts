@@ -1,8 +1,11 @@
-import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { GrammyError, HttpError, type Api } from 'grammy';
 import type { MessageEntity } from 'grammy/types';
 import type { Db } from '../db/connection.js';
-import { cases, clients, outbox, relayMessages, type CaseRow, type OutboxRow } from '../db/schema.js';
+import { outbox, relayMessages, type CaseRow, type OutboxRow } from '../db/schema.js';
+import { prepared } from '../db/prepared.js';
+import { findClient } from '../db/clients.js';
+import { findCase } from './cases.js';
 import type { Logger } from '../logger.js';
 import type { Privacy } from '../privacy/keys.js';
 import { Pacer } from './pacing.js';
@@ -29,10 +32,21 @@ export function enqueueCopy(
   item: { caseId: number; toClient: boolean; sourceMessageId: number; mediaGroupId?: string; replyToSourceId?: number },
   now: number,
 ): void {
-  db.insert(outbox)
-    .values({ ...item, mediaGroupId: item.mediaGroupId ?? null, replyToSourceId: item.replyToSourceId ?? null, notBefore: now, createdAt: now })
-    .onConflictDoNothing()
-    .run();
+  prepared(db, 'enqueueCopy', (d) =>
+    d
+      .insert(outbox)
+      .values({
+        caseId: sql.placeholder('caseId'),
+        toClient: sql.placeholder('toClient'),
+        sourceMessageId: sql.placeholder('sourceMessageId'),
+        mediaGroupId: sql.placeholder('mediaGroupId'),
+        replyToSourceId: sql.placeholder('replyToSourceId'),
+        notBefore: sql.placeholder('now'),
+        createdAt: sql.placeholder('now'),
+      })
+      .onConflictDoNothing()
+      .prepare(),
+  ).run({ ...item, toClient: item.toClient ? 1 : 0, mediaGroupId: item.mediaGroupId ?? null, replyToSourceId: item.replyToSourceId ?? null, now });
 }
 
 /** How many copies are waiting, per direction (for /healthz and the queue board). */
@@ -67,6 +81,8 @@ export function joinTexts(parts: JoinableText[]): JoinableText {
 const ALBUM_SETTLE_MS = 1_500;
 /** Rows looked at per pass. */
 const BATCH = 500;
+/** Lanes (case and direction) delivered at the same time. */
+const LANES_AT_ONCE = 16;
 const MAX_ATTEMPTS = 8;
 
 function retryAfter(error: unknown): number | undefined {
@@ -151,48 +167,51 @@ export class Delivery {
 
   /** Returns in how many ms the next pass is needed, or undefined when the outbox is empty. */
   private async deliverDue(): Promise<number | undefined> {
-    const { db } = this.deps;
-    const now = this.clock();
-    const rows = db.select().from(outbox).orderBy(asc(outbox.id)).limit(BATCH).all();
+    const rows = prepared(this.deps.db, 'outboxBatch', (d) => d.select().from(outbox).orderBy(asc(outbox.id)).limit(BATCH).prepare()).all();
     const more = rows.length >= BATCH; // the outbox may hold more than this pass sees
     if (!more) this.sweepTexts(rows);
     if (rows.length === 0) return undefined;
-    let next = Number.POSITIVE_INFINITY;
-    const blockedLanes = new Set<string>();
-    for (let index = 0; index < rows.length; index++) {
-      const row = rows[index]!;
+    // One lane per case and direction: in order within a lane, several lanes at once (each to its own
+    // chat, or to the inbox within its shared budget), so one slow answer does not hold up everyone.
+    const lanes = new Map<string, OutboxRow[]>();
+    for (const row of rows) {
       const lane = `${row.caseId}:${row.toClient}`;
-      if (blockedLanes.has(lane)) continue; // keep order: nothing overtakes an earlier message of its case
-      if (row.notBefore > now) {
-        blockedLanes.add(lane);
-        next = Math.min(next, row.notBefore - now);
-        continue;
-      }
-      // An album's parts arrive as separate updates: give them a moment to all be queued, then copy together.
-      let batch = [row];
-      if (row.mediaGroupId) {
-        if (now - row.createdAt < ALBUM_SETTLE_MS) {
-          blockedLanes.add(lane);
-          next = Math.min(next, ALBUM_SETTLE_MS - (now - row.createdAt));
-          continue;
-        }
-        batch = rows.slice(index).filter((r) => r.caseId === row.caseId && r.toClient === row.toClient && r.mediaGroupId === row.mediaGroupId).slice(0, 10);
-      } else if (!row.toClient) {
-        batch = this.joinable(rows, index, now);
-      }
-      const wait = await this.deliver(batch, this.clock());
-      if (wait > 0) {
-        blockedLanes.add(lane);
-        next = Math.min(next, wait);
-      } else if (batch.length > 1) {
-        // The other rows of an album or a joined run are done too (other cases' rows may lie between).
-        const done = new Set(batch.map((b) => b.id));
-        rows.splice(index + 1, rows.length, ...rows.slice(index + 1).filter((r) => !done.has(r.id)));
-      }
+      const list = lanes.get(lane);
+      if (list) list.push(row);
+      else lanes.set(lane, [row]);
     }
+    const queue = [...lanes.values()];
+    let next = Number.POSITIVE_INFINITY;
+    const worker = async () => {
+      for (let lane = queue.shift(); lane; lane = queue.shift()) next = Math.min(next, await this.deliverLane(lane));
+    };
+    await Promise.all(Array.from({ length: Math.min(LANES_AT_ONCE, queue.length) }, worker));
     // Rows beyond this pass's batch: look again soon (at once, unless all it saw is waiting).
     if (more) return Number.isFinite(next) ? Math.min(Math.max(next, 50), 100) : 0;
     return Number.isFinite(next) ? Math.max(next, 50) : undefined;
+  }
+
+  /** Delivers one lane's rows in order. Returns in how many ms it needs another look (Infinity: done). */
+  private async deliverLane(rows: OutboxRow[]): Promise<number> {
+    let pending = rows;
+    while (pending.length > 0) {
+      const row = pending[0]!;
+      const now = this.clock();
+      if (row.notBefore > now) return row.notBefore - now;
+      let batch = [row];
+      if (row.mediaGroupId) {
+        // An album's parts arrive as separate updates: give them a moment to all be queued, then copy together.
+        if (now - row.createdAt < ALBUM_SETTLE_MS) return ALBUM_SETTLE_MS - (now - row.createdAt);
+        batch = pending.filter((r) => r.mediaGroupId === row.mediaGroupId).slice(0, 10);
+      } else if (!row.toClient) {
+        batch = this.joinable(pending, 0, now);
+      }
+      const wait = await this.deliver(batch, now);
+      if (wait > 0) return wait;
+      const done = new Set(batch.map((b) => b.id));
+      pending = pending.filter((r) => !done.has(r.id));
+    }
+    return Number.POSITIVE_INFINITY;
   }
 
   /**
@@ -237,8 +256,8 @@ export class Delivery {
   private async deliver(batch: OutboxRow[], now: number): Promise<number> {
     const { db, api, staffChatId, privacy } = this.deps;
     const first = batch[0]!;
-    const row = db.select().from(cases).where(eq(cases.id, first.caseId)).get();
-    const client = row && db.select().from(clients).where(eq(clients.key, row.clientKey)).get();
+    const row = findCase(db, first.caseId);
+    const client = row && findClient(db, row.clientKey);
     if (!row || !client) {
       this.drop(batch);
       return 0;
@@ -252,6 +271,9 @@ export class Delivery {
       this.postpone(batch, now + wait);
       return wait;
     }
+    // Counted before the call, so that lanes delivering at the same time cannot overdraw the budget.
+    const joined = batch.length > 1 && first.mediaGroupId === null;
+    this.pacer.record(to, now, joined ? 1 : batch.length);
     const replyTo = first.replyToSourceId === null ? undefined : this.counterpart(row.id, first.toClient, first.replyToSourceId);
     const options = {
       ...(first.toClient ? {} : { message_thread_id: row.threadId! }),
@@ -260,36 +282,44 @@ export class Delivery {
     try {
       const sourceIds = batch.map((b) => b.sourceMessageId);
       let copies: number[];
-      if (batch.length > 1 && first.mediaGroupId === null) {
+      if (joined) {
         // Joined texts: one message in the inbox, every part paired with it (replies to it reach the last part).
         const texts = this.texts.get(row.id);
         const joined = joinTexts(batch.map((b) => texts!.get(b.sourceMessageId)!));
         const sent = await api.sendMessage(to, joined.text, { ...options, ...(joined.entities ? { entities: joined.entities } : {}) });
         copies = batch.map(() => sent.message_id);
-        this.pacer.record(to, now, 1);
       } else {
         copies =
           batch.length > 1
             ? (await api.copyMessages(to, from, sourceIds, first.toClient ? {} : { message_thread_id: row.threadId! })).map((m) => m.message_id)
             : [(await api.copyMessage(to, from, first.sourceMessageId, options)).message_id];
-        this.pacer.record(to, now, copies.length);
       }
       if (!first.toClient) this.dropTexts(row.id, sourceIds);
       this.deps.metrics?.relayed.inc({ direction: first.toClient ? 'to_client' : 'to_inbox' }, batch.length);
+      const done = prepared(db, 'outboxDone', (d) => d.delete(outbox).where(eq(outbox.id, sql.placeholder('id'))).prepare());
+      const pair = prepared(db, 'relayPair', (d) =>
+        d
+          .insert(relayMessages)
+          .values({
+            caseId: sql.placeholder('caseId'),
+            clientMessageId: sql.placeholder('clientMessageId'),
+            inboxMessageId: sql.placeholder('inboxMessageId'),
+            fromClient: sql.placeholder('fromClient'),
+          })
+          .onConflictDoNothing()
+          .prepare(),
+      );
       db.$client.transaction(() => {
-        db.delete(outbox).where(inArray(outbox.id, batch.map((b) => b.id))).run();
+        for (const b of batch) done.run({ id: b.id });
         sourceIds.forEach((sourceId, i) => {
           const copy = copies[i];
           if (copy === undefined) return;
-          db.insert(relayMessages)
-            .values({
-              caseId: row.id,
-              clientMessageId: first.toClient ? copy : sourceId,
-              inboxMessageId: first.toClient ? sourceId : copy,
-              fromClient: !first.toClient,
-            })
-            .onConflictDoNothing()
-            .run();
+          pair.run({
+            caseId: row.id,
+            clientMessageId: first.toClient ? copy : sourceId,
+            inboxMessageId: first.toClient ? sourceId : copy,
+            fromClient: first.toClient ? 0 : 1,
+          });
         });
       })();
       return 0;

@@ -1,4 +1,4 @@
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import type { Bot } from 'grammy';
 import type { Update } from 'grammy/types';
 import { createConcurrentSink, createRunner, createSource, type RunnerHandle } from '@grammyjs/runner';
@@ -21,6 +21,13 @@ export function runJournaled(bot: Bot<BotContext>, db: Db, logger: Logger, allow
   const journalMax = db.select().from(updateJournal).orderBy(asc(updateJournal.updateId)).all().at(-1)?.updateId ?? 0;
   let offset = Math.max(journalMax, Number(getJobState(db, LAST_FETCHED) ?? 0)) + 1;
 
+  const journal = db
+    .insert(updateJournal)
+    .values({ updateId: sql.placeholder('updateId'), payload: sql.placeholder('payload') })
+    .onConflictDoNothing()
+    .prepare();
+  const handled = db.delete(updateJournal).where(eq(updateJournal.updateId, sql.placeholder('updateId'))).prepare();
+
   const source = createSource<Update>({
     async supply(batchSize, signal) {
       if (!replayed) {
@@ -39,7 +46,7 @@ export function runJournaled(bot: Bot<BotContext>, db: Db, logger: Logger, allow
         const last = updates[updates.length - 1]!.update_id;
         db.$client.transaction(() => {
           for (const update of updates) {
-            db.insert(updateJournal).values({ updateId: update.update_id, payload: JSON.stringify(update) }).onConflictDoNothing().run();
+            journal.run({ updateId: update.update_id, payload: JSON.stringify(update) });
           }
           setJobState(db, LAST_FETCHED, String(last));
         })();
@@ -55,7 +62,7 @@ export function runJournaled(bot: Bot<BotContext>, db: Db, logger: Logger, allow
         try {
           await bot.handleUpdate(update);
         } finally {
-          db.delete(updateJournal).where(eq(updateJournal.updateId, update.update_id)).run();
+          handled.run({ updateId: update.update_id });
         }
       },
     },

@@ -28,10 +28,10 @@ export interface BotProcess {
  * Runs the real bot (dist/main.js, as `npm start` does) in a child process, in an empty working
  * directory so that no developer's .env gets in the way. Resolves once it reports that polling started.
  */
-export async function startBot(env: Record<string, string>, options: { timeoutMs?: number } = {}): Promise<BotProcess> {
+export async function startBot(env: Record<string, string>, options: { timeoutMs?: number; nodeArgs?: string[] } = {}): Promise<BotProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'bot-e2e-'));
   const databasePath = join(dir, 'data', 'bot.db');
-  const child = spawn(process.execPath, ENTRY, {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...ENTRY], {
     cwd: dir,
     env: {
       PATH: process.env.PATH ?? '',

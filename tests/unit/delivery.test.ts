@@ -92,6 +92,31 @@ describe('relay delivery', () => {
     expect(t.copies().map((c) => c.payload.message_id)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
   });
 
+  it('delivers several cases at once, without overdrawing the inbox budget', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const t = setup();
+    // Every copy takes a while to be answered, as over a real network.
+    t.delivery['deps'].api.config.use(async (prev, method, payload, signal) => {
+      most = Math.max(most, ++inFlight);
+      await new Promise((r) => setTimeout(r, 5));
+      inFlight--;
+      return prev(method, payload, signal);
+    });
+    for (let i = 1; i <= 30; i++) {
+      const key = privacy.clientKey(600 + i);
+      ensureClient(t.db, privacy, key, 600 + i);
+      const other = openCase(t.db, { clientKey: key, topic: 'other', urgent: false, now: 0 }).case;
+      attachTopic(t.db, other.id, 1_000 + i);
+      enqueueCopy(t.db, { caseId: other.id, toClient: false, sourceMessageId: 1 }, 10_000);
+    }
+    await t.advance(0);
+    expect(most).toBeGreaterThan(1);
+    expect(t.copies()).toHaveLength(20); // the 20-a-minute budget holds with lanes running side by side
+    await t.advance(61_000);
+    expect(t.copies()).toHaveLength(30);
+  });
+
   it('waits out a 429 and then delivers everything once', async () => {
     let refusals = 2;
     const t = setup((call) =>

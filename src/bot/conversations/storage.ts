@@ -1,4 +1,5 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
+import { prepared } from '../../db/prepared.js';
 import type { ConversationStorage } from '@grammyjs/conversations';
 import type { Db } from '../../db/connection.js';
 import { conversationState } from '../../db/schema.js';
@@ -20,7 +21,9 @@ export function conversationStorage<S>(db: Db, keyOf: (ctx: BotContext) => strin
     getStorageKey: (ctx) => keyOf(ctx) ?? 'none',
     adapter: {
       read: (key) => {
-        const row = db.select().from(conversationState).where(eq(conversationState.key, key)).get();
+        const row = prepared(db, 'readConversation', (d) =>
+          d.select().from(conversationState).where(eq(conversationState.key, sql.placeholder('key'))).prepare(),
+        ).get({ key });
         return row ? JSON.parse(row.value) : undefined;
       },
       write: (key, state) => {

@@ -203,6 +203,12 @@ export class FakeTelegram {
 
   // ——— observing the bot ———
 
+  /** Calls `listener` with every call as it is answered (for benchmarks timing arrivals); returns an unsubscribe. */
+  onCall(listener: (call: CallRecord) => void): () => void {
+    this.events.on('call', listener);
+    return () => this.events.off('call', listener);
+  }
+
   /**
    * The first call of `method` (from index `since` of `calls`, default 0) for which `predicate`
    * holds, waiting for it if needed. Rejects after `timeoutMs` listing the recent calls.
