@@ -183,7 +183,10 @@ export class Delivery {
     const queue = [...lanes.values()];
     let next = Number.POSITIVE_INFINITY;
     const worker = async () => {
-      for (let lane = queue.shift(); lane; lane = queue.shift()) next = Math.min(next, await this.deliverLane(lane));
+      for (let lane = queue.shift(); lane; lane = queue.shift()) {
+        const wait = await this.deliverLane(lane); // (not inside Math.min: `next` must be read after the await)
+        next = Math.min(next, wait);
+      }
     };
     await Promise.all(Array.from({ length: Math.min(LANES_AT_ONCE, queue.length) }, worker));
     // Rows beyond this pass's batch: look again soon (at once, unless all it saw is waiting).

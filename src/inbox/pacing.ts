@@ -16,6 +16,8 @@ export const TELEGRAM_LIMITS: PacingLimits = { groupPerMinute: 20, privatePerSec
 /** No pacing at all (OUTGOING_PACING=off): for tests and benchmarks against a server without limits. */
 export const NO_LIMITS: PacingLimits = { groupPerMinute: Infinity, privatePerSecond: Infinity, globalPerSecond: Infinity };
 
+const GROUP_MARGIN_MS = 500;
+
 export class Pacer {
   private readonly sent = new Map<string, number[]>();
   /** After a 429: nothing to the chat before this time. */
@@ -31,7 +33,9 @@ export class Pacer {
 
   /** 0 if a message to `chatId` may go now, else how many ms to wait. */
   private spanOf(chatId: number): number {
-    return chatId < 0 ? 60_000 : 1_000 * (this.limits.privateBurstSeconds ?? 1);
+    // Groups: a little over a minute, because Telegram counts from when a message arrives, a moment
+    // after it was counted here; sending exactly on the minute would sometimes be one too early.
+    return chatId < 0 ? 60_000 + GROUP_MARGIN_MS : 1_000 * (this.limits.privateBurstSeconds ?? 1);
   }
 
   private maxOf(chatId: number): number {

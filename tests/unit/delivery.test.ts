@@ -117,6 +117,23 @@ describe('relay delivery', () => {
     expect(t.copies()).toHaveLength(30);
   });
 
+  it('comes back for a case that has to wait while other cases are still being delivered', async () => {
+    const t = setup();
+    t.delivery['deps'].api.config.use(async (prev, method, payload, signal) => {
+      await new Promise((r) => setTimeout(r, 10)); // slower than the waiting case's answer
+      return prev(method, payload, signal);
+    });
+    const key = privacy.clientKey(701);
+    ensureClient(t.db, privacy, key, 701);
+    const other = openCase(t.db, { clientKey: key, topic: 'other', urgent: false, now: 0 }).case;
+    attachTopic(t.db, other.id, 1_701);
+    enqueueCopy(t.db, { caseId: other.id, toClient: false, sourceMessageId: 1 }, 10_000 + 30_000); // due in 30 s
+    t.enqueue(1);
+    const nextIn = await (t.delivery as unknown as { deliverDue(): Promise<number | undefined> })['deliverDue']();
+    expect(t.copies()).toHaveLength(1);
+    expect(nextIn).toBe(30_000);
+  });
+
   it('waits out a 429 and then delivers everything once', async () => {
     let refusals = 2;
     const t = setup((call) =>
