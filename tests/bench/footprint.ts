@@ -1,11 +1,9 @@
 /**
- * npm run bench — footprint: resident memory of the real bot process with 10,000 known clients and
- * 1,000 open cases, and start-up time with 1,000 content files, against the fake Bot API server.
- * Prints a table and writes the figures to BENCHMARKS.md. (Throughput, limits and crash scenarios of
- * the full benchmark are not written yet; see BENCHMARKS.md.)
+ * Scenario 4: footprint. Resident memory of the real bot process with 10,000 known clients and 1,000
+ * open cases (and, for comparison, with none), and start-up time with 1,000 post files.
  */
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
-import { cpus, totalmem, tmpdir } from 'node:os';
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeTelegram } from '../support/fake-telegram/index.js';
 import { PROJECT_ROOT, startBot } from '../support/bot-process.js';
@@ -14,12 +12,21 @@ import { createPrivacy } from '../../src/privacy/keys.js';
 import { ensureClient } from '../../src/db/clients.js';
 import { attachTopic, openCase } from '../../src/inbox/cases.js';
 
-const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 10_000);
-const OPEN_CASES = Number(process.env.BENCH_OPEN_CASES ?? 1_000);
-const POSTS = Number(process.env.BENCH_POSTS ?? 1_000);
-const SECRET = 'bench-secret-bench-secret-bench-secret-01';
+import { SECRET } from './harness.js';
 
-function seedDatabase(path: string): void {
+export interface FootprintOptions {
+  clients: number;
+  openCases: number;
+  posts: number;
+}
+
+export interface FootprintFigures {
+  rss: number;
+  baselineRss: number;
+  startupMs: number;
+}
+
+function seedDatabase(path: string, { clients: CLIENTS, openCases: OPEN_CASES }: FootprintOptions): void {
   const db = openDatabase(path);
   const privacy = createPrivacy(SECRET);
   db.$client.transaction(() => {
@@ -36,7 +43,7 @@ function seedDatabase(path: string): void {
   closeDatabase(db);
 }
 
-function contentWithPosts(): string {
+function contentWithPosts(POSTS: number): string {
   const dir = mkdtempSync(join(tmpdir(), 'bench-content-'));
   cpSync(join(PROJECT_ROOT, 'content'), dir, { recursive: true });
   mkdirSync(join(dir, 'posts', 'bench'), { recursive: true });
@@ -55,56 +62,37 @@ async function rssOf(port: number): Promise<number> {
   return Number(/process_resident_memory_bytes (\d+)/.exec(text)?.[1] ?? 0);
 }
 
-const fake = await FakeTelegram.start();
-const staff = fake.createSupergroup({ title: 'Inbox', isForum: true });
-fake.createChannel({ title: 'News', username: 'bench_news' });
-const dataDir = mkdtempSync(join(tmpdir(), 'bench-db-'));
-const databasePath = join(dataDir, 'bot.db');
-const seedStart = performance.now();
-seedDatabase(databasePath);
-const seedMs = performance.now() - seedStart;
-const contentDir = contentWithPosts();
-
-const env = {
-  BOT_TOKEN: fake.token,
-  BOT_SECRET: SECRET,
-  TELEGRAM_API_ROOT: fake.apiRoot,
-  STAFF_CHAT_ID: String(staff.id),
-  CHANNELS: 'news=@bench_news',
-  CONTENT_DIR: contentDir,
-  DATABASE_PATH: databasePath,
-  LOG_LEVEL: 'info',
-};
-const runs: number[] = [];
-let rss = 0;
-for (let i = 0; i < 3; i++) {
-  const started = performance.now();
-  const bot = await startBot(env, { timeoutMs: 60_000 });
-  runs.push(performance.now() - started);
-  await new Promise((r) => setTimeout(r, 3_000)); // settle: first jobs, queue board
-  rss = Math.max(rss, await rssOf(bot.port));
-  await bot.stop();
+export async function footprint(options: FootprintOptions): Promise<FootprintFigures> {
+  const fake = await FakeTelegram.start();
+  const staff = fake.createSupergroup({ title: 'Inbox', isForum: true });
+  fake.createChannel({ title: 'News', username: 'bench_news' });
+  const measure = async (seed: boolean): Promise<{ rss: number; startups: number[] }> => {
+    const databasePath = join(mkdtempSync(join(tmpdir(), 'bench-db-')), 'bot.db');
+    if (seed) seedDatabase(databasePath, options);
+    const env = {
+      BOT_TOKEN: fake.token,
+      BOT_SECRET: SECRET,
+      TELEGRAM_API_ROOT: fake.apiRoot,
+      STAFF_CHAT_ID: String(staff.id),
+      CHANNELS: 'news=@bench_news',
+      CONTENT_DIR: seed ? contentWithPosts(options.posts) : join(PROJECT_ROOT, 'content'),
+      DATABASE_PATH: databasePath,
+      LOG_LEVEL: 'info',
+    };
+    const startups: number[] = [];
+    let rss = 0;
+    for (let i = 0; i < (seed ? 3 : 1); i++) {
+      const started = performance.now();
+      const bot = await startBot(env, { timeoutMs: 60_000 });
+      startups.push(performance.now() - started);
+      await new Promise((r) => setTimeout(r, 3_000)); // settle: first jobs, queue board
+      rss = Math.max(rss, await rssOf(bot.port));
+      await bot.stop();
+    }
+    return { rss, startups };
+  };
+  const baseline = await measure(false);
+  const loaded = await measure(true);
+  await fake.stop();
+  return { rss: loaded.rss, baselineRss: baseline.rss, startupMs: loaded.startups.sort((a, b) => a - b)[1]! };
 }
-await fake.stop();
-
-const startup = runs.sort((a, b) => a - b)[1]!; // median of three
-const rows: [string, string, string, string][] = [
-  ['Resident memory, 10,000 clients and 1,000 open cases', `${(rss / 1024 / 1024).toFixed(0)} MB`, '< 150 MB', rss < 150 * 1024 * 1024 ? 'met' : 'missed'],
-  ['Start-up to polling, 1,000 post files (median of 3, incl. tsx)', `${(startup / 1000).toFixed(2)} s`, '< 2 s', startup < 2000 ? 'met' : 'missed'],
-];
-const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, Node ${process.version}, ${process.platform}`;
-const table = ['| measure | result | target | |', '|---|---|---|---|', ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
-process.stdout.write(`\nFootprint (seeding the database took ${(seedMs / 1000).toFixed(1)} s)\n${table}\n\nMachine: ${machine}\n`);
-
-const path = join(PROJECT_ROOT, 'BENCHMARKS.md');
-const header = '## Footprint';
-const section = `${header}\n\nMeasured ${new Date().toISOString().slice(0, 10)} on ${machine}, by \`npm run bench\`.\n\n${table}\n`;
-let existing = '';
-try {
-  existing = readFileSync(path, 'utf8');
-} catch {
-  existing = '';
-}
-const before = existing.includes(header) ? existing.slice(0, existing.indexOf(header)) : existing;
-const after = existing.includes(header) ? existing.slice(existing.indexOf(header)).replace(/^## Footprint[\s\S]*?(?=\n## |$)/, '') : '';
-writeFileSync(path, `${before}${section}${after}`);

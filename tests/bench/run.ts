@@ -1,0 +1,87 @@
+/**
+ * npm run bench: the real bot process (the build in dist/, as `npm start` runs it) against the fake
+ * Bot API server, in four scenarios. Prints a table and rewrites the measured part of BENCHMARKS.md
+ * (between its markers; the notes around it are kept). BENCH_QUICK=1 runs everything small, to check
+ * that the benchmark itself works; those figures mean little.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../support/bot-process.js';
+import { mb } from './harness.js';
+import { throughput } from './throughput.js';
+import { limits } from './limits.js';
+import { crashLoop } from './crash.js';
+import { footprint } from './footprint.js';
+
+const quick = process.env.BENCH_QUICK === '1';
+const only = process.env.BENCH_ONLY?.split(',');
+const wanted = (name: string) => !only || only.includes(name);
+const log = (line: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
+
+type Row = [scenario: string, measure: string, result: string, reference: string, target: string, verdict: string];
+const rows: Row[] = [];
+const verdict = (ok: boolean) => (ok ? 'met' : '**missed**');
+const pct = (x: number) => `${(x * 100).toFixed(x < 0.1 ? 1 : 0)}%`;
+const ms = (x: number) => `${x.toFixed(1)} ms`;
+const n = (x: number) => Math.round(x).toLocaleString('en-US');
+
+if (wanted('throughput')) {
+  const options = quick ? { clients: 50, perClient: 4, steadyRate: 100 } : { clients: 1_000, perClient: 10, steadyRate: 250 };
+  log(`throughput: ${n(options.clients)} clients × ${options.perClient} messages, bare grammY relay then the bot…`);
+  const { bot, bare } = await throughput(options);
+  const ratio = bot.perSecond / bare.perSecond;
+  const added = bot.p99 - bare.p99;
+  const size = `${n(options.clients)} clients × ${options.perClient}`;
+  rows.push(
+    ['1. Throughput', `messages relayed per second (${size}, all waiting at once)`, `${n(bot.perSecond)}/s in ${n(bot.inboxCalls)} inbox messages`, `bare grammY: ${n(bare.perSecond)}/s in ${n(bare.inboxCalls)}`, '≥ 80% of bare', `${pct(ratio)}: ${verdict(ratio >= 0.8)}`],
+    ['', `latency p50 / p95 / p99, update available → copy in the inbox (${options.steadyRate} messages/s)`, `${ms(bot.p50)} / ${ms(bot.p95)} / ${ms(bot.p99)}`, `bare: ${ms(bare.p50)} / ${ms(bare.p95)} / ${ms(bare.p99)}`, 'p99 added < 10 ms', `+${ms(added)}: ${verdict(added < 10)}`],
+    ['', 'peak resident memory', mb(bot.peakRss), `bare: ${mb(bare.peakRss)}`, '', ''],
+    ['', 'database size after the run', mb(bot.databaseBytes ?? 0), '', '', ''],
+    ['', 'messages lost / duplicated', `${bot.lost} / ${bot.duplicated}`, `bare: ${bare.lost} / ${bare.duplicated}`, '0 / 0', verdict(bot.lost === 0 && bot.duplicated === 0)],
+  );
+}
+
+if (wanted('limits')) {
+  const options = quick ? { clients: 10, minutes: 1, everySeconds: 20 } : { clients: 30, minutes: 2, everySeconds: 30 };
+  log(`limits: ${options.clients} clients writing every ${options.everySeconds} s for ${options.minutes} min under Telegram-like limits…`);
+  const f = await limits(options);
+  const share = f.refused / Math.max(1, f.calls);
+  rows.push(
+    ['2. Under limits', `inbox messages per minute (${n(f.offeredPerMinute)} client messages/min offered)`, `${f.inboxMessagesPerMinute.toFixed(1)}/min`, 'ceiling 20/min', '≥ 95% of the ceiling', `${pct(f.inboxMessagesPerMinute / 20)}: ${verdict(f.inboxMessagesPerMinute >= 19)}`],
+    ['', 'client messages delivered per minute (texts waiting are joined)', `${f.clientMessagesPerMinute.toFixed(1)}/min`, '', '', ''],
+    ['', 'calls answered 429', `${f.refused} of ${f.calls}`, '', '< 1%', `${pct(share)}: ${verdict(share < 0.01)}`],
+    ['', 'messages lost / duplicated', `${f.lost} / ${f.duplicated}`, '', '0 / 0', verdict(f.lost === 0 && f.duplicated === 0)],
+  );
+}
+
+if (wanted('crash')) {
+  const options = quick ? { clients: 30, perClient: 5, ratePerSecond: 50 } : { clients: 200, perClient: 10, ratePerSecond: 100 };
+  log(`crash: ${n(options.clients * options.perClient)} messages at ${options.ratePerSecond}/s, kill -9 at random moments…`);
+  const f = await crashLoop(options);
+  rows.push(['3. kill -9', `messages lost / duplicated (${n(f.messages)} messages, ${f.kills} kills and restarts)`, `${f.lost} / ${f.duplicated}`, '', '0 / 0', verdict(f.lost === 0 && f.duplicated === 0)]);
+}
+
+if (wanted('footprint')) {
+  const options = quick ? { clients: 1_000, openCases: 100, posts: 100 } : { clients: 10_000, openCases: 1_000, posts: 1_000 };
+  log(`footprint: ${n(options.clients)} clients, ${n(options.openCases)} open cases, ${n(options.posts)} post files…`);
+  const f = await footprint(options);
+  rows.push(
+    ['4. Footprint', `resident memory, ${n(options.clients)} clients and ${n(options.openCases)} open cases`, mb(f.rss), `no data: ${mb(f.baselineRss)}`, '< 150 MB', verdict(f.rss < 150 * 1024 * 1024)],
+    ['', `start-up to polling, ${n(options.posts)} post files (median of 3)`, `${(f.startupMs / 1000).toFixed(2)} s`, '', '< 2 s', verdict(f.startupMs < 2_000)],
+  );
+}
+
+const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, Node ${process.version}, ${process.platform}`;
+const table = ['| scenario | measure | bot | reference | target | |', '|---|---|---|---|---|---|', ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+process.stdout.write(`\n${table}\n\nMachine: ${machine}${quick ? ' (BENCH_QUICK: small sizes, figures not meaningful)' : ''}\n`);
+
+if (!quick && !only) {
+  const path = join(PROJECT_ROOT, 'BENCHMARKS.md');
+  const START = '<!-- bench:start -->';
+  const END = '<!-- bench:end -->';
+  const text = readFileSync(path, 'utf8');
+  const measured = `${START}\nMeasured ${new Date().toISOString().slice(0, 10)} by \`npm run bench\` on ${machine}.\n\n${table}\n${END}`;
+  writeFileSync(path, text.includes(START) ? text.replace(new RegExp(`${START}[\\s\\S]*?${END}`), measured) : `${text}\n${measured}\n`);
+  log('BENCHMARKS.md updated');
+}
