@@ -82,7 +82,7 @@ const ALBUM_SETTLE_MS = 1_500;
 /** Rows looked at per pass. */
 const BATCH = 500;
 /** Lanes (case and direction) delivered at the same time. */
-const LANES_AT_ONCE = 16;
+const LANES_AT_ONCE = 64;
 const MAX_ATTEMPTS = 8;
 
 function retryAfter(error: unknown): number | undefined {
@@ -105,7 +105,12 @@ export class Delivery {
   private readonly pacer: Pacer;
   private readonly clock: () => number;
   private timer?: NodeJS.Timeout;
+  private timerAt = Number.POSITIVE_INFINITY;
   private running?: Promise<void>;
+  /** Lanes being delivered right now, and those that got new rows meanwhile. */
+  private readonly busy = new Set<string>();
+  private readonly dirty = new Set<string>();
+  private readonly working = new Set<Promise<unknown>>();
   private again = false;
   private stopped = true;
   /** Texts of queued client messages, by case and source message id: in memory only, for joining. */
@@ -125,6 +130,66 @@ export class Delivery {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.running;
+    await Promise.all([...this.working]);
+  }
+
+  /**
+   * A message was just queued in this case and direction: if nothing of the lane is on its way, it
+   * goes now, without waiting for the next pass; otherwise the lane looks again as soon as it is free
+   * (and texts that piled up meanwhile go out joined).
+   */
+  queued(caseId: number, toClient: boolean): void {
+    if (this.stopped) return;
+    const lane = `${caseId}:${toClient}`;
+    if (this.busy.has(lane)) {
+      this.dirty.add(lane);
+      return;
+    }
+    void this.runLane(caseId, toClient);
+  }
+
+  private laneRows(caseId: number, toClient: boolean): OutboxRow[] {
+    return prepared(this.deps.db, 'outboxLane', (d) =>
+      d
+        .select()
+        .from(outbox)
+        .where(and(eq(outbox.caseId, sql.placeholder('caseId')), eq(outbox.toClient, sql.placeholder('toClient'))))
+        .orderBy(asc(outbox.id))
+        .limit(BATCH)
+        .prepare(),
+    ).all({ caseId, toClient: toClient ? 1 : 0 });
+  }
+
+  /**
+   * Delivers a lane (starting with `rows` if a pass already read them) until it has nothing due, reading
+   * it again from the outbox whenever new rows came in meanwhile; schedules a pass for what has to
+   * wait. Never throws.
+   */
+  private runLane(caseId: number, toClient: boolean, rows?: OutboxRow[]): Promise<number> {
+    const lane = `${caseId}:${toClient}`;
+    this.busy.add(lane);
+    const work = (async () => {
+      let wait = Number.POSITIVE_INFINITY;
+      try {
+        let next = rows;
+        do {
+          this.dirty.delete(lane);
+          wait = await this.deliverLane(next ?? this.laneRows(caseId, toClient));
+          next = undefined;
+        } while (this.dirty.has(lane) && !this.stopped && wait === Number.POSITIVE_INFINITY);
+      } catch (error) {
+        this.deps.logger.error({ err: error }, 'relay delivery failed');
+        wait = 1_000;
+      } finally {
+        this.busy.delete(lane);
+        this.dirty.delete(lane);
+      }
+      if (Number.isFinite(wait)) this.kick(Math.max(wait, 50));
+      return wait;
+    })();
+    this.working.add(work);
+    void work.finally(() => this.working.delete(work));
+    return work;
   }
 
   /**
@@ -138,11 +203,18 @@ export class Delivery {
     ofCase.set(sourceMessageId, text.entities?.length ? { text: text.text, entities: text.entities } : { text: text.text });
   }
 
-  /** Runs a pass soon (after an enqueue). */
+  /** Runs a pass in `delay` ms, unless one is already due sooner. */
   kick(delay = 0): void {
     if (this.stopped) return;
+    const at = Date.now() + delay;
+    if (this.timer !== undefined && this.timerAt <= at) return;
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.pass(), delay);
+    this.timerAt = at;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.timerAt = Number.POSITIVE_INFINITY;
+      void this.pass();
+    }, delay);
   }
 
   /** One pass over what is due. Never throws; schedules the next pass if work remains. */
@@ -180,11 +252,17 @@ export class Delivery {
       if (list) list.push(row);
       else lanes.set(lane, [row]);
     }
-    const queue = [...lanes.values()];
+    // A lane already on its way (just queued) is left to its own worker, which looks again when done.
+    const queue = [...lanes].filter(([lane]) => {
+      if (!this.busy.has(lane)) return true;
+      this.dirty.add(lane);
+      return false;
+    });
     let next = Number.POSITIVE_INFINITY;
     const worker = async () => {
-      for (let lane = queue.shift(); lane; lane = queue.shift()) {
-        const wait = await this.deliverLane(lane); // (not inside Math.min: `next` must be read after the await)
+      for (let entry = queue.shift(); entry; entry = queue.shift()) {
+        const [, laneRows] = entry;
+        const wait = await this.runLane(laneRows[0]!.caseId, laneRows[0]!.toClient, laneRows); // (not inside Math.min: `next` must be read after the await)
         next = Math.min(next, wait);
       }
     };

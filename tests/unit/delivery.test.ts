@@ -240,6 +240,25 @@ describe('joining texts waiting in the inbox backlog', () => {
     expect(parts).toEqual(Array.from({ length: 1_200 }, (_, i) => `text ${i + 1}`));
   });
 
+  it('sends a message at once when its case has nothing on the way, and joins what piles up behind it', async () => {
+    const t = setup();
+    t.delivery['deps'].api.config.use(async (prev, method, payload, signal) => {
+      await new Promise((r) => setTimeout(r, 20)); // the first copy takes a while
+      return prev(method, payload, signal);
+    });
+    t.delivery.start();
+    t.enqueueText(1, 'one');
+    t.delivery.queued(t.row.id, false);
+    for (const [id, text] of [[2, 'two'], [3, 'three'], [4, 'four']] as const) {
+      t.enqueueText(id, text);
+      t.delivery.queued(t.row.id, false);
+    }
+    for (let i = 0; i < 50 && t.db.select().from(outbox).all().length > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    await t.delivery.stop();
+    const sent = t.calls.filter((c) => c.method === 'sendMessage' || c.method === 'copyMessage').map((c) => c.payload.text ?? c.payload.message_id);
+    expect(sent).toEqual([1, 'two\n\nthree\n\nfour']);
+  });
+
   it('stays within 4,096 characters and keeps each part\'s formatting in place', () => {
     const joined = joinTexts([{ text: 'hi 👋' }, { text: 'bold here', entities: [{ type: 'bold', offset: 0, length: 4 }] }]);
     expect(joined.text).toBe('hi 👋\n\nbold here');

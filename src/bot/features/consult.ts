@@ -37,7 +37,7 @@ export function createConsultFeature(deps: BotDeps, inbox: InboxService, i18n: I
     await inbox.createTopic(result.case);
     if (descriptionMessageId !== undefined) {
       enqueueCopy(db, { caseId: result.case.id, toClient: false, sourceMessageId: descriptionMessageId }, clock());
-      inbox.delivery?.kick();
+      inbox.delivery?.queued(result.case.id, false);
     }
     const duty = inbox.dutyNotice(ctx.lang);
     if (urgent) await ctx.reply(`${ctx.t('consult-urgent')}\n\n${duty}`, HTML);
@@ -170,7 +170,7 @@ export function createClientRelay(deps: BotDeps, inbox: InboxService) {
     if (ctx.msg.text !== undefined && ctx.msg.media_group_id === undefined) {
       inbox.delivery?.rememberText(row.id, ctx.msg.message_id, { text: ctx.msg.text, entities: ctx.msg.entities });
     }
-    inbox.delivery?.kick();
+    inbox.delivery?.queued(row.id, false);
   });
 
   // An edit by the client is carried over to the copy in the inbox (text and captions).

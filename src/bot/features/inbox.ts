@@ -153,7 +153,7 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService): Composer
       enqueueCopy(db, { caseId: row.id, toClient: true, sourceMessageId: sent.message_id }, clock());
     }
     recordFirstResponse(db, row, clock());
-    inbox.delivery?.kick();
+    inbox.delivery?.queued(row.id, true);
   });
 
   staff.command(['ban', 'unban'], async (ctx) => {
@@ -244,7 +244,7 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService): Composer
       clock(),
     );
     recordFirstResponse(db, current, clock());
-    inbox.delivery?.kick();
+    inbox.delivery?.queued(current.id, true);
   });
 
   staff.on('edited_message', async (ctx, next) => {
