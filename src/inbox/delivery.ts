@@ -98,8 +98,8 @@ function describe(error: unknown): string {
 /**
  * Copies queued messages across, in order per case and direction, within Telegram's limits. A row
  * leaves the outbox in the same transaction that records the copy's id, so a restart or a 429 only
- * delays a message; nothing is lost, and a copy is never made twice unless the process dies in the
- * instant between Telegram's answer and that commit.
+ * delays a message; nothing is lost. A copy is made twice only if the process dies while its request
+ * is on its way (Telegram made the copy, the answer never got back): the Bot API has no idempotency key.
  */
 export class Delivery {
   private readonly pacer: Pacer;
@@ -203,6 +203,11 @@ export class Delivery {
     ofCase.set(sourceMessageId, text.entities?.length ? { text: text.text, entities: text.entities } : { text: text.text });
   }
 
+  /** The client erased their data: drop the texts of this case still held for joining. */
+  forgetCase(caseId: number): void {
+    this.texts.delete(caseId);
+  }
+
   /** Runs a pass in `delay` ms, unless one is already due sooner. */
   kick(delay = 0): void {
     if (this.stopped) return;
@@ -285,7 +290,7 @@ export class Delivery {
         if (now - row.createdAt < ALBUM_SETTLE_MS) return ALBUM_SETTLE_MS - (now - row.createdAt);
         batch = pending.filter((r) => r.mediaGroupId === row.mediaGroupId).slice(0, 10);
       } else if (!row.toClient) {
-        batch = this.joinable(pending, 0, now);
+        batch = this.joinable(pending, now);
       }
       const wait = await this.deliver(batch, now);
       if (wait > 0) return wait;
@@ -296,18 +301,17 @@ export class Delivery {
   }
 
   /**
-   * The client texts, starting at `rows[index]`, that may go to the inbox as one message: consecutive
-   * in their case, all due, all still in memory, none part of an album or a reply (a reply may only
-   * start a run), together within Telegram's length limit.
+   * The client texts at the head of a lane that may go to the inbox as one message: consecutive, all
+   * due, all still in memory, none part of an album or a reply (a reply may only start a run),
+   * together within Telegram's length limit.
    */
-  private joinable(rows: OutboxRow[], index: number, now: number): OutboxRow[] {
-    const first = rows[index]!;
+  private joinable(lane: OutboxRow[], now: number): OutboxRow[] {
+    const first = lane[0]!;
     const texts = this.texts.get(first.caseId);
     let length = texts?.get(first.sourceMessageId)?.text.length;
     if (!texts || length === undefined) return [first];
     const run = [first];
-    for (const row of rows.slice(index + 1)) {
-      if (row.caseId !== first.caseId || row.toClient) continue; // another lane
+    for (const row of lane.slice(1)) {
       const text = texts.get(row.sourceMessageId);
       if (!text || row.mediaGroupId || row.replyToSourceId !== null || row.notBefore > now) break;
       length += JOIN_SEPARATOR.length + text.text.length;
@@ -366,8 +370,8 @@ export class Delivery {
       if (joined) {
         // Joined texts: one message in the inbox, every part paired with it (replies to it reach the last part).
         const texts = this.texts.get(row.id);
-        const joined = joinTexts(batch.map((b) => texts!.get(b.sourceMessageId)!));
-        const sent = await api.sendMessage(to, joined.text, { ...options, ...(joined.entities ? { entities: joined.entities } : {}) });
+        const whole = joinTexts(batch.map((b) => texts!.get(b.sourceMessageId)!));
+        const sent = await api.sendMessage(to, whole.text, { ...options, ...(whole.entities ? { entities: whole.entities } : {}) });
         copies = batch.map(() => sent.message_id);
       } else {
         copies =

@@ -287,6 +287,9 @@ describe('joining texts waiting in the inbox backlog', () => {
     await t.advance(0);
     expect(held.size).toBe(0);
     expect(t.calls.filter((c) => c.method === 'sendMessage')).toHaveLength(0);
+    t.enqueueText(3, 'said just before /forget');
+    t.delivery.forgetCase(t.row.id); // what the /forget handler does, without waiting for a pass
+    expect(held.size).toBe(0);
   });
 });
 

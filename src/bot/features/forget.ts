@@ -36,6 +36,7 @@ export function createForgetFeature({ db, logger }: BotDeps, inbox?: InboxServic
       if (open.threadId !== null) await inbox.closeTopic(open.threadId);
     }
     const erased = ctx.client ? forgetClient(db, ctx.client.key) : null;
+    if (open) inbox?.delivery?.forgetCase(open.id); // texts still held in memory for joining
     if (ctx.client) ctx.client.row = undefined;
     if (!erased) {
       await showScreen(ctx, ctx.t('forget-nothing'), mainMenu(ctx));
