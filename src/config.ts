@@ -83,7 +83,7 @@ export const configSchema = z
     DEFAULT_LANGUAGE: z
       .enum(LANGUAGES, { error: `DEFAULT_LANGUAGE must be one of ${LANGUAGES.join(', ')}` })
       .default('ru'),
-    RETENTION_DAYS: wholeNumber('RETENTION_DAYS must be a whole number of days, 1 or more', 1).default(30),
+    RETENTION_DAYS: wholeNumber('RETENTION_DAYS must be a whole number of days, 0 or more (0: closed cases go at the next purge)', 0).default(30),
     PUBLISH_GRACE_HOURS: z.coerce
       .number({ error: 'PUBLISH_GRACE_HOURS must be a number of hours, 0 or more' })
       .min(0, 'PUBLISH_GRACE_HOURS must be a number of hours, 0 or more')

@@ -14,7 +14,6 @@ import { registerCommands, registerStaffCommands } from './bot/commands.js';
 import { PostStore } from './publishing/store.js';
 import { watchFolder } from './content/watch.js';
 import { problemReport } from './bot/index.js';
-import { InboxJobs } from './inbox/jobs.js';
 import { webhookCallback } from 'grammy';
 import { Metrics } from './ops/metrics.js';
 import { startOpsServer } from './ops/http.js';
@@ -61,7 +60,7 @@ async function main(): Promise<void> {
   for (const problem of problems) logger.warn({ problem }, 'content file skipped');
 
   const metrics = new Metrics();
-  const { bot, i18n, scheduler, inbox, delivery, reload, reportToEditors } = createBot({
+  const { bot, i18n, scheduler, delivery, inboxJobs, erasure, reload, reportToEditors } = createBot({
     config,
     db,
     privacy: createPrivacy(config.botSecret),
@@ -107,11 +106,9 @@ async function main(): Promise<void> {
   if (problems.length > 0) await reportToEditors(problemReport(problems));
   await scheduler.start();
   delivery.start();
-  const inboxJobs = new InboxJobs(
-    { db, api: bot.api, config, privacy: createPrivacy(config.botSecret), logger, i18n: i18n as never, clock: Date.now },
-    inbox,
-  );
   inboxJobs.start();
+  // Deletions queued before the last stop (a topic of an erased case, say) are tried again now.
+  void erasure.runPending().catch((error: unknown) => logger.warn({ err: error }, 'queued deletions not retried'));
   const stopWatching = watchFolder(config.contentDir, () => void reload(), logger);
   logger.info(
     { bot: bot.botInfo.username, posts: posts.posts.length, port: (server.address() as AddressInfo).port, mode: config.webhook ? 'webhook' : 'long polling' },

@@ -8,7 +8,7 @@ language-name = English
 welcome =
     Hi! This is a safe place to ask about drugs, health and your rights — without judgement.
 
-    🔒 We never see your name or number, and /forget erases everything we hold about you.
+    🔒 We never see your name or number. /privacy says exactly what is kept and for how long; /forget erases it all, this chat included.
 
     What do you need right now?
 menu-title = What do you need?
@@ -57,44 +57,45 @@ language-changed = Done, I will speak English now.
 
 ## Privacy
 privacy =
-    🔒 <b>What we keep about you</b>
+    🔒 <b>What is kept, where, and for how long</b>
 
-    • A code made from your Telegram account with our secret key — nobody can turn it back into your account without that key.
-    • A random nickname for consultants, such as "Client 4F7K".
-    • Your chat number, encrypted, so that the bot can reply to you.
-    • Your language, if you chose one.
-    • The day you last wrote (the day only, not the time).
+    <b>In the bot's database</b> (on the organisation's server):
+    • a code made from your Telegram account with a secret key: without the key nobody can turn it back into your account;
+    • a random nickname for consultants, such as "Client 4F7K";
+    • your chat number, encrypted, so that the bot can reply;
+    • your language, if you chose one, and the day you last wrote (the day only);
+    • for a conversation with a consultant: its subject, your rating and the numbers (never the text) of the messages passed between you;
+    • the numbers (never the text) of the messages in this chat from the last 48 hours, so that "Clear this chat" can delete them.
+    Your name, username, phone number, photo and the text of your messages are never stored. A message waiting to be delivered is held encrypted, for seconds.
+    All of it is deleted { retention-days } after your conversation ends (without a conversation: { retention-days } after you last wrote).
 
-    <b>We never keep</b> your name, username, phone number, photo or the text of your messages. Consultants see only the nickname. When you talk to a consultant, your messages are copied to them, never forwarded, so your account stays hidden.
+    <b>In the team's private chat</b>: your messages are copied there under your nickname, never forwarded (so your account stays hidden), and consultants cannot forward or save them. The conversation's topic is deleted { retention-days } after it ends.
 
-    Conversations with consultants are deleted { $retention ->
-        [one] { $retention } day
-       *[other] { $retention } days
-    } after they end. /forget erases everything at once.
+    <b>In this chat, on your phone</b>: the conversation stays until it is deleted. { $topics ->
+        [yes] It has its own topic here, which "🧹 Clear this chat" deletes whole at any time; it is also deleted { retention-days } after the conversation ends.
+       *[other] "🧹 Clear this chat" deletes the messages of the last 48 hours: Telegram does not let bots delete older ones. Delete the rest yourself: chat menu → "Clear history" or "Delete chat".
+    }
 
-    Messages you send to a consultant are copied into the team's private chat; /forget erases our records, not the copies the team received.
+    /forget erases everything at once: the database, the team's topic and this chat.
 button-forget = 🗑 Erase my data
 
 ## Forget
 forget-confirm =
     🗑 <b>Erase everything about you?</b>
 
-    This deletes your code, nickname, encrypted chat number and language choice. It cannot be undone. Next time you write, you start as a new person.
+    This deletes your code, nickname, encrypted chat number and language choice, the topics of your conversations in the team's chat, and the conversation in this chat. It cannot be undone. Next time you write, you start as a new person.
 forget-yes = Yes, erase everything
 forget-no = No, keep it
 forget-cancelled = Nothing was erased.
-forget-done =
-    ✅ <b>Erased.</b> We deleted: { $what }.
-
-    The messages in this chat are still on your phone: to remove them, use "Delete chat" in Telegram (you can also delete it for the bot).
-forget-nothing = ✅ We hold nothing about you: there is nothing to erase.
-    To remove this chat from your phone, use "Delete chat" in Telegram.
+forget-done = ✅ <b>Erased.</b> We deleted: { $what }.
+forget-nothing = ✅ We held nothing else about you: there was nothing more to erase.
 forget-item-client = your code and nickname ({ $pseudonym })
 forget-item-chat = your encrypted chat number
 forget-item-language = your language choice
 forget-item-cases = { $count ->
-    [one] your conversation with a consultant
-   *[other] your { $count } conversations with consultants
+    [one] your conversation with a consultant, including its topic in the team's chat
+   *[other] your { $count } conversations with consultants, including their topics in the team's chat
+}
 } (the copies staff received stay in their chat)
 
 ## Unexpected input
@@ -131,7 +132,7 @@ intake-use-buttons = Please choose one of the buttons above, or press Cancel.
 intake-reminder =
     🔒 <b>Before we connect you</b>
 
-    The consultant sees only your nickname <b>{ $pseudonym }</b> and what you write here. They do not see your name, username, phone number or photo, and you do not see theirs.
+    The consultant sees only your nickname <b>{ $pseudonym }</b> and what you send here. Your messages are copied into the team's private chat, never forwarded: they do not see your name, username, phone number or photo (and you do not see theirs), and they cannot forward or save your messages. The team's copy is deleted after the conversation ends (/privacy says when), or at once with /forget.
     Please don't send your location, your contact or photos of documents.
 intake-confirm = ✅ Connect me
 intake-cancelled = Okay, nothing was sent. You can come back any time with /consult.
@@ -156,6 +157,8 @@ consult-end-yes = Yes, end it
 consult-end-no = No, continue
 consult-ended =
     ✅ The conversation has ended. Thank you for reaching out.
+
+    The team's copy is deleted in { retention-days }. In this chat it stays until you delete it: "🧹 Clear this chat" below does it now.
 
     How helpful was it? (1 = not at all, 5 = very)
 consult-rated = Thank you! Your rating helps us improve. Come back any time: /consult.
@@ -218,7 +221,10 @@ staff-closed = 🔚 Case closed.
 staff-client-blocked = 🚫 The client has blocked the bot; the case is closed. Nothing more can reach them.
 staff-topic-recreated = ♻️ The previous topic of this case was deleted; the conversation continues here.
 staff-client-comment = 💬 The client left a comment after the case:
-staff-client-forgot = 🗑 The client erased their data with /forget; the case is closed.
+staff-client-forgot = 🗑 A client erased their data with /forget: { $count ->
+        [one] the topic of their case was
+       *[other] the topics of their { $count } cases were
+    } deleted from this group.
 staff-queue = 📋 <b>Queue</b>: { $count } waiting
 staff-queue-empty = Nobody is waiting.
 staff-reminder = ⏰ { $urgent }{ $client } ({ $topic }) has been waiting { $minutes } min.
@@ -237,3 +243,36 @@ staff-stats =
 staff-stats-topic = • { $topic }: { $opened } opened, { $closed } closed
 staff-none = none
 flood-slow-down = 🐢 You are sending messages very fast. Everything for a consultant still reaches them, in order; please slow down a little.
+
+## Leaving no trace (Clear this chat, /forget, retention)
+retention-days = { $retention } { $retention ->
+    [one] day
+   *[other] days
+}
+button-clear-chat = 🧹 Clear this chat
+clear-confirm =
+    🧹 <b>Clear this chat?</b>
+
+    The bot deletes your conversation from this chat: its messages and yours. What we keep stays (that is /forget).
+clear-yes = 🧹 Yes, clear it
+clear-no = No, keep it
+clear-done = 🧹 <b>Done.</b> { $topics ->
+        [0] { $messages ->
+            [0] There was nothing recent to delete.
+            [one] Deleted 1 recent message.
+           *[other] Deleted { $messages } recent messages.
+        }
+       *[other] Deleted the conversation topics ({ $topics }) with everything in them, and { $messages } other recent messages.
+    }
+clear-old-left = { $count ->
+        [one] 1 of them may be older than 48 hours
+       *[other] { $count } of them may be older than 48 hours
+    }: Telegram does not let bots delete those, so check and delete them yourself if they are still there.
+clear-rest-yourself = Older messages, if any, the bot cannot delete (Telegram allows 48 hours). To remove them: chat menu → "Clear history" or "Delete chat".
+consult-topic-name = 💬 Conversation
+consult-topic-opened = 💬 Your conversation has its own topic, "💬 Conversation": write there. "🧹 Clear this chat" in /privacy deletes it whole.
+staff-client-forgot-open = 🗑 A client with an open case erased their data with /forget: { $count ->
+        [one] the topic of their case was
+       *[other] the topics of their { $count } cases were
+    } deleted from this group. Nothing more can reach them.
+staff-deletions-pending = ⚠️ { $count } topic(s) or message(s) of erased or expired cases could not be deleted from this group: the bot lacks the administrator right <b>{ $rights }</b>. Give it in the group settings → Administrators → the bot. The bot tries again at the next purge (daily, or <code>npm run purge</code>).

@@ -27,6 +27,10 @@ import { unhandledFeature } from './features/unhandled.js';
 import { createEditorsFeature } from './features/editors.js';
 import { Scheduler } from '../publishing/scheduler.js';
 import { escapeHtml } from '../content/markdown.js';
+import { Erasure } from '../inbox/erasure.js';
+import { InboxJobs } from '../inbox/jobs.js';
+import { createClearChatFeature } from './features/clear-chat.js';
+import { traceIncoming, traceOutgoing } from './traces.js';
 
 export type { BotDeps } from './deps.js';
 
@@ -36,6 +40,9 @@ export interface CreatedBot {
   scheduler: Scheduler;
   inbox: InboxService;
   delivery: Delivery;
+  /** Background work of the inbox (queue board, reminders, retention purge); started by main. */
+  inboxJobs: InboxJobs;
+  erasure: Erasure;
   /** Reloads content and posts, reports new problems to the editors chat, returns a summary. */
   reload: () => string;
   /** Sends an HTML notice to the editors chat (never throws). */
@@ -55,9 +62,11 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   // OUTGOING_PACING=off turns it all off, the relay's too (only for tests and benchmarks).
   const pacer = new Pacer(config.outgoingPacing ? { ...TELEGRAM_LIMITS, privateBurstSeconds: 5 } : NO_LIMITS);
   if (config.outgoingPacing) bot.api.config.use(pacingTransformer(pacer));
+  const nowMs = () => (deps.clock ?? (() => new Date()))().getTime();
+  // Ids of the bot's messages in private chats, for "Clear this chat" (inside auto-retry: only what arrived).
+  bot.api.config.use(traceOutgoing(deps.db, deps.privacy, nowMs));
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60, rethrowInternalServerErrors: false }));
   const i18n = createI18n(config.contentDir, config.defaultLanguage);
-  const nowMs = () => (deps.clock ?? (() => new Date()))().getTime();
 
   const reportToEditors = async (html: string) => {
     await bot.api
@@ -90,6 +99,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   // outbox instead of sleeping inside a call (which would also hold up shutdown).
   const relayApi = new Api(config.botToken, { apiRoot: config.apiRoot });
   deps.metrics?.watch(relayApi);
+  relayApi.config.use(traceOutgoing(deps.db, deps.privacy, nowMs));
   const delivery = new Delivery({
     db: deps.db,
     api: relayApi,
@@ -103,6 +113,8 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
     onTopicMissing: (row) => inbox.topicMissing(row),
   });
   inbox.delivery = delivery;
+  const erasure = new Erasure({ db: deps.db, api: bot.api, privacy: deps.privacy, logger, clock: nowMs });
+  const inboxJobs = new InboxJobs({ db: deps.db, api: bot.api, config, privacy: deps.privacy, logger, i18n: i18n as never, clock: nowMs }, inbox, erasure);
   const reload = () => {
     const contentProblems = deps.content.reload();
     const { added, all } = deps.posts.reload();
@@ -127,10 +139,22 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   // their conversation state is stored by.
   protectedBot.use(sequentialize((ctx: BotContext) => storageKey(deps.privacy, ctx)));
   protectedBot.use(identifyClient(deps));
+  protectedBot.use(traceIncoming(deps.db, nowMs));
   protectedBot.use(i18n);
   protectedBot.use(answerCallbackQueries(bot.api));
   protectedBot.use(floodBrake((key) => findOpenCase(deps.db, key) !== undefined));
-  protectedBot.use(conversations({ storage: conversationStorage(deps.db, (ctx) => storageKey(deps.privacy, ctx)) }));
+  protectedBot.use(
+    conversations({
+      storage: conversationStorage(deps.db, (ctx) => storageKey(deps.privacy, ctx)),
+      // A conversation talks through an API client of its own: what it leaves in a client's chat is traced too.
+      plugins: [
+        (ctx, next) => {
+          ctx.api.config.use(traceOutgoing(deps.db, deps.privacy, nowMs));
+          return next();
+        },
+      ],
+    }),
+  );
 
   const privateChats = protectedBot.chatType('private');
   privateChats.use(menuFeature);
@@ -140,7 +164,15 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   privateChats.use(createServicesFeature(deps));
   privateChats.use(createLanguageFeature(deps));
   privateChats.use(createPrivacyFeature(deps));
-  privateChats.use(createForgetFeature(deps, inbox));
+  privateChats.use(
+    createForgetFeature(deps, {
+      inbox,
+      erasure,
+      teamChatRef: deps.privacy.encryptChatId(config.staffChatId),
+      refreshBoard: () => inboxJobs.updateBoard(),
+    }),
+  );
+  privateChats.use(createClearChatFeature(erasure));
   privateChats.use(createClientRelay(deps, inbox)); // after every client command
 
   protectedBot.use(createInboxFeature(deps, inbox));
@@ -150,7 +182,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   protectedBot.use(unhandledFeature); // must be the last handler
 
   bot.catch((error) => logger.error({ err: error.error }, 'unhandled error'));
-  return { bot, i18n, scheduler, inbox, delivery, reload, reportToEditors };
+  return { bot, i18n, scheduler, inbox, delivery, inboxJobs, erasure, reload, reportToEditors };
 }
 
 /** A list of content problems for the editors chat: file:line: field: what was expected. */

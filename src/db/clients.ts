@@ -1,9 +1,10 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, lt, notExists, sql } from 'drizzle-orm';
 import { prepared } from './prepared.js';
 import type { Language } from '../config.js';
 import { randomPseudonym, type Privacy } from '../privacy/keys.js';
 import type { Db } from './connection.js';
-import { clients, conversationState, type ClientRow } from './schema.js';
+import { caseTraces, queueDeletions } from './deletions.js';
+import { cases, chatTraces, clients, conversationState, type ClientRow } from './schema.js';
 
 export function today(now: Date = new Date()): string {
   return now.toISOString().slice(0, 10);
@@ -50,6 +51,8 @@ export interface ErasedClient {
   hadLanguage: boolean;
   /** Rows deleted per table (the client's own row included; dependent rows go by ON DELETE CASCADE). */
   rows: Record<string, number>;
+  /** The cases that went, so that whatever still holds them in memory can let go. */
+  caseIds: number[];
 }
 
 /** Tables with a foreign key to clients.key, found from the schema itself so new tables are never missed. */
@@ -64,12 +67,20 @@ function dependentTables(db: Db): { table: string; column: string }[] {
   );
 }
 
-/** Deletes everything about a client in one transaction; returns what was erased, or null if nothing was held. */
-export function forgetClient(db: Db, key: string): ErasedClient | null {
+/**
+ * Deletes everything about a client in one transaction; returns what was erased, or null if nothing was
+ * held. The topics of their cases in the team's chat (and the reminders naming them) are queued for
+ * deletion in the same transaction (`teamChatRef`: the sealed staff chat id).
+ */
+export function forgetClient(db: Db, key: string, teamChatRef?: string): ErasedClient | null {
   const sqlite = db.$client;
   return sqlite.transaction(() => {
+    // Message ids in their chat (for "Clear this chat") may exist without a client row.
+    const traces = db.delete(chatTraces).where(eq(chatTraces.clientKey, key)).run().changes;
     const row = findClient(db, key);
-    if (!row) return null;
+    if (!row) return traces > 0 ? { pseudonym: '', hadLanguage: false, rows: { chat_traces: traces }, caseIds: [] } : null;
+    const owned = db.select().from(cases).where(eq(cases.clientKey, key)).all();
+    if (teamChatRef) queueDeletions(db, owned.flatMap((c) => caseTraces({ ...c, clientThreadId: null }, teamChatRef)));
     const rows: Record<string, number> = {};
     for (const { table, column } of dependentTables(db)) {
       const { n } = sqlite.prepare(`SELECT count(*) AS n FROM "${table}" WHERE "${column}" = ?`).get(key) as { n: number };
@@ -78,7 +89,20 @@ export function forgetClient(db: Db, key: string): ErasedClient | null {
     // Conversation state is keyed by the client key but may exist before the client row does.
     const conversations = db.delete(conversationState).where(eq(conversationState.key, key)).run().changes;
     if (conversations > 0) rows.conversation_state = conversations;
+    if (traces > 0) rows.chat_traces = traces;
     rows.clients = db.delete(clients).where(eq(clients.key, key)).run().changes;
-    return { pseudonym: row.pseudonym, hadLanguage: row.language !== null, rows };
+    return { pseudonym: row.pseudonym, hadLanguage: row.language !== null, rows, caseIds: owned.map((c) => c.id) };
   })();
+}
+
+/**
+ * Retention: a client row with no case left (closed cases are purged first) and no contact for
+ * RETENTION_DAYS goes, language choice included. Day precision, as last_seen_on is kept.
+ */
+export function purgeIdleClients(db: Db, now: Date, retentionDays: number): number {
+  const cutoff = today(new Date(now.getTime() - retentionDays * 86_400_000));
+  return db
+    .delete(clients)
+    .where(and(lt(clients.lastSeenOn, cutoff), notExists(db.select({ id: cases.id }).from(cases).where(eq(cases.clientKey, clients.key)))))
+    .run().changes;
 }

@@ -89,6 +89,10 @@ export const cases = sqliteTable(
     status: text('status').notNull(),
     /** The forum topic (message_thread_id) in the staff chat, once created. */
     threadId: integer('thread_id'),
+    /** The case's topic in the client's own chat, where the bot has topic mode in private chats. */
+    clientThreadId: integer('client_thread_id'),
+    /** The waiting reminder posted in the General topic (it names the pseudonym), deleted with the case. */
+    reminderMessageId: integer('reminder_message_id'),
     cardMessageId: integer('card_message_id'),
     /** Telegram id of the consultant who has the case (staff are not anonymous to the system). */
     consultantId: integer('consultant_id'),
@@ -186,4 +190,37 @@ export const conversationState = sqliteTable('conversation_state', {
 export const updateJournal = sqliteTable('update_journal', {
   updateId: integer('update_id').primaryKey(),
   payload: text('payload').notNull(),
+});
+
+/**
+ * Ids of recent messages in a client's private chat with the bot (theirs and the bot's), so that
+ * "Clear this chat" and /forget can delete them: Telegram lets a bot delete messages only for 48 hours,
+ * so rows older than that are useless and are dropped. Ids and the hour only, never content. Keyed by
+ * the client key without a foreign key: a visitor who never got a client row can clear their chat too.
+ */
+export const chatTraces = sqliteTable(
+  'chat_traces',
+  {
+    clientKey: text('client_key').notNull(),
+    messageId: integer('message_id').notNull(),
+    /** When the message was sent, rounded down to the hour (ms). */
+    sentHour: integer('sent_hour').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.clientKey, t.messageId] }), index('chat_traces_hour').on(t.sentHour)],
+);
+
+/**
+ * Topics and messages in Telegram that must be deleted but could not be yet (the bot lacked a right,
+ * Telegram was unreachable). Retried by the purge until done; the database rows they belonged to are gone.
+ */
+export const pendingDeletions = sqliteTable('pending_deletions', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  /** Encrypted chat id (a client's private chat id identifies them). */
+  chatRef: text('chat_ref').notNull(),
+  /** A whole forum topic, or… */
+  threadId: integer('thread_id'),
+  /** …one message. */
+  messageId: integer('message_id'),
+  attempts: integer('attempts').notNull().default(0),
+  lastError: text('last_error'),
 });

@@ -1,7 +1,8 @@
-import { and, count, eq, inArray, isNotNull, lt, ne, sql } from 'drizzle-orm';
+import { and, count, eq, inArray, isNotNull, lt, lte, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
+import { caseTraces, queueDeletions } from '../db/deletions.js';
 import { prepared } from '../db/prepared.js';
-import { caseStats, cases, type CaseRow } from '../db/schema.js';
+import { caseStats, cases, clients, type CaseRow } from '../db/schema.js';
 import type { QueueEntry } from './queue.js';
 
 /** The case lifecycle, independent of Telegram: every change is one statement or one transaction. */
@@ -164,16 +165,21 @@ export function earlierCaseCount(db: Db, clientKey: string): number {
 
 /**
  * Retention: closed cases older than the limit go, with their relay mappings and pending copies
- * (foreign keys cascade). Their anonymous figures in case_stats stay for reporting.
+ * (foreign keys cascade). Their topics in the team's chat (and in the client's chat), and the reminders
+ * that named them, are queued for deletion in the same transaction. Their anonymous figures in
+ * case_stats stay for reporting. RETENTION_DAYS=0 purges every closed case.
  */
-export function purgeClosedCases(db: Db, now: number, retentionDays: number): number {
+export function purgeClosedCases(db: Db, now: number, retentionDays: number, teamChatRef: string): number {
   const cutoff = now - retentionDays * 86_400_000;
-  const old = db
-    .select({ id: cases.id })
-    .from(cases)
-    .where(and(eq(cases.status, 'closed'), isNotNull(cases.closedAt), lt(cases.closedAt, cutoff)))
-    .all()
-    .map((r) => r.id);
-  if (old.length === 0) return 0;
-  return db.delete(cases).where(inArray(cases.id, old)).run().changes;
+  return db.$client.transaction(() => {
+    const old = db
+      .select({ row: cases, chatRef: clients.chatRef })
+      .from(cases)
+      .innerJoin(clients, eq(clients.key, cases.clientKey))
+      .where(and(eq(cases.status, 'closed'), isNotNull(cases.closedAt), lte(cases.closedAt, cutoff)))
+      .all();
+    if (old.length === 0) return 0;
+    queueDeletions(db, old.flatMap(({ row, chatRef }) => caseTraces(row, teamChatRef, chatRef)));
+    return db.delete(cases).where(inArray(cases.id, old.map(({ row }) => row.id))).run().changes;
+  })();
 }

@@ -2,7 +2,7 @@ import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { GrammyError, HttpError, type Api } from 'grammy';
 import type { MessageEntity } from 'grammy/types';
 import type { Db } from '../db/connection.js';
-import { outbox, relayMessages, type CaseRow, type OutboxRow } from '../db/schema.js';
+import { cases, outbox, relayMessages, type CaseRow, type OutboxRow } from '../db/schema.js';
 import { prepared } from '../db/prepared.js';
 import { findClient } from '../db/clients.js';
 import { findCase } from './cases.js';
@@ -360,8 +360,15 @@ export class Delivery {
     const joined = batch.length > 1 && first.mediaGroupId === null;
     this.pacer.record(to, now, joined ? 1 : batch.length);
     const replyTo = first.replyToSourceId === null ? undefined : this.counterpart(row.id, first.toClient, first.replyToSourceId);
+    // Into the team's chat: protected, so a client's photo or voice cannot be forwarded or saved out of
+    // the inbox. Into the client's chat: their case topic, where the bot has topic mode.
+    const thread = first.toClient ? (row.clientThreadId ?? undefined) : row.threadId!;
+    const placement = {
+      ...(thread !== undefined ? { message_thread_id: thread } : {}),
+      ...(first.toClient ? {} : { protect_content: true }),
+    };
     const options = {
-      ...(first.toClient ? {} : { message_thread_id: row.threadId! }),
+      ...placement,
       ...(replyTo !== undefined ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } } : {}),
     };
     try {
@@ -376,7 +383,7 @@ export class Delivery {
       } else {
         copies =
           batch.length > 1
-            ? (await api.copyMessages(to, from, sourceIds, first.toClient ? {} : { message_thread_id: row.threadId! })).map((m) => m.message_id)
+            ? (await api.copyMessages(to, from, sourceIds, placement)).map((m) => m.message_id)
             : [(await api.copyMessage(to, from, first.sourceMessageId, options)).message_id];
       }
       if (!first.toClient) this.dropTexts(row.id, sourceIds);
@@ -426,6 +433,11 @@ export class Delivery {
       this.drop(batch);
       await this.deps.onClientGone(row);
       return 0;
+    }
+    if (batch[0]!.toClient && row.clientThreadId !== null && /thread not found|TOPIC_DELETED|TOPIC_ID_INVALID/i.test(description)) {
+      // The client deleted their case topic: the conversation carries on in the chat itself.
+      this.deps.db.update(cases).set({ clientThreadId: null }).where(eq(cases.id, row.id)).run();
+      return 1;
     }
     if (!batch[0]!.toClient && /thread not found|TOPIC_DELETED|TOPIC_ID_INVALID/i.test(description)) {
       const threadId = await this.deps.onTopicMissing(row);

@@ -4,8 +4,11 @@ import { GrammyError } from 'grammy';
 import { escapeHtml } from '../content/markdown.js';
 import { cases } from '../db/schema.js';
 import { getJobState, setJobState } from '../publishing/ledger.js';
-import { purgeClosedCases, waitingQueue } from './cases.js';
+import { waitingQueue } from './cases.js';
 import { purgeAbandonedConversations } from '../db/conversations.js';
+import { purgeOldTraces } from '../db/traces.js';
+import type { Erasure } from './erasure.js';
+import { purgeExpired } from './retention.js';
 import { orderQueue } from './queue.js';
 import type { InboxService } from './service.js';
 import type { InboxDeps } from './service.js';
@@ -26,6 +29,7 @@ export class InboxJobs {
   constructor(
     private readonly deps: InboxDeps,
     private readonly inbox: InboxService,
+    private readonly erasure: Erasure,
   ) {}
 
   start(): void {
@@ -38,7 +42,12 @@ export class InboxJobs {
   }
 
   async run(): Promise<void> {
-    for (const job of [() => this.updateBoard(), () => this.remind(), () => this.purge(), async () => void purgeAbandonedConversations(this.deps.db, this.deps.clock())]) {
+    const { db, clock } = this.deps;
+    const sweep = async () => {
+      purgeAbandonedConversations(db, clock());
+      purgeOldTraces(db, clock()); // message ids past Telegram's 48 hours cannot be deleted, so are not kept
+    };
+    for (const job of [() => this.updateBoard(), () => this.remind(), () => this.purge(), sweep]) {
       await job().catch((error: unknown) => this.deps.logger.error({ err: error }, 'inbox job failed'));
     }
   }
@@ -96,17 +105,27 @@ export class InboxJobs {
         topic: escapeHtml(this.inbox.topicLabel(row.topic)),
         minutes,
       });
-      await api.sendMessage(config.staffChatId, text, { parse_mode: 'HTML' });
+      const sent = await api.sendMessage(config.staffChatId, text, { parse_mode: 'HTML' });
+      // It names the client: remembered so that it goes with the case (/forget, retention).
+      db.update(cases).set({ reminderMessageId: sent.message_id }).where(eq(cases.id, row.id)).run();
     }
   }
 
-  /** Closed cases older than RETENTION_DAYS go, with their relay mappings; at most once a day. */
+  /**
+   * The retention purge, at most once a day: expired cases, their topics (team's chat and client's chat),
+   * idle clients, and deletions that failed before. A missing right is named in the General topic and the log.
+   */
   async purge(): Promise<void> {
-    const { db, config, clock, logger } = this.deps;
+    const { db, config, clock, logger, privacy } = this.deps;
     const last = Number(getJobState(db, LAST_PURGE) ?? 0);
     if (clock() - last < 24 * 3_600_000) return;
-    const removed = purgeClosedCases(db, clock(), config.retentionDays);
     setJobState(db, LAST_PURGE, String(clock()));
-    logger.info({ removed }, 'retention purge done');
+    const report = await purgeExpired({ db, erasure: this.erasure, privacy, staffChatId: config.staffChatId, retentionDays: config.retentionDays }, clock());
+    const { deletions, ...removed } = report;
+    logger.info({ ...removed, deleted: deletions.done, waiting: deletions.waiting }, 'retention purge done');
+    if (deletions.missingRights.length > 0) {
+      logger.warn({ rights: deletions.missingRights, waiting: deletions.waiting }, 'topics of erased or expired cases could not be deleted: the bot lacks a right in the staff chat');
+      await this.inbox.noteInGeneral(this.inbox.st('staff-deletions-pending', { count: deletions.waiting, rights: deletions.missingRights.join(', ') }));
+    }
   }
 }

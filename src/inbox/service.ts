@@ -5,7 +5,7 @@ import type { I18n } from '@grammyjs/i18n';
 import type { Config, Language } from '../config.js';
 import { escapeHtml } from '../content/markdown.js';
 import type { Db } from '../db/connection.js';
-import { clients, consultants, type CaseRow } from '../db/schema.js';
+import { cases, clients, consultants, type CaseRow } from '../db/schema.js';
 import type { Logger } from '../logger.js';
 import type { Privacy } from '../privacy/keys.js';
 import { formatLocal } from '../publishing/time.js';
@@ -132,13 +132,24 @@ export class InboxService {
       .catch((error: unknown) => this.deps.logger.warn({ err: error }, 'could not write in the case topic'));
   }
 
+  /** A notice in the General topic of the team's chat. */
+  async noteInGeneral(html: string): Promise<void> {
+    await this.deps.api
+      .sendMessage(this.deps.config.staffChatId, html, { parse_mode: 'HTML' })
+      .catch((error: unknown) => this.deps.logger.warn({ err: error }, 'could not write in the General topic'));
+  }
+
   /** Sends a UI text to the client of a case, in their language. */
   async tellClient(row: CaseRow, key: string, vars: Record<string, string | number> = {}, keyboard?: InlineKeyboard): Promise<boolean> {
     const client = this.clientOf(row);
     if (!client) return false;
     const chatId = this.deps.privacy.decryptChatId(client.chatRef);
     try {
-      await this.deps.api.sendMessage(chatId, this.deps.i18n.t(this.languageOf(row), key, vars), { parse_mode: 'HTML', reply_markup: keyboard });
+      await this.deps.api.sendMessage(chatId, this.deps.i18n.t(this.languageOf(row), key, vars), {
+        parse_mode: 'HTML',
+        reply_markup: keyboard,
+        ...(row.clientThreadId !== null ? { message_thread_id: row.clientThreadId } : {}),
+      });
       return true;
     } catch (error) {
       if (error instanceof GrammyError && error.error_code === 403) {
@@ -169,7 +180,8 @@ export class InboxService {
     if (!row) return undefined;
     const rating = new InlineKeyboard();
     for (let n = 1; n <= 5; n++) rating.text(`${n} ⭐`, `rate:${row.id}:${n}`);
-    await this.tellClient(row, 'consult-ended', {}, rating).catch((error: unknown) => logger.warn({ err: error }, 'could not thank the client'));
+    rating.row().text(this.deps.i18n.t(this.languageOf(row), 'button-clear-chat'), 'chat:clear');
+    await this.tellClient(row, 'consult-ended', { retention: config.retentionDays }, rating).catch((error: unknown) => logger.warn({ err: error }, 'could not thank the client'));
     await this.noteInTopic(row, this.st(by === 'client' ? 'staff-closed-by-client' : 'staff-closed'));
     if (row.threadId !== null) {
       await api.editForumTopic(config.staffChatId, row.threadId, { name: this.topicName(row) }).catch(() => undefined);
@@ -200,6 +212,7 @@ export class InboxService {
     await this.deps.api
       .sendMessage(this.deps.config.staffChatId, prefix + edited.text, {
         message_thread_id: row.threadId,
+        protect_content: true,
         ...(entities ? { entities } : {}),
         reply_parameters: { message_id: joinedId, allow_sending_without_reply: true },
       })
@@ -222,9 +235,26 @@ export class InboxService {
     await this.refreshCard(closed.id);
   }
 
+  /**
+   * Where the bot has topic mode in private chats, the case gets its own topic in the client's chat too,
+   * so that "Clear this chat" can delete it whole, at any age. Returns its id, or undefined without one.
+   */
+  async createClientTopic(row: CaseRow, chatId: number, lang: Language): Promise<number | undefined> {
+    try {
+      const topic = await this.deps.api.createForumTopic(chatId, this.deps.i18n.t(lang, 'consult-topic-name'));
+      this.deps.db.update(cases).set({ clientThreadId: topic.message_thread_id }).where(eq(cases.id, row.id)).run();
+      return topic.message_thread_id;
+    } catch (error) {
+      this.deps.logger.warn({ err: error }, 'could not open a topic in the client chat; the conversation stays in the chat itself');
+      return undefined;
+    }
+  }
+
   /** The topic was deleted by someone: a new one, with a fresh card and a note. */
-  async topicMissing(row: CaseRow): Promise<number | undefined> {
-    if (row.status === 'closed') return undefined;
+  async topicMissing(stale: CaseRow): Promise<number | undefined> {
+    // Read again: a case erased by /forget (or closed) meanwhile must not get a new topic.
+    const row = findCase(this.deps.db, stale.id);
+    if (!row || row.status === 'closed') return undefined;
     try {
       const threadId = await this.createTopic(row);
       await this.noteInTopic({ ...row, threadId }, this.st('staff-topic-recreated'));

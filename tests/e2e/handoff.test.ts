@@ -239,16 +239,22 @@ describe('handoff under stress', () => {
     expect(inTopic(threadId).find((m) => m.message_id === joined.message_id)?.text).toBe('second\n\nthird\n\nfourth');
   }, 30_000);
 
-  it('/forget during a case closes its topic and erases the case', async () => {
+  it('/forget during a case deletes its topic from the team chat and the conversation from the client chat', async () => {
     const client = fake.createUser({ first_name: 'Forgetful', language_code: 'en' });
     const { threadId } = await openCaseFor(client);
+    fake.sendText(client, 'something I would rather nobody reads later');
+    await until(() => inTopic(threadId).find((m) => m.text === 'something I would rather nobody reads later'), 'the copy');
     fake.sendText(client, '/forget');
     const confirm = await clientSees(client, /Erase everything about you/);
     fake.pressButton(client, confirm, 'forget:yes');
     const done = await clientSees(client, /Erased/);
-    expect(done.text).toMatch(/your conversation with a consultant/);
-    await until(() => inTopic(threadId).find((m) => String(m.text).includes('erased their data')), 'the note');
-    await until(() => fake.chat(staff.id).topics.find((t) => t.message_thread_id === threadId)?.closed, 'the topic closed');
+    expect(done.text).toMatch(/your conversation with a consultant, including its topic in the team's chat/);
+    // The team's chat: the whole topic is gone, with every copy in it; a note in General says why.
+    await until(() => !fake.chat(staff.id).topics.some((t) => t.message_thread_id === threadId), 'the topic deleted');
+    expect(inTopic(threadId)).toEqual([]);
+    await until(() => fake.messages(staff.id).find((m) => m.message_thread_id === undefined && /erased their data/.test(String(m.text))), 'the note in General');
+    // The client's chat: nothing of the consultation is left, only the answer to /forget.
+    expect(fake.messages(client.id).map((m) => m.message_id)).toEqual([done.message_id]);
     fake.sendText(client, '/status');
     await clientSees(client, /no open conversation/);
   }, 30_000);

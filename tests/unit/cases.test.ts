@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ensureClient, forgetClient } from '../../src/db/clients.js';
-import { caseStats, conversationState, outbox, relayMessages } from '../../src/db/schema.js';
+import { pendingDeletions, caseStats, conversationState, outbox, relayMessages } from '../../src/db/schema.js';
 import {
   addReferrals,
   claimCase,
+  attachTopic,
   closeCase,
   earlierCaseCount,
   findOpenCase,
@@ -106,8 +107,11 @@ describe('cases', () => {
     db.insert(relayMessages).values({ caseId: old.id, clientMessageId: 1, inboxMessageId: 2, fromClient: true }).run();
     closeCase(db, old.id, 1 * day);
     closeCase(db, recent.id, 25 * day);
-    expect(purgeClosedCases(db, 32 * day, 30)).toBe(1);
+    attachTopic(db, old.id, 555);
+    expect(purgeClosedCases(db, 32 * day, 30, 'sealed-team-chat')).toBe(1);
     expect(db.select().from(relayMessages).all()).toEqual([]);
+    // Its topic in the team's chat is queued for deletion in the same transaction.
+    expect(db.select().from(pendingDeletions).all()).toMatchObject([{ chatRef: 'sealed-team-chat', threadId: 555, messageId: null }]);
     expect(findOpenCase(db, open.clientKey)).toBeDefined();
     expect(db.select().from(caseStats).all()).toHaveLength(3);
   });

@@ -65,7 +65,7 @@ describe('configuration', () => {
     expect(problems).toContain('STAFF_CHAT_ID must be a numeric Telegram chat id, like -1001234567890');
     expect(problems).toContain('TIMEZONE must be an IANA time zone name, like Asia/Almaty');
     expect(problems).toContain('DEFAULT_LANGUAGE must be one of ru, kk, en');
-    expect(problems).toContain('RETENTION_DAYS must be a whole number of days, 1 or more');
+    expect(problems).toContain('RETENTION_DAYS must be a whole number of days, 0 or more (0: closed cases go at the next purge)');
     expect(problems).toContain('LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent');
     expect(problems).toContain('CHANNELS entry "broken" must look like alias=@channel_username or alias=-1001234567890');
     expect(problems.find((p) => p.startsWith('WORKING_HOURS'))).toMatch(/invalid time "25:00"/);

@@ -7,6 +7,7 @@ import { cases, conversationState } from '../../src/db/schema.js';
 import { attachTopic, closeCase, openCase } from '../../src/inbox/cases.js';
 import { InboxJobs } from '../../src/inbox/jobs.js';
 import { InboxService } from '../../src/inbox/service.js';
+import { Erasure } from '../../src/inbox/erasure.js';
 import { createPrivacy } from '../../src/privacy/keys.js';
 import { memoryDb } from '../support/db.js';
 import { join } from 'node:path';
@@ -21,7 +22,7 @@ function setup() {
   let now = Date.parse('2026-11-23T10:00:00Z');
   const config = loadConfig({ BOT_TOKEN: '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw', BOT_SECRET: 'x'.repeat(40), STAFF_CHAT_ID: '-100777', REMINDER_MINUTES: '10', DEFAULT_LANGUAGE: 'en' });
   const deps = { db, api, config, privacy, logger: pino({ level: 'silent' }), i18n: new I18n({ defaultLocale: 'en', directory: join(PROJECT_ROOT, 'content', 'locales'), fluentBundleOptions: { useIsolating: false } }) as never, clock: () => now };
-  const jobs = new InboxJobs(deps, new InboxService(deps));
+  const jobs = new InboxJobs(deps, new InboxService(deps), new Erasure(deps));
   const open = (id: number, urgent = false) => {
     const key = privacy.clientKey(id);
     ensureClient(db, privacy, key, id);

@@ -35,13 +35,20 @@ export function createConsultFeature(deps: BotDeps, inbox: InboxService, i18n: I
       return;
     }
     await inbox.createTopic(result.case);
+    // Where the bot has topic mode in private chats, the conversation gets its own topic on the client's
+    // side as well, which "Clear this chat" can delete whole.
+    const clientThread = ctx.me.has_topics_enabled ? await inbox.createClientTopic(result.case, ctx.chat.id, ctx.lang) : undefined;
     if (descriptionMessageId !== undefined) {
       enqueueCopy(db, { caseId: result.case.id, toClient: false, sourceMessageId: descriptionMessageId }, clock());
       inbox.delivery?.queued(result.case.id, false);
     }
     const duty = inbox.dutyNotice(ctx.lang);
-    if (urgent) await ctx.reply(`${ctx.t('consult-urgent')}\n\n${duty}`, HTML);
-    else await ctx.reply(`${ctx.t('consult-queued', { place: inbox.queuePlace(result.case.id) ?? 1 })}\n\n${duty}`, HTML);
+    const text = urgent
+      ? `${ctx.t('consult-urgent')}\n\n${duty}`
+      : `${ctx.t('consult-queued', { place: inbox.queuePlace(result.case.id) ?? 1 })}\n\n${duty}`;
+    if (clientThread === undefined) return void (await ctx.reply(text, HTML));
+    await ctx.api.sendMessage(ctx.chat.id, text, { ...HTML, message_thread_id: clientThread });
+    await ctx.reply(ctx.t('consult-topic-opened'), HTML);
   }
 
   feature.use(
@@ -118,7 +125,8 @@ export function createConsultFeature(deps: BotDeps, inbox: InboxService, i18n: I
     rateCase(db, row, Number(ctx.match[2]));
     inviteComment(db, row.id, clock());
     await ctx.editMessageReplyMarkup().catch(() => undefined);
-    await ctx.reply(`${ctx.t('consult-rated')}\n\n${ctx.t('consult-comment-invite')}`, HTML);
+    const clear = new InlineKeyboard().text(ctx.t('button-clear-chat'), 'chat:clear');
+    await ctx.reply(`${ctx.t('consult-rated')}\n\n${ctx.t('consult-comment-invite')}`, { ...HTML, reply_markup: clear });
   });
 
   return feature;
@@ -143,7 +151,9 @@ export function createClientRelay(deps: BotDeps, inbox: InboxService) {
       commentReceived(db, closed.id);
       await inbox.noteInTopic(closed, inbox.st('staff-client-comment'));
       if (closed.threadId !== null) {
-        await ctx.api.copyMessage(deps.config.staffChatId, ctx.chat.id, ctx.msg.message_id, { message_thread_id: closed.threadId }).catch(() => undefined);
+        await ctx.api
+          .copyMessage(deps.config.staffChatId, ctx.chat.id, ctx.msg.message_id, { message_thread_id: closed.threadId, protect_content: true })
+          .catch(() => undefined);
       }
       await ctx.reply(ctx.t('consult-comment-thanks'), HTML);
       return;

@@ -1,14 +1,37 @@
 import { Composer, InlineKeyboard } from 'grammy';
 import { forgetClient } from '../../db/clients.js';
+import { dropTraces } from '../../db/traces.js';
 import { findOpenCase } from '../../inbox/cases.js';
+import type { ChatClearing, Erasure } from '../../inbox/erasure.js';
 import type { InboxService } from '../../inbox/service.js';
 import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
 import { mainMenu } from '../keyboards.js';
 import { showScreen } from '../screens.js';
 
-/** /forget: after a confirmation, erases every row about the client and says what went. */
-export function createForgetFeature({ db, logger }: BotDeps, inbox?: InboxService): Composer<BotContext> {
+export interface ForgetTools {
+  inbox: InboxService;
+  erasure: Erasure;
+  /** The sealed staff chat id, for queued deletions. */
+  teamChatRef: string;
+  /** Rewrites the queue board at once (it names waiting clients by pseudonym). */
+  refreshBoard: () => Promise<void>;
+}
+
+/** The line telling a client what "Clear this chat" did and what is left for them to do. */
+export function clearingReport(ctx: BotContext, clearing: ChatClearing): string {
+  const lines = [ctx.t('clear-done', { messages: clearing.messages, topics: clearing.topics })];
+  if (clearing.maybeLeft > 0) lines.push(ctx.t('clear-old-left', { count: clearing.maybeLeft }));
+  if (!ctx.me.has_topics_enabled) lines.push(ctx.t('clear-rest-yourself'));
+  return lines.join('\n\n');
+}
+
+/**
+ * /forget: after a confirmation, erases every row about the client, deletes their consultation from
+ * their own chat and its topics from the team's chat, and says what went and what could not.
+ */
+export function createForgetFeature({ db, logger }: BotDeps, tools: ForgetTools): Composer<BotContext> {
+  const { inbox, erasure } = tools;
   const feature = new Composer<BotContext>();
 
   async function askToConfirm(ctx: BotContext): Promise<void> {
@@ -29,24 +52,35 @@ export function createForgetFeature({ db, logger }: BotDeps, inbox?: InboxServic
 
   feature.callbackQuery('forget:yes', async (ctx) => {
     await ctx.answerCallbackQuery();
-    // An open case ends first, with a note in its topic, so no consultant keeps writing into the void.
-    const open = ctx.client && findOpenCase(db, ctx.client.key);
-    if (open && inbox) {
-      await inbox.noteInTopic(open, inbox.st('staff-client-forgot'));
-      if (open.threadId !== null) await inbox.closeTopic(open.threadId);
+    if (!ctx.client) return;
+    const key = ctx.client.key;
+    const open = findOpenCase(db, key);
+    // Their own chat first, while the message ids and topics are still known.
+    const clearing = await erasure.clearClientChat(key, ctx.chat!.id);
+    const erased = forgetClient(db, key, tools.teamChatRef);
+    ctx.client.row = undefined;
+    for (const caseId of erased?.caseIds ?? []) inbox.delivery?.forgetCase(caseId); // texts still held in memory for joining
+    // Then the team's chat: the topics of every case (with every copy in them) and reminders naming them.
+    if (erased && erased.caseIds.length > 0) {
+      const run = await erasure.runPending();
+      await inbox.noteInGeneral(
+        inbox.st(open ? 'staff-client-forgot-open' : 'staff-client-forgot', { count: erased.caseIds.length }),
+      );
+      if (run.missingRights.length > 0) await inbox.noteInGeneral(inbox.st('staff-deletions-pending', { count: run.waiting, rights: run.missingRights.join(', ') }));
+      await tools.refreshBoard().catch((error: unknown) => logger.warn({ err: error }, 'queue board not refreshed'));
     }
-    const erased = ctx.client ? forgetClient(db, ctx.client.key) : null;
-    if (open) inbox?.delivery?.forgetCase(open.id); // texts still held in memory for joining
-    if (ctx.client) ctx.client.row = undefined;
-    if (!erased) {
-      await showScreen(ctx, ctx.t('forget-nothing'), mainMenu(ctx));
-      return;
+    const cleared = clearingReport(ctx, clearing);
+    let text = `${ctx.t('forget-nothing')}\n\n${cleared}`;
+    if (erased && erased.pseudonym !== '') {
+      logger.info({ rows: erased.rows }, 'client data erased on request');
+      const items = [ctx.t('forget-item-client', { pseudonym: erased.pseudonym }), ctx.t('forget-item-chat')];
+      if (erased.hadLanguage) items.push(ctx.t('forget-item-language'));
+      if (erased.caseIds.length > 0) items.push(ctx.t('forget-item-cases', { count: erased.caseIds.length }));
+      text = `${ctx.t('forget-done', { what: items.join(', ') })}\n\n${cleared}`;
     }
-    logger.info({ rows: erased.rows }, 'client data erased on request');
-    const items = [ctx.t('forget-item-client', { pseudonym: erased.pseudonym }), ctx.t('forget-item-chat')];
-    if (erased.hadLanguage) items.push(ctx.t('forget-item-language'));
-    if (erased.rows.cases) items.push(ctx.t('forget-item-cases', { count: erased.rows.cases }));
-    await showScreen(ctx, ctx.t('forget-done', { what: items.join(', ') }), mainMenu(ctx));
+    // A new message in the chat itself: the screen the button was on (and any topic) has just been deleted.
+    await ctx.api.sendMessage(ctx.chat!.id, text, { parse_mode: 'HTML', reply_markup: mainMenu(ctx) });
+    dropTraces(db, key); // the id of that last message would otherwise be the one thing kept under their key
   });
 
   return feature;

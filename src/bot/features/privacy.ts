@@ -9,10 +9,12 @@ export function createPrivacyFeature({ config }: BotDeps): Composer<BotContext> 
 
   async function showPrivacy(ctx: BotContext): Promise<void> {
     const keyboard = new InlineKeyboard()
+      .text(ctx.t('button-clear-chat'), 'chat:clear')
+      .row()
       .text(ctx.t('button-forget'), 'forget:ask')
       .row()
       .text(ctx.t('button-menu'), 'menu:main');
-    await showScreen(ctx, ctx.t('privacy', { retention: config.retentionDays }), keyboard);
+    await showScreen(ctx, ctx.t('privacy', { retention: config.retentionDays, topics: ctx.me.has_topics_enabled ? 'yes' : 'no' }), keyboard);
   }
 
   feature.command('privacy', showPrivacy);

@@ -25,6 +25,8 @@ export interface FakeTelegramOptions {
   strictFileIds?: boolean;
   /** Milliseconds since the epoch for message dates (default Date.now). */
   clock?: () => number;
+  /** The bot has forum topic mode enabled in private chats (`has_topics_enabled` in getMe). Default false. */
+  privateTopics?: boolean;
   /** The Bot API reference JSON (default /work/shared/telegram/bot-api-10.1.json, or FAKE_TELEGRAM_SPEC). */
   specPath?: string | URL;
 }
@@ -83,6 +85,7 @@ export class FakeTelegram {
     if (!Number.isSafeInteger(id)) throw new Error(`fake-telegram: the token must look like "<bot id>:<secret>", got "${token}"`);
     this.bot = { id, is_bot: true, first_name: options.botFirstName ?? 'Test Help Bot', username: options.botUsername ?? 'test_help_bot' };
     const world = new World(this.bot, options.clock ?? Date.now);
+    world.privateTopics = options.privateTopics ?? false;
     this.sim = { world, updates: new UpdateQueue(), spec };
     this.events.setMaxListeners(0);
     world.setMaxListeners(0);
@@ -151,6 +154,15 @@ export class FakeTelegram {
   }
 
   /** The user blocks the bot: every call to their chat answers 403 "bot was blocked by the user" (the bot also gets my_chat_member). */
+  /** Takes an administrator right (e.g. can_delete_messages) from the bot in a group, or gives it back. */
+  setBotRight(chat: ChatRef, right: string, granted: boolean): void {
+    const id = users.chatOf(this.sim, chat).chat.id;
+    const denied = this.sim.world.deniedRights.get(id) ?? new Set<string>();
+    if (granted) denied.delete(right);
+    else denied.add(right);
+    this.sim.world.deniedRights.set(id, denied);
+  }
+
   blockBot(user: User): void {
     users.setBlocked(this.sim, user, true);
   }

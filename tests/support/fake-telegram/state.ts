@@ -66,6 +66,10 @@ export class World extends EventEmitter {
   /** setMyName/setMyDescription/setMyShortDescription, keyed by `kind|language_code`. */
   readonly botTexts = new Map<string, string>();
   readonly files = new Map<string, StoredFile>();
+  /** The bot has forum topic mode in private chats (`has_topics_enabled` in getMe). */
+  privateTopics = false;
+  /** Administrator rights the bot lacks, per chat id (by default an administrator has them all). */
+  readonly deniedRights = new Map<number, Set<string>>();
   webhook: { url: string; params: Record<string, unknown> } = { url: '', params: {} };
   defaultMenuButton: unknown = { type: 'commands' };
   private counter = 0;
@@ -156,6 +160,18 @@ export class World extends EventEmitter {
 
   isBotAdmin(record: ChatRecord): boolean {
     return record.chat.type === 'private' || record.botStatus === 'administrator' || record.botStatus === 'creator';
+  }
+
+  /** Whether the bot holds an administrator right (can_delete_messages, can_manage_topics…) in a group. */
+  botHasRight(record: ChatRecord, right: string): boolean {
+    if (record.chat.type === 'private') return true;
+    if (record.botStatus === 'creator') return true;
+    return record.botStatus === 'administrator' && !this.deniedRights.get(record.chat.id)?.has(right);
+  }
+
+  /** Private chats of a bot with topic mode, and forum supergroups, have topics. */
+  hasTopics(record: ChatRecord): boolean {
+    return (record.chat.type === 'supergroup' && record.chat.is_forum === true) || (record.chat.type === 'private' && this.privateTopics);
   }
 
   /** Stores a new message with the next message_id of its chat. */

@@ -14,6 +14,7 @@ const getMe: Handler = (ctx) => ({
   supports_inline_queries: false,
   can_connect_to_business: false,
   has_main_web_app: false,
+  ...(ctx.world.privateTopics ? { has_topics_enabled: true, allows_users_to_create_topics: false } : {}),
 });
 
 const getUpdates: Handler = (ctx) => {

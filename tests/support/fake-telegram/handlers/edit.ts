@@ -85,14 +85,33 @@ const editMessageMedia: Handler = (ctx) => {
   return applyEdit(ctx, record, message, [...MEDIA_KEYS, ...CAPTION_KEYS], content);
 };
 
+const DELETE_WINDOW_SECONDS = 48 * 3600;
+
+/**
+ * Why Telegram would refuse to delete this message, or undefined if it may go: the 48-hour window (except
+ * for a supergroup/channel administrator with can_delete_messages), topic-creation service messages, and who
+ * may delete whose messages (bots delete their own messages anywhere, and incoming ones in private chats).
+ */
+function refusal(ctx: CallContext, record: ChatRecord, message: Message): string | undefined {
+  const { world } = ctx;
+  const own = record.botMessageIds.has(message.message_id);
+  const type = record.chat.type;
+  const deletesAny = type === 'private' || (type === 'group' && world.isBotAdmin(record)) ||
+    ((type === 'supergroup' || type === 'channel') && world.botHasRight(record, 'can_delete_messages'));
+  if (!own && !deletesAny) return TG.cantDelete;
+  if (message.forum_topic_created !== undefined) return TG.cantDelete;
+  const privileged = (type === 'supergroup' || type === 'channel') && world.botHasRight(record, 'can_delete_messages');
+  if (!privileged && world.now() - message.date >= DELETE_WINDOW_SECONDS) return "message can't be deleted for everyone";
+  return undefined;
+}
+
 function remove(ctx: CallContext, record: ChatRecord, id: number, missing: 'throw' | 'skip'): void {
   const message = record.messages.get(id);
-  if (!message) {
-    if (missing === 'throw') throw badRequest(TG.deleteNotFound);
+  const refused = message ? refusal(ctx, record, message) : TG.deleteNotFound;
+  if (refused) {
+    if (missing === 'throw') throw badRequest(refused);
     return;
   }
-  const own = record.botMessageIds.has(id);
-  if (!own && !ctx.world.isBotAdmin(record)) throw badRequest(TG.cantDelete);
   record.messages.delete(id);
   record.botMessageIds.delete(id);
   record.pinned = record.pinned.filter((pinned) => pinned !== id);
@@ -103,6 +122,7 @@ const deleteMessage: Handler = (ctx) => {
   return true;
 };
 
+/** Like Telegram, messages that cannot be found or deleted are skipped: the answer is True either way. */
 const deleteMessages: Handler = (ctx) => {
   const record = ctx.world.requireChat(ctx.params.chat_id);
   const ids = ctx.params.message_ids as number[];

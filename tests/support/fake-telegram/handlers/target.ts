@@ -73,7 +73,7 @@ function findReplied(world: World, record: ChatRecord, reply: ReplyParameters) {
 export function threadFields(world: World, record: ChatRecord, threadId: number | undefined): Partial<Message> {
   if (threadId === undefined) return {};
   const { chat } = record;
-  if (chat.type === 'supergroup' && chat.is_forum) {
+  if (world.hasTopics(record)) {
     const topic = record.topics.get(threadId);
     if (!topic) throw badRequest(TG.threadNotFound);
     if (topic.closed && !world.isBotAdmin(record)) throw badRequest(TG.topicClosed);

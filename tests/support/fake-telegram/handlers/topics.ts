@@ -6,16 +6,19 @@ import type { CallContext, Handler } from './context.js';
 
 export const TOPIC_COLORS = [7322096, 16766590, 13338331, 9367192, 16749490, 16478047];
 
-function forum(ctx: CallContext): ChatRecord {
+/** A forum supergroup (the bot needs can_manage_topics), or a private chat of a bot with topic mode enabled. */
+function forum(ctx: CallContext, right = 'can_manage_topics'): ChatRecord {
   const record = ctx.world.requireChat(ctx.params.chat_id);
-  if (record.chat.type !== 'supergroup' || !record.chat.is_forum) throw badRequest(TG.notAForum);
+  if (!ctx.world.hasTopics(record)) throw badRequest(TG.notAForum);
   ctx.world.assertCanPost(record);
-  if (!ctx.world.isBotAdmin(record)) throw badRequest('not enough rights to manage topics in the chat');
+  if (!ctx.world.botHasRight(record, right)) {
+    throw badRequest(right === 'can_delete_messages' ? 'not enough rights to delete a topic' : 'not enough rights to manage topics in the chat');
+  }
   return record;
 }
 
-function topic(ctx: CallContext): { record: ChatRecord; topic: Topic } {
-  const record = forum(ctx);
+function topic(ctx: CallContext, right?: string): { record: ChatRecord; topic: Topic } {
+  const record = forum(ctx, right);
   const found = record.topics.get(ctx.params.message_thread_id as number);
   if (!found) throw badRequest(TG.topicIdInvalid);
   return { record, topic: found };
@@ -75,8 +78,9 @@ function setClosed(closed: boolean): Handler {
   };
 }
 
+/** Deletes the topic with every message in it, at any age (supergroups: needs can_delete_messages). */
 const deleteForumTopic: Handler = (ctx) => {
-  const { record, topic: found } = topic(ctx);
+  const { record, topic: found } = topic(ctx, 'can_delete_messages');
   record.topics.delete(found.message_thread_id);
   for (const [id, message] of record.messages) {
     if (message.message_thread_id !== found.message_thread_id) continue;

@@ -1,0 +1,38 @@
+import { purgeIdleClients } from '../db/clients.js';
+import type { Db } from '../db/connection.js';
+import { purgeAbandonedConversations } from '../db/conversations.js';
+import { purgeOldTraces } from '../db/traces.js';
+import type { Privacy } from '../privacy/keys.js';
+import { purgeClosedCases } from './cases.js';
+import type { DeletionRun, Erasure } from './erasure.js';
+
+export interface RetentionDeps {
+  db: Db;
+  erasure: Erasure;
+  privacy: Privacy;
+  staffChatId: number;
+  retentionDays: number;
+}
+
+export interface PurgeReport {
+  cases: number;
+  clients: number;
+  conversations: number;
+  deletions: DeletionRun;
+}
+
+/**
+ * The retention purge (daily in the bot, and `npm run purge`): closed cases older than RETENTION_DAYS go
+ * with their relay mappings, and their topics are deleted from the team's chat and the client's chat;
+ * clients with no case and no contact for as long go; abandoned intakes go; deletions that failed before
+ * are tried again. The database rows go even when Telegram refuses a deletion (it stays queued).
+ */
+export async function purgeExpired(deps: RetentionDeps, now: number): Promise<PurgeReport> {
+  const { db, privacy, retentionDays } = deps;
+  const cases = purgeClosedCases(db, now, retentionDays, privacy.encryptChatId(deps.staffChatId));
+  const clients = purgeIdleClients(db, new Date(now), retentionDays);
+  const conversations = purgeAbandonedConversations(db, now);
+  purgeOldTraces(db, now);
+  const deletions = await deps.erasure.runPending();
+  return { cases, clients, conversations, deletions };
+}
