@@ -360,6 +360,50 @@ describe('messages', () => {
     expect(fake.botMessages(staff)).toEqual([]);
   });
 
+  it('private-chat topics exist only for a bot with topic mode, and go whole with deleteForumTopic', async () => {
+    expect((await call('createForumTopic', { chat_id: alice.id, name: 'Chat' })).description).toBe('Bad Request: the chat is not a forum');
+    expect((await ok<{ has_topics_enabled?: boolean }>('getMe')).has_topics_enabled).toBeUndefined();
+    await fake.stop();
+    fake = await FakeTelegram.start({ privateTopics: true });
+    const bob = fake.createUser({ first_name: 'Bob' });
+    expect(await ok('getMe')).toMatchObject({ has_topics_enabled: true, allows_users_to_create_topics: false });
+    const topic = await ok<{ message_thread_id: number }>('createForumTopic', { chat_id: bob.id, name: 'Chat' });
+    await ok('sendMessage', { chat_id: bob.id, message_thread_id: topic.message_thread_id, text: 'in the topic' });
+    fake.sendText(bob, 'mine, in the topic', { threadId: topic.message_thread_id });
+    fake.sendText(bob, 'outside');
+    expect((await call('deleteForumTopic', { chat_id: bob.id, message_thread_id: topic.message_thread_id })).ok).toBe(true);
+    expect(fake.messages(bob).map((m) => m.text)).toEqual(['outside']);
+    expect(fake.chat(bob).topics).toEqual([]);
+  });
+
+  it('deletion follows Telegram: 48 hours, own messages or the right, never a topic\'s opening message', async () => {
+    let offset = 0;
+    await fake.stop();
+    fake = await FakeTelegram.start({ clock: () => Date.now() + offset });
+    const bob = fake.createUser({ first_name: 'Bob' });
+    offset = -49 * 3_600_000;
+    const old = await ok('sendMessage', { chat_id: bob.id, text: 'two days ago' });
+    const oldIncoming = fake.sendText(bob, 'mine, two days ago');
+    offset = 0;
+    const recent = await ok('sendMessage', { chat_id: bob.id, text: 'now' });
+    const recentIncoming = fake.sendText(bob, 'mine, now');
+    expect(await refused('deleteMessage', { chat_id: bob.id, message_id: old.message_id })).toBe("Bad Request: message can't be deleted for everyone");
+    // deleteMessages skips what it cannot delete, and says True.
+    expect(await ok<boolean>('deleteMessages', { chat_id: bob.id, message_ids: [old.message_id, oldIncoming.message_id, recent.message_id, recentIncoming.message_id, 999] })).toBe(true);
+    expect(fake.messages(bob).map((m) => m.text)).toEqual(['two days ago', 'mine, two days ago']);
+
+    const group = fake.createSupergroup({ title: 'Staff', isForum: true, members: [bob] });
+    const topic = await ok<{ message_thread_id: number }>('createForumTopic', { chat_id: group.id, name: 'Case' });
+    const theirs = fake.sendText(bob, 'a member writes', { chatId: group.id });
+    expect(await refused('deleteMessage', { chat_id: group.id, message_id: topic.message_thread_id })).toBe("Bad Request: message can't be deleted");
+    fake.setBotRight(group, 'can_delete_messages', false);
+    expect(await refused('deleteMessage', { chat_id: group.id, message_id: theirs.message_id })).toBe("Bad Request: message can't be deleted");
+    expect(await refused('deleteForumTopic', { chat_id: group.id, message_thread_id: topic.message_thread_id })).toBe('Bad Request: not enough rights to delete a topic');
+    fake.setBotRight(group, 'can_delete_messages', true);
+    expect(await ok<boolean>('deleteMessage', { chat_id: group.id, message_id: theirs.message_id })).toBe(true);
+    expect(await ok<boolean>('deleteForumTopic', { chat_id: group.id, message_thread_id: topic.message_thread_id })).toBe(true);
+  });
+
   it('a user who blocked the bot gives 403, and the bot hears about it', async () => {
     fake.blockBot(alice);
     expect(await call('sendMessage', { chat_id: alice.id, text: 'hi' })).toMatchObject({

@@ -34,29 +34,3 @@ describe('npm run backup', () => {
     live.$client.close();
   });
 });
-
-describe('npm run purge', () => {
-  it('removes closed cases past the retention period and keeps the figures', async () => {
-    const { openCase, closeCase } = await import('../../src/inbox/cases.js');
-    const { caseStats, cases } = await import('../../src/db/schema.js');
-    const dir = mkdtempSync(join(tmpdir(), 'purge-'));
-    const db = openDatabase(join(dir, 'bot.db'));
-    const privacy = createPrivacy('purge-secret-purge-secret-purge-secret-1');
-    const key = privacy.clientKey(5);
-    ensureClient(db, privacy, key, 5);
-    const row = openCase(db, { clientKey: key, topic: 'other', urgent: false, now: 0 }).case;
-    closeCase(db, row.id, Date.now() - 40 * 86_400_000);
-    db.$client.close();
-    const run = spawnSync(join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx'), [join(PROJECT_ROOT, 'src', 'cli', 'purge.ts')], {
-      cwd: dir,
-      env: { PATH: process.env.PATH ?? '', DATABASE_PATH: join(dir, 'bot.db'), RETENTION_DAYS: '30' },
-      encoding: 'utf8',
-    });
-    expect(run.status, run.stderr).toBe(0);
-    expect(run.stdout).toContain('Purged 1 closed case(s) older than 30 days');
-    const after = openDatabase(join(dir, 'bot.db'));
-    expect(after.select().from(cases).all()).toEqual([]);
-    expect(after.select().from(caseStats).all()).toHaveLength(1);
-    after.$client.close();
-  });
-});
