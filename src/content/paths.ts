@@ -49,12 +49,12 @@ function openedPath(fd: number): string | undefined {
 }
 
 /**
- * Reads a file named by content, checking again at the moment of reading: the real path must still
+ * Opens a file named by content for reading, checking again at this moment: the real path must still
  * be inside `root`, the last component is opened without following a link (O_NOFOLLOW), and the
  * opened descriptor is checked to be that very file, so a link swapped in between is refused.
- * Throws an Error whose message says which file and why.
+ * Throws an Error whose message says which file and why. The caller closes the descriptor.
  */
-export function readContentFile(root: string, path: string, maxBytes: number): Buffer {
+export function openContentFile(root: string, path: string, maxBytes: number): { fd: number; size: number } {
   const refuse = (reason: string) => new Error(`refused to read ${relative(resolve(root), resolve(path)) || path}: ${reason}`);
   let real: string;
   try {
@@ -81,10 +81,21 @@ export function readContentFile(root: string, path: string, maxBytes: number): B
       if (now.ino !== stat.ino || now.dev !== stat.dev) throw refuse('it changed while being opened');
     }
     if (stat.size > maxBytes) throw refuse(`it is ${stat.size} bytes, more than ${maxBytes}`);
-    const buffer = Buffer.alloc(stat.size);
+    return { fd, size: stat.size };
+  } catch (error) {
+    closeSync(fd);
+    throw error;
+  }
+}
+
+/** Reads a whole (small) file named by content, with the checks of openContentFile. */
+export function readContentFile(root: string, path: string, maxBytes: number): Buffer {
+  const { fd, size } = openContentFile(root, path, maxBytes);
+  try {
+    const buffer = Buffer.alloc(size);
     let offset = 0;
-    while (offset < stat.size) {
-      const read = readSync(fd, buffer, offset, stat.size - offset, offset);
+    while (offset < size) {
+      const read = readSync(fd, buffer, offset, size - offset, offset);
       if (read === 0) break;
       offset += read;
     }

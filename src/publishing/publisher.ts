@@ -1,18 +1,28 @@
 import { InlineKeyboard, InputFile, type Api } from 'grammy';
 import type { InputMediaDocument, InputMediaPhoto, InputMediaVideo } from 'grammy/types';
+import { closeSync, createReadStream } from 'node:fs';
 import { basename } from 'node:path';
-import { readContentFile } from '../content/paths.js';
+import { openContentFile } from '../content/paths.js';
 import type { Post } from './posts.js';
 
 /** Telegram's upload limit for bots. */
 const UPLOAD_LIMIT_BYTES = 50 * 1024 * 1024;
 
 /**
- * The media file as bytes, read now, not when the post was loaded: a file swapped for a link to
- * .env or /proc/self/environ after /reload is refused here (the error names the file and why).
+ * A media file, checked when it is sent, not when the post was loaded: a file swapped for a link to
+ * .env or /proc/self/environ after /reload is refused (the error names the file and why). Checked
+ * once now, so a refused file stops the post before any message goes out, and again each time grammY
+ * reads it (a retry too), streaming from the very descriptor that passed the check.
  */
 function mediaFile(post: Post, media: Post['media'][number]): InputFile {
-  return new InputFile(readContentFile(post.root, media.path, UPLOAD_LIMIT_BYTES), basename(media.name));
+  closeSync(openContentFile(post.root, media.path, UPLOAD_LIMIT_BYTES).fd);
+  const read = () => {
+    const { fd, size } = openContentFile(post.root, media.path, UPLOAD_LIMIT_BYTES);
+    if (size > 0) return createReadStream('', { fd, start: 0, end: size - 1 }); // no more than was checked
+    closeSync(fd);
+    return new Uint8Array();
+  };
+  return new InputFile(read, basename(media.name));
 }
 
 export type ChatTarget = number | string;

@@ -144,7 +144,9 @@ describe('hostile content files', () => {
     writeFileSync(join(root, 'posts', 'photo.png'), PNG);
     await bot(root);
     await editorSays('/preview photo');
-    expect((await fake.nextBotMessage(editorsChat.id)).caption).toBe('Caption.');
+    const shown = await fake.nextBotMessage(editorsChat.id);
+    expect(shown.caption).toBe('Caption.');
+    expect(shown.photo?.at(-1)?.file_size).toBe(PNG.length); // the file itself, streamed
     const since = fake.calls.length;
 
     rmSync(join(root, 'posts', 'photo.png'));

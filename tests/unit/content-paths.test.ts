@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { InputFile } from 'grammy';
 import { describe, expect, it } from 'vitest';
 import { formatProblem } from '../../src/content/front-matter.js';
 import { loadContent } from '../../src/content/loader.js';
@@ -109,5 +110,36 @@ describe('paths named by content files stay inside the content folder', () => {
     symlinkSync(join(base, 'elsewhere'), join(root, 'posts', 'media')); // the folder swapped, the name unchanged
     await expect(sendPost(api as never, loaded!, -100, { botUsername: 'bot' })).rejects.toThrow(/refused to read posts\/media\/ok\.png: .*outside the content folder/);
     expect(calls).toEqual([]);
+  });
+
+  it('checks again each time the upload is read, so a retry after a swap sends nothing', async () => {
+    const { base, root } = deployment({ 'posts/retry.md': '---\nchannel: news\npublish_at: 2030-01-06 12:00\nmedia: [media/ok.png]\n---\nCaption.\n' });
+    const [loaded] = load(root).posts;
+    const bodies: (Buffer | Error)[] = [];
+    /** Reads the upload as grammY does when it builds a request body. */
+    const read = async (file: InputFile) => {
+      try {
+        const raw = await (file as unknown as { toRaw(): Promise<Uint8Array | AsyncIterable<Uint8Array>> }).toRaw();
+        if (raw instanceof Uint8Array) return Buffer.from(raw);
+        const chunks: Buffer[] = [];
+        for await (const chunk of raw) chunks.push(Buffer.from(chunk));
+        return Buffer.concat(chunks);
+      } catch (error) {
+        return error as Error;
+      }
+    };
+    const api = {
+      sendPhoto: async (_chat: number, file: InputFile) => {
+        bodies.push(await read(file)); // the first attempt
+        rmSync(join(root, 'posts', 'media', 'ok.png'));
+        symlinkSync(join(base, '.env'), join(root, 'posts', 'media', 'ok.png'));
+        bodies.push(await read(file)); // a retry after a 429, say
+        return { message_id: 1 };
+      },
+    };
+    await sendPost(api as never, loaded!, -100, { botUsername: 'bot' });
+    expect(bodies[0]).toEqual(PNG);
+    expect(bodies[1]).toBeInstanceOf(Error);
+    expect(String(bodies[1])).toMatch(/refused to read posts\/media\/ok\.png: .*outside the content folder/);
   });
 });
