@@ -1,8 +1,9 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { z } from 'zod';
 import { LANGUAGES, type Language } from '../config.js';
 import { parseFrontMatter, type ContentProblem } from './front-matter.js';
+import { readContentFile } from './paths.js';
 import { renderMarkdownBlocks } from './markdown.js';
 
 export interface InfoCard {
@@ -71,6 +72,8 @@ const serviceSchema = z.object({
 
 const snippetSchema = z.object({ title: requiredText('title') });
 
+const MAX_TEXT_BYTES = 1024 * 1024;
+
 const SLUG = /^[a-z0-9][a-z0-9-]{0,39}$/;
 
 /** Markdown files of a folder, sorted; a missing folder is simply empty. */
@@ -94,7 +97,8 @@ function read<T>(loader: Loader, path: string, schema: z.ZodType<T>): { data: T;
   const file = relative(loader.root, path) || path;
   let source: string;
   try {
-    source = readFileSync(path, 'utf8');
+    // A content file is text; a link to a file outside the folder (.env, the database) is refused.
+    source = readContentFile(loader.root, path, MAX_TEXT_BYTES).toString('utf8');
   } catch (error) {
     loader.problems.push({ file, message: `cannot be read: ${(error as Error).message}` });
     return undefined;

@@ -10,6 +10,11 @@ export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/** Variables for a translated HTML text: every string (an alias, a title from a file) escaped, numbers as they are. */
+export function escapeHtmlValues<T extends Record<string, string | number>>(vars: T): T {
+  return Object.fromEntries(Object.entries(vars).map(([key, value]) => [key, typeof value === 'string' ? escapeHtml(value) : value])) as T;
+}
+
 function escapeAttribute(text: string): string {
   return escapeHtml(text).replace(/"/g, '&quot;');
 }

@@ -3,7 +3,7 @@ import { GrammyError, InlineKeyboard, type Api } from 'grammy';
 import type { Message } from 'grammy/types';
 import type { I18n } from '@grammyjs/i18n';
 import type { Config, Language } from '../config.js';
-import { escapeHtml } from '../content/markdown.js';
+import { escapeHtml, escapeHtmlValues } from '../content/markdown.js';
 import type { Db } from '../db/connection.js';
 import { cases, clients, consultants, type CaseRow } from '../db/schema.js';
 import type { Logger } from '../logger.js';
@@ -139,13 +139,13 @@ export class InboxService {
       .catch((error: unknown) => this.deps.logger.warn({ err: error }, 'could not write in the General topic'));
   }
 
-  /** Sends a UI text to the client of a case, in their language. */
+  /** Sends a UI text to the client of a case, in their language; `vars` are plain text, escaped here. */
   async tellClient(row: CaseRow, key: string, vars: Record<string, string | number> = {}, keyboard?: InlineKeyboard): Promise<boolean> {
     const client = this.clientOf(row);
     if (!client) return false;
     const chatId = this.deps.privacy.decryptChatId(client.chatRef);
     try {
-      await this.deps.api.sendMessage(chatId, this.deps.i18n.t(this.languageOf(row), key, vars), {
+      await this.deps.api.sendMessage(chatId, this.deps.i18n.t(this.languageOf(row), key, escapeHtmlValues(vars)), {
         parse_mode: 'HTML',
         reply_markup: keyboard,
         ...(row.clientThreadId !== null ? { message_thread_id: row.clientThreadId } : {}),

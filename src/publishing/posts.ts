@@ -1,7 +1,8 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { extname, join, relative, resolve, sep } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, extname, join, relative, sep } from 'node:path';
 import { z } from 'zod';
-import { lineOf, parseFrontMatter, type ContentProblem } from '../content/front-matter.js';
+import { parseFrontMatter, type ContentProblem } from '../content/front-matter.js';
+import { readContentFile, resolveContentPath } from '../content/paths.js';
 import { renderMarkdownBlocks } from '../content/markdown.js';
 import { CAPTION_LIMIT, splitMessage, visibleLength } from '../content/split.js';
 import { validateCron } from './cron.js';
@@ -15,6 +16,8 @@ export interface Post {
   slug: string;
   /** Path inside the content folder, for messages to editors. */
   file: string;
+  /** The content folder: media are read from inside it only, checked again when they are sent. */
+  root: string;
   channels: string[];
   timing: { kind: 'once'; at: Date } | { kind: 'recurring'; cron: string; until?: Date };
   media: { path: string; name: string; type: MediaType }[];
@@ -86,6 +89,9 @@ const frontMatter = z
   })
   .strict();
 
+/** A post is a text file; anything bigger is not one. */
+const MAX_TEXT_BYTES = 1024 * 1024;
+
 const PHOTO = new Set(['.jpg', '.jpeg', '.png', '.webp']);
 const VIDEO = new Set(['.mp4', '.mov', '.m4v', '.webm']);
 
@@ -101,13 +107,13 @@ function mediaTypeOf(name: string): MediaType {
 export function parsePost(root: string, path: string, options: PostOptions): { post?: Post; problems: ContentProblem[] } {
   const file = relative(root, path);
   const slug = relative(join(root, 'posts'), path).split(sep).join('/').replace(/\.md$/, '');
-  const source = readFileSync(path, 'utf8');
+  const source = readContentFile(root, path, MAX_TEXT_BYTES).toString('utf8');
   const parsed = parseFrontMatter(file, source, frontMatter);
   if (!parsed.ok) return { problems: parsed.problems };
   const fm = parsed.data;
   const problems: ContentProblem[] = [];
-  const problem = (field: string | undefined, message: string) =>
-    problems.push({ file, field, line: field ? lineOf(source, field) : undefined, message });
+  const problem = (field: string | undefined, message: string, at: (string | number)[] = field ? [field] : []) =>
+    problems.push({ file, field, line: parsed.lineOf(at), message });
 
   const channels = Array.isArray(fm.channel) ? fm.channel : [fm.channel];
   // A draft may name channels that are not set up yet; it is checked once it is no longer a draft.
@@ -145,16 +151,11 @@ export function parsePost(root: string, path: string, options: PostOptions): { p
   }
 
   const media: Post['media'] = [];
-  for (const entry of fm.media) {
+  for (const [index, entry] of fm.media.entries()) {
     const name = typeof entry === 'string' ? entry : entry.file;
-    const mediaPath = resolve(path, '..', name);
-    if (!mediaPath.startsWith(resolve(root) + sep)) {
-      problem('media', `"${name}" must be inside the content folder`);
-    } else if (!existsSync(mediaPath) || !statSync(mediaPath).isFile()) {
-      problem('media', `file "${name}" not found next to the post (${relative(root, mediaPath)})`);
-    } else {
-      media.push({ path: mediaPath, name, type: (typeof entry === 'string' ? undefined : entry.type) ?? mediaTypeOf(name) });
-    }
+    const resolved = resolveContentPath(root, dirname(path), name);
+    if (!resolved.ok) problem('media', resolved.reason, ['media', index]);
+    else media.push({ path: resolved.path, name, type: (typeof entry === 'string' ? undefined : entry.type) ?? mediaTypeOf(name) });
   }
   if (media.length > 1) {
     if (fm.buttons.length > 0) problem('buttons', 'Telegram cannot attach buttons to an album (2 or more media); use one media file or none');
@@ -184,6 +185,7 @@ export function parsePost(root: string, path: string, options: PostOptions): { p
     post: {
       slug,
       file,
+      root,
       channels: channels.map((c) => c.toLowerCase()),
       timing,
       media,

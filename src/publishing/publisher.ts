@@ -1,6 +1,29 @@
 import { InlineKeyboard, InputFile, type Api } from 'grammy';
 import type { InputMediaDocument, InputMediaPhoto, InputMediaVideo } from 'grammy/types';
+import { closeSync, createReadStream } from 'node:fs';
+import { basename } from 'node:path';
+import { openContentFile } from '../content/paths.js';
 import type { Post } from './posts.js';
+
+/** Telegram's upload limit for bots. */
+const UPLOAD_LIMIT_BYTES = 50 * 1024 * 1024;
+
+/**
+ * A media file, checked when it is sent, not when the post was loaded: a file swapped for a link to
+ * .env or /proc/self/environ after /reload is refused (the error names the file and why). Checked
+ * once now, so a refused file stops the post before any message goes out, and again each time grammY
+ * reads it (a retry too), streaming from the very descriptor that passed the check.
+ */
+function mediaFile(post: Post, media: Post['media'][number]): InputFile {
+  closeSync(openContentFile(post.root, media.path, UPLOAD_LIMIT_BYTES).fd);
+  const read = () => {
+    const { fd, size } = openContentFile(post.root, media.path, UPLOAD_LIMIT_BYTES);
+    if (size > 0) return createReadStream('', { fd, start: 0, end: size - 1 }); // no more than was checked
+    closeSync(fd);
+    return new Uint8Array();
+  };
+  return new InputFile(read, basename(media.name));
+}
 
 export type ChatTarget = number | string;
 
@@ -47,7 +70,7 @@ export async function sendPost(api: Api, post: Post, chatId: ChatTarget, options
   if (post.media.length === 1 && ids.length === 0) {
     const [media] = post.media as [Post['media'][number]];
     const extra = { ...common, caption, parse_mode: 'HTML' as const, reply_markup: markup };
-    const file = new InputFile(media.path, media.name);
+    const file = mediaFile(post, media);
     const sent =
       media.type === 'photo'
         ? await api.sendPhoto(chatId, file, extra)
@@ -59,7 +82,7 @@ export async function sendPost(api: Api, post: Post, chatId: ChatTarget, options
     record([sent.message_id]);
   } else if (post.media.length > 1 && ids.length === 0) {
     const item = (media: Post['media'][number], index: number) => ({
-      media: new InputFile(media.path, media.name),
+      media: mediaFile(post, media),
       ...(index === 0 && caption ? { caption, parse_mode: 'HTML' as const } : {}),
     });
     // Validation guarantees an album is all documents, or photos and videos only.

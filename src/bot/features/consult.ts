@@ -11,6 +11,7 @@ import { createIntake, type IntakeResult } from '../conversations/intake.js';
 import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
 import type { I18n } from '@grammyjs/i18n';
+import { escapeHtml } from '../../content/markdown.js';
 import { backToMenu } from '../keyboards.js';
 
 const HTML = { parse_mode: 'HTML' } as const;
@@ -94,7 +95,7 @@ export function createConsultFeature(deps: BotDeps, inbox: InboxService, i18n: I
     if (row.status === 'waiting') {
       await ctx.reply(`${ctx.t('consult-status-waiting', { place: inbox.queuePlace(row.id) ?? 1 })}\n\n${inbox.dutyNotice(ctx.lang)}`, HTML);
     } else {
-      await ctx.reply(ctx.t('consult-status-active', { alias: inbox.aliasOf(row.consultantId) }), HTML);
+      await ctx.reply(ctx.t('consult-status-active', { alias: escapeHtml(inbox.aliasOf(row.consultantId)) }), HTML);
     }
   });
 

@@ -35,10 +35,9 @@ export function createEditorsFeature(deps: BotDeps, publishing: PublishingDeps):
   };
 
   /** Finds the post named in the command, or answers why not. */
-  async function postFromCommand(ctx: BotContext, command: string): Promise<Post | undefined> {
-    const query = String(ctx.match ?? '').trim();
+  async function postFromCommand(ctx: BotContext, command: string, query = String(ctx.match ?? '').trim()): Promise<Post | undefined> {
     if (!query) {
-      await ctx.reply(`Usage: /${command} SLUG (see /upcoming for slugs)`);
+      await ctx.reply(`Usage: /${command} SLUG${command === 'publish' ? ' [force]' : ''} (see /upcoming for slugs)`);
       return undefined;
     }
     const found = posts.find(query);
@@ -78,12 +77,28 @@ export function createEditorsFeature(deps: BotDeps, publishing: PublishingDeps):
     const next = nextOccurrenceOf(post, new Date(), config.timezone);
     await ctx.reply(`👁 Preview of ${describe(post)}${next ? `\nNext: ${formatLocal(next, config.timezone)}` : ''}`, HTML);
     const threadId = ctx.msg?.is_topic_message ? ctx.msg.message_thread_id : undefined;
-    await sendPost(ctx.api, post, ctx.chat!.id, { botUsername: ctx.me.username, preview: true, threadId });
+    try {
+      await sendPost(ctx.api, post, ctx.chat!.id, { botUsername: ctx.me.username, preview: true, threadId });
+    } catch (error) {
+      // A refused media file (or a Telegram error) is the editor's to fix: say which and why.
+      await ctx.reply(`❌ Preview of <code>${escapeHtml(post.file)}</code> failed: ${escapeHtml((error as Error).message)}`, HTML);
+    }
   });
 
   editors.command('publish', async (ctx) => {
-    const post = await postFromCommand(ctx, 'publish');
+    // "/publish SLUG force" publishes a draft; without "force" a draft is refused.
+    const words = String(ctx.match ?? '').trim().split(/\s+/);
+    const force = words.length > 1 && words.at(-1)?.toLowerCase() === 'force';
+    const post = await postFromCommand(ctx, 'publish', (force ? words.slice(0, -1) : words).join(' '));
     if (!post) return;
+    if (post.draft && !force) {
+      await ctx.reply(
+        `📝 <code>${escapeHtml(post.slug)}</code> is a draft (<code>draft: true</code>), so it was not published. ` +
+          `Remove the draft line and /reload, or publish it anyway with:\n<code>/publish ${escapeHtml(post.slug)} force</code>`,
+        HTML,
+      );
+      return;
+    }
     const results = await scheduler.publishNow(post);
     await ctx.reply(`📣 ${describe(post)}\n${results.map((r) => `• ${escapeHtml(r)}`).join('\n')}`, HTML);
   });

@@ -14,6 +14,7 @@ import {
   transferCase,
   type Referral,
 } from '../../inbox/cases.js';
+import { cleanAlias } from '../../inbox/alias.js';
 import { enqueueCopy, findCounterpart } from '../../inbox/delivery.js';
 import type { InboxService } from '../../inbox/service.js';
 import { formatDuration, parsePeriod, summarize, summaryCsv, type CaseFacts } from '../../inbox/stats.js';
@@ -79,8 +80,8 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService): Composer
   });
 
   staff.command('alias', async (ctx) => {
-    const alias = String(ctx.match ?? '').trim().replace(/\s+/g, ' ');
-    if (!alias || alias.length > 32) return void (await ctx.reply(inbox.st('staff-alias-usage')));
+    const alias = cleanAlias(String(ctx.match ?? ''));
+    if (!alias) return void (await ctx.reply(inbox.st('staff-alias-usage')));
     db.insert(consultants).values({ telegramId: ctx.from!.id, alias }).onConflictDoUpdate({ target: consultants.telegramId, set: { alias } }).run();
     await ctx.reply(inbox.st('staff-alias-set', { alias: escapeHtml(alias) }), HTML);
   });

@@ -35,7 +35,7 @@ export function createInfoFeature({ content }: BotDeps): Composer<BotContext> {
     const keyboard = new InlineKeyboard();
     for (const card of section.cards) keyboard.text(card.title, `info:c:${card.slug}`).row();
     keyboard.text(ctx.t('button-back'), 'menu:info').text(ctx.t('button-menu'), 'menu:main');
-    await showScreen(ctx, ctx.t('info-section', { section: section.title }), keyboard);
+    await showScreen(ctx, ctx.t('info-section', { section: escapeHtml(section.title) }), keyboard);
   });
 
   feature.callbackQuery(/^(?:n:)?info:c:([a-z0-9-]{1,40})$/, async (ctx) => {
@@ -51,7 +51,7 @@ export function createInfoFeature({ content }: BotDeps): Composer<BotContext> {
       .row()
       .text(ctx.t('button-all-topics'), `${NEW}menu:info`)
       .text(ctx.t('button-menu'), `${NEW}menu:main`);
-    const disclaimer = ctx.t('info-disclaimer', { ambulance: emergency?.ambulance ?? '103' });
+    const disclaimer = ctx.t('info-disclaimer', { ambulance: escapeHtml(emergency?.ambulance ?? '103') });
     await sendContent(ctx, [`<b>${escapeHtml(card.title)}</b>`, ...card.blocks, disclaimer, ctx.t('info-card-footer')], keyboard);
   });
 
