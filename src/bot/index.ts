@@ -27,6 +27,7 @@ import { unhandledFeature } from './features/unhandled.js';
 import { createEditorsFeature } from './features/editors.js';
 import { Scheduler } from '../publishing/scheduler.js';
 import { escapeHtml } from '../content/markdown.js';
+import { reportNetworkErrors } from '../ops/network-errors.js';
 
 export type { BotDeps } from './deps.js';
 
@@ -50,6 +51,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
     client: { apiRoot: config.apiRoot, ...botConfig?.client },
   });
   deps.metrics?.watch(bot.api); // inside auto-retry, so every 429 is counted
+  bot.api.config.use(reportNetworkErrors(logger)); // inside auto-retry too, which retries network errors silently
   // One budget per chat for everything the bot sends (the relay included). Private chats may take a
   // burst of a few messages (a long card), then about one a second.
   // OUTGOING_PACING=off turns it all off, the relay's too (only for tests and benchmarks).
@@ -90,6 +92,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   // outbox instead of sleeping inside a call (which would also hold up shutdown).
   const relayApi = new Api(config.botToken, { apiRoot: config.apiRoot });
   deps.metrics?.watch(relayApi);
+  relayApi.config.use(reportNetworkErrors(logger));
   const delivery = new Delivery({
     db: deps.db,
     api: relayApi,
