@@ -24,6 +24,7 @@ import { createLanguageFeature } from './features/language.js';
 import { createPrivacyFeature } from './features/privacy.js';
 import { createForgetFeature } from './features/forget.js';
 import { unhandledFeature } from './features/unhandled.js';
+import { strangersGuard } from './features/strangers.js';
 import { createEditorsFeature } from './features/editors.js';
 import { Scheduler } from '../publishing/scheduler.js';
 import { escapeHtml } from '../content/markdown.js';
@@ -126,6 +127,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
       await ctx.reply(i18n.t(ctx.lang, 'error-generic')).catch(() => undefined);
     }
   });
+  protectedBot.use(strangersGuard(config)); // before anything else: nothing happens in chats that are not ours
   // Updates of one client (or one group) are handled one at a time, in order, under the same key
   // their conversation state is stored by.
   protectedBot.use(sequentialize((ctx: BotContext) => storageKey(deps.privacy, ctx)));
