@@ -237,3 +237,30 @@ staff-stats =
 staff-stats-topic = • { $topic }: { $opened } opened, { $closed } closed
 staff-none = none
 flood-slow-down = 🐢 You are sending messages very fast. Everything for a consultant still reaches them, in order; please slow down a little.
+
+# Staff chat membership and lockdown (issue 11)
+staff-member-joined = 👤 <b>{ $name }</b> joined the staff chat.
+staff-member-left = 🚪 <b>{ $name }</b> left the staff chat.
+staff-member-removed = 🚪 <b>{ $name }</b> was removed from the staff chat.
+staff-member-promoted = ⭐ <b>{ $name }</b> is now an administrator of the staff chat.
+staff-member-demoted = <b>{ $name }</b> is no longer an administrator of the staff chat.
+staff-member-restricted = 🔇 <b>{ $name }</b> was restricted in the staff chat.
+staff-member-unrestricted = <b>{ $name }</b> is no longer restricted in the staff chat.
+staff-member-rights = ⭐ The administrator rights of <b>{ $name }</b> changed.
+staff-member-by = (by { $name })
+staff-member-via-link = (through an invite link)
+staff-member-warning = Membership of this chat gives access to every open case. If you do not recognise this change, press 🔒 Lockdown at once.
+staff-lockdown-button = 🔒 Lockdown
+staff-lockdown-on =
+    🔒 <b>Inbox locked</b> by { $name }.
+    Nothing is relayed to or from clients and new cases get no topic; client messages wait in the bot, nothing is lost. What the team writes in case topics meanwhile is not sent, not even later.
+    Check the member list, remove anyone you do not know, then an administrator sends /unlock.
+staff-lockdown-already = 🔒 The inbox is already locked (since { $when }). An administrator ends it with /unlock.
+staff-unlock-denied = 🔒 Only an administrator of this chat can unlock the inbox.
+staff-unlock-not-locked = The inbox is not locked.
+staff-unlocked = 🔓 <b>Inbox unlocked</b> by { $name }. Client messages waiting: { $count }; they now go out in order.
+staff-locked-not-sent = 🔒 The inbox is locked: nothing written in case topics reaches clients, and this was NOT sent. Send it again after /unlock.
+staff-locked-button = 🔒 The inbox is locked until an administrator sends /unlock.
+staff-queue-locked = 🔒 <b>Inbox locked</b> since { $when }: client messages wait in the bot; an administrator ends it with /unlock.
+staff-anonymous-admin = an anonymous administrator
+lockdown-client-waiting = ⏸ The team's inbox is paused for a short while. Your messages are saved and will be delivered to the team as soon as it reopens; nothing is lost. If it is an emergency, /help shows what to do right now.

@@ -25,6 +25,9 @@ import { createPrivacyFeature } from './features/privacy.js';
 import { createForgetFeature } from './features/forget.js';
 import { unhandledFeature } from './features/unhandled.js';
 import { strangersGuard } from './features/strangers.js';
+import { createMembershipFeature } from './features/membership.js';
+import { createLockdownFeature } from './features/lockdown.js';
+import { Lockdown } from '../inbox/lockdown.js';
 import { createEditorsFeature } from './features/editors.js';
 import { Scheduler } from '../publishing/scheduler.js';
 import { escapeHtml } from '../content/markdown.js';
@@ -80,6 +83,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
     clock: deps.clock,
     metrics: deps.metrics,
   });
+  const lockdown = new Lockdown(deps.db);
   const inbox = new InboxService({
     db: deps.db,
     api: bot.api,
@@ -105,6 +109,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
     clock: nowMs,
     onClientGone: (row) => inbox.clientGone(row),
     onTopicMissing: (row) => inbox.topicMissing(row),
+    paused: () => lockdown.isLocked,
   });
   inbox.delivery = delivery;
   const reload = () => {
@@ -141,13 +146,15 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   privateChats.use(menuFeature);
   privateChats.use(createEmergencyFeature(deps));
   privateChats.use(createInfoFeature(deps));
-  privateChats.use(createConsultFeature(deps, inbox, i18n));
+  privateChats.use(createConsultFeature(deps, inbox, i18n, lockdown));
   privateChats.use(createServicesFeature(deps));
   privateChats.use(createLanguageFeature(deps));
   privateChats.use(createPrivacyFeature(deps));
   privateChats.use(createForgetFeature(deps, inbox));
-  privateChats.use(createClientRelay(deps, inbox)); // after every client command
+  privateChats.use(createClientRelay(deps, inbox, lockdown)); // after every client command
 
+  protectedBot.use(createMembershipFeature(deps, inbox));
+  protectedBot.use(createLockdownFeature(deps, { inbox, lockdown, delivery })); // before the inbox: it holds the team back while locked
   protectedBot.use(createInboxFeature(deps, inbox));
 
   protectedBot.use(createEditorsFeature(deps, { posts: deps.posts, scheduler, reload }));

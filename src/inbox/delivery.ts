@@ -24,6 +24,8 @@ export interface DeliveryDeps {
   onClientGone: (row: CaseRow) => Promise<void>;
   /** The case's topic is gone: make a new one and return its thread id (or undefined to give up). */
   onTopicMissing: (row: CaseRow) => Promise<number | undefined>;
+  /** The inbox is locked down: copies in this direction wait in the outbox (the unlock kicks a pass). */
+  paused?: (toClient: boolean) => boolean;
 }
 
 /** Queues a message accepted into a case for copying across. Idempotent per source message. */
@@ -84,6 +86,8 @@ const BATCH = 500;
 /** Lanes (case and direction) delivered at the same time. */
 const LANES_AT_ONCE = 64;
 const MAX_ATTEMPTS = 8;
+/** While paused, how often a lane looks again anyway (the unlock does not wait for it). */
+const PAUSED_RECHECK_MS = 30_000;
 
 function retryAfter(error: unknown): number | undefined {
   return error instanceof GrammyError && error.error_code === 429 ? (error.parameters.retry_after ?? 5) * 1000 : undefined;
@@ -341,6 +345,7 @@ export class Delivery {
   private async deliver(batch: OutboxRow[], now: number): Promise<number> {
     const { db, api, staffChatId, privacy } = this.deps;
     const first = batch[0]!;
+    if (this.deps.paused?.(first.toClient)) return PAUSED_RECHECK_MS;
     const row = findCase(db, first.caseId);
     const client = row && findClient(db, row.clientKey);
     if (!row || !client) {

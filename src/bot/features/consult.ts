@@ -12,11 +12,12 @@ import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
 import type { I18n } from '@grammyjs/i18n';
 import { backToMenu } from '../keyboards.js';
+import type { Lockdown } from '../../inbox/lockdown.js';
 
 const HTML = { parse_mode: 'HTML' } as const;
 
 /** The client's side of the handoff: intake, queue, relay of their messages, ending and rating. */
-export function createConsultFeature(deps: BotDeps, inbox: InboxService, i18n: I18n<BotContext>) {
+export function createConsultFeature(deps: BotDeps, inbox: InboxService, i18n: I18n<BotContext>, lockdown: Lockdown) {
   const { db, privacy } = deps;
   const clock = () => (deps.clock ?? (() => new Date()))().getTime();
   const feature = new Composer<BotContext>();
@@ -34,7 +35,7 @@ export function createConsultFeature(deps: BotDeps, inbox: InboxService, i18n: I
       await ctx.reply(ctx.t('consult-already-open'), HTML);
       return;
     }
-    await inbox.createTopic(result.case);
+    if (!lockdown.isLocked) await inbox.createTopic(result.case); // during a lockdown the topic waits for /unlock
     if (descriptionMessageId !== undefined) {
       enqueueCopy(db, { caseId: result.case.id, toClient: false, sourceMessageId: descriptionMessageId }, clock());
       inbox.delivery?.queued(result.case.id, false);
@@ -42,6 +43,7 @@ export function createConsultFeature(deps: BotDeps, inbox: InboxService, i18n: I
     const duty = inbox.dutyNotice(ctx.lang);
     if (urgent) await ctx.reply(`${ctx.t('consult-urgent')}\n\n${duty}`, HTML);
     else await ctx.reply(`${ctx.t('consult-queued', { place: inbox.queuePlace(result.case.id) ?? 1 })}\n\n${duty}`, HTML);
+    if (lockdown.shouldTell(result.case.id)) await ctx.reply(ctx.t('lockdown-client-waiting'), HTML);
   }
 
   feature.use(
@@ -128,7 +130,7 @@ export function createConsultFeature(deps: BotDeps, inbox: InboxService, i18n: I
  * Registered after every other client feature: while a case is open, whatever the client sends
  * (that no command took) is copied into the case's topic; locations and contacts are not.
  */
-export function createClientRelay(deps: BotDeps, inbox: InboxService) {
+export function createClientRelay(deps: BotDeps, inbox: InboxService, lockdown: Lockdown) {
   const { db } = deps;
   const clock = () => (deps.clock ?? (() => new Date()))().getTime();
   const relay = new Composer<BotContext>();
@@ -141,8 +143,11 @@ export function createClientRelay(deps: BotDeps, inbox: InboxService) {
       const closed = ctx.msg.text ? caseAwaitingComment(db, ctx.client.key, clock()) : undefined;
       if (!closed) return next();
       commentReceived(db, closed.id);
-      await inbox.noteInTopic(closed, inbox.st('staff-client-comment'));
-      if (closed.threadId !== null) {
+      if (lockdown.isLocked) {
+        // Nothing from a client reaches the team's chat during a lockdown: the comment waits with the rest.
+        enqueueCopy(db, { caseId: closed.id, toClient: false, sourceMessageId: ctx.msg.message_id }, clock());
+      } else if (closed.threadId !== null) {
+        await inbox.noteInTopic(closed, inbox.st('staff-client-comment'));
         await ctx.api.copyMessage(deps.config.staffChatId, ctx.chat.id, ctx.msg.message_id, { message_thread_id: closed.threadId }).catch(() => undefined);
       }
       await ctx.reply(ctx.t('consult-comment-thanks'), HTML);
@@ -171,13 +176,14 @@ export function createClientRelay(deps: BotDeps, inbox: InboxService) {
       inbox.delivery?.rememberText(row.id, ctx.msg.message_id, { text: ctx.msg.text, entities: ctx.msg.entities });
     }
     inbox.delivery?.queued(row.id, false);
+    if (lockdown.shouldTell(row.id)) await ctx.reply(ctx.t('lockdown-client-waiting'), HTML);
   });
 
   // An edit by the client is carried over to the copy in the inbox (text and captions).
   relay.on('edited_message', async (ctx) => {
     const row = ctx.client && findOpenCase(db, ctx.client.key);
     const copy = row && findCounterpart(db, row.id, true, ctx.editedMessage.message_id);
-    if (!row || copy === undefined) return;
+    if (!row || copy === undefined || lockdown.isLocked) return; // an edit cannot wait in the outbox: during a lockdown it is not carried over
     // A part of joined texts: the joined message stays, and the new wording follows it as a reply.
     if (isJoinedCopy(db, row.id, copy)) await inbox.noteEditedPart(row, ctx.editedMessage, copy);
     else await inbox.carryEdit(ctx.editedMessage, deps.config.staffChatId, copy);
