@@ -51,6 +51,20 @@ export function redactSecrets(text: string, secrets: readonly (string | undefine
   return out.replace(TOKEN_SHAPED, '[redacted]');
 }
 
+/**
+ * Scrubs whatever else the process prints on stdout and stderr (a library's console.error, a
+ * warning), as the logger does for its own lines. Called once at start-up, with the token.
+ */
+export function scrubProcessOutput(secrets: readonly (string | undefined)[]): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
+    stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+      const text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : undefined;
+      return write(text === undefined ? chunk : redactSecrets(text, secrets), ...rest);
+    }) as typeof stream.write;
+  }
+}
+
 export interface LoggerOptions {
   destination?: pino.DestinationStream;
   /** Values that must never be written (the bot token). */

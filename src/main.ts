@@ -5,7 +5,7 @@ import { GrammyError, HttpError } from 'grammy';
 import type { RunnerHandle } from '@grammyjs/runner';
 import { runJournaled } from './ops/journaled-runner.js';
 import { ConfigError, loadConfig } from './config.js';
-import { createLogger, redactSecrets } from './logger.js';
+import { createLogger, redactSecrets, scrubProcessOutput } from './logger.js';
 import { closeDatabase, openDatabase } from './db/connection.js';
 import { createPrivacy } from './privacy/keys.js';
 import { ContentStore } from './content/store.js';
@@ -67,6 +67,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
+  scrubProcessOutput([config.botToken]);
   const logger = createLogger(config.logLevel, { secrets: [config.botToken] });
   const db = openDatabase(config.databasePath);
   const content = new ContentStore(config.contentDir, config.defaultLanguage);

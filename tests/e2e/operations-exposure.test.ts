@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import { connect, type Socket } from 'node:net';
@@ -204,4 +204,16 @@ describe('the bot token in the output', () => {
     expect(output).not.toContain(SECRET_PART);
     expect(output).not.toContain(encodeURIComponent(TOKEN));
   }, 90_000);
+
+  it('never appears in what a library prints with console.error or writes to stdout itself', () => {
+    const script = `import { scrubProcessOutput } from ${JSON.stringify(`${PROJECT_ROOT}/dist/logger.js`)};
+      scrubProcessOutput([${JSON.stringify(TOKEN)}]);
+      console.error('[grammY runner]', new Error('request to http://x/bot${TOKEN}/getUpdates failed'));
+      process.stdout.write(Buffer.from('raw ${SECRET_PART}\\n'));`;
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    expect(result.stderr).toContain('/bot[redacted]/getUpdates');
+    expect(result.stdout).toContain('raw [redacted]');
+    expect(result.stderr + result.stdout).not.toContain(SECRET_PART);
+  });
 });
