@@ -131,11 +131,6 @@ async function main(): Promise<void> {
   );
   inboxJobs.start();
   const stopWatching = watchFolder(config.contentDir, () => void reload(), logger);
-  logger.info(
-    { bot: bot.botInfo.username, posts: posts.posts.length, host: config.httpHost, port: (server.address() as AddressInfo).port, mode: config.webhook ? 'webhook' : 'long polling' },
-    `bot started (${config.webhook ? 'webhook' : 'long polling'})`,
-  );
-
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -161,6 +156,11 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  // Only now: whoever waits for this line may stop the bot at once, and the signal must find its handler.
+  logger.info(
+    { bot: bot.botInfo.username, posts: posts.posts.length, host: config.httpHost, port: (server.address() as AddressInfo).port, mode: config.webhook ? 'webhook' : 'long polling' },
+    `bot started (${config.webhook ? 'webhook' : 'long polling'})`,
+  );
   runner?.task()?.catch((error: unknown) => {
     logger.fatal({ err: error }, 'polling stopped');
     void shutdown('polling-error');
