@@ -34,8 +34,8 @@ VOLUME ["/data"]
 # /healthz and /metrics (and the webhook, when WEBHOOK_URL is set). They listen on the container's
 # own loopback unless HTTP_HOST says otherwise: long polling needs nothing published; in webhook mode
 # run with -e HTTP_HOST=0.0.0.0 -p 127.0.0.1:8080:8080 so that only the host's reverse proxy reaches it.
-ENV PORT=8080 \
-    HTTP_HOST=127.0.0.1
+# (HTTP_HOST is deliberately not set here: with a webhook the bot refuses to start until it is chosen.)
+ENV PORT=8080
 EXPOSE 8080
 # Asks wherever the bot listens (loopback when it listens on every interface). /healthz needs no token.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
