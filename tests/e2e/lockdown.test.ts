@@ -89,6 +89,12 @@ describe('staff chat membership', () => {
     const left = await until(() => general().find((m) => /left the staff chat/.test(m.text ?? '')), 'the departure notice');
     expect(left.text).not.toContain('(by ');
     fake.setMemberStatus(staff, eve, 'left');
+
+    // Someone takes the bot's administrator rights: from then on it would not see who joins, so it says so.
+    fake.addBotToChat(staff, 'member', anna);
+    const demoted = await until(() => general().find((m) => /The bot is no longer an administrator/.test(m.text ?? '')), 'the warning about the bot');
+    expect(demoted.text).toContain('(changed by Anna (@anna_admin))');
+    fake.addBotToChat(staff, 'administrator', anna);
     expect(fake.droppedUpdates().filter((u) => 'chat_member' in u)).toEqual([]);
     expect(fake.failedCalls()).toEqual([]);
   }, 30_000);

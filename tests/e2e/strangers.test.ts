@@ -67,6 +67,8 @@ describe("strangers' chats", () => {
     expect(leftChats().filter((id) => id === group.id)).toHaveLength(1); // left once, not once per update
     expect(leftChats()).not.toContain(staff.id);
     expect(leftChats()).not.toContain(newsChannel.id);
+    // The channel configured by @username was looked up, so it is known by its id from now on.
+    expect(fake.calls.some((c) => c.method === 'getChat' && String(c.params.chat_id).toLowerCase() === '@safety_news' && c.ok)).toBe(true);
     expect(leftChats()).not.toContain(kzChannel.id);
     expect(fake.failedCalls()).toEqual([]);
   }, 30_000);

@@ -56,5 +56,13 @@ export function createMembershipFeature(deps: BotDeps, inbox: InboxService): Com
       reply_markup: new InlineKeyboard().text(inbox.st('staff-lockdown-button'), LOCKDOWN_BUTTON),
     });
   });
+  // Telegram tells only administrators about members: a bot demoted here can no longer see who joins.
+  feature.on('my_chat_member', async (ctx) => {
+    const update = ctx.myChatMember;
+    if (update.chat.id !== config.staffChatId || !isAdmin(update.old_chat_member) || isAdmin(update.new_chat_member)) return;
+    ctx.logger.error('the bot is no longer an administrator of the staff chat: membership changes go unseen');
+    if (!isIn(update.new_chat_member)) return;
+    await ctx.api.sendMessage(config.staffChatId, inbox.st('staff-bot-not-admin', { name: staffName(update.from) }), { parse_mode: 'HTML' });
+  });
   return feature;
 }
