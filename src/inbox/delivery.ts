@@ -248,6 +248,7 @@ export class Delivery {
 
   /** Returns in how many ms the next pass is needed, or undefined when the outbox is empty. */
   private async deliverDue(): Promise<number | undefined> {
+    if (this.deps.paused?.(false) && this.deps.paused?.(true)) return PAUSED_RECHECK_MS; // nothing may move: no need to read the outbox
     const rows = prepared(this.deps.db, 'outboxBatch', (d) => d.select().from(outbox).orderBy(asc(outbox.id)).limit(BATCH).prepare()).all();
     const more = rows.length >= BATCH; // the outbox may hold more than this pass sees
     if (!more) this.sweepTexts(rows);
