@@ -44,6 +44,7 @@ export function createMembershipFeature(deps: BotDeps, inbox: InboxService): Com
     const byThemselves = update.from.id === member.id;
     const changes = membershipChanges(update.old_chat_member, update.new_chat_member, byThemselves);
     if (changes.length === 0) return;
+    ctx.logger.info({ changes }, 'staff chat membership changed'); // who: only in the staff chat itself
     const name = staffName(member);
     const lines = changes.map((change) => inbox.st(`staff-member-${change}`, { name }));
     const how = [
