@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 
-# Build stage: compile better-sqlite3 from source in the same Debian/Node 20 image family that runs it.
-FROM node:20-bookworm-slim AS build
+# Build stage: compile better-sqlite3 from source in the same Debian/Node 24 (LTS) image family that runs it.
+FROM node:24-bookworm-slim AS build
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
@@ -16,7 +16,7 @@ COPY src ./src
 RUN npm run build && npm prune --omit=dev
 
 # Runtime stage: no compilers, non-root user, database on a volume, content mountable.
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production \
     DATABASE_PATH=/data/bot.db \
     CONTENT_DIR=/app/content
@@ -31,10 +31,14 @@ COPY content ./content
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
-# /healthz and /metrics (and the webhook, when WEBHOOK_URL is set)
+# /healthz and /metrics (and the webhook, when WEBHOOK_URL is set). They listen on the container's
+# own loopback unless HTTP_HOST says otherwise: long polling needs nothing published; in webhook mode
+# run with -e HTTP_HOST=0.0.0.0 -p 127.0.0.1:8080:8080 so that only the host's reverse proxy reaches it.
+# (HTTP_HOST is deliberately not set here: with a webhook the bot refuses to start until it is chosen.)
 ENV PORT=8080
 EXPOSE 8080
+# Asks wherever the bot listens (loopback when it listens on every interface). /healthz needs no token.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
-  CMD node -e "fetch('http://127.0.0.1:'+process.env.PORT+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+  CMD node -e "const h=process.env.HTTP_HOST||'127.0.0.1';const a=h==='0.0.0.0'||h==='::'?'127.0.0.1':h.includes(':')?'['+h+']':h;fetch('http://'+a+':'+process.env.PORT+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # Mount your own content with: -v /path/to/content:/app/content:ro
 CMD ["node", "dist/main.js"]

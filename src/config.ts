@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { parseWorkingHours, type WorkingHours } from './inbox/working-hours.js';
 
@@ -25,6 +26,11 @@ function isTimeZone(value: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** An IP address, or a host name the resolver can look up (e.g. localhost). */
+function isHost(value: string): boolean {
+  return isIP(value) !== 0 || /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/.test(value);
 }
 
 /** `alias=@username` or `alias=-100…` pairs, comma-separated. */
@@ -91,6 +97,15 @@ export const configSchema = z
     MAX_ACTIVE_CASES: wholeNumber('MAX_ACTIVE_CASES must be a whole number, 1 or more (or empty for no limit)', 1).optional(),
     REMINDER_MINUTES: wholeNumber('REMINDER_MINUTES must be a whole number of minutes, 1 or more', 1).default(15),
     PORT: wholeNumber('PORT must be a TCP port number (0–65535)', 0, 65535).default(8080),
+    HTTP_HOST: z
+      .string()
+      .trim()
+      .refine(isHost, 'HTTP_HOST must be an IP address or host name to listen on, like 127.0.0.1 (this machine only) or 0.0.0.0 (every interface)')
+      .optional(),
+    METRICS_TOKEN: z
+      .string()
+      .regex(/^[\x21-\x7e]{16,256}$/, 'METRICS_TOKEN must be 16–256 printable characters without spaces (e.g. `openssl rand -hex 24`)')
+      .optional(),
     WEBHOOK_URL: z
       .url({ error: 'WEBHOOK_URL must be the public https URL Telegram should call, like https://bot.example.org/telegram' })
       .regex(/^https:\/\//, 'WEBHOOK_URL must start with https:// (Telegram only calls https webhooks)')
@@ -107,6 +122,16 @@ export const configSchema = z
   .superRefine((env, ctx) => {
     if (env.WEBHOOK_URL && !env.WEBHOOK_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['WEBHOOK_SECRET'], message: 'WEBHOOK_SECRET is required with WEBHOOK_URL (16–256 characters of A–Z, a–z, 0–9, _ and -)' });
+    }
+    // The default (loopback) would silently cut Telegram off from a bot in a container or behind a
+    // proxy on another machine: in webhook mode the operator says where the proxy reaches the bot.
+    if (env.WEBHOOK_URL && !env.HTTP_HOST) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['HTTP_HOST'],
+        message:
+          'HTTP_HOST is required with WEBHOOK_URL: the address your reverse proxy reaches the bot on — 127.0.0.1 if the proxy runs on the same machine, 0.0.0.0 inside a container whose port is published to the proxy only (e.g. -p 127.0.0.1:8080:8080)',
+      });
     }
   })
   .transform((env) => ({
@@ -127,6 +152,8 @@ export const configSchema = z
     reminderMs: env.REMINDER_MINUTES * 60_000,
     logLevel: env.LOG_LEVEL,
     port: env.PORT,
+    httpHost: env.HTTP_HOST ?? '127.0.0.1',
+    metricsToken: env.METRICS_TOKEN,
     outgoingPacing: env.OUTGOING_PACING === 'on',
     webhook: env.WEBHOOK_URL ? { url: env.WEBHOOK_URL, secret: env.WEBHOOK_SECRET ?? '' } : undefined,
   }));

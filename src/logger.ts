@@ -30,8 +30,59 @@ const REDACT = [
   '*.payload',
 ];
 
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
-  return pino({ level, redact: { paths: REDACT, censor: '[redacted]' }, base: undefined }, destination);
+/**
+ * Anything shaped like a bot token (`123456:AA…`, also with the colon URL-encoded), e.g. inside a
+ * request URL `…/bot<token>/getMe` that a network error's message quotes.
+ */
+const TOKEN_SHAPED = /\d{5,20}(?::|%3A)[A-Za-z0-9_-]{30,}/gi;
+
+/**
+ * Removes the given secrets (the bot token, and its part after the colon on its own) and anything
+ * token-shaped from a text about to be written out. The last line of defence: whatever an error
+ * message quotes, the token never reaches a log or the terminal.
+ */
+export function redactSecrets(text: string, secrets: readonly (string | undefined)[] = []): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (!secret) continue;
+    const parts = [secret, secret.includes(':') ? secret.slice(secret.indexOf(':') + 1) : ''];
+    for (const part of parts) if (part.length >= 8) out = out.split(part).join('[redacted]');
+  }
+  return out.replace(TOKEN_SHAPED, '[redacted]');
+}
+
+/**
+ * Scrubs whatever else the process prints on stdout and stderr (a library's console.error, a
+ * warning), as the logger does for its own lines. Called once at start-up, with the token.
+ */
+export function scrubProcessOutput(secrets: readonly (string | undefined)[]): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
+    stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+      const text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : undefined;
+      return write(text === undefined ? chunk : redactSecrets(text, secrets), ...rest);
+    }) as typeof stream.write;
+  }
+}
+
+export interface LoggerOptions {
+  destination?: pino.DestinationStream;
+  /** Values that must never be written (the bot token). */
+  secrets?: readonly (string | undefined)[];
+}
+
+export function createLogger(level: string, options: LoggerOptions = {}): Logger {
+  const secrets = options.secrets ?? [];
+  return pino(
+    {
+      level,
+      redact: { paths: REDACT, censor: '[redacted]' },
+      base: undefined,
+      // Every line, whatever produced it (an error's message, its cause, its stack), is scrubbed on its way out.
+      hooks: { streamWrite: (line) => redactSecrets(line, secrets) },
+    },
+    options.destination,
+  );
 }
 
 export type { Logger };

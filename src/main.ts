@@ -5,7 +5,7 @@ import { GrammyError, HttpError } from 'grammy';
 import type { RunnerHandle } from '@grammyjs/runner';
 import { runJournaled } from './ops/journaled-runner.js';
 import { ConfigError, loadConfig } from './config.js';
-import { createLogger } from './logger.js';
+import { createLogger, redactSecrets, scrubProcessOutput } from './logger.js';
 import { closeDatabase, openDatabase } from './db/connection.js';
 import { createPrivacy } from './privacy/keys.js';
 import { ContentStore } from './content/store.js';
@@ -33,26 +33,41 @@ function describeStartupError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** Writes a line to stderr, with the token (and anything token-shaped) removed. */
+function writeError(text: string): void {
+  process.stderr.write(redactSecrets(text, [process.env.BOT_TOKEN]));
+}
+
 async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
+  // Node's own report of a crash prints the error with its cause, which may quote a request URL.
+  process.on('uncaughtException', (error) => {
+    writeError(`Fatal: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  });
+  process.on('unhandledRejection', (error) => {
+    writeError(`Fatal (unhandled rejection): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  });
   let config;
   try {
     config = loadConfig(process.env);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`Cannot start: the configuration has problems.\n${error.problems.join('\n')}\n`);
+    writeError(`Cannot start: the configuration has problems.\n${error.problems.join('\n')}\n`);
     process.exit(1);
   }
 
   const locales = join(config.contentDir, 'locales');
   if (!existsSync(join(locales, `${config.defaultLanguage}.ftl`))) {
-    process.stderr.write(
+    writeError(
       `Cannot start: CONTENT_DIR ${resolve(config.contentDir)} has no locales/${config.defaultLanguage}.ftl; point CONTENT_DIR at the content folder (it needs locales/ with the UI texts).\n`,
     );
     process.exit(1);
   }
 
-  const logger = createLogger(config.logLevel);
+  scrubProcessOutput([config.botToken]);
+  const logger = createLogger(config.logLevel, { secrets: [config.botToken] });
   const db = openDatabase(config.databasePath);
   const content = new ContentStore(config.contentDir, config.defaultLanguage);
   const posts = new PostStore(config.contentDir, { timezone: config.timezone, channels: Object.keys(config.channels) });
@@ -81,11 +96,14 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  const allowedUpdates = ['message', 'edited_message', 'callback_query', 'my_chat_member'] as const;
+  // chat_member: membership changes in the staff chat are announced (the bot is an admin there).
+  const allowedUpdates = ['message', 'edited_message', 'callback_query', 'my_chat_member', 'chat_member'] as const;
   let runner: RunnerHandle | undefined;
   const webhookPath = config.webhook ? new URL(config.webhook.url).pathname : undefined;
   const server = await startOpsServer({
     port: config.port,
+    host: config.httpHost,
+    metricsToken: config.metricsToken,
     logger,
     metrics,
     health: () => healthReport(db, scheduler, metrics),
@@ -93,7 +111,7 @@ async function main(): Promise<void> {
       ? { path: webhookPath, handle: webhookCallback(bot, 'http', { secretToken: config.webhook!.secret, onTimeout: 'return' }) }
       : undefined,
   }).catch((error: unknown) => {
-    logger.fatal(`Cannot listen on PORT ${config.port}: ${(error as Error).message}`);
+    logger.fatal(`Cannot listen on HTTP_HOST ${config.httpHost} PORT ${config.port}: ${(error as Error).message}`);
     closeDatabase(db);
     process.exit(1);
   });
@@ -110,11 +128,6 @@ async function main(): Promise<void> {
   // Deletions queued before the last stop (a topic of an erased case, say) are tried again now.
   void erasure.runPending().catch((error: unknown) => logger.warn({ err: error }, 'queued deletions not retried'));
   const stopWatching = watchFolder(config.contentDir, () => void reload(), logger);
-  logger.info(
-    { bot: bot.botInfo.username, posts: posts.posts.length, port: (server.address() as AddressInfo).port, mode: config.webhook ? 'webhook' : 'long polling' },
-    `bot started (${config.webhook ? 'webhook' : 'long polling'})`,
-  );
-
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -140,6 +153,11 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  // Only now: whoever waits for this line may stop the bot at once, and the signal must find its handler.
+  logger.info(
+    { bot: bot.botInfo.username, posts: posts.posts.length, host: config.httpHost, port: (server.address() as AddressInfo).port, mode: config.webhook ? 'webhook' : 'long polling' },
+    `bot started (${config.webhook ? 'webhook' : 'long polling'})`,
+  );
   runner?.task()?.catch((error: unknown) => {
     logger.fatal({ err: error }, 'polling stopped');
     void shutdown('polling-error');
@@ -147,6 +165,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`Fatal: ${error instanceof Error ? error.message : String(error)}\n`);
+  writeError(`Fatal: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });

@@ -276,3 +276,31 @@ staff-client-forgot-open = 🗑 A client with an open case erased their data wit
        *[other] the topics of their { $count } cases were
     } deleted from this group. Nothing more can reach them.
 staff-deletions-pending = ⚠️ { $count } topic(s) or message(s) of erased or expired cases could not be deleted from this group: the bot lacks the administrator right <b>{ $rights }</b>. Give it in the group settings → Administrators → the bot. The bot tries again at the next purge (daily, or <code>npm run purge</code>).
+
+# Staff chat membership and lockdown (issue 11)
+staff-member-joined = 👤 <b>{ $name }</b> joined the staff chat.
+staff-member-left = 🚪 <b>{ $name }</b> left the staff chat.
+staff-member-removed = 🚪 <b>{ $name }</b> was removed from the staff chat.
+staff-member-promoted = ⭐ <b>{ $name }</b> is now an administrator of the staff chat.
+staff-member-demoted = <b>{ $name }</b> is no longer an administrator of the staff chat.
+staff-member-restricted = 🔇 <b>{ $name }</b> was restricted in the staff chat.
+staff-member-unrestricted = <b>{ $name }</b> is no longer restricted in the staff chat.
+staff-member-rights = ⭐ The administrator rights of <b>{ $name }</b> changed.
+staff-member-by = (by { $name })
+staff-member-via-link = (through an invite link)
+staff-member-warning = Membership of this chat gives access to every open case. If you do not recognise this change, press 🔒 Lockdown at once.
+staff-lockdown-button = 🔒 Lockdown
+staff-lockdown-on =
+    🔒 <b>Inbox locked</b> by { $name }.
+    Nothing is relayed to or from clients and new cases get no topic; client messages wait in the bot, nothing is lost. What the team writes in case topics meanwhile is not sent, not even later.
+    Check the member list, remove anyone you do not know, then an administrator sends /unlock.
+staff-lockdown-already = 🔒 The inbox is already locked (since { $when }). An administrator ends it with /unlock.
+staff-unlock-denied = 🔒 Only an administrator of this chat can unlock the inbox.
+staff-unlock-not-locked = The inbox is not locked.
+staff-unlocked = 🔓 <b>Inbox unlocked</b> by { $name }. Client messages waiting: { $count }; they now go out in order.
+staff-locked-not-sent = 🔒 The inbox is locked: nothing written in case topics reaches clients, and this was NOT sent. Send it again after /unlock.
+staff-locked-button = 🔒 The inbox is locked until an administrator sends /unlock.
+staff-queue-locked = 🔒 <b>Inbox locked</b> since { $when }: client messages wait in the bot; an administrator ends it with /unlock.
+staff-anonymous-admin = an anonymous administrator
+staff-bot-not-admin = ⚠️ <b>The bot is no longer an administrator</b> of this chat (changed by { $name }): it cannot see who joins or leaves any more, nor manage case topics. Make it an administrator again, and check the member list.
+lockdown-client-waiting = ⏸ The team's inbox is paused for a short while. Your messages are saved and will be delivered to the team as soon as it reopens; nothing is lost. If it is an emergency, /help shows what to do right now.

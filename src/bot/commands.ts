@@ -20,6 +20,8 @@ export const STAFF_COMMANDS = [
   { command: 'unban', description: 'Lift the ban' },
   { command: 'stats', description: 'Figures: /stats [7d|month|2026-11]' },
   { command: 'export', description: 'Figures as CSV: /export [period]' },
+  { command: 'lockdown', description: 'Pause relaying at once (a stranger in this chat?)' },
+  { command: 'unlock', description: 'End a lockdown (administrators only)' },
 ];
 
 export function clientCommands(i18n: I18n<BotContext>, lang: Language) {

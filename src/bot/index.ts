@@ -24,6 +24,10 @@ import { createLanguageFeature } from './features/language.js';
 import { createPrivacyFeature } from './features/privacy.js';
 import { createForgetFeature } from './features/forget.js';
 import { unhandledFeature } from './features/unhandled.js';
+import { strangersGuard } from './features/strangers.js';
+import { createMembershipFeature } from './features/membership.js';
+import { createLockdownFeature } from './features/lockdown.js';
+import { Lockdown } from '../inbox/lockdown.js';
 import { createEditorsFeature } from './features/editors.js';
 import { Scheduler } from '../publishing/scheduler.js';
 import { escapeHtml } from '../content/markdown.js';
@@ -31,6 +35,7 @@ import { Erasure } from '../inbox/erasure.js';
 import { InboxJobs } from '../inbox/jobs.js';
 import { createClearChatFeature } from './features/clear-chat.js';
 import { traceIncoming, traceOutgoing } from './traces.js';
+import { reportNetworkErrors } from '../ops/network-errors.js';
 
 export type { BotDeps } from './deps.js';
 
@@ -57,6 +62,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
     client: { apiRoot: config.apiRoot, ...botConfig?.client },
   });
   deps.metrics?.watch(bot.api); // inside auto-retry, so every 429 is counted
+  bot.api.config.use(reportNetworkErrors(logger)); // inside auto-retry too, which retries network errors silently
   // One budget per chat for everything the bot sends (the relay included). Private chats may take a
   // burst of a few messages (a long card), then about one a second.
   // OUTGOING_PACING=off turns it all off, the relay's too (only for tests and benchmarks).
@@ -86,6 +92,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
     clock: deps.clock,
     metrics: deps.metrics,
   });
+  const lockdown = new Lockdown(deps.db);
   const inbox = new InboxService({
     db: deps.db,
     api: bot.api,
@@ -99,6 +106,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   // outbox instead of sleeping inside a call (which would also hold up shutdown).
   const relayApi = new Api(config.botToken, { apiRoot: config.apiRoot });
   deps.metrics?.watch(relayApi);
+  relayApi.config.use(reportNetworkErrors(logger));
   relayApi.config.use(traceOutgoing(deps.db, deps.privacy, nowMs));
   const delivery = new Delivery({
     db: deps.db,
@@ -111,6 +119,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
     clock: nowMs,
     onClientGone: (row) => inbox.clientGone(row),
     onTopicMissing: (row) => inbox.topicMissing(row),
+    paused: () => lockdown.isLocked,
   });
   inbox.delivery = delivery;
   const erasure = new Erasure({ db: deps.db, api: bot.api, privacy: deps.privacy, logger, clock: nowMs });
@@ -135,6 +144,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
       await ctx.reply(i18n.t(ctx.lang, 'error-generic')).catch(() => undefined);
     }
   });
+  protectedBot.use(strangersGuard(config)); // before anything else: nothing happens in chats that are not ours
   // Updates of one client (or one group) are handled one at a time, in order, under the same key
   // their conversation state is stored by.
   protectedBot.use(sequentialize((ctx: BotContext) => storageKey(deps.privacy, ctx)));
@@ -160,7 +170,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   privateChats.use(menuFeature);
   privateChats.use(createEmergencyFeature(deps));
   privateChats.use(createInfoFeature(deps));
-  privateChats.use(createConsultFeature(deps, inbox, i18n));
+  privateChats.use(createConsultFeature(deps, inbox, i18n, lockdown));
   privateChats.use(createServicesFeature(deps));
   privateChats.use(createLanguageFeature(deps));
   privateChats.use(createPrivacyFeature(deps));
@@ -173,8 +183,10 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
     }),
   );
   privateChats.use(createClearChatFeature(erasure));
-  privateChats.use(createClientRelay(deps, inbox)); // after every client command
+  privateChats.use(createClientRelay(deps, inbox, lockdown)); // after every client command
 
+  protectedBot.use(createMembershipFeature(deps, inbox));
+  protectedBot.use(createLockdownFeature(deps, { inbox, lockdown, delivery })); // before the inbox: it holds the team back while locked
   protectedBot.use(createInboxFeature(deps, inbox));
 
   protectedBot.use(createEditorsFeature(deps, { posts: deps.posts, scheduler, reload }));

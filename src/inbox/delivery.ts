@@ -24,6 +24,8 @@ export interface DeliveryDeps {
   onClientGone: (row: CaseRow) => Promise<void>;
   /** The case's topic is gone: make a new one and return its thread id (or undefined to give up). */
   onTopicMissing: (row: CaseRow) => Promise<number | undefined>;
+  /** The inbox is locked down: copies in this direction wait in the outbox (the unlock kicks a pass). */
+  paused?: (toClient: boolean) => boolean;
 }
 
 /** Queues a message accepted into a case for copying across. Idempotent per source message. */
@@ -84,6 +86,8 @@ const BATCH = 500;
 /** Lanes (case and direction) delivered at the same time. */
 const LANES_AT_ONCE = 64;
 const MAX_ATTEMPTS = 8;
+/** While paused, how often a lane looks again anyway (the unlock does not wait for it). */
+const PAUSED_RECHECK_MS = 30_000;
 
 function retryAfter(error: unknown): number | undefined {
   return error instanceof GrammyError && error.error_code === 429 ? (error.parameters.retry_after ?? 5) * 1000 : undefined;
@@ -244,6 +248,7 @@ export class Delivery {
 
   /** Returns in how many ms the next pass is needed, or undefined when the outbox is empty. */
   private async deliverDue(): Promise<number | undefined> {
+    if (this.deps.paused?.(false) && this.deps.paused?.(true)) return PAUSED_RECHECK_MS; // nothing may move: no need to read the outbox
     const rows = prepared(this.deps.db, 'outboxBatch', (d) => d.select().from(outbox).orderBy(asc(outbox.id)).limit(BATCH).prepare()).all();
     const more = rows.length >= BATCH; // the outbox may hold more than this pass sees
     if (!more) this.sweepTexts(rows);
@@ -341,6 +346,7 @@ export class Delivery {
   private async deliver(batch: OutboxRow[], now: number): Promise<number> {
     const { db, api, staffChatId, privacy } = this.deps;
     const first = batch[0]!;
+    if (this.deps.paused?.(first.toClient)) return PAUSED_RECHECK_MS;
     const row = findCase(db, first.caseId);
     const client = row && findClient(db, row.clientKey);
     if (!row || !client) {

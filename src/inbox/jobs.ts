@@ -12,6 +12,8 @@ import { purgeExpired } from './retention.js';
 import { orderQueue } from './queue.js';
 import type { InboxService } from './service.js';
 import type { InboxDeps } from './service.js';
+import { readLockdown } from './lockdown.js';
+import { formatLocal } from '../publishing/time.js';
 
 const BOARD = 'inbox.queue_board_message';
 const BOARD_TEXT = 'inbox.queue_board_text';
@@ -61,7 +63,11 @@ export class InboxJobs {
       const client = escapeHtml(this.inbox.st('staff-client', { pseudonym: this.inbox.pseudonymOf(row) }));
       return `${row.urgent ? '🆘' : '•'} ${client} · ${escapeHtml(this.inbox.topicLabel(row.topic))} · ${minutes} min${row.specialty ? ` · ${escapeHtml(row.specialty)}` : ''}`;
     });
-    const text = `${this.inbox.st('staff-queue', { count: queue.length })}\n${lines.join('\n') || this.inbox.st('staff-queue-empty')}`;
+    // Locked down: the board says so, and lists no cases (the General topic is where an intruder would look).
+    const locked = readLockdown(db);
+    const text = locked
+      ? `${this.inbox.st('staff-queue-locked', { when: formatLocal(new Date(locked.since), config.timezone) })}\n${this.inbox.st('staff-queue', { count: queue.length })}`
+      : `${this.inbox.st('staff-queue', { count: queue.length })}\n${lines.join('\n') || this.inbox.st('staff-queue-empty')}`;
     // Edits count towards Telegram's limits too: only when the board really changed (also across restarts).
     if (!this.lastBoard) this.lastBoard = getJobState(db, BOARD_TEXT) ?? '';
     if (text === this.lastBoard) return;
@@ -91,6 +97,7 @@ export class InboxJobs {
   /** One reminder per waiting spell, in the General topic, for cases waiting longer than REMINDER_MINUTES. */
   async remind(): Promise<void> {
     const { db, api, config, clock } = this.deps;
+    if (readLockdown(db)) return; // reminders resume (for cases still waiting) after /unlock
     const due = db
       .select()
       .from(cases)

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from '../logger.js';
 import type { Metrics } from './metrics.js';
@@ -11,7 +12,10 @@ export interface HealthReport {
 
 export interface OpsServerOptions {
   port: number;
+  /** Interface to listen on; 127.0.0.1 unless the operator says otherwise (HTTP_HOST). */
   host?: string;
+  /** METRICS_TOKEN: /metrics (and /healthz's counters) only for `Authorization: Bearer <token>`. */
+  metricsToken?: string;
   logger: Logger;
   metrics: Metrics;
   health: () => HealthReport;
@@ -19,22 +23,41 @@ export interface OpsServerOptions {
   webhook?: { path: string; handle: (req: IncomingMessage, res: ServerResponse) => Promise<void> | void };
 }
 
+/** Compares the bearer token in constant time (both sides hashed first, so lengths do not leak either). */
+export function hasBearer(req: IncomingMessage, token: string): boolean {
+  const header = req.headers.authorization ?? '';
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  return timingSafeEqual(digest(match?.[1] ?? ''), digest(token)) && match !== null;
+}
+
 /**
  * The operator's HTTP endpoint: GET /healthz (503 when the database, Telegram or the scheduler is
  * unhealthy), GET /metrics (Prometheus), and in webhook mode the webhook itself.
+ *
+ * With METRICS_TOKEN, /metrics answers 401 without the token. /healthz stays open, because probes
+ * (Docker's HEALTHCHECK, a load balancer, an uptime monitor) should not need a secret, but without
+ * the token it answers only whether the bot is healthy: the relay backlog and queue figures would let
+ * an outsider time client activity, so they are shown only with the token.
  */
 export function startOpsServer(options: OpsServerOptions): Promise<Server> {
-  const { logger, metrics } = options;
+  const { logger, metrics, metricsToken } = options;
+  const authorized = (req: IncomingMessage) => metricsToken === undefined || hasBearer(req, metricsToken);
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     void (async () => {
       if (options.webhook && req.method === 'POST' && path === options.webhook.path) return options.webhook.handle(req, res);
       if (req.method === 'GET' && path === '/healthz') {
         const report = options.health();
-        res.writeHead(report.ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(report));
+        const shown = authorized(req) ? report : { ok: report.ok, checks: report.checks };
+        res.writeHead(report.ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(shown));
         return;
       }
       if (req.method === 'GET' && path === '/metrics') {
+        if (!authorized(req)) {
+          res.writeHead(401, { 'content-type': 'text/plain', 'www-authenticate': 'Bearer' }).end('unauthorized\n');
+          return;
+        }
         options.health(); // refreshes the gauges
         res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(await metrics.registry.metrics());
         return;
@@ -47,6 +70,6 @@ export function startOpsServer(options: OpsServerOptions): Promise<Server> {
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, options.host ?? '0.0.0.0', () => resolve(server));
+    server.listen(options.port, options.host ?? '127.0.0.1', () => resolve(server));
   });
 }

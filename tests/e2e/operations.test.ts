@@ -60,6 +60,7 @@ describe('webhook mode', () => {
       STAFF_CHAT_ID: String(staff.id),
       WEBHOOK_URL: 'https://bot.example.org/telegram/hook',
       WEBHOOK_SECRET: secret,
+      HTTP_HOST: '127.0.0.1', // where the reverse proxy reaches the bot
     });
     try {
       const setWebhook = await webhookFake.waitForCall('setWebhook');

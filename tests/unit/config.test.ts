@@ -73,17 +73,27 @@ describe('configuration', () => {
   });
 
   it('needs a secret with a webhook, and an https URL', () => {
-    expect(problemsOf({ ...valid, WEBHOOK_URL: 'https://bot.example.org/hook' })).toEqual([
+    expect(problemsOf({ ...valid, WEBHOOK_URL: 'https://bot.example.org/hook', HTTP_HOST: '127.0.0.1' })).toEqual([
       'WEBHOOK_SECRET is required with WEBHOOK_URL (16–256 characters of A–Z, a–z, 0–9, _ and -)',
     ]);
-    expect(problemsOf({ ...valid, WEBHOOK_URL: 'http://bot.example.org/hook', WEBHOOK_SECRET: 'x'.repeat(20) })).toEqual([
+    expect(problemsOf({ ...valid, WEBHOOK_URL: 'http://bot.example.org/hook', WEBHOOK_SECRET: 'x'.repeat(20), HTTP_HOST: '127.0.0.1' })).toEqual([
       'WEBHOOK_URL must start with https:// (Telegram only calls https webhooks)',
     ]);
     expect(problemsOf({ ...valid, PORT: '70000' })).toEqual(['PORT must be a TCP port number (0–65535)']);
-    expect(loadConfig({ ...valid, WEBHOOK_URL: 'https://bot.example.org/hook', WEBHOOK_SECRET: 'abcdefghijklmnop' }).webhook).toEqual({
+    expect(loadConfig({ ...valid, WEBHOOK_URL: 'https://bot.example.org/hook', WEBHOOK_SECRET: 'abcdefghijklmnop', HTTP_HOST: '0.0.0.0' }).webhook).toEqual({
       url: 'https://bot.example.org/hook',
       secret: 'abcdefghijklmnop',
     });
+  });
+
+  it('listens on loopback unless HTTP_HOST says otherwise; in webhook mode HTTP_HOST must be chosen', () => {
+    expect(loadConfig(valid)).toMatchObject({ httpHost: '127.0.0.1', metricsToken: undefined });
+    expect(loadConfig({ ...valid, HTTP_HOST: '::', METRICS_TOKEN: 'a'.repeat(16) })).toMatchObject({ httpHost: '::', metricsToken: 'a'.repeat(16) });
+    expect(loadConfig({ ...valid, HTTP_HOST: 'localhost' }).httpHost).toBe('localhost');
+    const webhookOnly = problemsOf({ ...valid, WEBHOOK_URL: 'https://bot.example.org/hook', WEBHOOK_SECRET: 'abcdefghijklmnop' });
+    expect(webhookOnly).toEqual([expect.stringMatching(/^HTTP_HOST is required with WEBHOOK_URL: the address your reverse proxy reaches the bot on/)]);
+    expect(problemsOf({ ...valid, HTTP_HOST: 'not a host!' })).toEqual([expect.stringMatching(/^HTTP_HOST must be an IP address or host name/)]);
+    expect(problemsOf({ ...valid, METRICS_TOKEN: 'short' })).toEqual([expect.stringMatching(/^METRICS_TOKEN must be 16–256 printable characters/)]);
   });
 
   it('parses channels, working hours and the editors chat', () => {

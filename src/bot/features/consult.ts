@@ -13,11 +13,12 @@ import type { BotDeps } from '../deps.js';
 import type { I18n } from '@grammyjs/i18n';
 import { escapeHtml } from '../../content/markdown.js';
 import { backToMenu } from '../keyboards.js';
+import type { Lockdown } from '../../inbox/lockdown.js';
 
 const HTML = { parse_mode: 'HTML' } as const;
 
 /** The client's side of the handoff: intake, queue, relay of their messages, ending and rating. */
-export function createConsultFeature(deps: BotDeps, inbox: InboxService, i18n: I18n<BotContext>) {
+export function createConsultFeature(deps: BotDeps, inbox: InboxService, i18n: I18n<BotContext>, lockdown: Lockdown) {
   const { db, privacy } = deps;
   const clock = () => (deps.clock ?? (() => new Date()))().getTime();
   const feature = new Composer<BotContext>();
@@ -35,7 +36,7 @@ export function createConsultFeature(deps: BotDeps, inbox: InboxService, i18n: I
       await ctx.reply(ctx.t('consult-already-open'), HTML);
       return;
     }
-    await inbox.createTopic(result.case);
+    if (!lockdown.isLocked) await inbox.createTopic(result.case); // during a lockdown the topic waits for /unlock
     // Where the bot has topic mode in private chats, the conversation gets its own topic on the client's
     // side as well, which "Clear this chat" can delete whole.
     const clientThread = ctx.me.has_topics_enabled ? await inbox.createClientTopic(result.case, ctx.chat.id, ctx.lang) : undefined;
@@ -47,9 +48,13 @@ export function createConsultFeature(deps: BotDeps, inbox: InboxService, i18n: I
     const text = urgent
       ? `${ctx.t('consult-urgent')}\n\n${duty}`
       : `${ctx.t('consult-queued', { place: inbox.queuePlace(result.case.id) ?? 1 })}\n\n${duty}`;
-    if (clientThread === undefined) return void (await ctx.reply(text, HTML));
-    await ctx.api.sendMessage(ctx.chat.id, text, { ...HTML, message_thread_id: clientThread });
-    await ctx.reply(ctx.t('consult-topic-opened'), HTML);
+    if (clientThread === undefined) {
+      await ctx.reply(text, HTML);
+    } else {
+      await ctx.api.sendMessage(ctx.chat.id, text, { ...HTML, message_thread_id: clientThread });
+      await ctx.reply(ctx.t('consult-topic-opened'), HTML);
+    }
+    if (lockdown.shouldTell(result.case.id)) await ctx.reply(ctx.t('lockdown-client-waiting'), HTML);
   }
 
   feature.use(
@@ -137,7 +142,7 @@ export function createConsultFeature(deps: BotDeps, inbox: InboxService, i18n: I
  * Registered after every other client feature: while a case is open, whatever the client sends
  * (that no command took) is copied into the case's topic; locations and contacts are not.
  */
-export function createClientRelay(deps: BotDeps, inbox: InboxService) {
+export function createClientRelay(deps: BotDeps, inbox: InboxService, lockdown: Lockdown) {
   const { db } = deps;
   const clock = () => (deps.clock ?? (() => new Date()))().getTime();
   const relay = new Composer<BotContext>();
@@ -150,8 +155,11 @@ export function createClientRelay(deps: BotDeps, inbox: InboxService) {
       const closed = ctx.msg.text ? caseAwaitingComment(db, ctx.client.key, clock()) : undefined;
       if (!closed) return next();
       commentReceived(db, closed.id);
-      await inbox.noteInTopic(closed, inbox.st('staff-client-comment'));
-      if (closed.threadId !== null) {
+      if (lockdown.isLocked) {
+        // Nothing from a client reaches the team's chat during a lockdown: the comment waits with the rest.
+        enqueueCopy(db, { caseId: closed.id, toClient: false, sourceMessageId: ctx.msg.message_id }, clock());
+      } else if (closed.threadId !== null) {
+        await inbox.noteInTopic(closed, inbox.st('staff-client-comment'));
         await ctx.api
           .copyMessage(deps.config.staffChatId, ctx.chat.id, ctx.msg.message_id, { message_thread_id: closed.threadId, protect_content: true })
           .catch(() => undefined);
@@ -182,13 +190,14 @@ export function createClientRelay(deps: BotDeps, inbox: InboxService) {
       inbox.delivery?.rememberText(row.id, ctx.msg.message_id, { text: ctx.msg.text, entities: ctx.msg.entities });
     }
     inbox.delivery?.queued(row.id, false);
+    if (lockdown.shouldTell(row.id)) await ctx.reply(ctx.t('lockdown-client-waiting'), HTML);
   });
 
   // An edit by the client is carried over to the copy in the inbox (text and captions).
   relay.on('edited_message', async (ctx) => {
     const row = ctx.client && findOpenCase(db, ctx.client.key);
     const copy = row && findCounterpart(db, row.id, true, ctx.editedMessage.message_id);
-    if (!row || copy === undefined) return;
+    if (!row || copy === undefined || lockdown.isLocked) return; // an edit cannot wait in the outbox: during a lockdown it is not carried over
     // A part of joined texts: the joined message stays, and the new wording follows it as a reply.
     if (isJoinedCopy(db, row.id, copy)) await inbox.noteEditedPart(row, ctx.editedMessage, copy);
     else await inbox.carryEdit(ctx.editedMessage, deps.config.staffChatId, copy);

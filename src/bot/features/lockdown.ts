@@ -1,0 +1,89 @@
+import { Composer } from 'grammy';
+import { findCaseByThread } from '../../inbox/cases.js';
+import { backlog, type Delivery } from '../../inbox/delivery.js';
+import { casesAwaitingTopic, type Lockdown } from '../../inbox/lockdown.js';
+import type { InboxService } from '../../inbox/service.js';
+import { formatLocal } from '../../publishing/time.js';
+import type { BotContext } from '../context.js';
+import type { BotDeps } from '../deps.js';
+import { LOCKDOWN_BUTTON, staffName } from './membership.js';
+
+const HTML = { parse_mode: 'HTML' } as const;
+
+/**
+ * `/lockdown` (or the button under a membership notice) pauses the inbox: nothing is relayed either
+ * way and new cases get no topic, until an administrator sends `/unlock`. Anyone in the staff chat
+ * may lock (failing safe); only an administrator, checked with Telegram at that moment, may unlock,
+ * so a stranger who got in cannot undo it. Meanwhile the team's messages in case topics are not
+ * relayed at all (not even later): they may be an intruder's.
+ */
+export function createLockdownFeature(deps: BotDeps, parts: { inbox: InboxService; lockdown: Lockdown; delivery: Delivery }): Composer<BotContext> {
+  const { config, db, logger } = deps;
+  const { inbox, lockdown, delivery } = parts;
+  const clock = () => (deps.clock ?? (() => new Date()))().getTime();
+  const feature = new Composer<BotContext>();
+  // An anonymous administrator writes as the chat itself: only administrators can.
+  const asChat = (ctx: BotContext) => ctx.senderChat?.id === config.staffChatId;
+  const staff = feature.filter((ctx) => ctx.chat?.id === config.staffChatId && ((!!ctx.from && !ctx.from.is_bot) || asChat(ctx)));
+  const who = (ctx: BotContext) => (asChat(ctx) || !ctx.from ? inbox.st('staff-anonymous-admin') : staffName(ctx.from));
+  /** In the General topic (no thread), where membership changes are announced too. */
+  const announce = (ctx: BotContext, html: string) => ctx.api.sendMessage(config.staffChatId, html, HTML);
+  /** Topics already told, in this lockdown, that what is written there is not sent. */
+  const warnedTopics = new Set<number>();
+
+  async function lock(ctx: BotContext): Promise<void> {
+    if (!lockdown.lock(clock())) {
+      const when = formatLocal(new Date(lockdown.since ?? clock()), config.timezone);
+      await ctx.reply(inbox.st('staff-lockdown-already', { when }), HTML);
+      return;
+    }
+    warnedTopics.clear();
+    logger.warn('inbox locked');
+    await announce(ctx, inbox.st('staff-lockdown-on', { name: who(ctx) }));
+  }
+
+  staff.command('lockdown', lock);
+  staff.callbackQuery(LOCKDOWN_BUTTON, async (ctx) => {
+    await ctx.answerCallbackQuery();
+    await lock(ctx);
+  });
+
+  staff.command('unlock', async (ctx) => {
+    if (!lockdown.isLocked) return void (await ctx.reply(inbox.st('staff-unlock-not-locked')));
+    let admin = asChat(ctx);
+    if (!admin && ctx.from) {
+      const member = await ctx.api.getChatMember(config.staffChatId, ctx.from.id).catch((error: unknown) => {
+        logger.warn({ err: error }, 'could not check who asked to unlock; refused');
+        return undefined;
+      });
+      admin = member?.status === 'creator' || member?.status === 'administrator';
+    }
+    if (!admin) return void (await ctx.reply(inbox.st('staff-unlock-denied')));
+    lockdown.unlock();
+    logger.warn('inbox unlocked');
+    await announce(ctx, inbox.st('staff-unlocked', { name: who(ctx), count: backlog(db).toInbox }));
+    // Cases opened meanwhile get their topics now (oldest first), then the waiting copies go, in order.
+    for (const row of casesAwaitingTopic(db)) {
+      await inbox.createTopic(row).catch((error: unknown) => logger.error({ err: error, case: row.id }, 'could not create the topic of a case opened during the lockdown'));
+    }
+    delivery.kick();
+  });
+
+  // While locked, nothing the team does in a case topic reaches the client, now or later.
+  staff.use(async (ctx, next) => {
+    if (!lockdown.isLocked) return next();
+    if (ctx.callbackQuery?.data?.startsWith('case:')) {
+      await ctx.answerCallbackQuery({ text: inbox.st('staff-locked-button'), show_alert: true });
+      return;
+    }
+    const msg = ctx.msg;
+    const threadId = msg?.is_topic_message ? msg.message_thread_id : undefined;
+    if (threadId === undefined || !findCaseByThread(db, threadId)) return next();
+    if (!warnedTopics.has(threadId) && ctx.message) {
+      warnedTopics.add(threadId);
+      await ctx.reply(inbox.st('staff-locked-not-sent'), HTML);
+    }
+  });
+
+  return feature;
+}

@@ -1,0 +1,69 @@
+import { Composer, InlineKeyboard } from 'grammy';
+import type { ChatMember, User } from 'grammy/types';
+import { escapeHtml } from '../../content/markdown.js';
+import type { InboxService } from '../../inbox/service.js';
+import type { BotContext } from '../context.js';
+import type { BotDeps } from '../deps.js';
+
+export const LOCKDOWN_BUTTON = 'lockdown:on';
+
+/** A person as Telegram shows them (staff are not anonymous to each other), escaped for HTML. */
+export function staffName(user: Pick<User, 'first_name' | 'last_name' | 'username'>): string {
+  const name = [user.first_name, user.last_name].filter(Boolean).join(' ');
+  return escapeHtml(user.username ? `${name} (@${user.username})` : name);
+}
+
+const isIn = (m: ChatMember) => ['creator', 'administrator', 'member'].includes(m.status) || (m.status === 'restricted' && m.is_member);
+const isAdmin = (m: ChatMember) => m.status === 'creator' || m.status === 'administrator';
+
+type Change = 'joined' | 'left' | 'removed' | 'promoted' | 'demoted' | 'restricted' | 'unrestricted' | 'rights';
+
+/** What happened to a member, as one or two changes (someone can join as an administrator). */
+export function membershipChanges(old: ChatMember, now: ChatMember, byThemselves: boolean): Change[] {
+  if (!isIn(old) && isIn(now)) return isAdmin(now) ? ['joined', 'promoted'] : ['joined'];
+  if (isIn(old) && !isIn(now)) return now.status === 'kicked' || !byThemselves ? ['removed'] : ['left'];
+  if (!isIn(old)) return []; // e.g. a ban lifted on someone who is not in the chat
+  if (!isAdmin(old) && isAdmin(now)) return ['promoted'];
+  if (isAdmin(old) && !isAdmin(now)) return now.status === 'restricted' ? ['demoted', 'restricted'] : ['demoted'];
+  if (isAdmin(old)) return ['rights'];
+  if (now.status === 'restricted') return ['restricted'];
+  return old.status === 'restricted' ? ['unrestricted'] : [];
+}
+
+/**
+ * Membership of the staff chat is the permission to see cases: every change to it is announced in
+ * the General topic, with who made it, and a one-tap lockdown.
+ */
+export function createMembershipFeature(deps: BotDeps, inbox: InboxService): Composer<BotContext> {
+  const { config } = deps;
+  const feature = new Composer<BotContext>();
+  feature.on('chat_member', async (ctx) => {
+    const update = ctx.chatMember;
+    if (update.chat.id !== config.staffChatId) return;
+    const member = update.new_chat_member.user;
+    const byThemselves = update.from.id === member.id;
+    const changes = membershipChanges(update.old_chat_member, update.new_chat_member, byThemselves);
+    if (changes.length === 0) return;
+    ctx.logger.info({ changes }, 'staff chat membership changed'); // who: only in the staff chat itself
+    const name = staffName(member);
+    const lines = changes.map((change) => inbox.st(`staff-member-${change}`, { name }));
+    const how = [
+      ...(byThemselves ? [] : [inbox.st('staff-member-by', { name: staffName(update.from) })]),
+      ...(update.invite_link ? [inbox.st('staff-member-via-link')] : []),
+    ];
+    const text = `${lines.join('\n')}${how.length ? ` ${how.join(' ')}` : ''}\n\n${inbox.st('staff-member-warning')}`;
+    await ctx.api.sendMessage(config.staffChatId, text, {
+      parse_mode: 'HTML',
+      reply_markup: new InlineKeyboard().text(inbox.st('staff-lockdown-button'), LOCKDOWN_BUTTON),
+    });
+  });
+  // Telegram tells only administrators about members: a bot demoted here can no longer see who joins.
+  feature.on('my_chat_member', async (ctx) => {
+    const update = ctx.myChatMember;
+    if (update.chat.id !== config.staffChatId || !isAdmin(update.old_chat_member) || isAdmin(update.new_chat_member)) return;
+    ctx.logger.error('the bot is no longer an administrator of the staff chat: membership changes go unseen');
+    if (!isIn(update.new_chat_member)) return;
+    await ctx.api.sendMessage(config.staffChatId, inbox.st('staff-bot-not-admin', { name: staffName(update.from) }), { parse_mode: 'HTML' });
+  });
+  return feature;
+}
