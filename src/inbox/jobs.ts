@@ -5,6 +5,7 @@ import { escapeHtml } from '../content/markdown.js';
 import { cases } from '../db/schema.js';
 import { getJobState, setJobState } from '../publishing/ledger.js';
 import { purgeClosedCases, waitingQueue } from './cases.js';
+import { purgeExpiredBans } from './bans.js';
 import { purgeAbandonedConversations } from '../db/conversations.js';
 import { orderQueue } from './queue.js';
 import type { InboxService } from './service.js';
@@ -106,7 +107,8 @@ export class InboxJobs {
     const last = Number(getJobState(db, LAST_PURGE) ?? 0);
     if (clock() - last < 24 * 3_600_000) return;
     const removed = purgeClosedCases(db, clock(), config.retentionDays);
+    const bansLifted = purgeExpiredBans(db, clock(), config.banDays);
     setJobState(db, LAST_PURGE, String(clock()));
-    logger.info({ removed }, 'retention purge done');
+    logger.info({ removed, bansLifted }, 'retention purge done');
   }
 }

@@ -1,9 +1,8 @@
 import { Composer, InlineKeyboard } from 'grammy';
 import { createConversation } from '@grammyjs/conversations';
 import type { Context } from 'grammy';
-import { eq } from 'drizzle-orm';
 import { ensureClient, setClientLanguage } from '../../db/clients.js';
-import { bans } from '../../db/schema.js';
+import { isBanned as isBannedKey } from '../../inbox/bans.js';
 import { caseAwaitingComment, commentReceived, findCase, findOpenCase, inviteComment, openCase, rateCase, type CaseTopic } from '../../inbox/cases.js';
 import { enqueueCopy, findCounterpart, isJoinedCopy } from '../../inbox/delivery.js';
 import type { InboxService } from '../../inbox/service.js';
@@ -21,7 +20,7 @@ export function createConsultFeature(deps: BotDeps, inbox: InboxService, i18n: I
   const clock = () => (deps.clock ?? (() => new Date()))().getTime();
   const feature = new Composer<BotContext>();
 
-  const isBanned = (key: string) => db.select().from(bans).where(eq(bans.clientKey, key)).get() !== undefined;
+  const isBanned = (key: string) => isBannedKey(db, privacy.banKey(key), clock(), deps.config.banDays);
 
   /** Opens the case, its topic and card, queues the description, tells the client where they stand. */
   async function open(ctx: BotContext, topic: CaseTopic, urgent: boolean, descriptionMessageId?: number): Promise<void> {

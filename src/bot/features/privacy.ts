@@ -12,7 +12,7 @@ export function createPrivacyFeature({ config }: BotDeps): Composer<BotContext> 
       .text(ctx.t('button-forget'), 'forget:ask')
       .row()
       .text(ctx.t('button-menu'), 'menu:main');
-    await showScreen(ctx, ctx.t('privacy', { retention: config.retentionDays }), keyboard);
+    await showScreen(ctx, `${ctx.t('privacy', { retention: config.retentionDays })}\n\n${ctx.t('privacy-bans', { days: config.banDays })}`, keyboard);
   }
 
   feature.command('privacy', showPrivacy);
