@@ -237,3 +237,9 @@ staff-stats =
 staff-stats-topic = • { $topic }: { $opened } opened, { $closed } closed
 staff-none = none
 flood-slow-down = 🐢 You are sending messages very fast. Everything for a consultant still reaches them, in order; please slow down a little.
+
+## Fairness and abuse limits (bans outlive /forget, emergency cooldown, intake caps)
+privacy-bans = 🚫 If the team bars someone from consultations, we keep a separate code of that ban, made with our secret key the same way (it does not show who you are), for { $days } days. /forget does not erase it, otherwise a ban could be undone by erasing data.
+staff-emergency-again = 🆘 The client pressed the emergency button again: the case is back in the queue, urgent.
+intake-too-many = That did not fit the questions, so I stopped the request here; nothing was sent. You can start again whenever you like.
+intake-too-long = That is a lot for a first message: please keep it within { $max } characters (tell the consultant the rest), or press Skip.

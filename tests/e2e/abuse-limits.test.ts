@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { FakeTelegram, type Message } from '../support/fake-telegram/index.js';
+import { startInProcessBot, type InProcessBot } from '../support/in-process-bot.js';
+import { until } from '../support/wait.js';
+import { bans, clients } from '../../src/db/schema.js';
+import { InboxJobs } from '../../src/inbox/jobs.js';
+import { createPrivacy } from '../../src/privacy/keys.js';
+
+/**
+ * Abuse limits through Telegram (the real bot over HTTP, in this process so the test owns the clock):
+ * a ban that outlives /forget.
+ */
+
+let fake: FakeTelegram;
+let bot: InProcessBot;
+let staff: { id: number };
+type User = ReturnType<FakeTelegram['createUser']>;
+let anna: User;
+const DAY = 86_400_000;
+let now = Date.now();
+
+const buttons = (m: Message) => (m.reply_markup?.inline_keyboard ?? []).flat().map((b) => b.callback_data ?? '');
+
+async function clientSees(user: User, pattern: RegExp): Promise<Message> {
+  for (;;) {
+    const m = await fake.nextBotMessage(user.id, { timeoutMs: 10_000 });
+    if (pattern.test(String(m.text ?? m.caption ?? ''))) return m;
+  }
+}
+
+async function withButton(user: User, data: string): Promise<Message> {
+  for (;;) {
+    const m = await fake.nextBotMessage(user.id, { timeoutMs: 10_000 });
+    if (buttons(m).includes(data)) return m;
+  }
+}
+
+async function intake(client: User, topic: string): Promise<void> {
+  fake.sendText(client, '/consult');
+  fake.pressButton(client, await withButton(client, `intake:topic:${topic}`), `intake:topic:${topic}`);
+  fake.pressButton(client, await withButton(client, 'intake:skip'), 'intake:skip');
+  fake.pressButton(client, await withButton(client, 'intake:go'), 'intake:go');
+}
+
+/** Moves the bot's clock (and runs the publishing tick the helper runs with it). */
+async function advance(ms: number): Promise<void> {
+  now += ms;
+  await bot.tickAt(new Date(now));
+}
+
+beforeAll(async () => {
+  fake = await FakeTelegram.start({ botUsername: 'peer_help_bot' });
+  anna = fake.createUser({ first_name: 'Anna' });
+  staff = fake.createSupergroup({ title: 'Inbox', isForum: true, members: [anna] });
+  bot = await startInProcessBot({ BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot, STAFF_CHAT_ID: String(staff.id), DEFAULT_LANGUAGE: 'en', BAN_DAYS: '30' });
+  await bot.tickAt(new Date(now));
+});
+
+afterAll(async () => {
+  await bot?.stop();
+  await fake?.stop();
+});
+
+describe('a ban outlives /forget', () => {
+  it('ban → /forget → still refused; after BAN_DAYS allowed again, and the purge removes the ban', async () => {
+    const client = fake.createUser({ first_name: 'Banned', language_code: 'en' });
+    await intake(client, 'other');
+    await clientSees(client, /You are in the queue/);
+    const threadId = await until(() => fake.chat(staff.id).topics.find((t) => t.name.includes('Other') && !t.closed)?.message_thread_id, 'the topic');
+
+    fake.sendText(anna, '/ban', { chatId: staff.id, threadId });
+    await clientSees(client, /not available to you/);
+
+    fake.sendText(client, '/forget');
+    fake.pressButton(client, await withButton(client, 'forget:yes'), 'forget:yes');
+    await clientSees(client, /erased/i);
+    expect(bot.db.select().from(clients).all()).toEqual([]);
+    // What is left is one ban row under a key that matches no client key.
+    const [ban] = bot.db.select().from(bans).all();
+    expect(ban?.banKey).toMatch(/^[0-9a-f]{64}$/);
+    expect(ban?.banKey).not.toBe(createPrivacy(bot.config.botSecret).clientKey(client.id));
+    expect(ban?.bannedOn).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+
+    fake.sendText(client, '/consult');
+    await clientSees(client, /not available to you/);
+    fake.sendText(client, '/help');
+    fake.pressButton(client, await withButton(client, 'n:consult:urgent'), 'n:consult:urgent');
+    await clientSees(client, /not available to you/);
+
+    await advance(29 * DAY);
+    fake.sendText(client, '/consult');
+    await clientSees(client, /not available to you/);
+
+    await advance(2 * DAY);
+    fake.sendText(client, '/consult');
+    await withButton(client, 'intake:topic:hiv');
+
+    const jobs = new InboxJobs(
+      { db: bot.db, api: bot.created.bot.api, config: bot.config, privacy: createPrivacy(bot.config.botSecret), logger: pino({ level: 'silent' }), i18n: bot.created.i18n as never, clock: () => now },
+      bot.created.inbox,
+    );
+    await jobs.purge();
+    expect(bot.db.select().from(bans).all()).toEqual([]);
+  }, 60_000);
+});
