@@ -8,7 +8,8 @@ import { findClient } from '../db/clients.js';
 import { findCase } from './cases.js';
 import type { Logger } from '../logger.js';
 import type { Privacy } from '../privacy/keys.js';
-import { Pacer } from './pacing.js';
+import { GROUP_WINDOW_MS, Pacer } from './pacing.js';
+import { FairShare, type Contender } from './fair-share.js';
 import type { Metrics } from '../ops/metrics.js';
 
 export interface DeliveryDeps {
@@ -79,11 +80,42 @@ export function joinTexts(parts: JoinableText[]): JoinableText {
 }
 
 const ALBUM_SETTLE_MS = 1_500;
-/** Rows looked at per pass. */
-const BATCH = 500;
+/** Rows of one lane looked at at a time (a joined run or an album needs no more). */
+const LANE_HEAD = 100;
+/** Rows looked at per pass: every lane's head first, so a long backlog never hides another case. */
+const PASS_ROWS = 2_000;
+/** Slots of the inbox's window a backlog leaves for other cases' first messages. */
+const FIRST_MESSAGE_RESERVE = 3;
+/** A lane that had to let a higher-ranked one go first looks again this soon. */
+const YIELD_MS = 50;
 /** Lanes (case and direction) delivered at the same time. */
 const LANES_AT_ONCE = 64;
 const MAX_ATTEMPTS = 8;
+
+type HeadRow = OutboxRow & { urgent: boolean };
+
+/** The first LANE_HEAD rows of every lane (case and direction), heads of all lanes first. */
+const HEADS_SQL = `
+  SELECT o.id, o.case_id, o.to_client, o.source_message_id, o.media_group_id, o.reply_to_source_id,
+         o.attempts, o.not_before, o.created_at, c.urgent
+  FROM (SELECT *, row_number() OVER (PARTITION BY case_id, to_client ORDER BY id) AS rn FROM outbox) o
+  JOIN cases c ON c.id = o.case_id
+  WHERE o.rn <= ?
+  ORDER BY o.rn, o.id
+  LIMIT ?`;
+
+interface RawHead {
+  id: number;
+  case_id: number;
+  to_client: number;
+  source_message_id: number;
+  media_group_id: string | null;
+  reply_to_source_id: number | null;
+  attempts: number;
+  not_before: number;
+  created_at: number;
+  urgent: number;
+}
 
 function retryAfter(error: unknown): number | undefined {
   return error instanceof GrammyError && error.error_code === 429 ? (error.parameters.retry_after ?? 5) * 1000 : undefined;
@@ -115,6 +147,10 @@ export class Delivery {
   private stopped = true;
   /** Texts of queued client messages, by case and source message id: in memory only, for joining. */
   private readonly texts = new Map<number, Map<number, JoinableText>>();
+  /** Who gets the inbox's next free slot. */
+  private readonly fair = new FairShare(GROUP_WINDOW_MS, FIRST_MESSAGE_RESERVE);
+  /** Inbox lanes with a message due that got no slot yet, and from when they can take one. */
+  private readonly waiting = new Map<string, Contender & { readyAt: number }>();
 
   constructor(private readonly deps: DeliveryDeps) {
     this.pacer = deps.pacer ?? new Pacer();
@@ -155,9 +191,25 @@ export class Delivery {
         .from(outbox)
         .where(and(eq(outbox.caseId, sql.placeholder('caseId')), eq(outbox.toClient, sql.placeholder('toClient'))))
         .orderBy(asc(outbox.id))
-        .limit(BATCH)
+        .limit(LANE_HEAD)
         .prepare(),
     ).all({ caseId, toClient: toClient ? 1 : 0 });
+  }
+
+  private heads(): HeadRow[] {
+    const statement = prepared(this.deps.db, 'outboxHeads', (d) => d.$client.prepare<[number, number], RawHead>(HEADS_SQL));
+    return statement.all(LANE_HEAD, PASS_ROWS).map((r) => ({
+      id: r.id,
+      caseId: r.case_id,
+      toClient: r.to_client === 1,
+      sourceMessageId: r.source_message_id,
+      mediaGroupId: r.media_group_id,
+      replyToSourceId: r.reply_to_source_id,
+      attempts: r.attempts,
+      notBefore: r.not_before,
+      createdAt: r.created_at,
+      urgent: r.urgent === 1,
+    }));
   }
 
   /**
@@ -172,11 +224,14 @@ export class Delivery {
       let wait = Number.POSITIVE_INFINITY;
       try {
         let next = rows;
+        let full = false; // the lane holds more than was read: read on once this is out
         do {
           this.dirty.delete(lane);
-          wait = await this.deliverLane(next ?? this.laneRows(caseId, toClient));
+          const read = next ?? this.laneRows(caseId, toClient);
+          full = read.length >= LANE_HEAD;
+          wait = await this.deliverLane(read);
           next = undefined;
-        } while (this.dirty.has(lane) && !this.stopped && wait === Number.POSITIVE_INFINITY);
+        } while ((this.dirty.has(lane) || full) && !this.stopped && wait === Number.POSITIVE_INFINITY);
       } catch (error) {
         this.deps.logger.error({ err: error }, 'relay delivery failed');
         wait = 1_000;
@@ -244,37 +299,71 @@ export class Delivery {
 
   /** Returns in how many ms the next pass is needed, or undefined when the outbox is empty. */
   private async deliverDue(): Promise<number | undefined> {
-    const rows = prepared(this.deps.db, 'outboxBatch', (d) => d.select().from(outbox).orderBy(asc(outbox.id)).limit(BATCH).prepare()).all();
-    const more = rows.length >= BATCH; // the outbox may hold more than this pass sees
+    const rows = this.heads();
+    const more = rows.length >= PASS_ROWS; // the outbox may hold more than this pass sees
     if (!more) this.sweepTexts(rows);
+    // Lanes no longer in the outbox (delivered, dropped, erased) wait for nothing.
+    const present = new Set(rows.map((r) => `${r.caseId}:${r.toClient}`));
+    for (const lane of this.waiting.keys()) if (!present.has(lane)) this.waiting.delete(lane);
     if (rows.length === 0) return undefined;
     // One lane per case and direction: in order within a lane, several lanes at once (each to its own
     // chat, or to the inbox within its shared budget), so one slow answer does not hold up everyone.
-    const lanes = new Map<string, OutboxRow[]>();
+    const lanes = new Map<string, HeadRow[]>();
     for (const row of rows) {
       const lane = `${row.caseId}:${row.toClient}`;
       const list = lanes.get(lane);
       if (list) list.push(row);
       else lanes.set(lane, [row]);
     }
+    for (const list of lanes.values()) list.sort((a, b) => a.id - b.id);
     // A lane already on its way (just queued) is left to its own worker, which looks again when done.
-    const queue = [...lanes].filter(([lane]) => {
+    const idle = [...lanes].filter(([lane]) => {
       if (!this.busy.has(lane)) return true;
       this.dirty.add(lane);
       return false;
     });
+    // Lanes to the inbox are started in the order they are to be served (each takes its slot
+    // synchronously, before its first await), so the next free slots go to the right cases.
+    const now = this.clock();
+    const toInbox = this.fair.order(
+      idle.filter(([, list]) => !list[0]!.toClient).map(([lane, list]) => ({ lane, urgent: list[0]!.urgent, since: list[0]!.id, list })),
+      now,
+    );
+    const queue = [...toInbox.map((c) => c.list), ...idle.filter(([, list]) => list[0]!.toClient).map(([, list]) => list)];
     let next = Number.POSITIVE_INFINITY;
     const worker = async () => {
-      for (let entry = queue.shift(); entry; entry = queue.shift()) {
-        const [, laneRows] = entry;
+      for (let laneRows = queue.shift(); laneRows; laneRows = queue.shift()) {
         const wait = await this.runLane(laneRows[0]!.caseId, laneRows[0]!.toClient, laneRows); // (not inside Math.min: `next` must be read after the await)
         next = Math.min(next, wait);
       }
     };
     await Promise.all(Array.from({ length: Math.min(LANES_AT_ONCE, queue.length) }, worker));
-    // Rows beyond this pass's batch: look again soon (at once, unless all it saw is waiting).
+    // Rows beyond this pass's reach: look again soon (at once, unless all it saw is waiting).
     if (more) return Number.isFinite(next) ? Math.min(Math.max(next, 50), 100) : 0;
     return Number.isFinite(next) ? Math.max(next, 50) : undefined;
+  }
+
+  /**
+   * Whether a lane to the inbox may take a slot of its budget now: wait 0 if so (and it is counted as
+   * served), else how many ms to wait. A backlog leaves the last few slots of the window to other
+   * cases' first messages, and lets a lane that ranks before it (see FairShare) go first (`yielded`).
+   */
+  private inboxTurn(me: Contender, now: number): { wait: number; yielded?: true } {
+    const staff = this.deps.staffChatId;
+    const wait = this.pacer.delay(staff, now, this.fair.reserveFor(me.lane, now));
+    if (wait > 0) {
+      this.waiting.set(me.lane, { ...me, readyAt: now + wait });
+      return { wait };
+    }
+    for (const other of this.waiting.values()) {
+      if (other.lane === me.lane || other.readyAt > now || this.fair.compare(other, me, now) > 0) continue;
+      if (this.pacer.delay(staff, now, this.fair.reserveFor(other.lane, now)) > 0) continue; // it could not use this slot
+      this.waiting.set(me.lane, { ...me, readyAt: now });
+      return { wait: YIELD_MS, yielded: true };
+    }
+    this.waiting.delete(me.lane);
+    this.fair.served(me.lane, now);
+    return { wait: 0 };
   }
 
   /** Delivers one lane's rows in order. Returns in how many ms it needs another look (Infinity: done). */
@@ -327,11 +416,18 @@ export class Delivery {
     if (ofCase?.size === 0) this.texts.delete(caseId);
   }
 
-  /** Texts are kept only while their message waits in the outbox (and never past a /forget). */
+  /**
+   * Texts are kept only while their message waits in the outbox (and never past a /forget). `waiting`
+   * holds at most LANE_HEAD rows of a lane: a case with that many may have more, and is left alone.
+   */
   private sweepTexts(waiting: OutboxRow[]): void {
     if (this.texts.size === 0) return;
-    const queued = new Set(waiting.filter((r) => !r.toClient).map((r) => `${r.caseId}:${r.sourceMessageId}`));
+    const toInbox = waiting.filter((r) => !r.toClient);
+    const queued = new Set(toInbox.map((r) => `${r.caseId}:${r.sourceMessageId}`));
+    const perCase = new Map<number, number>();
+    for (const r of toInbox) perCase.set(r.caseId, (perCase.get(r.caseId) ?? 0) + 1);
     for (const [caseId, ofCase] of this.texts) {
+      if ((perCase.get(caseId) ?? 0) >= LANE_HEAD) continue;
       for (const sourceId of ofCase.keys()) if (!queued.has(`${caseId}:${sourceId}`)) ofCase.delete(sourceId);
       if (ofCase.size === 0) this.texts.delete(caseId);
     }
@@ -351,9 +447,10 @@ export class Delivery {
     const to = first.toClient ? clientChat : staffChatId;
     const from = first.toClient ? staffChatId : clientChat;
     if (!first.toClient && row.threadId === null) return 1_000; // topic not created yet
-    const wait = this.pacer.delay(to, now);
+    const { wait, yielded } = first.toClient ? { wait: this.pacer.delay(to, now) } : this.inboxTurn({ lane: `${row.id}:false`, urgent: row.urgent, since: first.id }, now);
     if (wait > 0) {
-      this.postpone(batch, now + wait);
+      // A wait for the budget is written down; a lane letting another go first just looks again soon.
+      if (!yielded) this.postpone(batch, now + wait);
       return wait;
     }
     // Counted before the call, so that lanes delivering at the same time cannot overdraw the budget.
@@ -443,6 +540,7 @@ export class Delivery {
       return 0;
     }
     const delay = Math.min(60_000, 1_000 * 2 ** attempts);
+    this.waiting.delete(`${row.id}:${batch[0]!.toClient}`); // not ready before its retry
     logger.warn({ case: row.id, attempts, reason: description }, 'relay copy failed; will retry');
     this.deps.db.update(outbox).set({ attempts, notBefore: now + delay }).where(inArray(outbox.id, batch.map((b) => b.id))).run();
     return delay;
@@ -465,6 +563,7 @@ export class Delivery {
 
   private drop(batch: OutboxRow[]): void {
     if (!batch[0]!.toClient) this.dropTexts(batch[0]!.caseId, batch.map((b) => b.sourceMessageId));
+    this.waiting.delete(`${batch[0]!.caseId}:${batch[0]!.toClient}`);
     this.deps.db.delete(outbox).where(inArray(outbox.id, batch.map((b) => b.id))).run();
   }
 }
