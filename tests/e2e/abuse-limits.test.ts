@@ -9,7 +9,7 @@ import { createPrivacy } from '../../src/privacy/keys.js';
 
 /**
  * Abuse limits through Telegram (the real bot over HTTP, in this process so the test owns the clock):
- * a ban that outlives /forget.
+ * a ban that outlives /forget, and no new 🆘 topic per press of an emergency → /end loop.
  */
 
 let fake: FakeTelegram;
@@ -102,5 +102,51 @@ describe('a ban outlives /forget', () => {
     );
     await jobs.purge();
     expect(bot.db.select().from(bans).all()).toEqual([]);
+  }, 60_000);
+});
+
+describe('the emergency button cannot open a new urgent topic on every press', () => {
+  it('emergency → /end → emergency reopens the same case and topic, always with the guidance and a human', async () => {
+    const client = fake.createUser({ first_name: 'Looper', language_code: 'en' });
+    const before = fake.chat(staff.id).topics.length;
+    const press = async () => {
+      fake.sendText(client, '/help');
+      fake.pressButton(client, await withButton(client, 'n:consult:urgent'), 'n:consult:urgent');
+      await clientSees(client, /You are first in line/);
+    };
+    const end = async () => {
+      fake.sendText(client, '/end');
+      const confirm = await withButton(client, 'end:no');
+      fake.pressButton(client, confirm, buttons(confirm).find((b) => b.startsWith('end:yes:'))!);
+      await clientSees(client, /conversation has ended/);
+    };
+
+    await press();
+    const topic = await until(() => fake.chat(staff.id).topics.find((t) => t.name.startsWith('🆘') && !t.closed), 'the urgent topic');
+    for (let round = 0; round < 3; round++) {
+      await end();
+      await until(() => fake.chat(staff.id).topics.find((t) => t.message_thread_id === topic.message_thread_id && t.closed), 'the topic closed');
+      await advance(2 * 60_000);
+      await press();
+      const reopened = await until(() => fake.chat(staff.id).topics.find((t) => t.message_thread_id === topic.message_thread_id && !t.closed), 'the topic reopened');
+      expect(reopened.name.startsWith('🆘')).toBe(true);
+    }
+    expect(fake.chat(staff.id).topics.length).toBe(before + 1); // one topic for the whole loop
+    const inTopic = fake.messages(staff.id).filter((m) => m.message_thread_id === topic.message_thread_id);
+    expect(inTopic.filter((m) => /pressed the emergency button again/.test(String(m.text)))).toHaveLength(3);
+    // The card is back to waiting, with its Take button, so the team sees someone needs them.
+    const card = inTopic.find((m) => /case #/.test(String(m.text)));
+    expect(card?.text).toMatch(/waiting/);
+    expect(buttons(card!).some((b) => b.startsWith('case:take:'))).toBe(true);
+    fake.sendText(client, '/status');
+    await clientSees(client, /You are in the queue: place/);
+
+    // Long after the last urgent case ended, a new press opens a new case.
+    await end();
+    await advance(11 * 60_000);
+    await press();
+    const second = await until(() => fake.chat(staff.id).topics.find((t) => t.name.startsWith('🆘') && t.message_thread_id !== topic.message_thread_id), 'a second topic');
+    expect(second.closed).toBeFalsy();
+    expect(fake.chat(staff.id).topics.length).toBe(before + 2);
   }, 60_000);
 });

@@ -28,12 +28,15 @@ export function createConsultFeature(deps: BotDeps, inbox: InboxService, i18n: I
     const client = ensureClient(db, privacy, ctx.client.key, ctx.chat.id);
     // Messages from the consultant arrive outside any update of the client's: keep the language they read.
     if (client.language === null) setClientLanguage(db, client.key, ctx.lang);
-    const result = openCase(db, { clientKey: ctx.client.key, topic, urgent, now: clock() });
+    // Emergency, /end, emergency…: the recent urgent case comes back instead of a new 🆘 topic each time.
+    const reuseUrgentSince = deps.config.emergencyReuseMs > 0 ? clock() - deps.config.emergencyReuseMs : undefined;
+    const result = openCase(db, { clientKey: ctx.client.key, topic, urgent, now: clock(), reuseUrgentSince });
     if (!result.opened) {
       await ctx.reply(ctx.t('consult-already-open'), HTML);
       return;
     }
-    await inbox.createTopic(result.case);
+    if (result.reopened) await inbox.reopenTopic(result.case);
+    else await inbox.createTopic(result.case);
     if (descriptionMessageId !== undefined) {
       enqueueCopy(db, { caseId: result.case.id, toClient: false, sourceMessageId: descriptionMessageId }, clock());
       inbox.delivery?.queued(result.case.id, false);
