@@ -3,13 +3,16 @@ import { pino } from 'pino';
 import { FakeTelegram, type Message } from '../support/fake-telegram/index.js';
 import { startInProcessBot, type InProcessBot } from '../support/in-process-bot.js';
 import { until } from '../support/wait.js';
-import { bans, clients } from '../../src/db/schema.js';
+import { eq } from 'drizzle-orm';
+import { bans, clients, conversationState } from '../../src/db/schema.js';
+import { MAX_DESCRIPTION, MAX_UNEXPECTED } from '../../src/bot/conversations/intake.js';
 import { InboxJobs } from '../../src/inbox/jobs.js';
 import { createPrivacy } from '../../src/privacy/keys.js';
 
 /**
  * Abuse limits through Telegram (the real bot over HTTP, in this process so the test owns the clock):
- * a ban that outlives /forget, and no new 🆘 topic per press of an emergency → /end loop.
+ * a ban that outlives /forget, no new 🆘 topic per press of an emergency → /end loop, and an intake
+ * whose stored state cannot grow without end.
  */
 
 let fake: FakeTelegram;
@@ -148,5 +151,56 @@ describe('the emergency button cannot open a new urgent topic on every press', (
     const second = await until(() => fake.chat(staff.id).topics.find((t) => t.name.startsWith('🆘') && t.message_thread_id !== topic.message_thread_id), 'a second topic');
     expect(second.closed).toBeFalsy();
     expect(fake.chat(staff.id).topics.length).toBe(before + 2);
+  }, 60_000);
+});
+
+describe('an intake caps what it stores', () => {
+  const sticker = (i: number) => ({ sticker: { file_id: `s${i}`, file_unique_id: `s${i}u`, type: 'regular' as const, width: 512, height: 512, is_animated: false, is_video: false } });
+
+  it('ends politely after a few inputs that do not fit, keeping its stored state small, and offers to start again', async () => {
+    const client = fake.createUser({ first_name: 'Sticky', language_code: 'en' });
+    const stateOf = () => bot.db.select().from(conversationState).where(eq(conversationState.key, createPrivacy(bot.config.botSecret).clientKey(client.id))).get();
+    fake.sendText(client, '/consult');
+    await withButton(client, 'intake:topic:hiv');
+    const sizes: number[] = [];
+    for (let i = 1; i < MAX_UNEXPECTED; i++) {
+      fake.sendMessage(client, i % 2 ? sticker(i) : { text: `no buttons ${i}` });
+      await clientSees(client, /choose one of the buttons/);
+      sizes.push(stateOf()?.value.length ?? 0);
+    }
+    expect(Math.max(...sizes)).toBeLessThan(10_000); // about 0.8 KB per input that did not fit
+    fake.sendMessage(client, sticker(99));
+    const ended = await clientSees(client, /stopped the request/);
+    expect(buttons(ended)).toEqual(['menu:consult']);
+    await until(() => stateOf() === undefined, 'the stored state deleted'); // once the update is done
+    fake.pressButton(client, ended, 'menu:consult');
+    await withButton(client, 'intake:topic:hiv'); // a fresh intake
+  }, 30_000);
+
+  it('a description has a maximum length', async () => {
+    const client = fake.createUser({ first_name: 'Wordy', language_code: 'en' });
+    fake.sendText(client, '/consult');
+    fake.pressButton(client, await withButton(client, 'intake:topic:mental'), 'intake:topic:mental');
+    await clientSees(client, /In a few words/);
+    fake.sendText(client, 'x'.repeat(MAX_DESCRIPTION + 1));
+    await clientSees(client, new RegExp(`within ${MAX_DESCRIPTION} characters`));
+    fake.sendText(client, 'short enough');
+    await withButton(client, 'intake:go');
+  }, 30_000);
+
+  it('200 stickers and texts sent during an intake leave no state behind and the bot answers at once afterwards', async () => {
+    const client = fake.createUser({ first_name: 'Flooder', language_code: 'en' });
+    fake.sendText(client, '/consult');
+    await withButton(client, 'intake:topic:hiv');
+    for (let i = 0; i < 200; i++) fake.sendMessage(client, i % 2 ? sticker(i) : { text: `flood ${i}` });
+    await clientSees(client, /stopped the request/);
+    const key = createPrivacy(bot.config.botSecret).clientKey(client.id);
+    await until(() => bot.db.select().from(conversationState).where(eq(conversationState.key, key)).get() === undefined, 'the stored state deleted');
+    const asked = Date.now();
+    fake.sendText(client, '/consult');
+    await withButton(client, 'intake:topic:hiv');
+    expect(Date.now() - asked).toBeLessThan(5_000);
+    const tooMany = fake.botMessages(client.id).filter((m) => /stopped the request/.test(String(m.text)));
+    expect(tooMany).toHaveLength(1);
   }, 60_000);
 });
