@@ -82,8 +82,8 @@ export function joinTexts(parts: JoinableText[]): JoinableText {
 const ALBUM_SETTLE_MS = 1_500;
 /** Rows of one lane looked at at a time (a joined run or an album needs no more). */
 const LANE_HEAD = 100;
-/** Rows looked at per pass: every lane's head first, so a long backlog never hides another case. */
-const PASS_ROWS = 2_000;
+/** Lanes looked at per pass, by their heads: a long backlog is one lane, so it never hides another case. */
+const PASS_LANES = 2_000;
 /** Slots of the inbox's window a backlog leaves for other cases' first messages. */
 const FIRST_MESSAGE_RESERVE = 3;
 /** A lane that had to let a higher-ranked one go first looks again this soon. */
@@ -92,16 +92,20 @@ const YIELD_MS = 50;
 const LANES_AT_ONCE = 64;
 const MAX_ATTEMPTS = 8;
 
-type HeadRow = OutboxRow & { urgent: boolean };
+/** The oldest row of a lane, with its case's urgency and how many rows the lane holds. */
+type HeadRow = OutboxRow & { urgent: boolean; rows: number };
 
-/** The first LANE_HEAD rows of every lane (case and direction), heads of all lanes first. */
+/**
+ * The head of every lane (case and direction). The grouping reads only the outbox_source index (which
+ * holds the row id), so this stays cheap with thousands of rows waiting.
+ */
 const HEADS_SQL = `
   SELECT o.id, o.case_id, o.to_client, o.source_message_id, o.media_group_id, o.reply_to_source_id,
-         o.attempts, o.not_before, o.created_at, c.urgent
-  FROM (SELECT *, row_number() OVER (PARTITION BY case_id, to_client ORDER BY id) AS rn FROM outbox) o
+         o.attempts, o.not_before, o.created_at, c.urgent, h.n
+  FROM (SELECT min(id) AS id, count(*) AS n FROM outbox GROUP BY case_id, to_client) h
+  JOIN outbox o ON o.id = h.id
   JOIN cases c ON c.id = o.case_id
-  WHERE o.rn <= ?
-  ORDER BY o.rn, o.id
+  ORDER BY o.id
   LIMIT ?`;
 
 interface RawHead {
@@ -115,6 +119,7 @@ interface RawHead {
   not_before: number;
   created_at: number;
   urgent: number;
+  n: number;
 }
 
 function retryAfter(error: unknown): number | undefined {
@@ -197,8 +202,8 @@ export class Delivery {
   }
 
   private heads(): HeadRow[] {
-    const statement = prepared(this.deps.db, 'outboxHeads', (d) => d.$client.prepare<[number, number], RawHead>(HEADS_SQL));
-    return statement.all(LANE_HEAD, PASS_ROWS).map((r) => ({
+    const statement = prepared(this.deps.db, 'outboxHeads', (d) => d.$client.prepare<[number], RawHead>(HEADS_SQL));
+    return statement.all(PASS_LANES).map((r) => ({
       id: r.id,
       caseId: r.case_id,
       toClient: r.to_client === 1,
@@ -209,6 +214,7 @@ export class Delivery {
       notBefore: r.not_before,
       createdAt: r.created_at,
       urgent: r.urgent === 1,
+      rows: r.n,
     }));
   }
 
@@ -299,25 +305,18 @@ export class Delivery {
 
   /** Returns in how many ms the next pass is needed, or undefined when the outbox is empty. */
   private async deliverDue(): Promise<number | undefined> {
-    const rows = this.heads();
-    const more = rows.length >= PASS_ROWS; // the outbox may hold more than this pass sees
-    if (!more) this.sweepTexts(rows);
+    const heads = this.heads();
+    const more = heads.length >= PASS_LANES; // the outbox may hold more lanes than this pass sees
+    const present = new Set(heads.map((h) => `${h.caseId}:${h.toClient}`));
+    if (!more) this.sweepTexts(present);
     // Lanes no longer in the outbox (delivered, dropped, erased) wait for nothing.
-    const present = new Set(rows.map((r) => `${r.caseId}:${r.toClient}`));
     for (const lane of this.waiting.keys()) if (!present.has(lane)) this.waiting.delete(lane);
-    if (rows.length === 0) return undefined;
+    if (heads.length === 0) return undefined;
     // One lane per case and direction: in order within a lane, several lanes at once (each to its own
     // chat, or to the inbox within its shared budget), so one slow answer does not hold up everyone.
-    const lanes = new Map<string, HeadRow[]>();
-    for (const row of rows) {
-      const lane = `${row.caseId}:${row.toClient}`;
-      const list = lanes.get(lane);
-      if (list) list.push(row);
-      else lanes.set(lane, [row]);
-    }
-    for (const list of lanes.values()) list.sort((a, b) => a.id - b.id);
     // A lane already on its way (just queued) is left to its own worker, which looks again when done.
-    const idle = [...lanes].filter(([lane]) => {
+    const idle = heads.filter((head) => {
+      const lane = `${head.caseId}:${head.toClient}`;
       if (!this.busy.has(lane)) return true;
       this.dirty.add(lane);
       return false;
@@ -326,19 +325,20 @@ export class Delivery {
     // synchronously, before its first await), so the next free slots go to the right cases.
     const now = this.clock();
     const toInbox = this.fair.order(
-      idle.filter(([, list]) => !list[0]!.toClient).map(([lane, list]) => ({ lane, urgent: list[0]!.urgent, since: list[0]!.id, list })),
+      idle.filter((h) => !h.toClient).map((head) => ({ lane: `${head.caseId}:false`, urgent: head.urgent, since: head.id, head })),
       now,
     );
-    const queue = [...toInbox.map((c) => c.list), ...idle.filter(([, list]) => list[0]!.toClient).map(([, list]) => list)];
+    const queue = [...toInbox.map((c) => c.head), ...idle.filter((h) => h.toClient)];
     let next = Number.POSITIVE_INFINITY;
     const worker = async () => {
-      for (let laneRows = queue.shift(); laneRows; laneRows = queue.shift()) {
-        const wait = await this.runLane(laneRows[0]!.caseId, laneRows[0]!.toClient, laneRows); // (not inside Math.min: `next` must be read after the await)
+      for (let head = queue.shift(); head; head = queue.shift()) {
+        // A lane of one row is all here; a longer one reads its first rows itself (for joining, albums).
+        const wait = await this.runLane(head.caseId, head.toClient, head.rows === 1 ? [head] : undefined); // (not inside Math.min: `next` must be read after the await)
         next = Math.min(next, wait);
       }
     };
     await Promise.all(Array.from({ length: Math.min(LANES_AT_ONCE, queue.length) }, worker));
-    // Rows beyond this pass's reach: look again soon (at once, unless all it saw is waiting).
+    // Lanes beyond this pass's reach: look again soon (at once, unless all it saw is waiting).
     if (more) return Number.isFinite(next) ? Math.min(Math.max(next, 50), 100) : 0;
     return Number.isFinite(next) ? Math.max(next, 50) : undefined;
   }
@@ -417,20 +417,12 @@ export class Delivery {
   }
 
   /**
-   * Texts are kept only while their message waits in the outbox (and never past a /forget). `waiting`
-   * holds at most LANE_HEAD rows of a lane: a case with that many may have more, and is left alone.
+   * Texts are kept only while their message waits in the outbox (and never past a /forget). A copy made
+   * or dropped takes its text along; this catches rows erased from outside (the cascade of /forget or
+   * the purge), which take a case's whole lane.
    */
-  private sweepTexts(waiting: OutboxRow[]): void {
-    if (this.texts.size === 0) return;
-    const toInbox = waiting.filter((r) => !r.toClient);
-    const queued = new Set(toInbox.map((r) => `${r.caseId}:${r.sourceMessageId}`));
-    const perCase = new Map<number, number>();
-    for (const r of toInbox) perCase.set(r.caseId, (perCase.get(r.caseId) ?? 0) + 1);
-    for (const [caseId, ofCase] of this.texts) {
-      if ((perCase.get(caseId) ?? 0) >= LANE_HEAD) continue;
-      for (const sourceId of ofCase.keys()) if (!queued.has(`${caseId}:${sourceId}`)) ofCase.delete(sourceId);
-      if (ofCase.size === 0) this.texts.delete(caseId);
-    }
+  private sweepTexts(lanes: Set<string>): void {
+    for (const caseId of this.texts.keys()) if (!lanes.has(`${caseId}:false`)) this.texts.delete(caseId);
   }
 
   /** Copies one message (or album, or a run of joined texts) across. Returns 0 when done with it, or ms to wait before retrying. */
