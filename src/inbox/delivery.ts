@@ -80,8 +80,8 @@ export function joinTexts(parts: JoinableText[]): JoinableText {
 }
 
 const ALBUM_SETTLE_MS = 1_500;
-/** Rows of one lane looked at at a time (a joined run or an album needs no more). */
-const LANE_HEAD = 100;
+/** Rows of one lane looked at at a time: enough for an album or for a run of short texts to join. */
+const LANE_HEAD = 500;
 /** Lanes looked at per pass, by their heads: a long backlog is one lane, so it never hides another case. */
 const PASS_LANES = 2_000;
 /** Slots of the inbox's window a backlog leaves for other cases' first messages. */
