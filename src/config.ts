@@ -96,6 +96,8 @@ export const configSchema = z
       .default(6),
     MAX_ACTIVE_CASES: wholeNumber('MAX_ACTIVE_CASES must be a whole number, 1 or more (or empty for no limit)', 1).optional(),
     REMINDER_MINUTES: wholeNumber('REMINDER_MINUTES must be a whole number of minutes, 1 or more', 1).default(15),
+    BAN_DAYS: wholeNumber('BAN_DAYS must be a whole number of days, 1 or more', 1).default(90),
+    EMERGENCY_REUSE_MINUTES: wholeNumber('EMERGENCY_REUSE_MINUTES must be a whole number of minutes, 0 or more', 0).default(10),
     PORT: wholeNumber('PORT must be a TCP port number (0–65535)', 0, 65535).default(8080),
     HTTP_HOST: z
       .string()
@@ -150,6 +152,8 @@ export const configSchema = z
     publishGraceMs: env.PUBLISH_GRACE_HOURS * 3_600_000,
     maxActiveCases: env.MAX_ACTIVE_CASES,
     reminderMs: env.REMINDER_MINUTES * 60_000,
+    banDays: env.BAN_DAYS,
+    emergencyReuseMs: env.EMERGENCY_REUSE_MINUTES * 60_000,
     logLevel: env.LOG_LEVEL,
     port: env.PORT,
     httpHost: env.HTTP_HOST ?? '127.0.0.1',

@@ -304,3 +304,9 @@ staff-queue-locked = 🔒 <b>Inbox locked</b> since { $when }: client messages w
 staff-anonymous-admin = an anonymous administrator
 staff-bot-not-admin = ⚠️ <b>The bot is no longer an administrator</b> of this chat (changed by { $name }): it cannot see who joins or leaves any more, nor manage case topics. Make it an administrator again, and check the member list.
 lockdown-client-waiting = ⏸ The team's inbox is paused for a short while. Your messages are saved and will be delivered to the team as soon as it reopens; nothing is lost. If it is an emergency, /help shows what to do right now.
+
+## Fairness and abuse limits (bans outlive /forget, emergency cooldown, intake caps)
+privacy-bans = 🚫 If the team bars someone from consultations, we keep a separate code of that ban, made with our secret key the same way (it does not show who you are), for { $days } days. /forget does not erase it, otherwise a ban could be undone by erasing data.
+staff-emergency-again = 🆘 The client pressed the emergency button again: the case is back in the queue, urgent.
+intake-too-many = That did not fit the questions, so I stopped the request here; nothing was sent. You can start again whenever you like.
+intake-too-long = That is a lot for a first message: please keep it within { $max } characters (tell the consultant the rest), or press Skip.

@@ -35,11 +35,11 @@ const api = new Api(config.botToken, { apiRoot: config.apiRoot });
 api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30 }));
 const erasure = new Erasure({ db, api, privacy, logger, clock: Date.now });
 try {
-  const report = await purgeExpired({ db, erasure, privacy, staffChatId: config.staffChatId, retentionDays: config.retentionDays }, Date.now());
+  const report = await purgeExpired({ db, erasure, privacy, staffChatId: config.staffChatId, retentionDays: config.retentionDays, banDays: config.banDays }, Date.now());
   const { deletions } = report;
   process.stdout.write(
-    `Purged ${report.cases} closed case(s) older than ${config.retentionDays} days, ${report.clients} idle client(s) and ` +
-      `${report.conversations} abandoned intake(s); deleted ${deletions.done} topic(s)/message(s) in Telegram.\n`,
+    `Purged ${report.cases} closed case(s) older than ${config.retentionDays} days, ${report.clients} idle client(s), ` +
+      `${report.conversations} abandoned intake(s) and ${report.bans} ban(s) older than ${config.banDays} days; deleted ${deletions.done} topic(s)/message(s) in Telegram.\n`,
   );
   if (deletions.missingRights.length > 0) {
     const line =

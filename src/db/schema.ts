@@ -166,12 +166,16 @@ export const consultants = sqliteTable('consultants', {
   alias: text('alias').notNull(),
 });
 
-/** Clients the team has banned, by key only. */
-export const bans = sqliteTable('bans', {
-  clientKey: text('client_key')
-    .primaryKey()
-    .references(() => clients.key, { onDelete: 'cascade' }),
-  bannedAt: integer('banned_at').notNull(),
+/**
+ * People the team has banned. Deliberately not linked to `clients`: the key is a second keyed hash
+ * (HMAC of the client key under its own subkey), so a ban survives /forget, yet a database copy without
+ * BOT_SECRET cannot match it to a client row. Kept for BAN_DAYS, then purged.
+ */
+export const bans = sqliteTable('ban_keys', {
+  /** Privacy.banKey(client key), hex. */
+  banKey: text('ban_key').primaryKey(),
+  /** Day of the ban, YYYY-MM-DD (UTC): day precision, so it cannot be matched to a case's closing time. */
+  bannedOn: text('banned_on').notNull(),
 });
 
 /** State of the conversations plugin (intake, feedback), keyed by client key; deleted when one ends. */

@@ -1,4 +1,4 @@
-import { and, count, eq, inArray, isNotNull, lt, lte, ne, sql } from 'drizzle-orm';
+import { and, count, desc, eq, gte, inArray, isNotNull, lt, lte, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { caseTraces, queueDeletions } from '../db/deletions.js';
 import { prepared } from '../db/prepared.js';
@@ -26,21 +26,53 @@ export function findCaseByThread(db: Db, threadId: number): CaseRow | undefined 
   return db.select().from(cases).where(eq(cases.threadId, threadId)).get();
 }
 
-export type OpenResult = { opened: true; case: CaseRow } | { opened: false; case: CaseRow };
+export type OpenResult = { opened: true; reopened?: true; case: CaseRow } | { opened: false; case: CaseRow };
 
-/** Opens a case unless the client already has one open (then returns that one). */
-export function openCase(db: Db, input: { clientKey: string; topic: CaseTopic; urgent: boolean; now: number }): OpenResult {
+/**
+ * Opens a case unless the client already has one open (then returns that one). An urgent case closed
+ * at or after `reuseUrgentSince` is reopened instead of a new one (`reopened`): pressing emergency,
+ * /end, emergency again brings the same case and topic back rather than a new topic each time.
+ */
+export function openCase(db: Db, input: { clientKey: string; topic: CaseTopic; urgent: boolean; now: number; reuseUrgentSince?: number }): OpenResult {
   return db.$client.transaction((): OpenResult => {
     const existing = findOpenCase(db, input.clientKey);
     if (existing) return { opened: false, case: existing };
+    const { reuseUrgentSince, ...values } = input;
+    if (input.urgent && reuseUrgentSince !== undefined) {
+      const recent = recentUrgentCase(db, input.clientKey, reuseUrgentSince);
+      const reopened = recent && reopenUrgentCase(db, recent.id, input.now);
+      if (reopened) return { opened: true, reopened: true, case: reopened };
+    }
     const stats = db.insert(caseStats).values({ topic: input.topic, urgent: input.urgent, openedAt: input.now }).returning().get();
     const row = db
       .insert(cases)
-      .values({ ...input, statsId: stats.id, status: 'waiting', openedAt: input.now, queuedAt: input.now })
+      .values({ ...values, statsId: stats.id, status: 'waiting', openedAt: input.now, queuedAt: input.now })
       .returning()
       .get();
     return { opened: true, case: row };
   })();
+}
+
+/** The client's latest urgent case closed at or after `since`, if any. */
+function recentUrgentCase(db: Db, clientKey: string, since: number): CaseRow | undefined {
+  return db
+    .select()
+    .from(cases)
+    .where(and(eq(cases.clientKey, clientKey), eq(cases.urgent, true), eq(cases.status, 'closed'), gte(cases.closedAt, since)))
+    .orderBy(desc(cases.closedAt))
+    .get();
+}
+
+/** A closed urgent case back at the head of the queue, waiting for anyone, as if just opened. */
+function reopenUrgentCase(db: Db, caseId: number, now: number): CaseRow | undefined {
+  const row = db
+    .update(cases)
+    .set({ status: 'waiting', consultantId: null, specialty: null, queuedAt: now, closedAt: null, remindedAt: null, feedbackUntil: null })
+    .where(and(eq(cases.id, caseId), eq(cases.status, 'closed')))
+    .returning()
+    .get();
+  if (row?.statsId != null) db.update(caseStats).set({ closedAt: null }).where(eq(caseStats.id, row.statsId)).run();
+  return row;
 }
 
 export function attachTopic(db: Db, caseId: number, threadId: number, cardMessageId?: number): void {

@@ -8,7 +8,8 @@ import { findClient } from '../db/clients.js';
 import { findCase } from './cases.js';
 import type { Logger } from '../logger.js';
 import type { Privacy } from '../privacy/keys.js';
-import { Pacer } from './pacing.js';
+import { GROUP_WINDOW_MS, Pacer } from './pacing.js';
+import { FairShare, type Contender } from './fair-share.js';
 import type { Metrics } from '../ops/metrics.js';
 
 export interface DeliveryDeps {
@@ -81,13 +82,49 @@ export function joinTexts(parts: JoinableText[]): JoinableText {
 }
 
 const ALBUM_SETTLE_MS = 1_500;
-/** Rows looked at per pass. */
-const BATCH = 500;
+/** Rows of one lane looked at at a time: enough for an album or for a run of short texts to join. */
+const LANE_HEAD = 500;
+/** Lanes looked at per pass, by their heads: a long backlog is one lane, so it never hides another case. */
+const PASS_LANES = 2_000;
+/** Slots of the inbox's window a backlog leaves for other cases' first messages. */
+const FIRST_MESSAGE_RESERVE = 3;
+/** A lane that had to let a higher-ranked one go first looks again this soon. */
+const YIELD_MS = 50;
 /** Lanes (case and direction) delivered at the same time. */
 const LANES_AT_ONCE = 64;
 const MAX_ATTEMPTS = 8;
 /** While paused, how often a lane looks again anyway (the unlock does not wait for it). */
 const PAUSED_RECHECK_MS = 30_000;
+
+/** The oldest row of a lane, with its case's urgency and how many rows the lane holds. */
+type HeadRow = OutboxRow & { urgent: boolean; rows: number };
+
+/**
+ * The head of every lane (case and direction). The grouping reads only the outbox_source index (which
+ * holds the row id), so this stays cheap with thousands of rows waiting.
+ */
+const HEADS_SQL = `
+  SELECT o.id, o.case_id, o.to_client, o.source_message_id, o.media_group_id, o.reply_to_source_id,
+         o.attempts, o.not_before, o.created_at, c.urgent, h.n
+  FROM (SELECT min(id) AS id, count(*) AS n FROM outbox GROUP BY case_id, to_client) h
+  JOIN outbox o ON o.id = h.id
+  JOIN cases c ON c.id = o.case_id
+  ORDER BY o.id
+  LIMIT ?`;
+
+interface RawHead {
+  id: number;
+  case_id: number;
+  to_client: number;
+  source_message_id: number;
+  media_group_id: string | null;
+  reply_to_source_id: number | null;
+  attempts: number;
+  not_before: number;
+  created_at: number;
+  urgent: number;
+  n: number;
+}
 
 function retryAfter(error: unknown): number | undefined {
   return error instanceof GrammyError && error.error_code === 429 ? (error.parameters.retry_after ?? 5) * 1000 : undefined;
@@ -119,6 +156,10 @@ export class Delivery {
   private stopped = true;
   /** Texts of queued client messages, by case and source message id: in memory only, for joining. */
   private readonly texts = new Map<number, Map<number, JoinableText>>();
+  /** Who gets the inbox's next free slot. */
+  private readonly fair = new FairShare(GROUP_WINDOW_MS, FIRST_MESSAGE_RESERVE);
+  /** Inbox lanes with a message due that got no slot yet, and from when they can take one. */
+  private readonly waiting = new Map<string, Contender & { readyAt: number }>();
 
   constructor(private readonly deps: DeliveryDeps) {
     this.pacer = deps.pacer ?? new Pacer();
@@ -159,9 +200,26 @@ export class Delivery {
         .from(outbox)
         .where(and(eq(outbox.caseId, sql.placeholder('caseId')), eq(outbox.toClient, sql.placeholder('toClient'))))
         .orderBy(asc(outbox.id))
-        .limit(BATCH)
+        .limit(LANE_HEAD)
         .prepare(),
     ).all({ caseId, toClient: toClient ? 1 : 0 });
+  }
+
+  private heads(): HeadRow[] {
+    const statement = prepared(this.deps.db, 'outboxHeads', (d) => d.$client.prepare<[number], RawHead>(HEADS_SQL));
+    return statement.all(PASS_LANES).map((r) => ({
+      id: r.id,
+      caseId: r.case_id,
+      toClient: r.to_client === 1,
+      sourceMessageId: r.source_message_id,
+      mediaGroupId: r.media_group_id,
+      replyToSourceId: r.reply_to_source_id,
+      attempts: r.attempts,
+      notBefore: r.not_before,
+      createdAt: r.created_at,
+      urgent: r.urgent === 1,
+      rows: r.n,
+    }));
   }
 
   /**
@@ -176,11 +234,14 @@ export class Delivery {
       let wait = Number.POSITIVE_INFINITY;
       try {
         let next = rows;
+        let full = false; // the lane holds more than was read: read on once this is out
         do {
           this.dirty.delete(lane);
-          wait = await this.deliverLane(next ?? this.laneRows(caseId, toClient));
+          const read = next ?? this.laneRows(caseId, toClient);
+          full = read.length >= LANE_HEAD;
+          wait = await this.deliverLane(read);
           next = undefined;
-        } while (this.dirty.has(lane) && !this.stopped && wait === Number.POSITIVE_INFINITY);
+        } while ((this.dirty.has(lane) || full) && !this.stopped && wait === Number.POSITIVE_INFINITY);
       } catch (error) {
         this.deps.logger.error({ err: error }, 'relay delivery failed');
         wait = 1_000;
@@ -249,37 +310,65 @@ export class Delivery {
   /** Returns in how many ms the next pass is needed, or undefined when the outbox is empty. */
   private async deliverDue(): Promise<number | undefined> {
     if (this.deps.paused?.(false) && this.deps.paused?.(true)) return PAUSED_RECHECK_MS; // nothing may move: no need to read the outbox
-    const rows = prepared(this.deps.db, 'outboxBatch', (d) => d.select().from(outbox).orderBy(asc(outbox.id)).limit(BATCH).prepare()).all();
-    const more = rows.length >= BATCH; // the outbox may hold more than this pass sees
-    if (!more) this.sweepTexts(rows);
-    if (rows.length === 0) return undefined;
+    const heads = this.heads();
+    const more = heads.length >= PASS_LANES; // the outbox may hold more lanes than this pass sees
+    const present = new Set(heads.map((h) => `${h.caseId}:${h.toClient}`));
+    if (!more) this.sweepTexts(present);
+    // Lanes no longer in the outbox (delivered, dropped, erased) wait for nothing.
+    for (const lane of this.waiting.keys()) if (!present.has(lane)) this.waiting.delete(lane);
+    if (heads.length === 0) return undefined;
     // One lane per case and direction: in order within a lane, several lanes at once (each to its own
     // chat, or to the inbox within its shared budget), so one slow answer does not hold up everyone.
-    const lanes = new Map<string, OutboxRow[]>();
-    for (const row of rows) {
-      const lane = `${row.caseId}:${row.toClient}`;
-      const list = lanes.get(lane);
-      if (list) list.push(row);
-      else lanes.set(lane, [row]);
-    }
     // A lane already on its way (just queued) is left to its own worker, which looks again when done.
-    const queue = [...lanes].filter(([lane]) => {
+    const idle = heads.filter((head) => {
+      const lane = `${head.caseId}:${head.toClient}`;
       if (!this.busy.has(lane)) return true;
       this.dirty.add(lane);
       return false;
     });
+    // Lanes to the inbox are started in the order they are to be served (each takes its slot
+    // synchronously, before its first await), so the next free slots go to the right cases.
+    const now = this.clock();
+    const toInbox = this.fair.order(
+      idle.filter((h) => !h.toClient).map((head) => ({ lane: `${head.caseId}:false`, urgent: head.urgent, since: head.id, head })),
+      now,
+    );
+    const queue = [...toInbox.map((c) => c.head), ...idle.filter((h) => h.toClient)];
     let next = Number.POSITIVE_INFINITY;
     const worker = async () => {
-      for (let entry = queue.shift(); entry; entry = queue.shift()) {
-        const [, laneRows] = entry;
-        const wait = await this.runLane(laneRows[0]!.caseId, laneRows[0]!.toClient, laneRows); // (not inside Math.min: `next` must be read after the await)
+      for (let head = queue.shift(); head; head = queue.shift()) {
+        // A lane of one row is all here; a longer one reads its first rows itself (for joining, albums).
+        const wait = await this.runLane(head.caseId, head.toClient, head.rows === 1 ? [head] : undefined); // (not inside Math.min: `next` must be read after the await)
         next = Math.min(next, wait);
       }
     };
     await Promise.all(Array.from({ length: Math.min(LANES_AT_ONCE, queue.length) }, worker));
-    // Rows beyond this pass's batch: look again soon (at once, unless all it saw is waiting).
+    // Lanes beyond this pass's reach: look again soon (at once, unless all it saw is waiting).
     if (more) return Number.isFinite(next) ? Math.min(Math.max(next, 50), 100) : 0;
     return Number.isFinite(next) ? Math.max(next, 50) : undefined;
+  }
+
+  /**
+   * Whether a lane to the inbox may take a slot of its budget now: wait 0 if so (and it is counted as
+   * served), else how many ms to wait. A backlog leaves the last few slots of the window to other
+   * cases' first messages, and lets a lane that ranks before it (see FairShare) go first (`yielded`).
+   */
+  private inboxTurn(me: Contender, now: number): { wait: number; yielded?: true } {
+    const staff = this.deps.staffChatId;
+    const wait = this.pacer.delay(staff, now, this.fair.reserveFor(me.lane, now));
+    if (wait > 0) {
+      this.waiting.set(me.lane, { ...me, readyAt: now + wait });
+      return { wait };
+    }
+    for (const other of this.waiting.values()) {
+      if (other.lane === me.lane || other.readyAt > now || this.fair.compare(other, me, now) > 0) continue;
+      if (this.pacer.delay(staff, now, this.fair.reserveFor(other.lane, now)) > 0) continue; // it could not use this slot
+      this.waiting.set(me.lane, { ...me, readyAt: now });
+      return { wait: YIELD_MS, yielded: true };
+    }
+    this.waiting.delete(me.lane);
+    this.fair.served(me.lane, now);
+    return { wait: 0 };
   }
 
   /** Delivers one lane's rows in order. Returns in how many ms it needs another look (Infinity: done). */
@@ -332,14 +421,13 @@ export class Delivery {
     if (ofCase?.size === 0) this.texts.delete(caseId);
   }
 
-  /** Texts are kept only while their message waits in the outbox (and never past a /forget). */
-  private sweepTexts(waiting: OutboxRow[]): void {
-    if (this.texts.size === 0) return;
-    const queued = new Set(waiting.filter((r) => !r.toClient).map((r) => `${r.caseId}:${r.sourceMessageId}`));
-    for (const [caseId, ofCase] of this.texts) {
-      for (const sourceId of ofCase.keys()) if (!queued.has(`${caseId}:${sourceId}`)) ofCase.delete(sourceId);
-      if (ofCase.size === 0) this.texts.delete(caseId);
-    }
+  /**
+   * Texts are kept only while their message waits in the outbox (and never past a /forget). A copy made
+   * or dropped takes its text along; this catches rows erased from outside (the cascade of /forget or
+   * the purge), which take a case's whole lane.
+   */
+  private sweepTexts(lanes: Set<string>): void {
+    for (const caseId of this.texts.keys()) if (!lanes.has(`${caseId}:false`)) this.texts.delete(caseId);
   }
 
   /** Copies one message (or album, or a run of joined texts) across. Returns 0 when done with it, or ms to wait before retrying. */
@@ -357,9 +445,10 @@ export class Delivery {
     const to = first.toClient ? clientChat : staffChatId;
     const from = first.toClient ? staffChatId : clientChat;
     if (!first.toClient && row.threadId === null) return 1_000; // topic not created yet
-    const wait = this.pacer.delay(to, now);
+    const { wait, yielded } = first.toClient ? { wait: this.pacer.delay(to, now) } : this.inboxTurn({ lane: `${row.id}:false`, urgent: row.urgent, since: first.id }, now);
     if (wait > 0) {
-      this.postpone(batch, now + wait);
+      // A wait for the budget is written down; a lane letting another go first just looks again soon.
+      if (!yielded) this.postpone(batch, now + wait);
       return wait;
     }
     // Counted before the call, so that lanes delivering at the same time cannot overdraw the budget.
@@ -461,6 +550,7 @@ export class Delivery {
       return 0;
     }
     const delay = Math.min(60_000, 1_000 * 2 ** attempts);
+    this.waiting.delete(`${row.id}:${batch[0]!.toClient}`); // not ready before its retry
     logger.warn({ case: row.id, attempts, reason: description }, 'relay copy failed; will retry');
     this.deps.db.update(outbox).set({ attempts, notBefore: now + delay }).where(inArray(outbox.id, batch.map((b) => b.id))).run();
     return delay;
@@ -483,6 +573,7 @@ export class Delivery {
 
   private drop(batch: OutboxRow[]): void {
     if (!batch[0]!.toClient) this.dropTexts(batch[0]!.caseId, batch.map((b) => b.sourceMessageId));
+    this.waiting.delete(`${batch[0]!.caseId}:${batch[0]!.toClient}`);
     this.deps.db.delete(outbox).where(inArray(outbox.id, batch.map((b) => b.id))).run();
   }
 }

@@ -17,6 +17,8 @@ export const TELEGRAM_LIMITS: PacingLimits = { groupPerMinute: 20, privatePerSec
 export const NO_LIMITS: PacingLimits = { groupPerMinute: Infinity, privatePerSecond: Infinity, globalPerSecond: Infinity };
 
 const GROUP_MARGIN_MS = 500;
+/** The window a group's budget is counted over. */
+export const GROUP_WINDOW_MS = 60_000 + GROUP_MARGIN_MS;
 
 export class Pacer {
   private readonly sent = new Map<string, number[]>();
@@ -31,20 +33,23 @@ export class Pacer {
     return list;
   }
 
-  /** 0 if a message to `chatId` may go now, else how many ms to wait. */
   private spanOf(chatId: number): number {
     // Groups: a little over a minute, because Telegram counts from when a message arrives, a moment
     // after it was counted here; sending exactly on the minute would sometimes be one too early.
-    return chatId < 0 ? 60_000 + GROUP_MARGIN_MS : 1_000 * (this.limits.privateBurstSeconds ?? 1);
+    return chatId < 0 ? GROUP_WINDOW_MS : 1_000 * (this.limits.privateBurstSeconds ?? 1);
   }
 
   private maxOf(chatId: number): number {
     return chatId < 0 ? this.limits.groupPerMinute : this.limits.privatePerSecond * (this.limits.privateBurstSeconds ?? 1);
   }
 
-  delay(chatId: number, now: number): number {
+  /**
+   * 0 if a message to `chatId` may go now, else how many ms to wait. `reserve`: slots of the chat's
+   * window to leave free (a backlog leaves a few for other cases' first messages).
+   */
+  delay(chatId: number, now: number, reserve = 0): number {
     const span = this.spanOf(chatId);
-    const max = this.maxOf(chatId);
+    const max = Math.max(1, this.maxOf(chatId) - reserve);
     const own = this.window(`chat:${chatId}`, now, span);
     const all = this.window('global', now, 1_000);
     let wait = Math.max(0, (this.blocked.get(chatId) ?? 0) - now);

@@ -3,6 +3,7 @@ import type { Db } from '../db/connection.js';
 import { purgeAbandonedConversations } from '../db/conversations.js';
 import { purgeOldTraces } from '../db/traces.js';
 import type { Privacy } from '../privacy/keys.js';
+import { purgeExpiredBans } from './bans.js';
 import { purgeClosedCases } from './cases.js';
 import type { DeletionRun, Erasure } from './erasure.js';
 
@@ -12,19 +13,22 @@ export interface RetentionDeps {
   privacy: Privacy;
   staffChatId: number;
   retentionDays: number;
+  banDays: number;
 }
 
 export interface PurgeReport {
   cases: number;
   clients: number;
   conversations: number;
+  /** Bans older than BAN_DAYS, lifted. */
+  bans: number;
   deletions: DeletionRun;
 }
 
 /**
  * The retention purge (daily in the bot, and `npm run purge`): closed cases older than RETENTION_DAYS go
  * with their relay mappings, and their topics are deleted from the team's chat and the client's chat;
- * clients with no case and no contact for as long go; abandoned intakes go; deletions that failed before
+ * clients with no case and no contact for as long go; bans older than BAN_DAYS go; abandoned intakes go; deletions that failed before
  * are tried again. The database rows go even when Telegram refuses a deletion (it stays queued).
  */
 export async function purgeExpired(deps: RetentionDeps, now: number): Promise<PurgeReport> {
@@ -32,7 +36,8 @@ export async function purgeExpired(deps: RetentionDeps, now: number): Promise<Pu
   const cases = purgeClosedCases(db, now, retentionDays, privacy.encryptChatId(deps.staffChatId));
   const clients = purgeIdleClients(db, new Date(now), retentionDays);
   const conversations = purgeAbandonedConversations(db, now);
+  const bans = purgeExpiredBans(db, now, deps.banDays);
   purgeOldTraces(db, now);
   const deletions = await deps.erasure.runPending();
-  return { cases, clients, conversations, deletions };
+  return { cases, clients, conversations, bans, deletions };
 }

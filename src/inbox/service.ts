@@ -250,6 +250,26 @@ export class InboxService {
     }
   }
 
+  /**
+   * The client pressed emergency again soon after their urgent case ended, and it was reopened: its
+   * topic opens again (a new one if it is gone), marked urgent, with a note and an up-to-date card.
+   */
+  async reopenTopic(row: CaseRow): Promise<void> {
+    const { api, config } = this.deps;
+    let threadId = row.threadId;
+    if (threadId !== null) {
+      try {
+        await api.reopenForumTopic(config.staffChatId, threadId);
+        await api.editForumTopic(config.staffChatId, threadId, { name: this.topicName(row) }).catch(() => undefined);
+      } catch (error) {
+        if (!(error instanceof GrammyError && error.description.includes('NOT_MODIFIED'))) threadId = null; // gone
+      }
+    }
+    if (threadId === null) threadId = await this.createTopic(row);
+    await this.noteInTopic({ ...row, threadId }, this.st('staff-emergency-again'));
+    await this.refreshCard(row.id);
+  }
+
   /** The topic was deleted by someone: a new one, with a fresh card and a note. */
   async topicMissing(stale: CaseRow): Promise<number | undefined> {
     // Read again: a case erased by /forget (or closed) meanwhile must not get a new topic.

@@ -10,6 +10,8 @@ export interface Privacy {
   clientKey(telegramUserId: number): string;
   encryptChatId(chatId: number): string;
   decryptChatId(sealed: string): number;
+  /** The key a ban is kept under: derived from the client key with its own subkey, so it matches no client row. */
+  banKey(clientKey: string): string;
 }
 
 const SALT = Buffer.from('peer-help-bot/v1');
@@ -21,6 +23,7 @@ function subkey(secret: string, purpose: string): Buffer {
 export function createPrivacy(botSecret: string): Privacy {
   const hmacKey = subkey(botSecret, 'client-key');
   const encKey = subkey(botSecret, 'chat-id-encryption');
+  const banHmacKey = subkey(botSecret, 'ban-key');
   return {
     clientKey(telegramUserId) {
       return createHmac('sha256', hmacKey).update(String(telegramUserId)).digest('hex');
@@ -38,6 +41,9 @@ export function createPrivacy(botSecret: string): Privacy {
       decipher.setAuthTag(data.subarray(12, 28));
       const plain = Buffer.concat([decipher.update(data.subarray(28)), decipher.final()]).toString('utf8');
       return Number(plain);
+    },
+    banKey(clientKey) {
+      return createHmac('sha256', banHmacKey).update(clientKey).digest('hex');
     },
   };
 }

@@ -1,6 +1,6 @@
 /**
  * npm run bench: the real bot process (the build in dist/, as `npm start` runs it) against the fake
- * Bot API server, in four scenarios. Prints a table and rewrites the measured part of BENCHMARKS.md
+ * Bot API server, in five scenarios. Prints a table and rewrites the measured part of BENCHMARKS.md
  * (between its markers; the notes around it are kept). BENCH_QUICK=1 runs everything small, to check
  * that the benchmark itself works; those figures mean little.
  */
@@ -13,6 +13,7 @@ import { throughput } from './throughput.js';
 import { limits } from './limits.js';
 import { crashLoop } from './crash.js';
 import { footprint } from './footprint.js';
+import { fairness } from './fairness.js';
 
 const quick = process.env.BENCH_QUICK === '1';
 const only = process.env.BENCH_ONLY?.split(',');
@@ -70,6 +71,21 @@ if (wanted('footprint')) {
     ['4. Footprint', `resident memory, ${n(options.clients)} clients and ${n(options.openCases)} open cases`, mb(f.rss), `no data: ${mb(f.baselineRss)}`, '< 150 MB', verdict(f.rss < 150 * 1024 * 1024)],
     ['', `start-up to polling, ${n(options.posts)} post files (median of 3)`, `${(f.startupMs / 1000).toFixed(2)} s`, '', '< 2 s', verdict(f.startupMs < 2_000)],
   );
+}
+
+if (wanted('fairness')) {
+  const options = quick ? { flood: 100 } : { flood: 1_000 };
+  log(`fairness: one client floods ${n(options.flood)} stickers, then a second client writes, under Telegram-like limits…`);
+  const f = await fairness(options);
+  const seconds = f.secondLatencyMs / 1000;
+  rows.push([
+    '5. Fairness',
+    `a second client's message → its topic, while one client's ${n(options.flood)} stickers wait (${f.floodArrivedBefore} in the inbox by then; 429s: ${f.refused} of ${f.calls} calls)`,
+    Number.isNaN(seconds) ? 'not within 3 min' : seconds < 1 ? ms(f.secondLatencyMs) : `${seconds.toFixed(1)} s`,
+    'one inbox slot: 3 s',
+    '< 5 s',
+    verdict(seconds < 5),
+  ]);
 }
 
 const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, Node ${process.version}, ${process.platform}`;

@@ -116,3 +116,28 @@ describe('cases', () => {
     expect(db.select().from(caseStats).all()).toHaveLength(3);
   });
 });
+
+describe('reopening a recent urgent case', () => {
+  it('reopens only the client\'s urgent case closed within the window, as waiting and unassigned', () => {
+    const db = memoryDb();
+    const key = client(db, 31);
+    const first = openCase(db, { clientKey: key, topic: 'substances', urgent: true, now: 1_000 }).case;
+    claimCase(db, first.id, 7, 2_000);
+    closeCase(db, first.id, 3_000);
+    const again = openCase(db, { clientKey: key, topic: 'substances', urgent: true, now: 4_000, reuseUrgentSince: 2_500 });
+    expect(again).toMatchObject({ opened: true, reopened: true, case: { id: first.id, status: 'waiting', consultantId: null, closedAt: null, queuedAt: 4_000 } });
+    expect(db.select().from(caseStats).all()).toHaveLength(1);
+    expect(db.select().from(caseStats).get()?.closedAt).toBeNull();
+
+    closeCase(db, first.id, 5_000);
+    const later = openCase(db, { clientKey: key, topic: 'substances', urgent: true, now: 9_000, reuseUrgentSince: 6_000 });
+    expect(later.opened && later.case.id !== first.id && !later.reopened).toBe(true);
+
+    // A non-urgent case is never reopened this way, nor another client's.
+    const other = client(db, 32);
+    const calm = openCase(db, { clientKey: other, topic: 'other', urgent: false, now: 1_000 }).case;
+    closeCase(db, calm.id, 1_500);
+    const next = openCase(db, { clientKey: other, topic: 'substances', urgent: true, now: 2_000, reuseUrgentSince: 0 });
+    expect(next.case.id).not.toBe(calm.id);
+  });
+});

@@ -35,6 +35,15 @@ describe('configuration', () => {
     });
   });
 
+  it('keeps bans 90 days and reuses a recent urgent case for 10 minutes unless told otherwise, naming a bad value', () => {
+    expect(loadConfig(valid)).toMatchObject({ banDays: 90, emergencyReuseMs: 600_000 });
+    expect(loadConfig({ ...valid, BAN_DAYS: '7', EMERGENCY_REUSE_MINUTES: '0' })).toMatchObject({ banDays: 7, emergencyReuseMs: 0 });
+    expect(problemsOf({ ...valid, BAN_DAYS: '0', EMERGENCY_REUSE_MINUTES: 'soon' })).toEqual([
+      'BAN_DAYS must be a whole number of days, 1 or more',
+      'EMERGENCY_REUSE_MINUTES must be a whole number of minutes, 0 or more',
+    ]);
+  });
+
   it('names every missing required variable, one line each', () => {
     expect(problemsOf({})).toEqual([
       expect.stringMatching(/^BOT_TOKEN is required/),

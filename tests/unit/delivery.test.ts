@@ -12,7 +12,7 @@ import { recordingApi, type RecordedCall } from '../support/recording-api.js';
 const privacy = createPrivacy('delivery-secret-delivery-secret-delivery-1');
 const STAFF = -1001000000001;
 
-function setup(fail?: (call: RecordedCall) => { error_code: number; description: string; parameters?: { retry_after: number } } | undefined) {
+function setup(fail?: (call: RecordedCall) => { error_code: number; description: string; parameters?: { retry_after: number } } | undefined, pacer?: Pacer) {
   const db = memoryDb();
   const key = privacy.clientKey(500);
   ensureClient(db, privacy, key, 500);
@@ -28,6 +28,7 @@ function setup(fail?: (call: RecordedCall) => { error_code: number; description:
     logger: pino({ level: 'silent' }),
     privacy,
     staffChatId: STAFF,
+    pacer,
     clock: () => now,
     onClientGone: async (c) => void gone.push(c.id),
     onTopicMissing: async (c) => {
@@ -81,13 +82,13 @@ describe('relay delivery', () => {
     expect(t.copies().at(-1)?.payload).toMatchObject({ chat_id: 500, from_chat_id: STAFF, message_id: 900, reply_parameters: { message_id: 1 } });
   });
 
-  it('keeps to 20 messages a minute into the inbox, and delivers the rest later', async () => {
+  it('keeps to 20 messages a minute into the inbox (a backlog leaves 3 for other cases), and delivers the rest later', async () => {
     const t = setup();
     for (let i = 1; i <= 25; i++) t.enqueue(i);
     await t.advance(0);
-    expect(t.copies()).toHaveLength(20);
+    expect(t.copies()).toHaveLength(17);
     await t.advance(30_000);
-    expect(t.copies()).toHaveLength(20);
+    expect(t.copies()).toHaveLength(17);
     await t.advance(31_000);
     expect(t.copies().map((c) => c.payload.message_id)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
   });
@@ -312,9 +313,100 @@ describe('pacing', () => {
     }
   });
 
+  it('can keep a few slots of a group\'s minute free', () => {
+    const pacer = new Pacer();
+    for (let i = 0; i < 17; i++) pacer.record(-100, i * 1_000);
+    expect(pacer.delay(-100, 20_000, 3)).toBe(60_500 - 20_000); // until the first of the 17 leaves the window
+    expect(pacer.delay(-100, 20_000)).toBe(0);
+  });
+
   it('never holds anything back when pacing is off', () => {
     const pacer = new Pacer(NO_LIMITS);
     for (let i = 0; i < 1_000; i++) pacer.record(-100, 0);
     expect(pacer.delay(-100, 0)).toBe(0);
+  });
+});
+
+describe('fairness between cases in the inbox', () => {
+  /** Another client's case with its topic; returns a function that queues its messages. */
+  function otherCase(t: ReturnType<typeof setup>, userId: number, urgent = false) {
+    const key = privacy.clientKey(userId);
+    ensureClient(t.db, privacy, key, userId);
+    const row = openCase(t.db, { clientKey: key, topic: 'other', urgent, now: 0 }).case;
+    attachTopic(t.db, row.id, 2_000 + userId);
+    return {
+      row,
+      enqueue: (sourceMessageId: number) => enqueueCopy(t.db, { caseId: row.id, toClient: false, sourceMessageId }, 10_000),
+    };
+  }
+  /** Which client each copy into the inbox came from, in order. */
+  const senders = (t: ReturnType<typeof setup>) => t.copies().filter((c) => c.payload.chat_id === STAFF).map((c) => Number(c.payload.from_chat_id));
+
+  it('a flood of 1,000 messages in one case does not hide or hold up another case\'s first message', async () => {
+    const t = setup();
+    for (let i = 1; i <= 1_000; i++) t.enqueue(i); // stickers, say: nothing to join
+    await t.advance(0);
+    expect(senders(t)).toEqual(Array(17).fill(500)); // the backlog leaves 3 of the minute's 20 slots
+    const other = otherCase(t, 501);
+    other.enqueue(1);
+    await t.advance(1_000); // a pass, as after a restart: the newcomer is seen behind 983 waiting rows
+    expect(senders(t)).toEqual([...Array(17).fill(500), 501]);
+    expect(t.copies().at(-1)?.payload).toMatchObject({ message_thread_id: 2_501 });
+  });
+
+  it('a message queued while a backlog is on its way goes at once, not after it', async () => {
+    const t = setup();
+    t.delivery['deps'].api.config.use(async (prev, method, payload, signal) => {
+      await new Promise((r) => setTimeout(r, 2)); // answers take a moment, as over a network
+      return prev(method, payload, signal);
+    });
+    for (let i = 1; i <= 300; i++) t.enqueue(i);
+    t.delivery.start();
+    t.delivery.queued(t.row.id, false);
+    const other = otherCase(t, 502);
+    other.enqueue(7);
+    t.delivery.queued(other.row.id, false);
+    for (let i = 0; i < 100 && !senders(t).includes(502); i++) await new Promise((r) => setTimeout(r, 5));
+    await t.delivery.stop();
+    expect(senders(t)).toContain(502);
+    expect(senders(t).filter((s) => s === 500).length).toBeLessThanOrEqual(17);
+  });
+
+  it('hands out each freed slot: first messages, then urgent cases, then round-robin between backlogs', async () => {
+    const pacer = new Pacer();
+    // The last minute's 20 slots are taken, one every 3 s, so one frees every 3 s from now on.
+    for (let k = 0; k < 20; k++) pacer.record(STAFF, 10_000 - 60_500 + 1 + k * 3_000);
+    const t = setup(undefined, pacer);
+    const a = otherCase(t, 601);
+    const urgent = otherCase(t, 602, true);
+    const c = otherCase(t, 603);
+    for (let i = 1; i <= 4; i++) {
+      a.enqueue(i);
+      urgent.enqueue(i);
+      c.enqueue(i);
+    }
+    await t.advance(0);
+    expect(senders(t)).toEqual([]);
+    for (let step = 0; step < 30 && t.db.select().from(outbox).all().length > 0; step++) await t.advance(3_000);
+    // One each for the cases' first messages (urgent first), then the urgent backlog, then A and C in turn.
+    expect(senders(t)).toEqual([602, 601, 603, 602, 602, 602, 601, 603, 601, 603, 601, 603]);
+    // Every message went, and in order within its case.
+    for (const client of [601, 602, 603]) {
+      expect(t.copies().filter((x) => x.payload.from_chat_id === client).map((x) => x.payload.message_id)).toEqual([1, 2, 3, 4]);
+    }
+  });
+
+  it('never lets a backlog take the slots kept for first messages, yet uses them for first messages', async () => {
+    const t = setup();
+    for (let i = 1; i <= 50; i++) t.enqueue(i);
+    await t.advance(0);
+    const others = [701, 702, 703, 704].map((id) => otherCase(t, id));
+    others.forEach((o) => o.enqueue(1));
+    await t.advance(1_000);
+    // Three newcomers use the three kept slots; the fourth waits for the next free ones (a minute on,
+    // here), where it shares the first two with the backlog, which has waited a whole minute as well.
+    expect(senders(t).slice(17)).toEqual([701, 702, 703]);
+    await t.advance(60_000);
+    expect(senders(t).slice(20, 22)).toEqual([500, 704]);
   });
 });

@@ -34,6 +34,17 @@ describe('privacy', () => {
     expect(() => privacy.decryptChatId(sealed.toString('base64url'))).toThrow();
   });
 
+  it('keeps bans under a key of their own: stable, unlike the client key, and unlike under another secret', () => {
+    const privacy = createPrivacy(secret);
+    const clientKey = privacy.clientKey(123456789);
+    const banKey = privacy.banKey(clientKey);
+    expect(banKey).toMatch(/^[0-9a-f]{64}$/);
+    expect(privacy.banKey(clientKey)).toBe(banKey);
+    expect(banKey).not.toBe(clientKey);
+    expect(privacy.banKey(privacy.clientKey(123456780))).not.toBe(banKey);
+    expect(createPrivacy(`${secret}!`).banKey(clientKey)).not.toBe(banKey);
+  });
+
   it('makes short readable pseudonyms without look-alike characters', () => {
     for (let i = 0; i < 200; i++) expect(randomPseudonym()).toMatch(/^[2-9A-HJKMNP-TV-Z]{4}$/);
   });

@@ -5,6 +5,14 @@ import type { Language } from '../../config.js';
 import { TOPICS, type CaseTopic } from '../../inbox/cases.js';
 import type { BotContext } from '../context.js';
 
+/**
+ * The conversations plugin stores every update an intake waits for (and replays them all on each new
+ * one), so what does not fit is limited: after this many, the intake ends and offers to start again.
+ */
+export const MAX_UNEXPECTED = 5;
+/** Characters of the description (a first message; the rest can be told to the consultant). */
+export const MAX_DESCRIPTION = 1_000;
+
 export interface IntakeArgs {
   lang: Language;
   pseudonym: string;
@@ -33,13 +41,23 @@ export function createIntake(i18n: I18n<BotContext>, openCase: (ctx: BotContext,
       if (i % 2 === 1) topics.row();
     });
     topics.row().text(t('intake-cancel'), 'intake:cancel');
-    /** Next update that `accept`s; a command leaves the intake and is handled as usual. */
-    const ask = async (accept: (update: Context) => boolean): Promise<Context> => {
+    let unexpected = 0;
+    /** Counts an input that did not fit; false (after saying so) once there were too many. */
+    const bearWith = async (update: Context): Promise<boolean> => {
+      if (++unexpected < MAX_UNEXPECTED) return true;
+      await update.reply(t('intake-too-many'), { reply_markup: new InlineKeyboard().text(t('menu-consult'), 'menu:consult') });
+      return false;
+    };
+    /**
+     * Next update that `accept`s; a command leaves the intake and is handled as usual. Undefined when
+     * the client sent too many that did not fit: the intake ends.
+     */
+    const ask = async (accept: (update: Context) => boolean): Promise<Context | undefined> => {
       for (;;) {
         const next = await conversation.wait();
         if (next.message?.text?.startsWith('/')) await conversation.halt({ next: true });
         if (accept(next)) return next;
-
+        if (!(await bearWith(next))) return undefined;
         await next.reply(t('intake-use-buttons'), { reply_markup: cancelButton });
       }
     };
@@ -47,6 +65,7 @@ export function createIntake(i18n: I18n<BotContext>, openCase: (ctx: BotContext,
 
     await ctx.reply(t('intake-topic'), { parse_mode: 'HTML', reply_markup: topics });
     const picked = await ask(pressed(/^intake:(topic:[a-z]+|cancel)$/));
+    if (!picked) return;
 
     const topic = /^intake:topic:([a-z]+)$/.exec(picked.callbackQuery?.data ?? '')?.[1] as CaseTopic | undefined;
     if (!topic || !TOPICS.includes(topic)) {
@@ -60,6 +79,7 @@ export function createIntake(i18n: I18n<BotContext>, openCase: (ctx: BotContext,
     let descriptionMessageId: number | undefined;
     for (;;) {
       const answer = await ask((u) => pressed(/^intake:(skip|cancel)$/)(u) || (!!u.message && !u.message.text?.startsWith('/')));
+      if (!answer) return;
       if (answer.callbackQuery) {
 
         if (answer.callbackQuery.data === 'intake:cancel') {
@@ -69,7 +89,13 @@ export function createIntake(i18n: I18n<BotContext>, openCase: (ctx: BotContext,
         break; // skipped
       }
       if (answer.message?.location || answer.message?.venue || answer.message?.contact) {
+        if (!(await bearWith(answer))) return;
         await answer.reply(t('intake-no-location'));
+        continue;
+      }
+      if ((answer.message?.text ?? answer.message?.caption ?? '').length > MAX_DESCRIPTION) {
+        if (!(await bearWith(answer))) return;
+        await answer.reply(t('intake-too-long', { max: String(MAX_DESCRIPTION) }));
         continue;
       }
       descriptionMessageId = answer.message?.message_id;
@@ -81,6 +107,7 @@ export function createIntake(i18n: I18n<BotContext>, openCase: (ctx: BotContext,
       reply_markup: new InlineKeyboard().text(t('intake-confirm'), 'intake:go').row().text(t('intake-cancel'), 'intake:cancel'),
     });
     const confirmed = await ask(pressed(/^intake:(go|cancel)$/));
+    if (!confirmed) return;
 
     if (confirmed.callbackQuery?.data !== 'intake:go') {
       await confirmed.editMessageText(t('intake-cancelled'));

@@ -6,7 +6,7 @@ import { conversationState } from '../../db/schema.js';
 import type { BotContext } from '../context.js';
 
 /** Bump when a conversation's code changes in a way that old saved states would replay wrongly. */
-export const CONVERSATIONS_VERSION = 1;
+export const CONVERSATIONS_VERSION = 2;
 
 /**
  * Conversation state in SQLite, keyed by the client key (never the chat id), versioned, and deleted

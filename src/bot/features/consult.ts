@@ -1,9 +1,8 @@
 import { Composer, InlineKeyboard } from 'grammy';
 import { createConversation } from '@grammyjs/conversations';
 import type { Context } from 'grammy';
-import { eq } from 'drizzle-orm';
 import { ensureClient, setClientLanguage } from '../../db/clients.js';
-import { bans } from '../../db/schema.js';
+import { isBanned as isBannedKey } from '../../inbox/bans.js';
 import { caseAwaitingComment, commentReceived, findCase, findOpenCase, inviteComment, openCase, rateCase, type CaseTopic } from '../../inbox/cases.js';
 import { enqueueCopy, findCounterpart, isJoinedCopy } from '../../inbox/delivery.js';
 import type { InboxService } from '../../inbox/service.js';
@@ -23,7 +22,7 @@ export function createConsultFeature(deps: BotDeps, inbox: InboxService, i18n: I
   const clock = () => (deps.clock ?? (() => new Date()))().getTime();
   const feature = new Composer<BotContext>();
 
-  const isBanned = (key: string) => db.select().from(bans).where(eq(bans.clientKey, key)).get() !== undefined;
+  const isBanned = (key: string) => isBannedKey(db, privacy.banKey(key), clock(), deps.config.banDays);
 
   /** Opens the case, its topic and card, queues the description, tells the client where they stand. */
   async function open(ctx: BotContext, topic: CaseTopic, urgent: boolean, descriptionMessageId?: number): Promise<void> {
@@ -31,15 +30,23 @@ export function createConsultFeature(deps: BotDeps, inbox: InboxService, i18n: I
     const client = ensureClient(db, privacy, ctx.client.key, ctx.chat.id);
     // Messages from the consultant arrive outside any update of the client's: keep the language they read.
     if (client.language === null) setClientLanguage(db, client.key, ctx.lang);
-    const result = openCase(db, { clientKey: ctx.client.key, topic, urgent, now: clock() });
+    // Emergency, /end, emergency…: the recent urgent case comes back instead of a new 🆘 topic each time.
+    const reuseUrgentSince = deps.config.emergencyReuseMs > 0 ? clock() - deps.config.emergencyReuseMs : undefined;
+    const result = openCase(db, { clientKey: ctx.client.key, topic, urgent, now: clock(), reuseUrgentSince });
     if (!result.opened) {
       await ctx.reply(ctx.t('consult-already-open'), HTML);
       return;
     }
-    if (!lockdown.isLocked) await inbox.createTopic(result.case); // during a lockdown the topic waits for /unlock
+    // During a lockdown the topic waits for /unlock.
+    if (!lockdown.isLocked) {
+      if (result.reopened) await inbox.reopenTopic(result.case);
+      else await inbox.createTopic(result.case);
+    }
     // Where the bot has topic mode in private chats, the conversation gets its own topic on the client's
-    // side as well, which "Clear this chat" can delete whole.
-    const clientThread = ctx.me.has_topics_enabled ? await inbox.createClientTopic(result.case, ctx.chat.id, ctx.lang) : undefined;
+    // side as well, which "Clear this chat" can delete whole (a reopened case keeps the one it had).
+    const clientThread = ctx.me.has_topics_enabled
+      ? (result.case.clientThreadId ?? (await inbox.createClientTopic(result.case, ctx.chat.id, ctx.lang)))
+      : undefined;
     if (descriptionMessageId !== undefined) {
       enqueueCopy(db, { caseId: result.case.id, toClient: false, sourceMessageId: descriptionMessageId }, clock());
       inbox.delivery?.queued(result.case.id, false);
@@ -48,12 +55,9 @@ export function createConsultFeature(deps: BotDeps, inbox: InboxService, i18n: I
     const text = urgent
       ? `${ctx.t('consult-urgent')}\n\n${duty}`
       : `${ctx.t('consult-queued', { place: inbox.queuePlace(result.case.id) ?? 1 })}\n\n${duty}`;
-    if (clientThread === undefined) {
-      await ctx.reply(text, HTML);
-    } else {
-      await ctx.api.sendMessage(ctx.chat.id, text, { ...HTML, message_thread_id: clientThread });
-      await ctx.reply(ctx.t('consult-topic-opened'), HTML);
-    }
+    // Into the case's own topic if it has one (and it is still there), else here.
+    const inTopic = clientThread !== undefined && (await ctx.api.sendMessage(ctx.chat.id, text, { ...HTML, message_thread_id: clientThread }).then(() => true, () => false));
+    await ctx.reply(inTopic ? ctx.t('consult-topic-opened') : text, HTML);
     if (lockdown.shouldTell(result.case.id)) await ctx.reply(ctx.t('lockdown-client-waiting'), HTML);
   }
 

@@ -2,7 +2,8 @@ import { Composer, InputFile } from 'grammy';
 import { eq } from 'drizzle-orm';
 import { escapeHtml } from '../../content/markdown.js';
 import { splitMessage } from '../../content/split.js';
-import { bans, caseStats, consultants, type CaseRow } from '../../db/schema.js';
+import { caseStats, consultants, type CaseRow } from '../../db/schema.js';
+import { banClient, liftBan } from '../../inbox/bans.js';
 import {
   REFERRALS,
   addReferrals,
@@ -161,10 +162,10 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService): Composer
     const row = await needCase(ctx);
     if (!row) return;
     if (ctx.message?.text?.startsWith('/unban')) {
-      db.delete(bans).where(eq(bans.clientKey, row.clientKey)).run();
+      liftBan(db, deps.privacy.banKey(row.clientKey));
       return void (await ctx.reply(inbox.st('staff-unbanned')));
     }
-    db.insert(bans).values({ clientKey: row.clientKey, bannedAt: clock() }).onConflictDoNothing().run();
+    banClient(db, deps.privacy.banKey(row.clientKey), clock());
     await inbox.tellClient(row, 'consult-banned');
     await inbox.close(row.id, 'consultant');
     await ctx.reply(inbox.st('staff-banned'));

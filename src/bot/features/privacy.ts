@@ -14,7 +14,8 @@ export function createPrivacyFeature({ config }: BotDeps): Composer<BotContext> 
       .text(ctx.t('button-forget'), 'forget:ask')
       .row()
       .text(ctx.t('button-menu'), 'menu:main');
-    await showScreen(ctx, ctx.t('privacy', { retention: config.retentionDays, topics: ctx.me.has_topics_enabled ? 'yes' : 'no' }), keyboard);
+    const text = ctx.t('privacy', { retention: config.retentionDays, topics: ctx.me.has_topics_enabled ? 'yes' : 'no' });
+    await showScreen(ctx, `${text}\n\n${ctx.t('privacy-bans', { days: config.banDays })}`, keyboard);
   }
 
   feature.command('privacy', showPrivacy);
