@@ -88,7 +88,7 @@ describe('a ban outlives /forget', () => {
     fake.sendText(client, '/consult');
     await clientSees(client, /not available to you/);
     fake.sendText(client, '/privacy'); // says so
-    expect((await clientSees(client, /What we keep about you/)).text).toMatch(/separate code of that ban.*for 30 days\. \/forget does not erase it/s);
+    expect((await clientSees(client, /What is kept, where/)).text).toMatch(/separate code of that ban.*for 30 days\. \/forget does not erase it/s);
     fake.sendText(client, '/help');
     fake.pressButton(client, await withButton(client, 'n:consult:urgent'), 'n:consult:urgent');
     await clientSees(client, /not available to you/);

@@ -79,7 +79,7 @@ describe('webhook mode', () => {
         });
       expect((await post('wrong-secret-wrong-secret')).status).toBe(401);
       expect((await post(secret)).status).toBe(200);
-      expect((await webhookFake.nextBotMessage(user.id)).text).toMatch(/What we keep about you/);
+      expect((await webhookFake.nextBotMessage(user.id)).text).toMatch(/What is kept, where/);
     } finally {
       await hooked.stop();
       await webhookFake.stop();

@@ -54,8 +54,8 @@ describe('bad and unexpected input', () => {
     expect(fake.updatesPending()).toEqual([]);
     fake.sendText(client, '/privacy');
     let answer = await fake.nextBotMessage(client.id, { timeoutMs: 20_000 });
-    while (!String(answer.text).includes('What we keep about you')) answer = await fake.nextBotMessage(client.id, { timeoutMs: 20_000 });
-    expect(answer.text).toMatch(/never keep/);
+    while (!String(answer.text).includes('What is kept, where')) answer = await fake.nextBotMessage(client.id, { timeoutMs: 20_000 });
+    expect(answer.text).toMatch(/never stored/);
 
     // The flood was noticed and the client asked, politely, to slow down.
     expect(fake.botMessages(client.id).filter((m) => /sending messages very fast/.test(String(m.text))).length).toBeGreaterThanOrEqual(1);

@@ -20,7 +20,7 @@ describe('npm start', () => {
       'BOT_TOKEN must look like 123456789:AA… (the token from @BotFather)',
       'BOT_SECRET must be at least 32 characters (e.g. `openssl rand -hex 32`)',
       'STAFF_CHAT_ID must be a numeric Telegram chat id, like -1001234567890',
-      'RETENTION_DAYS must be a whole number of days, 1 or more',
+      'RETENTION_DAYS must be a whole number of days, 0 or more (0: closed cases go at the next purge)',
     ]);
   });
 
