@@ -113,7 +113,9 @@ export class InboxJobs {
         minutes,
       });
       const sent = await api.sendMessage(config.staffChatId, text, { parse_mode: 'HTML' });
-      // It names the client: remembered so that it goes with the case (/forget, retention).
+      // It names the client: remembered so that it goes with the case (/forget, retention). Only the
+      // latest is remembered, so an earlier one (from a previous waiting spell) goes now.
+      if (row.reminderMessageId !== null) await api.deleteMessage(config.staffChatId, row.reminderMessageId).catch(() => undefined);
       db.update(cases).set({ reminderMessageId: sent.message_id }).where(eq(cases.id, row.id)).run();
     }
   }

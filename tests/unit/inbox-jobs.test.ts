@@ -4,7 +4,8 @@ import { I18n } from '@grammyjs/i18n';
 import { loadConfig } from '../../src/config.js';
 import { ensureClient } from '../../src/db/clients.js';
 import { cases, conversationState } from '../../src/db/schema.js';
-import { attachTopic, closeCase, openCase } from '../../src/inbox/cases.js';
+import { attachTopic, claimCase, closeCase, openCase, releaseCase } from '../../src/inbox/cases.js';
+import { eq } from 'drizzle-orm';
 import { InboxJobs } from '../../src/inbox/jobs.js';
 import { InboxService } from '../../src/inbox/service.js';
 import { Erasure } from '../../src/inbox/erasure.js';
@@ -44,6 +45,21 @@ describe('inbox jobs', () => {
     const reminders = t.calls.filter((c) => String(c.payload.text).startsWith('⏰'));
     expect(reminders).toHaveLength(1);
     expect(reminders[0]?.payload.text).toMatch(/URGENT: Client [2-9A-Z]{4} \(Mental health\) has been waiting 11 min/);
+  });
+
+  it('keeps only the latest reminder naming a client: an earlier one goes when the case waits again', async () => {
+    const t = setup();
+    const row = t.open(3);
+    t.advance(11 * 60_000);
+    await t.jobs.remind();
+    const first = t.db.select().from(cases).where(eq(cases.id, row.id)).get()!.reminderMessageId;
+    expect(first).toEqual(expect.any(Number));
+    claimCase(t.db, row.id, 555, Date.now());
+    releaseCase(t.db, row.id, Date.parse('2026-11-23T10:11:00Z'));
+    t.advance(11 * 60_000);
+    await t.jobs.remind();
+    expect(t.calls.filter((c) => c.method === 'deleteMessage').map((c) => c.payload.message_id)).toEqual([first]);
+    expect(t.db.select().from(cases).where(eq(cases.id, row.id)).get()!.reminderMessageId).not.toBe(first);
   });
 
   it('keeps one queue board and edits it only when it changes', async () => {
