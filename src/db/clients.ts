@@ -74,7 +74,7 @@ function dependentTables(db: Db): { table: string; column: string }[] {
  */
 export function forgetClient(db: Db, key: string, teamChatRef?: string): ErasedClient | null {
   const sqlite = db.$client;
-  return sqlite.transaction(() => {
+  const erased = sqlite.transaction(() => {
     // Message ids in their chat (for "Clear this chat") may exist without a client row.
     const traces = db.delete(chatTraces).where(eq(chatTraces.clientKey, key)).run().changes;
     const row = findClient(db, key);
@@ -93,6 +93,15 @@ export function forgetClient(db: Db, key: string, teamChatRef?: string): ErasedC
     rows.clients = db.delete(clients).where(eq(clients.key, key)).run().changes;
     return { pseudonym: row.pseudonym, hadLanguage: row.language !== null, rows, caseIds: owned.map((c) => c.id) };
   })();
+  // secure_delete zeroed the rows in the database file, but the WAL still holds the old pages: fold it
+  // back and empty it now rather than at the next checkpoint.
+  if (erased) foldWal(db);
+  return erased;
+}
+
+/** Checkpoints the WAL into the database file and truncates it, so erased pages do not linger there. */
+export function foldWal(db: Db): void {
+  db.$client.pragma('wal_checkpoint(TRUNCATE)');
 }
 
 /**

@@ -1,4 +1,4 @@
-import { purgeIdleClients } from '../db/clients.js';
+import { foldWal, purgeIdleClients } from '../db/clients.js';
 import type { Db } from '../db/connection.js';
 import { purgeAbandonedConversations } from '../db/conversations.js';
 import { purgeOldTraces } from '../db/traces.js';
@@ -38,6 +38,7 @@ export async function purgeExpired(deps: RetentionDeps, now: number): Promise<Pu
   const conversations = purgeAbandonedConversations(db, now);
   const bans = purgeExpiredBans(db, now, deps.banDays);
   purgeOldTraces(db, now);
+  foldWal(db); // the purged rows' old pages leave the WAL too
   const deletions = await deps.erasure.runPending();
   return { cases, clients, conversations, bans, deletions };
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -50,6 +50,20 @@ describe('database', () => {
     expect(forgetClient(db, key)).toEqual({ pseudonym, hadLanguage: true, rows: { clients: 1 }, caseIds: [] });
     expect(findClient(db, key)).toBeUndefined();
     expect(forgetClient(db, key)).toBeNull();
+  });
+
+  it('leaves no trace of an erased client in the WAL either, while the database is still open', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'db-'));
+    const path = join(dir, 'bot.db');
+    const db = openDatabase(path);
+    const key = privacy.clientKey(4004);
+    const { pseudonym } = ensureClient(db, privacy, key, 4004);
+    const files = () => Buffer.concat([readFileSync(path), existsSync(`${path}-wal`) ? readFileSync(`${path}-wal`) : Buffer.alloc(0)]);
+    expect(files().includes(Buffer.from(pseudonym))).toBe(true);
+    forgetClient(db, key);
+    expect(files().includes(Buffer.from(pseudonym))).toBe(false);
+    expect(files().includes(Buffer.from(key))).toBe(false);
+    closeDatabase(db);
   });
 
   it('leaves no trace of an erased client in the database file', () => {
