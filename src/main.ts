@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { GrammyError, HttpError } from 'grammy';
 import type { RunnerHandle } from '@grammyjs/runner';
 import { runJournaled } from './ops/journaled-runner.js';
+import { sealLegacyRows } from './ops/seal-legacy-rows.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { closeDatabase, openDatabase } from './db/connection.js';
@@ -54,7 +55,8 @@ async function main(): Promise<void> {
   }
 
   const logger = createLogger(config.logLevel);
-  const db = openDatabase(config.databasePath);
+  const db = openDatabase(config.databasePath, { logger });
+  sealLegacyRows(db, createPrivacy(config.botSecret), logger);
   const content = new ContentStore(config.contentDir, config.defaultLanguage);
   const posts = new PostStore(config.contentDir, { timezone: config.timezone, channels: Object.keys(config.channels) });
   const problems = [...content.problems, ...posts.problems];
@@ -102,7 +104,7 @@ async function main(): Promise<void> {
     await bot.api.setWebhook(config.webhook.url, { secret_token: config.webhook.secret, allowed_updates: [...allowedUpdates] });
   } else {
     await bot.api.deleteWebhook(); // pending updates are kept
-    runner = runJournaled(bot, db, logger, allowedUpdates);
+    runner = runJournaled(bot, db, createPrivacy(config.botSecret).journal, logger, allowedUpdates);
   }
   if (problems.length > 0) await reportToEditors(problemReport(problems));
   await scheduler.start();

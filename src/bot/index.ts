@@ -130,7 +130,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   protectedBot.use(i18n);
   protectedBot.use(answerCallbackQueries(bot.api));
   protectedBot.use(floodBrake((key) => findOpenCase(deps.db, key) !== undefined));
-  protectedBot.use(conversations({ storage: conversationStorage(deps.db, (ctx) => storageKey(deps.privacy, ctx)) }));
+  protectedBot.use(conversations({ storage: conversationStorage(deps.db, deps.privacy.conversations, (ctx) => storageKey(deps.privacy, ctx)) }));
 
   const privateChats = protectedBot.chatType('private');
   privateChats.use(menuFeature);
