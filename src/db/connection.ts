@@ -31,6 +31,8 @@ export function openDatabase(path: string, options: { migrate?: boolean; logger?
   sqlite.pragma('busy_timeout = 5000');
   // Erased rows are overwritten with zeros instead of lingering in free pages of the file (and the WAL).
   sqlite.pragma('secure_delete = ON');
+  // Sorts, temporary indexes and VACUUM's copy of the database stay in memory, not in files outside the data folder.
+  sqlite.pragma('temp_store = MEMORY');
   const db = drizzle(sqlite, { schema });
   if (options.migrate !== false) migrate(db, { migrationsFolder: MIGRATIONS_DIR });
   return db;
