@@ -186,9 +186,9 @@ describe('nothing in clear at rest', () => {
     bot = await startBot({ ...env, DATABASE_PATH: path });
     expect(scanFiles(databaseFiles(path), needlesFor(legacyTraces))).toEqual([]);
     expect(bot.output()).toMatch(/sealed rows an earlier version wrote in clear/);
-    expect(bot.output()).toMatch(/dropped journal rows that do not open/);
     await clientSees(legacyUser, /What we keep about you/);
     await clientSees(sealedUser, /What we keep about you/);
+    expect(bot.output()).toMatch(/dropped journal rows that do not open/);
     await until(() => count('update_journal', '1', path) === 0 || undefined, 'the journal emptied');
     await new Promise((r) => setTimeout(r, 500));
     expect(fake.botMessages(sealedUser.id)).toHaveLength(1); // the moved copy was not handled
