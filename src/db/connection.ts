@@ -33,6 +33,9 @@ export function openDatabase(path: string, options: { migrate?: boolean; logger?
   sqlite.pragma('secure_delete = ON');
   // Sorts, temporary indexes and VACUUM's copy of the database stay in memory, not in files outside the data folder.
   sqlite.pragma('temp_store = MEMORY');
+  // A -wal left by a crash (or by an earlier version, which journaled updates in clear) still holds
+  // old page images of deleted rows: fold it into the file, where secure_delete has zeroed them.
+  if (path !== ':memory:') sqlite.pragma('wal_checkpoint(TRUNCATE)');
   const db = drizzle(sqlite, { schema });
   if (options.migrate !== false) migrate(db, { migrationsFolder: MIGRATIONS_DIR });
   return db;

@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -45,6 +45,24 @@ describe('the byte scan', () => {
     const found = scanFiles(databaseFiles(join(dir, 'bot.db')), needlesFor(person));
     expect(found.map((f) => f.file)).toContain('bot.db-wal');
     db.$client.close();
+  });
+});
+
+describe('a -wal left behind by a crash', () => {
+  it('is folded into the database at open, so the old page images of deleted rows go', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'crash-wal-'));
+    const live = openDatabase(join(dir, 'bot.db'));
+    live.insert(updateJournal).values({ updateId: 1, payload: JSON.stringify({ from: { id: person.id, username: 'zq_atrest_user' } }) }).run();
+    live.delete(updateJournal).run();
+    // As after kill -9: the files as they are on disk while the process runs.
+    mkdirSync(join(dir, 'after-crash'), { mode: 0o700 });
+    for (const suffix of ['', '-wal', '-shm']) copyFileSync(join(dir, `bot.db${suffix}`), join(dir, 'after-crash', `bot.db${suffix}`));
+    live.$client.close();
+    const path = join(dir, 'after-crash', 'bot.db');
+    expect(scanFiles(databaseFiles(path), needlesFor(person)).map((f) => f.file)).toContain('bot.db-wal');
+    const db = openDatabase(path);
+    expect(scanFiles(databaseFiles(path), needlesFor(person))).toEqual([]);
+    closeDatabase(db);
   });
 });
 
