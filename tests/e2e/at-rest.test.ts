@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
@@ -67,9 +67,15 @@ async function backup(name: string): Promise<string> {
   return target;
 }
 
+/** Every file in the data folder: the database, -wal, -shm, and anything else that may appear there. */
+const dataFiles = (path: string) => {
+  const folder = join(path, '..');
+  return [...new Set([...databaseFiles(path), ...readdirSync(folder).map((name) => join(folder, name))])];
+};
+
 /** Scans the live files at once (the moment matters), then a backup taken right after. */
 async function scanMoment(moment: string): Promise<(Finding & { moment: string })[]> {
-  const live = scanFiles(databaseFiles(bot.databasePath), needlesFor(identity));
+  const live = scanFiles(dataFiles(bot.databasePath), needlesFor(identity));
   const copy = await backup(moment);
   expect(mode(copy)).toBe(0o600);
   return [...live, ...scanFiles([copy], needlesFor(identity))].map((f) => ({ ...f, moment }));
@@ -145,12 +151,12 @@ describe('nothing in clear at rest', () => {
 
     // The data folder and every file in it are the owner's alone, while it runs.
     expect(mode(join(bot.databasePath, '..'))).toBe(0o700);
-    for (const file of databaseFiles(bot.databasePath).filter(existsSync)) expect(mode(file), file).toBe(0o600);
-    expect(existsSync(`${bot.databasePath}-wal`)).toBe(true);
+    for (const file of dataFiles(bot.databasePath).filter(existsSync)) expect(mode(file), file).toBe(0o600);
+    expect(existsSync(`${bot.databasePath}-wal`) && existsSync(`${bot.databasePath}-shm`)).toBe(true);
 
     expect(await bot.stop()).toBe(0);
     expect(await scanMoment('stopped')).toEqual([]);
-    for (const file of databaseFiles(bot.databasePath).filter(existsSync)) expect(mode(file), file).toBe(0o600);
+    for (const file of dataFiles(bot.databasePath).filter(existsSync)) expect(mode(file), file).toBe(0o600);
     expect(fake.failedCalls({ ignoreRateLimits: true })).toEqual([]);
   }, 120_000);
 
