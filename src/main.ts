@@ -115,10 +115,6 @@ async function main(): Promise<void> {
   );
   inboxJobs.start();
   const stopWatching = watchFolder(config.contentDir, () => void reload(), logger);
-  logger.info(
-    { bot: bot.botInfo.username, posts: posts.posts.length, port: (server.address() as AddressInfo).port, mode: config.webhook ? 'webhook' : 'long polling' },
-    `bot started (${config.webhook ? 'webhook' : 'long polling'})`,
-  );
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -145,6 +141,12 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  // Only now: whoever waits for this line (a supervisor, a test) may send SIGTERM at once, and before
+  // the handlers above exist the signal would kill the process without a clean shutdown.
+  logger.info(
+    { bot: bot.botInfo.username, posts: posts.posts.length, port: (server.address() as AddressInfo).port, mode: config.webhook ? 'webhook' : 'long polling' },
+    `bot started (${config.webhook ? 'webhook' : 'long polling'})`,
+  );
   runner?.task()?.catch((error: unknown) => {
     logger.fatal({ err: error }, 'polling stopped');
     void shutdown('polling-error');
