@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { GrammyError, HttpError } from 'grammy';
 import type { RunnerHandle } from '@grammyjs/runner';
 import { runJournaled } from './ops/journaled-runner.js';
+import { sealLegacyRows } from './ops/seal-legacy-rows.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger, redactSecrets, scrubProcessOutput } from './logger.js';
 import { closeDatabase, openDatabase } from './db/connection.js';
@@ -68,7 +69,8 @@ async function main(): Promise<void> {
 
   scrubProcessOutput([config.botToken]);
   const logger = createLogger(config.logLevel, { secrets: [config.botToken] });
-  const db = openDatabase(config.databasePath);
+  const db = openDatabase(config.databasePath, { logger });
+  sealLegacyRows(db, createPrivacy(config.botSecret), logger);
   const content = new ContentStore(config.contentDir, config.defaultLanguage);
   const posts = new PostStore(config.contentDir, { timezone: config.timezone, channels: Object.keys(config.channels) });
   const problems = [...content.problems, ...posts.problems];
@@ -119,7 +121,7 @@ async function main(): Promise<void> {
     await bot.api.setWebhook(config.webhook.url, { secret_token: config.webhook.secret, allowed_updates: [...allowedUpdates] });
   } else {
     await bot.api.deleteWebhook(); // pending updates are kept
-    runner = runJournaled(bot, db, logger, allowedUpdates);
+    runner = runJournaled(bot, db, createPrivacy(config.botSecret).journal, logger, allowedUpdates);
   }
   if (problems.length > 0) await reportToEditors(problemReport(problems));
   await scheduler.start();
@@ -153,7 +155,8 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  // Only now: whoever waits for this line may stop the bot at once, and the signal must find its handler.
+  // Only now: whoever waits for this line (a supervisor, a test) may send SIGTERM at once, and before
+  // the handlers above exist the signal would kill the process without a clean shutdown.
   logger.info(
     { bot: bot.botInfo.username, posts: posts.posts.length, host: config.httpHost, port: (server.address() as AddressInfo).port, mode: config.webhook ? 'webhook' : 'long polling' },
     `bot started (${config.webhook ? 'webhook' : 'long polling'})`,

@@ -155,7 +155,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   protectedBot.use(floodBrake((key) => findOpenCase(deps.db, key) !== undefined));
   protectedBot.use(
     conversations({
-      storage: conversationStorage(deps.db, (ctx) => storageKey(deps.privacy, ctx)),
+      storage: conversationStorage(deps.db, deps.privacy.conversations, (ctx) => storageKey(deps.privacy, ctx)),
       // A conversation talks through an API client of its own: what it leaves in a client's chat is traced too.
       plugins: [
         (ctx, next) => {

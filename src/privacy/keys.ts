@@ -1,9 +1,11 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, randomInt } from 'node:crypto';
+import { createSealer, type Sealer } from './sealing.js';
 
 /**
- * Everything the system derives from BOT_SECRET. Separate subkeys (HKDF) for hashing ids and for
- * encrypting chat ids, so neither use weakens the other. Without the secret, a copy of the database
- * links to nobody.
+ * Everything the system derives from BOT_SECRET. Separate subkeys (HKDF), one label per purpose, for
+ * hashing ids, encrypting chat ids, the update journal and conversation state, so no use weakens
+ * another and a value sealed for one purpose never opens as another. Without the secret, a copy of
+ * the database links to nobody and reads no message.
  */
 export interface Privacy {
   /** Stable pseudonymous key for a Telegram user id. */
@@ -12,19 +14,34 @@ export interface Privacy {
   decryptChatId(sealed: string): number;
   /** The key a ban is kept under: derived from the client key with its own subkey, so it matches no client row. */
   banKey(clientKey: string): string;
+  /** Raw updates in the update journal (they carry ids, names, phones, texts). */
+  journal: Sealer;
+  /** The conversations plugin's state (it replays the updates of an intake). */
+  conversations: Sealer;
 }
+
+/** HKDF labels; never reuse one for another purpose, never change one in use. */
+export const KEY_LABELS = {
+  clientKey: 'client-key',
+  chatId: 'chat-id-encryption',
+  journal: 'update-journal-encryption',
+  conversations: 'conversation-state-encryption',
+  ban: 'ban-key',
+} as const;
 
 const SALT = Buffer.from('peer-help-bot/v1');
 
-function subkey(secret: string, purpose: string): Buffer {
+export function subkey(secret: string, purpose: string): Buffer {
   return Buffer.from(hkdfSync('sha256', Buffer.from(secret, 'utf8'), SALT, Buffer.from(purpose, 'utf8'), 32));
 }
 
 export function createPrivacy(botSecret: string): Privacy {
-  const hmacKey = subkey(botSecret, 'client-key');
-  const encKey = subkey(botSecret, 'chat-id-encryption');
-  const banHmacKey = subkey(botSecret, 'ban-key');
+  const hmacKey = subkey(botSecret, KEY_LABELS.clientKey);
+  const encKey = subkey(botSecret, KEY_LABELS.chatId);
+  const banHmacKey = subkey(botSecret, KEY_LABELS.ban);
   return {
+    journal: createSealer(subkey(botSecret, KEY_LABELS.journal)),
+    conversations: createSealer(subkey(botSecret, KEY_LABELS.conversations)),
     clientKey(telegramUserId) {
       return createHmac('sha256', hmacKey).update(String(telegramUserId)).digest('hex');
     },

@@ -3,16 +3,25 @@ import { prepared } from '../../db/prepared.js';
 import type { ConversationStorage } from '@grammyjs/conversations';
 import type { Db } from '../../db/connection.js';
 import { conversationState } from '../../db/schema.js';
+import { isSealed, type Sealer } from '../../privacy/sealing.js';
 import type { BotContext } from '../context.js';
 
 /** Bump when a conversation's code changes in a way that old saved states would replay wrongly. */
 export const CONVERSATIONS_VERSION = 2;
 
+/** Binds a sealed state to its row: copied under another client's key, it does not open. */
+const stateAad = (key: string) => `conversation_state:${key}`;
+
 /**
  * Conversation state in SQLite, keyed by the client key (never the chat id), versioned, and deleted
- * by the plugin when the conversation ends.
+ * by the plugin when the conversation ends. The state holds the updates the plugin replays (ids,
+ * names, the description), so it is sealed with its own key before it touches the disk.
  */
-export function conversationStorage<S>(db: Db, keyOf: (ctx: BotContext) => string | undefined): ConversationStorage<BotContext, S> {
+export function conversationStorage<S>(
+  db: Db,
+  sealer: Sealer,
+  keyOf: (ctx: BotContext) => string | undefined,
+): ConversationStorage<BotContext, S> {
   return {
     type: 'key',
     version: CONVERSATIONS_VERSION,
@@ -24,10 +33,18 @@ export function conversationStorage<S>(db: Db, keyOf: (ctx: BotContext) => strin
         const row = prepared(db, 'readConversation', (d) =>
           d.select().from(conversationState).where(eq(conversationState.key, sql.placeholder('key'))).prepare(),
         ).get({ key });
-        return row ? JSON.parse(row.value) : undefined;
+        if (!row) return undefined;
+        try {
+          return JSON.parse(sealer.open(row.value, stateAad(key)));
+        } catch {
+          // Not sealed by this BOT_SECRET for this key (altered, moved, or written before sealing):
+          // the conversation cannot resume, so it starts afresh and the row goes.
+          db.delete(conversationState).where(eq(conversationState.key, key)).run();
+          return undefined;
+        }
       },
       write: (key, state) => {
-        const value = JSON.stringify(state);
+        const value = sealer.seal(JSON.stringify(state), stateAad(key));
         const updatedAt = Date.now();
         db.insert(conversationState)
           .values({ key, value, updatedAt })
@@ -39,4 +56,22 @@ export function conversationStorage<S>(db: Db, keyOf: (ctx: BotContext) => strin
       },
     },
   };
+}
+
+/**
+ * Conversation states written before sealing hold plain JSON. Sealed in place at start, so an intake
+ * under way during the upgrade goes on; returns how many there were.
+ */
+export function sealLegacyConversations(db: Db, sealer: Sealer): number {
+  const legacy = db.select().from(conversationState).all().filter((row) => !isSealed(row.value));
+  if (legacy.length === 0) return 0;
+  db.$client.transaction(() => {
+    for (const row of legacy) {
+      db.update(conversationState)
+        .set({ value: sealer.seal(row.value, stateAad(row.key)) })
+        .where(eq(conversationState.key, row.key))
+        .run();
+    }
+  })();
+  return legacy.length;
 }

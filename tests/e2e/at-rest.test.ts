@@ -1,0 +1,204 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeTelegram, type Message } from '../support/fake-telegram/index.js';
+import { PROJECT_ROOT, startBot, type BotProcess } from '../support/bot-process.js';
+import { until } from '../support/wait.js';
+import { databaseFiles, needlesFor, scanFiles, type Finding } from '../support/byte-scan.js';
+import { createPrivacy } from '../../src/privacy/keys.js';
+
+const run = promisify(execFile);
+let fake: FakeTelegram;
+let bot: BotProcess;
+type User = ReturnType<FakeTelegram['createUser']>;
+
+/** A client whose every trace is distinctive, so a byte scan cannot miss one or mistake one. */
+const person = {
+  id: 7412598306,
+  username: 'zq_atrest_9x4',
+  first_name: 'Зарипхон',
+  last_name: 'Quvondiqova',
+  phone: '+77015550923',
+};
+const texts = {
+  description: 'Мефедрон третий день, Qx7 таблетки не спала',
+  waiting: ['Жду консультанта Wq83', 'Пока жду второе Wq84'],
+  caption: 'Вот что взяла Rk52',
+  burst: Array.from({ length: 6 }, (_, i) => `Сообщение очередь Zp${40 + i}`),
+  edited: 'Исправленный текст Jm77',
+};
+const identity = {
+  id: person.id,
+  strings: [person.username, person.first_name, person.last_name, person.phone, person.phone.slice(1), texts.description, ...texts.waiting, texts.caption, ...texts.burst, texts.edited],
+};
+
+const buttons = (m: Message) => (m.reply_markup?.inline_keyboard ?? []).flat().map((b) => b.callback_data ?? '');
+const mode = (path: string) => statSync(path).mode & 0o777;
+
+async function clientSees(user: User, pattern: RegExp): Promise<Message> {
+  for (;;) {
+    const m = await fake.nextBotMessage(user.id, { timeoutMs: 15_000 });
+    if (pattern.test(String(m.text ?? m.caption ?? ''))) return m;
+  }
+}
+
+/** Counts rows through a read-only connection, to know what the scan is looking at. */
+function count(table: string, where = '1', path = bot.databasePath): number {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    return (db.prepare(`SELECT count(*) AS n FROM ${table} WHERE ${where}`).get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
+/** `npm run backup` as an operator runs it, while the bot runs (or after it stopped). */
+async function backup(name: string): Promise<string> {
+  const folder = join(bot.dir, 'backups');
+  mkdirSync(folder, { recursive: true });
+  const target = join(folder, `${name}.db`);
+  await run(join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx'), [join(PROJECT_ROOT, 'src', 'cli', 'backup.ts'), target], {
+    cwd: bot.dir,
+    env: { PATH: process.env.PATH ?? '', DATABASE_PATH: bot.databasePath },
+  });
+  return target;
+}
+
+/** Every file in the data folder: the database, -wal, -shm, and anything else that may appear there. */
+const dataFiles = (path: string) => {
+  const folder = join(path, '..');
+  return [...new Set([...databaseFiles(path), ...readdirSync(folder).map((name) => join(folder, name))])];
+};
+
+/** Scans the live files at once (the moment matters), then a backup taken right after. */
+async function scanMoment(moment: string): Promise<(Finding & { moment: string })[]> {
+  const live = scanFiles(dataFiles(bot.databasePath), needlesFor(identity));
+  const copy = await backup(moment);
+  expect(mode(copy)).toBe(0o600);
+  return [...live, ...scanFiles([copy], needlesFor(identity))].map((f) => ({ ...f, moment }));
+}
+
+beforeAll(async () => {
+  fake = await FakeTelegram.start();
+});
+
+afterAll(async () => {
+  await bot?.stop();
+  await fake?.stop();
+});
+
+describe('nothing in clear at rest', () => {
+  it('a byte scan of the database, -wal, -shm and backups finds no trace of the client at any moment; files are owner-only', async () => {
+    const anna = fake.createUser({ first_name: 'Anna', username: 'anna_staff' });
+    const staff = fake.createSupergroup({ title: 'Inbox', isForum: true, members: [anna] });
+    bot = await startBot({
+      BOT_TOKEN: fake.token,
+      BOT_SECRET: 'at-rest-secret-at-rest-secret-at-rest-e2e',
+      TELEGRAM_API_ROOT: fake.apiRoot,
+      STAFF_CHAT_ID: String(staff.id),
+      DEFAULT_LANGUAGE: 'en',
+    });
+    const client = fake.createUser({ id: person.id, username: person.username, first_name: person.first_name, last_name: person.last_name, language_code: 'en' });
+
+    // Menu, then the intake up to its last step: the conversation state now holds the description.
+    fake.sendText(client, '/start');
+    const menu = await clientSees(client, /./);
+    expect(buttons(menu)).toContain('menu:consult');
+    fake.pressButton(client, menu, 'menu:consult');
+    fake.pressButton(client, await clientSees(client, /What is it about/), 'intake:topic:substances');
+    await clientSees(client, /In a few words/);
+    fake.sendText(client, texts.description);
+    const reminder = await clientSees(client, /Before we connect you/);
+    expect(count('conversation_state', "value LIKE 'gcm1:%'")).toBe(1);
+    expect(count('conversation_state', "value NOT LIKE 'gcm1:%'")).toBe(0);
+    expect(await scanMoment('mid-intake')).toEqual([]);
+
+    // Queued; Telegram holds the inbox back (429), so the client's messages wait in the outbox.
+    fake.pressButton(client, reminder, 'intake:go');
+    await clientSees(client, /You are in the queue/);
+    const threadId = await until(() => fake.chat(staff.id).topics[0]?.message_thread_id, 'the topic');
+    const inTopic = () => fake.messages(staff.id).filter((m) => m.message_thread_id === threadId);
+    const card = await until(() => inTopic().find((m) => buttons(m).some((b) => b.startsWith('case:take:'))), 'the case card');
+    await until(() => inTopic().find((m) => m.text === texts.description), 'the description copy');
+    fake.setRateLimits({ globalPerSecond: 1 });
+    fake.sendText(client, texts.waiting[0]!);
+    await until(() => inTopic().find((m) => m.text === texts.waiting[0]) ?? (fake.stats.rateLimited > 0 && count('outbox') > 0), 'a copy');
+    fake.sendText(client, texts.waiting[1]!);
+    await until(() => fake.stats.rateLimited > 0 && count('outbox') > 0, 'a copy waiting after a 429', 15_000);
+    expect(await scanMoment('mid-relay')).toEqual([]);
+    fake.setRateLimits({});
+    await until(() => inTopic().some((m) => String(m.text).includes(texts.waiting[1]!)), 'the waiting copies', 15_000);
+
+    // A consultant takes the case; the client sends their phone, a photo with a caption, a burst, an edit.
+    fake.pressButton(anna, card, buttons(card).find((b) => b.startsWith('case:take:'))!);
+    await clientSees(client, /has joined the conversation/);
+    fake.sendMessage(client, { contact: { phone_number: person.phone, first_name: person.first_name, last_name: person.last_name, user_id: person.id } });
+    fake.sendMessage(client, { photo: [{ file_id: 'at-rest-ph', file_unique_id: 'at-rest-phu', width: 90, height: 90 }], caption: texts.caption });
+    const sent = texts.burst.map((text) => fake.sendText(client, text));
+    // Right after the bot fetched the burst, while it works through it.
+    await until(() => fake.updatesPending().length === 0, 'the burst fetched');
+    expect(await scanMoment('burst')).toEqual([]);
+    await until(() => inTopic().some((m) => m.caption === texts.caption), 'the photo copy', 15_000);
+    await until(() => texts.burst.every((t) => inTopic().some((m) => String(m.text).includes(t))), 'the burst copies', 15_000);
+    fake.editUserMessage(client, sent[2]!, texts.edited);
+    await until(() => inTopic().some((m) => String(m.text).includes(texts.edited)), 'the edit', 15_000);
+    fake.sendText(anna, 'Thank you, I am here', { chatId: staff.id, threadId });
+    await clientSees(client, /Thank you, I am here/);
+    expect(await scanMoment('after-burst')).toEqual([]);
+
+    // The data folder and every file in it are the owner's alone, while it runs.
+    expect(mode(join(bot.databasePath, '..'))).toBe(0o700);
+    for (const file of dataFiles(bot.databasePath).filter(existsSync)) expect(mode(file), file).toBe(0o600);
+    expect(existsSync(`${bot.databasePath}-wal`) && existsSync(`${bot.databasePath}-shm`)).toBe(true);
+
+    expect(await bot.stop()).toBe(0);
+    expect(await scanMoment('stopped')).toEqual([]);
+    for (const file of dataFiles(bot.databasePath).filter(existsSync)) expect(mode(file), file).toBe(0o600);
+    expect(fake.failedCalls({ ignoreRateLimits: true })).toEqual([]);
+  }, 120_000);
+
+  it('after a stop, unhandled updates on disk are sealed, replayed once on restart; rows an earlier version left in clear are sealed at start and replayed; a moved row is dropped', async () => {
+    const staff = fake.createSupergroup({ title: 'Inbox 2', isForum: true });
+    const secret = 'at-rest-secret-at-rest-secret-replay-e2e';
+    const env = { BOT_TOKEN: fake.token, BOT_SECRET: secret, TELEGRAM_API_ROOT: fake.apiRoot, STAFF_CHAT_ID: String(staff.id), DEFAULT_LANGUAGE: 'en' };
+    bot = await startBot(env);
+    const legacyUser = fake.createUser({ id: 7412598307, username: 'zq_legacy_9x5', first_name: 'Legacyname', language_code: 'en' });
+    const sealedUser = fake.createUser({ id: 7412598308, username: 'zq_sealed_9x6', first_name: 'Sealedname', language_code: 'en' });
+    fake.sendText(legacyUser, '/start');
+    await fake.nextBotMessage(legacyUser.id);
+    expect(await bot.stop()).toBe(0);
+    const path = bot.databasePath; // startBot names a fresh path per process: the restart is pointed back at this one
+
+    // As after kill -9: updates fetched (so confirmed to Telegram) but not handled. One row as
+    // the previous version wrote it (plain JSON), one as this version does, one sealed for another row.
+    const privacyText = (user: User, updateId: number) => ({
+      update_id: updateId,
+      message: { message_id: 900 + updateId, date: Math.floor(Date.now() / 1000), chat: { id: user.id, type: 'private', first_name: user.first_name, username: user.username }, from: { ...user }, text: '/privacy', entities: [{ type: 'bot_command', offset: 0, length: 8 }] },
+    });
+    const journal = createPrivacy(secret).journal;
+    const db = new Database(path);
+    const last = Number((db.prepare("SELECT value FROM job_state WHERE key = 'runner.last_fetched_update_id'").get() as { value: string }).value);
+    const insert = db.prepare('INSERT INTO update_journal (update_id, payload) VALUES (?, ?)');
+    insert.run(last - 2, JSON.stringify(privacyText(legacyUser, last - 2)));
+    insert.run(last - 1, journal.seal(JSON.stringify(privacyText(sealedUser, last - 1)), `update_journal:${last - 1}`));
+    insert.run(last, journal.seal(JSON.stringify(privacyText(sealedUser, last - 1)), `update_journal:${last - 1}`)); // moved
+    db.close();
+    const legacyTraces = { id: legacyUser.id, strings: ['zq_legacy_9x5', 'Legacyname'] };
+    expect(scanFiles(databaseFiles(path), needlesFor(legacyTraces)).length).toBeGreaterThan(0);
+
+    bot = await startBot({ ...env, DATABASE_PATH: path });
+    expect(scanFiles(databaseFiles(path), needlesFor(legacyTraces))).toEqual([]);
+    expect(bot.output()).toMatch(/sealed rows an earlier version wrote in clear/);
+    await clientSees(legacyUser, /What we keep about you/);
+    await clientSees(sealedUser, /What we keep about you/);
+    expect(bot.output()).toMatch(/dropped journal rows that do not open/);
+    await until(() => count('update_journal', '1', path) === 0 || undefined, 'the journal emptied');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(fake.botMessages(sealedUser.id)).toHaveLength(1); // the moved copy was not handled
+    expect(await bot.stop()).toBe(0);
+    expect(scanFiles(databaseFiles(path), needlesFor(legacyTraces))).toEqual([]);
+  }, 60_000);
+});
