@@ -192,8 +192,8 @@ describe('nothing in clear at rest', () => {
     bot = await startBot({ ...env, DATABASE_PATH: path });
     expect(scanFiles(databaseFiles(path), needlesFor(legacyTraces))).toEqual([]);
     expect(bot.output()).toMatch(/sealed rows an earlier version wrote in clear/);
-    await clientSees(legacyUser, /What we keep about you/);
-    await clientSees(sealedUser, /What we keep about you/);
+    await clientSees(legacyUser, /What is kept, where/);
+    await clientSees(sealedUser, /What is kept, where/);
     expect(bot.output()).toMatch(/dropped journal rows that do not open/);
     await until(() => count('update_journal', '1', path) === 0 || undefined, 'the journal emptied');
     await new Promise((r) => setTimeout(r, 500));
