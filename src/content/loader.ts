@@ -59,7 +59,14 @@ const requiredText = (field: string) =>
   z.string({ error: `${field} is required (a short text)` }).trim().min(1, `${field} must not be empty`);
 const order = z.number({ error: 'order must be a number, e.g. 10' }).finite();
 
-const infoSchema = z.object({ title: requiredText('title'), section: requiredText('section'), order });
+const infoSchema = z.object({
+  title: requiredText('title'),
+  section: requiredText('section'),
+  order,
+  // Review metadata for the organisation's reviewers; the bot does not show it.
+  sources: z.array(z.string().trim().min(1), { error: 'sources must be a list of texts, e.g. ["WHO …"]' }).optional(),
+  reviewed: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'reviewed must be a date like 2026-12-01').optional(),
+});
 const emergencySchema = z.object({
   title: requiredText('title'),
   ambulance: z.union([z.string(), z.number()], { error: 'ambulance must be the ambulance phone number, e.g. "103"' }).transform(String),
