@@ -47,12 +47,19 @@ type Mode = 'forward' | 'reset' | 'drop' | 'garbage';
  * them without an answer, or answers something that is not JSON. Switching mode also cuts every
  * connection open at that moment (the long poll in flight).
  */
-async function flakyProxy(target: string): Promise<{ root: string; setMode: (mode: Mode) => void; close: () => Promise<void> }> {
+async function flakyProxy(
+  target: string,
+): Promise<{ root: string; setMode: (mode: Mode) => void; resetTimes: (n: number) => void; close: () => Promise<void> }> {
   let mode: Mode = 'forward';
+  let resetsLeft = 0;
   const sockets = new Set<Socket>();
   const upstream = new URL(target);
   const server: Server = createServer((req, res) => {
     if (mode === 'reset') return void req.socket.resetAndDestroy();
+    if (resetsLeft > 0) {
+      resetsLeft--;
+      return void req.socket.resetAndDestroy();
+    }
     if (mode === 'drop') return void req.socket.destroy();
     if (mode === 'garbage') return void res.writeHead(200, { 'content-type': 'text/html' }).end('<html>bad gateway</html>');
     const out = request(
@@ -76,6 +83,10 @@ async function flakyProxy(target: string): Promise<{ root: string; setMode: (mod
     setMode(next) {
       mode = next;
       for (const socket of sockets) socket.destroy();
+    },
+    /** Resets the next `n` requests, then forwards again (however slowly the bot starts). */
+    resetTimes(n) {
+      resetsLeft = n;
     },
     close: () =>
       new Promise((resolve) => {
@@ -169,8 +180,7 @@ describe('the bot token in the output', () => {
     const proxy = await flakyProxy(fake.apiRoot);
     const staff = fake.createSupergroup({ title: 'Staff 3', isForum: true });
     const client = fake.createUser({ first_name: 'Leaky', language_code: 'en' });
-    proxy.setMode('reset');
-    setTimeout(() => proxy.setMode('forward'), 1_500); // start-up retries getMe, then gets through
+    proxy.resetTimes(2); // start-up retries getMe, then gets through
     const bot = await startBot(
       {
         BOT_TOKEN: TOKEN,
