@@ -11,6 +11,9 @@ import { isSealed, type Sealer } from '../privacy/sealing.js';
 
 const LAST_FETCHED = 'runner.last_fetched_update_id';
 
+/** Binds a sealed payload to its row: moved to another update_id, it does not open. */
+const journalAad = (updateId: number) => `update_journal:${updateId}`;
+
 /**
  * Long polling with @grammyjs/runner, but crash-safe: each fetched batch is written to the journal
  * before the next getUpdates confirms it to Telegram, each update leaves the journal once handled,
@@ -87,8 +90,6 @@ export function runJournaled(
   return runner;
 }
 
-/** Binds a sealed payload to its row: moved to another update_id, it does not open. */
-const journalAad = (updateId: number) => `update_journal:${updateId}`;
 
 /**
  * Journal rows written before the journal was encrypted hold plain JSON: sealed in place at start, so

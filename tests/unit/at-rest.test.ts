@@ -114,10 +114,17 @@ describe('upgrade from a version that wrote in clear', () => {
 });
 
 describe('file modes', () => {
-  it('creates the folder 0700 and the database, its -wal and -shm 0600', () => {
+  it('creates the folder 0700 and the database, its -wal and -shm 0600 (SQLite copies the file\'s mode)', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'modes-')), 'data', 'deeper', 'bot.db');
-    const db = openDatabase(path);
-    db.insert(updateJournal).values({ updateId: 1, payload: 'x' }).run();
+    // Under the usual umask, SQLite alone would create 0644 files: the modes below are the bot's doing.
+    const umask = process.umask(0o022);
+    let db;
+    try {
+      db = openDatabase(path);
+      db.insert(updateJournal).values({ updateId: 1, payload: 'x' }).run();
+    } finally {
+      process.umask(umask);
+    }
     expect(mode(join(path, '..'))).toBe(0o700);
     expect(mode(join(path, '..', '..'))).toBe(0o700);
     expect(mode(path)).toBe(0o600);
