@@ -3,6 +3,7 @@ import { prepared } from './prepared.js';
 import type { Language } from '../config.js';
 import { randomPseudonym, type Privacy } from '../privacy/keys.js';
 import type { Db } from './connection.js';
+import { coarsenStats } from './case-stats.js';
 import { caseTraces, queueDeletions } from './deletions.js';
 import { cases, chatTraces, clients, conversationState, type ClientRow } from './schema.js';
 
@@ -81,6 +82,7 @@ export function forgetClient(db: Db, key: string, teamChatRef?: string): ErasedC
     if (!row) return traces > 0 ? { pseudonym: '', hadLanguage: false, rows: { chat_traces: traces }, caseIds: [] } : null;
     const owned = db.select().from(cases).where(eq(cases.clientKey, key)).all();
     if (teamChatRef) queueDeletions(db, owned.flatMap((c) => caseTraces({ ...c, clientThreadId: null }, teamChatRef)));
+    coarsenStats(db, owned.flatMap((c) => (c.statsId === null ? [] : [c.statsId])));
     const rows: Record<string, number> = {};
     for (const { table, column } of dependentTables(db)) {
       const { n } = sqlite.prepare(`SELECT count(*) AS n FROM "${table}" WHERE "${column}" = ?`).get(key) as { n: number };

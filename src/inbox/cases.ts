@@ -1,5 +1,6 @@
 import { and, count, desc, eq, gte, inArray, isNotNull, lt, lte, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
+import { coarsenStats } from '../db/case-stats.js';
 import { caseTraces, queueDeletions } from '../db/deletions.js';
 import { prepared } from '../db/prepared.js';
 import { caseStats, cases, clients, type CaseRow } from '../db/schema.js';
@@ -212,6 +213,7 @@ export function purgeClosedCases(db: Db, now: number, retentionDays: number, tea
       .all();
     if (old.length === 0) return 0;
     queueDeletions(db, old.flatMap(({ row, chatRef }) => caseTraces(row, teamChatRef, chatRef)));
+    coarsenStats(db, old.flatMap(({ row }) => (row.statsId === null ? [] : [row.statsId])));
     return db.delete(cases).where(inArray(cases.id, old.map(({ row }) => row.id))).run().changes;
   })();
 }

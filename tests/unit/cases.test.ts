@@ -83,7 +83,11 @@ describe('cases', () => {
     const expected = { topic: 'legal', urgent: false, openedAt: 1_000, takenAt: 61_000, firstResponseAt: 121_000, closedAt: 181_000, referrals: '["lawyer","hiv-test"]', rating: 5 };
     expect(db.select().from(caseStats).all()).toEqual([{ id: row.statsId, ...expected }]);
     forgetClient(db, key);
-    expect(db.select().from(caseStats).all()).toEqual([{ id: row.statsId, ...expected }]);
+    // Still there, moved to the hour it opened in (here: the epoch's first hour), durations exact.
+    const shift = 1_000;
+    expect(db.select().from(caseStats).all()).toEqual([
+      { id: row.statsId, ...expected, openedAt: 0, takenAt: 61_000 - shift, firstResponseAt: 121_000 - shift, closedAt: 181_000 - shift },
+    ]);
   });
 
   it('erases cases, relay pairs, pending copies and conversation state with the client on /forget', () => {
@@ -139,5 +143,18 @@ describe('reopening a recent urgent case', () => {
     closeCase(db, calm.id, 1_500);
     const next = openCase(db, { clientKey: other, topic: 'substances', urgent: true, now: 2_000, reuseUrgentSince: 0 });
     expect(next.case.id).not.toBe(calm.id);
+  });
+
+  it('keeps exact durations but only the hour once a case goes with /forget or the purge', () => {
+    const db = memoryDb();
+    const opened = Date.parse('2026-12-01T10:17:23.456Z');
+    const row = openCase(db, { clientKey: client(db, 20), topic: 'legal', urgent: false, now: opened }).case;
+    claimCase(db, row.id, 99, opened + 90_000);
+    recordFirstResponse(db, findOpenCase(db, row.clientKey)!, opened + 150_000);
+    closeCase(db, row.id, opened + 600_000);
+    forgetClient(db, row.clientKey, 'sealed-team-chat');
+    const [stats] = db.select().from(caseStats).all();
+    const hour = Date.parse('2026-12-01T10:00:00Z');
+    expect(stats).toMatchObject({ openedAt: hour, takenAt: hour + 90_000, firstResponseAt: hour + 150_000, closedAt: hour + 600_000 });
   });
 });
