@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Api, GrammyError, InputFile } from 'grammy';
-import { FakeTelegram, parseHtml, type Message, type User } from './support/fake-telegram/index.js';
+import { FakeTelegram, parseHtml, type Message, type User } from '../src/sandbox/telegram-sim/index.js';
 
 interface Answer {
   ok: boolean;

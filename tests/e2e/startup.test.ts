@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FakeTelegram } from '../support/fake-telegram/index.js';
+import { FakeTelegram } from '../../src/sandbox/telegram-sim/index.js';
 import { join } from 'node:path';
 import { PROJECT_ROOT, runMain } from '../support/bot-process.js';
 
