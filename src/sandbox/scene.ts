@@ -38,8 +38,13 @@ export function createScene(fake: FakeTelegram): Scene {
   const consultants = CONSULTANTS.map((c) => fake.createUser({ ...c, language_code: 'en' }));
   const staff = fake.createSupergroup({ title: 'Team inbox', isForum: true, admins: consultants });
   const editors = fake.createSupergroup({ title: 'Editors', members: consultants });
-  const news = fake.createChannel({ title: 'Safety news', username: 'sandbox_news' });
-  const scene: Scene = { fake, staff, editors, channels: [{ alias: 'news', chat: news }], consultants, clients: [] };
+  // The aliases the sample posts in content/posts use.
+  const channels = [
+    { alias: 'news', chat: fake.createChannel({ title: 'Safety news', username: 'sandbox_news' }) },
+    { alias: 'news_en', chat: fake.createChannel({ title: 'Safety news (English)', username: 'sandbox_news_en' }) },
+    { alias: 'news_kk', chat: fake.createChannel({ title: 'Safety news (Kazakh)', username: 'sandbox_news_kk' }) },
+  ];
+  const scene: Scene = { fake, staff, editors, channels, consultants, clients: [] };
   addClient(scene, 'en');
   return scene;
 }

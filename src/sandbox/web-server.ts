@@ -13,6 +13,7 @@ const PAGE_SCRIPT = new URL('../../dist/sandbox/web/page.js', import.meta.url);
 const STATIC: Record<string, { file: URL; type: string }> = {
   '/': { file: new URL('index.html', PAGE_DIR), type: 'text/html; charset=utf-8' },
   '/style.css': { file: new URL('style.css', PAGE_DIR), type: 'text/css; charset=utf-8' },
+  '/favicon.svg': { file: new URL('favicon.svg', PAGE_DIR), type: 'image/svg+xml' },
   '/page.js': { file: PAGE_SCRIPT, type: 'text/javascript; charset=utf-8' },
 };
 

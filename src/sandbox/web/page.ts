@@ -59,7 +59,7 @@ async function press(kind: ChatKind, message: number, button: ViewButton): Promi
 
 function messageItem(kind: ChatKind | 'channel', m: ViewMessage): HTMLLIElement {
   if (m.service) return el('li', 'msg service', m.service);
-  const item = el('li', `msg ${m.fromBot ? 'bot' : 'person'}${m.protected ? ' protected' : ''}`);
+  const item = el('li', `msg ${m.fromBot || kind === 'channel' ? 'bot' : 'person'}${m.protected ? ' protected' : ''}`);
   item.dataset.id = String(m.id);
   if (kind !== 'client' || !m.fromBot) item.append(el('div', 'author', kind === 'client' && !m.fromBot ? 'You' : m.author));
   if (m.replyTo !== undefined) item.append(el('div', 'reply', `↩ ${m.replyTo}`));

@@ -1,0 +1,147 @@
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox, type SandboxProcess } from '../support/sandbox-process.js';
+
+/**
+ * `npm run sandbox` driven through its page in a real headless Chromium (Debian's `chromium`
+ * package), as a newcomer, a consultant and an editor would use it.
+ */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const available = existsSync(CHROMIUM);
+if (!available) {
+  process.stderr.write(`\nSKIPPED: the sandbox browser tests need Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH).\n\n`);
+}
+
+let sandbox: SandboxProcess;
+let browser: Browser;
+let page: Page;
+const consoleErrors: string[] = [];
+const outside: string[] = [];
+const dialogs: string[] = [];
+
+/** The text of the last message in a chat log. */
+const lastText = (log: Locator) => log.locator('li.msg').last().innerText();
+
+/** Presses a button (by click, or from the keyboard) and waits until the chat's last message changes. */
+async function press(log: Locator, button: Locator, how: 'click' | 'keyboard' = 'click'): Promise<void> {
+  const before = await lastText(log);
+  if (how === 'keyboard') {
+    await button.focus();
+    await page.keyboard.press('Enter');
+  } else {
+    await button.click();
+  }
+  await expect.poll(() => lastText(log), { timeout: 10_000 }).not.toBe(before);
+}
+
+describe.skipIf(!available)('the sandbox in a real browser', () => {
+  beforeAll(async () => {
+    sandbox = await startSandbox();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = await browser.newPage();
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    });
+    page.on('pageerror', (error) => consoleErrors.push(error.message));
+    page.on('request', (request) => {
+      if (!request.url().startsWith(sandbox.url)) outside.push(request.url());
+    });
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await page.goto(sandbox.url);
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    expect(await sandbox?.stop()).toBe(0);
+    // Nothing about the session outlives the sandbox.
+    if (sandbox?.dataDir) expect(existsSync(sandbox.dataDir)).toBe(false);
+  });
+
+  it('shows the three sides as named landmarks, live', async () => {
+    for (const name of ['Client', 'Team', 'Channel']) await expect.poll(() => page.getByRole('region', { name, exact: true }).count()).toBe(1);
+    await expect.poll(() => page.locator('#connection').innerText()).toMatch(/Live/);
+    // The queue board in the General topic, posted by the bot at start-up.
+    const team = page.getByRole('region', { name: 'Team', exact: true });
+    await expect.poll(() => team.getByRole('log').innerText()).toMatch(/Queue/);
+  });
+
+  it('a client reads a card and asks for a consultant; a consultant takes the case and answers; the client sees it', async () => {
+    const client = page.getByRole('region', { name: 'Client', exact: true });
+    const clientLog = client.getByRole('log');
+    const clientBox = client.getByRole('textbox', { name: 'Message to the bot' });
+    await clientBox.fill('/start');
+    await clientBox.press('Enter'); // the keyboard sends, as in Telegram
+    await expect.poll(() => clientLog.innerText(), { timeout: 10_000 }).toMatch(/never see your name/);
+
+    // The menu, a section, a card: inline buttons are real buttons.
+    const lastMessage = () => clientLog.locator('li.msg').last();
+    await press(clientLog, client.getByRole('button', { name: /Safety information/ }).last());
+    await press(clientLog, lastMessage().getByRole('button').first());
+    await press(clientLog, lastMessage().getByRole('button').first());
+    await expect.poll(() => lastText(clientLog)).toMatch(/not medical advice/);
+    // Entities are rendered: the disclaimer is italic.
+    expect(await lastMessage().locator('i', { hasText: 'not medical advice' }).count()).toBe(1);
+
+    // From the card to the intake, then the queue.
+    await press(clientLog, lastMessage().getByRole('button', { name: /consultant/i }));
+    await expect.poll(() => lastText(clientLog)).toMatch(/What is it about/);
+    await press(clientLog, lastMessage().getByRole('button', { name: /Substances and safety/ }));
+    await expect.poll(() => lastText(clientLog)).toMatch(/In a few words/);
+    // Markup typed by a client is shown as text, never run, on either side.
+    await clientBox.fill('<img src=x onerror="window.pwned=1"><script>window.pwned=2</script> I took salts');
+    await clientBox.press('Enter');
+    await expect.poll(() => clientLog.innerText(), { timeout: 10_000 }).toMatch(/Before we connect you/);
+    await press(clientLog, lastMessage().getByRole('button', { name: /Connect me/ }));
+    await expect.poll(() => clientLog.innerText(), { timeout: 10_000 }).toMatch(/You are in the queue/);
+
+    // The Team pane: the new topic, opened from the keyboard; the case card's Take button.
+    const team = page.getByRole('region', { name: 'Team', exact: true });
+    const topic = team.getByRole('navigation', { name: 'Topics' }).getByRole('button', { name: /Substances and safety/ });
+    await expect.poll(() => topic.count(), { timeout: 10_000 }).toBe(1);
+    await topic.focus();
+    await page.keyboard.press('Space');
+    await expect.poll(() => topic.getAttribute('aria-pressed')).toBe('true');
+    const teamLog = team.getByRole('log');
+    await expect.poll(() => teamLog.innerText(), { timeout: 10_000 }).toContain('<img src=x onerror="window.pwned=1"><script>window.pwned=2</script> I took salts');
+    const take = teamLog.getByRole('button', { name: /Take/ });
+    await take.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => team.getByRole('status').innerText(), { timeout: 10_000 }).toMatch(/The case is yours/);
+
+    const teamBox = team.getByRole('textbox', { name: 'Message in the selected topic' });
+    await teamBox.fill('Hi, I am here. Have you been able to drink some water?');
+    await teamBox.press('Enter');
+    await expect.poll(() => lastText(clientLog), { timeout: 10_000 }).toMatch(/Have you been able to drink some water/);
+    // The client's side shows the consultant's alias, never the account: the bot speaks for them.
+    expect(await lastMessage().getAttribute('class')).toMatch(/\bbot\b/);
+
+    expect(await page.evaluate(() => (globalThis as { pwned?: number }).pwned)).toBeUndefined();
+    expect(await page.locator('main img, main script').count()).toBe(0);
+  }, 90_000);
+
+  it('an editor publishes a post from the editors chat and it appears in the Channel pane', async () => {
+    const channel = page.getByRole('region', { name: 'Channel', exact: true });
+    const box = channel.getByRole('textbox', { name: 'Message in the editors chat' });
+    await box.fill('/publish 2026-12/tip-overdose-naloxone-en force');
+    await box.press('Enter');
+    const english = channel.getByRole('log', { name: /Safety news \(English\)/ });
+    await expect.poll(() => english.innerText(), { timeout: 15_000 }).toMatch(/overdose, what to do/);
+    // Rendered as Telegram shows it: bold from the markdown, the post's button.
+    expect(await english.locator('b', { hasText: 'Signs:' }).count()).toBeGreaterThan(0);
+    expect(await english.getByText(/Talk to a consultant/).count()).toBeGreaterThan(0);
+  }, 30_000);
+
+  it('loaded nothing from outside 127.0.0.1 and logged no errors', () => {
+    expect(outside).toEqual([]);
+    expect(consoleErrors).toEqual([]);
+    expect(dialogs).toEqual([]);
+  });
+});
