@@ -11,6 +11,7 @@ import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { previewSavedPosts } from './preview.js';
 import { createScene, sceneEnv } from './scene.js';
 import { FakeTelegram } from './telegram-sim/index.js';
 import { startSandboxWeb, type SandboxWeb } from './web-server.js';
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
   const fake = await FakeTelegram.start({ botUsername: 'sandbox_help_bot', botFirstName: 'Peer help (sandbox)' });
   const scene = createScene(fake);
 
+  const contentDir = process.env.CONTENT_DIR ?? join(ROOT, 'content');
   const log = createWriteStream(join(dir, 'bot.log'));
   let output = '';
   const child = spawn(process.execPath, [join(ROOT, 'dist', 'main.js')], {
@@ -49,7 +51,7 @@ async function main(): Promise<void> {
       ...sceneEnv(scene),
       BOT_SECRET: randomBytes(32).toString('hex'),
       DATABASE_PATH: join(dir, 'data', 'bot.db'),
-      CONTENT_DIR: process.env.CONTENT_DIR ?? join(ROOT, 'content'),
+      CONTENT_DIR: contentDir,
       DEFAULT_LANGUAGE: language,
       PORT: '0',
       OUTGOING_PACING: 'off', // the simulator has no flood limits unless asked
@@ -65,8 +67,10 @@ async function main(): Promise<void> {
   child.stderr.on('data', collect);
 
   let web: SandboxWeb | undefined;
+  let stopPreview = () => {};
   let stopping = false;
   const cleanUp = async () => {
+    stopPreview();
     await web?.close();
     await fake.stop();
     log.end();
@@ -99,6 +103,7 @@ async function main(): Promise<void> {
     child.stdout.on('data', check);
   });
 
+  stopPreview = previewSavedPosts(scene, contentDir);
   const { port, fixed } = sandboxPort();
   try {
     web = await startSandboxWeb(scene, { port });
@@ -112,6 +117,7 @@ async function main(): Promise<void> {
       `Sandbox ready: ${web.url}`,
       '  The real bot runs against a simulated Telegram on this machine; no account, token or network needed.',
       `  Everything it stores is in ${dir} and is deleted when you stop it (Ctrl+C).`,
+      `  Save a post file under ${join(contentDir, 'posts')} and its preview shows in the editors chat.`,
       '',
     ].join('\n'),
   );

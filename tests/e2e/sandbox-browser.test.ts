@@ -1,6 +1,9 @@
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../support/bot-process.js';
 import { startSandbox, type SandboxProcess } from '../support/sandbox-process.js';
 
 /**
@@ -14,6 +17,8 @@ if (!available) {
 }
 
 let sandbox: SandboxProcess;
+/** A copy of the content folder, so that the test can save a post file as an editor would. */
+let content: string;
 let browser: Browser;
 let page: Page;
 const consoleErrors: string[] = [];
@@ -37,7 +42,9 @@ async function press(log: Locator, button: Locator, how: 'click' | 'keyboard' = 
 
 describe.skipIf(!available)('the sandbox in a real browser', () => {
   beforeAll(async () => {
-    sandbox = await startSandbox();
+    content = mkdtempSync(join(tmpdir(), 'sandbox-content-'));
+    cpSync(join(PROJECT_ROOT, 'content'), content, { recursive: true });
+    sandbox = await startSandbox({ CONTENT_DIR: content });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
@@ -63,6 +70,7 @@ describe.skipIf(!available)('the sandbox in a real browser', () => {
     expect(await sandbox?.stop()).toBe(0);
     // Nothing about the session outlives the sandbox.
     if (sandbox?.dataDir) expect(existsSync(sandbox.dataDir)).toBe(false);
+    if (content) rmSync(content, { recursive: true, force: true });
   });
 
   it('shows the three sides as named landmarks, live', async () => {
@@ -137,6 +145,17 @@ describe.skipIf(!available)('the sandbox in a real browser', () => {
     // Rendered as Telegram shows it: bold from the markdown, the post's button.
     expect(await english.locator('b', { hasText: 'Signs:' }).count()).toBeGreaterThan(0);
     expect(await english.getByText(/Talk to a consultant/).count()).toBeGreaterThan(0);
+  }, 30_000);
+
+  it('a post file saved in an editor shows in the Channel pane as it will appear', async () => {
+    const channel = page.getByRole('region', { name: 'Channel', exact: true });
+    const editors = channel.getByRole('log', { name: 'Editors chat' });
+    writeFileSync(join(content, 'posts', 'sandbox-preview.md'), [
+      '---', 'channel: news_en', 'publish_at: 2027-01-11 12:00', '---', '### Saved just now', '', 'Carry **naloxone** when you can.', '',
+    ].join('\n'));
+    await expect.poll(() => editors.innerText(), { timeout: 20_000 }).toMatch(/Carry naloxone when you can/);
+    expect(await editors.locator('b', { hasText: 'naloxone' }).count()).toBeGreaterThan(0);
+    expect(await editors.innerText()).toMatch(/Preview of/);
   }, 30_000);
 
   it('loaded nothing from outside 127.0.0.1 and logged no errors', () => {
