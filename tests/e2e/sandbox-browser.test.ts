@@ -133,7 +133,40 @@ describe.skipIf(!available)('the sandbox in a real browser', () => {
 
     expect(await page.evaluate(() => (globalThis as { pwned?: number }).pwned)).toBeUndefined();
     expect(await page.locator('main img, main script').count()).toBe(0);
+    // The copy in the team's topic is protected content (no forwarding or saving), and marked so.
+    const copy = teamLog.locator('li.msg', { hasText: 'I took salts' });
+    expect(await copy.getAttribute('class')).toMatch(/\bprotected\b/);
+    expect(await copy.innerText()).toMatch(/protected/);
   }, 90_000);
+
+  it('deleted messages disappear live: /forget empties the client chat and removes the topic', async () => {
+    const client = page.getByRole('region', { name: 'Client', exact: true });
+    const clientLog = client.getByRole('log');
+    const clientBox = client.getByRole('textbox', { name: 'Message to the bot' });
+    await clientBox.fill('/forget');
+    await clientBox.press('Enter');
+    const yes = clientLog.getByRole('button', { name: /Yes, erase everything/ });
+    await expect.poll(() => yes.count(), { timeout: 10_000 }).toBe(1);
+    await yes.click();
+    await expect.poll(() => clientLog.innerText(), { timeout: 10_000 }).toMatch(/Erased/);
+    expect(await clientLog.innerText()).not.toMatch(/Have you been able to drink some water/);
+    const topics = page.getByRole('region', { name: 'Team', exact: true }).getByRole('navigation', { name: 'Topics' });
+    await expect.poll(() => topics.getByRole('button', { name: /Substances and safety/ }).count(), { timeout: 10_000 }).toBe(0);
+  }, 30_000);
+
+  it('adds a simulated client in Kazakh, who is answered in Kazakh', async () => {
+    const client = page.getByRole('region', { name: 'Client', exact: true });
+    await client.getByRole('combobox', { name: 'Language' }).selectOption('kk');
+    await client.getByRole('button', { name: 'Add client' }).click();
+    await expect.poll(() => client.getByRole('combobox', { name: 'Simulated client' }).locator('option').count()).toBe(2);
+    await expect.poll(() => client.getByRole('combobox', { name: 'Simulated client' }).inputValue()).not.toBe('');
+    const clientLog = client.getByRole('log');
+    await expect.poll(() => clientLog.innerText()).toMatch(/No messages yet/);
+    const box = client.getByRole('textbox', { name: 'Message to the bot' });
+    await box.fill('/start');
+    await box.press('Enter');
+    await expect.poll(() => clientLog.innerText(), { timeout: 10_000 }).toMatch(/Қауіпсіздік туралы ақпарат/);
+  }, 30_000);
 
   it('an editor publishes a post from the editors chat and it appears in the Channel pane', async () => {
     const channel = page.getByRole('region', { name: 'Channel', exact: true });

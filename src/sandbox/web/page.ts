@@ -11,6 +11,8 @@ type ChatKind = 'client' | 'team' | 'editors';
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 let view: View | undefined;
 let clientId: number | undefined;
+/** A client just added, shown once the server's view includes them. */
+let addedClientId: number | undefined;
 let consultantId: number | undefined;
 /** The topic shown in the Team pane; undefined is General. */
 let topicId: number | undefined;
@@ -132,6 +134,10 @@ function fillSelect(select: HTMLSelectElement, options: { id: number; label: str
 }
 
 function drawClient(v: View): void {
+  if (addedClientId !== undefined && v.clients.some((c) => c.id === addedClientId)) {
+    clientId = addedClientId;
+    addedClientId = undefined;
+  }
   clientId = fillSelect($('client-select'), v.clients.map((c) => ({ id: c.id, label: `${c.name} (${c.language})` })), clientId);
   const client = v.clients.find((c) => c.id === clientId);
   drawList($('client-messages'), 'client', client?.messages ?? [], String(clientId));
@@ -248,7 +254,7 @@ function start(): void {
     const name = $<HTMLInputElement>('client-name');
     const language = $<HTMLSelectElement>('client-language').value;
     void post('clients', { language, name: name.value }).then(({ id }) => {
-      clientId = Number(id);
+      addedClientId = Number(id);
       name.value = '';
       if (view) drawClient(view);
       $('client-text').focus();
