@@ -59,6 +59,7 @@ export async function startSandboxWeb(scene: Scene, options: { port: number; hos
   }, 15_000);
 
   let allowedHosts = new Set<string>();
+  let samples = 0;
   const server: Server = createServer((req, res) => {
     void handle(req, res).catch((error: unknown) => {
       const status = error instanceof BadRequest ? 400 : 500;
@@ -140,6 +141,12 @@ export async function startSandboxWeb(scene: Scene, options: { port: number; hos
         }
         return { answer: await answerOf(queryId) };
       }
+      case 'media': {
+        const { user } = actor(body);
+        if (body.chat !== 'client') throw new BadRequest('only clients send sample media here');
+        for (const content of sampleMedia(String(body.kind), ++samples)) fake.sendMessage(user, content);
+        return {};
+      }
       case 'clients': {
         const language = body.language as SandboxLanguage;
         if (!SANDBOX_LANGUAGES.includes(language)) throw new BadRequest('language must be ru, kk or en');
@@ -178,6 +185,20 @@ export async function startSandboxWeb(scene: Scene, options: { port: number; hos
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** What a client's phone sends for each sample (invented file ids: the simulator needs no real files). */
+function sampleMedia(kind: string, n: number): Partial<Message>[] {
+  const file = (prefix: string) => ({ file_id: `sandbox-${prefix}-${n}`, file_unique_id: `sandbox-${prefix}-u${n}` });
+  const photo = (i: number) => ({ photo: [{ ...file(`photo${i}`), width: 640, height: 480 }] });
+  switch (kind) {
+    case 'photo': return [photo(0)];
+    case 'voice': return [{ voice: { ...file('voice'), duration: 4, mime_type: 'audio/ogg' } }];
+    case 'sticker': return [{ sticker: { ...file('sticker'), type: 'regular', width: 512, height: 512, is_animated: false, is_video: false, emoji: '🙂' } }];
+    case 'location': return [{ location: { latitude: 43.238, longitude: 76.945 } }];
+    case 'album': return [0, 1].map((i) => ({ ...photo(i), media_group_id: `sandbox-album-${n}` }));
+    default: throw new BadRequest('kind must be photo, voice, sticker, location or album');
+  }
 }
 
 async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {

@@ -119,6 +119,13 @@ describe.skipIf(!available)('the sandbox in a real browser', () => {
     await expect.poll(() => topic.getAttribute('aria-pressed')).toBe('true');
     const teamLog = team.getByRole('log');
     await expect.poll(() => teamLog.innerText(), { timeout: 10_000 }).toContain('<img src=x onerror="window.pwned=1"><script>window.pwned=2</script> I took salts');
+    // Media from the client's phone: a voice note reaches the topic as a file, an album as its photos.
+    await client.getByRole('combobox', { name: 'Attach' }).selectOption('voice');
+    await client.getByRole('button', { name: 'Send sample' }).click();
+    await expect.poll(() => teamLog.innerText(), { timeout: 10_000 }).toMatch(/voice note/);
+    await client.getByRole('combobox', { name: 'Attach' }).selectOption('album');
+    await client.getByRole('button', { name: 'Send sample' }).click();
+    await expect.poll(() => teamLog.getByText(/photo \(album\)/).count(), { timeout: 10_000 }).toBe(2);
     const take = teamLog.getByRole('button', { name: /Take/ });
     await take.focus();
     await page.keyboard.press('Enter');

@@ -260,6 +260,14 @@ function start(): void {
       $('client-text').focus();
     }, (error: Error) => setStatus('client', `Could not add a client: ${error.message}`));
   });
+  $<HTMLFormElement>('client-media').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const kind = $<HTMLSelectElement>('client-media-kind').value;
+    void post('media', { chat: 'client', user: clientId, kind }).then(
+      () => setStatus('client', ''),
+      (error: Error) => setStatus('client', `Not sent: ${error.message}`),
+    );
+  });
   // Spoilers open on a click or Enter/Space, as in Telegram.
   const reveal = (target: EventTarget | null) => (target as HTMLElement | null)?.closest?.('.spoiler')?.classList.add('revealed');
   document.addEventListener('click', (event) => reveal(event.target));
