@@ -14,6 +14,8 @@ import { fileURLToPath } from 'node:url';
 import { previewSavedPosts } from './preview.js';
 import { createScene, sceneEnv } from './scene.js';
 import { FakeTelegram } from './telegram-sim/index.js';
+import { loadScenarios } from './training/scenario.js';
+import { TrainingRunner } from './training/runner.js';
 import { startSandboxWeb, type SandboxWeb } from './web-server.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -104,13 +106,18 @@ async function main(): Promise<void> {
   });
 
   stopPreview = previewSavedPosts(scene, contentDir);
+  const { scenarios, problems } = loadScenarios(contentDir);
+  for (const problem of problems) process.stderr.write(`Sandbox: training scenario skipped: ${problem}\n`);
+  let broadcast = () => {};
+  const training = new TrainingRunner(scene, scenarios, problems, () => broadcast());
   const { port, fixed } = sandboxPort();
   try {
-    web = await startSandboxWeb(scene, { port });
+    web = await startSandboxWeb(scene, { port, training });
   } catch (error) {
     if (fixed || (error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
-    web = await startSandboxWeb(scene, { port: 0 }); // the default port is taken: any free one will do
+    web = await startSandboxWeb(scene, { port: 0, training }); // the default port is taken: any free one will do
   }
+  broadcast = web.changed;
   process.stdout.write(
     [
       '',

@@ -1,6 +1,7 @@
 import { renderText, type TextEntity } from './render.js';
 import type { Scene } from './scene.js';
 import type { Message } from './telegram-sim/index.js';
+import type { TrainingView } from './training/runner.js';
 
 /**
  * What the page shows, computed from the simulator's state after every change. Message bodies are
@@ -46,6 +47,7 @@ export interface View {
   team: { id: number; title: string; consultants: { id: number; name: string }[]; topics: ViewTopic[]; messages: ViewMessage[] };
   editors: { id: number; title: string; messages: ViewMessage[] };
   channels: { id: number; title: string; username: string; messages: ViewMessage[] }[];
+  training?: TrainingView;
 }
 
 function mediaOf(m: Message): string | undefined {

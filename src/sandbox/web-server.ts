@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { addClient, SANDBOX_LANGUAGES, type SandboxLanguage, type Scene } from './scene.js';
 import type { Message, User } from './telegram-sim/index.js';
-import { buildView } from './view.js';
+import type { TrainingRunner } from './training/runner.js';
+import { buildView, type View } from './view.js';
 
 /** Through the project root: this module runs from src/ (tests) and dist/ (npm run sandbox), both two folders deep. */
 const PAGE_DIR = new URL('../../src/sandbox/web/', import.meta.url);
@@ -29,6 +30,8 @@ class BadRequest extends Error {}
 
 export interface SandboxWeb {
   url: string;
+  /** Sends the page a fresh view soon (for changes the simulator's calls do not show, such as training progress). */
+  changed(): void;
   close(): Promise<void>;
 }
 
@@ -38,13 +41,15 @@ export interface SandboxWeb {
  * a client). Only requests addressed to this host and port are served, so that no other web page the
  * browser has open can drive the sandbox through DNS rebinding or a cross-site form.
  */
-export async function startSandboxWeb(scene: Scene, options: { port: number; host?: string }): Promise<SandboxWeb> {
+export async function startSandboxWeb(scene: Scene, options: { port: number; host?: string; training?: TrainingRunner }): Promise<SandboxWeb> {
   const host = options.host ?? '127.0.0.1';
+  const { training } = options;
+  const view = (): View => ({ ...buildView(scene), ...(training ? { training: training.view() } : {}) });
   const streams = new Set<ServerResponse>();
   let pending: NodeJS.Timeout | undefined;
   const broadcast = () => {
     pending = undefined;
-    const data = `data: ${JSON.stringify(buildView(scene))}\n\n`;
+    const data = `data: ${JSON.stringify(view())}\n\n`;
     for (const res of streams) res.write(data);
   };
   /** Many calls arrive together (a screen is a few calls): one update for all of them. */
@@ -81,7 +86,7 @@ export async function startSandboxWeb(scene: Scene, options: { port: number; hos
     }
     if (req.method === 'GET' && path === '/events') {
       res.writeHead(200, { 'content-type': 'text/event-stream', connection: 'keep-alive', ...SECURITY_HEADERS });
-      res.write(`data: ${JSON.stringify(buildView(scene))}\n\n`);
+      res.write(`data: ${JSON.stringify(view())}\n\n`);
       streams.add(res);
       req.on('close', () => streams.delete(res));
       return;
@@ -127,6 +132,7 @@ export async function startSandboxWeb(scene: Scene, options: { port: number; hos
         const threadId = body.chat === 'team' && Number.isInteger(body.thread) && Number(body.thread) > 1 ? Number(body.thread) : undefined;
         const replyTo = Number.isInteger(body.replyTo) ? fake.messages(chatId).find((m) => m.message_id === body.replyTo) : undefined;
         fake.sendText(user, text, { chatId, ...(threadId !== undefined ? { threadId } : {}), ...(replyTo ? { replyTo } : {}) });
+        training?.observe({ kind: 'send', chat: body.chat as 'client', user: user.id, text, ...(threadId !== undefined ? { threadId } : {}) });
         return {};
       }
       case 'press': {
@@ -139,6 +145,7 @@ export async function startSandboxWeb(scene: Scene, options: { port: number; hos
         } catch (error) {
           throw new BadRequest(error instanceof Error ? error.message : String(error));
         }
+        training?.observe({ kind: 'press', chat: body.chat as 'client', user: user.id, message, data: String(body.data) });
         return { answer: await answerOf(queryId) };
       }
       case 'media': {
@@ -147,6 +154,18 @@ export async function startSandboxWeb(scene: Scene, options: { port: number; hos
         for (const content of sampleMedia(String(body.kind), ++samples)) fake.sendMessage(user, content);
         return {};
       }
+      case 'training/start': {
+        if (!training) throw new BadRequest('no training scenarios');
+        try {
+          training.start(Array.isArray(body.scenarios) ? body.scenarios.map(String) : []);
+        } catch (error) {
+          throw new BadRequest((error as Error).message);
+        }
+        return {};
+      }
+      case 'training/stop':
+        training?.stop();
+        return {};
       case 'clients': {
         const language = body.language as SandboxLanguage;
         if (!SANDBOX_LANGUAGES.includes(language)) throw new BadRequest('language must be ru, kk or en');
@@ -176,6 +195,7 @@ export async function startSandboxWeb(scene: Scene, options: { port: number; hos
   allowedHosts = new Set([`${host}:${port}`, `localhost:${port}`]);
   return {
     url: `http://${host}:${port}/`,
+    changed,
     async close() {
       unsubscribe();
       clearInterval(heartbeat);

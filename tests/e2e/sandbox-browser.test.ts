@@ -44,6 +44,19 @@ describe.skipIf(!available)('the sandbox in a real browser', () => {
   beforeAll(async () => {
     content = mkdtempSync(join(tmpdir(), 'sandbox-content-'));
     cpSync(join(PROJECT_ROOT, 'content'), content, { recursive: true });
+    // Two short practice scenarios: an urgent client and a calm one, arriving together.
+    writeFileSync(join(content, 'training', 'zz-urgent.md'), [
+      '---', 'title: Test urgent', 'name: Urgent Test', 'language: en', 'entry: urgent', 'script:',
+      '  - client: "help, he is not waking up"', '    expect: reply', '    within: 60',
+      '  - expect: note', '    within: 60',
+      '  - client: "the ambulance is here"', '    expect: close', '    within: 60',
+      '---', 'A test persona.', '',
+    ].join('\n'));
+    writeFileSync(join(content, 'training', 'zz-calm.md'), [
+      '---', 'title: Test calm', 'name: Calm Test', 'language: en', 'entry: other', 'script:',
+      '  - client: "a question about testing, no hurry"', '    expect: reply', '    within: 60',
+      '---', 'Another test persona.', '',
+    ].join('\n'));
     sandbox = await startSandbox({ CONTENT_DIR: content });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -129,7 +142,7 @@ describe.skipIf(!available)('the sandbox in a real browser', () => {
     const take = teamLog.getByRole('button', { name: /Take/ });
     await take.focus();
     await page.keyboard.press('Enter');
-    await expect.poll(() => team.getByRole('status').innerText(), { timeout: 10_000 }).toMatch(/The case is yours/);
+    await expect.poll(() => team.locator('#team-status').innerText(), { timeout: 10_000 }).toMatch(/The case is yours/);
 
     const teamBox = team.getByRole('textbox', { name: 'Message in the selected topic' });
     await teamBox.fill('Hi, I am here. Have you been able to drink some water?');
@@ -197,6 +210,48 @@ describe.skipIf(!available)('the sandbox in a real browser', () => {
     expect(await editors.locator('b', { hasText: 'naloxone' }).count()).toBeGreaterThan(0);
     expect(await editors.innerText()).toMatch(/Preview of/);
   }, 30_000);
+
+  it('training: scripted clients arrive, the consultant answers them, and a debrief follows', async () => {
+    const team = page.getByRole('region', { name: 'Team', exact: true });
+    await team.getByText('Training: practise on scripted clients').click();
+    await team.getByRole('checkbox', { name: /Test urgent/ }).check();
+    await team.getByRole('checkbox', { name: /Test calm/ }).check();
+    await team.getByRole('button', { name: 'Start practice' }).click();
+    const topics = team.getByRole('navigation', { name: 'Topics' });
+    const teamLog = team.getByRole('log');
+    const teamBox = team.getByRole('textbox', { name: 'Message in the selected topic' });
+    const say = async (text: string) => {
+      await teamBox.fill(text);
+      await teamBox.press('Enter');
+      await expect.poll(() => teamLog.innerText(), { timeout: 10_000 }).toContain(text);
+    };
+    const open = async (name: RegExp, firstLine: string) => {
+      const topic = topics.getByRole('button', { name }).last();
+      await expect.poll(() => topic.count(), { timeout: 15_000 }).toBeGreaterThan(0);
+      await topic.click();
+      await expect.poll(() => teamLog.innerText(), { timeout: 15_000 }).toContain(firstLine);
+      await teamLog.getByRole('button', { name: /Take/ }).click();
+      await expect.poll(() => team.locator('#team-status').innerText(), { timeout: 10_000 }).toMatch(/The case is yours/);
+    };
+
+    // The urgent client first, as the queue says: answer, note, and close once they say help is there.
+    await open(/🆘/, 'help, he is not waking up');
+    await say('Call 103 now and turn him on his side. I am here.');
+    await say('! ambulance advised, unknown substance');
+    await expect.poll(() => teamLog.innerText(), { timeout: 15_000 }).toContain('the ambulance is here');
+    await say('/close');
+    await open(/· Other$/, 'a question about testing, no hurry');
+    await say('Hello! Happy to help with testing.');
+
+    const debrief = team.getByRole('status', { name: 'Debrief' });
+    await expect.poll(() => debrief.innerText(), { timeout: 20_000 }).toMatch(/The urgent case was taken first/);
+    const text = await debrief.innerText();
+    expect(text).toMatch(/Test urgent \(urgent\): taken after \d+ s in the queue by Aigerim/);
+    expect(text).toMatch(/✓ an internal note/);
+    expect(text).toMatch(/✓ closing the case/);
+    expect(text).toMatch(/Test calm: taken after/);
+    expect(text).not.toMatch(/✗/);
+  }, 90_000);
 
   it('loaded nothing from outside 127.0.0.1 and logged no errors', () => {
     expect(outside).toEqual([]);

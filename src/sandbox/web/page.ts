@@ -207,10 +207,41 @@ function drawChannel(v: View): void {
   drawList($('editors-messages'), 'editors', v.editors.messages);
 }
 
+/** The practice panel: scenarios to choose (redrawn only when the files change, so ticks stay), progress, debrief. */
+function drawTraining(v: View): void {
+  const training = v.training;
+  $('training').hidden = !training;
+  if (!training) return;
+  const box = $('training-scenarios');
+  const signature = JSON.stringify([training.scenarios, training.problems]);
+  if (box.dataset.signature !== signature) {
+    box.dataset.signature = signature;
+    box.replaceChildren(...training.scenarios.map((s) => {
+      const label = el('label', 'scenario');
+      const tick = el('input');
+      tick.type = 'checkbox';
+      tick.value = s.id;
+      label.append(tick, el('span', 'scenario-title', ` ${s.title} (${s.language}${s.entry === 'urgent' ? ', urgent' : ''})`), el('span', 'scenario-brief', s.brief));
+      return label;
+    }), ...training.problems.map((p) => el('p', 'status', `Skipped: ${p}`)));
+    if (training.scenarios.length === 0) box.append(el('p', '', 'No scenarios in content/training.'));
+  }
+  $<HTMLButtonElement>('training-start').disabled = training.running;
+  $<HTMLButtonElement>('training-stop').disabled = !training.running;
+  $('training-clients').replaceChildren(...training.clients.map((c) => el('li', '', `${c.name} · ${c.title}: ${c.status}`)));
+  const debrief = $('training-debrief');
+  const lines = training.debrief ?? [];
+  if (debrief.dataset.signature !== JSON.stringify(lines)) {
+    debrief.dataset.signature = JSON.stringify(lines);
+    debrief.replaceChildren(...(lines.length > 0 ? [el('h3', '', 'Debrief'), ...lines.map((line) => el('p', 'debrief-line', line))] : []));
+  }
+}
+
 function draw(v: View): void {
   view = v;
   drawClient(v);
   drawTeam(v);
+  drawTraining(v);
   drawChannel(v);
 }
 
@@ -268,6 +299,14 @@ function start(): void {
       (error: Error) => setStatus('client', `Not sent: ${error.message}`),
     );
   });
+  $('training-start').addEventListener('click', () => {
+    const scenarios = [...document.querySelectorAll<HTMLInputElement>('#training-scenarios input:checked')].map((tick) => tick.value);
+    void post('training/start', { scenarios }).then(
+      () => setStatus('team', 'Practice started: the scripted clients are arriving in the Client pane and the queue.'),
+      (error: Error) => setStatus('team', `Practice not started: ${error.message}`),
+    );
+  });
+  $('training-stop').addEventListener('click', () => void post('training/stop', {}));
   // Spoilers open on a click or Enter/Space, as in Telegram.
   const reveal = (target: EventTarget | null) => (target as HTMLElement | null)?.closest?.('.spoiler')?.classList.add('revealed');
   document.addEventListener('click', (event) => reveal(event.target));
