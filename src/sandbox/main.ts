@@ -36,6 +36,9 @@ function sandboxPort(): { port: number; fixed: boolean } {
 
 async function main(): Promise<void> {
   if (process.env.NODE_ENV === 'production') fail('refusing to start with NODE_ENV=production: the sandbox simulates Telegram and is not a deployment. Use npm start.');
+  if (process.env.BOT_TOKEN) {
+    process.stderr.write('Sandbox: BOT_TOKEN is set, but the sandbox never uses it (nor .env): its bot talks only to the simulator. `npm start` runs the real bot.\n');
+  }
   const language = process.env.DEFAULT_LANGUAGE ?? 'en';
   if (!['ru', 'kk', 'en'].includes(language)) fail(`DEFAULT_LANGUAGE must be ru, kk or en, got "${language}"`);
   const dir = mkdtempSync(join(tmpdir(), 'peer-help-sandbox-'));
