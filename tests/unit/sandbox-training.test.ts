@@ -16,8 +16,8 @@ describe('training scenarios', () => {
     expect(parseScenario('x', '---\ntitle: T\nlanguage: de\nentry: urgent\nscript:\n  - client: hi\n---\n').problems[0]).toMatch(/language must be ru, kk or en/);
     expect(parseScenario('x', '---\ntitle: T\nlanguage: en\nentry: urgent\nscript:\n  - within: 5\n---\n').problems[0]).toMatch(/a step needs client/);
     expect(parseScenario('x', '---js\nmodule.exports = {}\n---\n').scenario).toBeUndefined();
-    const ok = parseScenario('x', '---\ntitle: T\nlanguage: kk\nentry: legal\nscript:\n  - client: сәлем\n    expect: reply\n---\nPersona.\n');
-    expect(ok.scenario).toMatchObject({ id: 'x', brief: 'Persona.', script: [{ client: 'сәлем', expect: 'reply', within: 120 }] });
+    const ok = parseScenario('x', '---\ntitle: T\nlanguage: kk\nentry: legal\nscript:\n  - client: сәлем\n    expect: reply\n---\nA persona\nover two lines.\n\nA second paragraph.\n');
+    expect(ok.scenario).toMatchObject({ id: 'x', brief: 'A persona over two lines.\n\nA second paragraph.', script: [{ client: 'сәлем', expect: 'reply', within: 120 }] });
   });
 });
 

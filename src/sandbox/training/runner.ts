@@ -96,7 +96,7 @@ export class TrainingRunner {
       }
       if (action.threadId !== run.topicId) continue;
       const text = action.text.trim();
-      const kind = text.startsWith('!') ? 'note' : /^\/close\b/.test(text) ? 'close' : text.startsWith('/') ? undefined : 'reply';
+      const kind = text.startsWith('!') || /^\/note\b/.test(text) ? 'note' : /^\/close\b/.test(text) ? 'close' : text.startsWith('/') ? undefined : 'reply';
       // The expectation of the step the client is on: the latest started (an earlier one that ran out stays missed).
       const pending = run.record.expectations.filter((e) => e.startedAt !== undefined).at(-1);
       if (pending?.metAt !== undefined) continue;

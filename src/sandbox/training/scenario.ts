@@ -41,7 +41,9 @@ export interface Scenario extends z.infer<typeof scenarioSchema> {
 export function parseScenario(id: string, source: string): { scenario?: Scenario; problems: string[] } {
   const parsed = parseFrontMatter(`training/${id}.md`, source, scenarioSchema);
   if (!parsed.ok) return { problems: parsed.problems.map(formatProblem) };
-  return { scenario: { ...parsed.data, id, brief: parsed.body.trim() }, problems: [] };
+  // Lines of one paragraph join, as markdown reads them; blank lines still separate paragraphs.
+  const brief = parsed.body.trim().replace(/[ \t]*\n(?!\s*\n)(?<!\n\s*\n)[ \t]*/g, ' ');
+  return { scenario: { ...parsed.data, id, brief }, problems: [] };
 }
 
 /** Every scenario in `<contentDir>/training`, sorted by file name; broken files are reported, not fatal. */
