@@ -107,18 +107,18 @@ export async function startSandboxWeb(scene: Scene, options: { port: number; hos
   }
 
   /** The person acting, checked against who may act in that chat. */
-  function actor(body: Record<string, unknown>): { user: User; chatId: number } {
+  function actor(body: Record<string, unknown>): { user: User; chatId: number; chat: 'client' | 'team' | 'editors' } {
     const id = Number(body.user);
     const chat = body.chat;
     if (chat === 'client') {
       const client = scene.clients.find((c) => c.user.id === id);
       if (!client) throw new BadRequest('no such client');
-      return { user: client.user, chatId: client.user.id };
+      return { user: client.user, chatId: client.user.id, chat };
     }
     const consultant = scene.consultants.find((c) => c.id === id);
     if (!consultant) throw new BadRequest('no such consultant');
-    if (chat === 'team') return { user: consultant, chatId: scene.staff.id };
-    if (chat === 'editors') return { user: consultant, chatId: scene.editors.id };
+    if (chat === 'team') return { user: consultant, chatId: scene.staff.id, chat };
+    if (chat === 'editors') return { user: consultant, chatId: scene.editors.id, chat };
     throw new BadRequest('chat must be client, team or editors');
   }
 
@@ -126,17 +126,17 @@ export async function startSandboxWeb(scene: Scene, options: { port: number; hos
     const { fake } = scene;
     switch (action) {
       case 'send': {
-        const { user, chatId } = actor(body);
+        const { user, chatId, chat } = actor(body);
         const text = typeof body.text === 'string' ? body.text.trim() : '';
         if (text.length === 0 || text.length > 4096) throw new BadRequest('a text of 1 to 4096 characters');
-        const threadId = body.chat === 'team' && Number.isInteger(body.thread) && Number(body.thread) > 1 ? Number(body.thread) : undefined;
+        const threadId = chat === 'team' && Number.isInteger(body.thread) && Number(body.thread) > 1 ? Number(body.thread) : undefined;
         const replyTo = Number.isInteger(body.replyTo) ? fake.messages(chatId).find((m) => m.message_id === body.replyTo) : undefined;
         fake.sendText(user, text, { chatId, ...(threadId !== undefined ? { threadId } : {}), ...(replyTo ? { replyTo } : {}) });
-        training?.observe({ kind: 'send', chat: body.chat as 'client', user: user.id, text, ...(threadId !== undefined ? { threadId } : {}) });
+        training?.observe({ kind: 'send', chat, user: user.id, text, ...(threadId !== undefined ? { threadId } : {}) });
         return {};
       }
       case 'press': {
-        const { user, chatId } = actor(body);
+        const { user, chatId, chat } = actor(body);
         const message: Message | undefined = fake.messages(chatId).find((m) => m.message_id === body.message);
         if (!message) throw new BadRequest('that message is gone');
         let queryId: string;
@@ -145,12 +145,12 @@ export async function startSandboxWeb(scene: Scene, options: { port: number; hos
         } catch (error) {
           throw new BadRequest(error instanceof Error ? error.message : String(error));
         }
-        training?.observe({ kind: 'press', chat: body.chat as 'client', user: user.id, message, data: String(body.data) });
+        training?.observe({ kind: 'press', chat, user: user.id, message, data: String(body.data) });
         return { answer: await answerOf(queryId) };
       }
       case 'media': {
-        const { user } = actor(body);
-        if (body.chat !== 'client') throw new BadRequest('only clients send sample media here');
+        const { user, chat } = actor(body);
+        if (chat !== 'client') throw new BadRequest('only clients send sample media here');
         for (const content of sampleMedia(String(body.kind), ++samples)) fake.sendMessage(user, content);
         return {};
       }
