@@ -56,6 +56,8 @@ async function main(): Promise<void> {
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     writeError(`Cannot start: the configuration has problems.\n${error.problems.join('\n')}\n`);
+    // A newcomer who ran `npm start` on a fresh clone: point at what works without any setup.
+    if (!process.env.BOT_TOKEN) writeError('To try the bot first without Telegram, run `npm run sandbox` in a clone of the repository.\n');
     process.exit(1);
   }
 

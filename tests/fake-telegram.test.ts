@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Api, GrammyError, InputFile } from 'grammy';
-import { FakeTelegram, parseHtml, type Message, type User } from './support/fake-telegram/index.js';
+import { FakeTelegram, parseHtml, type Message, type User } from '../src/sandbox/telegram-sim/index.js';
 
 interface Answer {
   ok: boolean;
@@ -336,6 +336,14 @@ describe('messages', () => {
     const more = fake.sendText(alice, 'and this');
     const ids = await ok<{ message_id: number }[]>('copyMessages', { chat_id: staff.id, from_chat_id: alice.id, message_ids: [photo.message_id, more.message_id] });
     expect(ids).toHaveLength(2);
+    // Album grouping is kept: one source album becomes one new album; a message outside it stays alone.
+    const album = [1, 2].map((i) => fake.sendMessage(alice, { photo: [{ file_id: `al${i}`, file_unique_id: `al${i}u`, width: 10, height: 10 }], media_group_id: 'src-album' }));
+    const alone = fake.sendText(alice, 'after the album');
+    const copies = await ok<{ message_id: number }[]>('copyMessages', { chat_id: staff.id, from_chat_id: alice.id, message_ids: [...album.map((m) => m.message_id), alone.message_id] });
+    const groups = copies.map(({ message_id }) => fake.messages(staff).find((m) => m.message_id === message_id)!.media_group_id);
+    expect(groups[0]).toBeDefined();
+    expect(groups[0]).not.toBe('src-album');
+    expect(groups).toEqual([groups[0], groups[0], undefined]);
   });
 
   it('forum topics: create, send, close, reopen, edit, delete', async () => {

@@ -5,7 +5,7 @@
 import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FakeTelegram } from '../support/fake-telegram/index.js';
+import { FakeTelegram } from '../../src/sandbox/telegram-sim/index.js';
 import { PROJECT_ROOT, startBot } from '../support/bot-process.js';
 import { closeDatabase, openDatabase } from '../../src/db/connection.js';
 import { createPrivacy } from '../../src/privacy/keys.js';

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { FakeTelegram } from '../support/fake-telegram/index.js';
+import type { FakeTelegram } from '../../src/sandbox/telegram-sim/index.js';
 import { PROJECT_ROOT } from '../support/bot-process.js';
 import { closeDatabase, openDatabase } from '../../src/db/connection.js';
 import { createPrivacy } from '../../src/privacy/keys.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { FakeTelegram } from '../support/fake-telegram/index.js';
+import { FakeTelegram } from '../../src/sandbox/telegram-sim/index.js';
 import { startBot, type BotProcess } from '../support/bot-process.js';
 import { ContentStore } from '../../src/content/store.js';
 import { LANGUAGES } from '../../src/config.js';

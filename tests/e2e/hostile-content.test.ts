@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { FakeTelegram, type Message } from '../support/fake-telegram/index.js';
+import { FakeTelegram, type Message } from '../../src/sandbox/telegram-sim/index.js';
 import { PROJECT_ROOT, startBot } from '../support/bot-process.js';
 import { contentFolder } from '../support/content.js';
 import { startInProcessBot, type InProcessBot } from '../support/in-process-bot.js';

@@ -1,7 +1,7 @@
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeTelegram } from '../support/fake-telegram/index.js';
+import { FakeTelegram } from '../../src/sandbox/telegram-sim/index.js';
 import { PROJECT_ROOT, startBot, type BotProcess } from '../support/bot-process.js';
 import { contentFolder } from '../support/content.js';
 import { localParts } from '../../src/publishing/time.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FakeTelegram } from '../support/fake-telegram/index.js';
+import { FakeTelegram } from '../../src/sandbox/telegram-sim/index.js';
 import { join } from 'node:path';
 import { PROJECT_ROOT, runMain } from '../support/bot-process.js';
 
@@ -8,6 +8,7 @@ describe('npm start', () => {
     const { code, stdout, stderr } = await runMain({ BOT_SECRET: 'x'.repeat(40), STAFF_CHAT_ID: '-100123' });
     expect(code).toBe(1);
     expect(stderr).toContain('BOT_TOKEN is required');
+    expect(stderr).toContain('npm run sandbox'); // a newcomer learns how to try it without Telegram
     expect(`${stdout}${stderr}`).not.toMatch(/\n\s+at /); // no stack trace
   });
 

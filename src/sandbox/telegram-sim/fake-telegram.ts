@@ -27,7 +27,7 @@ export interface FakeTelegramOptions {
   clock?: () => number;
   /** The bot has forum topic mode enabled in private chats (`has_topics_enabled` in getMe). Default false. */
   privateTopics?: boolean;
-  /** The Bot API reference JSON (default /work/shared/telegram/bot-api-10.1.json, or FAKE_TELEGRAM_SPEC). */
+  /** The Bot API reference JSON (default the vendored src/sandbox/telegram-sim/bot-api/bot-api-10.1.json, or FAKE_TELEGRAM_SPEC). */
   specPath?: string | URL;
 }
 

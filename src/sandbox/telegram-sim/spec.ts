@@ -3,10 +3,12 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * The official Bot API reference in machine-readable form (scraped from core.telegram.org by
- * PaulSonOfLars/telegram-bot-api-spec), vendored in tests/support/bot-api so tests run from a fresh
- * clone. `FAKE_TELEGRAM_SPEC` may point elsewhere.
+ * PaulSonOfLars/telegram-bot-api-spec), vendored in src/sandbox/telegram-sim/bot-api so tests and the
+ * sandbox run from a fresh clone. `FAKE_TELEGRAM_SPEC` may point elsewhere. The path goes through the
+ * project root because this module runs both from src/ (tests, tsx) and from dist/ (the sandbox), and
+ * the build copies no JSON: both are three folders deep.
  */
-export const DEFAULT_SPEC_URL = new URL('../bot-api/bot-api-10.1.json', import.meta.url);
+export const DEFAULT_SPEC_URL = new URL('../../../src/sandbox/telegram-sim/bot-api/bot-api-10.1.json', import.meta.url);
 
 export interface SpecField {
   name: string;

@@ -53,13 +53,28 @@ const copyMessage: Handler = (ctx) => {
   return { message_id: deliver(ctx, target, content).message_id };
 };
 
+/**
+ * "Album grouping is kept" by copyMessages and forwardMessages: the messages of one album in the
+ * source become one new album in the target (a new media_group_id per source album).
+ */
+function albumKeeper(ctx: CallContext): (source: Message) => Partial<Message> {
+  const groups = new Map<string, string>();
+  return (source) => {
+    if (source.media_group_id === undefined) return {};
+    let group = groups.get(source.media_group_id);
+    if (!group) groups.set(source.media_group_id, (group = String(13_000_000_000_000_000n + BigInt(ctx.world.unique()))));
+    return { media_group_id: group };
+  };
+}
+
 const copyMessages: Handler = (ctx) => {
   const target = prepareTarget(ctx);
   const from = sourceChat(ctx);
   const sources = orderedIds(ctx).flatMap((id) => from.messages.get(id) ?? []);
   if (sources.length === 0) throw badRequest(TG.copyNotFound);
+  const album = albumKeeper(ctx);
   return sources.map((source) => {
-    const content = contentOf(ctx, source);
+    const content = { ...album(source), ...contentOf(ctx, source) };
     if (ctx.params.remove_caption === true) for (const key of CAPTION_KEYS) delete content[key];
     return { message_id: deliver(ctx, target, content).message_id };
   });
@@ -81,7 +96,8 @@ const forwardMessages: Handler = (ctx) => {
   const from = sourceChat(ctx);
   const sources = orderedIds(ctx).flatMap((id) => from.messages.get(id) ?? []);
   if (sources.length === 0) throw badRequest(TG.forwardNotFound);
-  return sources.map((source) => ({ message_id: deliver(ctx, target, forwarded(ctx, source)).message_id }));
+  const album = albumKeeper(ctx);
+  return sources.map((source) => ({ message_id: deliver(ctx, target, { ...album(source), ...forwarded(ctx, source) }).message_id }));
 };
 
 export const copyHandlers: Record<string, Handler> = { copyMessage, copyMessages, forwardMessage, forwardMessages };

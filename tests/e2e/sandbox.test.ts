@@ -1,0 +1,62 @@
+import { existsSync } from 'node:fs';
+import { request } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox, type SandboxProcess } from '../support/sandbox-process.js';
+
+/** The sandbox's server without a browser: what a newcomer starts, and what another web page could try. */
+let sandbox: SandboxProcess;
+
+beforeAll(async () => {
+  // A real deployment's token in the environment changes nothing: the sandbox's bot talks only to the simulator.
+  sandbox = await startSandbox({ BOT_TOKEN: '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw' });
+}, 60_000);
+
+afterAll(async () => {
+  expect(await sandbox?.stop()).toBe(0);
+  expect(sandbox.dataDir).not.toBe('');
+  expect(existsSync(sandbox.dataDir)).toBe(false); // the database and the random secret are gone
+});
+
+/** A raw request, so that the Host header can be set as a DNS-rebinding page would send it. */
+function raw(path: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+  const url = new URL(path, sandbox.url);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: url.hostname, port: url.port, path: url.pathname, method: options.method ?? 'GET', headers: options.headers }, (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
+describe('npm run sandbox', () => {
+  it('starts with no .env and no token, says the token in the environment is ignored, and serves the page on 127.0.0.1', async () => {
+    expect(sandbox.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    expect(sandbox.output()).toMatch(/BOT_TOKEN is set, but the sandbox never uses it/);
+    const page = await raw('/');
+    expect(page.status).toBe(200);
+    expect(page.body).toMatch(/aria-labelledby="client-title"/);
+    expect(String(page.headers['content-security-policy'])).toMatch(/script-src 'self'/);
+    expect(page.body).not.toMatch(/https?:\/\/(?!127\.0\.0\.1)/); // nothing from a CDN
+  });
+
+  it('answers only requests addressed to itself, and actions only as JSON', async () => {
+    expect((await raw('/', { headers: { host: 'attacker.example:80' } })).status).toBe(421);
+    const form = await raw('/api/clients', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'language=en' });
+    expect(form.status).toBe(403);
+    const crossSite = await raw('/api/clients', { method: 'POST', headers: { 'content-type': 'application/json', origin: 'http://attacker.example' }, body: '{"language":"en"}' });
+    expect(crossSite.status).toBe(403);
+    const own = await raw('/api/clients', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"language":"kk"}' });
+    expect(own.status).toBe(200);
+    const bad = await raw('/api/send', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"chat":"team","user":1,"text":"hi"}' });
+    expect(bad.status).toBe(400); // nobody can act as someone outside the scene
+  });
+});
+
+describe('a real deployment never runs the sandbox', () => {
+  it('refuses to start with NODE_ENV=production', async () => {
+    await expect(startSandbox({ NODE_ENV: 'production' }, 10_000)).rejects.toThrow(/refusing to start with NODE_ENV=production/);
+  });
+});
