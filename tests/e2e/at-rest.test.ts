@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeTelegram, type Message } from '../support/fake-telegram/index.js';
+import { FakeTelegram, type Message } from '../../src/sandbox/telegram-sim/index.js';
 import { PROJECT_ROOT, startBot, type BotProcess } from '../support/bot-process.js';
 import { until } from '../support/wait.js';
 import { databaseFiles, needlesFor, scanFiles, type Finding } from '../support/byte-scan.js';
