@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import { FakeTelegram, type Message } from '../../src/sandbox/telegram-sim/index.js';
 import { startInProcessBot, type InProcessBot } from '../support/in-process-bot.js';
 import { until } from '../support/wait.js';
+import { buttons, chatHelpers } from '../support/chat.js';
 import { eq } from 'drizzle-orm';
 import { bans, clients, conversationState } from '../../src/db/schema.js';
 import { MAX_DESCRIPTION, MAX_UNEXPECTED } from '../../src/bot/conversations/intake.js';
@@ -23,28 +24,7 @@ let anna: User;
 const DAY = 86_400_000;
 let now = Date.now();
 
-const buttons = (m: Message) => (m.reply_markup?.inline_keyboard ?? []).flat().map((b) => b.callback_data ?? '');
-
-async function clientSees(user: User, pattern: RegExp): Promise<Message> {
-  for (;;) {
-    const m = await fake.nextBotMessage(user.id, { timeoutMs: 10_000 });
-    if (pattern.test(String(m.text ?? m.caption ?? ''))) return m;
-  }
-}
-
-async function withButton(user: User, data: string): Promise<Message> {
-  for (;;) {
-    const m = await fake.nextBotMessage(user.id, { timeoutMs: 10_000 });
-    if (buttons(m).includes(data)) return m;
-  }
-}
-
-async function intake(client: User, topic: string): Promise<void> {
-  fake.sendText(client, '/consult');
-  fake.pressButton(client, await withButton(client, `intake:topic:${topic}`), `intake:topic:${topic}`);
-  fake.pressButton(client, await withButton(client, 'intake:skip'), 'intake:skip');
-  fake.pressButton(client, await withButton(client, 'intake:go'), 'intake:go');
-}
+const { clientSees, withButton, intake } = chatHelpers(() => fake);
 
 /** Moves the bot's clock (and runs the publishing tick the helper runs with it). */
 async function advance(ms: number): Promise<void> {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeTelegram, type Message } from '../../src/sandbox/telegram-sim/index.js';
 import { startBot, type BotProcess } from '../support/bot-process.js';
 import { until } from '../support/wait.js';
+import { buttons, chatHelpers } from '../support/chat.js';
 
 let fake: FakeTelegram;
 let bot: BotProcess;
@@ -10,32 +11,7 @@ type User = ReturnType<FakeTelegram['createUser']>;
 let anna: User;
 let boris: User;
 
-const buttons = (m: Message) => (m.reply_markup?.inline_keyboard ?? []).flat().map((b) => b.callback_data ?? '');
-
-
-/** Reads the client's chat until a message matches. */
-async function clientSees(user: User, pattern: RegExp): Promise<Message> {
-  for (;;) {
-    const m = await fake.nextBotMessage(user.id, { timeoutMs: 10_000 });
-    if (pattern.test(String(m.text ?? m.caption ?? ''))) return m;
-  }
-}
-
-/** Reads the client's chat until a message offers the button. */
-async function withButton(user: User, data: string): Promise<Message> {
-  for (;;) {
-    const m = await fake.nextBotMessage(user.id, { timeoutMs: 10_000 });
-    if (buttons(m).includes(data)) return m;
-  }
-}
-
-/** The client goes through the intake (any language) and waits until they are queued. */
-async function intake(client: User, topic: string): Promise<void> {
-  fake.sendText(client, '/consult');
-  fake.pressButton(client, await withButton(client, `intake:topic:${topic}`), `intake:topic:${topic}`);
-  fake.pressButton(client, await withButton(client, 'intake:skip'), 'intake:skip');
-  fake.pressButton(client, await withButton(client, 'intake:go'), 'intake:go');
-}
+const { clientSees, withButton, intake } = chatHelpers(() => fake);
 
 const inTopic = (threadId: number) => fake.messages(staff.id).filter((m) => m.message_thread_id === threadId);
 /** The client texts in a topic matching `pattern`, counting each part of a joined message. */

@@ -5,27 +5,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeTelegram, type Message } from '../../src/sandbox/telegram-sim/index.js';
 import { PROJECT_ROOT, startBot, type BotProcess } from '../support/bot-process.js';
 import { until } from '../support/wait.js';
+import { buttons, chatHelpers } from '../support/chat.js';
 import { createPrivacy } from '../../src/privacy/keys.js';
 
 type User = ReturnType<FakeTelegram['createUser']>;
 const SECRET = 'no-trace-secret-no-trace-secret-no-trace';
-const buttons = (m: Message) => (m.reply_markup?.inline_keyboard ?? []).flat().map((b) => b.callback_data ?? '');
 
 /** One bot against one fake Telegram, with the helpers the scenarios share. */
 function world() {
   const w = {} as { fake: FakeTelegram; bot: BotProcess; staff: { id: number }; anna: User; env: Record<string, string> };
-  async function clientSees(user: User, pattern: RegExp): Promise<Message> {
-    for (;;) {
-      const m = await w.fake.nextBotMessage(user.id, { timeoutMs: 10_000 });
-      if (pattern.test(String(m.text ?? m.caption ?? ''))) return m;
-    }
-  }
-  async function withButton(user: User, data: string): Promise<Message> {
-    for (;;) {
-      const m = await w.fake.nextBotMessage(user.id, { timeoutMs: 10_000 });
-      if (buttons(m).includes(data)) return m;
-    }
-  }
+  const { clientSees, withButton } = chatHelpers(() => w.fake);
   async function openCase(client: User): Promise<number> {
     const before = w.fake.chat(w.staff.id).topics.length;
     w.fake.sendText(client, '/consult');
