@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import { FakeTelegram, type Message } from '../../src/sandbox/telegram-sim/index.js';
+import { FakeTelegram } from '../../src/sandbox/telegram-sim/index.js';
 import { startInProcessBot, type InProcessBot } from '../support/in-process-bot.js';
 import { until } from '../support/wait.js';
 import { buttons, chatHelpers } from '../support/chat.js';
