@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeTelegram, type Message } from '../../src/sandbox/telegram-sim/index.js';
+import { FakeTelegram } from '../../src/sandbox/telegram-sim/index.js';
 import { startBot, type BotProcess } from '../support/bot-process.js';
 import { until } from '../support/wait.js';
 import { buttons, chatHelpers } from '../support/chat.js';

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeTelegram, type Message } from '../../src/sandbox/telegram-sim/index.js';
+import { FakeTelegram } from '../../src/sandbox/telegram-sim/index.js';
 import { PROJECT_ROOT, startBot, type BotProcess } from '../support/bot-process.js';
 import { until } from '../support/wait.js';
 import { buttons, chatHelpers } from '../support/chat.js';
