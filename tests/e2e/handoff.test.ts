@@ -218,6 +218,10 @@ describe('handoff under stress', () => {
   it('/forget during a case deletes its topic from the team chat and the conversation from the client chat', async () => {
     const client = fake.createUser({ first_name: 'Forgetful', language_code: 'en' });
     const { threadId } = await openCaseFor(client);
+    const pseudonym = /^Client ([2-9A-Z]{4,6})/.exec(fake.chat(staff.id).topics.find((t) => t.message_thread_id === threadId)!.name)![1]!;
+    const board = () => fake.messages(staff.id).find((m) => m.message_thread_id === undefined && /Queue/.test(String(m.text)));
+    // The board is rewritten by the inbox jobs every 20 s.
+    await until(() => String(board()?.text).includes(pseudonym), 'the queue board naming the waiting client', 30_000);
     fake.sendText(client, 'something I would rather nobody reads later');
     await until(() => inTopic(threadId).find((m) => m.text === 'something I would rather nobody reads later'), 'the copy');
     fake.sendText(client, '/forget');
@@ -229,11 +233,14 @@ describe('handoff under stress', () => {
     await until(() => !fake.chat(staff.id).topics.some((t) => t.message_thread_id === threadId), 'the topic deleted');
     expect(inTopic(threadId)).toEqual([]);
     await until(() => fake.messages(staff.id).find((m) => m.message_thread_id === undefined && /erased their data/.test(String(m.text))), 'the note in General');
+    // The queue board in General no longer names them (it is rewritten at once, not at the next minute).
+    await until(() => !String(board()?.text).includes(pseudonym), 'the queue board rewritten');
+    expect(fake.messages(staff.id).filter((m) => String(m.text ?? m.caption ?? '').includes(pseudonym))).toEqual([]);
     // The client's chat: nothing of the consultation is left, only the answer to /forget.
     expect(fake.messages(client.id).map((m) => m.message_id)).toEqual([done.message_id]);
     fake.sendText(client, '/status');
     await clientSees(client, /no open conversation/);
-  }, 30_000);
+  }, 60_000);
 
   it('recreates a topic that someone deleted, and carries on there', async () => {
     const client = fake.createUser({ first_name: 'Topicless', language_code: 'kk' });
