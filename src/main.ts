@@ -9,6 +9,8 @@ import { createLogger, redactSecrets, scrubProcessOutput } from './logger.js';
 import { closeDatabase, openDatabase } from './db/connection.js';
 import { createPrivacy } from './privacy/keys.js';
 import { ContentStore } from './content/store.js';
+import { discoverLanguages } from './content/languages.js';
+import { loadSettings } from './content/settings.js';
 import { createBot } from './bot/index.js';
 import { registerCommands, registerStaffCommands } from './bot/commands.js';
 import { PostStore } from './publishing/store.js';
@@ -58,10 +60,12 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  const locales = join(config.contentDir, 'locales');
-  if (!existsSync(join(locales, `${config.defaultLanguage}.ftl`))) {
+  // The languages are the locales/<code>.ftl files of the content folder; the default must be one of them.
+  const languages = discoverLanguages(config.contentDir, loadSettings(config.contentDir).settings.languages);
+  if (!languages.includes(config.defaultLanguage)) {
+    const present = languages.length > 0 ? `it has ${languages.map((l) => `${l}.ftl`).join(', ')}` : 'it has none';
     writeError(
-      `Cannot start: CONTENT_DIR ${resolve(config.contentDir)} has no locales/${config.defaultLanguage}.ftl; point CONTENT_DIR at the content folder (it needs locales/ with the UI texts).\n`,
+      `Cannot start: DEFAULT_LANGUAGE is ${config.defaultLanguage}, but CONTENT_DIR ${resolve(config.contentDir)} has no locales/${config.defaultLanguage}.ftl (${present}); set DEFAULT_LANGUAGE to one of those, or point CONTENT_DIR at the content folder (it needs locales/ with the UI texts).\n`,
     );
     process.exit(1);
   }
@@ -69,7 +73,7 @@ async function main(): Promise<void> {
   scrubProcessOutput([config.botToken]);
   const logger = createLogger(config.logLevel, { secrets: [config.botToken] });
   const db = openDatabase(config.databasePath);
-  const content = new ContentStore(config.contentDir, config.defaultLanguage);
+  const content = new ContentStore(config.contentDir, config.defaultLanguage, languages);
   const posts = new PostStore(config.contentDir, { timezone: config.timezone, channels: Object.keys(config.channels) });
   const problems = [...content.problems, ...posts.problems];
   for (const problem of problems) logger.warn({ problem }, 'content file skipped');
@@ -86,7 +90,7 @@ async function main(): Promise<void> {
   });
   try {
     await bot.init();
-    await registerCommands(bot.api, i18n, config.defaultLanguage);
+    await registerCommands(bot.api, i18n, config.defaultLanguage, content.languages);
     await registerStaffCommands(bot.api, config.staffChatId, config.editorsChatId).catch((error: unknown) =>
       logger.warn({ err: error }, 'could not set the staff commands: is the bot a member of STAFF_CHAT_ID and EDITORS_CHAT_ID?'),
     );

@@ -1,6 +1,7 @@
 import type { Api } from 'grammy';
 import type { I18n } from '@grammyjs/i18n';
-import { LANGUAGES, type Language } from '../config.js';
+import type { LanguageCode } from 'grammy/types';
+import type { Language } from '../config.js';
 import type { BotContext } from './context.js';
 
 export const CLIENT_COMMANDS = ['start', 'help', 'consult', 'status', 'end', 'info', 'services', 'language', 'privacy', 'forget'] as const;
@@ -28,11 +29,14 @@ export function clientCommands(i18n: I18n<BotContext>, lang: Language) {
   return CLIENT_COMMANDS.map((command) => ({ command, description: i18n.t(lang, `command-${command}`) }));
 }
 
-/** Registers the client commands in every language (and the default language for everyone else). */
-export async function registerCommands(api: Api, i18n: I18n<BotContext>, defaultLanguage: Language): Promise<void> {
+/**
+ * Registers the client commands in every language of the content folder (and the default language for
+ * everyone else).
+ */
+export async function registerCommands(api: Api, i18n: I18n<BotContext>, defaultLanguage: Language, languages: readonly Language[]): Promise<void> {
   const scope = { type: 'all_private_chats' } as const;
-  for (const lang of LANGUAGES) {
-    await api.setMyCommands(clientCommands(i18n, lang), { scope, language_code: lang });
+  for (const lang of languages) {
+    await api.setMyCommands(clientCommands(i18n, lang), { scope, language_code: lang as LanguageCode } /* any ISO 639-1 code a .ftl is named after */);
   }
   await api.setMyCommands(clientCommands(i18n, defaultLanguage), { scope });
 }

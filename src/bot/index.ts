@@ -72,7 +72,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   // Ids of the bot's messages in private chats, for "Clear this chat" (inside auto-retry: only what arrived).
   bot.api.config.use(traceOutgoing(deps.db, deps.privacy, nowMs));
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60, rethrowInternalServerErrors: false }));
-  const i18n = createI18n(config.contentDir, config.defaultLanguage);
+  const i18n = createI18n(config.contentDir, config.defaultLanguage, () => deps.content.settings.emergency_numbers);
 
   const reportToEditors = async (html: string) => {
     await bot.api
@@ -141,7 +141,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
     // The error only: never the update, which would carry who wrote and what.
     ctx.logger.error({ err: error.error }, 'update handling failed');
     if (ctx.chat?.type === 'private') {
-      await ctx.reply(i18n.t(ctx.lang, 'error-generic')).catch(() => undefined);
+      await ctx.reply(i18n.t(ctx.lang, 'error-generic'), { parse_mode: 'HTML' }).catch(() => undefined);
     }
   });
   protectedBot.use(strangersGuard(config)); // before anything else: nothing happens in chats that are not ours
