@@ -15,7 +15,6 @@ import { createBot } from './bot/index.js';
 import { registerCommands, registerStaffCommands } from './bot/commands.js';
 import { PostStore } from './publishing/store.js';
 import { watchFolder } from './content/watch.js';
-import { problemReport } from './bot/index.js';
 import { webhookCallback } from 'grammy';
 import { Metrics } from './ops/metrics.js';
 import { startOpsServer } from './ops/http.js';
@@ -79,7 +78,7 @@ async function main(): Promise<void> {
   for (const problem of problems) logger.warn({ problem }, 'content file skipped');
 
   const metrics = new Metrics();
-  const { bot, i18n, scheduler, delivery, inboxJobs, erasure, reload, reportToEditors } = createBot({
+  const { bot, i18n, scheduler, delivery, inboxJobs, erasure, reload, reportToEditors, contentReport } = createBot({
     config,
     db,
     privacy: createPrivacy(config.botSecret),
@@ -125,7 +124,11 @@ async function main(): Promise<void> {
     await bot.api.deleteWebhook(); // pending updates are kept
     runner = runJournaled(bot, db, logger, allowedUpdates);
   }
-  if (problems.length > 0) await reportToEditors(problemReport(problems));
+  // Skipped files, and what a reviewer should look at (no sources, old reviews, missing translations).
+  const warnings = content.warnings;
+  if (warnings.length > 0) logger.warn({ count: warnings.length }, 'content to review: npm run content:check lists it');
+  const report = contentReport(problems, warnings);
+  if (report) await reportToEditors(report);
   await scheduler.start();
   delivery.start();
   inboxJobs.start();

@@ -354,3 +354,36 @@ services-not-verified =
     { emergency-numbers }
 topic-women = 🌸 Women: health, pregnancy, safety
 staff-topic-women = Women: health, pregnancy, safety
+
+## Editors chat and publishing reports (issue 13). Shown in DEFAULT_LANGUAGE; values arrive escaped.
+editors-usage = Usage: /{ $command } SLUG{ $force } (see /upcoming for slugs)
+editors-no-post = No valid post "{ $query }". Check the name, or /reload if you just added it.
+editors-several = "{ $query }" matches several posts:
+    { $list }
+editors-draft-mark = (draft)
+editors-cron = cron "{ $cron }"
+editors-cron-until = cron "{ $cron }" until { $until }
+editors-upcoming-title = 🗓 <b>Upcoming publications</b> ({ $timezone })
+editors-upcoming-none = Nothing scheduled.
+editors-upcoming-drafts = 📝 { $count } draft(s) not scheduled.
+editors-upcoming-problems = ⚠️ { $count } problem(s) in post files: /reload shows them.
+editors-preview = 👁 Preview of { $post }
+editors-next = Next: { $when }
+editors-preview-failed = ❌ Preview of <code>{ $file }</code> failed: { $error }
+editors-publish-draft =
+    📝 <code>{ $slug }</code> is a draft (<code>draft: true</code>), so it was not published. Remove the draft line and /reload, or publish it anyway with:
+    <code>/publish { $slug } force</code>
+editors-skipped = ⏭ Skipped the publication of { $when }: { $post }
+editors-nothing-to-skip = Nothing upcoming to skip for { $post }
+editors-reloaded = 🔄 Reloaded: { $count } post(s).
+editors-problems = ⚠️ <b>Content files skipped</b> (the rest keeps its schedule):
+editors-problems-more = … and { $count } more (npm run content:check lists all)
+editors-warnings = 📋 <b>Content to review</b>: { $count } note(s) (cards without sources or a review in the last year, texts a language lacks). Nothing was skipped; npm run content:check lists them all.
+publishing-interrupted = ⚠️ The bot stopped while publishing <code>{ $slug }</code> to { $channel }. It may or may not have appeared: check the channel, and use /publish if it is missing.
+publishing-gave-up = ❌ Gave up publishing <code>{ $slug }</code> to { $channel } after { $attempts } attempts: { $error }
+publishing-missed =
+    ⏭ Not published because the bot was down for longer than { $hours } h:
+    { $list }
+    Use /publish SLUG to publish one now.
+publishing-unknown-channel = ❌ <code>{ $file }</code>: channel "{ $channel }" is not in CHANNELS; not published.
+publishing-retrying = ❌ Could not publish <code>{ $file }</code> to { $channel }: { $error }. Retrying in { $minutes } min. Is the bot an admin of the channel with the right to post?

@@ -337,3 +337,36 @@ services-not-verified =
     { emergency-numbers }
 topic-women = 🌸 Әйелдерге: денсаулық, жүктілік, қауіпсіздік
 staff-topic-women = Әйелдер: денсаулық, жүктілік, қауіпсіздік
+
+## Редакторлар чаты және жариялау есептері (issue 13). DEFAULT_LANGUAGE тілінде; мәндер экрандалған күйде келеді.
+editors-usage = Қолдану: /{ $command } SLUG{ $force } (посттардың атаулары /upcoming ішінде)
+editors-no-post = «{ $query }» деген жарамды пост жоқ. Атауын тексер, ал пост жаңа ғана қосылса, /reload жібер.
+editors-several = «{ $query }» бірнеше постқа сәйкес келеді:
+    { $list }
+editors-draft-mark = (жоба)
+editors-cron = cron «{ $cron }»
+editors-cron-until = cron «{ $cron }», { $until } дейін
+editors-upcoming-title = 🗓 <b>Алдағы жарияланымдар</b> ({ $timezone })
+editors-upcoming-none = Ештеңе жоспарланбаған.
+editors-upcoming-drafts = 📝 Кестеге кірмеген жобалар: { $count }.
+editors-upcoming-problems = ⚠️ Пост файлдарындағы қателер: { $count }. Оларды /reload көрсетеді.
+editors-preview = 👁 Алдын ала қарау: { $post }
+editors-next = Келесі жариялау: { $when }
+editors-preview-failed = ❌ <code>{ $file }</code> алдын ала қарау сәтсіз аяқталды: { $error }
+editors-publish-draft =
+    📝 <code>{ $slug }</code> — жоба (<code>draft: true</code>), сондықтан жарияланбады. draft жолын өшіріп, /reload жібер немесе бәрібір жариялау үшін:
+    <code>/publish { $slug } force</code>
+editors-skipped = ⏭ { $when } жариялауы өткізіп жіберілді: { $post }
+editors-nothing-to-skip = Өткізіп жіберетін ештеңе жоқ: { $post } үшін алдағы жариялау жоқ
+editors-reloaded = 🔄 Қайта жүктелді, посттар саны: { $count }.
+editors-problems = ⚠️ <b>Өткізіп жіберілген контент файлдары</b> (қалғаны кесте бойынша жүреді):
+editors-problems-more = … тағы { $count } (толық тізім — npm run content:check)
+editors-warnings = 📋 <b>Тексеруге арналған контент</b>: ескертпелер саны — { $count } (дереккөзі жоқ немесе соңғы бір жылда тексерілмеген карточкалар, қай да бір тілде жоқ мәтіндер). Ештеңе өткізіп жіберілген жоқ; толық тізім — npm run content:check.
+publishing-interrupted = ⚠️ Бот <code>{ $slug }</code> постын { $channel } арнасына жариялап жатқанда тоқтап қалды. Пост шыққан да, шықпаған да болуы мүмкін: арнаны тексер, пост жоқ болса, /publish пайдалан.
+publishing-gave-up = ❌ <code>{ $slug }</code> постын { $channel } арнасына жариялау { $attempts } әрекеттен кейін тоқтатылды: { $error }
+publishing-missed =
+    ⏭ Бот { $hours } сағаттан ұзақ істемегендіктен жарияланбады:
+    { $list }
+    Қазір жариялау үшін: /publish SLUG.
+publishing-unknown-channel = ❌ <code>{ $file }</code>: «{ $channel }» арнасы CHANNELS ішінде жоқ; пост жарияланбады.
+publishing-retrying = ❌ <code>{ $file }</code> постын { $channel } арнасына жариялау мүмкін болмады: { $error }. { $minutes } минуттан кейін қайта әрекет жасалады. Бот арнада жариялау құқығы бар әкімші ме?

@@ -358,3 +358,36 @@ services-not-verified =
     { emergency-numbers }
 topic-women = 🌸 Для женщин: здоровье, беременность, безопасность
 staff-topic-women = Женщины: здоровье, беременность, безопасность
+
+## Чат редакторов и отчёты о публикациях (issue 13). На DEFAULT_LANGUAGE; значения приходят уже экранированными.
+editors-usage = Использование: /{ $command } SLUG{ $force } (имена постов — в /upcoming)
+editors-no-post = Нет действующего поста «{ $query }». Проверь имя или отправь /reload, если пост только что добавлен.
+editors-several = «{ $query }» подходит к нескольким постам:
+    { $list }
+editors-draft-mark = (черновик)
+editors-cron = cron «{ $cron }»
+editors-cron-until = cron «{ $cron }» до { $until }
+editors-upcoming-title = 🗓 <b>Ближайшие публикации</b> ({ $timezone })
+editors-upcoming-none = Ничего не запланировано.
+editors-upcoming-drafts = 📝 Черновиков вне расписания: { $count }.
+editors-upcoming-problems = ⚠️ Ошибок в файлах постов: { $count }. Их покажет /reload.
+editors-preview = 👁 Предпросмотр: { $post }
+editors-next = Следующая публикация: { $when }
+editors-preview-failed = ❌ Предпросмотр <code>{ $file }</code> не удался: { $error }
+editors-publish-draft =
+    📝 <code>{ $slug }</code> — черновик (<code>draft: true</code>), поэтому он не опубликован. Убери строку draft и отправь /reload или опубликуй его всё равно:
+    <code>/publish { $slug } force</code>
+editors-skipped = ⏭ Публикация { $when } пропущена: { $post }
+editors-nothing-to-skip = Нечего пропускать: у { $post } нет ближайших публикаций
+editors-reloaded = 🔄 Перезагружено, постов: { $count }.
+editors-problems = ⚠️ <b>Пропущенные файлы контента</b> (остальное идёт по расписанию):
+editors-problems-more = … и ещё { $count } (полный список — npm run content:check)
+editors-warnings = 📋 <b>Контент на проверку</b>: замечаний — { $count } (карточки без источников или без проверки за последний год, тексты, которых нет в каком-то языке). Ничего не пропущено; полный список — npm run content:check.
+publishing-interrupted = ⚠️ Бот остановился во время публикации <code>{ $slug }</code> в { $channel }. Пост мог выйти, а мог и нет: проверь канал и, если поста там нет, используй /publish.
+publishing-gave-up = ❌ Публикация <code>{ $slug }</code> в { $channel } прекращена после { $attempts } попыток: { $error }
+publishing-missed =
+    ⏭ Не опубликовано, потому что бот не работал дольше { $hours } ч:
+    { $list }
+    Чтобы опубликовать сейчас: /publish SLUG.
+publishing-unknown-channel = ❌ <code>{ $file }</code>: канала «{ $channel }» нет в CHANNELS; пост не опубликован.
+publishing-retrying = ❌ Не удалось опубликовать <code>{ $file }</code> в { $channel }: { $error }. Новая попытка через { $minutes } мин. Бот — администратор канала с правом публиковать?

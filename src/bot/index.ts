@@ -52,6 +52,8 @@ export interface CreatedBot {
   reload: () => string;
   /** Sends an HTML notice to the editors chat (never throws). */
   reportToEditors: (html: string) => Promise<void>;
+  /** The editors' report of skipped files and content to review, in DEFAULT_LANGUAGE ('' if nothing). */
+  contentReport: (problems: string[], warnings: string[]) => string;
 }
 
 /** Builds the bot with its features in a fixed order. No side effects beyond the objects passed in. */
@@ -74,6 +76,12 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60, rethrowInternalServerErrors: false }));
   const i18n = createI18n(config.contentDir, config.defaultLanguage, () => deps.content.settings.emergency_numbers);
 
+  /** Editors' and scheduler texts come from the locales, in DEFAULT_LANGUAGE. */
+  const editorsText = (key: string, vars: Record<string, string | number> = {}) => i18n.t(config.defaultLanguage, key, vars);
+  const contentReport = (problems: string[], warnings: string[]) =>
+    [problems.length > 0 ? problemReport(problems, editorsText) : '', warnings.length > 0 ? editorsText('editors-warnings', { count: warnings.length }) : '']
+      .filter(Boolean)
+      .join('\n\n');
   const reportToEditors = async (html: string) => {
     await bot.api
       .sendMessage(config.editorsChatId, html, { parse_mode: 'HTML', link_preview_options: { is_disabled: true } })
@@ -89,6 +97,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
     posts: () => deps.posts.posts,
     botUsername: () => bot.botInfo.username,
     report: reportToEditors,
+    text: editorsText,
     clock: deps.clock,
     metrics: deps.metrics,
   });
@@ -128,11 +137,9 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
     const contentProblems = deps.content.reload();
     const { added, all } = deps.posts.reload();
     for (const problem of [...contentProblems, ...all]) logger.warn({ problem }, 'content file skipped');
-    if (added.length > 0) void reportToEditors(problemReport(added));
-    const lines = [`🔄 Reloaded: ${deps.posts.posts.length} post(s).`];
-    const problems = [...contentProblems, ...all];
-    if (problems.length > 0) lines.push(problemReport(problems));
-    return lines.join('\n\n');
+    if (added.length > 0) void reportToEditors(problemReport(added, editorsText));
+    const report = contentReport([...contentProblems, ...all], deps.content.warnings);
+    return [editorsText('editors-reloaded', { count: deps.posts.posts.length }), report].filter(Boolean).join('\n\n');
   };
 
   bot.use(attachLogger(deps));
@@ -189,17 +196,17 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   protectedBot.use(createLockdownFeature(deps, { inbox, lockdown, delivery })); // before the inbox: it holds the team back while locked
   protectedBot.use(createInboxFeature(deps, inbox));
 
-  protectedBot.use(createEditorsFeature(deps, { posts: deps.posts, scheduler, reload }));
+  protectedBot.use(createEditorsFeature(deps, { posts: deps.posts, scheduler, reload, text: editorsText }));
 
   protectedBot.use(unhandledFeature); // must be the last handler
 
   bot.catch((error) => logger.error({ err: error.error }, 'unhandled error'));
-  return { bot, i18n, scheduler, inbox, delivery, inboxJobs, erasure, reload, reportToEditors };
+  return { bot, i18n, scheduler, inbox, delivery, inboxJobs, erasure, reload, reportToEditors, contentReport };
 }
 
 /** A list of content problems for the editors chat: file:line: field: what was expected. */
-export function problemReport(problems: string[]): string {
+export function problemReport(problems: string[], text: (key: string, vars?: Record<string, string | number>) => string): string {
   const shown = problems.slice(0, 30).map((p) => `• <code>${escapeHtml(p)}</code>`);
-  if (problems.length > shown.length) shown.push(`… and ${problems.length - shown.length} more (npm run content:check lists all)`);
-  return `⚠️ <b>Content files skipped</b> (the rest keeps its schedule):\n${shown.join('\n')}`;
+  if (problems.length > shown.length) shown.push(text('editors-problems-more', { count: problems.length - shown.length }));
+  return `${text('editors-problems')}\n${shown.join('\n')}`;
 }
