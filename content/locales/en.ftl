@@ -387,3 +387,11 @@ publishing-missed =
     Use /publish SLUG to publish one now.
 publishing-unknown-channel = ❌ <code>{ $file }</code>: channel "{ $channel }" is not in CHANNELS; not published.
 publishing-retrying = ❌ Could not publish <code>{ $file }</code> to { $channel }: { $error }. Retrying in { $minutes } min. Is the bot an admin of the channel with the right to post?
+editors-sync-nothing = nothing published yet
+editors-sync-caption = caption updated; media files cannot be replaced
+editors-sync-parts = the post now has { $now } message(s) instead of { $before }; not edited
+editors-sync-updated = { $count } message(s) updated
+editors-sync-updated-poll = { $count } message(s) updated; polls cannot be edited
+editors-outcome-sent = sent
+editors-outcome-failed = failed (the editors chat is told why; retried automatically)
+editors-outcome-not-ours = already published or being published

@@ -370,3 +370,11 @@ publishing-missed =
     Қазір жариялау үшін: /publish SLUG.
 publishing-unknown-channel = ❌ <code>{ $file }</code>: «{ $channel }» арнасы CHANNELS ішінде жоқ; пост жарияланбады.
 publishing-retrying = ❌ <code>{ $file }</code> постын { $channel } арнасына жариялау мүмкін болмады: { $error }. { $minutes } минуттан кейін қайта әрекет жасалады. Бот арнада жариялау құқығы бар әкімші ме?
+editors-sync-nothing = әлі ештеңе жарияланған жоқ
+editors-sync-caption = жазба жаңартылды; медиафайлдарды ауыстыру мүмкін емес
+editors-sync-parts = енді постта { $now } хабарлама, бұрын { $before } болған; өзгертілмеді
+editors-sync-updated = жаңартылған хабарламалар: { $count }
+editors-sync-updated-poll = жаңартылған хабарламалар: { $count }; сауалнаманы өзгерту мүмкін емес
+editors-outcome-sent = жіберілді
+editors-outcome-failed = сәтсіз (себебі редакторлар чатында; автоматты түрде қайталанады)
+editors-outcome-not-ours = жарияланып қойған немесе қазір жариялануда

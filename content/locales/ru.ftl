@@ -391,3 +391,11 @@ publishing-missed =
     Чтобы опубликовать сейчас: /publish SLUG.
 publishing-unknown-channel = ❌ <code>{ $file }</code>: канала «{ $channel }» нет в CHANNELS; пост не опубликован.
 publishing-retrying = ❌ Не удалось опубликовать <code>{ $file }</code> в { $channel }: { $error }. Новая попытка через { $minutes } мин. Бот — администратор канала с правом публиковать?
+editors-sync-nothing = ещё ничего не опубликовано
+editors-sync-caption = подпись обновлена; медиафайлы заменить нельзя
+editors-sync-parts = теперь в посте сообщений: { $now }, а было { $before }; не изменено
+editors-sync-updated = обновлено сообщений: { $count }
+editors-sync-updated-poll = обновлено сообщений: { $count }; опросы изменить нельзя
+editors-outcome-sent = отправлено
+editors-outcome-failed = не удалось (причина — в чате редакторов; повтор будет автоматически)
+editors-outcome-not-ours = уже опубликовано или публикуется

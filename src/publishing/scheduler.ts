@@ -179,7 +179,7 @@ export class Scheduler {
   async publishNow(post: Post): Promise<string[]> {
     const occurrence = this.clock();
     const results: string[] = [];
-    for (const channel of post.channels) results.push(`${channel}: ${await this.deliver(post, occurrence, channel)}`);
+    for (const channel of post.channels) results.push(`${channel}: ${this.deps.text(`editors-outcome-${await this.deliver(post, occurrence, channel)}`, {})}`);
     return results;
   }
 

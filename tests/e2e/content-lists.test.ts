@@ -140,7 +140,7 @@ describe('a content folder the organisation changed: a new language, its own lis
     writeFileSync(join(root, 'settings.yml'), settings);
     fake = await FakeTelegram.start();
     const staff = fake.createSupergroup({ title: 'Staff', isForum: true, members: [] });
-    bot = await startBot({ ...BASE_ENV(fake, staff.id), CONTENT_DIR: root });
+    bot = await startBot({ ...BASE_ENV(fake, staff.id), CONTENT_DIR: root, SHOW_SAMPLE_SERVICES: 'true' });
   });
 
   afterAll(async () => {

@@ -116,7 +116,7 @@ export function createEditorsFeature(deps: BotDeps, publishing: PublishingDeps):
   editors.command('sync', async (ctx) => {
     const post = await postFromCommand(ctx, 'sync');
     if (!post) return;
-    const lines = await syncPost(ctx.api, db, post, ctx.me.username);
+    const lines = await syncPost(ctx.api, db, post, ctx.me.username, t);
     await ctx.reply(`🔄 ${describe(post)}\n${lines.map((l) => `• ${escapeHtml(l)}`).join('\n')}`, HTML);
   });
 
