@@ -90,7 +90,7 @@ async function main(): Promise<void> {
   try {
     await bot.init();
     await registerCommands(bot.api, i18n, config.defaultLanguage, content.languages);
-    await registerStaffCommands(bot.api, config.staffChatId, config.editorsChatId).catch((error: unknown) =>
+    await registerStaffCommands(bot.api, config.staffChatId, config.editorsChatId, i18n, config.defaultLanguage).catch((error: unknown) =>
       logger.warn({ err: error }, 'could not set the staff commands: is the bot a member of STAFF_CHAT_ID and EDITORS_CHAT_ID?'),
     );
   } catch (error) {

@@ -38,10 +38,12 @@ const BASE_ENV = (fake: FakeTelegram, staffChatId: number) => ({
 describe('the shipped content, as a client walks it', () => {
   let fake: FakeTelegram;
   let bot: BotProcess;
+  let staffId = 0;
 
   beforeAll(async () => {
     fake = await FakeTelegram.start();
     const staff = fake.createSupergroup({ title: 'Staff', isForum: true, members: [] });
+    staffId = staff.id;
     bot = await startBot({ ...BASE_ENV(fake, staff.id), WORKING_HOURS: 'Mon-Sun 00:00-00:01' });
   });
 
@@ -94,6 +96,12 @@ describe('the shipped content, as a client walks it', () => {
     },
     180_000,
   );
+
+  it('describes the staff and editors commands in DEFAULT_LANGUAGE (ru), from the locales', () => {
+    const commands = fake.commands({ scope: { type: 'chat', chat_id: staffId } });
+    expect(commands.find((c) => c.command === 'take')?.description).toBe('Взять это обращение');
+    expect(commands.find((c) => c.command === 'reload')?.description).toBe('Перезагрузить папку контента');
+  });
 
   it('gives the emergency numbers when the team is off duty', async () => {
     const client = fake.createUser({ first_name: 'Night', language_code: 'en' });
