@@ -11,6 +11,7 @@ import { createPrivacy } from './privacy/keys.js';
 import { ContentStore } from './content/store.js';
 import { discoverLanguages } from './content/languages.js';
 import { loadSettings } from './content/settings.js';
+import { splitMessage } from './content/split.js';
 import { createBot } from './bot/index.js';
 import { registerCommands, registerStaffCommands } from './bot/commands.js';
 import { PostStore } from './publishing/store.js';
@@ -127,8 +128,8 @@ async function main(): Promise<void> {
   // Skipped files, and what a reviewer should look at (no sources, old reviews, missing translations).
   const warnings = content.warnings;
   if (warnings.length > 0) logger.warn({ count: warnings.length }, 'content to review: npm run content:check lists it');
-  const report = contentReport(problems, warnings);
-  if (report) await reportToEditors(report);
+  // One message when it fits (two at most: each report stays within Telegram's limit).
+  for (const report of splitMessage(contentReport(problems, warnings))) await reportToEditors(report);
   await scheduler.start();
   delivery.start();
   inboxJobs.start();

@@ -48,12 +48,12 @@ export interface CreatedBot {
   /** Background work of the inbox (queue board, reminders, retention purge); started by main. */
   inboxJobs: InboxJobs;
   erasure: Erasure;
-  /** Reloads content and posts, reports new problems to the editors chat, returns a summary. */
-  reload: () => string;
+  /** Reloads content and posts, reports new problems to the editors chat, returns a summary (HTML blocks). */
+  reload: () => string[];
   /** Sends an HTML notice to the editors chat (never throws). */
   reportToEditors: (html: string) => Promise<void>;
-  /** The editors' report of skipped files and content to review, in DEFAULT_LANGUAGE ('' if nothing). */
-  contentReport: (problems: string[], warnings: string[]) => string;
+  /** The editors' report of skipped files and of content to review, in DEFAULT_LANGUAGE: one block each. */
+  contentReport: (problems: string[], warnings: string[]) => string[];
 }
 
 /** Builds the bot with its features in a fixed order. No side effects beyond the objects passed in. */
@@ -79,9 +79,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   /** Editors' and scheduler texts come from the locales, in DEFAULT_LANGUAGE. */
   const editorsText = (key: string, vars: Record<string, string | number> = {}) => i18n.t(config.defaultLanguage, key, vars);
   const contentReport = (problems: string[], warnings: string[]) =>
-    [problems.length > 0 ? problemReport(problems, editorsText) : '', warnings.length > 0 ? editorsText('editors-warnings', { count: warnings.length }) : '']
-      .filter(Boolean)
-      .join('\n\n');
+    [problems.length > 0 ? problemReport(problems, editorsText) : '', warnings.length > 0 ? warningReport(warnings, editorsText) : ''].filter(Boolean);
   const reportToEditors = async (html: string) => {
     await bot.api
       .sendMessage(config.editorsChatId, html, { parse_mode: 'HTML', link_preview_options: { is_disabled: true } })
@@ -138,8 +136,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
     const { added, all } = deps.posts.reload();
     for (const problem of [...contentProblems, ...all]) logger.warn({ problem }, 'content file skipped');
     if (added.length > 0) void reportToEditors(problemReport(added, editorsText));
-    const report = contentReport([...contentProblems, ...all], deps.content.warnings);
-    return [editorsText('editors-reloaded', { count: deps.posts.posts.length }), report].filter(Boolean).join('\n\n');
+    return [editorsText('editors-reloaded', { count: deps.posts.posts.length }), ...contentReport([...contentProblems, ...all], deps.content.warnings)];
   };
 
   bot.use(attachLogger(deps));
@@ -204,9 +201,21 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   return { bot, i18n, scheduler, inbox, delivery, inboxJobs, erasure, reload, reportToEditors, contentReport };
 }
 
+/** One line of a report, short enough that a whole report stays within Telegram's 4096 characters. */
+function shorten(line: string): string {
+  return line.length > 200 ? `${line.slice(0, 199)}…` : line;
+}
+
+/** What a reviewer should look at (nothing skipped): the first ones listed, content:check has them all. */
+export function warningReport(warnings: string[], text: (key: string, vars?: Record<string, string | number>) => string): string {
+  const shown = warnings.slice(0, 10).map((w) => `• <code>${escapeHtml(shorten(w))}</code>`);
+  if (warnings.length > shown.length) shown.push(text('editors-problems-more', { count: warnings.length - shown.length }));
+  return `${text('editors-warnings', { count: warnings.length })}\n${shown.join('\n')}`;
+}
+
 /** A list of content problems for the editors chat: file:line: field: what was expected. */
 export function problemReport(problems: string[], text: (key: string, vars?: Record<string, string | number>) => string): string {
-  const shown = problems.slice(0, 30).map((p) => `• <code>${escapeHtml(p)}</code>`);
+  const shown = problems.slice(0, 15).map((p) => `• <code>${escapeHtml(shorten(p))}</code>`);
   if (problems.length > shown.length) shown.push(text('editors-problems-more', { count: problems.length - shown.length }));
   return `${text('editors-problems')}\n${shown.join('\n')}`;
 }

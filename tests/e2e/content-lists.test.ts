@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -124,6 +125,7 @@ describe('a content folder the organisation changed: a new language, its own lis
   let fake: FakeTelegram;
   let bot: BotProcess;
   let root: string;
+  let staffId = 0;
 
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), 'content-uz-'));
@@ -148,6 +150,7 @@ describe('a content folder the organisation changed: a new language, its own lis
     writeFileSync(join(root, 'settings.yml'), settings);
     fake = await FakeTelegram.start();
     const staff = fake.createSupergroup({ title: 'Staff', isForum: true, members: [] });
+    staffId = staff.id;
     bot = await startBot({ ...BASE_ENV(fake, staff.id), CONTENT_DIR: root, SHOW_SAMPLE_SERVICES: 'true' });
   });
 
@@ -155,6 +158,21 @@ describe('a content folder the organisation changed: a new language, its own lis
     await bot?.stop();
     await fake?.stop();
   });
+
+  it('tells the editors at start-up, in DEFAULT_LANGUAGE, what to review: the new language lacks most texts', async () => {
+    const report = await fake.nextBotMessage(staffId); // the staff chat is the editors chat here
+    expect(report.text).toMatch(/^📋 Контент на проверку: замечаний — \d+/);
+    expect(report.text).toContain('npm run content:check');
+    const review = spawnSync(join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx'), [join(PROJECT_ROOT, 'src', 'cli', 'content-check.ts')], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '', CONTENT_DIR: root },
+      encoding: 'utf8',
+    });
+    expect(review.stdout).toContain(`warning: ${root}/info/uz/nalokson.md: sources: names no sources`);
+    expect(review.stdout).toMatch(/warning: .*\/locales\/uz\.ftl: lacks \d+ text\(s\) of ru\.ftl \(shown in ru meanwhile\): .*welcome/);
+    expect(review.stdout).toMatch(/warning: .*\/emergency\/uz\.md: is missing: uz lacks this emergency screen/);
+    expect(review.stdout).toMatch(/languages: ru, uz, kk, en;/);
+  }, 30_000);
 
   it('offers the new language on /language, in the order of settings.yml, and registers its commands', async () => {
     const client = fake.createUser({ first_name: 'Lang', language_code: 'ru' });

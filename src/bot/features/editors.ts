@@ -6,6 +6,7 @@ import type { Scheduler } from '../../publishing/scheduler.js';
 import type { PostStore } from '../../publishing/store.js';
 import { sendPost } from '../../publishing/publisher.js';
 import { syncPost } from '../../publishing/sync.js';
+import { splitMessage } from '../../content/split.js';
 import { formatLocal } from '../../publishing/time.js';
 import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
@@ -13,8 +14,8 @@ import type { BotDeps } from '../deps.js';
 export interface PublishingDeps {
   posts: PostStore;
   scheduler: Scheduler;
-  /** Reloads the whole content folder; returns a short HTML summary for editors. */
-  reload: () => string;
+  /** Reloads the whole content folder; returns a short HTML summary for editors (blocks). */
+  reload: () => string[];
   /** Editors' texts from the locales, in DEFAULT_LANGUAGE; values must already be escaped HTML. */
   text: (key: string, vars?: Record<string, string | number>) => string;
 }
@@ -121,7 +122,7 @@ export function createEditorsFeature(deps: BotDeps, publishing: PublishingDeps):
   });
 
   editors.command('reload', async (ctx) => {
-    await ctx.reply(publishing.reload(), HTML);
+    for (const part of splitMessage(publishing.reload())) await ctx.reply(part, HTML);
   });
 
   return feature;
