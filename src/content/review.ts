@@ -15,6 +15,16 @@ export function fluentMessageIds(source: string): string[] {
   return [...source.matchAll(/^([a-zA-Z][a-zA-Z0-9_-]*)[ \t]*=/gm)].map((match) => match[1]!);
 }
 
+/** The `{ $name }` variables of one message of a Fluent file (its lines up to the next message). */
+export function fluentMessageVariables(source: string, id: string): string[] {
+  const lines = source.split('\n');
+  const start = lines.findIndex((line) => new RegExp(`^${id}[ \t]*=`).test(line));
+  if (start < 0) return [];
+  const end = lines.findIndex((line, index) => index > start && /^[a-zA-Z#-]/.test(line));
+  const text = lines.slice(start, end < 0 ? undefined : end).join('\n');
+  return [...new Set([...text.matchAll(/\$([a-zA-Z][a-zA-Z0-9_-]*)/g)].map((match) => match[1]!))];
+}
+
 function localeIds(root: string, lang: Language): Set<string> {
   const path = join(root, 'locales', `${lang}.ftl`);
   return new Set(existsSync(path) ? fluentMessageIds(readFileSync(path, 'utf8')) : []);
@@ -73,6 +83,15 @@ export function reviewContent(root: string, content: Content, defaultLanguage: L
     const lacking = [...reference].filter((id) => !own.has(id));
     if (lacking.length > 0) {
       warnings.push({ file: `locales/${lang}.ftl`, message: `lacks ${lacking.length} text(s) of ${defaultLanguage}.ftl (shown in ${defaultLanguage} meanwhile): ${lacking.join(', ')}` });
+    }
+  }
+  // The emergency numbers text may only use numbers settings.yml has, or a client would read "{$name}".
+  for (const lang of languages) {
+    const path = join(root, 'locales', `${lang}.ftl`);
+    if (!existsSync(path)) continue;
+    const unknown = fluentMessageVariables(readFileSync(path, 'utf8'), 'emergency-numbers').filter((name) => !(name in content.settings.emergency_numbers));
+    if (unknown.length > 0) {
+      warnings.push({ file: `locales/${lang}.ftl`, field: 'emergency-numbers', message: `uses ${unknown.map((n) => `$${n}`).join(', ')}, which emergency_numbers in settings.yml does not define` });
     }
   }
   for (const topic of content.settings.intake_topics) {

@@ -92,6 +92,14 @@ describe('content review (content:check warnings)', () => {
     ]);
   });
 
+  it('warns when the emergency numbers text uses a number settings.yml does not define', () => {
+    const warnings = review({
+      'locales/en.ftl': 'topic-other = Other\nstaff-topic-other = Other\nemergency-numbers =\n    Call { $ambulance } or { $general }; to talk: { $trust_line }.\nnext = x { $other }\n',
+      'settings.yml': 'emergency_numbers: { ambulance: "103", general: "112" }\nintake_topics: [other]\nreferrals: [lawyer]\nspecialties: [peer]\n',
+    });
+    expect(warnings).toEqual(['locales/en.ftl: emergency-numbers: uses $trust_line, which emergency_numbers in settings.yml does not define']);
+  });
+
   it('still shows a card that lacks its sources: warnings never skip anything', () => {
     const root = contentFolder({ 'info/en/unsourced.md': cardWith('') });
     expect(loadContent(root).languages.en!.cards.has('unsourced')).toBe(true);
