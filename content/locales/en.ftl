@@ -148,7 +148,10 @@ topic-other = 💬 Something else
 intake-describe = In a few words, what is going on? You can also skip this and just talk to the consultant.
 intake-skip = Skip
 intake-cancel = Cancel
-intake-use-buttons = Please choose one of the buttons above, or press Cancel.
+intake-use-buttons =
+    Please choose one of the buttons above, or press Cancel.
+
+    { emergency-numbers }
 intake-reminder =
     🔒 <b>Before we connect you</b>
 
@@ -189,7 +192,10 @@ consult-banned =
     Sorry, this service is not available to you.
 
     { emergency-numbers }
-consult-unsupported = This kind of message can't be passed to the consultant. Text, photos, videos, voice and files work.
+consult-unsupported =
+    This kind of message can't be passed to the consultant. Text, photos, videos, voice and files work.
+
+    { emergency-numbers }
 command-consult = Talk to a consultant
 command-status = Where my conversation stands
 command-end = End the conversation

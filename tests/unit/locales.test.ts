@@ -57,7 +57,7 @@ describe('UI translations', () => {
   });
 
   // Whoever gets "I don't understand" or "we are offline" may be in danger right now.
-  const offlineOrConfused = ['unknown-command', 'unsupported-message', 'free-text', 'error-generic', 'consult-off-duty', 'consult-banned', 'lockdown-client-waiting', 'intake-too-many', 'info-empty', 'services-empty', 'services-not-verified', 'emergency-fallback', 'consult-urgent'];
+  const offlineOrConfused = ['unknown-command', 'unsupported-message', 'free-text', 'error-generic', 'consult-off-duty', 'consult-banned', 'lockdown-client-waiting', 'intake-too-many', 'info-empty', 'services-empty', 'services-not-verified', 'emergency-fallback', 'consult-urgent', 'intake-use-buttons', 'consult-unsupported'];
   it.each(LANGUAGES)('%s: every offline or "I don\'t understand" answer carries the emergency numbers', (lang) => {
     const { bundle } = load(lang);
     for (const id of offlineOrConfused) {

@@ -64,7 +64,7 @@ export function createIntake(i18n: I18n<BotContext>, openCase: (ctx: BotContext,
         if (next.message?.text?.startsWith('/')) await conversation.halt({ next: true });
         if (accept(next)) return next;
         if (!(await bearWith(next))) return undefined;
-        await next.reply(t('intake-use-buttons'), { reply_markup: cancelButton });
+        await next.reply(t('intake-use-buttons'), { parse_mode: 'HTML', reply_markup: cancelButton });
       }
     };
     const pressed = (pattern: RegExp) => (update: Context) => pattern.test(update.callbackQuery?.data ?? '');
