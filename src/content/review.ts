@@ -65,6 +65,12 @@ export function reviewContent(root: string, content: Content, defaultLanguage: L
       warnings.push({ file: `locales/${lang}.ftl`, message: `is missing: the content for "${lang}" is not offered until this file with the UI texts exists` });
     }
   }
+  for (const lang of languages) {
+    const page = content.languages[lang]!.emergency;
+    if (page && page.ambulance !== content.settings.emergency_numbers.ambulance) {
+      warnings.push({ file: `emergency/${lang}.md`, field: 'ambulance', message: `is "${page.ambulance}", but settings.yml says "${content.settings.emergency_numbers.ambulance}": remove the field to use settings.yml` });
+    }
+  }
   const missing = (kind: string, names: (lang: Language) => string[], path: (lang: Language, name: string) => string) => {
     const all = new Set(languages.flatMap(names));
     for (const lang of languages) {

@@ -100,6 +100,15 @@ describe('content review (content:check warnings)', () => {
     expect(warnings).toEqual(['locales/en.ftl: emergency-numbers: uses $trust_line, which emergency_numbers in settings.yml does not define']);
   });
 
+  it('warns when an emergency screen names another ambulance number than settings.yml', () => {
+    const warnings = review({
+      'locales/en.ftl': 'topic-other = Other\nstaff-topic-other = Other\n',
+      'settings.yml': 'emergency_numbers: { ambulance: "103", general: "112" }\nintake_topics: [other]\nreferrals: [lawyer]\nspecialties: [peer]\n',
+      'emergency/en.md': '---\ntitle: Emergency\nambulance: "03"\n---\nCall {{ambulance}}.\n',
+    });
+    expect(warnings).toEqual(['emergency/en.md: ambulance: is "03", but settings.yml says "103": remove the field to use settings.yml']);
+  });
+
   it('still shows a card that lacks its sources: warnings never skip anything', () => {
     const root = contentFolder({ 'info/en/unsourced.md': cardWith('') });
     expect(loadContent(root).languages.en!.cards.has('unsourced')).toBe(true);
