@@ -7,7 +7,8 @@ import { parseWorkingHours, type WorkingHours } from './inbox/working-hours.js';
  * (locales/<code>.ftl), not by code: see src/content/languages.ts.
  */
 export type Language = string;
-export const LANGUAGE_CODE = /^[a-z]{2,3}$/;
+// Two letters (ISO 639-1): the codes Telegram uses for users' languages and for localised command menus.
+export const LANGUAGE_CODE = /^[a-z]{2}$/;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -94,7 +95,7 @@ export const configSchema = z
       .string()
       .trim()
       .toLowerCase()
-      .regex(LANGUAGE_CODE, 'DEFAULT_LANGUAGE must be a language code of 2–3 lowercase letters, like ru, kk or en (one with a locales/<code>.ftl in CONTENT_DIR)')
+      .regex(LANGUAGE_CODE, 'DEFAULT_LANGUAGE must be a two-letter ISO 639-1 language code, like ru, kk or en (one with a locales/<code>.ftl in CONTENT_DIR)')
       .default('ru'),
     RETENTION_DAYS: wholeNumber('RETENTION_DAYS must be a whole number of days, 0 or more (0: closed cases go at the next purge)', 0).default(30),
     PUBLISH_GRACE_HOURS: z.coerce

@@ -29,7 +29,7 @@ export function contentFolderLanguages(contentDir: string): Language[] {
     if (existsSync(dir)) for (const name of readdirSync(dir)) if (LANGUAGE_CODE.test(name)) found.add(name);
   }
   const emergency = join(contentDir, 'emergency');
-  if (existsSync(emergency)) for (const name of readdirSync(emergency)) if (/^[a-z]{2,3}\.md$/.test(name)) found.add(name.slice(0, -3));
+  if (existsSync(emergency)) for (const name of readdirSync(emergency)) if (/^[a-z]{2}\.md$/.test(name)) found.add(name.slice(0, -3));
   return [...found].sort();
 }
 

@@ -27,7 +27,7 @@ const phone = z
 
 const fields = {
   languages: z
-    .array(z.string().regex(LANGUAGE_CODE, 'each language must be a code of 2–3 lowercase letters, like kk'), {
+    .array(z.string().regex(LANGUAGE_CODE, 'each language must be a two-letter ISO 639-1 code, like kk'), {
       error: 'languages must be a list of language codes, e.g. [ru, kk, en]',
     })
     .optional(),

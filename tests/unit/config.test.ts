@@ -73,7 +73,7 @@ describe('configuration', () => {
     expect(problems.find((p) => p.startsWith('TELEGRAM_API_ROOT'))).toMatch(/http\(s\) URL/);
     expect(problems).toContain('STAFF_CHAT_ID must be a numeric Telegram chat id, like -1001234567890');
     expect(problems).toContain('TIMEZONE must be an IANA time zone name, like Asia/Almaty');
-    expect(problems).toContain('DEFAULT_LANGUAGE must be a language code of 2–3 lowercase letters, like ru, kk or en (one with a locales/<code>.ftl in CONTENT_DIR)');
+    expect(problems).toContain('DEFAULT_LANGUAGE must be a two-letter ISO 639-1 language code, like ru, kk or en (one with a locales/<code>.ftl in CONTENT_DIR)');
     expect(problems).toContain('RETENTION_DAYS must be a whole number of days, 0 or more (0: closed cases go at the next purge)');
     expect(problems).toContain('LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent');
     expect(problems).toContain('CHANNELS entry "broken" must look like alias=@channel_username or alias=-1001234567890');

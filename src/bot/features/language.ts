@@ -26,7 +26,7 @@ export function createLanguageFeature({ db, privacy, content }: BotDeps): Compos
     await showChoice(ctx);
   });
 
-  feature.callbackQuery(/^(?:n:)?lang:set:([a-z]{2,3})$/, async (ctx, next) => {
+  feature.callbackQuery(/^(?:n:)?lang:set:([a-z]{2})$/, async (ctx, next) => {
     const lang = ctx.match[1]!;
     if (!content.languages.includes(lang)) return next(); // a button from before a language was removed
     if (ctx.client && ctx.chat) {
