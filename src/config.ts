@@ -2,8 +2,13 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { parseWorkingHours, type WorkingHours } from './inbox/working-hours.js';
 
-export const LANGUAGES = ['ru', 'kk', 'en'] as const;
-export type Language = (typeof LANGUAGES)[number];
+/**
+ * A language code, like ru, kk or en. Which languages exist is decided by the content folder
+ * (locales/<code>.ftl), not by code: see src/content/languages.ts.
+ */
+export type Language = string;
+// Two letters (ISO 639-1): the codes Telegram uses for users' languages and for localised command menus.
+export const LANGUAGE_CODE = /^[a-z]{2}$/;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -87,7 +92,10 @@ export const configSchema = z
         }
       }),
     DEFAULT_LANGUAGE: z
-      .enum(LANGUAGES, { error: `DEFAULT_LANGUAGE must be one of ${LANGUAGES.join(', ')}` })
+      .string()
+      .trim()
+      .toLowerCase()
+      .regex(LANGUAGE_CODE, 'DEFAULT_LANGUAGE must be a two-letter ISO 639-1 language code, like ru, kk or en (one with a locales/<code>.ftl in CONTENT_DIR)')
       .default('ru'),
     RETENTION_DAYS: wholeNumber('RETENTION_DAYS must be a whole number of days, 0 or more (0: closed cases go at the next purge)', 0).default(30),
     PUBLISH_GRACE_HOURS: z.coerce
@@ -116,6 +124,9 @@ export const configSchema = z
       .string()
       .regex(/^[A-Za-z0-9_-]{16,256}$/, 'WEBHOOK_SECRET must be 16–256 characters of A–Z, a–z, 0–9, _ and -')
       .optional(),
+    SHOW_SAMPLE_SERVICES: z
+      .enum(['true', 'false'], { error: 'SHOW_SAMPLE_SERVICES must be true or false' })
+      .default('false'),
     OUTGOING_PACING: z
       .enum(['on', 'off'], { error: 'OUTGOING_PACING must be on or off' })
       .default('on'),
@@ -159,6 +170,7 @@ export const configSchema = z
     httpHost: env.HTTP_HOST ?? '127.0.0.1',
     metricsToken: env.METRICS_TOKEN,
     outgoingPacing: env.OUTGOING_PACING === 'on',
+    showSampleServices: env.SHOW_SAMPLE_SERVICES === 'true',
     webhook: env.WEBHOOK_URL ? { url: env.WEBHOOK_URL, secret: env.WEBHOOK_SECRET ?? '' } : undefined,
   }));
 

@@ -10,11 +10,13 @@ import { createLogger, redactSecrets, scrubProcessOutput } from './logger.js';
 import { closeDatabase, openDatabase } from './db/connection.js';
 import { createPrivacy } from './privacy/keys.js';
 import { ContentStore } from './content/store.js';
+import { discoverLanguages } from './content/languages.js';
+import { loadSettings } from './content/settings.js';
+import { splitMessage } from './content/split.js';
 import { createBot } from './bot/index.js';
 import { registerCommands, registerStaffCommands } from './bot/commands.js';
 import { PostStore } from './publishing/store.js';
 import { watchFolder } from './content/watch.js';
-import { problemReport } from './bot/index.js';
 import { webhookCallback } from 'grammy';
 import { Metrics } from './ops/metrics.js';
 import { startOpsServer } from './ops/http.js';
@@ -61,10 +63,12 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  const locales = join(config.contentDir, 'locales');
-  if (!existsSync(join(locales, `${config.defaultLanguage}.ftl`))) {
+  // The languages are the locales/<code>.ftl files of the content folder; the default must be one of them.
+  const languages = discoverLanguages(config.contentDir, loadSettings(config.contentDir).settings.languages);
+  if (!languages.includes(config.defaultLanguage)) {
+    const present = languages.length > 0 ? `it has ${languages.map((l) => `${l}.ftl`).join(', ')}` : 'it has none';
     writeError(
-      `Cannot start: CONTENT_DIR ${resolve(config.contentDir)} has no locales/${config.defaultLanguage}.ftl; point CONTENT_DIR at the content folder (it needs locales/ with the UI texts).\n`,
+      `Cannot start: DEFAULT_LANGUAGE is ${config.defaultLanguage}, but CONTENT_DIR ${resolve(config.contentDir)} has no locales/${config.defaultLanguage}.ftl (${present}); set DEFAULT_LANGUAGE to one of those, or point CONTENT_DIR at the content folder (it needs locales/ with the UI texts).\n`,
     );
     process.exit(1);
   }
@@ -73,13 +77,13 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel, { secrets: [config.botToken] });
   const db = openDatabase(config.databasePath, { logger });
   sealLegacyRows(db, createPrivacy(config.botSecret), logger);
-  const content = new ContentStore(config.contentDir, config.defaultLanguage);
+  const content = new ContentStore(config.contentDir, config.defaultLanguage, languages);
   const posts = new PostStore(config.contentDir, { timezone: config.timezone, channels: Object.keys(config.channels) });
   const problems = [...content.problems, ...posts.problems];
   for (const problem of problems) logger.warn({ problem }, 'content file skipped');
 
   const metrics = new Metrics();
-  const { bot, i18n, scheduler, delivery, inboxJobs, erasure, reload, reportToEditors } = createBot({
+  const { bot, i18n, scheduler, delivery, inboxJobs, erasure, reload, reportToEditors, contentReport } = createBot({
     config,
     db,
     privacy: createPrivacy(config.botSecret),
@@ -90,8 +94,8 @@ async function main(): Promise<void> {
   });
   try {
     await bot.init();
-    await registerCommands(bot.api, i18n, config.defaultLanguage);
-    await registerStaffCommands(bot.api, config.staffChatId, config.editorsChatId).catch((error: unknown) =>
+    await registerCommands(bot.api, i18n, config.defaultLanguage, content.languages);
+    await registerStaffCommands(bot.api, config.staffChatId, config.editorsChatId, i18n, config.defaultLanguage).catch((error: unknown) =>
       logger.warn({ err: error }, 'could not set the staff commands: is the bot a member of STAFF_CHAT_ID and EDITORS_CHAT_ID?'),
     );
   } catch (error) {
@@ -125,7 +129,11 @@ async function main(): Promise<void> {
     await bot.api.deleteWebhook(); // pending updates are kept
     runner = runJournaled(bot, db, createPrivacy(config.botSecret).journal, logger, allowedUpdates);
   }
-  if (problems.length > 0) await reportToEditors(problemReport(problems));
+  // Skipped files, and what a reviewer should look at (no sources, old reviews, missing translations).
+  const warnings = content.warnings;
+  if (warnings.length > 0) logger.warn({ count: warnings.length }, 'content to review: npm run content:check lists it');
+  // One message when it fits (two at most: each report stays within Telegram's limit).
+  for (const report of splitMessage(contentReport(problems, warnings))) await reportToEditors(report);
   await scheduler.start();
   delivery.start();
   inboxJobs.start();

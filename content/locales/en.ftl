@@ -26,7 +26,10 @@ info-sections = 📖 <b>Safety information</b>
 
     Choose a topic. Everything here is written by peers and checked against harm-reduction guidance.
 info-section = 📖 <b>{ $section }</b>
-info-empty = Safety information is being updated. Please try again later, or write to a consultant.
+info-empty =
+    Safety information is being updated. Please try again later, or write to a consultant.
+
+    { emergency-numbers }
 info-card-missing = This card has been moved or removed. Here are the topics we have now.
 info-disclaimer = <i>ℹ️ This is information, not medical advice. If you feel unwell, see a doctor; in an emergency call { $ambulance }.</i>
 info-card-footer = Questions about this? A consultant can answer anonymously.
@@ -38,16 +41,21 @@ button-all-topics = 📖 All topics
 emergency-fallback =
     🆘 <b>Emergency</b>
 
-    Call an ambulance now: <b>103</b> (or <b>112</b> from any phone).
-    If the person does not respond: put them on their side (recovery position), check breathing, and stay with them until help arrives.
-    If opioids (tramadol, methadone, heroin) may be involved and you have naloxone, use it.
+    Call an ambulance now: <b>{ $ambulance }</b> (or <b>{ $general }</b> from any phone).
+    If the person does not respond, check their breathing for up to 10 seconds. Gasping, rare or gurgling breaths are <b>not</b> normal breathing.
+    • <b>Breathing normally</b>: turn them on their side (recovery position) and stay with them until help arrives.
+    • <b>Not breathing normally</b>: start CPR, the dispatcher will guide you: push hard and fast in the centre of the chest, and give 2 rescue breaths after every 30 pushes if you can. If you cannot reach the dispatcher or cannot give breaths, keep pushing without stopping (hands-only CPR) until help arrives.
+    • <b>Naloxone</b>: if opioids may be involved (tramadol, methadone, heroin, unknown pills or powder) or you do not know what was taken, give it: it does no harm without opioids. Keep up the rescue breaths; if they still do not breathe normally after 2–3 minutes, give another dose.
 button-urgent-consult = 💬 Reach a consultant now
 
 ## Services
 services-regions = 📍 <b>Services and referrals</b>
 
-    Friendly places for testing, treatment, OST, psychologists and lawyers. Choose your city or region:
-services-empty = The services directory is being updated. Please write to a consultant to find help near you.
+    Friendly places for testing, treatment, OST, psychologists and lawyers. Choose your city or region. Not listed, or no verified contacts yet? A consultant can help you find a service near you.
+services-empty =
+    The services directory is being updated. A consultant can help you find help near you.
+
+    { emergency-numbers }
 services-sample-note = ⚠️ <i>Sample entry: the organisation has not filled in verified contacts for this place yet.</i>
 services-missing = This place is no longer in the directory. Here is the current list.
 
@@ -99,11 +107,23 @@ forget-item-cases = { $count ->
 } (the copies staff received stay in their chat)
 
 ## Unexpected input
-unknown-command = I don't know that command. Here is what I can do:
-unsupported-message = I can't read that kind of message here. Please use the menu:
-free-text = I'm a bot and can't answer free text yet. Choose what you need, or press “Talk to a consultant”:
+unknown-command =
+    I don't know that command. The menu below shows what I can do.
+
+    { emergency-numbers }
+unsupported-message =
+    I can't read that kind of message here. Please use the menu below.
+
+    { emergency-numbers }
+free-text =
+    I'm a bot and can't answer free text yet. Choose what you need below, or press “Talk to a consultant”.
+
+    { emergency-numbers }
 stale-button = This button is out of date. Here is the current menu.
-error-generic = Sorry, something went wrong on our side. Please try again. In an emergency call 103 or 112.
+error-generic =
+    Sorry, something went wrong on our side. Please try again.
+
+    { emergency-numbers }
 
 ## Commands (shown in Telegram's menu; at most 256 characters, no HTML)
 command-start = Main menu
@@ -128,7 +148,10 @@ topic-other = 💬 Something else
 intake-describe = In a few words, what is going on? You can also skip this and just talk to the consultant.
 intake-skip = Skip
 intake-cancel = Cancel
-intake-use-buttons = Please choose one of the buttons above, or press Cancel.
+intake-use-buttons =
+    Please choose one of the buttons above, or press Cancel.
+
+    { emergency-numbers }
 intake-reminder =
     🔒 <b>Before we connect you</b>
 
@@ -142,11 +165,14 @@ consult-queued =
 
     Write here whatever you want the consultant to know; they will see it when they join. /status shows your place, /end leaves the queue.
 consult-on-duty = 🟢 Consultants are on duty now.
-consult-off-duty = 🌙 The team is off duty now and will be back on { $when }. Your messages will be waiting for them.
+consult-off-duty =
+    🌙 The team is off duty now and will be back on { $when }. Your messages will be waiting for them.
+
+    { emergency-numbers }
 consult-urgent =
     🆘 <b>You are first in line.</b> A consultant will answer as soon as possible.
 
-    If someone is in danger right now, don't wait: call <b>103</b> or <b>112</b>.
+    If someone is in danger right now, don't wait: call <b>{ $ambulance }</b> or <b>{ $general }</b>. Unconscious and not breathing normally: start CPR; if opioids are possible or you don't know what was taken, give naloxone. /help shows the steps.
 consult-already-open = You already have an open conversation with a consultant: just write here. /status shows where it stands, /end ends it.
 consult-joined = 👋 <b>{ $alias }</b> has joined the conversation.
 consult-status-waiting = ⏳ You are in the queue: place <b>{ $place }</b>.
@@ -162,8 +188,14 @@ consult-ended =
 
     How helpful was it? (1 = not at all, 5 = very)
 consult-rated = Thank you! Your rating helps us improve. Come back any time: /consult.
-consult-banned = Sorry, this service is not available to you. In an emergency call 103 or 112.
-consult-unsupported = This kind of message can't be passed to the consultant. Text, photos, videos, voice and files work.
+consult-banned =
+    Sorry, this service is not available to you.
+
+    { emergency-numbers }
+consult-unsupported =
+    This kind of message can't be passed to the consultant. Text, photos, videos, voice and files work.
+
+    { emergency-numbers }
 command-consult = Talk to a consultant
 command-status = Where my conversation stands
 command-end = End the conversation
@@ -207,7 +239,7 @@ staff-released = ↩️ Back in the queue.
 staff-release-active-only = Only an active case can be released.
 staff-transferred = 🔀 Transferred to { $alias }.
 staff-waiting-specialty = 🔀 Waiting for: { $specialty }. Back in the queue.
-staff-transfer-usage = Usage: reply to a colleague’s message with /transfer, or /transfer SPECIALTY (e.g. /transfer lawyer).
+staff-transfer-usage = Usage: reply to a colleague’s message with /transfer, or /transfer SPECIALTY, one of: { $types }
 staff-refer-usage = Usage: /refer { $types } (several allowed).
 staff-refer-unknown = Unknown referral: { $unknown }. Use: { $types }
 staff-referrals = 🏷 Referrals: { $list }
@@ -303,10 +335,90 @@ staff-locked-button = 🔒 The inbox is locked until an administrator sends /unl
 staff-queue-locked = 🔒 <b>Inbox locked</b> since { $when }: client messages wait in the bot; an administrator ends it with /unlock.
 staff-anonymous-admin = an anonymous administrator
 staff-bot-not-admin = ⚠️ <b>The bot is no longer an administrator</b> of this chat (changed by { $name }): it cannot see who joins or leaves any more, nor manage case topics. Make it an administrator again, and check the member list.
-lockdown-client-waiting = ⏸ The team's inbox is paused for a short while. Your messages are saved and will be delivered to the team as soon as it reopens; nothing is lost. If it is an emergency, /help shows what to do right now.
+lockdown-client-waiting =
+    ⏸ The team's inbox is paused for a short while. Your messages are saved and will be delivered to the team as soon as it reopens; nothing is lost. If it is an emergency, /help shows what to do right now.
+
+    { emergency-numbers }
 
 ## Fairness and abuse limits (bans outlive /forget, emergency cooldown, intake caps)
 privacy-bans = 🚫 If the team bars someone from consultations, we keep a separate code of that ban, made with our secret key the same way (it does not show who you are), for { $days } days. /forget does not erase it, otherwise a ban could be undone by erasing data.
 staff-emergency-again = 🆘 The client pressed the emergency button again: the case is back in the queue, urgent.
-intake-too-many = That did not fit the questions, so I stopped the request here; nothing was sent. You can start again whenever you like.
+intake-too-many =
+    That did not fit the questions, so I stopped the request here; nothing was sent. You can start again whenever you like.
+
+    { emergency-numbers }
 intake-too-long = That is a lot for a first message: please keep it within { $max } characters (tell the consultant the rest), or press Skip.
+
+## Content lists, sample services, emergency numbers everywhere (issue 13)
+# The numbers come from content/settings.yml (emergency_numbers). 111 and 150: verify their remit locally.
+emergency-numbers =
+    🆘 Life in danger: call <b>{ $ambulance }</b> (ambulance) or <b>{ $general }</b>, free from any phone.
+    💭 Thoughts of suicide, or not safe at home: if it is urgent, the same numbers; to talk, free 24/7 lines: <b>{ $trust_line }</b> (trust line, mainly for children and young people) and <b>{ $contact_centre }</b> (state contact centre for family, women and children, including violence).
+services-not-verified =
+    📍 <b>{ $region }</b>: we have no verified contacts here yet, so we show none rather than wrong ones. A consultant can help you find a service near you.
+
+    { emergency-numbers }
+topic-women = 🌸 Women: health, pregnancy, safety
+staff-topic-women = Women: health, pregnancy, safety
+
+## Editors chat and publishing reports (issue 13). Shown in DEFAULT_LANGUAGE; values arrive escaped.
+editors-usage = Usage: /{ $command } SLUG{ $force } (see /upcoming for slugs)
+editors-no-post = No valid post "{ $query }". Check the name, or /reload if you just added it.
+editors-several = "{ $query }" matches several posts:
+    { $list }
+editors-draft-mark = (draft)
+editors-cron = cron "{ $cron }"
+editors-cron-until = cron "{ $cron }" until { $until }
+editors-upcoming-title = 🗓 <b>Upcoming publications</b> ({ $timezone })
+editors-upcoming-none = Nothing scheduled.
+editors-upcoming-drafts = 📝 { $count } draft(s) not scheduled.
+editors-upcoming-problems = ⚠️ { $count } problem(s) in post files: /reload shows them.
+editors-preview = 👁 Preview of { $post }
+editors-next = Next: { $when }
+editors-preview-failed = ❌ Preview of <code>{ $file }</code> failed: { $error }
+editors-publish-draft =
+    📝 <code>{ $slug }</code> is a draft (<code>draft: true</code>), so it was not published. Remove the draft line and /reload, or publish it anyway with:
+    <code>/publish { $slug } force</code>
+editors-skipped = ⏭ Skipped the publication of { $when }: { $post }
+editors-nothing-to-skip = Nothing upcoming to skip for { $post }
+editors-reloaded = 🔄 Reloaded: { $count } post(s).
+editors-problems = ⚠️ <b>Content files skipped</b> (the rest keeps its schedule):
+editors-problems-more = … and { $count } more (npm run content:check lists all)
+editors-warnings = 📋 <b>Content to review</b>: { $count } note(s) (cards without sources or a review in the last year, texts a language lacks). Nothing was skipped; npm run content:check lists them all.
+publishing-interrupted = ⚠️ The bot stopped while publishing <code>{ $slug }</code> to { $channel }. It may or may not have appeared: check the channel, and use /publish if it is missing.
+publishing-gave-up = ❌ Gave up publishing <code>{ $slug }</code> to { $channel } after { $attempts } attempts: { $error }
+publishing-missed =
+    ⏭ Not published because the bot was down for longer than { $hours } h:
+    { $list }
+    Use /publish SLUG to publish one now.
+publishing-unknown-channel = ❌ <code>{ $file }</code>: channel "{ $channel }" is not in CHANNELS; not published.
+publishing-retrying = ❌ Could not publish <code>{ $file }</code> to { $channel }: { $error }. Retrying in { $minutes } min. Is the bot an admin of the channel with the right to post?
+editors-sync-nothing = nothing published yet
+editors-sync-caption = caption updated; media files cannot be replaced
+editors-sync-parts = the post now has { $now } message(s) instead of { $before }; not edited
+editors-sync-updated = { $count } message(s) updated
+editors-sync-updated-poll = { $count } message(s) updated; polls cannot be edited
+editors-outcome-sent = sent
+editors-outcome-failed = failed (the editors chat is told why; retried automatically)
+editors-outcome-not-ours = already published or being published
+staff-command-take = Take this case
+staff-command-release = Put this case back in the queue
+staff-command-transfer = Reply to a colleague, or give a specialty
+staff-command-close = End this case
+staff-command-note = An internal note (never sent to the client)
+staff-command-alias = The name clients see
+staff-command-snippets = List canned answers
+staff-command-snippet = Send a canned answer: /snippet NAME
+staff-command-refer = Tag referrals: /refer lawyer hiv-test
+staff-command-ban = Ban this client
+staff-command-unban = Lift the ban
+staff-command-stats = Figures: /stats [7d|month|2026-11]
+staff-command-export = Figures as CSV: /export [period]
+staff-command-lockdown = Pause relaying at once (a stranger in this chat?)
+staff-command-unlock = End a lockdown (administrators only)
+editors-command-upcoming = Next channel publications
+editors-command-preview = Preview a post: /preview SLUG
+editors-command-publish = Publish a post now: /publish SLUG
+editors-command-skip = Skip the next occurrence: /skip SLUG
+editors-command-sync = Update a published post: /sync SLUG
+editors-command-reload = Reload the content folder

@@ -1,56 +1,42 @@
 import type { Api } from 'grammy';
 import type { I18n } from '@grammyjs/i18n';
-import { LANGUAGES, type Language } from '../config.js';
+import type { LanguageCode } from 'grammy/types';
+import type { Language } from '../config.js';
 import type { BotContext } from './context.js';
 
 export const CLIENT_COMMANDS = ['start', 'help', 'consult', 'status', 'end', 'info', 'services', 'language', 'privacy', 'forget'] as const;
 
-/** Staff commands, shown in the staff chat only (English: the staff UI is not translated yet). */
-export const STAFF_COMMANDS = [
-  { command: 'take', description: 'Take this case' },
-  { command: 'release', description: 'Put this case back in the queue' },
-  { command: 'transfer', description: 'Reply to a colleague, or give a specialty' },
-  { command: 'close', description: 'End this case' },
-  { command: 'note', description: 'An internal note (never sent to the client)' },
-  { command: 'alias', description: 'The name clients see' },
-  { command: 'snippets', description: 'List canned answers' },
-  { command: 'snippet', description: 'Send a canned answer: /snippet NAME' },
-  { command: 'refer', description: 'Tag referrals: /refer lawyer hiv-test' },
-  { command: 'ban', description: 'Ban this client' },
-  { command: 'unban', description: 'Lift the ban' },
-  { command: 'stats', description: 'Figures: /stats [7d|month|2026-11]' },
-  { command: 'export', description: 'Figures as CSV: /export [period]' },
-  { command: 'lockdown', description: 'Pause relaying at once (a stranger in this chat?)' },
-  { command: 'unlock', description: 'End a lockdown (administrators only)' },
-];
+/** Staff commands, shown in the staff chat only; their descriptions are `staff-command-<name>` in DEFAULT_LANGUAGE. */
+export const STAFF_COMMANDS = ['take', 'release', 'transfer', 'close', 'note', 'alias', 'snippets', 'snippet', 'refer', 'ban', 'unban', 'stats', 'export', 'lockdown', 'unlock'] as const;
+/** Editors' commands, in the editors chat; descriptions are `editors-command-<name>`. */
+export const EDITORS_COMMANDS = ['upcoming', 'preview', 'publish', 'skip', 'sync', 'reload'] as const;
 
 export function clientCommands(i18n: I18n<BotContext>, lang: Language) {
   return CLIENT_COMMANDS.map((command) => ({ command, description: i18n.t(lang, `command-${command}`) }));
 }
 
-/** Registers the client commands in every language (and the default language for everyone else). */
-export async function registerCommands(api: Api, i18n: I18n<BotContext>, defaultLanguage: Language): Promise<void> {
+/**
+ * Registers the client commands in every language of the content folder (and the default language for
+ * everyone else).
+ */
+export async function registerCommands(api: Api, i18n: I18n<BotContext>, defaultLanguage: Language, languages: readonly Language[]): Promise<void> {
   const scope = { type: 'all_private_chats' } as const;
-  for (const lang of LANGUAGES) {
-    await api.setMyCommands(clientCommands(i18n, lang), { scope, language_code: lang });
+  for (const lang of languages) {
+    await api.setMyCommands(clientCommands(i18n, lang), { scope, language_code: lang as LanguageCode } /* any ISO 639-1 code a .ftl is named after */);
   }
   await api.setMyCommands(clientCommands(i18n, defaultLanguage), { scope });
 }
 
-/** Staff and editors commands in their chats. */
-export async function registerStaffCommands(api: Api, staffChatId: number, editorsChatId: number): Promise<void> {
-  const editors = [
-    { command: 'upcoming', description: 'Next channel publications' },
-    { command: 'preview', description: 'Preview a post: /preview SLUG' },
-    { command: 'publish', description: 'Publish a post now: /publish SLUG' },
-    { command: 'skip', description: 'Skip the next occurrence: /skip SLUG' },
-    { command: 'sync', description: 'Update a published post: /sync SLUG' },
-    { command: 'reload', description: 'Reload the content folder' },
-  ];
+/** Staff and editors commands in their chats, described in DEFAULT_LANGUAGE. */
+export async function registerStaffCommands(api: Api, staffChatId: number, editorsChatId: number, i18n: I18n<BotContext>, defaultLanguage: Language): Promise<void> {
+  const describe = (prefix: string, names: readonly string[]) =>
+    names.map((command) => ({ command, description: i18n.t(defaultLanguage, `${prefix}-command-${command}`).slice(0, 256) }));
+  const staff = describe('staff', STAFF_COMMANDS);
+  const editors = describe('editors', EDITORS_COMMANDS);
   if (staffChatId === editorsChatId) {
-    await api.setMyCommands([...STAFF_COMMANDS, ...editors], { scope: { type: 'chat', chat_id: staffChatId } });
+    await api.setMyCommands([...staff, ...editors], { scope: { type: 'chat', chat_id: staffChatId } });
   } else {
-    await api.setMyCommands(STAFF_COMMANDS, { scope: { type: 'chat', chat_id: staffChatId } });
+    await api.setMyCommands(staff, { scope: { type: 'chat', chat_id: staffChatId } });
     await api.setMyCommands(editors, { scope: { type: 'chat', chat_id: editorsChatId } });
   }
 }

@@ -1,21 +1,47 @@
 import { join } from 'node:path';
 import { I18n } from '@grammyjs/i18n';
-import { LANGUAGES, type Language } from '../config.js';
+import type { Language } from '../config.js';
 import type { BotContext } from './context.js';
 
-/** Maps Telegram's language_code (e.g. "ru", "kk", "en-GB") to one of ours, if we have it. */
-export function languageFromCode(code: string | undefined): Language | undefined {
-  const base = code?.toLowerCase().split(/[-_]/)[0];
-  return LANGUAGES.find((lang) => lang === base);
+export { languageFromCode } from '../content/languages.js';
+
+type Variables = Record<string, string | number>;
+
+/**
+ * I18n whose every text can use the emergency numbers of content/settings.yml as variables
+ * ({ $ambulance }, { $general }, …), in ctx.t and in i18n.t alike, so no text hard-codes a number.
+ */
+class ContentI18n extends I18n<BotContext> {
+  constructor(
+    config: ConstructorParameters<typeof I18n<BotContext>>[0],
+    private readonly globals: () => Variables,
+  ) {
+    super({ ...config, globalTranslationContext: () => globals() });
+  }
+
+  override translate(locale: string, key: string, variables?: Parameters<I18n<BotContext>['translate']>[2]): string {
+    return super.translate(locale, key, { ...this.globals(), ...variables });
+  }
 }
 
 /** UI strings come from Fluent files in `<contentDir>/locales`, so the organisation can edit them. */
-export function createI18n(contentDir: string, defaultLanguage: Language): I18n<BotContext> {
-  return new I18n<BotContext>({
-    defaultLocale: defaultLanguage,
-    directory: join(contentDir, 'locales'),
-    // Unicode isolation marks around variables would end up inside Telegram messages as invisible junk.
-    fluentBundleOptions: { useIsolating: false },
-    localeNegotiator: (ctx) => ctx.lang,
-  });
+export function createI18n(contentDir: string, defaultLanguage: Language, numbers: () => Variables = () => ({})): I18n<BotContext> {
+  return new ContentI18n(
+    {
+      defaultLocale: defaultLanguage,
+      directory: join(contentDir, 'locales'),
+      // Unicode isolation marks around variables would end up inside Telegram messages as invisible junk.
+      fluentBundleOptions: { useIsolating: false },
+      localeNegotiator: (ctx) => ctx.lang,
+      // A text missing in one language falls back to the default one; content:check lists them.
+      fluentOptions: { warningHandler: () => undefined },
+    },
+    numbers,
+  );
+}
+
+/** A text in `lang` (falling back to the default language), or undefined if no language has it. */
+export function optionalText(i18n: I18n<BotContext>, lang: Language, key: string, variables?: Variables): string | undefined {
+  const text = i18n.t(lang, key, variables);
+  return text === `{${key}}` ? undefined : text;
 }

@@ -48,10 +48,12 @@ export interface CreatedBot {
   /** Background work of the inbox (queue board, reminders, retention purge); started by main. */
   inboxJobs: InboxJobs;
   erasure: Erasure;
-  /** Reloads content and posts, reports new problems to the editors chat, returns a summary. */
-  reload: () => string;
+  /** Reloads content and posts, reports new problems to the editors chat, returns a summary (HTML blocks). */
+  reload: () => string[];
   /** Sends an HTML notice to the editors chat (never throws). */
   reportToEditors: (html: string) => Promise<void>;
+  /** The editors' report of skipped files and of content to review, in DEFAULT_LANGUAGE: one block each. */
+  contentReport: (problems: string[], warnings: string[]) => string[];
 }
 
 /** Builds the bot with its features in a fixed order. No side effects beyond the objects passed in. */
@@ -72,8 +74,12 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   // Ids of the bot's messages in private chats, for "Clear this chat" (inside auto-retry: only what arrived).
   bot.api.config.use(traceOutgoing(deps.db, deps.privacy, nowMs));
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60, rethrowInternalServerErrors: false }));
-  const i18n = createI18n(config.contentDir, config.defaultLanguage);
+  const i18n = createI18n(config.contentDir, config.defaultLanguage, () => deps.content.settings.emergency_numbers);
 
+  /** Editors' and scheduler texts come from the locales, in DEFAULT_LANGUAGE. */
+  const editorsText = (key: string, vars: Record<string, string | number> = {}) => i18n.t(config.defaultLanguage, key, vars);
+  const contentReport = (problems: string[], warnings: string[]) =>
+    [problems.length > 0 ? problemReport(problems, editorsText) : '', warnings.length > 0 ? warningReport(warnings, editorsText) : ''].filter(Boolean);
   const reportToEditors = async (html: string) => {
     await bot.api
       .sendMessage(config.editorsChatId, html, { parse_mode: 'HTML', link_preview_options: { is_disabled: true } })
@@ -89,6 +95,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
     posts: () => deps.posts.posts,
     botUsername: () => bot.botInfo.username,
     report: reportToEditors,
+    text: editorsText,
     clock: deps.clock,
     metrics: deps.metrics,
   });
@@ -128,11 +135,8 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
     const contentProblems = deps.content.reload();
     const { added, all } = deps.posts.reload();
     for (const problem of [...contentProblems, ...all]) logger.warn({ problem }, 'content file skipped');
-    if (added.length > 0) void reportToEditors(problemReport(added));
-    const lines = [`🔄 Reloaded: ${deps.posts.posts.length} post(s).`];
-    const problems = [...contentProblems, ...all];
-    if (problems.length > 0) lines.push(problemReport(problems));
-    return lines.join('\n\n');
+    if (added.length > 0) void reportToEditors(problemReport(added, editorsText));
+    return [editorsText('editors-reloaded', { count: deps.posts.posts.length }), ...contentReport([...contentProblems, ...all], deps.content.warnings)];
   };
 
   bot.use(attachLogger(deps));
@@ -141,7 +145,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
     // The error only: never the update, which would carry who wrote and what.
     ctx.logger.error({ err: error.error }, 'update handling failed');
     if (ctx.chat?.type === 'private') {
-      await ctx.reply(i18n.t(ctx.lang, 'error-generic')).catch(() => undefined);
+      await ctx.reply(i18n.t(ctx.lang, 'error-generic'), { parse_mode: 'HTML' }).catch(() => undefined);
     }
   });
   protectedBot.use(strangersGuard(config)); // before anything else: nothing happens in chats that are not ours
@@ -189,17 +193,29 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   protectedBot.use(createLockdownFeature(deps, { inbox, lockdown, delivery })); // before the inbox: it holds the team back while locked
   protectedBot.use(createInboxFeature(deps, inbox));
 
-  protectedBot.use(createEditorsFeature(deps, { posts: deps.posts, scheduler, reload }));
+  protectedBot.use(createEditorsFeature(deps, { posts: deps.posts, scheduler, reload, text: editorsText }));
 
   protectedBot.use(unhandledFeature); // must be the last handler
 
   bot.catch((error) => logger.error({ err: error.error }, 'unhandled error'));
-  return { bot, i18n, scheduler, inbox, delivery, inboxJobs, erasure, reload, reportToEditors };
+  return { bot, i18n, scheduler, inbox, delivery, inboxJobs, erasure, reload, reportToEditors, contentReport };
+}
+
+/** One line of a report, short enough that a whole report stays within Telegram's 4096 characters. */
+function shorten(line: string): string {
+  return line.length > 200 ? `${line.slice(0, 199)}…` : line;
+}
+
+/** What a reviewer should look at (nothing skipped): the first ones listed, content:check has them all. */
+export function warningReport(warnings: string[], text: (key: string, vars?: Record<string, string | number>) => string): string {
+  const shown = warnings.slice(0, 10).map((w) => `• <code>${escapeHtml(shorten(w))}</code>`);
+  if (warnings.length > shown.length) shown.push(text('editors-problems-more', { count: warnings.length - shown.length }));
+  return `${text('editors-warnings', { count: warnings.length })}\n${shown.join('\n')}`;
 }
 
 /** A list of content problems for the editors chat: file:line: field: what was expected. */
-export function problemReport(problems: string[]): string {
-  const shown = problems.slice(0, 30).map((p) => `• <code>${escapeHtml(p)}</code>`);
-  if (problems.length > shown.length) shown.push(`… and ${problems.length - shown.length} more (npm run content:check lists all)`);
-  return `⚠️ <b>Content files skipped</b> (the rest keeps its schedule):\n${shown.join('\n')}`;
+export function problemReport(problems: string[], text: (key: string, vars?: Record<string, string | number>) => string): string {
+  const shown = problems.slice(0, 15).map((p) => `• <code>${escapeHtml(shorten(p))}</code>`);
+  if (problems.length > shown.length) shown.push(text('editors-problems-more', { count: problems.length - shown.length }));
+  return `${text('editors-problems')}\n${shown.join('\n')}`;
 }

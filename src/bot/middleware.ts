@@ -36,7 +36,7 @@ export function attachLogger(deps: BotDeps): MiddlewareFn<BotContext> {
  * Identifies the client in private chats by their pseudonymous key and loads their row if one exists,
  * then picks the language: their stored choice, else Telegram's language code, else DEFAULT_LANGUAGE.
  */
-export function identifyClient({ db, privacy, config }: BotDeps): MiddlewareFn<BotContext> {
+export function identifyClient({ db, privacy, config, content }: BotDeps): MiddlewareFn<BotContext> {
   return (ctx, next) => {
     if (ctx.chat?.type === 'private' && ctx.from && !ctx.from.is_bot) {
       const key = storageKey(privacy, ctx)!;
@@ -48,7 +48,7 @@ export function identifyClient({ db, privacy, config }: BotDeps): MiddlewareFn<B
     }
     ctx.lang =
       (ctx.client?.row?.language as BotContext['lang'] | null | undefined) ??
-      languageFromCode(ctx.from?.language_code) ??
+      languageFromCode(ctx.from?.language_code, content.languages) ??
       config.defaultLanguage;
     return next();
   };

@@ -151,3 +151,24 @@ export function parseFrontMatter<T>(file: string, source: string, schema: z.ZodT
   }
   return { ok: true, data: result.data, body: split.body, lineOf: yaml.lineOf };
 }
+
+/**
+ * Parses a whole YAML file (such as content/settings.yml) with the same rules as a front matter:
+ * data only, problems name the file, line and field.
+ */
+export function parseYamlFile<T>(file: string, source: string, schema: z.ZodType<T>): { ok: true; data: T } | { ok: false; problems: ContentProblem[] } {
+  const text = source.startsWith('\uFEFF') ? source.slice(1) : source;
+  const yaml = parseYaml({ yaml: text, firstLine: 1, body: '' });
+  if (!('data' in yaml)) return { ok: false, problems: [{ file, line: yaml.line, message: yaml.message.replace('front matter', 'the file') }] };
+  const result = schema.safeParse(yaml.data);
+  if (result.success) return { ok: true, data: result.data };
+  return {
+    ok: false,
+    problems: result.error.issues.map((issue) => {
+      const unknown = issue.code === 'unrecognized_keys' ? issue.keys.slice(0, 1) : [];
+      const path = [...issue.path, ...unknown].filter((step): step is string | number => typeof step !== 'symbol');
+      const field = path.join('.') || undefined;
+      return { file, field, line: field ? yaml.lineOf(path) : undefined, message: issue.message };
+    }),
+  };
+}

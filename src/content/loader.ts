@@ -1,8 +1,10 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { z } from 'zod';
-import { LANGUAGES, type Language } from '../config.js';
+import type { Language } from '../config.js';
 import { parseFrontMatter, type ContentProblem } from './front-matter.js';
+import { contentLanguages } from './languages.js';
+import { loadSettings, type Settings } from './settings.js';
 import { readContentFile } from './paths.js';
 import { renderMarkdownBlocks } from './markdown.js';
 
@@ -11,6 +13,10 @@ export interface InfoCard {
   title: string;
   section: string;
   order: number;
+  /** Where the facts come from (front matter `sources:`); empty when the card names none. */
+  sources: string[];
+  /** The day of the last expert review (front matter `reviewed:`, YYYY-MM-DD), as written. */
+  reviewed?: unknown;
   /** Rendered Telegram-HTML blocks of the body. */
   blocks: string[];
 }
@@ -51,7 +57,12 @@ export interface LanguageContent {
 }
 
 export interface Content {
+  /** The languages found in locales/ (ordered by settings.yml), each with its content. */
   languages: Record<Language, LanguageContent>;
+  settings: Settings;
+  /** settings.yml is absent: the built-in defaults are in use. */
+  settingsMissing: boolean;
+  /** Files that were skipped (or settings that fell back to defaults). */
   problems: ContentProblem[];
 }
 
@@ -59,17 +70,18 @@ const requiredText = (field: string) =>
   z.string({ error: `${field} is required (a short text)` }).trim().min(1, `${field} must not be empty`);
 const order = z.number({ error: 'order must be a number, e.g. 10' }).finite();
 
+// sources and reviewed are checked by review.ts as warnings: a safety card is never hidden for its metadata.
 const infoSchema = z.object({
   title: requiredText('title'),
   section: requiredText('section'),
   order,
-  // Review metadata for the organisation's reviewers; the bot does not show it.
-  sources: z.array(z.string().trim().min(1), { error: 'sources must be a list of texts, e.g. ["WHO …"]' }).optional(),
-  reviewed: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'reviewed must be a date like 2026-12-01').optional(),
+  sources: z.unknown().optional(),
+  reviewed: z.unknown().optional(),
 });
 const emergencySchema = z.object({
   title: requiredText('title'),
-  ambulance: z.union([z.string(), z.number()], { error: 'ambulance must be the ambulance phone number, e.g. "103"' }).transform(String),
+  // The number itself lives in settings.yml (emergency_numbers.ambulance); this field may override it.
+  ambulance: z.union([z.string(), z.number()], { error: 'ambulance must be the ambulance phone number, e.g. "103"' }).transform(String).optional(),
 });
 const serviceSchema = z.object({
   region: requiredText('region'),
@@ -98,6 +110,12 @@ function slugOf(name: string): string {
 interface Loader {
   root: string;
   problems: ContentProblem[];
+  /** `{{name}}` in a text is replaced by that emergency number from settings.yml. */
+  numbers: Record<string, string>;
+}
+
+function withNumbers(loader: Loader, body: string): string {
+  return body.replace(/\{\{([a-z][a-z0-9_]*)\}\}/g, (whole, name: string) => loader.numbers[name] ?? whole);
 }
 
 function read<T>(loader: Loader, path: string, schema: z.ZodType<T>): { data: T; body: string } | undefined {
@@ -140,13 +158,19 @@ function loadFolder<T, R>(loader: Loader, kind: string, lang: Language, schema: 
     const path = join(dir, name);
     const slug = checkSlug(loader, path);
     const file = slug && read(loader, path, schema);
-    if (slug && file) items.push(build(slug, file.data, renderMarkdownBlocks(file.body)));
+    if (slug && file) items.push(build(slug, file.data, renderMarkdownBlocks(withNumbers(loader, file.body))));
   }
   return items;
 }
 
+/** `sources:` as a list of texts; a single text counts as one source, anything else as none. */
+function sourcesOf(value: unknown): string[] {
+  const list = Array.isArray(value) ? value : value === undefined || value === null ? [] : [value];
+  return list.filter((item): item is string => typeof item === 'string' && item.trim() !== '').map((item) => item.trim());
+}
+
 function loadInfo(loader: Loader, lang: Language): Pick<LanguageContent, 'sections' | 'cards'> {
-  const cards = new Map(loadFolder(loader, 'info', lang, infoSchema, (slug, data, blocks): [string, InfoCard] => [slug, { slug, ...data, blocks }]));
+  const cards = new Map(loadFolder(loader, 'info', lang, infoSchema, (slug, data, blocks): [string, InfoCard] => [slug, { slug, ...data, sources: sourcesOf(data.sources), blocks }]));
   const bySection = new Map<string, InfoCard[]>();
   for (const card of [...cards.values()].sort((a, b) => a.order - b.order || a.slug.localeCompare(b.slug))) {
     bySection.set(card.section, [...(bySection.get(card.section) ?? []), card]);
@@ -158,9 +182,10 @@ function loadInfo(loader: Loader, lang: Language): Pick<LanguageContent, 'sectio
 function loadEmergency(loader: Loader, lang: Language): EmergencyPage | undefined {
   const path = join(loader.root, 'emergency', `${lang}.md`);
   if (!existsSync(path)) return undefined;
-  const file = read(loader, path, emergencySchema);
-  if (!file) return undefined;
-  const body = file.body.replaceAll('{{ambulance}}', file.data.ambulance);
+  const parsed = read(loader, path, emergencySchema);
+  if (!parsed) return undefined;
+  const file = { ...parsed, data: { ...parsed.data, ambulance: parsed.data.ambulance ?? loader.numbers.ambulance ?? '103' } };
+  const body = withNumbers(loader, file.body.replaceAll('{{ambulance}}', file.data.ambulance));
   return { ...file.data, blocks: renderMarkdownBlocks(body) };
 }
 
@@ -178,11 +203,12 @@ function loadSnippets(loader: Loader, lang: Language): Map<string, Snippet> {
  * Loads the content folder: info cards, emergency pages and the services directory for every
  * language. A bad file is skipped and reported in `problems`; it never stops the rest.
  */
-export function loadContent(root: string): Content {
-  const loader: Loader = { root, problems: [] };
+export function loadContent(root: string, languageList?: readonly Language[]): Content {
+  const { settings, problems, missing } = loadSettings(root);
+  const loader: Loader = { root, problems, numbers: settings.emergency_numbers };
   if (!existsSync(root)) loader.problems.push({ file: root, message: 'content folder does not exist (CONTENT_DIR)' });
   const languages = Object.fromEntries(
-    LANGUAGES.map((lang) => [
+    (languageList ?? contentLanguages(root, settings.languages)).map((lang) => [
       lang,
       {
         ...loadInfo(loader, lang),
@@ -192,5 +218,5 @@ export function loadContent(root: string): Content {
       },
     ]),
   ) as Record<Language, LanguageContent>;
-  return { languages, problems: loader.problems };
+  return { languages, settings, settingsMissing: missing === true, problems: loader.problems };
 }

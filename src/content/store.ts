@@ -1,35 +1,56 @@
 import type { Language } from '../config.js';
 import { formatProblem } from './front-matter.js';
+import { contentLanguages } from './languages.js';
 import { loadContent, type Content, type LanguageContent } from './loader.js';
+import { reviewContent } from './review.js';
+import { loadSettings, type Settings } from './settings.js';
+
+const EMPTY: LanguageContent = { sections: [], cards: new Map(), services: [], snippets: new Map() };
 
 /** Holds the loaded content and swaps it atomically on reload, so readers never see half a folder. */
 export class ContentStore {
   private content: Content;
+  /**
+   * The languages the bot speaks: fixed at start, because the UI texts (locales/*.ftl) are loaded
+   * once; a language added later needs a restart.
+   */
+  readonly languages: Language[];
 
   constructor(
     private readonly dir: string,
     private readonly defaultLanguage: Language,
+    languages?: Language[],
   ) {
-    this.content = loadContent(dir);
+    this.languages = languages ?? contentLanguages(dir, loadSettings(dir).settings.languages);
+    this.content = loadContent(dir, this.languages);
   }
 
   get problems(): string[] {
     return this.content.problems.map(formatProblem);
   }
 
+  /** Cards without sources or a recent review, and what a language lacks: to review, nothing skipped. */
+  get warnings(): string[] {
+    return reviewContent(this.dir, this.content, this.defaultLanguage).map(formatProblem);
+  }
+
+  get settings(): Settings {
+    return this.content.settings;
+  }
+
   reload(): string[] {
-    this.content = loadContent(this.dir);
+    this.content = loadContent(this.dir, this.languages);
     return this.problems;
   }
 
   /** Content in `lang`; a language with no cards (or services) falls back to the default language's. */
   for(lang: Language): LanguageContent {
-    const own = this.content.languages[lang];
-    const fallback = this.content.languages[this.defaultLanguage];
+    const own = this.content.languages[lang] ?? EMPTY;
+    const fallback = this.content.languages[this.defaultLanguage] ?? EMPTY;
     return {
       sections: own.sections.length > 0 ? own.sections : fallback.sections,
       cards: own.cards.size > 0 ? own.cards : fallback.cards,
-      emergency: own.emergency ?? fallback.emergency ?? this.content.languages.en.emergency,
+      emergency: own.emergency ?? fallback.emergency ?? Object.values(this.content.languages).find((l) => l.emergency)?.emergency,
       services: own.services.length > 0 ? own.services : fallback.services,
       snippets: own.snippets.size > 0 ? own.snippets : fallback.snippets,
     };

@@ -8,10 +8,12 @@ import type { QueueEntry } from './queue.js';
 
 /** The case lifecycle, independent of Telegram: every change is one statement or one transaction. */
 
-export const TOPICS = ['substances', 'mental', 'hiv', 'legal', 'social', 'other'] as const;
-export type CaseTopic = (typeof TOPICS)[number];
-export const REFERRALS = ['psychologist', 'addiction', 'infectious', 'lawyer', 'hiv-test', 'ost', 'social'] as const;
-export type Referral = (typeof REFERRALS)[number];
+/**
+ * An intake topic id and a referral type: their lists live in content/settings.yml, so an id stored
+ * with an old case may no longer be listed (it still renders, as its id if it has no text).
+ */
+export type CaseTopic = string;
+export type Referral = string;
 
 export function findOpenCase(db: Db, clientKey: string): CaseRow | undefined {
   return prepared(db, 'findOpenCase', (d) =>

@@ -39,8 +39,11 @@ export class InboxService {
     return this.deps.i18n.t(this.deps.config.defaultLanguage, key, vars);
   }
 
+  /** The topic's staff label; a topic id without a text (say, one removed from settings.yml) shows as itself. */
   topicLabel(topic: string): string {
-    return this.st(`staff-topic-${topic}`);
+    const key = `staff-topic-${topic}`;
+    const label = this.st(key);
+    return label === `{${key}}` ? topic : label;
   }
 
   private clientOf(row: CaseRow) {

@@ -33,6 +33,8 @@ export interface SchedulerDeps {
   botUsername: () => string;
   /** Sends an HTML message to the editors chat. */
   report: (html: string) => Promise<void>;
+  /** The editors' texts (locales, in DEFAULT_LANGUAGE); values must already be escaped HTML. */
+  text: (key: string, vars: Record<string, string | number>) => string;
   clock?: () => Date;
   metrics?: Metrics;
 }
@@ -80,10 +82,7 @@ export class Scheduler {
   async recoverInterrupted(): Promise<void> {
     const rows = markInterrupted(this.deps.db, this.clock().getTime());
     for (const row of rows) {
-      await this.deps.report(
-        `⚠️ The bot stopped while publishing <code>${escapeHtml(row.postSlug)}</code> to ${escapeHtml(row.channel)}. ` +
-          'It may or may not have appeared: check the channel, and use /publish if it is missing.',
-      );
+      await this.deps.report(this.deps.text('publishing-interrupted', { slug: escapeHtml(row.postSlug), channel: escapeHtml(row.channel) }));
     }
   }
 
@@ -125,7 +124,7 @@ export class Scheduler {
       if (!post || now.getTime() - row.occurrence > graceMs) {
         markFailed(db, row.id, `${row.error ?? ''}; gave up`, null, now.getTime());
         await this.deps.report(
-          `❌ Gave up publishing <code>${escapeHtml(row.postSlug)}</code> to ${escapeHtml(row.channel)} after ${row.attempts} attempts: ${escapeHtml(row.error ?? '')}`,
+          this.deps.text('publishing-gave-up', { slug: escapeHtml(row.postSlug), channel: escapeHtml(row.channel), attempts: row.attempts, error: escapeHtml(row.error ?? '') }),
         );
       } else {
         await this.deliver(post, new Date(row.occurrence), row.channel);
@@ -133,9 +132,7 @@ export class Scheduler {
     }
     setJobState(db, LAST_TICK, String(now.getTime()));
     if (missed.length > 0) {
-      await this.deps.report(
-        `⏭ Not published because the bot was down for longer than ${Math.round(graceMs / 3_600_000)} h:\n${missed.map((m) => `• ${m}`).join('\n')}\nUse /publish SLUG to publish one now.`,
-      );
+      await this.deps.report(this.deps.text('publishing-missed', { hours: Math.round(graceMs / 3_600_000), list: missed.map((m) => `• ${m}`).join('\n') }));
     }
   }
 
@@ -145,7 +142,7 @@ export class Scheduler {
     const target = this.deps.channels[channel];
     if (target === undefined) {
       if (markSkipped(db, { postSlug: post.slug, occurrence: occurrence.getTime(), channel }, 'unknown channel alias', this.clock().getTime())) {
-        await this.deps.report(`❌ <code>${escapeHtml(post.file)}</code>: channel "${escapeHtml(channel)}" is not in CHANNELS; not published.`);
+        await this.deps.report(this.deps.text('publishing-unknown-channel', { file: escapeHtml(post.file), channel: escapeHtml(channel) }));
       }
       return 'failed';
     }
@@ -171,8 +168,7 @@ export class Scheduler {
       logger.warn({ post: post.slug, channel, err: error }, 'publishing failed; will retry');
       if (row.attempts === 1) {
         await this.deps.report(
-          `❌ Could not publish <code>${escapeHtml(post.file)}</code> to ${escapeHtml(channel)}: ${escapeHtml(reason)}. ` +
-            `Retrying in ${Math.round(delay / 60_000)} min. Is the bot an admin of the channel with the right to post?`,
+          this.deps.text('publishing-retrying', { file: escapeHtml(post.file), channel: escapeHtml(channel), error: escapeHtml(reason), minutes: Math.round(delay / 60_000) }),
         );
       }
       return 'failed';
@@ -183,7 +179,7 @@ export class Scheduler {
   async publishNow(post: Post): Promise<string[]> {
     const occurrence = this.clock();
     const results: string[] = [];
-    for (const channel of post.channels) results.push(`${channel}: ${await this.deliver(post, occurrence, channel)}`);
+    for (const channel of post.channels) results.push(`${channel}: ${this.deps.text(`editors-outcome-${await this.deliver(post, occurrence, channel)}`, {})}`);
     return results;
   }
 

@@ -13,9 +13,9 @@ function notModified(error: unknown): boolean {
  * buttons. What Telegram cannot edit (a different number of messages, media files, a poll) is
  * reported instead of re-posting.
  */
-export async function syncPost(api: Api, db: Db, post: Post, botUsername: string): Promise<string[]> {
+export async function syncPost(api: Api, db: Db, post: Post, botUsername: string, text: (key: string, vars: Record<string, string | number>) => string): Promise<string[]> {
   const rows = sentPublications(db, post.slug);
-  if (rows.length === 0) return ['nothing published yet'];
+  if (rows.length === 0) return [text('editors-sync-nothing', {})];
   const markup = postKeyboard(post, botUsername);
   const lines: string[] = [];
   for (const row of rows) {
@@ -32,12 +32,12 @@ export async function syncPost(api: Api, db: Db, post: Post, botUsername: string
           .catch((e: unknown) => {
             if (!notModified(e)) throw e;
           });
-        lines.push(`${row.channel} (${when} UTC): caption updated; media files cannot be replaced`);
+        lines.push(`${row.channel} (${when} UTC): ${text('editors-sync-caption', {})}`);
         continue;
       }
       const textIds = post.poll ? ids.slice(0, -1) : ids;
       if (textIds.length !== post.parts.length) {
-        lines.push(`${row.channel} (${when} UTC): the post now has ${post.parts.length} message(s) instead of ${textIds.length}; not edited`);
+        lines.push(`${row.channel} (${when} UTC): ${text('editors-sync-parts', { now: post.parts.length, before: textIds.length })}`);
         continue;
       }
       for (const [index, messageId] of textIds.entries()) {
@@ -52,7 +52,7 @@ export async function syncPost(api: Api, db: Db, post: Post, botUsername: string
             if (!notModified(e)) throw e;
           });
       }
-      lines.push(`${row.channel} (${when} UTC): ${textIds.length} message(s) updated${post.poll ? '; polls cannot be edited' : ''}`);
+      lines.push(`${row.channel} (${when} UTC): ${text(post.poll ? 'editors-sync-updated-poll' : 'editors-sync-updated', { count: textIds.length })}`);
     } catch (error) {
       lines.push(`${row.channel} (${when} UTC): ${error instanceof GrammyError ? error.description : String(error)}`);
     }

@@ -4,12 +4,12 @@ import Database from 'better-sqlite3';
 import { FakeTelegram } from '../../src/sandbox/telegram-sim/index.js';
 import { startBot, type BotProcess } from '../support/bot-process.js';
 import { ContentStore } from '../../src/content/store.js';
-import { LANGUAGES } from '../../src/config.js';
 import { PROJECT_ROOT } from '../support/bot-process.js';
 import { join } from 'node:path';
 import { createPrivacy } from '../../src/privacy/keys.js';
 
 const content = new ContentStore(join(PROJECT_ROOT, 'content'), 'ru');
+const LANGUAGES = content.languages;
 
 let fake: FakeTelegram;
 let bot: BotProcess;
@@ -141,7 +141,7 @@ describe('client side, end to end', () => {
     expect(consult.text).toMatch(/consultant/i);
   });
 
-  it('lists services by city, marks samples, and navigates back', async () => {
+  it('lists services by city, shows no sample contacts (SHOW_SAMPLE_SERVICES is off), and navigates back', async () => {
     const client = newClient('ru', 'services');
     const menu = await say(client, '/start');
     const regions = await press(client, menu, 'menu:services');
@@ -152,7 +152,12 @@ describe('client side, end to end', () => {
       expect(page.text).toContain(city.text);
       let last = page;
       while (buttons(last).length === 0) last = await fake.nextBotMessage(client.id);
-      expect(page.text).toMatch(/образец|пример|sample/i);
+      // The shipped cities are samples: the client is told plainly there is nothing verified yet,
+      // with the emergency numbers, and sees no placeholder contact.
+      expect(page.text).toMatch(/проверенных контактов здесь пока нет/);
+      expect(page.text).toContain('103');
+      expect(page.text).not.toMatch(/7xx|xxx-xx|заполнить|ОБРАЗЕЦ/);
+      expect(buttons(last).map((b) => b.data)).toContain('n:menu:consult');
       const back = await press(client, last, 'n:menu:services');
       expect(buttons(back).some((b) => b.data === city.data)).toBe(true);
     }
@@ -212,12 +217,18 @@ describe('client side, end to end', () => {
 
   it('answers the unexpected helpfully: stickers, voice, free text, unknown commands, stale buttons', async () => {
     const client = newClient('en', 'unexpected');
+    // Whoever gets "I don't understand" may be in danger now: every such answer gives the numbers.
+    const withNumbers = (text: string | undefined) => {
+      expect(text).toContain('103');
+      expect(text).toContain('112');
+      return text;
+    };
     fake.sendMessage(client, { sticker: { file_id: 'st1', file_unique_id: 'st1u', type: 'regular', width: 512, height: 512, is_animated: false, is_video: false } });
-    expect((await fake.nextBotMessage(client.id)).text).toMatch(/can't read that kind of message/);
+    expect(withNumbers((await fake.nextBotMessage(client.id)).text)).toMatch(/can't read that kind of message/);
     fake.sendMessage(client, { voice: { file_id: 'v1', file_unique_id: 'v1u', duration: 3 } });
-    expect((await fake.nextBotMessage(client.id)).text).toMatch(/can't read that kind of message/);
-    expect((await say(client, 'I took too much, what do I do')).text).toMatch(/can't answer free text/);
-    expect((await say(client, '/doesnotexist')).text).toMatch(/don't know that command/);
+    expect(withNumbers((await fake.nextBotMessage(client.id)).text)).toMatch(/can't read that kind of message/);
+    expect(withNumbers((await say(client, 'I took too much, what do I do')).text)).toMatch(/can't answer free text/);
+    expect(withNumbers((await say(client, '/doesnotexist')).text)).toMatch(/don't know that command/);
     const menu = await say(client, '/start');
     fake.pushUpdate({
       update_id: 0,
@@ -225,6 +236,7 @@ describe('client side, end to end', () => {
     });
     const reply = await fake.nextBotMessage(client.id);
     expect(buttons(reply).length).toBe(6);
+    withNumbers(reply.text);
     expect(fake.unansweredCallbackQueries()).toEqual([]);
     expect(fake.failedCalls()).toEqual([]);
   });

@@ -52,6 +52,27 @@ describe('npm run content:check', () => {
     expect(lines.at(-1)).toMatch(/^7 problem\(s\): 1 info card\(s\), 1 valid post\(s\)/);
   }, 30_000);
 
+  it('warns, without failing, about cards without sources or a recent review and about what a language lacks', () => {
+    const front = (extra: string) => `---\ntitle: Naloxone\nsection: Overdose\norder: 1\n${extra}---\nText.\n`;
+    const root = contentFolder({
+      'locales/ru.ftl': 'welcome = Привет\nmenu-title = Что нужно?\n',
+      'locales/kk.ftl': 'welcome = Сәлем\n',
+      'info/ru/naloxone.md': front('sources: [WHO 2014, ERC 2021]\nreviewed: 2020-01-15\n'),
+      'info/ru/ghb.md': front(''),
+      'info/kk/naloxone.md': front('sources: [WHO 2014]\nreviewed: 2099-01-01\n'),
+    });
+    const { code, out } = run('content-check.ts', { CONTENT_DIR: root, DEFAULT_LANGUAGE: 'ru' });
+    expect(code).toBe(0);
+    const lines = out.trim().split('\n');
+    expect(lines).toContain(`warning: ${root}/info/ru/naloxone.md: reviewed: is older than a year (2020-01-15): the card needs a new review`);
+    expect(lines).toContain(`warning: ${root}/info/ru/ghb.md: sources: names no sources: add a list of the guidance this card follows`);
+    expect(lines).toContain(`warning: ${root}/info/ru/ghb.md: reviewed: has no review date: add reviewed: YYYY-MM-DD after an expert review`);
+    expect(lines).toContain(`warning: ${root}/info/kk/ghb.md: is missing: kk lacks this card that other languages have`);
+    expect(lines).toContain(`warning: ${root}/locales/kk.ftl: lacks 1 text(s) of ru.ftl (shown in ru meanwhile): menu-title`);
+    expect(lines).toContain(`warning: ${root}/settings.yml: is missing: the built-in emergency numbers (103, 112), topics, referrals and specialties are used`);
+    expect(lines.at(-1)).toMatch(/^OK: 3 info card\(s\), 0 valid post\(s\) \(0 draft\(s\)\) in .*; languages: kk, ru; \d+ warning\(s\)$/);
+  }, 30_000);
+
   it('names a bad TIMEZONE instead of guessing', () => {
     const { code, out } = run('content-check.ts', { CONTENT_DIR: contentFolder({}), TIMEZONE: 'Mars/Olympus' });
     expect(code).toBe(1);

@@ -152,8 +152,12 @@ describe('strings from people and files are shown as text, never as HTML', () =>
     showsLiterally(await staffMessage((m) => /Unknown referral/.test(String(m.text)), 'the refer answer'), HOSTILE.replaceAll(' ', ', ').replace(', , ', ', '));
     staffSays(`/snippets`, topic.message_thread_id);
     showsLiterally(await staffMessage((m) => /Snippets/.test(String(m.text)), 'the snippet list'), HOSTILE);
+    // Specialties come from content/settings.yml: one typed that is not listed is refused, never shown.
     staffSays(`/transfer ${HOSTILE}`, topic.message_thread_id);
-    showsLiterally(await staffMessage((m) => /Waiting for:/.test(String(m.text)), 'the transfer note'), HOSTILE.toLowerCase());
+    const usage = await staffMessage((m) => /\/transfer SPECIALTY, one of: peer psychologist doctor lawyer/.test(String(m.text)), 'the transfer usage');
+    expect(String(usage.text)).not.toContain(HOSTILE.toLowerCase());
+    staffSays('/transfer lawyer', topic.message_thread_id);
+    await staffMessage((m) => /Waiting for: lawyer/.test(String(m.text)), 'the transfer note');
     expect(fake.failedCalls().filter((c) => !String(c.error?.description).includes('not modified'))).toEqual([]);
   }, 40_000);
 

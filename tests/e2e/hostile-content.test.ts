@@ -42,6 +42,7 @@ async function bot(contentDir: string): Promise<InProcessBot> {
     TELEGRAM_API_ROOT: fake.apiRoot,
     STAFF_CHAT_ID: String(editorsChat.id),
     CONTENT_DIR: contentDir,
+    DEFAULT_LANGUAGE: 'en', // the editors' texts are read in English below
     CHANNELS: 'news=@safety_news',
   });
   running.push(started);
@@ -99,6 +100,7 @@ describe('hostile content files', () => {
       TELEGRAM_API_ROOT: fake.apiRoot,
       STAFF_CHAT_ID: String(editorsChat.id),
       CONTENT_DIR: root,
+      DEFAULT_LANGUAGE: 'en',
       CHANNELS: 'news=@safety_news',
     });
     try {

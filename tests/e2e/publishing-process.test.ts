@@ -38,6 +38,7 @@ describe('publishing with the real bot process and the real clock', () => {
       TELEGRAM_API_ROOT: fake.apiRoot,
       STAFF_CHAT_ID: String(editors.id),
       CONTENT_DIR: dir,
+      DEFAULT_LANGUAGE: 'en', // the editors' texts are read in English below
       CHANNELS: 'news=@kz_safety_news',
       TIMEZONE: TZ,
     };

@@ -27,6 +27,7 @@ async function bot(contentDir: string, databasePath?: string): Promise<InProcess
       TELEGRAM_API_ROOT: fake.apiRoot,
       STAFF_CHAT_ID: String(editorsChat.id),
       CONTENT_DIR: contentDir,
+      DEFAULT_LANGUAGE: 'en', // the editors' texts are read in English below
       CHANNELS: `news=@safety_news,en=${english.id}`,
       TIMEZONE: 'Asia/Almaty',
     },

@@ -31,6 +31,19 @@ describe('npm start', () => {
     expect(stderr).toContain('CONTENT_DIR /nonexistent has no locales/ru.ftl');
   });
 
+  it('refuses a DEFAULT_LANGUAGE the content folder has no texts for, naming the languages it has', async () => {
+    const { code, stderr } = await runMain({
+      BOT_TOKEN: '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw',
+      BOT_SECRET: 'x'.repeat(40),
+      STAFF_CHAT_ID: '-100123',
+      CONTENT_DIR: join(PROJECT_ROOT, 'content'),
+      DEFAULT_LANGUAGE: 'de',
+    });
+    expect(code).toBe(1);
+    expect(stderr).toContain('DEFAULT_LANGUAGE is de, but CONTENT_DIR');
+    expect(stderr).toContain('has no locales/de.ftl (it has ru.ftl, kk.ftl, en.ftl); set DEFAULT_LANGUAGE to one of those');
+  });
+
   it('explains a token that Telegram refuses', async () => {
     const fake = await FakeTelegram.start();
     try {

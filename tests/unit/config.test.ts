@@ -63,7 +63,7 @@ describe('configuration', () => {
       TELEGRAM_API_ROOT: 'not a url',
       STAFF_CHAT_ID: 'staff',
       TIMEZONE: 'Asia/Nowhere',
-      DEFAULT_LANGUAGE: 'de',
+      DEFAULT_LANGUAGE: 'German',
       RETENTION_DAYS: '-3',
       LOG_LEVEL: 'loud',
       CHANNELS: 'news=@good_channel,broken',
@@ -73,12 +73,18 @@ describe('configuration', () => {
     expect(problems.find((p) => p.startsWith('TELEGRAM_API_ROOT'))).toMatch(/http\(s\) URL/);
     expect(problems).toContain('STAFF_CHAT_ID must be a numeric Telegram chat id, like -1001234567890');
     expect(problems).toContain('TIMEZONE must be an IANA time zone name, like Asia/Almaty');
-    expect(problems).toContain('DEFAULT_LANGUAGE must be one of ru, kk, en');
+    expect(problems).toContain('DEFAULT_LANGUAGE must be a two-letter ISO 639-1 language code, like ru, kk or en (one with a locales/<code>.ftl in CONTENT_DIR)');
     expect(problems).toContain('RETENTION_DAYS must be a whole number of days, 0 or more (0: closed cases go at the next purge)');
     expect(problems).toContain('LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent');
     expect(problems).toContain('CHANNELS entry "broken" must look like alias=@channel_username or alias=-1001234567890');
     expect(problems.find((p) => p.startsWith('WORKING_HOURS'))).toMatch(/invalid time "25:00"/);
     expect(problems).toHaveLength(9);
+  });
+
+  it('reads SHOW_SAMPLE_SERVICES as a flag, off by default', () => {
+    expect(loadConfig(valid).showSampleServices).toBe(false);
+    expect(loadConfig({ ...valid, SHOW_SAMPLE_SERVICES: 'true' }).showSampleServices).toBe(true);
+    expect(problemsOf({ ...valid, SHOW_SAMPLE_SERVICES: 'yes' })).toEqual(['SHOW_SAMPLE_SERVICES must be true or false']);
   });
 
   it('needs a secret with a webhook, and an https URL', () => {

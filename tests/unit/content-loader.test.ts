@@ -13,11 +13,11 @@ describe('content loading', () => {
     });
     const { languages, problems } = loadContent(root);
     expect(problems).toEqual([]);
-    expect(languages.en.sections.map((s) => [s.title, s.cards.map((c) => c.slug)])).toEqual([
+    expect(languages.en!.sections.map((s) => [s.title, s.cards.map((c) => c.slug)])).toEqual([
       ['Substances', ['tramadol']],
       ['Overdose', ['signs', 'naloxone']],
     ]);
-    expect(languages.en.cards.get('tramadol')?.blocks).toEqual(['Some <b>text</b>.']);
+    expect(languages.en!.cards.get('tramadol')?.blocks).toEqual(['Some <b>text</b>.']);
   });
 
   it('reports a bad file with its name, line and field, and still loads the others', () => {
@@ -29,7 +29,7 @@ describe('content loading', () => {
       'info/ru/Bad Name.md': card('Bad', 'Раздел', 3),
     });
     const { languages, problems } = loadContent(root);
-    expect([...languages.ru.cards.keys()]).toEqual(['good']);
+    expect([...languages.ru!.cards.keys()]).toEqual(['good']);
     const lines = problems.map(formatProblem);
     expect(lines).toContain('info/ru/no-order.md:4: order: order must be a number, e.g. 10');
     expect(lines.find((l) => l.startsWith('info/ru/broken-yaml.md'))).toMatch(/front matter is not valid YAML/);
@@ -41,7 +41,7 @@ describe('content loading', () => {
     const root = contentFolder({
       'emergency/kk.md': '---\ntitle: Шұғыл\nambulance: "103"\n---\nҚоңырау шалыңыз: **{{ambulance}}**\n',
     });
-    expect(loadContent(root).languages.kk.emergency).toEqual({
+    expect(loadContent(root).languages.kk!.emergency).toEqual({
       title: 'Шұғыл',
       ambulance: '103',
       blocks: ['Қоңырау шалыңыз: <b>103</b>'],
@@ -53,7 +53,7 @@ describe('content loading', () => {
       'services/en/astana.md': '---\nregion: Astana\norder: 20\nsample: true\n---\n### Testing\n- AIDS centre\n',
       'services/en/almaty.md': '---\nregion: Almaty\norder: 10\n---\nText\n',
     });
-    const regions = loadContent(root).languages.en.services;
+    const regions = loadContent(root).languages.en!.services;
     expect(regions.map((r) => [r.slug, r.region, r.sample])).toEqual([
       ['almaty', 'Almaty', false],
       ['astana', 'Astana', true],

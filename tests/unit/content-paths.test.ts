@@ -84,7 +84,7 @@ describe('paths named by content files stay inside the content folder', () => {
     symlinkSync(join(base, 'elsewhere', 'card.md'), join(root, 'info', 'en', 'outside.md'));
     symlinkSync(join(base, '.env'), join(root, 'posts', 'env.md'));
     const content = loadContent(root);
-    expect(content.languages.en.cards.size).toBe(0);
+    expect(content.languages.en!.cards.size).toBe(0);
     expect(content.problems.map(formatProblem)).toEqual([expect.stringMatching(/^info\/en\/outside\.md: cannot be read: refused .*outside the content folder/)]);
     expect(problemsOf(root)).toEqual([expect.stringMatching(/^posts\/env\.md: cannot be read: refused .*outside the content folder/)]);
     expect(problemsOf(root).join('\n')).not.toContain('secret');

@@ -105,4 +105,17 @@ describe('staff language', () => {
     expect(inbox.cardText(row)).toContain('Прежних обращений: 0');
     expect(inbox.cardText(row)).toContain('🆘 <b>СРОЧНО</b>');
   });
+
+  it('still shows a case whose topic was removed from settings.yml (or never had a text), by its id', () => {
+    const db = memoryDb();
+    const config = loadConfig({ BOT_TOKEN: '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw', BOT_SECRET: 'x'.repeat(40), STAFF_CHAT_ID: '-100777', DEFAULT_LANGUAGE: 'en' });
+    const i18n = new I18n({ defaultLocale: 'en', directory: join(PROJECT_ROOT, 'content', 'locales'), fluentBundleOptions: { useIsolating: false } });
+    const inbox = new InboxService({ db, api: recordingApi().api, config, privacy, logger: pino({ level: 'silent' }), i18n: i18n as never, clock: () => 0 });
+    const key = privacy.clientKey(10);
+    ensureClient(db, privacy, key, 10);
+    const row = openCase(db, { clientKey: key, topic: 'housing-2019', urgent: false, now: 0 }).case;
+    expect(inbox.topicName(row)).toMatch(/^Client [2-9A-Z]{4} · housing-2019$/);
+    expect(inbox.cardText(row)).toContain('Topic: housing-2019');
+    expect(inbox.topicLabel('women')).toBe('Women: health, pregnancy, safety');
+  });
 });

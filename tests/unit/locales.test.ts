@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FluentBundle, FluentResource } from '@fluent/bundle';
 import { describe, expect, it } from 'vitest';
-import { LANGUAGES } from '../../src/config.js';
+import { discoverLanguages } from '../../src/content/languages.js';
 import { CLIENT_COMMANDS } from '../../src/bot/commands.js';
 import { PROJECT_ROOT } from '../support/bot-process.js';
 
@@ -13,7 +13,15 @@ function load(lang: string) {
   return { resource, bundle, errors };
 }
 
+const LANGUAGES = discoverLanguages(join(PROJECT_ROOT, 'content'));
+/** The emergency numbers every text may use, as content/settings.yml defines them. */
+const NUMBERS = { ambulance: '103', general: '112', trust_line: '150', contact_centre: '111' };
+
 describe('UI translations', () => {
+  it('finds the shipped languages in content/locales', () => {
+    expect(LANGUAGES).toEqual(['en', 'kk', 'ru']); // alphabetical without an order from settings.yml
+  });
+
   const english = load('en');
   // Messages only: terms (-days…) are helpers used inside them.
   const ids = english.resource.body.map((m) => m.id).filter((id) => !id.startsWith('-')).sort();
@@ -30,7 +38,7 @@ describe('UI translations', () => {
 
   it.each(LANGUAGES)('%s.ftl formats every message without errors and within Telegram limits', (lang) => {
     const { bundle } = load(lang);
-    const args = { section: 'S', ambulance: '103', retention: 30, what: 'x', pseudonym: 'ABCD', alias: 'Aigerim', place: 2, when: '2026-12-01 10:00', count: 2, id: 1, topic: 'T', urgent: '', opened: 'x', waited: 1, earlier: 0, status: 's', specialty: 'lawyer', active: 2, types: 't', unknown: 'u', list: 'l', name: 'n', minutes: 3, client: 'C', error: 'e', period: 'p', closed: 1, topics: 't', waitMedian: '1', waitP90: '2', waitCount: 3, respMedian: '1', respP90: '2', respCount: 3, referrals: 'r', ratings: 'r', messages: 3, rights: 'Delete messages', days: 90, max: 1000 };
+    const args = { ...NUMBERS, region: 'R', command: 'preview', force: '', query: 'q', file: 'f', slug: 's', timezone: 'Asia/Almaty', cron: '0 9 * * 1', until: 'u', post: 'p', hours: 6, attempts: 5, channel: 'news', now: 2, before: 1, section: 'S', retention: 30, what: 'x', pseudonym: 'ABCD', alias: 'Aigerim', place: 2, when: '2026-12-01 10:00', count: 2, id: 1, topic: 'T', urgent: '', opened: 'x', waited: 1, earlier: 0, status: 's', specialty: 'lawyer', active: 2, types: 't', unknown: 'u', list: 'l', name: 'n', minutes: 3, client: 'C', error: 'e', period: 'p', closed: 1, topics: 't', waitMedian: '1', waitP90: '2', waitCount: 3, respMedian: '1', respP90: '2', respCount: 3, referrals: 'r', ratings: 'r', messages: 3, rights: 'Delete messages', days: 90, max: 1000 };
     for (const id of ids) {
       const message = bundle.getMessage(id);
       const errors: Error[] = [];
@@ -46,5 +54,25 @@ describe('UI translations', () => {
       expect(text.length).toBeLessThanOrEqual(256);
       expect(text).not.toMatch(/[<>]/);
     }
+  });
+
+  // Whoever gets "I don't understand" or "we are offline" may be in danger right now.
+  const offlineOrConfused = ['unknown-command', 'unsupported-message', 'free-text', 'error-generic', 'consult-off-duty', 'consult-banned', 'lockdown-client-waiting', 'intake-too-many', 'info-empty', 'services-empty', 'services-not-verified', 'emergency-fallback', 'consult-urgent', 'intake-use-buttons', 'consult-unsupported'];
+  it.each(LANGUAGES)('%s: every offline or "I don\'t understand" answer carries the emergency numbers', (lang) => {
+    const { bundle } = load(lang);
+    for (const id of offlineOrConfused) {
+      const text = bundle.formatPattern(bundle.getMessage(id)!.value!, { ...NUMBERS, when: 'Mon 10:00', region: 'R', max: 1000 });
+      expect(text, `${lang}:${id}`).toContain('<b>103</b>');
+      expect(text, `${lang}:${id}`).toContain('<b>112</b>');
+    }
+    const crisis = bundle.formatPattern(bundle.getMessage('emergency-numbers')!.value!, NUMBERS);
+    expect(crisis).toContain('<b>150</b>');
+    expect(crisis).toContain('<b>111</b>');
+  });
+
+  it.each(LANGUAGES)('%s: no UI text hard-codes an emergency number (they come from settings.yml)', (lang) => {
+    const source = readFileSync(join(PROJECT_ROOT, 'content', 'locales', `${lang}.ftl`), 'utf8');
+    const lines = source.split('\n').filter((line) => !line.startsWith('#'));
+    expect(lines.filter((line) => /(^|[^\d])(103|112|111|150)([^\d]|$)/.test(line))).toEqual([]);
   });
 });

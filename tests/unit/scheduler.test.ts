@@ -7,6 +7,13 @@ import type { Db } from '../../src/db/connection.js';
 import { memoryDb } from '../support/db.js';
 import { contentFolder } from '../support/content.js';
 import { recordingApi, type RecordedCall } from '../support/recording-api.js';
+import { join } from 'node:path';
+import { createI18n } from '../../src/bot/i18n.js';
+import { PROJECT_ROOT } from '../support/bot-process.js';
+
+// The reports are the shipped texts of content/locales, in the default language.
+const english = createI18n(join(PROJECT_ROOT, 'content'), 'en');
+const russian = createI18n(join(PROJECT_ROOT, 'content'), 'ru');
 
 const TZ = 'Asia/Almaty';
 const HOUR = 3_600_000;
@@ -17,7 +24,8 @@ function postsOf(files: Record<string, string>): Post[] {
   return posts;
 }
 
-function setup(posts: Post[], options: { db?: Db; fail?: (call: RecordedCall) => { error_code: number; description: string } | undefined } = {}) {
+function setup(posts: Post[], options: { db?: Db; fail?: (call: RecordedCall) => { error_code: number; description: string } | undefined; lang?: 'en' | 'ru' } = {}) {
+  const i18n = options.lang === 'ru' ? russian : english;
   const db = options.db ?? memoryDb();
   const { api, calls } = recordingApi(options.fail);
   const reports: string[] = [];
@@ -32,6 +40,7 @@ function setup(posts: Post[], options: { db?: Db; fail?: (call: RecordedCall) =>
     posts: () => posts,
     botUsername: () => 'help_bot',
     report: async (html) => void reports.push(html),
+    text: (key, vars) => i18n.t(options.lang ?? 'en', key, vars),
     clock: () => now,
   });
   return {
@@ -101,6 +110,14 @@ describe('publishing scheduler', () => {
     expect(t.reports.join('\n')).toContain('posts/early.md (2026-12-01 02:00 → news)');
     await t.at('2026-12-01T05:01:00Z');
     expect(t.reports).toHaveLength(1);
+  });
+
+  it('reports in DEFAULT_LANGUAGE, from the locales', async () => {
+    const posts = postsOf({ 'posts/early.md': '---\nchannel: news\npublish_at: 2026-12-01 02:00\n---\nEarly.\n' });
+    const t = setup(posts, { lang: 'ru' });
+    await t.at('2026-11-30T18:00:00Z');
+    await t.at('2026-12-01T05:00:00Z');
+    expect(t.reports).toEqual([expect.stringMatching(/^⏭ Не опубликовано, потому что бот не работал дольше 6 ч:\n• posts\/early\.md \(2026-12-01 02:00 → news\)/)]);
   });
 
   it('never resends a publication that a crash interrupted, and tells the editors', async () => {

@@ -2,7 +2,9 @@ import { InlineKeyboard, type Context } from 'grammy';
 import type { Conversation } from '@grammyjs/conversations';
 import type { I18n } from '@grammyjs/i18n';
 import type { Language } from '../../config.js';
-import { TOPICS, type CaseTopic } from '../../inbox/cases.js';
+import type { CaseTopic } from '../../inbox/cases.js';
+import { DEFAULT_SETTINGS } from '../../content/settings.js';
+import { optionalText } from '../i18n.js';
 import type { BotContext } from '../context.js';
 
 /**
@@ -16,6 +18,8 @@ export const MAX_DESCRIPTION = 1_000;
 export interface IntakeArgs {
   lang: Language;
   pseudonym: string;
+  /** The intake topics of settings.yml when the intake began (kept with it, so a replay sees the same). */
+  topics?: string[];
 }
 
 export interface IntakeResult {
@@ -35,9 +39,11 @@ export function createIntake(i18n: I18n<BotContext>, openCase: (ctx: BotContext,
   return async function intake(conversation: Conversation<BotContext, Context>, ctx: Context, args: IntakeArgs): Promise<void> {
     const t = (key: string, vars?: Record<string, string>) => i18n.t(args.lang, key, vars);
     const cancelButton = new InlineKeyboard().text(t('intake-cancel'), 'intake:cancel');
+    const topicIds = args.topics ?? DEFAULT_SETTINGS.intake_topics;
+    const topicLabel = (topic: string) => optionalText(i18n, args.lang, `topic-${topic}`) ?? topic;
     const topics = new InlineKeyboard();
-    TOPICS.forEach((topic, i) => {
-      topics.text(t(`topic-${topic}`), `intake:topic:${topic}`);
+    topicIds.forEach((topic, i) => {
+      topics.text(topicLabel(topic), `intake:topic:${topic}`);
       if (i % 2 === 1) topics.row();
     });
     topics.row().text(t('intake-cancel'), 'intake:cancel');
@@ -45,7 +51,7 @@ export function createIntake(i18n: I18n<BotContext>, openCase: (ctx: BotContext,
     /** Counts an input that did not fit; false (after saying so) once there were too many. */
     const bearWith = async (update: Context): Promise<boolean> => {
       if (++unexpected < MAX_UNEXPECTED) return true;
-      await update.reply(t('intake-too-many'), { reply_markup: new InlineKeyboard().text(t('menu-consult'), 'menu:consult') });
+      await update.reply(t('intake-too-many'), { parse_mode: 'HTML', reply_markup: new InlineKeyboard().text(t('menu-consult'), 'menu:consult') });
       return false;
     };
     /**
@@ -58,21 +64,21 @@ export function createIntake(i18n: I18n<BotContext>, openCase: (ctx: BotContext,
         if (next.message?.text?.startsWith('/')) await conversation.halt({ next: true });
         if (accept(next)) return next;
         if (!(await bearWith(next))) return undefined;
-        await next.reply(t('intake-use-buttons'), { reply_markup: cancelButton });
+        await next.reply(t('intake-use-buttons'), { parse_mode: 'HTML', reply_markup: cancelButton });
       }
     };
     const pressed = (pattern: RegExp) => (update: Context) => pattern.test(update.callbackQuery?.data ?? '');
 
     await ctx.reply(t('intake-topic'), { parse_mode: 'HTML', reply_markup: topics });
-    const picked = await ask(pressed(/^intake:(topic:[a-z]+|cancel)$/));
+    const picked = await ask(pressed(/^intake:(topic:[a-z][a-z0-9-]*|cancel)$/));
     if (!picked) return;
 
-    const topic = /^intake:topic:([a-z]+)$/.exec(picked.callbackQuery?.data ?? '')?.[1] as CaseTopic | undefined;
-    if (!topic || !TOPICS.includes(topic)) {
+    const topic = /^intake:topic:([a-z][a-z0-9-]*)$/.exec(picked.callbackQuery?.data ?? '')?.[1] as CaseTopic | undefined;
+    if (!topic || !topicIds.includes(topic)) {
       await picked.editMessageText(t('intake-cancelled'));
       return;
     }
-    await picked.editMessageText(`${t(`topic-${topic}`)}\n\n${t('intake-describe')}`, {
+    await picked.editMessageText(`${topicLabel(topic)}\n\n${t('intake-describe')}`, {
       reply_markup: new InlineKeyboard().text(t('intake-skip'), 'intake:skip').text(t('intake-cancel'), 'intake:cancel'),
     });
 

@@ -80,7 +80,7 @@ export function createConsultFeature(deps: BotDeps, inbox: InboxService, i18n: I
     }
     const row = ensureClient(db, privacy, ctx.client.key, ctx.chat.id);
     ctx.client.row = row;
-    await ctx.conversation.enter('intake', { lang: ctx.lang, pseudonym: `Client ${row.pseudonym}` });
+    await ctx.conversation.enter('intake', { lang: ctx.lang, pseudonym: `Client ${row.pseudonym}`, topics: deps.content.settings.intake_topics });
   }
 
   feature.command('consult', startIntake);

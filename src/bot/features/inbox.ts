@@ -5,7 +5,6 @@ import { splitMessage } from '../../content/split.js';
 import { caseStats, consultants, type CaseRow } from '../../db/schema.js';
 import { banClient, liftBan } from '../../inbox/bans.js';
 import {
-  REFERRALS,
   addReferrals,
   claimCase,
   findCase,
@@ -13,7 +12,6 @@ import {
   recordFirstResponse,
   releaseCase,
   transferCase,
-  type Referral,
 } from '../../inbox/cases.js';
 import { cleanAlias } from '../../inbox/alias.js';
 import { enqueueCopy, findCounterpart } from '../../inbox/delivery.js';
@@ -101,6 +99,7 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService): Composer
     if (!row) return;
     const target = ctx.msg.reply_to_message?.from;
     const specialty = String(ctx.match ?? '').trim().toLowerCase();
+    const specialties = content.settings.specialties;
     if (target && !target.is_bot && target.id !== ctx.from!.id) {
       const moved = transferCase(db, row.id, target.id);
       if (!moved) return;
@@ -108,12 +107,12 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService): Composer
       await inbox.refreshCard(row.id);
       await inbox.noteInTopic(moved, inbox.st('staff-transferred', { alias: escapeHtml(alias) }));
       await inbox.tellClient(moved, 'consult-joined', { alias });
-    } else if (specialty) {
-      const released = releaseCase(db, row.id, clock(), specialty.slice(0, 32)) ?? row;
+    } else if (specialty && specialties.includes(specialty)) {
+      const released = releaseCase(db, row.id, clock(), specialty) ?? row;
       await inbox.refreshCard(row.id);
       await inbox.noteInTopic(released, inbox.st('staff-waiting-specialty', { specialty: escapeHtml(specialty) }));
     } else {
-      await ctx.reply(inbox.st('staff-transfer-usage'));
+      await ctx.reply(inbox.st('staff-transfer-usage', { types: specialties.join(' ') }));
     }
   });
 
@@ -128,11 +127,12 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService): Composer
     const row = await needCase(ctx);
     if (!row) return;
     const asked = String(ctx.match ?? '').toLowerCase().split(/[\s,]+/).filter(Boolean);
-    const unknown = asked.filter((r) => !REFERRALS.includes(r as Referral));
-    const types = REFERRALS.join(' ');
+    const referrals = content.settings.referrals;
+    const unknown = asked.filter((r) => !referrals.includes(r));
+    const types = referrals.join(' ');
     if (unknown.length > 0) return void (await ctx.reply(inbox.st('staff-refer-unknown', { unknown: unknown.join(', '), types })));
     if (asked.length === 0) return void (await ctx.reply(inbox.st('staff-refer-usage', { types })));
-    const all = addReferrals(db, row, asked as Referral[]);
+    const all = addReferrals(db, row, asked);
     await ctx.reply(inbox.st('staff-referrals', { list: all.join(', ') }));
   });
 

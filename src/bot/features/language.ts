@@ -1,5 +1,4 @@
 import { Composer, InlineKeyboard } from 'grammy';
-import { LANGUAGES } from '../../config.js';
 import { ensureClient, setClientLanguage } from '../../db/clients.js';
 import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
@@ -7,12 +6,13 @@ import { mainMenu } from '../keyboards.js';
 import { showScreen } from '../screens.js';
 
 /** /language: the choice is the one thing we store for a client who never opened a case. */
-export function createLanguageFeature({ db, privacy }: BotDeps): Composer<BotContext> {
+export function createLanguageFeature({ db, privacy, content }: BotDeps): Composer<BotContext> {
   const feature = new Composer<BotContext>();
 
   async function showChoice(ctx: BotContext): Promise<void> {
     const keyboard = new InlineKeyboard();
-    for (const lang of LANGUAGES) {
+    // One button per locales/<code>.ftl: adding a language is adding its file.
+    for (const lang of content.languages) {
       const mark = lang === ctx.lang ? '✓ ' : '';
       keyboard.text(mark + ctx.i18n.fluent.translate(lang, 'language-name'), `lang:set:${lang}`);
     }
@@ -26,8 +26,9 @@ export function createLanguageFeature({ db, privacy }: BotDeps): Composer<BotCon
     await showChoice(ctx);
   });
 
-  feature.callbackQuery(/^(?:n:)?lang:set:(ru|kk|en)$/, async (ctx) => {
-    const lang = ctx.match[1] as (typeof LANGUAGES)[number];
+  feature.callbackQuery(/^(?:n:)?lang:set:([a-z]{2})$/, async (ctx, next) => {
+    const lang = ctx.match[1]!;
+    if (!content.languages.includes(lang)) return next(); // a button from before a language was removed
     if (ctx.client && ctx.chat) {
       const row = ensureClient(db, privacy, ctx.client.key, ctx.chat.id);
       setClientLanguage(db, row.key, lang);

@@ -6,7 +6,7 @@ import { NEW, mainMenu } from '../keyboards.js';
 import { sendContent, showScreen } from '../screens.js';
 
 /** Services and referrals: a directory by city or region, from content/services/<lang>/*.md. */
-export function createServicesFeature({ content }: BotDeps): Composer<BotContext> {
+export function createServicesFeature({ content, config }: BotDeps): Composer<BotContext> {
   const feature = new Composer<BotContext>();
 
   async function showRegions(ctx: BotContext, notice?: string): Promise<void> {
@@ -37,6 +37,11 @@ export function createServicesFeature({ content }: BotDeps): Composer<BotContext
       .row()
       .text(ctx.t('button-back'), `${NEW}menu:services`)
       .text(ctx.t('button-menu'), `${NEW}menu:main`);
+    // A sample entry holds placeholder contacts: a client sees it only when the operator asked for
+    // samples (SHOW_SAMPLE_SERVICES=true, for a demo); otherwise the region says plainly it has none yet.
+    if (region.sample && !config.showSampleServices) {
+      return sendContent(ctx, [ctx.t('services-not-verified', { region: escapeHtml(region.region) })], keyboard);
+    }
     const blocks = [`📍 <b>${escapeHtml(region.region)}</b>`, ...(region.sample ? [ctx.t('services-sample-note')] : []), ...region.blocks];
     await sendContent(ctx, blocks, keyboard);
   });

@@ -12,7 +12,8 @@ const privateChats = unhandledFeature.chatType('private');
 
 privateChats.on('callback_query', async (ctx) => {
   await ctx.answerCallbackQuery({ text: ctx.t('stale-button') });
-  await ctx.reply(ctx.t('menu-title'), { parse_mode: 'HTML', reply_markup: mainMenu(ctx) });
+  // Whoever presses an old button may be in a hurry: the emergency numbers come with the menu.
+  await ctx.reply(`${ctx.t('stale-button')}\n\n${ctx.t('emergency-numbers')}`, { parse_mode: 'HTML', reply_markup: mainMenu(ctx) });
 });
 
 privateChats.on('message::bot_command', async (ctx) => {
