@@ -75,4 +75,9 @@ describe('UI translations', () => {
     const lines = source.split('\n').filter((line) => !line.startsWith('#'));
     expect(lines.filter((line) => /(^|[^\d])(103|112|111|150)([^\d]|$)/.test(line))).toEqual([]);
   });
+
+  it('Russian UI texts keep one gender-inclusive style: neutral wording, no "(а)" forms', () => {
+    const source = readFileSync(join(PROJECT_ROOT, 'content', 'locales', 'ru.ftl'), 'utf8');
+    expect(source.match(/[а-яё]\((а|ась|ла|на|ен|ён)\)/gi) ?? []).toEqual([]);
+  });
 });
