@@ -137,19 +137,18 @@ export function parseFrontMatter<T>(file: string, source: string, schema: z.ZodT
   const yaml = parseYaml(split);
   if (!('data' in yaml)) return { ok: false, problems: [{ file, line: yaml.line, message: yaml.message }] };
   const result = schema.safeParse(yaml.data);
-  if (!result.success) {
-    return {
-      ok: false,
-      problems: result.error.issues.map((issue) => {
-        // An unknown field is reported at its own line, not at the object holding it.
-        const unknown = issue.code === 'unrecognized_keys' ? issue.keys.slice(0, 1) : [];
-        const path = [...issue.path, ...unknown].filter((step): step is string | number => typeof step !== 'symbol');
-        const field = path.join('.') || undefined;
-        return { file, field, line: field ? yaml.lineOf(path) : undefined, message: issue.message };
-      }),
-    };
-  }
+  if (!result.success) return { ok: false, problems: schemaProblems(file, result.error, yaml.lineOf) };
   return { ok: true, data: result.data, body: split.body, lineOf: yaml.lineOf };
+}
+
+/** Schema problems with the field and its line; an unknown field is reported at its own line, not at the object holding it. */
+function schemaProblems(file: string, error: z.ZodError, lineOf: (path: (string | number)[]) => number | undefined): ContentProblem[] {
+  return error.issues.map((issue) => {
+    const unknown = issue.code === 'unrecognized_keys' ? issue.keys.slice(0, 1) : [];
+    const path = [...issue.path, ...unknown].filter((step): step is string | number => typeof step !== 'symbol');
+    const field = path.join('.') || undefined;
+    return { file, field, line: field ? lineOf(path) : undefined, message: issue.message };
+  });
 }
 
 /**
@@ -162,13 +161,5 @@ export function parseYamlFile<T>(file: string, source: string, schema: z.ZodType
   if (!('data' in yaml)) return { ok: false, problems: [{ file, line: yaml.line, message: yaml.message.replace('front matter', 'the file') }] };
   const result = schema.safeParse(yaml.data);
   if (result.success) return { ok: true, data: result.data };
-  return {
-    ok: false,
-    problems: result.error.issues.map((issue) => {
-      const unknown = issue.code === 'unrecognized_keys' ? issue.keys.slice(0, 1) : [];
-      const path = [...issue.path, ...unknown].filter((step): step is string | number => typeof step !== 'symbol');
-      const field = path.join('.') || undefined;
-      return { file, field, line: field ? yaml.lineOf(path) : undefined, message: issue.message };
-    }),
-  };
+  return { ok: false, problems: schemaProblems(file, result.error, yaml.lineOf) };
 }
