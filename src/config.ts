@@ -116,6 +116,20 @@ export const configSchema = z
       .string()
       .regex(/^[A-Za-z0-9_-]{16,256}$/, 'WEBHOOK_SECRET must be 16–256 characters of A–Z, a–z, 0–9, _ and -')
       .optional(),
+    PARTNERS_CHAT_ID: chatId('PARTNERS_CHAT_ID').optional(),
+    CODE_VALID_DAYS: wholeNumber('CODE_VALID_DAYS must be a whole number of days, 1 or more (how long a referral or pick-up code can be redeemed)', 1, 365).default(14),
+    PICKUP_TYPES: z
+      .string()
+      .default('naloxone,hiv-self-test,condoms')
+      .transform((value, ctx): string[] => {
+        if (value.trim().toLowerCase() === 'none') return [];
+        const types = value.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+        const bad = types.filter((t) => !/^[a-z0-9-]{1,24}$/.test(t));
+        if (bad.length > 0) ctx.addIssue({ code: 'custom', message: `PICKUP_TYPES must be comma-separated types of lowercase latin letters, digits and dashes (e.g. naloxone,hiv-self-test,condoms), or none; not: ${bad.join(', ')}` });
+        return [...new Set(types)];
+      }),
+    PICKUP_LIMIT: wholeNumber('PICKUP_LIMIT must be a whole number, 0 or more (pick-up codes one client may ask for per PICKUP_PERIOD_DAYS; 0 turns pick-up codes off)', 0).default(2),
+    PICKUP_PERIOD_DAYS: wholeNumber('PICKUP_PERIOD_DAYS must be a whole number of days, 1 or more', 1).default(30),
     OUTGOING_PACING: z
       .enum(['on', 'off'], { error: 'OUTGOING_PACING must be on or off' })
       .default('on'),
@@ -159,6 +173,8 @@ export const configSchema = z
     httpHost: env.HTTP_HOST ?? '127.0.0.1',
     metricsToken: env.METRICS_TOKEN,
     outgoingPacing: env.OUTGOING_PACING === 'on',
+    partnersChatId: env.PARTNERS_CHAT_ID,
+    codes: { validDays: env.CODE_VALID_DAYS, pickupTypes: env.PICKUP_TYPES, pickupLimit: env.PICKUP_LIMIT, pickupPeriodDays: env.PICKUP_PERIOD_DAYS },
     webhook: env.WEBHOOK_URL ? { url: env.WEBHOOK_URL, secret: env.WEBHOOK_SECRET ?? '' } : undefined,
   }));
 

@@ -11,7 +11,7 @@ import { closeDatabase, openDatabase } from './db/connection.js';
 import { createPrivacy } from './privacy/keys.js';
 import { ContentStore } from './content/store.js';
 import { createBot } from './bot/index.js';
-import { registerCommands, registerStaffCommands } from './bot/commands.js';
+import { registerCommands, registerPartnerCommands, registerStaffCommands } from './bot/commands.js';
 import { PostStore } from './publishing/store.js';
 import { watchFolder } from './content/watch.js';
 import { problemReport } from './bot/index.js';
@@ -92,6 +92,11 @@ async function main(): Promise<void> {
     await registerStaffCommands(bot.api, config.staffChatId, config.editorsChatId).catch((error: unknown) =>
       logger.warn({ err: error }, 'could not set the staff commands: is the bot a member of STAFF_CHAT_ID and EDITORS_CHAT_ID?'),
     );
+    if (config.partnersChatId !== undefined) {
+      await registerPartnerCommands(bot.api, config.partnersChatId).catch((error: unknown) =>
+        logger.warn({ err: error }, 'could not set the partners commands: is the bot a member of PARTNERS_CHAT_ID?'),
+      );
+    }
   } catch (error) {
     logger.fatal(describeStartupError(error));
     closeDatabase(db);

@@ -310,3 +310,55 @@ privacy-bans = 🚫 If the team bars someone from consultations, we keep a separ
 staff-emergency-again = 🆘 The client pressed the emergency button again: the case is back in the queue, urgent.
 intake-too-many = That did not fit the questions, so I stopped the request here; nothing was sent. You can start again whenever you like.
 intake-too-long = That is a lot for a first message: please keep it within { $max } characters (tell the consultant the rest), or press Skip.
+
+## Referral and pick-up codes (partners redeem them; issue #14)
+code-issued =
+    🎟 Your code: <b>{ $code }</b>
+    For: { $type }
+    Where: { $place }
+    Valid until: { $until } (one time only)
+
+    Show this code on your screen or say it aloud there: that is all they need. Nobody will ask your name for it, and the code tells them nothing about you.
+code-any-place = any of our partner services (see /services)
+code-type-psychologist = psychologist
+code-type-addiction = addiction specialist
+code-type-infectious = infectious disease doctor
+code-type-lawyer = lawyer
+code-type-hiv-test = HIV and hepatitis test
+code-type-ost = opioid substitution therapy
+code-type-social = social worker
+code-type-naloxone = naloxone
+code-type-hiv-self-test = HIV self-test kit
+code-type-condoms = condoms and lubricant
+code-pickup-button = 🎟 Get a pick-up code
+code-pickup-choose = What would you like to pick up in { $place }? You get a one-time code to show there, valid for { $days } days. No name, no documents.
+code-pickup-limit = You already have { $limit } pick-up codes from the last { $days } days, the most for now. Use the ones you have, or ask a consultant: /consult
+code-pickup-unavailable = Pick-up codes are not available here right now.
+redeem-not-partner = Only partner organisations can redeem codes.
+staff-card-codes = 🎟 <b>Codes</b>
+staff-card-code = • { $type } · { $place } · { $status }
+staff-code-any-place = any place
+staff-code-status-valid = ⏳ not used yet
+staff-code-status-redeemed = ✅ redeemed
+staff-code-status-expired = ⌛ expired
+staff-code-usage = Usage: /code TYPE [PLACE]. Types: { $types }. Places: { $places }.
+staff-code-unknown-type = Unknown type “{ $type }”. Types: { $types }.
+staff-code-unknown-place = Unknown place “{ $place }”. Places: { $places }.
+staff-code-sent = 🎟 A one-time code for <b>{ $type }</b> ({ $place }) was sent to the client, valid for { $days } days. It is listed on the case card.
+staff-code-not-delivered = ⚠️ A code for <b>{ $type }</b> ({ $place }) was issued, but it could not be sent to the client (they may have blocked the bot).
+partner-redeem-usage = Send the code the client shows you, e.g. /redeem K7Q-M4X (or just K7Q-M4X).
+partner-code-unknown = ❌ There is no code “{ $code }”. Check the letters and digits with the client.
+partner-code-redeemed =
+    ✅ <b>{ $code }</b> is valid and is now marked as used.
+    For: { $type }
+    Place: { $place }
+    You may add what happened (optional):
+partner-code-used = ⚠️ <b>{ $code }</b> ({ $type }, { $place }) was already used on { $on }. It cannot be used twice.
+partner-code-expired = ⌛ <b>{ $code }</b> ({ $type }, { $place }) expired on { $until }. The client can ask the bot for a new one.
+partner-outcome-tested = 🧪 Tested
+partner-outcome-treatment-started = 💊 Treatment started
+partner-outcome-supplies-given = 📦 Supplies given
+partner-outcome-counselled = 💬 Counselled
+partner-outcome-referred-on = ➡️ Referred on
+partner-outcome-saved = Saved, thank you.
+partner-outcome-already = An outcome is already recorded for this code.

@@ -293,3 +293,55 @@ privacy-bans = 🚫 Егер команда біреуге кеңес алуға
 staff-emergency-again = 🆘 Клиент шұғыл көмек батырмасын тағы басты: өтініш қайтадан кезекте, шұғыл ретінде.
 intake-too-many = Бірдеңе дұрыс болмады, сондықтан сауалнама тоқтатылды — ештеңе жіберілген жоқ. Кез келген уақытта қайта бастауға болады.
 intake-too-long = Алғашқы хабарлама үшін бұл тым ұзақ: { $max } таңбадан аспайтындай жазшы (қалғанын кеңесшіге айтасың) немесе «Өткізу» бас.
+
+## Жолдама және алу кодтары (оларды серіктестер өтейді; #14 тапсырма)
+code-issued =
+    🎟 Сіздің кодыңыз: <b>{ $code }</b>
+    Не үшін: { $type }
+    Қайда: { $place }
+    Жарамдылық мерзімі: { $until } дейін (бір рет қана)
+
+    Бұл кодты сол жерде экраннан көрсетіңіз немесе дауыстап айтыңыз — басқа ештеңе керек емес. Ол үшін атыңызды сұрамайды, ал код сіз туралы ештеңе айтпайды.
+code-any-place = серіктес қызметтердің кез келгені (/services қараңыз)
+code-type-psychologist = психолог
+code-type-addiction = нарколог
+code-type-infectious = инфекционист дәрігер
+code-type-lawyer = заңгер
+code-type-hiv-test = АИТВ және гепатитке тест
+code-type-ost = опиоидты алмастыру терапиясы
+code-type-social = әлеуметтік қызметкер
+code-type-naloxone = налоксон
+code-type-hiv-self-test = АИТВ-ға өзін-өзі тестілеу жиынтығы
+code-type-condoms = мүшеқаптар мен лубрикант
+code-pickup-button = 🎟 Алуға код алу
+code-pickup-choose = { $place } қаласында не алғыңыз келеді? Сол жерде көрсететін бір реттік код аласыз, ол { $days } күн жарамды. Аты-жөн де, құжат та керек емес.
+code-pickup-limit = Соңғы { $days } күнде сізде { $limit } алу коды бар — әзірге бұл ең көбі. Барларын пайдаланыңыз немесе кеңесшіге жазыңыз: /consult
+code-pickup-unavailable = Алу кодтары қазір мұнда қолжетімсіз.
+redeem-not-partner = Кодтарды тек серіктес ұйымдар өтей алады.
+staff-card-codes = 🎟 <b>Кодтар</b>
+staff-card-code = • { $type } · { $place } · { $status }
+staff-code-any-place = кез келген жер
+staff-code-status-valid = ⏳ әлі пайдаланылмаған
+staff-code-status-redeemed = ✅ өтелді
+staff-code-status-expired = ⌛ мерзімі өтті
+staff-code-usage = Қолданылуы: /code ТҮРІ [ОРНЫ]. Түрлері: { $types }. Орындар: { $places }.
+staff-code-unknown-type = Белгісіз түр «{ $type }». Түрлері: { $types }.
+staff-code-unknown-place = Белгісіз орын «{ $place }». Орындар: { $places }.
+staff-code-sent = 🎟 Клиентке бір реттік код жіберілді: <b>{ $type }</b> ({ $place }), { $days } күн жарамды. Ол өтініш картасында көрсетілген.
+staff-code-not-delivered = ⚠️ <b>{ $type }</b> ({ $place }) коды жасалды, бірақ оны клиентке жіберу мүмкін болмады (клиент ботты бұғаттаған болуы мүмкін).
+partner-redeem-usage = Клиент көрсеткен кодты жіберіңіз, мысалы /redeem K7Q-M4X (немесе жай ғана K7Q-M4X).
+partner-code-unknown = ❌ «{ $code }» коды жоқ. Әріптер мен сандарды клиентпен салыстырыңыз.
+partner-code-redeemed =
+    ✅ <b>{ $code }</b> жарамды және енді пайдаланылған деп белгіленді.
+    Не үшін: { $type }
+    Орны: { $place }
+    Нәтижесін белгілеуге болады (міндетті емес):
+partner-code-used = ⚠️ <b>{ $code }</b> ({ $type }, { $place }) { $on } күні пайдаланылып қойған. Оны қайта пайдалануға болмайды.
+partner-code-expired = ⌛ <b>{ $code }</b> ({ $type }, { $place }) мерзімі { $until } өтті. Клиент боттан жаңа код ала алады.
+partner-outcome-tested = 🧪 Тест тапсырды
+partner-outcome-treatment-started = 💊 Емдеу басталды
+partner-outcome-supplies-given = 📦 Құралдар берілді
+partner-outcome-counselled = 💬 Кеңес берілді
+partner-outcome-referred-on = ➡️ Әрі қарай жолданды
+partner-outcome-saved = Сақталды, рақмет.
+partner-outcome-already = Бұл код үшін нәтиже бұрын белгіленген.

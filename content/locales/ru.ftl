@@ -314,3 +314,55 @@ privacy-bans = 🚫 Если команда закрыла человеку до
 staff-emergency-again = 🆘 Клиент снова нажал кнопку экстренной помощи: обращение опять в очереди как срочное.
 intake-too-many = Похоже, что-то пошло не так, поэтому анкета остановлена — ничего не отправлено. Начать заново можно в любой момент.
 intake-too-long = Для первого сообщения это многовато: уложись, пожалуйста, в { $max } символов (остальное расскажешь консультанту) или нажми «Пропустить».
+
+## Коды направлений и выдачи (их погашают партнёры; задача #14)
+code-issued =
+    🎟 Ваш код: <b>{ $code }</b>
+    Для чего: { $type }
+    Где: { $place }
+    Действует до: { $until } (один раз)
+
+    Покажите этот код на экране или назовите его на месте — больше ничего не нужно. Имя за него не спросят, и код ничего о вас не говорит.
+code-any-place = любая из партнёрских служб (см. /services)
+code-type-psychologist = психолог
+code-type-addiction = нарколог
+code-type-infectious = инфекционист
+code-type-lawyer = юрист
+code-type-hiv-test = тест на ВИЧ и гепатиты
+code-type-ost = опиоидная заместительная терапия
+code-type-social = социальный работник
+code-type-naloxone = налоксон
+code-type-hiv-self-test = набор для самотестирования на ВИЧ
+code-type-condoms = презервативы и лубрикант
+code-pickup-button = 🎟 Получить код на выдачу
+code-pickup-choose = Что вы хотите получить ({ $place })? Вы получите одноразовый код, который нужно показать на месте; он действует { $days } дн. Без имени и документов.
+code-pickup-limit = У вас уже есть { $limit } кода(ов) на выдачу за последние { $days } дн. — пока это максимум. Воспользуйтесь ими или обратитесь к консультанту: /consult
+code-pickup-unavailable = Коды на выдачу сейчас здесь недоступны.
+redeem-not-partner = Погашать коды могут только партнёрские организации.
+staff-card-codes = 🎟 <b>Коды</b>
+staff-card-code = • { $type } · { $place } · { $status }
+staff-code-any-place = любое место
+staff-code-status-valid = ⏳ ещё не использован
+staff-code-status-redeemed = ✅ погашен
+staff-code-status-expired = ⌛ истёк
+staff-code-usage = Использование: /code ТИП [МЕСТО]. Типы: { $types }. Места: { $places }.
+staff-code-unknown-type = Неизвестный тип «{ $type }». Типы: { $types }.
+staff-code-unknown-place = Неизвестное место «{ $place }». Места: { $places }.
+staff-code-sent = 🎟 Клиенту отправлен одноразовый код: <b>{ $type }</b> ({ $place }), действует { $days } дн. Он указан в карточке обращения.
+staff-code-not-delivered = ⚠️ Код <b>{ $type }</b> ({ $place }) создан, но отправить его клиенту не удалось (возможно, клиент заблокировал бота).
+partner-redeem-usage = Отправьте код, который показал клиент, например /redeem K7Q-M4X (или просто K7Q-M4X).
+partner-code-unknown = ❌ Кода «{ $code }» нет. Сверьте буквы и цифры с клиентом.
+partner-code-redeemed =
+    ✅ <b>{ $code }</b> действителен и теперь отмечен как использованный.
+    Для чего: { $type }
+    Место: { $place }
+    Можно отметить результат (необязательно):
+partner-code-used = ⚠️ <b>{ $code }</b> ({ $type }, { $place }) уже был использован { $on }. Повторно его использовать нельзя.
+partner-code-expired = ⌛ Срок <b>{ $code }</b> ({ $type }, { $place }) истёк { $until }. Клиент может получить новый код в боте.
+partner-outcome-tested = 🧪 Прошёл тест
+partner-outcome-treatment-started = 💊 Начато лечение
+partner-outcome-supplies-given = 📦 Выданы средства
+partner-outcome-counselled = 💬 Проведена консультация
+partner-outcome-referred-on = ➡️ Направлен дальше
+partner-outcome-saved = Сохранено, спасибо.
+partner-outcome-already = Результат для этого кода уже отмечен.

@@ -16,6 +16,7 @@ export const STAFF_COMMANDS = [
   { command: 'snippets', description: 'List canned answers' },
   { command: 'snippet', description: 'Send a canned answer: /snippet NAME' },
   { command: 'refer', description: 'Tag referrals: /refer lawyer hiv-test' },
+  { command: 'code', description: 'Send the client a referral code: /code TYPE [PLACE]' },
   { command: 'ban', description: 'Ban this client' },
   { command: 'unban', description: 'Lift the ban' },
   { command: 'stats', description: 'Figures: /stats [7d|month|2026-11]' },
@@ -53,4 +54,9 @@ export async function registerStaffCommands(api: Api, staffChatId: number, edito
     await api.setMyCommands(STAFF_COMMANDS, { scope: { type: 'chat', chat_id: staffChatId } });
     await api.setMyCommands(editors, { scope: { type: 'chat', chat_id: editorsChatId } });
   }
+}
+
+/** The partners chat: one command (a bare code works too). */
+export async function registerPartnerCommands(api: Api, partnersChatId: number): Promise<void> {
+  await api.setMyCommands([{ command: 'redeem', description: 'Redeem a client code: /redeem K7Q-M4X' }], { scope: { type: 'chat', chat_id: partnersChatId } });
 }

@@ -20,6 +20,8 @@ import { pacingTransformer } from '../ops/pacing-transformer.js';
 import { NO_LIMITS, Pacer, TELEGRAM_LIMITS } from '../inbox/pacing.js';
 import { findOpenCase } from '../inbox/cases.js';
 import { createServicesFeature } from './features/services.js';
+import { createCodesFeature } from './features/codes.js';
+import { createRedeemFeature } from './features/redeem.js';
 import { createLanguageFeature } from './features/language.js';
 import { createPrivacyFeature } from './features/privacy.js';
 import { createForgetFeature } from './features/forget.js';
@@ -165,6 +167,10 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
       ],
     }),
   );
+
+  // Before the client features: a partner's bare code in a private chat is redeemed, not relayed.
+  protectedBot.use(createRedeemFeature(deps, inbox));
+  protectedBot.use(createCodesFeature(deps, inbox, i18n));
 
   const privateChats = protectedBot.chatType('private');
   privateChats.use(menuFeature);

@@ -1,0 +1,98 @@
+import { Composer, InlineKeyboard } from 'grammy';
+import type { I18n } from '@grammyjs/i18n';
+import { escapeHtml } from '../../content/markdown.js';
+import { splitMessage } from '../../content/split.js';
+import { ensureClient } from '../../db/clients.js';
+import { findCaseByThread } from '../../inbox/cases.js';
+import { issueCode, pickupsSince } from '../../inbox/referral-codes.js';
+import { codeTypes } from '../../inbox/referral-types.js';
+import type { InboxService } from '../../inbox/service.js';
+import type { BotContext } from '../context.js';
+import type { BotDeps } from '../deps.js';
+import { NEW } from '../keyboards.js';
+import { codeMessageBlocks, typeLabel } from '../code-message.js';
+
+const HTML = { parse_mode: 'HTML' } as const;
+
+/**
+ * Referral and pick-up codes: `/code TYPE [PLACE]` in a case topic sends the client a one-time code
+ * with the place's addresses and hours; a client can ask for a pick-up code from a services entry.
+ */
+export function createCodesFeature(deps: BotDeps, inbox: InboxService, i18n: I18n<BotContext>): Composer<BotContext> {
+  const { db, config, content, privacy } = deps;
+  const clock = () => (deps.clock ?? (() => new Date()))().getTime();
+  const feature = new Composer<BotContext>();
+  const places = () => content.for(config.defaultLanguage).services.map((r) => r.slug);
+
+  const staff = feature.filter((ctx) => ctx.chat?.id === config.staffChatId && !!ctx.from && !ctx.from.is_bot);
+  staff.command('code', async (ctx) => {
+    const threadId = ctx.msg.is_topic_message ? ctx.msg.message_thread_id : undefined;
+    const row = threadId !== undefined ? findCaseByThread(db, threadId) : undefined;
+    if (!row) return void (await ctx.reply(inbox.st('staff-in-case-only')));
+    const [type = '', place] = String(ctx.match ?? '').toLowerCase().split(/\s+/).filter(Boolean);
+    const types = codeTypes(config.codes.pickupTypes);
+    const usage = { types: types.join(' '), places: places().join(' ') || '—' };
+    if (!type) return void (await ctx.reply(escapeHtml(inbox.st('staff-code-usage', usage)), HTML));
+    if (!types.includes(type)) return void (await ctx.reply(escapeHtml(inbox.st('staff-code-unknown-type', { ...usage, type })), HTML));
+    if (place !== undefined && !places().includes(place)) return void (await ctx.reply(escapeHtml(inbox.st('staff-code-unknown-place', { ...usage, place })), HTML));
+    if (row.status === 'closed') return void (await ctx.reply(inbox.st('staff-case-closed')));
+    const code = issueCode(db, { type, place: place ?? null, source: 'staff', clientKey: row.clientKey, caseId: row.id, now: clock(), validDays: config.codes.validDays });
+    const lang = inbox.languageOf(row);
+    const t = (key: string, vars?: Record<string, string | number>) => i18n.t(lang, key, vars);
+    let delivered = true;
+    try {
+      const chatId = inbox.clientChatId(row);
+      const thread = row.clientThreadId !== null ? { message_thread_id: row.clientThreadId } : {};
+      for (const part of splitMessage(codeMessageBlocks(t, content, lang, code, config.timezone))) {
+        await ctx.api.sendMessage(chatId, part, { ...HTML, ...thread, link_preview_options: { is_disabled: true } });
+      }
+    } catch (error) {
+      ctx.logger.warn({ err: error }, 'a referral code could not be sent to the client');
+      delivered = false;
+    }
+    await inbox.refreshCard(row.id);
+    const vars = { type: escapeHtml(type), place: escapeHtml(place ?? inbox.st('staff-code-any-place')), days: config.codes.validDays };
+    await ctx.reply(inbox.st(delivered ? 'staff-code-sent' : 'staff-code-not-delivered', vars), HTML);
+  });
+
+  const clients = feature.chatType('private');
+  const pickupOn = () => config.codes.pickupLimit > 0 && config.codes.pickupTypes.length > 0;
+
+  clients.callbackQuery(/^(?:n:)?code:p:([a-z0-9-]{1,40})$/, async (ctx) => {
+    const region = content.for(ctx.lang).services.find((r) => r.slug === ctx.match[1]);
+    if (!pickupOn() || !region) return void (await ctx.answerCallbackQuery({ text: ctx.t('code-pickup-unavailable'), show_alert: true }));
+    await ctx.answerCallbackQuery();
+    const keyboard = new InlineKeyboard();
+    for (const type of config.codes.pickupTypes) keyboard.text(typeLabel(ctx.t.bind(ctx), type), `code:g:${region.slug}:${type}`).row();
+    keyboard.text(ctx.t('button-back'), `${NEW}svc:r:${region.slug}`);
+    await ctx.reply(ctx.t('code-pickup-choose', { place: escapeHtml(region.region), days: config.codes.validDays }), { ...HTML, reply_markup: keyboard });
+  });
+
+  clients.callbackQuery(/^code:g:([a-z0-9-]{1,40}):([a-z0-9-]{1,24})$/, async (ctx) => {
+    const [, slug, type] = ctx.match as unknown as [string, string, string];
+    const region = content.for(ctx.lang).services.find((r) => r.slug === slug);
+    if (!pickupOn() || !region || !config.codes.pickupTypes.includes(type) || !ctx.client) {
+      return void (await ctx.answerCallbackQuery({ text: ctx.t('code-pickup-unavailable'), show_alert: true }));
+    }
+    const { pickupLimit, pickupPeriodDays } = config.codes;
+    const now = clock();
+    // Updates of one client are handled one at a time (sequentialize), so count-then-issue cannot race.
+    if (pickupsSince(db, ctx.client.key, now - pickupPeriodDays * 86_400_000) >= pickupLimit) {
+      await ctx.answerCallbackQuery();
+      return void (await ctx.reply(ctx.t('code-pickup-limit', { limit: pickupLimit, days: pickupPeriodDays })));
+    }
+    await ctx.answerCallbackQuery();
+    ensureClient(db, privacy, ctx.client.key, ctx.chat.id);
+    const code = issueCode(db, { type, place: slug, source: 'pickup', clientKey: ctx.client.key, now, validDays: config.codes.validDays });
+    const parts = splitMessage(codeMessageBlocks(ctx.t.bind(ctx), content, ctx.lang, code, config.timezone));
+    for (const part of parts) await ctx.reply(part, { ...HTML, link_preview_options: { is_disabled: true } });
+  });
+
+  return feature;
+}
+
+/** The button under a services entry that leads to the pick-up codes, when the organisation allows them. */
+export function pickupButton(ctx: BotContext, config: BotDeps['config'], slug: string): [string, string] | undefined {
+  if (config.codes.pickupLimit === 0 || config.codes.pickupTypes.length === 0) return undefined;
+  return [ctx.t('code-pickup-button'), `code:p:${slug}`];
+}

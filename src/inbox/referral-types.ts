@@ -1,0 +1,13 @@
+import { REFERRALS } from './cases.js';
+
+/**
+ * Every type a code can be issued for: the referral types, then the pick-up types the organisation
+ * allows (PICKUP_TYPES). The one place that reads the referral list, so it can move to content/.
+ */
+export function codeTypes(pickupTypes: readonly string[]): string[] {
+  return [...new Set<string>([...REFERRALS, ...pickupTypes])];
+}
+
+/** What a partner may record after redeeming: a fixed list, never free text. */
+export const OUTCOMES = ['tested', 'treatment-started', 'supplies-given', 'counselled', 'referred-on'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
