@@ -1,0 +1,204 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeTelegram, type Message } from '../support/fake-telegram/index.js';
+import { startInProcessBot, type InProcessBot } from '../support/in-process-bot.js';
+import { until } from '../support/wait.js';
+import { referralCodes } from '../../src/db/schema.js';
+
+/**
+ * Referral and pick-up codes through Telegram (the real bot over HTTP against the fake Bot API, in this
+ * process so the test owns the clock): a consultant issues a code, the client receives it with the place,
+ * partners redeem it once (also two at once), expiry, strangers, pick-up limits, /forget in between.
+ */
+
+let fake: FakeTelegram;
+let bot: InProcessBot;
+type User = ReturnType<FakeTelegram['createUser']>;
+type Chat = ReturnType<FakeTelegram['createSupergroup']>;
+let staff: Chat;
+let partners: Chat;
+let anna: User;
+let pharmacist: User;
+let nurse: User;
+const DAY = 86_400_000;
+let now = Date.UTC(2026, 11, 1, 6, 0);
+
+const buttons = (m: Message) => (m.reply_markup?.inline_keyboard ?? []).flat().map((b) => b.callback_data ?? '');
+const textOf = (m: Message) => String(m.text ?? m.caption ?? '');
+const CODE = /Your code: ([A-Z0-9]{3}-[A-Z0-9]{3})/;
+
+async function sees(chatId: number, pattern: RegExp): Promise<Message> {
+  for (;;) {
+    const m = await fake.nextBotMessage(chatId, { timeoutMs: 10_000 });
+    if (pattern.test(textOf(m))) return m;
+  }
+}
+
+async function withButton(user: User, data: string): Promise<Message> {
+  for (;;) {
+    const m = await fake.nextBotMessage(user.id, { timeoutMs: 10_000 });
+    if (buttons(m).includes(data)) return m;
+  }
+}
+
+/** A client with an open case (taken by Anna); returns the case's topic. */
+async function caseFor(client: User): Promise<number> {
+  fake.sendText(client, '/consult');
+  fake.pressButton(client, await withButton(client, 'intake:topic:hiv'), 'intake:topic:hiv');
+  fake.pressButton(client, await withButton(client, 'intake:skip'), 'intake:skip');
+  fake.pressButton(client, await withButton(client, 'intake:go'), 'intake:go');
+  await sees(client.id, /You are in the queue|Ты в очереди/);
+  const threadId = await until(() => fake.chat(staff.id).topics.filter((t) => !t.closed).at(-1)?.message_thread_id, 'the topic');
+  fake.sendText(anna, '/take', { chatId: staff.id, threadId });
+  await sees(client.id, /has joined the conversation|подключается к разговору/);
+  return threadId;
+}
+
+/** The consultant issues a code in the topic; returns it as the client received it. */
+async function issue(client: User, threadId: number, args: string): Promise<{ code: string; message: Message }> {
+  fake.sendText(anna, `/code ${args}`, { chatId: staff.id, threadId });
+  const message = await sees(client.id, CODE);
+  return { code: CODE.exec(textOf(message))![1]!, message };
+}
+
+const card = (threadId: number) => fake.messages(staff.id).find((m) => m.message_thread_id === threadId && /case #/.test(textOf(m)));
+
+beforeAll(async () => {
+  fake = await FakeTelegram.start({ botUsername: 'peer_help_bot' });
+  anna = fake.createUser({ first_name: 'Anna' });
+  pharmacist = fake.createUser({ first_name: 'Pharma', username: 'pharmacist_p' });
+  nurse = fake.createUser({ first_name: 'Nurse', username: 'nurse_n' });
+  staff = fake.createSupergroup({ title: 'Inbox', isForum: true, members: [anna] });
+  partners = fake.createSupergroup({ title: 'Partners', members: [pharmacist, nurse] });
+  bot = await startInProcessBot({
+    BOT_TOKEN: fake.token,
+    TELEGRAM_API_ROOT: fake.apiRoot,
+    STAFF_CHAT_ID: String(staff.id),
+    PARTNERS_CHAT_ID: String(partners.id),
+    DEFAULT_LANGUAGE: 'en',
+    CODE_VALID_DAYS: '10',
+    PICKUP_LIMIT: '2',
+    PICKUP_PERIOD_DAYS: '30',
+  });
+  await bot.tickAt(new Date(now));
+});
+
+afterAll(async () => {
+  await bot?.stop();
+  await fake?.stop();
+});
+
+describe('referral codes, end to end', () => {
+  it('issue → the client gets code, place and hours → a partner redeems it once → the card shows it', async () => {
+    const client = fake.createUser({ first_name: 'Secretname', username: 'secret_user_r', language_code: 'ru' });
+    const threadId = await caseFor(client);
+
+    fake.sendText(anna, '/code', { chatId: staff.id, threadId });
+    expect(textOf(await sees(staff.id, /Usage: \/code TYPE/))).toMatch(/hiv-test.*Places: .*almaty/s);
+    fake.sendText(anna, '/code tarot', { chatId: staff.id, threadId });
+    await sees(staff.id, /Unknown type “tarot”/);
+
+    // The client gets it in their language, with the place's entry (addresses, hours) and what to say.
+    fake.sendText(anna, '/code hiv-test almaty', { chatId: staff.id, threadId });
+    const delivered = await sees(client.id, /Твой код: [A-Z0-9]{3}-[A-Z0-9]{3}/);
+    const code = /Твой код: (\S+)/.exec(textOf(delivered))![1]!;
+    expect(code).toMatch(/^[34679ACDEFGHJKMNPQRTUVWXY]{3}-[34679ACDEFGHJKMNPQRTUVWXY]{3}$/);
+    expect(textOf(delivered)).toMatch(/тест на ВИЧ.*Алматы.*Действует до: 2026-12-11.*Покажи этот код/s);
+    await until(() => fake.botMessages(client.id).find((m) => /Часы работы|Адрес/.test(textOf(m))), "the place's addresses and hours");
+    await sees(staff.id, /one-time code for hiv-test \(almaty\) was sent/);
+    // The card lists it: type, place, status; never the code itself.
+    await until(() => /hiv-test · almaty · ⏳ not used yet/.test(textOf(card(threadId)!)), 'the card lists the code');
+    expect(textOf(card(threadId)!)).not.toContain(code);
+
+    // A partner in the partners chat redeems it (written by hand, lower case, with a space).
+    fake.sendText(pharmacist, `/redeem ${code.toLowerCase().replace('-', ' ')}`, { chatId: partners.id });
+    const valid = await sees(partners.id, /is valid and is now marked as used/);
+    expect(textOf(valid)).toMatch(new RegExp(`${code} is valid.*For: hiv-test.*Place: Almaty`, 's'));
+    expect(buttons(valid)).toContain(`rc:o:1:tested`);
+    await until(() => /hiv-test · almaty · ✅ redeemed/.test(textOf(card(threadId)!)), 'the card shows it redeemed');
+
+    // The outcome, from the fixed list, once.
+    const press = fake.pressButton(pharmacist, valid, 'rc:o:1:tested');
+    await until(() => fake.callbackAnswer(press)?.text === 'Saved, thank you.', 'the outcome saved');
+    expect(bot.db.select().from(referralCodes).all()[0]?.outcome).toBe('tested');
+
+    // The bare code again, from the other partner: already used.
+    fake.sendText(nurse, code, { chatId: partners.id });
+    expect(textOf(await sees(partners.id, /was already used/))).toMatch(/cannot be used twice/);
+
+    // Partners learn nothing about the client: no name, username, id or pseudonym.
+    const toPartners = JSON.stringify(fake.calls.filter((c) => c.params.chat_id === partners.id));
+    const pseudonym = /Client ([2-9A-Z]{4})/.exec(textOf(card(threadId)!))![1]!;
+    for (const secret of ['Secretname', 'secret_user_r', String(client.id), pseudonym]) expect(toPartners).not.toContain(secret);
+  }, 60_000);
+
+  it('two partners redeem the same code at the same moment: exactly one succeeds', async () => {
+    const client = fake.createUser({ first_name: 'Race', language_code: 'en' });
+    const threadId = await caseFor(client);
+    const { code } = await issue(client, threadId, 'naloxone');
+    fake.sendText(pharmacist, `/redeem ${code}`, { chatId: partners.id });
+    fake.sendText(nurse, `/redeem ${code}`); // privately: a member of the partners chat
+    const answers = await until(() => {
+      const group = fake.botMessages(partners.id).filter((m) => textOf(m).includes(code));
+      const dm = fake.botMessages(nurse.id).filter((m) => textOf(m).includes(code));
+      return group.length && dm.length ? [...group, ...dm].map(textOf) : undefined;
+    }, 'both answers');
+    expect(answers.filter((t) => /is valid and is now marked as used/.test(t))).toHaveLength(1);
+    expect(answers.filter((t) => /was already used/.test(t))).toHaveLength(1);
+  }, 60_000);
+
+  it('a stranger cannot redeem, privately or by pasting the code; a removed partner loses the right at once', async () => {
+    const client = fake.createUser({ first_name: 'Strange', language_code: 'en' });
+    const threadId = await caseFor(client);
+    const { code } = await issue(client, threadId, 'lawyer');
+    const stranger = fake.createUser({ first_name: 'Stranger', language_code: 'en' });
+    fake.sendText(stranger, `/redeem ${code}`);
+    await sees(stranger.id, /Only partner organisations can redeem codes/);
+    fake.sendText(stranger, code);
+    await sees(stranger.id, /.+/); // the ordinary answer to free text, not a redemption
+    fake.setMemberStatus(partners.id, nurse, 'left');
+    fake.sendText(nurse, `/redeem ${code}`);
+    await sees(nurse.id, /Only partner organisations/);
+    fake.setMemberStatus(partners.id, nurse, 'member');
+    expect(fake.botMessages(stranger.id).some((m) => /valid|already used/.test(textOf(m)))).toBe(false);
+    expect(bot.db.select().from(referralCodes).all().find((c) => c.type === 'lawyer')?.redeemedHour).toBeNull();
+  }, 60_000);
+
+  it('expires after CODE_VALID_DAYS', async () => {
+    const client = fake.createUser({ first_name: 'Late', language_code: 'en' });
+    const threadId = await caseFor(client);
+    const { code } = await issue(client, threadId, 'psychologist');
+    await bot.tickAt(new Date((now += 10 * DAY + 60_000)));
+    fake.sendText(pharmacist, `/redeem ${code}`, { chatId: partners.id });
+    expect(textOf(await sees(partners.id, /expired on/))).toContain(code);
+    fake.sendText(pharmacist, '/redeem K7Q-M4X', { chatId: partners.id });
+    await sees(partners.id, /There is no code “K7Q-M4X”/);
+  }, 60_000);
+
+  it('pick-up codes from the services screen, limited per client per period; /forget unlinks them and the code still works', async () => {
+    const client = fake.createUser({ first_name: 'Pickup', language_code: 'en' });
+    fake.sendText(client, '/services');
+    fake.pressButton(client, await withButton(client, 'svc:r:almaty'), 'svc:r:almaty');
+    const entry = await withButton(client, 'code:p:almaty');
+    fake.pressButton(client, entry, 'code:p:almaty');
+    const choose = await withButton(client, 'code:g:almaty:naloxone');
+    expect(buttons(choose)).toEqual(expect.arrayContaining(['code:g:almaty:hiv-self-test', 'code:g:almaty:condoms']));
+    const codes: string[] = [];
+    for (const type of ['naloxone', 'condoms']) {
+      fake.pressButton(client, choose, `code:g:almaty:${type}`);
+      codes.push(CODE.exec(textOf(await sees(client.id, CODE)))![1]!);
+    }
+    fake.pressButton(client, choose, 'code:g:almaty:hiv-self-test');
+    await sees(client.id, /already have 2 pick-up codes from the last 30 days/);
+    expect(bot.db.select().from(referralCodes).all().filter((c) => c.source === 'pickup' && c.clientKey !== null)).toHaveLength(2);
+
+    fake.sendText(client, '/forget');
+    fake.pressButton(client, await withButton(client, 'forget:yes'), 'forget:yes');
+    await sees(client.id, /erased/i);
+    const pickups = bot.db.select().from(referralCodes).all().filter((c) => c.source === 'pickup');
+    expect(pickups).toHaveLength(2);
+    expect(pickups.every((c) => c.clientKey === null)).toBe(true); // unlinked at once; the anonymous rows stay
+
+    fake.sendText(pharmacist, codes[0]!, { chatId: partners.id });
+    expect(textOf(await sees(partners.id, /is valid/))).toMatch(/For: naloxone.*Place: Almaty/s);
+  }, 60_000);
+});
