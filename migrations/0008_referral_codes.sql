@@ -10,6 +10,10 @@ CREATE TABLE `referral_codes` (
 	`expires_at` integer NOT NULL,
 	`redeemed_hour` integer,
 	`outcome` text,
+	`follow_up_lang` text,
+	`remind_at` integer,
+	`ask_at` integer,
+	`follow_up_answer` text,
 	FOREIGN KEY (`client_key`) REFERENCES `clients`(`key`) ON UPDATE no action ON DELETE set null,
 	FOREIGN KEY (`case_id`) REFERENCES `cases`(`id`) ON UPDATE no action ON DELETE set null
 );

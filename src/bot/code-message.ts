@@ -3,16 +3,10 @@ import type { ContentStore } from '../content/store.js';
 import { escapeHtml } from '../content/markdown.js';
 import type { ReferralCodeRow } from '../db/schema.js';
 import { formatCode } from '../inbox/referral-codes.js';
+import { typeLabel } from '../inbox/referral-types.js';
 import { formatLocal } from '../publishing/time.js';
 
 type Translate = (key: string, vars?: Record<string, string | number>) => string;
-
-/** A type's name in the client's language, or the type itself where the locales have none. */
-export function typeLabel(t: Translate, type: string): string {
-  const key = `code-type-${type}`;
-  const label = t(key);
-  return label === key || label === '' ? type : label;
-}
 
 /**
  * What the client receives with a code: the code, what it is for, where (the services directory entry

@@ -256,6 +256,13 @@ export const referralCodes = sqliteTable(
     redeemedHour: integer('redeemed_hour'),
     /** From a fixed list (tested, treatment-started…), never free text. */
     outcome: text('outcome'),
+    /** The client opted in to one reminder and one question; the language to send them in. */
+    followUpLang: text('follow_up_lang'),
+    /** When the reminder / the question is due (ms, at a sensible local hour); null once sent or not wanted. */
+    remindAt: integer('remind_at'),
+    askAt: integer('ask_at'),
+    /** The client's answer from a fixed list (ok | not-ok | not-yet): a count, never text. */
+    followUpAnswer: text('follow_up_answer'),
   },
   (t) => [index('referral_codes_client').on(t.clientKey), index('referral_codes_case').on(t.caseId), index('referral_codes_issued').on(t.issuedHour)],
 );

@@ -202,3 +202,71 @@ describe('referral codes, end to end', () => {
     expect(textOf(await sees(partners.id, /is valid/))).toMatch(/For: naloxone.*Place: Almaty/s);
   }, 60_000);
 });
+
+describe('follow-up the client controls', () => {
+  const rowOf = (code: string) => bot.db.select().from(referralCodes).all().find((c) => c.code === code.replace('-', ''))!;
+  const runJobs = async (at: number) => {
+    now = at;
+    await bot.tickAt(new Date(now));
+    await bot.created.inboxJobs.run();
+  };
+
+  async function pickup(client: User, type: string): Promise<{ code: string; message: Message }> {
+    fake.sendText(client, '/services');
+    fake.pressButton(client, await withButton(client, 'svc:r:astana'), 'svc:r:astana');
+    fake.pressButton(client, await withButton(client, 'code:p:astana'), 'code:p:astana');
+    fake.pressButton(client, await withButton(client, `code:g:astana:${type}`), `code:g:astana:${type}`);
+    const message = await sees(client.id, CODE);
+    return { code: CODE.exec(textOf(message))![1]!, message };
+  }
+
+  it('opt in → one reminder at 11:00 local → redeemed → one question → the answer is counted', async () => {
+    const client = fake.createUser({ first_name: 'Follow', language_code: 'en' });
+    const { code, message } = await pickup(client, 'hiv-self-test');
+    const id = rowOf(code).id;
+    expect(buttons(message)).toEqual([`code:f:${id}`]);
+    // Nothing is sent without the opt-in…
+    fake.pressButton(client, message, `code:f:${id}`);
+    const on = await sees(client.id, /I will remind you on (\S+) and ask once on (\S+)/);
+    const row = rowOf(code);
+    // …and then at 11:00 in Asia/Almaty (UTC+5), two days before expiry.
+    expect(new Date(row.remindAt!).toISOString()).toMatch(/T06:00:00/);
+    expect(textOf(on)).toContain(new Date(row.remindAt! + 5 * 3_600_000).toISOString().slice(0, 10));
+    await runJobs(row.remindAt! - 60_000);
+    expect(fake.botMessages(client.id).some((m) => /A reminder/.test(textOf(m)))).toBe(false);
+    await runJobs(row.remindAt! + 1000);
+    expect(textOf(await sees(client.id, /A reminder/))).toContain(code);
+    await runJobs(now + 60_000); // once
+    expect(fake.botMessages(client.id).filter((m) => /A reminder/.test(textOf(m)))).toHaveLength(1);
+
+    fake.sendText(pharmacist, code, { chatId: partners.id });
+    await sees(partners.id, /is valid/);
+    const askAt = rowOf(code).askAt!;
+    expect(askAt).toBeGreaterThanOrEqual(now + 12 * 3_600_000);
+    await runJobs(askAt + 1000);
+    const question = await sees(client.id, /did you get there, and was it OK\?/);
+    expect(buttons(question)).toEqual([`code:a:${id}:ok`, `code:a:${id}:not-ok`, `code:a:${id}:not-yet`]);
+    const press = fake.pressButton(client, question, `code:a:${id}:ok`);
+    await until(() => fake.callbackAnswer(press)?.text === 'Thank you, that helps us.', 'the thanks');
+    expect(rowOf(code).followUpAnswer).toBe('ok');
+    // A second answer is not counted twice.
+    const again = fake.pressButton(client, question, `code:a:${id}:not-ok`, { stale: true });
+    await until(() => fake.callbackAnswer(again), 'the second answer');
+    expect(rowOf(code).followUpAnswer).toBe('ok');
+  }, 60_000);
+
+  it('/forget in between: nothing more is sent, the code is unlinked, the anonymous row stays', async () => {
+    const client = fake.createUser({ first_name: 'Gone', language_code: 'en' });
+    const { code, message } = await pickup(client, 'condoms');
+    fake.pressButton(client, message, `code:f:${rowOf(code).id}`);
+    await sees(client.id, /I will remind you/);
+    fake.sendText(client, '/forget');
+    fake.pressButton(client, await withButton(client, 'forget:yes'), 'forget:yes');
+    await sees(client.id, /erased/i);
+    expect(rowOf(code).clientKey).toBeNull();
+    const sentBefore = fake.botMessages(client.id).length;
+    await runJobs(rowOf(code).askAt! + DAY);
+    await runJobs(now + 60_000);
+    expect(fake.botMessages(client.id).length).toBe(sentBefore);
+  }, 60_000);
+});

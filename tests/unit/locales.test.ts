@@ -30,7 +30,7 @@ describe('UI translations', () => {
 
   it.each(LANGUAGES)('%s.ftl formats every message without errors and within Telegram limits', (lang) => {
     const { bundle } = load(lang);
-    const args = { section: 'S', ambulance: '103', retention: 30, what: 'x', pseudonym: 'ABCD', alias: 'Aigerim', place: 2, when: '2026-12-01 10:00', count: 2, id: 1, topic: 'T', urgent: '', opened: 'x', waited: 1, earlier: 0, status: 's', specialty: 'lawyer', active: 2, types: 't', unknown: 'u', list: 'l', name: 'n', minutes: 3, client: 'C', error: 'e', period: 'p', closed: 1, topics: 't', waitMedian: '1', waitP90: '2', waitCount: 3, respMedian: '1', respP90: '2', respCount: 3, referrals: 'r', ratings: 'r', messages: 3, rights: 'Delete messages', days: 90, max: 1000, code: 'K7Q-M4X', type: 'naloxone', until: '2026-12-15', on: '2026-12-02', limit: 2, places: 'almaty' };
+    const args = { section: 'S', ambulance: '103', retention: 30, what: 'x', pseudonym: 'ABCD', alias: 'Aigerim', place: 2, when: '2026-12-01 10:00', count: 2, id: 1, topic: 'T', urgent: '', opened: 'x', waited: 1, earlier: 0, status: 's', specialty: 'lawyer', active: 2, types: 't', unknown: 'u', list: 'l', name: 'n', minutes: 3, client: 'C', error: 'e', period: 'p', closed: 1, topics: 't', waitMedian: '1', waitP90: '2', waitCount: 3, respMedian: '1', respP90: '2', respCount: 3, referrals: 'r', ratings: 'r', messages: 3, rights: 'Delete messages', days: 90, max: 1000, code: 'K7Q-M4X', type: 'naloxone', until: '2026-12-15', on: '2026-12-02', limit: 2, places: 'almaty', remind: '2026-12-13', ask: '2026-12-16' };
     for (const id of ids) {
       const message = bundle.getMessage(id);
       const errors: Error[] = [];

@@ -5,12 +5,14 @@ import { splitMessage } from '../../content/split.js';
 import { ensureClient } from '../../db/clients.js';
 import { findCaseByThread } from '../../inbox/cases.js';
 import { issueCode, pickupsSince } from '../../inbox/referral-codes.js';
-import { codeTypes } from '../../inbox/referral-types.js';
+import { optInFollowUp, recordFollowUpAnswer, type FollowUpAnswer } from '../../inbox/follow-ups.js';
+import { formatLocal } from '../../publishing/time.js';
+import { codeTypes, typeLabel } from '../../inbox/referral-types.js';
 import type { InboxService } from '../../inbox/service.js';
 import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
 import { NEW } from '../keyboards.js';
-import { codeMessageBlocks, typeLabel } from '../code-message.js';
+import { codeMessageBlocks } from '../code-message.js';
 
 const HTML = { parse_mode: 'HTML' } as const;
 
@@ -43,8 +45,10 @@ export function createCodesFeature(deps: BotDeps, inbox: InboxService, i18n: I18
     try {
       const chatId = inbox.clientChatId(row);
       const thread = row.clientThreadId !== null ? { message_thread_id: row.clientThreadId } : {};
-      for (const part of splitMessage(codeMessageBlocks(t, content, lang, code, config.timezone))) {
-        await ctx.api.sendMessage(chatId, part, { ...HTML, ...thread, link_preview_options: { is_disabled: true } });
+      const parts = splitMessage(codeMessageBlocks(t, content, lang, code, config.timezone));
+      for (const [i, part] of parts.entries()) {
+        const keyboard = i === parts.length - 1 ? { reply_markup: followUpButton(t, code.id) } : {};
+        await ctx.api.sendMessage(chatId, part, { ...HTML, ...thread, ...keyboard, link_preview_options: { is_disabled: true } });
       }
     } catch (error) {
       ctx.logger.warn({ err: error }, 'a referral code could not be sent to the client');
@@ -85,10 +89,33 @@ export function createCodesFeature(deps: BotDeps, inbox: InboxService, i18n: I18
     ensureClient(db, privacy, ctx.client.key, ctx.chat.id);
     const code = issueCode(db, { type, place: slug, source: 'pickup', clientKey: ctx.client.key, now, validDays: config.codes.validDays });
     const parts = splitMessage(codeMessageBlocks(ctx.t.bind(ctx), content, ctx.lang, code, config.timezone));
-    for (const part of parts) await ctx.reply(part, { ...HTML, link_preview_options: { is_disabled: true } });
+    for (const [i, part] of parts.entries()) {
+      const keyboard = i === parts.length - 1 ? { reply_markup: followUpButton(ctx.t.bind(ctx), code.id) } : {};
+      await ctx.reply(part, { ...HTML, ...keyboard, link_preview_options: { is_disabled: true } });
+    }
+  });
+
+  // Follow-up only if the client asks for it, and answers from a fixed list: counted, never text.
+  clients.callbackQuery(/^code:f:(\d+)$/, async (ctx) => {
+    const code = ctx.client && optInFollowUp(db, { id: Number(ctx.match[1]), clientKey: ctx.client.key, lang: ctx.lang, now: clock(), timeZone: config.timezone });
+    if (!code) return void (await ctx.answerCallbackQuery({ text: ctx.t('followup-unavailable'), show_alert: true }));
+    const day = (ms: number | null) => (ms === null ? '' : formatLocal(new Date(ms), config.timezone).slice(0, 10));
+    await ctx.answerCallbackQuery();
+    await ctx.editMessageReplyMarkup({ reply_markup: { inline_keyboard: [] } }).catch(() => undefined);
+    await ctx.reply(ctx.t(code.remindAt !== null ? 'followup-on' : 'followup-on-no-reminder', { remind: day(code.remindAt), ask: day(code.askAt) }));
+  });
+
+  clients.callbackQuery(/^code:a:(\d+):(ok|not-ok|not-yet)$/, async (ctx) => {
+    const saved = !!ctx.client && recordFollowUpAnswer(db, Number(ctx.match[1]), ctx.client.key, ctx.match[2] as FollowUpAnswer);
+    await ctx.answerCallbackQuery({ text: ctx.t(saved ? 'followup-thanks' : 'followup-unavailable') });
+    await ctx.editMessageReplyMarkup({ reply_markup: { inline_keyboard: [] } }).catch(() => undefined);
   });
 
   return feature;
+}
+
+function followUpButton(t: (key: string) => string, id: number): InlineKeyboard {
+  return new InlineKeyboard().text(t('followup-button'), `code:f:${id}`);
 }
 
 /** The button under a services entry that leads to the pick-up codes, when the organisation allows them. */

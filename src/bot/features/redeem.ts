@@ -1,6 +1,7 @@
 import { Composer, InlineKeyboard } from 'grammy';
 import { escapeHtml } from '../../content/markdown.js';
 import { formatCode, normalizeCode, recordOutcome, redeemCode, type Redemption } from '../../inbox/referral-codes.js';
+import { followUpAfterRedeem } from '../../inbox/follow-ups.js';
 import { OUTCOMES } from '../../inbox/referral-types.js';
 import type { InboxService } from '../../inbox/service.js';
 import { formatLocal } from '../../publishing/time.js';
@@ -57,7 +58,9 @@ export function createRedeemFeature(deps: BotDeps, inbox: InboxService): Compose
     const result = redeemCode(db, code, clock());
     const { text, keyboard } = answer(result, typed.trim().slice(0, 16));
     await ctx.reply(text, { ...HTML, reply_markup: keyboard });
-    if (result.status === 'redeemed' && result.code.caseId !== null) await inbox.refreshCard(result.code.caseId);
+    if (result.status !== 'redeemed') return;
+    followUpAfterRedeem(db, result.code.id, clock(), config.timezone);
+    if (result.code.caseId !== null) await inbox.refreshCard(result.code.caseId);
   }
 
   feature.command('redeem', async (ctx) => {
