@@ -270,3 +270,44 @@ describe('follow-up the client controls', () => {
     expect(fake.botMessages(client.id).length).toBe(sentBefore);
   }, 60_000);
 });
+
+describe('the cascade for the team and for donors', () => {
+  /** The bytes of a document or photo the bot uploaded (the fake keeps them). */
+  const uploaded = (fileId: string): Buffer => (fake as unknown as { sim: { world: { files: Map<string, { data?: Buffer }> } } }).sim.world.files.get(fileId)!.data!;
+
+  it('/export cascade gives the monthly CSV with the figures and nothing about anyone; /stats shows them; /stats cascade draws the funnel', async () => {
+    fake.sendText(anna, '/export cascade 2026-12', { chatId: staff.id });
+    const doc = await until(() => fake.messages(staff.id).find((m) => m.document?.file_name === 'referral-cascade-2026-12.csv'), 'the CSV');
+    const [header, ...lines] = uploaded(doc.document!.file_id).toString('utf8').trim().split('\n');
+    const cols = header!.split(',');
+    expect(cols.slice(0, 7)).toEqual(['month', 'type', 'place', 'issued', 'redeemed', 'redeemed_percent', 'median_days_to_redeem']);
+    const rows = lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [cols[i]!, v])));
+    const row = (type: string, place: string) => rows.find((r) => r.type === type && r.place === place);
+    expect(row('hiv-test', 'all')).toMatchObject({ month: '2026-12', issued: '1', redeemed: '1', redeemed_percent: '100', median_days_to_redeem: '0', outcome_tested: '1' });
+    expect(row('naloxone', 'all')).toMatchObject({ issued: '2', redeemed: '2' });
+    expect(row('naloxone', 'almaty')).toMatchObject({ issued: '1', redeemed: '1' });
+    expect(row('naloxone', 'any')).toMatchObject({ issued: '1', redeemed: '1' });
+    expect(row('lawyer', 'all')).toMatchObject({ issued: '1', redeemed: '0', redeemed_percent: '0', median_days_to_redeem: '' });
+    expect(row('psychologist', 'all')).toMatchObject({ issued: '1', redeemed: '0' });
+    expect(row('hiv-self-test', 'astana')).toMatchObject({ issued: '1', redeemed: '1', followup_ok: '1' });
+    expect(row('condoms', 'all')).toMatchObject({ issued: '2', redeemed: '0' });
+    // Counts and months only: no code, no key, no day.
+    const csv = uploaded(doc.document!.file_id).toString('utf8');
+    for (const c of bot.db.select().from(referralCodes).all()) expect(csv).not.toContain(c.code);
+    expect(csv).not.toMatch(/\d{4}-\d{2}-\d{2}|[0-9a-f]{32}/);
+
+    fake.sendText(anna, '/stats 2026-12', { chatId: staff.id });
+    const table = await sees(staff.id, /Referral codes, issued 2026-12/);
+    expect(textOf(table)).toMatch(/hiv-test · all places: issued 1 → redeemed 1 \(100%\), median 0 d · outcomes: tested 1/);
+
+    fake.sendText(anna, '/stats cascade 2026-12', { chatId: staff.id });
+    const chart = await until(() => fake.messages(staff.id).find((m) => m.photo && /Referral cascade, 2026-12/.test(String(m.caption))), 'the chart');
+    const png = uploaded(chart.photo!.at(-1)!.file_id);
+    expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+    expect(png.readUInt32BE(16)).toBe(800); // width from the IHDR chunk
+    expect(png.length).toBeGreaterThan(5_000); // bars and text, not an empty canvas
+
+    fake.sendText(anna, '/stats cascade 2025-01', { chatId: staff.id });
+    await sees(staff.id, /No codes were issued 2025-01/);
+  }, 60_000);
+});

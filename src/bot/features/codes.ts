@@ -1,4 +1,4 @@
-import { Composer, InlineKeyboard } from 'grammy';
+import { Composer, InlineKeyboard, InputFile } from 'grammy';
 import type { I18n } from '@grammyjs/i18n';
 import { escapeHtml } from '../../content/markdown.js';
 import { splitMessage } from '../../content/split.js';
@@ -7,6 +7,10 @@ import { findCaseByThread } from '../../inbox/cases.js';
 import { issueCode, pickupsSince } from '../../inbox/referral-codes.js';
 import { optInFollowUp, recordFollowUpAnswer, type FollowUpAnswer } from '../../inbox/follow-ups.js';
 import { formatLocal } from '../../publishing/time.js';
+import { referralCodes } from '../../db/schema.js';
+import { cascadeCsv, summarizeCascade, type CascadeLine } from '../../inbox/cascade.js';
+import { cascadeSvg, renderPng } from '../../inbox/cascade-chart.js';
+import { parsePeriod } from '../../inbox/stats.js';
 import { codeTypes, typeLabel } from '../../inbox/referral-types.js';
 import type { InboxService } from '../../inbox/service.js';
 import type { BotContext } from '../context.js';
@@ -57,6 +61,63 @@ export function createCodesFeature(deps: BotDeps, inbox: InboxService, i18n: I18
     await inbox.refreshCard(row.id);
     const vars = { type: escapeHtml(type), place: escapeHtml(place ?? inbox.st('staff-code-any-place')), days: config.codes.validDays };
     await ctx.reply(inbox.st(delivered ? 'staff-code-sent' : 'staff-code-not-delivered', vars), HTML);
+  });
+
+  // The cascade: /stats and /export gain it; `/stats cascade [period]` draws the funnel per type.
+  const cascade = (period: { from: number; to: number }) => summarizeCascade(db.select().from(referralCodes).all(), period);
+  const cascadeText = (lines: CascadeLine[], label: string) => {
+    const counts = (r: Record<string, number>) => Object.entries(r).map(([k, n]) => `${k} ${n}`).join(', ') || '—';
+    const rows = lines.map((l) =>
+      inbox.st('staff-cascade-line', {
+        type: escapeHtml(l.type),
+        place: escapeHtml(l.place === '*' ? inbox.st('staff-cascade-all-places') : l.place || inbox.st('staff-code-any-place')),
+        issued: l.issued,
+        redeemed: l.redeemed,
+        percent: l.issued ? Math.round((100 * l.redeemed) / l.issued) : 0,
+        median: l.medianDays ?? '—',
+        outcomes: escapeHtml(counts(l.outcomes)),
+        answers: escapeHtml(counts(l.answers)),
+      }),
+    );
+    return `${inbox.st('staff-cascade-title', { period: escapeHtml(label) })}\n${rows.join('\n')}`;
+  };
+  const periodOf = async (ctx: BotContext, text: string) => {
+    const period = parsePeriod(text, new Date(clock()), config.timezone);
+    if ('error' in period) await ctx.reply(inbox.st('staff-stats-usage', { error: period.error }));
+    return 'error' in period ? undefined : period;
+  };
+
+  staff.command('stats', async (ctx, next) => {
+    const [first, ...rest] = String(ctx.match ?? '').trim().split(/\s+/);
+    if (first?.toLowerCase() !== 'cascade') {
+      await next(); // the cases' figures, then the codes' below them
+      const period = parsePeriod(String(ctx.match ?? ''), new Date(clock()), config.timezone);
+      const lines = 'error' in period ? [] : cascade(period);
+      if ('error' in period || lines.length === 0) return;
+      return void (await ctx.reply(cascadeText(lines, period.label), HTML));
+    }
+    const period = await periodOf(ctx, rest.join(' '));
+    if (!period) return;
+    const lines = cascade(period);
+    if (lines.length === 0) return void (await ctx.reply(inbox.st('staff-cascade-none', { period: period.label })));
+    const legend = { issued: inbox.st('staff-cascade-issued'), redeemed: inbox.st('staff-cascade-redeemed'), ok: inbox.st('staff-cascade-ok') };
+    const png = renderPng(cascadeSvg(lines, inbox.st('staff-cascade-chart-title', { period: period.label }), legend));
+    await ctx.replyWithPhoto(new InputFile(png, 'cascade.png'), { caption: inbox.st('staff-cascade-chart-title', { period: period.label }) });
+    await ctx.reply(cascadeText(lines, period.label), HTML);
+  });
+
+  staff.command('export', async (ctx, next) => {
+    const [first, ...rest] = String(ctx.match ?? '').trim().split(/\s+/);
+    const only = first?.toLowerCase() === 'cascade';
+    if (!only) await next();
+    const period = only ? await periodOf(ctx, rest.join(' ')) : parsePeriod(String(ctx.match ?? ''), new Date(clock()), config.timezone);
+    if (!period || 'error' in period) return;
+    const codes = db.select().from(referralCodes).all();
+    if (!only && cascade(period).length === 0) return;
+    const csv = cascadeCsv(codes, period, config.timezone);
+    await ctx.replyWithDocument(new InputFile(Buffer.from(csv, 'utf8'), `referral-cascade-${period.label.replace(/[^a-z0-9.-]+/gi, '_')}.csv`), {
+      caption: inbox.st('staff-cascade-export-caption', { period: period.label }),
+    });
   });
 
   const clients = feature.chatType('private');
