@@ -1,6 +1,6 @@
 /**
  * npm run bench: the real bot process (the build in dist/, as `npm start` runs it) against the fake
- * Bot API server, in five scenarios. Prints a table and rewrites the measured part of BENCHMARKS.md
+ * Bot API server, in six scenarios. Prints a table and rewrites the measured part of BENCHMARKS.md
  * (between its markers; the notes around it are kept). BENCH_QUICK=1 runs everything small, to check
  * that the benchmark itself works; those figures mean little.
  */
@@ -14,6 +14,7 @@ import { limits } from './limits.js';
 import { crashLoop } from './crash.js';
 import { footprint } from './footprint.js';
 import { fairness } from './fairness.js';
+import { redeemUnderLoad } from './redeem.js';
 
 const quick = process.env.BENCH_QUICK === '1';
 const only = process.env.BENCH_ONLY?.split(',');
@@ -86,6 +87,16 @@ if (wanted('fairness')) {
     '< 5 s',
     verdict(seconds < 5),
   ]);
+}
+
+if (wanted('redeem')) {
+  const options = quick ? { codes: 100, partners: 10 } : { codes: 1_000, partners: 10 };
+  log(`redeem: ${n(options.codes)} codes, each sent by two of ${options.partners} partners at once…`);
+  const f = await redeemUnderLoad(options);
+  rows.push(
+    ['6. Redeeming', `codes redeemed exactly once (${n(f.codes)} codes × 2 partners of ${options.partners}, at once; half privately)`, `${n(f.correct)} of ${n(f.codes)}; twice: ${f.twice}; in the database: ${n(f.redeemedInDb)}`, '', `all, none twice`, verdict(f.correct === f.codes && f.twice === 0 && f.redeemedInDb === f.codes)],
+    ['', 'answers per second', `${n(f.perSecond)}/s (${n(f.attempts)} attempts)`, '', '', ''],
+  );
 }
 
 const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, Node ${process.version}, ${process.platform}`;
