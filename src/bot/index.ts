@@ -170,7 +170,8 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
 
   // Before the client features: a partner's bare code in a private chat is redeemed, not relayed.
   protectedBot.use(createRedeemFeature(deps, inbox));
-  protectedBot.use(createCodesFeature(deps, inbox, i18n));
+  const codes = createCodesFeature(deps, inbox, i18n);
+  protectedBot.use(codes.clientSide);
 
   const privateChats = protectedBot.chatType('private');
   privateChats.use(menuFeature);
@@ -193,6 +194,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
 
   protectedBot.use(createMembershipFeature(deps, inbox));
   protectedBot.use(createLockdownFeature(deps, { inbox, lockdown, delivery })); // before the inbox: it holds the team back while locked
+  protectedBot.use(codes.staffSide); // after the lockdown: an intruder cannot send codes to clients either
   protectedBot.use(createInboxFeature(deps, inbox));
 
   protectedBot.use(createEditorsFeature(deps, { posts: deps.posts, scheduler, reload }));

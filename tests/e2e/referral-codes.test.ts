@@ -163,6 +163,22 @@ describe('referral codes, end to end', () => {
     expect(bot.db.select().from(referralCodes).all().find((c) => c.type === 'lawyer')?.redeemedHour).toBeNull();
   }, 60_000);
 
+  it('during a lockdown /code sends the client nothing and issues nothing', async () => {
+    const client = fake.createUser({ first_name: 'Locked', language_code: 'en' });
+    const threadId = await caseFor(client);
+    const before = bot.db.select().from(referralCodes).all().length;
+    fake.sendText(anna, '/lockdown', { chatId: staff.id });
+    await sees(staff.id, /Inbox locked/);
+    fake.sendText(anna, '/code hiv-test', { chatId: staff.id, threadId });
+    await sees(staff.id, /this was NOT sent/);
+    expect(bot.db.select().from(referralCodes).all()).toHaveLength(before);
+    expect(fake.botMessages(client.id).some((m) => CODE.test(textOf(m)))).toBe(false);
+    fake.setMemberStatus(staff.id, anna, 'administrator');
+    fake.sendText(anna, '/unlock', { chatId: staff.id });
+    await sees(staff.id, /Inbox unlocked/);
+    fake.setMemberStatus(staff.id, anna, 'member');
+  }, 60_000);
+
   it('expires after CODE_VALID_DAYS', async () => {
     const client = fake.createUser({ first_name: 'Late', language_code: 'en' });
     const threadId = await caseFor(client);

@@ -23,14 +23,17 @@ const HTML = { parse_mode: 'HTML' } as const;
 /**
  * Referral and pick-up codes: `/code TYPE [PLACE]` in a case topic sends the client a one-time code
  * with the place's addresses and hours; a client can ask for a pick-up code from a services entry.
+ * Two composers: the staff side goes after the lockdown (which holds the team back), the client side
+ * before the client relay.
  */
-export function createCodesFeature(deps: BotDeps, inbox: InboxService, i18n: I18n<BotContext>): Composer<BotContext> {
+export function createCodesFeature(deps: BotDeps, inbox: InboxService, i18n: I18n<BotContext>): { staffSide: Composer<BotContext>; clientSide: Composer<BotContext> } {
   const { db, config, content, privacy } = deps;
   const clock = () => (deps.clock ?? (() => new Date()))().getTime();
-  const feature = new Composer<BotContext>();
+  const staffSide = new Composer<BotContext>();
+  const clientSide = new Composer<BotContext>();
   const places = () => content.for(config.defaultLanguage).services.map((r) => r.slug);
 
-  const staff = feature.filter((ctx) => ctx.chat?.id === config.staffChatId && !!ctx.from && !ctx.from.is_bot);
+  const staff = staffSide.filter((ctx) => ctx.chat?.id === config.staffChatId && !!ctx.from && !ctx.from.is_bot);
   staff.command('code', async (ctx) => {
     const threadId = ctx.msg.is_topic_message ? ctx.msg.message_thread_id : undefined;
     const row = threadId !== undefined ? findCaseByThread(db, threadId) : undefined;
@@ -120,7 +123,7 @@ export function createCodesFeature(deps: BotDeps, inbox: InboxService, i18n: I18
     });
   });
 
-  const clients = feature.chatType('private');
+  const clients = clientSide.chatType('private');
   const pickupOn = () => config.codes.pickupLimit > 0 && config.codes.pickupTypes.length > 0;
 
   clients.callbackQuery(/^(?:n:)?code:p:([a-z0-9-]{1,40})$/, async (ctx) => {
@@ -172,7 +175,7 @@ export function createCodesFeature(deps: BotDeps, inbox: InboxService, i18n: I18
     await ctx.editMessageReplyMarkup({ reply_markup: { inline_keyboard: [] } }).catch(() => undefined);
   });
 
-  return feature;
+  return { staffSide, clientSide };
 }
 
 function followUpButton(t: (key: string) => string, id: number): InlineKeyboard {
