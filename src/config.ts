@@ -139,6 +139,10 @@ export const configSchema = z
     if (env.WEBHOOK_URL && !env.WEBHOOK_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['WEBHOOK_SECRET'], message: 'WEBHOOK_SECRET is required with WEBHOOK_URL (16–256 characters of A–Z, a–z, 0–9, _ and -)' });
     }
+    // Partners must never see cases: their chat is a chat of its own.
+    if (env.PARTNERS_CHAT_ID !== undefined && (env.PARTNERS_CHAT_ID === env.STAFF_CHAT_ID || env.PARTNERS_CHAT_ID === env.EDITORS_CHAT_ID)) {
+      ctx.addIssue({ code: 'custom', path: ['PARTNERS_CHAT_ID'], message: 'PARTNERS_CHAT_ID must be a group of its own, not STAFF_CHAT_ID or EDITORS_CHAT_ID: partners must never see cases' });
+    }
     // The default (loopback) would silently cut Telegram off from a bot in a container or behind a
     // proxy on another machine: in webhook mode the operator says where the proxy reaches the bot.
     if (env.WEBHOOK_URL && !env.HTTP_HOST) {

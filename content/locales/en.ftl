@@ -381,3 +381,5 @@ staff-cascade-redeemed = redeemed
 staff-cascade-ok = “it was OK”
 staff-cascade-chart-title = Referral cascade, { $period }
 staff-cascade-export-caption = Referral cascade, { $period }: by month, type and place; counts only, nothing about anyone.
+forget-item-codes = the link between you and your { $count } code(s) (a code you still have works once at the partner; it is counted for nobody)
+privacy-codes = 🎟 A referral or pick-up code is kept with its type, place and dates, linked to you only until /forget or until your data expires; after that it is only a number in our statistics. Partners who redeem it learn nothing about you, and we do not note who redeemed it.

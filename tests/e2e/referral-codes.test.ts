@@ -112,7 +112,7 @@ describe('referral codes, end to end', () => {
     // A partner in the partners chat redeems it (written by hand, lower case, with a space).
     fake.sendText(pharmacist, `/redeem ${code.toLowerCase().replace('-', ' ')}`, { chatId: partners.id });
     const valid = await sees(partners.id, /is valid and is now marked as used/);
-    expect(textOf(valid)).toMatch(new RegExp(`${code} is valid.*For: hiv-test.*Place: Almaty`, 's'));
+    expect(textOf(valid)).toMatch(new RegExp(`${code} is valid.*For: HIV and hepatitis test.*Place: Almaty`, 's'));
     expect(buttons(valid)).toContain(`rc:o:1:tested`);
     await until(() => /hiv-test · almaty · ✅ redeemed/.test(textOf(card(threadId)!)), 'the card shows it redeemed');
 
@@ -192,6 +192,8 @@ describe('referral codes, end to end', () => {
 
   it('pick-up codes from the services screen, limited per client per period; /forget unlinks them and the code still works', async () => {
     const client = fake.createUser({ first_name: 'Pickup', language_code: 'en' });
+    fake.sendText(client, '/privacy');
+    expect(textOf(await sees(client.id, /What is kept, where/))).toMatch(/referral or pick-up code is kept.*we do not note who redeemed it/s);
     fake.sendText(client, '/services');
     fake.pressButton(client, await withButton(client, 'svc:r:almaty'), 'svc:r:almaty');
     const entry = await withButton(client, 'code:p:almaty');
@@ -209,7 +211,7 @@ describe('referral codes, end to end', () => {
 
     fake.sendText(client, '/forget');
     fake.pressButton(client, await withButton(client, 'forget:yes'), 'forget:yes');
-    await sees(client.id, /erased/i);
+    expect(textOf(await sees(client.id, /erased/i))).toMatch(/the link between you and your 2 code\(s\)/);
     const pickups = bot.db.select().from(referralCodes).all().filter((c) => c.source === 'pickup');
     expect(pickups).toHaveLength(2);
     expect(pickups.every((c) => c.clientKey === null)).toBe(true); // unlinked at once; the anonymous rows stay

@@ -32,6 +32,7 @@ describe('configuration', () => {
     expect(problems.some((p) => p.startsWith('CODE_VALID_DAYS must be a whole number of days'))).toBe(true);
     expect(problems.some((p) => p.startsWith('PICKUP_TYPES must be') && p.includes('not: self test'))).toBe(true);
     expect(problems.some((p) => p.startsWith('PICKUP_LIMIT must be a whole number'))).toBe(true);
+    expect(problemsOf({ ...valid, PARTNERS_CHAT_ID: valid.STAFF_CHAT_ID })).toEqual([expect.stringMatching(/^PARTNERS_CHAT_ID must be a group of its own/)]);
   });
 
   it('applies the documented defaults', () => {

@@ -2,7 +2,7 @@ import { Composer, InlineKeyboard } from 'grammy';
 import { escapeHtml } from '../../content/markdown.js';
 import { formatCode, normalizeCode, recordOutcome, redeemCode, type Redemption } from '../../inbox/referral-codes.js';
 import { followUpAfterRedeem } from '../../inbox/follow-ups.js';
-import { OUTCOMES } from '../../inbox/referral-types.js';
+import { OUTCOMES, typeLabel } from '../../inbox/referral-types.js';
 import type { InboxService } from '../../inbox/service.js';
 import { formatLocal } from '../../publishing/time.js';
 import type { BotContext } from '../context.js';
@@ -41,7 +41,7 @@ export function createRedeemFeature(deps: BotDeps, inbox: InboxService): Compose
   function answer(result: Redemption, shown: string): { text: string; keyboard?: InlineKeyboard } {
     if (result.status === 'unknown') return { text: inbox.st('partner-code-unknown', { code: escapeHtml(shown) }) };
     const c = result.code;
-    const vars = { code: formatCode(c.code), type: escapeHtml(c.type), place: escapeHtml(placeName(c.place)), until: day(c.expiresAt) };
+    const vars = { code: formatCode(c.code), type: escapeHtml(typeLabel((key) => inbox.st(key), c.type)), place: escapeHtml(placeName(c.place)), until: day(c.expiresAt) };
     if (result.status === 'used') return { text: inbox.st('partner-code-used', { ...vars, on: day(c.redeemedHour!) }) };
     if (result.status === 'expired') return { text: inbox.st('partner-code-expired', vars) };
     const keyboard = new InlineKeyboard();
