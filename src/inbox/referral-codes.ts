@@ -113,3 +113,16 @@ export type CodeStatus = 'valid' | 'redeemed' | 'expired';
 export function codeStatus(row: ReferralCodeRow, now: number): CodeStatus {
   return row.redeemedHour !== null ? 'redeemed' : row.expiresAt <= now ? 'expired' : 'valid';
 }
+
+/**
+ * Retention: RETENTION_DAYS after a code expired nobody needs to check it any more, so the code itself
+ * (which the client's phone may still show) is replaced by a placeholder that can never be typed, and
+ * any link left goes. The row stays as an anonymous count for the cascade.
+ */
+export function scrubOldCodes(db: Db, now: number, retentionDays: number): number {
+  return db
+    .update(referralCodes)
+    .set({ code: sql`'-' || ${referralCodes.id}`, clientKey: null, caseId: null, remindAt: null, askAt: null })
+    .where(and(sql`${referralCodes.expiresAt} < ${now - retentionDays * DAY}`, sql`${referralCodes.code} NOT LIKE '-%'`))
+    .run().changes;
+}

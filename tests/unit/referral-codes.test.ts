@@ -17,6 +17,7 @@ import {
   randomCode,
   recordOutcome,
   redeemCode,
+  scrubOldCodes,
 } from '../../src/inbox/referral-codes.js';
 import { createPrivacy } from '../../src/privacy/keys.js';
 import { memoryDb } from '../support/db.js';
@@ -85,6 +86,22 @@ describe('referral codes', () => {
     expect(won).toBe(codes.length);
     a.$client.close();
     b.$client.close();
+  });
+
+  it('RETENTION_DAYS after expiry the code itself is scrubbed; the anonymous row stays', () => {
+    const db = memoryDb();
+    const key = client(db, 1);
+    const old = issueCode(db, { type: 'hiv-test', place: 'almaty', source: 'staff', clientKey: key, now: NOW, validDays: 14 });
+    const fresh = issueCode(db, { type: 'naloxone', place: null, source: 'pickup', clientKey: key, now: NOW + 20 * DAY, validDays: 14 });
+    redeemCode(db, old.code, NOW + DAY);
+    expect(scrubOldCodes(db, NOW + 14 * DAY + 30 * DAY - 1, 30)).toBe(0);
+    expect(scrubOldCodes(db, NOW + 14 * DAY + 30 * DAY + 1, 30)).toBe(1);
+    const rows = db.select().from(referralCodes).all();
+    expect(rows.find((r) => r.id === old.id)).toMatchObject({ code: `-${old.id}`, clientKey: null, type: 'hiv-test', place: 'almaty' });
+    expect(rows.find((r) => r.id === old.id)!.redeemedHour).not.toBeNull();
+    expect(rows.find((r) => r.id === fresh.id)).toMatchObject({ code: fresh.code, clientKey: key });
+    expect(redeemCode(db, old.code, NOW + 50 * DAY).status).toBe('unknown');
+    expect(scrubOldCodes(db, NOW + 100 * DAY, 30)).toBe(1); // only the fresh one, now old too
   });
 
   it('/forget unlinks the codes at once; the anonymous rows stay for the figures', () => {
