@@ -19,6 +19,10 @@ RUN npm run build && npm prune --omit=dev
 
 # Runtime stage: no compilers, non-root user, database on a volume, content mountable.
 FROM node:24-bookworm-slim
+# A font for the text in the /stats cascade chart (resvg draws with the system's fonts; slim has none).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends fonts-dejavu-core \
+ && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production \
     DATABASE_PATH=/data/bot.db \
     CONTENT_DIR=/app/content

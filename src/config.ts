@@ -127,6 +127,20 @@ export const configSchema = z
     SHOW_SAMPLE_SERVICES: z
       .enum(['true', 'false'], { error: 'SHOW_SAMPLE_SERVICES must be true or false' })
       .default('false'),
+    PARTNERS_CHAT_ID: chatId('PARTNERS_CHAT_ID').optional(),
+    CODE_VALID_DAYS: wholeNumber('CODE_VALID_DAYS must be a whole number of days, 1 or more (how long a referral or pick-up code can be redeemed)', 1, 365).default(14),
+    PICKUP_TYPES: z
+      .string()
+      .default('naloxone,hiv-self-test,condoms')
+      .transform((value, ctx): string[] => {
+        if (value.trim().toLowerCase() === 'none') return [];
+        const types = value.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+        const bad = types.filter((t) => !/^[a-z0-9-]{1,24}$/.test(t));
+        if (bad.length > 0) ctx.addIssue({ code: 'custom', message: `PICKUP_TYPES must be comma-separated types of lowercase latin letters, digits and dashes (e.g. naloxone,hiv-self-test,condoms), or none; not: ${bad.join(', ')}` });
+        return [...new Set(types)];
+      }),
+    PICKUP_LIMIT: wholeNumber('PICKUP_LIMIT must be a whole number, 0 or more (pick-up codes one client may ask for per PICKUP_PERIOD_DAYS; 0 turns pick-up codes off)', 0).default(2),
+    PICKUP_PERIOD_DAYS: wholeNumber('PICKUP_PERIOD_DAYS must be a whole number of days, 1 or more', 1).default(30),
     OUTGOING_PACING: z
       .enum(['on', 'off'], { error: 'OUTGOING_PACING must be on or off' })
       .default('on'),
@@ -135,6 +149,10 @@ export const configSchema = z
   .superRefine((env, ctx) => {
     if (env.WEBHOOK_URL && !env.WEBHOOK_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['WEBHOOK_SECRET'], message: 'WEBHOOK_SECRET is required with WEBHOOK_URL (16–256 characters of A–Z, a–z, 0–9, _ and -)' });
+    }
+    // Partners must never see cases: their chat is a chat of its own.
+    if (env.PARTNERS_CHAT_ID !== undefined && (env.PARTNERS_CHAT_ID === env.STAFF_CHAT_ID || env.PARTNERS_CHAT_ID === env.EDITORS_CHAT_ID)) {
+      ctx.addIssue({ code: 'custom', path: ['PARTNERS_CHAT_ID'], message: 'PARTNERS_CHAT_ID must be a group of its own, not STAFF_CHAT_ID or EDITORS_CHAT_ID: partners must never see cases' });
     }
     // The default (loopback) would silently cut Telegram off from a bot in a container or behind a
     // proxy on another machine: in webhook mode the operator says where the proxy reaches the bot.
@@ -171,6 +189,8 @@ export const configSchema = z
     metricsToken: env.METRICS_TOKEN,
     outgoingPacing: env.OUTGOING_PACING === 'on',
     showSampleServices: env.SHOW_SAMPLE_SERVICES === 'true',
+    partnersChatId: env.PARTNERS_CHAT_ID,
+    codes: { validDays: env.CODE_VALID_DAYS, pickupTypes: env.PICKUP_TYPES, pickupLimit: env.PICKUP_LIMIT, pickupPeriodDays: env.PICKUP_PERIOD_DAYS },
     webhook: env.WEBHOOK_URL ? { url: env.WEBHOOK_URL, secret: env.WEBHOOK_SECRET ?? '' } : undefined,
   }));
 

@@ -14,7 +14,7 @@ import { discoverLanguages } from './content/languages.js';
 import { loadSettings } from './content/settings.js';
 import { splitMessage } from './content/split.js';
 import { createBot } from './bot/index.js';
-import { registerCommands, registerStaffCommands } from './bot/commands.js';
+import { registerCommands, registerPartnerCommands, registerStaffCommands } from './bot/commands.js';
 import { PostStore } from './publishing/store.js';
 import { watchFolder } from './content/watch.js';
 import { webhookCallback } from 'grammy';
@@ -98,6 +98,11 @@ async function main(): Promise<void> {
     await registerStaffCommands(bot.api, config.staffChatId, config.editorsChatId, i18n, config.defaultLanguage).catch((error: unknown) =>
       logger.warn({ err: error }, 'could not set the staff commands: is the bot a member of STAFF_CHAT_ID and EDITORS_CHAT_ID?'),
     );
+    if (config.partnersChatId !== undefined) {
+      await registerPartnerCommands(bot.api, config.partnersChatId).catch((error: unknown) =>
+        logger.warn({ err: error }, 'could not set the partners commands: is the bot a member of PARTNERS_CHAT_ID?'),
+      );
+    }
   } catch (error) {
     logger.fatal(describeStartupError(error));
     closeDatabase(db);

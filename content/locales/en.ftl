@@ -410,6 +410,7 @@ staff-command-alias = The name clients see
 staff-command-snippets = List canned answers
 staff-command-snippet = Send a canned answer: /snippet NAME
 staff-command-refer = Tag referrals: /refer lawyer hiv-test
+staff-command-code = Send the client a referral code: /code TYPE [PLACE]
 staff-command-ban = Ban this client
 staff-command-unban = Lift the ban
 staff-command-stats = Figures: /stats [7d|month|2026-11]
@@ -422,3 +423,76 @@ editors-command-publish = Publish a post now: /publish SLUG
 editors-command-skip = Skip the next occurrence: /skip SLUG
 editors-command-sync = Update a published post: /sync SLUG
 editors-command-reload = Reload the content folder
+
+## Referral and pick-up codes (partners redeem them; issue #14)
+code-issued =
+    🎟 Your code: <b>{ $code }</b>
+    For: { $type }
+    Where: { $place }
+    Valid until: { $until } (one time only)
+
+    Show this code on your screen or say it aloud there: that is all they need. Nobody will ask your name for it, and the code tells them nothing about you.
+code-any-place = any of our partner services (see /services)
+code-type-psychologist = psychologist
+code-type-addiction = addiction specialist
+code-type-infectious = infectious disease doctor
+code-type-lawyer = lawyer
+code-type-hiv-test = HIV and hepatitis test
+code-type-ost = opioid substitution therapy
+code-type-social = social worker
+code-type-naloxone = naloxone
+code-type-hiv-self-test = HIV self-test kit
+code-type-condoms = condoms and lubricant
+code-pickup-button = 🎟 Get a pick-up code
+code-pickup-choose = What would you like to pick up in { $place }? You get a one-time code to show there, valid for { $days } days. No name, no documents.
+code-pickup-limit = You already have { $limit } pick-up codes from the last { $days } days, the most for now. Use the ones you have, or ask a consultant: /consult
+code-pickup-unavailable = Pick-up codes are not available here right now.
+redeem-not-partner = Only partner organisations can redeem codes.
+staff-card-codes = 🎟 <b>Codes</b>
+staff-card-code = • { $type } · { $place } · { $status }
+staff-code-any-place = any place
+staff-code-status-valid = ⏳ not used yet
+staff-code-status-redeemed = ✅ redeemed
+staff-code-status-expired = ⌛ expired
+staff-code-usage = Usage: /code TYPE [PLACE]. Types: { $types }. Places: { $places }.
+staff-code-unknown-type = Unknown type “{ $type }”. Types: { $types }.
+staff-code-unknown-place = Unknown place “{ $place }”. Places: { $places }.
+staff-code-sent = 🎟 A one-time code for <b>{ $type }</b> ({ $place }) was sent to the client, valid for { $days } days. It is listed on the case card.
+staff-code-not-delivered = ⚠️ A code for <b>{ $type }</b> ({ $place }) was issued, but it could not be sent to the client (they may have blocked the bot).
+partner-redeem-usage = Send the code the client shows you, e.g. /redeem K7Q-M4X (or just K7Q-M4X).
+partner-code-unknown = ❌ There is no code “{ $code }”. Check the letters and digits with the client.
+partner-code-redeemed =
+    ✅ <b>{ $code }</b> is valid and is now marked as used.
+    For: { $type }
+    Place: { $place }
+    You may add what happened (optional):
+partner-code-used = ⚠️ <b>{ $code }</b> ({ $type }, { $place }) was already used on { $on }. It cannot be used twice.
+partner-code-expired = ⌛ <b>{ $code }</b> ({ $type }, { $place }) expired on { $until }. The client can ask the bot for a new one.
+partner-outcome-tested = 🧪 Tested
+partner-outcome-treatment-started = 💊 Treatment started
+partner-outcome-supplies-given = 📦 Supplies given
+partner-outcome-counselled = 💬 Counselled
+partner-outcome-referred-on = ➡️ Referred on
+partner-outcome-saved = Saved, thank you.
+partner-outcome-already = An outcome is already recorded for this code.
+followup-button = 🔔 Remind me before it expires, and ask me later
+followup-on = 🔔 Done: I will remind you on { $remind } and ask once on { $ask } how it went. Nothing else; /forget stops it.
+followup-on-no-reminder = 🔔 Done: I will ask once on { $ask } how it went. Nothing else; /forget stops it.
+followup-unavailable = This code no longer needs that.
+followup-reminder = ⏰ A reminder: your code <b>{ $code }</b> ({ $type }) is valid until { $until }.
+followup-question = 🎟 Your code <b>{ $code }</b> ({ $type }): did you get there, and was it OK? Only the count of answers is kept, never who answered.
+followup-answer-ok = 👍 Yes, it was OK
+followup-answer-not-ok = 👎 I went, but it was not OK
+followup-answer-not-yet = 🚫 I did not go
+followup-thanks = Thank you, that helps us.
+staff-cascade-title = 🎟 <b>Referral codes</b>, issued { $period }:
+staff-cascade-line = • <b>{ $type }</b> · { $place }: issued { $issued } → redeemed { $redeemed } ({ $percent }%), median { $median } d · outcomes: { $outcomes } · follow-up: { $answers }
+staff-cascade-all-places = all places
+staff-cascade-none = No codes were issued { $period }.
+staff-cascade-issued = issued
+staff-cascade-redeemed = redeemed
+staff-cascade-ok = “it was OK”
+staff-cascade-chart-title = Referral cascade, { $period }
+staff-cascade-export-caption = Referral cascade, { $period }: by month, type and place; counts only, nothing about anyone.
+forget-item-codes = the link between you and your { $count } code(s) (a code you still have works once at the partner; it is counted for nobody)
+privacy-codes = 🎟 A referral or pick-up code is kept with its type, place and dates, linked to you only until /forget or until your data expires; after that it is only a number in our statistics. Partners who redeem it learn nothing about you, and we do not note who redeemed it.

@@ -393,6 +393,7 @@ staff-command-alias = Клиенттер көретін есім
 staff-command-snippets = Дайын жауаптар тізімі
 staff-command-snippet = Дайын жауапты жіберу: /snippet АТАУЫ
 staff-command-refer = Жолдамаларды белгілеу: /refer lawyer hiv-test
+staff-command-code = Клиентке жолдама кодын жіберу: /code TYPE [PLACE]
 staff-command-ban = Клиентті бұғаттау
 staff-command-unban = Клиенттің бұғатын алу
 staff-command-stats = Көрсеткіштер: /stats [7d|month|2026-11]
@@ -405,3 +406,76 @@ editors-command-publish = Постты қазір жариялау: /publish SLU
 editors-command-skip = Келесі жариялауды өткізіп жіберу: /skip SLUG
 editors-command-sync = Жарияланған постты жаңарту: /sync SLUG
 editors-command-reload = Контент қалтасын қайта жүктеу
+
+## Жолдама және алу кодтары (оларды серіктестер өтейді; #14 тапсырма)
+code-issued =
+    🎟 Сенің кодың: <b>{ $code }</b>
+    Не үшін: { $type }
+    Қайда: { $place }
+    Жарамдылық мерзімі: { $until } дейін (бір рет қана)
+
+    Бұл кодты сол жерде экраннан көрсет немесе дауыстап айт — басқа ештеңе керек емес. Ол үшін атыңды сұрамайды, ал код сен туралы ештеңе айтпайды.
+code-any-place = серіктес қызметтердің кез келгені (/services қараңыз)
+code-type-psychologist = психолог
+code-type-addiction = нарколог
+code-type-infectious = инфекционист дәрігер
+code-type-lawyer = заңгер
+code-type-hiv-test = АИТВ және гепатитке тест
+code-type-ost = опиоидты алмастыру терапиясы
+code-type-social = әлеуметтік қызметкер
+code-type-naloxone = налоксон
+code-type-hiv-self-test = АИТВ-ға өзін-өзі тестілеу жиынтығы
+code-type-condoms = мүшеқаптар мен лубрикант
+code-pickup-button = 🎟 Алуға код алу
+code-pickup-choose = Не алғың келеді ({ $place })? Сол жерде көрсететін бір реттік код аласың, ол { $days } күн жарамды. Аты-жөн де, құжат та керек емес.
+code-pickup-limit = Соңғы { $days } күнде сенде { $limit } алу коды бар — әзірге бұл ең көбі. Барларын пайдалан немесе кеңесшіге жаз: /consult
+code-pickup-unavailable = Алу кодтары қазір мұнда қолжетімсіз.
+redeem-not-partner = Кодтарды тек серіктес ұйымдар өтей алады.
+staff-card-codes = 🎟 <b>Кодтар</b>
+staff-card-code = • { $type } · { $place } · { $status }
+staff-code-any-place = кез келген жер
+staff-code-status-valid = ⏳ әлі пайдаланылмаған
+staff-code-status-redeemed = ✅ өтелді
+staff-code-status-expired = ⌛ мерзімі өтті
+staff-code-usage = Қолданылуы: /code ТҮРІ [ОРНЫ]. Түрлері: { $types }. Орындар: { $places }.
+staff-code-unknown-type = Белгісіз түр «{ $type }». Түрлері: { $types }.
+staff-code-unknown-place = Белгісіз орын «{ $place }». Орындар: { $places }.
+staff-code-sent = 🎟 Клиентке бір реттік код жіберілді: <b>{ $type }</b> ({ $place }), { $days } күн жарамды. Ол өтініш картасында көрсетілген.
+staff-code-not-delivered = ⚠️ <b>{ $type }</b> ({ $place }) коды жасалды, бірақ оны клиентке жіберу мүмкін болмады (клиент ботты бұғаттаған болуы мүмкін).
+partner-redeem-usage = Клиент көрсеткен кодты жіберіңіз, мысалы /redeem K7Q-M4X (немесе жай ғана K7Q-M4X).
+partner-code-unknown = ❌ «{ $code }» коды жоқ. Әріптер мен сандарды клиентпен салыстырыңыз.
+partner-code-redeemed =
+    ✅ <b>{ $code }</b> жарамды және енді пайдаланылған деп белгіленді.
+    Не үшін: { $type }
+    Орны: { $place }
+    Нәтижесін белгілеуге болады (міндетті емес):
+partner-code-used = ⚠️ <b>{ $code }</b> ({ $type }, { $place }) { $on } күні пайдаланылып қойған. Оны қайта пайдалануға болмайды.
+partner-code-expired = ⌛ <b>{ $code }</b> ({ $type }, { $place }) мерзімі { $until } өтті. Клиент боттан жаңа код ала алады.
+partner-outcome-tested = 🧪 Тест тапсырды
+partner-outcome-treatment-started = 💊 Емдеу басталды
+partner-outcome-supplies-given = 📦 Құралдар берілді
+partner-outcome-counselled = 💬 Кеңес берілді
+partner-outcome-referred-on = ➡️ Әрі қарай жолданды
+partner-outcome-saved = Сақталды, рақмет.
+partner-outcome-already = Бұл код үшін нәтиже бұрын белгіленген.
+followup-button = 🔔 Мерзімі біткенше еске салып, кейін сұрау
+followup-on = 🔔 Дайын: { $remind } күні еске саламын және { $ask } күні бәрі қалай өткенін бір рет сұраймын. Басқа ештеңе жоқ; /forget мұны тоқтатады.
+followup-on-no-reminder = 🔔 Дайын: { $ask } күні бәрі қалай өткенін бір рет сұраймын. Басқа ештеңе жоқ; /forget мұны тоқтатады.
+followup-unavailable = Бұл код үшін бұл енді қажет емес.
+followup-reminder = ⏰ Еске салу: <b>{ $code }</b> кодың ({ $type }) { $until } дейін жарамды.
+followup-question = 🎟 <b>{ $code }</b> кодың ({ $type }): барып жеттің бе, бәрі жақсы болды ма? Біз кім жауап бергенін емес, тек жауаптар санын сақтаймыз.
+followup-answer-ok = 👍 Иә, бәрі жақсы
+followup-answer-not-ok = 👎 Бардым, бірақ жақсы болмады
+followup-answer-not-yet = 🚫 Бармадым
+followup-thanks = Рақмет, бұл бізге көмектеседі.
+staff-cascade-title = 🎟 <b>Жолдама кодтары</b>, { $period } кезеңінде берілгендер:
+staff-cascade-line = • <b>{ $type }</b> · { $place }: берілді { $issued } → өтелді { $redeemed } ({ $percent }%), медиана { $median } күн · нәтижелер: { $outcomes } · кері байланыс: { $answers }
+staff-cascade-all-places = барлық орындар
+staff-cascade-none = { $period } кезеңінде код берілмеген.
+staff-cascade-issued = берілді
+staff-cascade-redeemed = өтелді
+staff-cascade-ok = «бәрі жақсы»
+staff-cascade-chart-title = Жолдама каскады, { $period }
+staff-cascade-export-caption = Жолдама каскады, { $period }: айлар, түрлер және орындар бойынша; тек сандар, ешкім туралы ештеңе жоқ.
+forget-item-codes = сен мен кодтарың ({ $count }) арасындағы байланыс (қолыңда қалған код серіктесте бір рет жарамды және ешкімге тіркелмей есептеледі)
+privacy-codes = 🎟 Жолдама немесе алу коды түрімен, орнымен және күндерімен сақталады және /forget немесе деректеріңнің сақталу мерзімі біткенге дейін ғана сенімен байланысты; содан кейін ол біздің статистикадағы жай сан. Кодты қабылдайтын серіктестер сен туралы ештеңе білмейді, ал біз оны кім қабылдағанын жазбаймыз.

@@ -414,6 +414,7 @@ staff-command-alias = Имя, которое видят клиенты
 staff-command-snippets = Список готовых ответов
 staff-command-snippet = Отправить готовый ответ: /snippet ИМЯ
 staff-command-refer = Отметить направления: /refer lawyer hiv-test
+staff-command-code = Отправить клиенту код направления: /code TYPE [PLACE]
 staff-command-ban = Заблокировать клиента
 staff-command-unban = Снять блокировку клиента
 staff-command-stats = Цифры: /stats [7d|month|2026-11]
@@ -426,3 +427,76 @@ editors-command-publish = Опубликовать пост сейчас: /publi
 editors-command-skip = Пропустить ближайшую публикацию: /skip SLUG
 editors-command-sync = Обновить опубликованный пост: /sync SLUG
 editors-command-reload = Перезагрузить папку контента
+
+## Коды направлений и выдачи (их погашают партнёры; задача #14)
+code-issued =
+    🎟 Твой код: <b>{ $code }</b>
+    Для чего: { $type }
+    Где: { $place }
+    Действует до: { $until } (один раз)
+
+    Покажи этот код на экране или назови его на месте — больше ничего не нужно. Имя за него не спросят, и код ничего о тебе не говорит.
+code-any-place = любая из партнёрских служб (см. /services)
+code-type-psychologist = психолог
+code-type-addiction = нарколог
+code-type-infectious = инфекционист
+code-type-lawyer = юрист
+code-type-hiv-test = тест на ВИЧ и гепатиты
+code-type-ost = опиоидная заместительная терапия
+code-type-social = социальный работник
+code-type-naloxone = налоксон
+code-type-hiv-self-test = набор для самотестирования на ВИЧ
+code-type-condoms = презервативы и лубрикант
+code-pickup-button = 🎟 Получить код на выдачу
+code-pickup-choose = Что хочешь получить ({ $place })? Ты получишь одноразовый код, который нужно показать на месте; он действует { $days } дн. Без имени и документов.
+code-pickup-limit = У тебя уже есть коды на выдачу за последние { $days } дн. ({ $limit }) — пока это максимум. Воспользуйся ими или напиши консультанту: /consult
+code-pickup-unavailable = Коды на выдачу сейчас здесь недоступны.
+redeem-not-partner = Погашать коды могут только партнёрские организации.
+staff-card-codes = 🎟 <b>Коды</b>
+staff-card-code = • { $type } · { $place } · { $status }
+staff-code-any-place = любое место
+staff-code-status-valid = ⏳ ещё не использован
+staff-code-status-redeemed = ✅ погашен
+staff-code-status-expired = ⌛ истёк
+staff-code-usage = Использование: /code ТИП [МЕСТО]. Типы: { $types }. Места: { $places }.
+staff-code-unknown-type = Неизвестный тип «{ $type }». Типы: { $types }.
+staff-code-unknown-place = Неизвестное место «{ $place }». Места: { $places }.
+staff-code-sent = 🎟 Клиенту отправлен одноразовый код: <b>{ $type }</b> ({ $place }), действует { $days } дн. Он указан в карточке обращения.
+staff-code-not-delivered = ⚠️ Код <b>{ $type }</b> ({ $place }) создан, но отправить его клиенту не удалось (возможно, клиент заблокировал бота).
+partner-redeem-usage = Отправьте код, который показал клиент, например /redeem K7Q-M4X (или просто K7Q-M4X).
+partner-code-unknown = ❌ Кода «{ $code }» нет. Сверьте буквы и цифры с клиентом.
+partner-code-redeemed =
+    ✅ <b>{ $code }</b> действителен и теперь отмечен как использованный.
+    Для чего: { $type }
+    Место: { $place }
+    Можно отметить результат (необязательно):
+partner-code-used = ⚠️ <b>{ $code }</b> ({ $type }, { $place }) уже был использован { $on }. Повторно его использовать нельзя.
+partner-code-expired = ⌛ Срок <b>{ $code }</b> ({ $type }, { $place }) истёк { $until }. Клиент может получить новый код в боте.
+partner-outcome-tested = 🧪 Прошёл тест
+partner-outcome-treatment-started = 💊 Начато лечение
+partner-outcome-supplies-given = 📦 Выданы средства
+partner-outcome-counselled = 💬 Проведена консультация
+partner-outcome-referred-on = ➡️ Направлен дальше
+partner-outcome-saved = Сохранено, спасибо.
+partner-outcome-already = Результат для этого кода уже отмечен.
+followup-button = 🔔 Напомнить до окончания срока и спросить потом
+followup-on = 🔔 Готово: напомню { $remind } и один раз спрошу { $ask }, как всё прошло. Больше ничего; /forget это отменит.
+followup-on-no-reminder = 🔔 Готово: один раз спрошу { $ask }, как всё прошло. Больше ничего; /forget это отменит.
+followup-unavailable = Для этого кода это уже не нужно.
+followup-reminder = ⏰ Напоминание: твой код <b>{ $code }</b> ({ $type }) действует до { $until }.
+followup-question = 🎟 Твой код <b>{ $code }</b> ({ $type }): получилось дойти, всё было нормально? Мы храним только количество ответов, а не то, кто ответил.
+followup-answer-ok = 👍 Да, всё нормально
+followup-answer-not-ok = 👎 Сходил(а), но было плохо
+followup-answer-not-yet = 🚫 Не ходил(а)
+followup-thanks = Спасибо, это нам очень помогает.
+staff-cascade-title = 🎟 <b>Коды направлений</b>, выданные за период { $period }:
+staff-cascade-line = • <b>{ $type }</b> · { $place }: выдано { $issued } → погашено { $redeemed } ({ $percent }%), медиана { $median } дн. · результаты: { $outcomes } · обратная связь: { $answers }
+staff-cascade-all-places = все места
+staff-cascade-none = За период { $period } коды не выдавались.
+staff-cascade-issued = выдано
+staff-cascade-redeemed = погашено
+staff-cascade-ok = «всё нормально»
+staff-cascade-chart-title = Каскад направлений, { $period }
+staff-cascade-export-caption = Каскад направлений, { $period }: по месяцам, типам и местам; только количества, ничего ни о ком.
+forget-item-codes = связь между тобой и твоими кодами ({ $count }) (код, который у тебя остался, сработает у партнёра один раз и засчитается ни за кем)
+privacy-codes = 🎟 Код направления или выдачи хранится с типом, местом и датами и связан с тобой только до /forget или до истечения срока хранения твоих данных; после этого он — просто число в нашей статистике. Партнёры, которые принимают код, ничего о тебе не узнают, и мы не записываем, кто его принял.

@@ -7,7 +7,7 @@ import type { BotContext } from './context.js';
 export const CLIENT_COMMANDS = ['start', 'help', 'consult', 'status', 'end', 'info', 'services', 'language', 'privacy', 'forget'] as const;
 
 /** Staff commands, shown in the staff chat only; their descriptions are `staff-command-<name>` in DEFAULT_LANGUAGE. */
-export const STAFF_COMMANDS = ['take', 'release', 'transfer', 'close', 'note', 'alias', 'snippets', 'snippet', 'refer', 'ban', 'unban', 'stats', 'export', 'lockdown', 'unlock'] as const;
+export const STAFF_COMMANDS = ['take', 'release', 'transfer', 'close', 'note', 'alias', 'snippets', 'snippet', 'refer', 'code', 'ban', 'unban', 'stats', 'export', 'lockdown', 'unlock'] as const;
 /** Editors' commands, in the editors chat; descriptions are `editors-command-<name>`. */
 export const EDITORS_COMMANDS = ['upcoming', 'preview', 'publish', 'skip', 'sync', 'reload'] as const;
 
@@ -39,4 +39,9 @@ export async function registerStaffCommands(api: Api, staffChatId: number, edito
     await api.setMyCommands(staff, { scope: { type: 'chat', chat_id: staffChatId } });
     await api.setMyCommands(editors, { scope: { type: 'chat', chat_id: editorsChatId } });
   }
+}
+
+/** The partners chat: one command (a bare code works too). */
+export async function registerPartnerCommands(api: Api, partnersChatId: number): Promise<void> {
+  await api.setMyCommands([{ command: 'redeem', description: 'Redeem a client code: /redeem K7Q-M4X' }], { scope: { type: 'chat', chat_id: partnersChatId } });
 }

@@ -20,6 +20,8 @@ import { pacingTransformer } from '../ops/pacing-transformer.js';
 import { NO_LIMITS, Pacer, TELEGRAM_LIMITS } from '../inbox/pacing.js';
 import { findOpenCase } from '../inbox/cases.js';
 import { createServicesFeature } from './features/services.js';
+import { createCodesFeature } from './features/codes.js';
+import { createRedeemFeature } from './features/redeem.js';
 import { createLanguageFeature } from './features/language.js';
 import { createPrivacyFeature } from './features/privacy.js';
 import { createForgetFeature } from './features/forget.js';
@@ -170,6 +172,11 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
     }),
   );
 
+  // Before the client features: a partner's bare code in a private chat is redeemed, not relayed.
+  protectedBot.use(createRedeemFeature(deps, inbox));
+  const codes = createCodesFeature(deps, inbox, i18n);
+  protectedBot.use(codes.clientSide);
+
   const privateChats = protectedBot.chatType('private');
   privateChats.use(menuFeature);
   privateChats.use(createEmergencyFeature(deps));
@@ -191,6 +198,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
 
   protectedBot.use(createMembershipFeature(deps, inbox));
   protectedBot.use(createLockdownFeature(deps, { inbox, lockdown, delivery })); // before the inbox: it holds the team back while locked
+  protectedBot.use(codes.staffSide); // after the lockdown: an intruder cannot send codes to clients either
   protectedBot.use(createInboxFeature(deps, inbox));
 
   protectedBot.use(createEditorsFeature(deps, { posts: deps.posts, scheduler, reload, text: editorsText }));

@@ -228,3 +228,43 @@ export const pendingDeletions = sqliteTable('pending_deletions', {
   attempts: integer('attempts').notNull().default(0),
   lastError: text('last_error'),
 });
+
+/**
+ * One-time referral and pick-up codes (e.g. K7Q-4MX) that partners redeem. The row itself is anonymous
+ * (type, place, hours): the link to the client lives only in `client_key`, which goes to NULL the moment
+ * the client row is deleted (/forget, retention), so the cascade's counts stay and link to nobody.
+ */
+export const referralCodes = sqliteTable(
+  'referral_codes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** Six characters without the dash, from an alphabet without look-alikes. */
+    code: text('code').notNull().unique(),
+    /** A referral or pick-up type, e.g. hiv-test, naloxone. */
+    type: text('type').notNull(),
+    /** A services directory entry (its slug), or null for "any place". */
+    place: text('place'),
+    /** staff (/code in a case) | pickup (asked for by the client). */
+    source: text('source').notNull(),
+    clientKey: text('client_key').references(() => clients.key, { onDelete: 'set null' }),
+    /** The case it was issued in, for its card; gone with the case. */
+    caseId: integer('case_id').references(() => cases.id, { onDelete: 'set null' }),
+    /** Issue time rounded down to the hour (ms), so it cannot be matched to a message on a seized phone. */
+    issuedHour: integer('issued_hour').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    /** Redemption time rounded down to the hour (ms); set once, atomically. */
+    redeemedHour: integer('redeemed_hour'),
+    /** From a fixed list (tested, treatment-started…), never free text. */
+    outcome: text('outcome'),
+    /** The client opted in to one reminder and one question; the language to send them in. */
+    followUpLang: text('follow_up_lang'),
+    /** When the reminder / the question is due (ms, at a sensible local hour); null once sent or not wanted. */
+    remindAt: integer('remind_at'),
+    askAt: integer('ask_at'),
+    /** The client's answer from a fixed list (ok | not-ok | not-yet): a count, never text. */
+    followUpAnswer: text('follow_up_answer'),
+  },
+  (t) => [index('referral_codes_client').on(t.clientKey), index('referral_codes_case').on(t.caseId), index('referral_codes_issued').on(t.issuedHour)],
+);
+
+export type ReferralCodeRow = typeof referralCodes.$inferSelect;

@@ -14,6 +14,7 @@ import type { InboxService } from './service.js';
 import type { InboxDeps } from './service.js';
 import { readLockdown } from './lockdown.js';
 import { formatLocal } from '../publishing/time.js';
+import { sendDueFollowUps } from './follow-ups.js';
 
 const BOARD = 'inbox.queue_board_message';
 const BOARD_TEXT = 'inbox.queue_board_text';
@@ -21,7 +22,8 @@ const LAST_PURGE = 'inbox.last_purge';
 
 /**
  * Background work of the inbox, once a minute: the queue board in the General topic (edited in
- * place), reminders for cases waiting too long, and the daily retention purge. Each step catches its
+ * place), reminders for cases waiting too long, the daily retention purge, and the referral codes'
+ * follow-ups the clients asked for. Each step catches its
  * own failures.
  */
 export class InboxJobs {
@@ -49,7 +51,8 @@ export class InboxJobs {
       purgeAbandonedConversations(db, clock());
       purgeOldTraces(db, clock()); // message ids past Telegram's 48 hours cannot be deleted, so are not kept
     };
-    for (const job of [() => this.updateBoard(), () => this.remind(), () => this.purge(), sweep]) {
+    const followUps = async () => void (await sendDueFollowUps({ ...this.deps, timezone: this.deps.config.timezone }));
+    for (const job of [() => this.updateBoard(), () => this.remind(), () => this.purge(), sweep, followUps]) {
       await job().catch((error: unknown) => this.deps.logger.error({ err: error }, 'inbox job failed'));
     }
   }

@@ -5,6 +5,7 @@ import { purgeOldTraces } from '../db/traces.js';
 import type { Privacy } from '../privacy/keys.js';
 import { purgeExpiredBans } from './bans.js';
 import { purgeClosedCases } from './cases.js';
+import { scrubOldCodes } from './referral-codes.js';
 import type { DeletionRun, Erasure } from './erasure.js';
 
 export interface RetentionDeps {
@@ -38,6 +39,7 @@ export async function purgeExpired(deps: RetentionDeps, now: number): Promise<Pu
   const conversations = purgeAbandonedConversations(db, now);
   const bans = purgeExpiredBans(db, now, deps.banDays);
   purgeOldTraces(db, now);
+  scrubOldCodes(db, now, retentionDays);
   foldWal(db); // the purged rows' old pages leave the WAL too
   const deletions = await deps.erasure.runPending();
   return { cases, clients, conversations, bans, deletions };

@@ -9,6 +9,7 @@ import { cases, clients, consultants, type CaseRow } from '../db/schema.js';
 import type { Logger } from '../logger.js';
 import type { Privacy } from '../privacy/keys.js';
 import { formatLocal } from '../publishing/time.js';
+import { codeStatus, codesOfCase } from './referral-codes.js';
 import { attachTopic, closeCase, earlierCaseCount, findCase, waitingQueue } from './cases.js';
 import type { Delivery } from './delivery.js';
 import { queuePosition } from './queue.js';
@@ -84,7 +85,7 @@ export class InboxService {
         : row.status === 'active'
           ? this.st('staff-status-active', { alias: escapeHtml(this.aliasOf(row.consultantId)) })
           : this.st('staff-status-closed');
-    return this.st('staff-card', {
+    const card = this.st('staff-card', {
       pseudonym: escapeHtml(this.pseudonymOf(row)),
       id: row.id,
       topic: escapeHtml(this.topicLabel(row.topic)),
@@ -94,6 +95,18 @@ export class InboxService {
       earlier: earlierCaseCount(this.deps.db, row.clientKey),
       status,
     });
+    return `${card}${this.codeLines(row.id)}`;
+  }
+
+  /** Codes issued in the case: type, place and status only, never the code or anything about the client. */
+  private codeLines(caseId: number): string {
+    const codes = codesOfCase(this.deps.db, caseId);
+    if (codes.length === 0) return '';
+    const now = this.deps.clock();
+    const lines = codes.map((c) =>
+      this.st('staff-card-code', { type: escapeHtml(c.type), place: escapeHtml(c.place ?? this.st('staff-code-any-place')), status: this.st(`staff-code-status-${codeStatus(c, now)}`) }),
+    );
+    return `\n\n${this.st('staff-card-codes')}\n${lines.join('\n')}`;
   }
 
   cardKeyboard(row: CaseRow): InlineKeyboard | undefined {

@@ -15,6 +15,7 @@ import { crashLoop } from './crash.js';
 import { footprint } from './footprint.js';
 import { fairness } from './fairness.js';
 import { startPath } from './start-path.js';
+import { redeemUnderLoad } from './redeem.js';
 
 const quick = process.env.BENCH_QUICK === '1';
 const only = process.env.BENCH_ONLY?.split(',');
@@ -99,6 +100,16 @@ if (wanted('start')) {
     ['6. Start', '`npm start` to polling, dist/ up to date (every restart): time / peak memory of all its processes (PSS)', shown(f.npmWarm), 'tsc at every start: 7.7 s / 490 MB', '< 2 s / < 150 MB', ok(f.npmWarm)],
     ['', '`npm start` after the sources changed (esbuild transpiles src/ first)', shown(f.npmCold), '', '< 2 s / < 150 MB', ok(f.npmCold)],
     ['', '`node scripts/start.mjs` (what npm start runs, without npm itself)', shown(f.nodeWarm), '', '', ''],
+  );
+}
+
+if (wanted('redeem')) {
+  const options = quick ? { codes: 100, partners: 10 } : { codes: 1_000, partners: 10 };
+  log(`redeem: ${n(options.codes)} codes, each sent by two of ${options.partners} partners at once…`);
+  const f = await redeemUnderLoad(options);
+  rows.push(
+    ['7. Redeeming', `codes redeemed exactly once (${n(f.codes)} codes × 2 partners of ${options.partners}, at once; half privately)`, `${n(f.correct)} of ${n(f.codes)}; twice: ${f.twice}; in the database: ${n(f.redeemedInDb)}`, '', `all, none twice`, verdict(f.correct === f.codes && f.twice === 0 && f.redeemedInDb === f.codes)],
+    ['', 'answers per second', `${n(f.perSecond)}/s (${n(f.attempts)} attempts)`, '', '', ''],
   );
 }
 

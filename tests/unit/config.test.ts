@@ -18,6 +18,23 @@ function problemsOf(env: Record<string, string | undefined>): string[] {
 }
 
 describe('configuration', () => {
+  it('reads the referral code settings, with defaults, naming a bad value', () => {
+    expect(loadConfig(valid)).toMatchObject({
+      partnersChatId: undefined,
+      codes: { validDays: 14, pickupTypes: ['naloxone', 'hiv-self-test', 'condoms'], pickupLimit: 2, pickupPeriodDays: 30 },
+    });
+    expect(loadConfig({ ...valid, PARTNERS_CHAT_ID: '-1009876543210', PICKUP_TYPES: 'none', CODE_VALID_DAYS: '30' })).toMatchObject({
+      partnersChatId: -1009876543210,
+      codes: { validDays: 30, pickupTypes: [] },
+    });
+    const problems = problemsOf({ ...valid, PARTNERS_CHAT_ID: 'partners', CODE_VALID_DAYS: '0', PICKUP_TYPES: 'naloxone,Self Test', PICKUP_LIMIT: '-1' });
+    expect(problems.some((p) => p.startsWith('PARTNERS_CHAT_ID must be a numeric Telegram chat id'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('CODE_VALID_DAYS must be a whole number of days'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('PICKUP_TYPES must be') && p.includes('not: self test'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('PICKUP_LIMIT must be a whole number'))).toBe(true);
+    expect(problemsOf({ ...valid, PARTNERS_CHAT_ID: valid.STAFF_CHAT_ID })).toEqual([expect.stringMatching(/^PARTNERS_CHAT_ID must be a group of its own/)]);
+  });
+
   it('applies the documented defaults', () => {
     const config = loadConfig(valid);
     expect(config).toMatchObject({

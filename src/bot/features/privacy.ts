@@ -15,7 +15,7 @@ export function createPrivacyFeature({ config }: BotDeps): Composer<BotContext> 
       .row()
       .text(ctx.t('button-menu'), 'menu:main');
     const text = ctx.t('privacy', { retention: config.retentionDays, topics: ctx.me.has_topics_enabled ? 'yes' : 'no' });
-    await showScreen(ctx, `${text}\n\n${ctx.t('privacy-bans', { days: config.banDays })}`, keyboard);
+    await showScreen(ctx, `${text}\n\n${ctx.t('privacy-bans', { days: config.banDays })}\n\n${ctx.t('privacy-codes')}`, keyboard);
   }
 
   feature.command('privacy', showPrivacy);

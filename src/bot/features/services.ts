@@ -4,6 +4,7 @@ import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
 import { NEW, mainMenu } from '../keyboards.js';
 import { sendContent, showScreen } from '../screens.js';
+import { pickupButton } from './codes.js';
 
 /** Services and referrals: a directory by city or region, from content/services/<lang>/*.md. */
 export function createServicesFeature({ content, config }: BotDeps): Composer<BotContext> {
@@ -32,7 +33,10 @@ export function createServicesFeature({ content, config }: BotDeps): Composer<Bo
     await ctx.answerCallbackQuery();
     const region = content.for(ctx.lang).services.find((r) => r.slug === ctx.match[1]);
     if (!region) return showRegions(ctx, ctx.t('services-missing'));
-    const keyboard = new InlineKeyboard()
+    const keyboard = new InlineKeyboard();
+    const pickup = pickupButton(ctx, config, region.slug);
+    if (pickup) keyboard.text(...pickup).row();
+    keyboard
       .text(ctx.t('button-talk'), `${NEW}menu:consult`)
       .row()
       .text(ctx.t('button-back'), `${NEW}menu:services`)

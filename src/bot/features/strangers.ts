@@ -10,7 +10,7 @@ const RESOLVE_AGAIN_MS = 5 * 60_000;
 const LEFT_RECENTLY_MS = 10 * 60_000;
 
 /**
- * The groups and channels the bot belongs in: STAFF_CHAT_ID, EDITORS_CHAT_ID and CHANNELS. Channels
+ * The groups and channels the bot belongs in: STAFF_CHAT_ID, EDITORS_CHAT_ID, PARTNERS_CHAT_ID and CHANNELS. Channels
  * given as @username are resolved to their ids (a username can be given up and taken by someone
  * else's chat; an id cannot), and compared by username only until that worked.
  */
@@ -19,8 +19,9 @@ export class OwnChats {
   private readonly unresolved = new Set<string>();
   private lastResolve = Number.NEGATIVE_INFINITY;
 
-  constructor(config: Pick<Config, 'staffChatId' | 'editorsChatId' | 'channels'>) {
+  constructor(config: Pick<Config, 'staffChatId' | 'editorsChatId' | 'channels'> & Partial<Pick<Config, 'partnersChatId'>>) {
     this.ids.add(config.staffChatId).add(config.editorsChatId);
+    if (config.partnersChatId !== undefined) this.ids.add(config.partnersChatId);
     for (const target of Object.values(config.channels)) {
       if (typeof target === 'number') this.ids.add(target);
       else this.unresolved.add(target.replace(/^@/, '').toLowerCase());
