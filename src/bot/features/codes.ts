@@ -31,7 +31,9 @@ export function createCodesFeature(deps: BotDeps, inbox: InboxService, i18n: I18
   const clock = () => (deps.clock ?? (() => new Date()))().getTime();
   const staffSide = new Composer<BotContext>();
   const clientSide = new Composer<BotContext>();
-  const places = () => content.for(config.defaultLanguage).services.map((r) => r.slug);
+  // A code names its place's contacts: never a sample entry's placeholders, unless samples are shown on purpose.
+  const usable = (region: { sample: boolean }) => !region.sample || config.showSampleServices;
+  const places = () => content.for(config.defaultLanguage).services.filter(usable).map((r) => r.slug);
 
   const staff = staffSide.filter((ctx) => ctx.chat?.id === config.staffChatId && !!ctx.from && !ctx.from.is_bot);
   staff.command('code', async (ctx) => {
@@ -128,7 +130,7 @@ export function createCodesFeature(deps: BotDeps, inbox: InboxService, i18n: I18
 
   clients.callbackQuery(/^(?:n:)?code:p:([a-z0-9-]{1,40})$/, async (ctx) => {
     const region = content.for(ctx.lang).services.find((r) => r.slug === ctx.match[1]);
-    if (!pickupOn() || !region) return void (await ctx.answerCallbackQuery({ text: ctx.t('code-pickup-unavailable'), show_alert: true }));
+    if (!pickupOn() || !region || !usable(region)) return void (await ctx.answerCallbackQuery({ text: ctx.t('code-pickup-unavailable'), show_alert: true }));
     await ctx.answerCallbackQuery();
     const keyboard = new InlineKeyboard();
     for (const type of config.codes.pickupTypes) keyboard.text(typeLabel(ctx.t.bind(ctx), type), `code:g:${region.slug}:${type}`).row();
@@ -139,7 +141,7 @@ export function createCodesFeature(deps: BotDeps, inbox: InboxService, i18n: I18
   clients.callbackQuery(/^code:g:([a-z0-9-]{1,40}):([a-z0-9-]{1,24})$/, async (ctx) => {
     const [, slug, type] = ctx.match as unknown as [string, string, string];
     const region = content.for(ctx.lang).services.find((r) => r.slug === slug);
-    if (!pickupOn() || !region || !config.codes.pickupTypes.includes(type) || !ctx.client) {
+    if (!pickupOn() || !region || !usable(region) || !config.codes.pickupTypes.includes(type) || !ctx.client) {
       return void (await ctx.answerCallbackQuery({ text: ctx.t('code-pickup-unavailable'), show_alert: true }));
     }
     const { pickupLimit, pickupPeriodDays } = config.codes;

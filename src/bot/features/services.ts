@@ -34,7 +34,8 @@ export function createServicesFeature({ content, config }: BotDeps): Composer<Bo
     const region = content.for(ctx.lang).services.find((r) => r.slug === ctx.match[1]);
     if (!region) return showRegions(ctx, ctx.t('services-missing'));
     const keyboard = new InlineKeyboard();
-    const pickup = pickupButton(ctx, config, region.slug);
+    // No pick-up codes for a place whose contacts are placeholders (unless samples are shown on purpose).
+    const pickup = !region.sample || config.showSampleServices ? pickupButton(ctx, config, region.slug) : undefined;
     if (pickup) keyboard.text(...pickup).row();
     keyboard
       .text(ctx.t('button-talk'), `${NEW}menu:consult`)
