@@ -29,27 +29,49 @@ export interface DeliveryDeps {
   paused?: (toClient: boolean) => boolean;
 }
 
-/** Queues a message accepted into a case for copying across. Idempotent per source message. */
+/** Queues a message accepted into a case for copying across. Idempotent per source message, also once it was copied. Returns whether it was queued. */
 export function enqueueCopy(
   db: Db,
   item: { caseId: number; toClient: boolean; sourceMessageId: number; mediaGroupId?: string; replyToSourceId?: number },
   now: number,
-): void {
-  prepared(db, 'enqueueCopy', (d) =>
-    d
-      .insert(outbox)
-      .values({
-        caseId: sql.placeholder('caseId'),
-        toClient: sql.placeholder('toClient'),
-        sourceMessageId: sql.placeholder('sourceMessageId'),
-        mediaGroupId: sql.placeholder('mediaGroupId'),
-        replyToSourceId: sql.placeholder('replyToSourceId'),
-        notBefore: sql.placeholder('now'),
-        createdAt: sql.placeholder('now'),
-      })
-      .onConflictDoNothing()
-      .prepare(),
-  ).run({ ...item, toClient: item.toClient ? 1 : 0, mediaGroupId: item.mediaGroupId ?? null, replyToSourceId: item.replyToSourceId ?? null, now });
+): boolean {
+  // An update replayed after a crash (handled, but not yet out of the journal) must not copy again what
+  // was already copied: the pair recorded with the copy says so.
+  const copied = item.toClient
+    ? prepared(db, 'copiedToClient', (d) =>
+        d
+          .select({ id: relayMessages.clientMessageId })
+          .from(relayMessages)
+          .where(and(eq(relayMessages.caseId, sql.placeholder('caseId')), eq(relayMessages.fromClient, false), eq(relayMessages.inboxMessageId, sql.placeholder('sourceMessageId'))))
+          .limit(1)
+          .prepare(),
+      )
+    : prepared(db, 'copiedToInbox', (d) =>
+        d
+          .select({ id: relayMessages.inboxMessageId })
+          .from(relayMessages)
+          .where(and(eq(relayMessages.caseId, sql.placeholder('caseId')), eq(relayMessages.fromClient, true), eq(relayMessages.clientMessageId, sql.placeholder('sourceMessageId'))))
+          .limit(1)
+          .prepare(),
+      );
+  if (copied.get({ caseId: item.caseId, sourceMessageId: item.sourceMessageId })) return false;
+  return (
+    prepared(db, 'enqueueCopy', (d) =>
+      d
+        .insert(outbox)
+        .values({
+          caseId: sql.placeholder('caseId'),
+          toClient: sql.placeholder('toClient'),
+          sourceMessageId: sql.placeholder('sourceMessageId'),
+          mediaGroupId: sql.placeholder('mediaGroupId'),
+          replyToSourceId: sql.placeholder('replyToSourceId'),
+          notBefore: sql.placeholder('now'),
+          createdAt: sql.placeholder('now'),
+        })
+        .onConflictDoNothing()
+        .prepare(),
+    ).run({ ...item, toClient: item.toClient ? 1 : 0, mediaGroupId: item.mediaGroupId ?? null, replyToSourceId: item.replyToSourceId ?? null, now }).changes > 0
+  );
 }
 
 /** How many copies are waiting, per direction (for /healthz and the queue board). */

@@ -72,6 +72,23 @@ describe('relay delivery', () => {
     expect(findCounterpart(t.db, t.row.id, true, 2)).toBeDefined();
   });
 
+  it('does not copy again what was already copied when an update is replayed after a crash, either way', async () => {
+    const t = setup();
+    t.enqueue(1);
+    await t.advance(0);
+    const inboxCopy = findCounterpart(t.db, t.row.id, true, 1)!;
+    enqueueCopy(t.db, { caseId: t.row.id, toClient: true, sourceMessageId: 900 }, 0);
+    await t.advance(0);
+    expect(t.copies()).toHaveLength(2);
+    // The same two updates handled again (the journal still held them when the process died).
+    expect(t.enqueue(1)).toBe(false);
+    expect(enqueueCopy(t.db, { caseId: t.row.id, toClient: true, sourceMessageId: 900 }, 0)).toBe(false);
+    await t.advance(0);
+    expect(t.copies()).toHaveLength(2);
+    expect(t.db.select().from(outbox).all()).toEqual([]);
+    expect(findCounterpart(t.db, t.row.id, true, 1)).toBe(inboxCopy);
+  });
+
   it('threads replies across, both ways', async () => {
     const t = setup();
     t.enqueue(1);
