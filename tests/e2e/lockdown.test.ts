@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeTelegram, type Chat, type Message, type User } from '../../src/sandbox/telegram-sim/index.js';
 import { startBot, type BotProcess } from '../support/bot-process.js';
 import { until } from '../support/wait.js';
+import { buttons, chatHelpers } from '../support/chat.js';
 
 let fake: FakeTelegram;
 let bot: BotProcess;
@@ -10,7 +11,6 @@ let anna: User; // administrator
 let boris: User; // member
 let env: Record<string, string>;
 
-const buttons = (m: Message) => (m.reply_markup?.inline_keyboard ?? []).flat().map((b) => b.callback_data ?? '');
 /** What the bot has posted in the General topic (no thread), as it is now. */
 const general = () => fake.botMessages(staff).filter((m) => m.message_thread_id === undefined);
 const inTopic = (threadId: number) => fake.messages(staff).filter((m) => m.message_thread_id === threadId);
@@ -19,18 +19,11 @@ const partsIn = (threadId: number) => inTopic(threadId).flatMap((m) => String(m.
 const clientTexts = (user: User) => fake.botMessages(user).map((m) => String(m.text ?? ''));
 const WAITING_NOTICE = /inbox is paused for a short while/;
 
-async function withButton(user: User, data: string): Promise<Message> {
-  for (;;) {
-    const m = await fake.nextBotMessage(user.id, { timeoutMs: 10_000 });
-    if (buttons(m).includes(data)) return m;
-  }
-}
+const chat = chatHelpers(() => fake);
+const withButton = chat.withButton;
 
 async function intake(client: User): Promise<void> {
-  fake.sendText(client, '/consult');
-  fake.pressButton(client, await withButton(client, 'intake:topic:substances'), 'intake:topic:substances');
-  fake.pressButton(client, await withButton(client, 'intake:skip'), 'intake:skip');
-  fake.pressButton(client, await withButton(client, 'intake:go'), 'intake:go');
+  await chat.intake(client, 'substances');
   await until(() => clientTexts(client).some((t) => /You are in the queue/.test(t)), 'the client to be queued');
 }
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeTelegram, type Message } from '../../src/sandbox/telegram-sim/index.js';
 import { startInProcessBot, type InProcessBot } from '../support/in-process-bot.js';
 import { until } from '../support/wait.js';
+import { buttons, chatHelpers } from '../support/chat.js';
 import { referralCodes } from '../../src/db/schema.js';
 
 /**
@@ -22,7 +23,6 @@ let nurse: User;
 const DAY = 86_400_000;
 let now = Date.UTC(2026, 11, 1, 6, 0);
 
-const buttons = (m: Message) => (m.reply_markup?.inline_keyboard ?? []).flat().map((b) => b.callback_data ?? '');
 const textOf = (m: Message) => String(m.text ?? m.caption ?? '');
 const CODE = /Your code: ([A-Z0-9]{3}-[A-Z0-9]{3})/;
 
@@ -33,19 +33,11 @@ async function sees(chatId: number, pattern: RegExp): Promise<Message> {
   }
 }
 
-async function withButton(user: User, data: string): Promise<Message> {
-  for (;;) {
-    const m = await fake.nextBotMessage(user.id, { timeoutMs: 10_000 });
-    if (buttons(m).includes(data)) return m;
-  }
-}
+const { withButton, intake } = chatHelpers(() => fake);
 
 /** A client with an open case (taken by Anna); returns the case's topic. */
 async function caseFor(client: User): Promise<number> {
-  fake.sendText(client, '/consult');
-  fake.pressButton(client, await withButton(client, 'intake:topic:hiv'), 'intake:topic:hiv');
-  fake.pressButton(client, await withButton(client, 'intake:skip'), 'intake:skip');
-  fake.pressButton(client, await withButton(client, 'intake:go'), 'intake:go');
+  await intake(client, 'hiv');
   await sees(client.id, /You are in the queue|Ты в очереди/);
   const threadId = await until(() => fake.chat(staff.id).topics.filter((t) => !t.closed).at(-1)?.message_thread_id, 'the topic');
   fake.sendText(anna, '/take', { chatId: staff.id, threadId });
