@@ -83,7 +83,7 @@ async function main(): Promise<void> {
   for (const problem of problems) logger.warn({ problem }, 'content file skipped');
 
   const metrics = new Metrics();
-  const { bot, i18n, scheduler, delivery, inboxJobs, erasure, reload, reportToEditors, contentReport } = createBot({
+  const { bot, i18n, scheduler, relay, inboxJobs, erasure, reload, reportToEditors, contentReport } = createBot({
     config,
     db,
     privacy: createPrivacy(config.botSecret),
@@ -140,7 +140,7 @@ async function main(): Promise<void> {
   // One message when it fits (two at most: each report stays within Telegram's limit).
   for (const report of splitMessage(contentReport(problems, warnings))) await reportToEditors(report);
   await scheduler.start();
-  delivery.start();
+  relay.start();
   inboxJobs.start();
   // Deletions queued before the last stop (a topic of an erased case, say) are tried again now.
   void erasure.runPending().catch((error: unknown) => logger.warn({ err: error }, 'queued deletions not retried'));
@@ -161,7 +161,7 @@ async function main(): Promise<void> {
       server.close();
       await scheduler.stop();
       await inboxJobs.stop();
-      await delivery.stop();
+      await relay.stop();
     } finally {
       closeDatabase(db);
       logger.info('stopped');

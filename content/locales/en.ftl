@@ -496,3 +496,7 @@ staff-cascade-chart-title = Referral cascade, { $period }
 staff-cascade-export-caption = Referral cascade, { $period }: by month, type and place; counts only, nothing about anyone.
 forget-item-codes = the link between you and your { $count } code(s) (a code you still have works once at the partner; it is counted for nobody)
 privacy-codes = 🎟 A referral or pick-up code is kept with its type, place and dates, linked to you only until /forget or until your data expires; after that it is only a number in our statistics. Partners who redeem it learn nothing about you, and we do not note who redeemed it.
+
+# Relay: a message the bot may have sent twice (it restarted while sending it)
+relay-maybe-repeat = 🔁 The message above may be a repeat: the bot restarted while sending it.
+staff-maybe-repeat = 🔁 Possibly repeated: the bot restarted while sending the message above.

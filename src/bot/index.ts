@@ -5,7 +5,7 @@ import type { I18n } from '@grammyjs/i18n';
 import type { BotContext } from './context.js';
 import type { BotDeps } from './deps.js';
 import { createI18n } from './i18n.js';
-import { answerCallbackQueries, attachLogger, identifyClient, storageKey } from './middleware.js';
+import { answerCallbackQueries, attachLogger, identifyClient, sequenceKey, storageKey } from './middleware.js';
 import { menuFeature } from './features/menu.js';
 import { createInfoFeature } from './features/info.js';
 import { createEmergencyFeature } from './features/emergency.js';
@@ -14,7 +14,8 @@ import { createInboxFeature } from './features/inbox.js';
 import { conversations } from '@grammyjs/conversations';
 import { conversationStorage } from './conversations/storage.js';
 import { InboxService } from '../inbox/service.js';
-import { Delivery } from '../inbox/delivery.js';
+import { Relay } from '../relay/index.js';
+import { InboxPosts } from '../inbox/posts-executor.js';
 import { floodBrake } from './flood.js';
 import { pacingTransformer } from '../ops/pacing-transformer.js';
 import { NO_LIMITS, Pacer, TELEGRAM_LIMITS } from '../inbox/pacing.js';
@@ -46,7 +47,8 @@ export interface CreatedBot {
   i18n: I18n<BotContext>;
   scheduler: Scheduler;
   inbox: InboxService;
-  delivery: Delivery;
+  /** Everything the bot puts into a chat for a case or a team (copies, notices, cards, the board); started by main. */
+  relay: Relay;
   /** Background work of the inbox (queue board, reminders, retention purge); started by main. */
   inboxJobs: InboxJobs;
   erasure: Erasure;
@@ -117,22 +119,26 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   deps.metrics?.watch(relayApi);
   relayApi.config.use(reportNetworkErrors(logger));
   relayApi.config.use(traceOutgoing(deps.db, deps.privacy, nowMs));
-  const delivery = new Delivery({
+  const posts = new InboxPosts({ db: deps.db, api: relayApi, logger, i18n: i18n as never, timezone: config.timezone, clock: nowMs }, inbox);
+  const relay = new Relay({
     db: deps.db,
     api: relayApi,
     pacer,
     metrics: deps.metrics,
     logger,
     privacy: deps.privacy,
-    staffChatId: config.staffChatId,
+    inboxes: inbox.inboxes,
+    executor: posts,
     clock: nowMs,
     onClientGone: (row) => inbox.clientGone(row),
     onTopicMissing: (row) => inbox.topicMissing(row),
     paused: () => lockdown.isLocked,
+    // Under Telegram's limits one request at a time per team chat (at most one possible repeat per crash).
+    teamConcurrency: config.outgoingPacing ? 1 : 16,
   });
-  inbox.delivery = delivery;
+  inbox.relay = relay;
   const erasure = new Erasure({ db: deps.db, api: bot.api, privacy: deps.privacy, logger, clock: nowMs });
-  const inboxJobs = new InboxJobs({ db: deps.db, api: bot.api, config, privacy: deps.privacy, logger, i18n: i18n as never, clock: nowMs }, inbox, erasure);
+  const inboxJobs = new InboxJobs({ db: deps.db, api: bot.api, config, privacy: deps.privacy, logger, i18n: i18n as never, clock: nowMs }, inbox, erasure, posts);
   const reload = () => {
     const contentProblems = deps.content.reload();
     const { added, all } = deps.posts.reload();
@@ -151,9 +157,9 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
     }
   });
   protectedBot.use(strangersGuard(config)); // before anything else: nothing happens in chats that are not ours
-  // Updates of one client (or one group) are handled one at a time, in order, under the same key
-  // their conversation state is stored by.
-  protectedBot.use(sequentialize((ctx: BotContext) => storageKey(deps.privacy, ctx)));
+  // Updates of one client are handled one at a time, in order (under the key their conversation state
+  // is stored by); in a team chat, one case topic (or one person outside topics) at a time.
+  protectedBot.use(sequentialize((ctx: BotContext) => sequenceKey(deps.privacy, ctx)));
   protectedBot.use(identifyClient(deps));
   protectedBot.use(traceIncoming(deps.db, nowMs));
   protectedBot.use(i18n);
@@ -197,7 +203,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   privateChats.use(createClientRelay(deps, inbox, lockdown)); // after every client command
 
   protectedBot.use(createMembershipFeature(deps, inbox));
-  protectedBot.use(createLockdownFeature(deps, { inbox, lockdown, delivery })); // before the inbox: it holds the team back while locked
+  protectedBot.use(createLockdownFeature(deps, { inbox, lockdown, relay })); // before the inbox: it holds the team back while locked
   protectedBot.use(codes.staffSide); // after the lockdown: an intruder cannot send codes to clients either
   protectedBot.use(createInboxFeature(deps, inbox));
 
@@ -206,7 +212,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   protectedBot.use(unhandledFeature); // must be the last handler
 
   bot.catch((error) => logger.error({ err: error.error }, 'unhandled error'));
-  return { bot, i18n, scheduler, inbox, delivery, inboxJobs, erasure, reload, reportToEditors, contentReport };
+  return { bot, i18n, scheduler, inbox, relay, inboxJobs, erasure, reload, reportToEditors, contentReport };
 }
 
 /** One line of a report, short enough that a whole report stays within Telegram's 4096 characters. */

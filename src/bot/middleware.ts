@@ -18,6 +18,21 @@ export function storageKey(privacy: Privacy, ctx: Pick<BotContext, 'chat' | 'fro
   return ctx.from ? privacy.clientKey(ctx.from.id) : undefined;
 }
 
+/**
+ * Which updates are handled one after another. A client's, in order, under their key. In a group,
+ * per forum topic (a case), and per person outside topics: one consultant's /close never waits for
+ * another's work in another case. Membership changes of a chat are one sequence.
+ */
+export function sequenceKey(privacy: Privacy, ctx: Pick<BotContext, 'chat' | 'from' | 'msg' | 'callbackQuery' | 'chatMember' | 'myChatMember'>): string | undefined {
+  const chat = ctx.chat;
+  if (!chat || chat.type === 'private') return storageKey(privacy, ctx);
+  if (ctx.chatMember || ctx.myChatMember) return `chat:${chat.id}:members`;
+  const message = ctx.msg ?? ctx.callbackQuery?.message;
+  const thread = message && 'is_topic_message' in message && message.is_topic_message ? message.message_thread_id : undefined;
+  if (thread !== undefined) return `chat:${chat.id}:topic:${thread}`;
+  return ctx.from ? `chat:${chat.id}:from:${ctx.from.id}` : `chat:${chat.id}`;
+}
+
 /** A child logger per update that knows only the update id — never who sent it or what it says. */
 export function attachLogger(deps: BotDeps): MiddlewareFn<BotContext> {
   return async (ctx, next) => {

@@ -135,27 +135,50 @@ export const relayMessages = sqliteTable(
 );
 
 /**
- * Messages accepted into a case but not yet copied across. Written when the update is handled and
- * removed in the same transaction that records the copy, so a restart or a 429 delays, never loses.
+ * Everything the bot still has to put into a chat: messages accepted into a case but not yet copied
+ * across (`kind` 'copy'), and the bot's own messages (notices to a client, notes, cards, topic changes,
+ * the queue board in the team's chat). Written when the update is handled, in the same transaction as
+ * the change of state it follows from, and removed in the same transaction that records the result, so a
+ * restart or a 429 delays, never loses, and a replayed update finds its effects already queued.
  */
 export const outbox = sqliteTable(
   'outbox',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    caseId: integer('case_id')
-      .notNull()
-      .references(() => cases.id, { onDelete: 'cascade' }),
-    /** True: consultant → client; false: client → inbox. */
+    /** The case it belongs to (and goes with); null for the team chat's own posts (queue board, notices). */
+    caseId: integer('case_id').references(() => cases.id, { onDelete: 'cascade' }),
+    /** True: into the client's chat; false: into the team's chat (the case's inbox, or `inbox`). */
     toClient: integer('to_client', { mode: 'boolean' }).notNull(),
-    sourceMessageId: integer('source_message_id').notNull(),
+    /** 'copy', or what the bot posts (see src/relay/posts.ts). */
+    kind: text('kind').notNull().default('copy'),
+    /** Copies: the message to copy, in the other chat. */
+    sourceMessageId: integer('source_message_id'),
     mediaGroupId: text('media_group_id'),
     /** The source-side message this one replies to, to thread the copy. */
     replyToSourceId: integer('reply_to_source_id'),
+    /** A client's words the bot needs later (texts to join, an edit to carry over): sealed, gone with the row. */
+    sealedText: text('sealed_text'),
+    /** Posts: what to post (JSON, never a client's words or identity). */
+    payload: text('payload'),
+    /** The inbox of a caseless post into a team chat. */
+    inbox: text('inbox'),
+    /** Lower goes first within the team chat's budget (see src/relay/posts.ts). */
+    priority: integer('priority').notNull().default(2),
+    /** Posts that only bring something up to date (a card, the board): one waiting per key. */
+    coalesceKey: text('coalesce_key'),
     attempts: integer('attempts').notNull().default(0),
     notBefore: integer('not_before').notNull(),
     createdAt: integer('created_at').notNull(),
+    /** Set just before the request goes out: still set after a crash means it may have arrived. */
+    sendingAt: integer('sending_at'),
+    /** It may have arrived before (a crash while it was on its way): the repeat is marked for the reader. */
+    maybeRepeat: integer('maybe_repeat', { mode: 'boolean' }).notNull().default(false),
   },
-  (t) => [uniqueIndex('outbox_source').on(t.caseId, t.toClient, t.sourceMessageId)],
+  (t) => [
+    uniqueIndex('outbox_source').on(t.caseId, t.toClient, t.sourceMessageId),
+    uniqueIndex('outbox_coalesce').on(t.coalesceKey),
+    index('outbox_lane').on(t.toClient, t.caseId, t.id),
+  ],
 );
 
 export type OutboxRow = typeof outbox.$inferSelect;

@@ -12,6 +12,7 @@ import { purgeExpired } from './retention.js';
 import { orderQueue } from './queue.js';
 import type { InboxService } from './service.js';
 import type { InboxDeps } from './service.js';
+import type { InboxPosts } from './posts-executor.js';
 import { readLockdown } from './lockdown.js';
 import { formatLocal } from '../publishing/time.js';
 import { sendDueFollowUps } from './follow-ups.js';
@@ -34,6 +35,7 @@ export class InboxJobs {
     private readonly deps: InboxDeps,
     private readonly inbox: InboxService,
     private readonly erasure: Erasure,
+    private readonly posts: InboxPosts,
   ) {}
 
   start(): void {
@@ -52,54 +54,26 @@ export class InboxJobs {
       purgeOldTraces(db, clock()); // message ids past Telegram's 48 hours cannot be deleted, so are not kept
     };
     const followUps = async () => void (await sendDueFollowUps({ ...this.deps, timezone: this.deps.config.timezone }));
-    for (const job of [() => this.updateBoard(), () => this.remind(), () => this.purge(), sweep, followUps]) {
+    const board = async () => this.updateBoard();
+    const remind = async () => this.remind();
+    for (const job of [board, remind, () => this.purge(), sweep, followUps]) {
       await job().catch((error: unknown) => this.deps.logger.error({ err: error }, 'inbox job failed'));
     }
   }
 
-  /** The waiting cases, urgent first, then oldest; edited in place, re-posted only if it vanished. */
-  async updateBoard(): Promise<void> {
-    const { db, api, config, clock } = this.deps;
-    const queue = orderQueue(waitingQueue(db));
-    const lines = queue.map(({ row }) => {
-      const minutes = Math.round((clock() - row.queuedAt) / 60_000);
-      const client = escapeHtml(this.inbox.st('staff-client', { pseudonym: this.inbox.pseudonymOf(row) }));
-      return `${row.urgent ? '🆘' : '•'} ${client} · ${escapeHtml(this.inbox.topicLabel(row.topic))} · ${minutes} min${row.specialty ? ` · ${escapeHtml(row.specialty)}` : ''}`;
-    });
-    // Locked down: the board says so, and lists no cases (the General topic is where an intruder would look).
-    const locked = readLockdown(db);
-    const text = locked
-      ? `${this.inbox.st('staff-queue-locked', { when: formatLocal(new Date(locked.since), config.timezone) })}\n${this.inbox.st('staff-queue', { count: queue.length })}`
-      : `${this.inbox.st('staff-queue', { count: queue.length })}\n${lines.join('\n') || this.inbox.st('staff-queue-empty')}`;
-    // Edits count towards Telegram's limits too: only when the board really changed (also across restarts).
-    if (!this.lastBoard) this.lastBoard = getJobState(db, BOARD_TEXT) ?? '';
-    if (text === this.lastBoard) return;
-    const messageId = Number(getJobState(db, BOARD) ?? 0);
-    if (messageId) {
-      try {
-        await api.editMessageText(config.staffChatId, messageId, text, { parse_mode: 'HTML' });
-        this.remember(text);
-        return;
-      } catch (error) {
-        if (error instanceof GrammyError && error.description.includes('not modified')) {
-          this.remember(text);
-          return;
-        }
-      }
+  /**
+   * The queue board of each inbox, in its General topic: queued only when it would show something new
+   * (edits count towards the group's budget too), and only its latest state goes (the board is last in line).
+   */
+  updateBoard(): void {
+    for (const name of this.inbox.inboxes.names) {
+      if (this.posts.boardChanged(name, this.inbox.isDefaultInbox(name))) this.inbox.relay.postToTeam({ kind: 'board' }, { inbox: name });
     }
-    const sent = await api.sendMessage(config.staffChatId, text, { parse_mode: 'HTML', disable_notification: true });
-    setJobState(db, BOARD, String(sent.message_id));
-    this.remember(text);
-  }
-
-  private remember(text: string): void {
-    this.lastBoard = text;
-    setJobState(this.deps.db, BOARD_TEXT, text);
   }
 
   /** One reminder per waiting spell, in the General topic, for cases waiting longer than REMINDER_MINUTES. */
-  async remind(): Promise<void> {
-    const { db, api, config, clock } = this.deps;
+  remind(): void {
+    const { db, config, clock } = this.deps;
     if (readLockdown(db)) return; // reminders resume (for cases still waiting) after /unlock
     const due = db
       .select()
@@ -107,19 +81,10 @@ export class InboxJobs {
       .where(and(eq(cases.status, 'waiting'), isNull(cases.remindedAt), lt(cases.queuedAt, clock() - config.reminderMs)))
       .all();
     for (const row of due) {
-      db.update(cases).set({ remindedAt: clock() }).where(eq(cases.id, row.id)).run();
-      const minutes = Math.round((clock() - row.queuedAt) / 60_000);
-      const text = this.inbox.st('staff-reminder', {
-        urgent: row.urgent ? this.inbox.st('staff-reminder-urgent') : '',
-        client: escapeHtml(this.inbox.st('staff-client', { pseudonym: this.inbox.pseudonymOf(row) })),
-        topic: escapeHtml(this.inbox.topicLabel(row.topic)),
-        minutes,
-      });
-      const sent = await api.sendMessage(config.staffChatId, text, { parse_mode: 'HTML' });
-      // It names the client: remembered so that it goes with the case (/forget, retention). Only the
-      // latest is remembered, so an earlier one (from a previous waiting spell) goes now.
-      if (row.reminderMessageId !== null) await api.deleteMessage(config.staffChatId, row.reminderMessageId).catch(() => undefined);
-      db.update(cases).set({ reminderMessageId: sent.message_id }).where(eq(cases.id, row.id)).run();
+      db.$client.transaction(() => {
+        db.update(cases).set({ remindedAt: clock() }).where(eq(cases.id, row.id)).run();
+        this.inbox.relay.postToTeam({ kind: 'reminder' }, { row });
+      })();
     }
   }
 
@@ -137,7 +102,7 @@ export class InboxJobs {
     logger.info({ ...removed, deleted: deletions.done, waiting: deletions.waiting }, 'retention purge done');
     if (deletions.missingRights.length > 0) {
       logger.warn({ rights: deletions.missingRights, waiting: deletions.waiting }, 'topics of erased or expired cases could not be deleted: the bot lacks a right in the staff chat');
-      await this.inbox.noteInGeneral(this.inbox.st('staff-deletions-pending', { count: deletions.waiting, rights: deletions.missingRights.join(', ') }));
+      this.inbox.noteInGeneral(this.inbox.st('staff-deletions-pending', { count: deletions.waiting, rights: deletions.missingRights.join(', ') }));
     }
   }
 }

@@ -11,7 +11,8 @@ import type { Privacy } from '../privacy/keys.js';
 import { formatLocal } from '../publishing/time.js';
 import { codeStatus, codesOfCase } from './referral-codes.js';
 import { attachTopic, closeCase, earlierCaseCount, findCase, waitingQueue } from './cases.js';
-import type { Delivery } from './delivery.js';
+import type { Relay } from '../relay/index.js';
+import { caseInbox } from '../relay/context.js';
 import { queuePosition } from './queue.js';
 import { isOpen, nextOpening } from './working-hours.js';
 
@@ -23,6 +24,24 @@ export interface InboxDeps {
   logger: Logger;
   i18n: I18n<never>;
   clock: () => number;
+  /** The team chats by name (several inboxes); one, from STAFF_CHAT_ID, unless given. */
+  inboxes?: InboxNames;
+}
+
+/** The inboxes' names and chats, as the inbox layer needs them. */
+export interface InboxNames {
+  names: string[];
+  default: string;
+  /** The chat of an inbox; an unknown name is the default inbox. */
+  chatOf(name: string | null | undefined): number;
+  chatIds(): number[];
+  /** The inbox a chat is, if it is one. */
+  byChat(chatId: number): string | undefined;
+}
+
+/** One inbox, `main`, in STAFF_CHAT_ID (the configuration before INBOXES). */
+export function singleInbox(staffChatId: number): InboxNames {
+  return { names: ['main'], default: 'main', chatOf: () => staffChatId, chatIds: () => [staffChatId], byChat: (chatId) => (chatId === staffChatId ? 'main' : undefined) };
 }
 
 /**
@@ -31,9 +50,49 @@ export interface InboxDeps {
  * pseudonym and the topic of the case.
  */
 export class InboxService {
-  delivery?: Delivery;
+  readonly inboxes: InboxNames;
 
-  constructor(private readonly deps: InboxDeps) {}
+  constructor(private readonly deps: InboxDeps) {
+    this.inboxes = deps.inboxes ?? singleInbox(deps.config.staffChatId);
+  }
+
+  /** The inbox a case belongs to (the default one for a case of an inbox no longer configured). */
+  inboxOf(row: CaseRow): string {
+    const name = caseInbox(row);
+    return name !== undefined && this.inboxes.names.includes(name) ? name : this.inboxes.default;
+  }
+
+  knowsInbox(name: string): boolean {
+    return this.inboxes.names.includes(name);
+  }
+
+  isDefaultInbox(name: string): boolean {
+    return name === this.inboxes.default || !this.knowsInbox(name);
+  }
+
+  /**
+   * Queues an answer to a consultant, in the chat and topic they wrote in, as a reply to their message
+   * (HTML unless `plain`). The handler does not wait for the team chat's budget.
+   */
+  replyInTeam(ctx: { chat?: { id: number }; msg?: { message_id: number; is_topic_message?: boolean; message_thread_id?: number } }, text: string, plain = false): void {
+    const chatId = ctx.chat?.id;
+    if (chatId === undefined) return;
+    const msg = ctx.msg;
+    this.relay.postToTeam(
+      {
+        kind: 'reply',
+        html: plain ? escapeHtml(text) : text,
+        ...(msg?.is_topic_message && msg.message_thread_id !== undefined ? { threadId: msg.message_thread_id } : {}),
+        ...(msg ? { replyTo: msg.message_id } : {}),
+      },
+      { inbox: this.inboxes.byChat(chatId) ?? this.inboxes.default },
+    );
+  }
+
+  /** The team chat of a case. */
+  teamChatOf(row: CaseRow): number {
+    return this.inboxes.chatOf(this.inboxOf(row));
+  }
 
   /** A staff-side text, in DEFAULT_LANGUAGE. */
   st(key: string, vars: Record<string, string | number> = {}): string {
@@ -113,67 +172,40 @@ export class InboxService {
     return row.status === 'waiting' ? new InlineKeyboard().text(this.st('staff-take-button'), `case:take:${row.id}`) : undefined;
   }
 
-  /** Creates the case's forum topic with its card (or a new one, if the old topic was deleted). */
-  async createTopic(row: CaseRow): Promise<number> {
-    const { api, config, db } = this.deps;
-    const topic = await api.createForumTopic(config.staffChatId, this.topicName(row), { icon_color: row.urgent ? 0xff93b2 : 0x6fb9f0 });
-    const card = await api.sendMessage(config.staffChatId, this.cardText(row), {
-      message_thread_id: topic.message_thread_id,
-      parse_mode: 'HTML',
-      reply_markup: this.cardKeyboard(row),
-    });
-    attachTopic(db, row.id, topic.message_thread_id, card.message_id);
-    return topic.message_thread_id;
+  /** The relay: everything this service puts into a chat is queued there (set by the composition root). */
+  relay!: Relay;
+
+  /** Queues the case's topic in the team's chat (its card follows it). */
+  createTopic(row: CaseRow): void {
+    this.relay.postToTeam({ kind: 'topic' }, { row });
   }
 
-  /** Brings the card up to date (status, Take button); a vanished card is not an error. */
-  async refreshCard(caseId: number): Promise<void> {
+  /** Queues bringing the card up to date (status, Take button): it shows the case as it is when it goes. */
+  refreshCard(caseId: number): void {
     const row = findCase(this.deps.db, caseId);
-    if (!row?.cardMessageId) return;
-    await this.deps.api
-      .editMessageText(this.deps.config.staffChatId, row.cardMessageId, this.cardText(row), {
-        parse_mode: 'HTML',
-        reply_markup: this.cardKeyboard(row) ?? { inline_keyboard: [] },
-      })
-      .catch((error: unknown) => {
-        if (!(error instanceof GrammyError && error.description.includes('not modified'))) this.deps.logger.debug({ err: error }, 'card not updated');
-      });
+    if (row) this.relay.postToTeam({ kind: 'card' }, { row });
   }
 
-  /** A notice in the case's topic (internal: the client never sees it). */
-  async noteInTopic(row: CaseRow, html: string): Promise<void> {
-    if (row.threadId === null) return;
-    await this.deps.api
-      .sendMessage(this.deps.config.staffChatId, html, { message_thread_id: row.threadId, parse_mode: 'HTML' })
-      .catch((error: unknown) => this.deps.logger.warn({ err: error }, 'could not write in the case topic'));
+  /** Queues a notice in the case's topic (internal: the client never sees it). */
+  noteInTopic(row: CaseRow, html: string): void {
+    this.relay.postToTeam({ kind: 'note', html }, { row });
   }
 
-  /** A notice in the General topic of the team's chat. */
-  async noteInGeneral(html: string): Promise<void> {
-    await this.deps.api
-      .sendMessage(this.deps.config.staffChatId, html, { parse_mode: 'HTML' })
-      .catch((error: unknown) => this.deps.logger.warn({ err: error }, 'could not write in the General topic'));
+  /** Queues a notice in the General topic of an inbox (the default one unless named). */
+  noteInGeneral(html: string, inbox?: string): void {
+    this.relay.postToTeam({ kind: 'general', html }, { inbox });
   }
 
-  /** Sends a UI text to the client of a case, in their language; `vars` are plain text, escaped here. */
-  async tellClient(row: CaseRow, key: string, vars: Record<string, string | number> = {}, keyboard?: InlineKeyboard): Promise<boolean> {
-    const client = this.clientOf(row);
-    if (!client) return false;
-    const chatId = this.deps.privacy.decryptChatId(client.chatRef);
-    try {
-      await this.deps.api.sendMessage(chatId, this.deps.i18n.t(this.languageOf(row), key, escapeHtmlValues(vars)), {
-        parse_mode: 'HTML',
-        reply_markup: keyboard,
-        ...(row.clientThreadId !== null ? { message_thread_id: row.clientThreadId } : {}),
-      });
-      return true;
-    } catch (error) {
-      if (error instanceof GrammyError && error.error_code === 403) {
-        await this.clientGone(row);
-        return false;
-      }
-      throw error;
-    }
+  /** Queues a UI text for the client of a case, in their language; `vars` are plain text, escaped when it goes. */
+  tellClient(row: CaseRow, key: string, vars: Record<string, string | number> = {}, keyboard?: 'rating'): void {
+    this.relay.tellClient(row, { kind: 'tell', key, vars, ...(keyboard ? { keyboard } : {}) });
+  }
+
+  /** The topic name and the card after a change of status, and the topic closed if the case is. */
+  private statusChanged(row: CaseRow): void {
+    this.relay.postToTeam({ kind: 'rename' }, { row });
+    if (row.status === 'closed') this.relay.postToTeam({ kind: 'close-topic' }, { row });
+    this.relay.postToTeam({ kind: 'card' }, { row });
   }
 
   queuePlace(caseId: number): number | null {
@@ -189,66 +221,54 @@ export class InboxService {
     return i18n.t(lang, 'consult-off-duty', { when: back ? formatLocal(back, config.timezone) : '—' });
   }
 
-  /** Ends a case: client thanked and asked for a rating, topic renamed and closed, card updated. */
-  async close(caseId: number, by: 'client' | 'consultant'): Promise<CaseRow | undefined> {
-    const { db, api, config, clock, logger } = this.deps;
-    const row = closeCase(db, caseId, clock());
-    if (!row) return undefined;
-    const rating = new InlineKeyboard();
-    for (let n = 1; n <= 5; n++) rating.text(`${n} ⭐`, `rate:${row.id}:${n}`);
-    rating.row().text(this.deps.i18n.t(this.languageOf(row), 'button-clear-chat'), 'chat:clear');
-    await this.tellClient(row, 'consult-ended', { retention: config.retentionDays }, rating).catch((error: unknown) => logger.warn({ err: error }, 'could not thank the client'));
-    await this.noteInTopic(row, this.st(by === 'client' ? 'staff-closed-by-client' : 'staff-closed'));
-    if (row.threadId !== null) {
-      await api.editForumTopic(config.staffChatId, row.threadId, { name: this.topicName(row) }).catch(() => undefined);
-      await api.closeForumTopic(config.staffChatId, row.threadId).catch(() => undefined);
-    }
-    await this.refreshCard(row.id);
-    return row;
+  /**
+   * Ends a case: the client is thanked and asked for a rating first (their chat has its own pace), then
+   * the team's chat learns it (note, topic name, closed topic, card) as its budget allows. One
+   * transaction: a replayed /close finds the case closed and queues nothing twice.
+   */
+  close(caseId: number, by: 'client' | 'consultant'): CaseRow | undefined {
+    const { db, config, clock } = this.deps;
+    return db.$client.transaction(() => {
+      const row = closeCase(db, caseId, clock());
+      if (!row) return undefined;
+      this.tellClient(row, 'consult-ended', { retention: config.retentionDays }, 'rating');
+      this.noteInTopic(row, this.st(by === 'client' ? 'staff-closed-by-client' : 'staff-closed'));
+      this.statusChanged(row);
+      return row;
+    })();
   }
 
-  /** Carries an edit over to the copy on the other side (texts and captions; media cannot be swapped). */
-  async carryEdit(edited: Message, chatId: number, copyId: number): Promise<void> {
-    const { api, logger } = this.deps;
-    const ignoreUnchanged = (error: unknown) => {
-      if (!(error instanceof GrammyError && error.description.includes('not modified'))) logger.debug({ err: error }, 'edit not carried over');
-    };
-    if (edited.text !== undefined) {
-      await api.editMessageText(chatId, copyId, edited.text, { entities: edited.entities }).catch(ignoreUnchanged);
-    } else if (edited.caption !== undefined) {
-      await api.editMessageCaption(chatId, copyId, { caption: edited.caption, caption_entities: edited.caption_entities }).catch(ignoreUnchanged);
-    }
+  /** The client edited a message already copied into the team's chat: carried over (text and captions). */
+  carryClientEdit(row: CaseRow, edited: Message, copyId: number): void {
+    const text = edited.text ?? edited.caption;
+    if (text === undefined) return; // media cannot be swapped
+    const entities = edited.text !== undefined ? edited.entities : edited.caption_entities;
+    this.relay.postToTeam({ kind: 'edit', messageId: copyId, caption: edited.text === undefined, text: { text, ...(entities ? { entities } : {}) } }, { row });
+  }
+
+  /** A consultant edited a reply already copied to the client: carried over, after whatever the client's lane holds. */
+  carryStaffEdit(row: CaseRow, edited: Message, copyId: number): void {
+    const text = edited.text ?? edited.caption;
+    if (text === undefined) return;
+    const entities = edited.text !== undefined ? edited.entities : edited.caption_entities;
+    this.relay.tellClient(row, { kind: 'edit', messageId: copyId, caption: edited.text === undefined, text: { text, ...(entities ? { entities } : {}) } });
   }
 
   /** The client edited one of several texts joined into one inbox message: the new wording goes under it. */
-  async noteEditedPart(row: CaseRow, edited: Message, joinedId: number): Promise<void> {
-    if (edited.text === undefined || row.threadId === null) return;
-    const prefix = '✏️ ';
-    const entities = edited.entities?.map((e) => ({ ...e, offset: e.offset + prefix.length }));
-    await this.deps.api
-      .sendMessage(this.deps.config.staffChatId, prefix + edited.text, {
-        message_thread_id: row.threadId,
-        protect_content: true,
-        ...(entities ? { entities } : {}),
-        reply_parameters: { message_id: joinedId, allow_sending_without_reply: true },
-      })
-      .catch((error: unknown) => this.deps.logger.warn({ err: error }, 'edit of a joined text not carried over'));
-  }
-
-  async closeTopic(threadId: number): Promise<void> {
-    await this.deps.api.closeForumTopic(this.deps.config.staffChatId, threadId).catch(() => undefined);
+  noteEditedPart(row: CaseRow, edited: Message, joinedId: number): void {
+    if (edited.text === undefined) return;
+    this.relay.postToTeam({ kind: 'edited-part', replyTo: joinedId, text: { text: edited.text, ...(edited.entities ? { entities: edited.entities } : {}) } }, { row });
   }
 
   /** The client blocked the bot: the case closes with a note in its topic. */
-  async clientGone(row: CaseRow): Promise<void> {
-    const closed = closeCase(this.deps.db, row.id, this.deps.clock());
-    if (!closed) return;
-    await this.noteInTopic(closed, this.st('staff-client-blocked'));
-    if (closed.threadId !== null) {
-      await this.deps.api.editForumTopic(this.deps.config.staffChatId, closed.threadId, { name: this.topicName(closed) }).catch(() => undefined);
-      await this.deps.api.closeForumTopic(this.deps.config.staffChatId, closed.threadId).catch(() => undefined);
-    }
-    await this.refreshCard(closed.id);
+  clientGone(row: CaseRow): void {
+    const { db, clock } = this.deps;
+    db.$client.transaction(() => {
+      const closed = closeCase(db, row.id, clock());
+      if (!closed) return;
+      this.noteInTopic(closed, this.st('staff-client-blocked'));
+      this.statusChanged(closed);
+    })();
   }
 
   /**
@@ -270,34 +290,20 @@ export class InboxService {
    * The client pressed emergency again soon after their urgent case ended, and it was reopened: its
    * topic opens again (a new one if it is gone), marked urgent, with a note and an up-to-date card.
    */
-  async reopenTopic(row: CaseRow): Promise<void> {
-    const { api, config } = this.deps;
-    let threadId = row.threadId;
-    if (threadId !== null) {
-      try {
-        await api.reopenForumTopic(config.staffChatId, threadId);
-        await api.editForumTopic(config.staffChatId, threadId, { name: this.topicName(row) }).catch(() => undefined);
-      } catch (error) {
-        if (!(error instanceof GrammyError && error.description.includes('NOT_MODIFIED'))) threadId = null; // gone
-      }
-    }
-    if (threadId === null) threadId = await this.createTopic(row);
-    await this.noteInTopic({ ...row, threadId }, this.st('staff-emergency-again'));
-    await this.refreshCard(row.id);
+  reopenTopic(row: CaseRow): void {
+    this.relay.postToTeam(row.threadId !== null ? { kind: 'reopen' } : { kind: 'topic' }, { row });
+    this.noteInTopic(row, this.st('staff-emergency-again'));
+    this.relay.postToTeam({ kind: 'card' }, { row });
   }
 
-  /** The topic was deleted by someone: a new one, with a fresh card and a note. */
-  async topicMissing(stale: CaseRow): Promise<number | undefined> {
-    // Read again: a case erased by /forget (or closed) meanwhile must not get a new topic.
-    const row = findCase(this.deps.db, stale.id);
-    if (!row || row.status === 'closed') return undefined;
-    try {
-      const threadId = await this.createTopic(row);
-      await this.noteInTopic({ ...row, threadId }, this.st('staff-topic-recreated'));
-      return threadId;
-    } catch (error) {
-      this.deps.logger.error({ err: error }, 'could not recreate a case topic');
-      return undefined;
-    }
+  /** The topic was deleted by someone: a new one is queued (the executor notes why in it). Nothing for a closed or erased case. */
+  topicMissing(stale: CaseRow): void {
+    const { db } = this.deps;
+    db.$client.transaction(() => {
+      const row = findCase(db, stale.id);
+      if (!row || row.status === 'closed' || row.threadId !== stale.threadId) return; // closed, erased, or already replaced
+      if (row.threadId !== null) db.update(cases).set({ threadId: null, cardMessageId: null }).where(eq(cases.id, row.id)).run();
+      this.relay.postToTeam({ kind: 'topic', recreated: true }, { row: { ...row, threadId: null } });
+    })();
   }
 }

@@ -1,6 +1,6 @@
 import type { Db } from '../db/connection.js';
 import { waitingQueue } from '../inbox/cases.js';
-import { backlog } from '../inbox/delivery.js';
+import { backlog } from '../relay/index.js';
 import type { Scheduler } from '../publishing/scheduler.js';
 import type { HealthReport } from './http.js';
 import type { Metrics } from './metrics.js';

@@ -18,6 +18,8 @@ export interface Privacy {
   journal: Sealer;
   /** The conversations plugin's state (it replays the updates of an intake). */
   conversations: Sealer;
+  /** A client's words waiting in the outbox (texts to join, edits to carry over), until they are sent. */
+  outbox: Sealer;
 }
 
 /** HKDF labels; never reuse one for another purpose, never change one in use. */
@@ -26,6 +28,7 @@ export const KEY_LABELS = {
   chatId: 'chat-id-encryption',
   journal: 'update-journal-encryption',
   conversations: 'conversation-state-encryption',
+  outbox: 'outbox-text-encryption',
   ban: 'ban-key',
 } as const;
 
@@ -42,6 +45,7 @@ export function createPrivacy(botSecret: string): Privacy {
   return {
     journal: createSealer(subkey(botSecret, KEY_LABELS.journal)),
     conversations: createSealer(subkey(botSecret, KEY_LABELS.conversations)),
+    outbox: createSealer(subkey(botSecret, KEY_LABELS.outbox)),
     clientKey(telegramUserId) {
       return createHmac('sha256', hmacKey).update(String(telegramUserId)).digest('hex');
     },

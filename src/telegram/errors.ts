@@ -30,3 +30,40 @@ export const RIGHT_NAMES: Record<'can_delete_messages' | 'can_manage_topics', st
   can_delete_messages: 'Delete messages (can_delete_messages)',
   can_manage_topics: 'Manage topics (can_manage_topics)',
 };
+
+/**
+ * What a failed call means, for the whole bot: the one place that reads Telegram's error texts.
+ * - not-modified: the edit changes nothing (done already).
+ * - rate-limited: 429; nothing to that chat for `retryAfterMs`.
+ * - blocked: 403, the person blocked the bot (or the bot left the chat).
+ * - topic-missing: the forum topic was deleted (or is not one).
+ * - message-missing: the message to copy, edit or reply to is gone.
+ * - network: Telegram did not answer; try again.
+ * - refused: any other refusal (a 400 that trying again will not change).
+ */
+export type CallFailure =
+  | { kind: 'not-modified' }
+  | { kind: 'rate-limited'; retryAfterMs: number }
+  | { kind: 'blocked' }
+  | { kind: 'topic-missing' }
+  | { kind: 'message-missing' }
+  | { kind: 'network'; reason: string }
+  | { kind: 'refused'; reason: string };
+
+export function classifyError(error: unknown): CallFailure {
+  if (error instanceof HttpError) return { kind: 'network', reason: 'network error' };
+  if (!(error instanceof GrammyError)) return { kind: 'network', reason: error instanceof Error ? error.message : String(error) };
+  const description = error.description;
+  if (error.error_code === 429) return { kind: 'rate-limited', retryAfterMs: (error.parameters.retry_after ?? 5) * 1000 };
+  if (error.error_code === 403) return { kind: 'blocked' };
+  if (error.error_code >= 500) return { kind: 'network', reason: description };
+  if (/not modified|TOPIC_NOT_MODIFIED/i.test(description)) return { kind: 'not-modified' };
+  if (/thread not found|TOPIC_DELETED|TOPIC_ID_INVALID/i.test(description)) return { kind: "topic-missing" };
+  if (/message to (copy|edit|forward) not found|MESSAGE_ID_INVALID|message to be replied not found/i.test(description)) return { kind: 'message-missing' };
+  return { kind: 'refused', reason: description };
+}
+
+/** A short reason for the log: Telegram's description or "network error", never a request. */
+export function describeFailure(failure: CallFailure): string {
+  return 'reason' in failure ? failure.reason : failure.kind;
+}

@@ -85,6 +85,7 @@ describe('a ban outlives /forget', () => {
       { db: bot.db, api: bot.created.bot.api, config: bot.config, privacy: createPrivacy(bot.config.botSecret), logger: pino({ level: 'silent' }), i18n: bot.created.i18n as never, clock: () => now },
       bot.created.inbox,
       bot.created.erasure,
+      undefined as never, // the purge does not post the board
     );
     await jobs.purge();
     expect(bot.db.select().from(bans).all()).toEqual([]);

@@ -7,6 +7,7 @@ import { cases, conversationState } from '../../src/db/schema.js';
 import { attachTopic, claimCase, closeCase, openCase, releaseCase } from '../../src/inbox/cases.js';
 import { eq } from 'drizzle-orm';
 import { InboxJobs } from '../../src/inbox/jobs.js';
+import { inboxStack } from '../support/inbox-stack.js';
 import { InboxService } from '../../src/inbox/service.js';
 import { Erasure } from '../../src/inbox/erasure.js';
 import { createPrivacy } from '../../src/privacy/keys.js';
@@ -23,7 +24,8 @@ function setup() {
   let now = Date.parse('2026-11-23T10:00:00Z');
   const config = loadConfig({ BOT_TOKEN: '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw', BOT_SECRET: 'x'.repeat(40), STAFF_CHAT_ID: '-100777', REMINDER_MINUTES: '10', DEFAULT_LANGUAGE: 'en' });
   const deps = { db, api, config, privacy, logger: pino({ level: 'silent' }), i18n: new I18n({ defaultLocale: 'en', directory: join(PROJECT_ROOT, 'content', 'locales'), fluentBundleOptions: { useIsolating: false } }) as never, clock: () => now };
-  const jobs = new InboxJobs(deps, new InboxService(deps), new Erasure(deps));
+  const stack = inboxStack(deps);
+  const jobs = new InboxJobs(deps, stack.inbox, new Erasure(deps), stack.posts);
   const open = (id: number, urgent = false) => {
     const key = privacy.clientKey(id);
     ensureClient(db, privacy, key, id);
@@ -31,17 +33,20 @@ function setup() {
     attachTopic(db, row.id, 1000 + id);
     return row;
   };
-  return { db, calls, jobs, open, advance: (ms: number) => (now += ms) };
+  return { db, calls, jobs, open, settle: stack.settle, advance: (ms: number) => (now += ms) };
 }
 
 describe('inbox jobs', () => {
   it('reminds once about a case waiting longer than REMINDER_MINUTES', async () => {
     const t = setup();
     t.open(1, true);
-    await t.jobs.remind();
+    t.jobs.remind();
+    await t.settle();
     t.advance(11 * 60_000);
-    await t.jobs.remind();
-    await t.jobs.remind();
+    t.jobs.remind();
+    await t.settle();
+    t.jobs.remind();
+    await t.settle();
     const reminders = t.calls.filter((c) => String(c.payload.text).startsWith('⏰'));
     expect(reminders).toHaveLength(1);
     expect(reminders[0]?.payload.text).toMatch(/URGENT: Client [2-9A-Z]{4} \(Mental health\) has been waiting 11 min/);
@@ -51,23 +56,28 @@ describe('inbox jobs', () => {
     const t = setup();
     const row = t.open(3);
     t.advance(11 * 60_000);
-    await t.jobs.remind();
+    t.jobs.remind();
+    await t.settle();
     const first = t.db.select().from(cases).where(eq(cases.id, row.id)).get()!.reminderMessageId;
     expect(first).toEqual(expect.any(Number));
     claimCase(t.db, row.id, 555, Date.now());
     releaseCase(t.db, row.id, Date.parse('2026-11-23T10:11:00Z'));
     t.advance(11 * 60_000);
-    await t.jobs.remind();
+    t.jobs.remind();
+    await t.settle();
     expect(t.calls.filter((c) => c.method === 'deleteMessage').map((c) => c.payload.message_id)).toEqual([first]);
     expect(t.db.select().from(cases).where(eq(cases.id, row.id)).get()!.reminderMessageId).not.toBe(first);
   });
 
   it('keeps one queue board and edits it only when it changes', async () => {
     const t = setup();
-    await t.jobs.updateBoard();
+    t.jobs.updateBoard();
+    await t.settle();
     t.open(2);
-    await t.jobs.updateBoard();
-    await t.jobs.updateBoard();
+    t.jobs.updateBoard();
+    await t.settle();
+    t.jobs.updateBoard();
+    await t.settle();
     expect(t.calls.map((c) => c.method)).toEqual(['sendMessage', 'editMessageText']);
     expect(t.calls[1]?.payload.text).toMatch(/1 waiting\n• Client [2-9A-Z]{4} · Mental health · 0 min/);
   });

@@ -39,14 +39,14 @@ export function createCodesFeature(deps: BotDeps, inbox: InboxService, i18n: I18
   staff.command('code', async (ctx) => {
     const threadId = ctx.msg.is_topic_message ? ctx.msg.message_thread_id : undefined;
     const row = threadId !== undefined ? findCaseByThread(db, threadId) : undefined;
-    if (!row) return void (await ctx.reply(inbox.st('staff-in-case-only')));
+    if (!row) return void (inbox.replyInTeam(ctx, inbox.st('staff-in-case-only'), true));
     const [type = '', place] = String(ctx.match ?? '').toLowerCase().split(/\s+/).filter(Boolean);
     const types = codeTypes(content.settings.referrals, config.codes.pickupTypes);
     const usage = { types: types.join(' '), places: places().join(' ') || '—' };
-    if (!type) return void (await ctx.reply(escapeHtml(inbox.st('staff-code-usage', usage)), HTML));
-    if (!types.includes(type)) return void (await ctx.reply(escapeHtml(inbox.st('staff-code-unknown-type', { ...usage, type })), HTML));
-    if (place !== undefined && !places().includes(place)) return void (await ctx.reply(escapeHtml(inbox.st('staff-code-unknown-place', { ...usage, place })), HTML));
-    if (row.status === 'closed') return void (await ctx.reply(inbox.st('staff-case-closed')));
+    if (!type) return void (inbox.replyInTeam(ctx, escapeHtml(inbox.st('staff-code-usage', usage))));
+    if (!types.includes(type)) return void (inbox.replyInTeam(ctx, escapeHtml(inbox.st('staff-code-unknown-type', { ...usage, type }))));
+    if (place !== undefined && !places().includes(place)) return void (inbox.replyInTeam(ctx, escapeHtml(inbox.st('staff-code-unknown-place', { ...usage, place }))));
+    if (row.status === 'closed') return void (inbox.replyInTeam(ctx, inbox.st('staff-case-closed'), true));
     const code = issueCode(db, { type, place: place ?? null, source: 'staff', clientKey: row.clientKey, caseId: row.id, now: clock(), validDays: config.codes.validDays });
     const lang = inbox.languageOf(row);
     const t = (key: string, vars?: Record<string, string | number>) => i18n.t(lang, key, vars);
@@ -63,9 +63,9 @@ export function createCodesFeature(deps: BotDeps, inbox: InboxService, i18n: I18
       ctx.logger.warn({ err: error }, 'a referral code could not be sent to the client');
       delivered = false;
     }
-    await inbox.refreshCard(row.id);
+    inbox.refreshCard(row.id);
     const vars = { type: escapeHtml(type), place: escapeHtml(place ?? inbox.st('staff-code-any-place')), days: config.codes.validDays };
-    await ctx.reply(inbox.st(delivered ? 'staff-code-sent' : 'staff-code-not-delivered', vars), HTML);
+    inbox.replyInTeam(ctx, inbox.st(delivered ? 'staff-code-sent' : 'staff-code-not-delivered', vars));
   });
 
   // The cascade: /stats and /export gain it; `/stats cascade [period]` draws the funnel per type.
@@ -88,7 +88,7 @@ export function createCodesFeature(deps: BotDeps, inbox: InboxService, i18n: I18
   };
   const periodOf = async (ctx: BotContext, text: string) => {
     const period = parsePeriod(text, new Date(clock()), config.timezone);
-    if ('error' in period) await ctx.reply(inbox.st('staff-stats-usage', { error: period.error }));
+    if ('error' in period) inbox.replyInTeam(ctx, inbox.st('staff-stats-usage', { error: period.error }), true);
     return 'error' in period ? undefined : period;
   };
 
@@ -99,16 +99,16 @@ export function createCodesFeature(deps: BotDeps, inbox: InboxService, i18n: I18
       const period = parsePeriod(String(ctx.match ?? ''), new Date(clock()), config.timezone);
       const lines = 'error' in period ? [] : cascade(period);
       if ('error' in period || lines.length === 0) return;
-      return void (await ctx.reply(cascadeText(lines, period.label), HTML));
+      return void (inbox.replyInTeam(ctx, cascadeText(lines, period.label)));
     }
     const period = await periodOf(ctx, rest.join(' '));
     if (!period) return;
     const lines = cascade(period);
-    if (lines.length === 0) return void (await ctx.reply(inbox.st('staff-cascade-none', { period: period.label })));
+    if (lines.length === 0) return void (inbox.replyInTeam(ctx, inbox.st('staff-cascade-none', { period: period.label }), true));
     const legend = { issued: inbox.st('staff-cascade-issued'), redeemed: inbox.st('staff-cascade-redeemed'), ok: inbox.st('staff-cascade-ok') };
     const png = renderPng(cascadeSvg(lines, inbox.st('staff-cascade-chart-title', { period: period.label }), legend));
     await ctx.replyWithPhoto(new InputFile(png, 'cascade.png'), { caption: inbox.st('staff-cascade-chart-title', { period: period.label }) });
-    await ctx.reply(cascadeText(lines, period.label), HTML);
+    inbox.replyInTeam(ctx, cascadeText(lines, period.label));
   });
 
   staff.command('export', async (ctx, next) => {

@@ -4,7 +4,7 @@ import type { Context } from 'grammy';
 import { ensureClient, setClientLanguage } from '../../db/clients.js';
 import { isBanned as isBannedKey } from '../../inbox/bans.js';
 import { caseAwaitingComment, commentReceived, findCase, findOpenCase, inviteComment, openCase, rateCase, type CaseTopic } from '../../inbox/cases.js';
-import { enqueueCopy, findCounterpart, isJoinedCopy } from '../../inbox/delivery.js';
+import { findCounterpart, isJoinedCopy } from '../../relay/index.js';
 import type { InboxService } from '../../inbox/service.js';
 import { createIntake, type IntakeResult } from '../conversations/intake.js';
 import type { BotContext } from '../context.js';
@@ -32,25 +32,27 @@ export function createConsultFeature(deps: BotDeps, inbox: InboxService, i18n: I
     if (client.language === null) setClientLanguage(db, client.key, ctx.lang);
     // Emergency, /end, emergency…: the recent urgent case comes back instead of a new 🆘 topic each time.
     const reuseUrgentSince = deps.config.emergencyReuseMs > 0 ? clock() - deps.config.emergencyReuseMs : undefined;
-    const result = openCase(db, { clientKey: ctx.client.key, topic, urgent, now: clock(), reuseUrgentSince });
+    // The case, its topic and its description are queued together: a replayed update finds them all.
+    const result = db.$client.transaction(() => {
+      const opened = openCase(db, { clientKey: ctx.client!.key, topic, urgent, now: clock(), reuseUrgentSince });
+      if (!opened.opened) return opened;
+      // During a lockdown the topic waits for /unlock.
+      if (!lockdown.isLocked) {
+        if (opened.reopened) inbox.reopenTopic(opened.case);
+        else inbox.createTopic(opened.case);
+      }
+      if (descriptionMessageId !== undefined) inbox.relay.accept({ caseId: opened.case.id, toClient: false, sourceMessageId: descriptionMessageId });
+      return opened;
+    })();
     if (!result.opened) {
       await ctx.reply(ctx.t('consult-already-open'), HTML);
       return;
-    }
-    // During a lockdown the topic waits for /unlock.
-    if (!lockdown.isLocked) {
-      if (result.reopened) await inbox.reopenTopic(result.case);
-      else await inbox.createTopic(result.case);
     }
     // Where the bot has topic mode in private chats, the conversation gets its own topic on the client's
     // side as well, which "Clear this chat" can delete whole (a reopened case keeps the one it had).
     const clientThread = ctx.me.has_topics_enabled
       ? (result.case.clientThreadId ?? (await inbox.createClientTopic(result.case, ctx.chat.id, ctx.lang)))
       : undefined;
-    if (descriptionMessageId !== undefined) {
-      enqueueCopy(db, { caseId: result.case.id, toClient: false, sourceMessageId: descriptionMessageId }, clock());
-      inbox.delivery?.queued(result.case.id, false);
-    }
     const duty = inbox.dutyNotice(ctx.lang);
     const text = urgent
       ? `${ctx.t('consult-urgent')}\n\n${duty}`
@@ -125,7 +127,7 @@ export function createConsultFeature(deps: BotDeps, inbox: InboxService, i18n: I
     await ctx.editMessageReplyMarkup().catch(() => undefined);
     const row = findCase(db, Number(ctx.match[1]));
     if (!row || row.clientKey !== ctx.client?.key || row.status === 'closed') return;
-    await inbox.close(row.id, 'client');
+    inbox.close(row.id, 'client');
   });
 
   feature.callbackQuery(/^rate:(\d+):([1-5])$/, async (ctx) => {
@@ -158,16 +160,12 @@ export function createClientRelay(deps: BotDeps, inbox: InboxService, lockdown: 
       // Just after a rating: one message may go to the team as a comment (copied into the topic, never stored).
       const closed = ctx.msg.text ? caseAwaitingComment(db, ctx.client.key, clock()) : undefined;
       if (!closed) return next();
-      commentReceived(db, closed.id);
-      if (lockdown.isLocked) {
-        // Nothing from a client reaches the team's chat during a lockdown: the comment waits with the rest.
-        enqueueCopy(db, { caseId: closed.id, toClient: false, sourceMessageId: ctx.msg.message_id }, clock());
-      } else if (closed.threadId !== null) {
-        await inbox.noteInTopic(closed, inbox.st('staff-client-comment'));
-        await ctx.api
-          .copyMessage(deps.config.staffChatId, ctx.chat.id, ctx.msg.message_id, { message_thread_id: closed.threadId, protect_content: true })
-          .catch(() => undefined);
-      }
+      db.$client.transaction(() => {
+        commentReceived(db, closed.id);
+        // Copied into the topic like any message (during a lockdown it waits with the rest), under a note.
+        if (!lockdown.isLocked) inbox.noteInTopic(closed, inbox.st('staff-client-comment'));
+        inbox.relay.accept({ caseId: closed.id, toClient: false, sourceMessageId: ctx.msg.message_id, text: { text: ctx.msg.text!, ...(ctx.msg.entities ? { entities: ctx.msg.entities } : {}) } });
+      })();
       await ctx.reply(ctx.t('consult-comment-thanks'), HTML);
       return;
     }
@@ -179,21 +177,15 @@ export function createClientRelay(deps: BotDeps, inbox: InboxService, lockdown: 
       await ctx.reply(ctx.t('consult-unsupported'), HTML);
       return;
     }
-    enqueueCopy(
-      db,
-      {
-        caseId: row.id,
-        toClient: false,
-        sourceMessageId: ctx.msg.message_id,
-        mediaGroupId: ctx.msg.media_group_id,
-        replyToSourceId: ctx.msg.reply_to_message?.message_id,
-      },
-      clock(),
-    );
-    if (ctx.msg.text !== undefined && ctx.msg.media_group_id === undefined) {
-      inbox.delivery?.rememberText(row.id, ctx.msg.message_id, { text: ctx.msg.text, entities: ctx.msg.entities });
-    }
-    inbox.delivery?.queued(row.id, false);
+    const text = ctx.msg.text !== undefined && ctx.msg.media_group_id === undefined ? { text: ctx.msg.text, ...(ctx.msg.entities ? { entities: ctx.msg.entities } : {}) } : undefined;
+    inbox.relay.accept({
+      caseId: row.id,
+      toClient: false,
+      sourceMessageId: ctx.msg.message_id,
+      mediaGroupId: ctx.msg.media_group_id,
+      replyToSourceId: ctx.msg.reply_to_message?.message_id,
+      text,
+    });
     if (lockdown.shouldTell(row.id)) await ctx.reply(ctx.t('lockdown-client-waiting'), HTML);
   });
 
@@ -201,10 +193,10 @@ export function createClientRelay(deps: BotDeps, inbox: InboxService, lockdown: 
   relay.on('edited_message', async (ctx) => {
     const row = ctx.client && findOpenCase(db, ctx.client.key);
     const copy = row && findCounterpart(db, row.id, true, ctx.editedMessage.message_id);
-    if (!row || copy === undefined || lockdown.isLocked) return; // an edit cannot wait in the outbox: during a lockdown it is not carried over
+    if (!row || copy === undefined || lockdown.isLocked) return; // during a lockdown an edit is not carried over
     // A part of joined texts: the joined message stays, and the new wording follows it as a reply.
-    if (isJoinedCopy(db, row.id, copy)) await inbox.noteEditedPart(row, ctx.editedMessage, copy);
-    else await inbox.carryEdit(ctx.editedMessage, deps.config.staffChatId, copy);
+    if (isJoinedCopy(db, row.id, copy)) inbox.noteEditedPart(row, ctx.editedMessage, copy);
+    else inbox.carryClientEdit(row, ctx.editedMessage, copy);
   });
 
   return relay;

@@ -15,7 +15,7 @@ export interface ForgetTools {
   /** The sealed staff chat id, for queued deletions. */
   teamChatRef: string;
   /** Rewrites the queue board at once (it names waiting clients by pseudonym). */
-  refreshBoard: () => Promise<void>;
+  refreshBoard: () => void;
 }
 
 /** The line telling a client what "Clear this chat" did and what is left for them to do. */
@@ -59,15 +59,13 @@ export function createForgetFeature({ db, logger }: BotDeps, tools: ForgetTools)
     const clearing = await erasure.clearClientChat(key, ctx.chat!.id);
     const erased = forgetClient(db, key, tools.teamChatRef);
     ctx.client.row = undefined;
-    for (const caseId of erased?.caseIds ?? []) inbox.delivery?.forgetCase(caseId); // texts still held in memory for joining
+    for (const caseId of erased?.caseIds ?? []) inbox.relay.forgetCase(caseId); // their outbox rows went with the cases
     // Then the team's chat: the topics of every case (with every copy in them) and reminders naming them.
     if (erased && erased.caseIds.length > 0) {
       const run = await erasure.runPending();
-      await inbox.noteInGeneral(
-        inbox.st(open ? 'staff-client-forgot-open' : 'staff-client-forgot', { count: erased.caseIds.length }),
-      );
-      if (run.missingRights.length > 0) await inbox.noteInGeneral(inbox.st('staff-deletions-pending', { count: run.waiting, rights: run.missingRights.join(', ') }));
-      await tools.refreshBoard().catch((error: unknown) => logger.warn({ err: error }, 'queue board not refreshed'));
+      inbox.noteInGeneral(inbox.st(open ? 'staff-client-forgot-open' : 'staff-client-forgot', { count: erased.caseIds.length }));
+      if (run.missingRights.length > 0) inbox.noteInGeneral(inbox.st('staff-deletions-pending', { count: run.waiting, rights: run.missingRights.join(', ') }));
+      tools.refreshBoard();
     }
     const cleared = clearingReport(ctx, clearing);
     let text = `${ctx.t('forget-nothing')}\n\n${cleared}`;

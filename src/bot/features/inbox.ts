@@ -14,7 +14,7 @@ import {
   transferCase,
 } from '../../inbox/cases.js';
 import { cleanAlias } from '../../inbox/alias.js';
-import { enqueueCopy, findCounterpart } from '../../inbox/delivery.js';
+import { findCounterpart } from '../../relay/index.js';
 import type { InboxService } from '../../inbox/service.js';
 import { formatDuration, parsePeriod, summarize, summaryCsv, type CaseFacts } from '../../inbox/stats.js';
 import type { BotContext } from '../context.js';
@@ -38,15 +38,29 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService): Composer
   };
   const needCase = async (ctx: BotContext): Promise<CaseRow | undefined> => {
     const row = caseHere(ctx);
-    if (!row) await ctx.reply(inbox.st('staff-in-case-only'));
+    if (!row) inbox.replyInTeam(ctx, inbox.st('staff-in-case-only'), true);
     return row;
   };
+
+  function queueTake(taken: CaseRow, consultant: number): void {
+    const alias = inbox.aliasOf(consultant);
+    // The client first (their own chat, about a second), then the team's chat as its budget allows.
+    inbox.tellClient(taken, 'consult-joined', { alias });
+    const hint = inbox.aliasOf(consultant, '') ? '' : ` ${inbox.st('staff-set-alias')}`;
+    inbox.noteInTopic(taken, `${inbox.st('staff-took', { alias: escapeHtml(alias) })}${hint}`);
+    inbox.refreshCard(taken.id);
+  }
 
   /** Assigns the case; exactly one of several simultaneous takers wins. */
   async function take(ctx: BotContext, row: CaseRow): Promise<boolean> {
     const consultant = ctx.from!.id;
     if (row.status === 'active' && row.consultantId === consultant) return true;
-    const result = claimCase(db, row.id, consultant, clock(), config.maxActiveCases);
+    // The claim and what it tells are one transaction: a take replayed after a crash finds them queued.
+    const result = db.$client.transaction(() => {
+      const claimed = claimCase(db, row.id, consultant, clock(), config.maxActiveCases);
+      if (claimed.ok) queueTake(claimed.case, consultant);
+      return claimed;
+    })();
     if (!result.ok) {
       const why =
         result.reason === 'taken'
@@ -55,15 +69,10 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService): Composer
             ? inbox.st('staff-overloaded', { active: result.active })
             : inbox.st('staff-case-closed');
       if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: why, show_alert: true });
-      else await ctx.reply(why);
+      else inbox.replyInTeam(ctx, why, true);
       return false;
     }
-    const alias = inbox.aliasOf(consultant);
     if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: inbox.st('staff-yours') });
-    await inbox.refreshCard(row.id);
-    const hint = inbox.aliasOf(consultant, '') ? '' : ` ${inbox.st('staff-set-alias')}`;
-    await inbox.noteInTopic(result.case, `${inbox.st('staff-took', { alias: escapeHtml(alias) })}${hint}`);
-    await inbox.tellClient(result.case, 'consult-joined', { alias });
     return true;
   }
 
@@ -80,18 +89,23 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService): Composer
 
   staff.command('alias', async (ctx) => {
     const alias = cleanAlias(String(ctx.match ?? ''));
-    if (!alias) return void (await ctx.reply(inbox.st('staff-alias-usage')));
+    if (!alias) return void (inbox.replyInTeam(ctx, inbox.st('staff-alias-usage'), true));
     db.insert(consultants).values({ telegramId: ctx.from!.id, alias }).onConflictDoUpdate({ target: consultants.telegramId, set: { alias } }).run();
-    await ctx.reply(inbox.st('staff-alias-set', { alias: escapeHtml(alias) }), HTML);
+    inbox.replyInTeam(ctx, inbox.st('staff-alias-set', { alias: escapeHtml(alias) }));
   });
 
   staff.command('release', async (ctx) => {
     const row = await needCase(ctx);
     if (!row) return;
-    const released = releaseCase(db, row.id, clock());
-    if (!released) return void (await ctx.reply(inbox.st('staff-release-active-only')));
-    await inbox.refreshCard(row.id);
-    await inbox.noteInTopic(released, inbox.st('staff-released'));
+    const released = db.$client.transaction(() => {
+      const done = releaseCase(db, row.id, clock());
+      if (done) {
+        inbox.noteInTopic(done, inbox.st('staff-released'));
+        inbox.refreshCard(row.id);
+      }
+      return done;
+    })();
+    if (!released) inbox.replyInTeam(ctx, inbox.st('staff-release-active-only'), true);
   });
 
   staff.command('transfer', async (ctx) => {
@@ -101,24 +115,28 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService): Composer
     const specialty = String(ctx.match ?? '').trim().toLowerCase();
     const specialties = content.settings.specialties;
     if (target && !target.is_bot && target.id !== ctx.from!.id) {
-      const moved = transferCase(db, row.id, target.id);
-      if (!moved) return;
       const alias = inbox.aliasOf(target.id);
-      await inbox.refreshCard(row.id);
-      await inbox.noteInTopic(moved, inbox.st('staff-transferred', { alias: escapeHtml(alias) }));
-      await inbox.tellClient(moved, 'consult-joined', { alias });
+      db.$client.transaction(() => {
+        const moved = transferCase(db, row.id, target.id);
+        if (!moved) return;
+        inbox.tellClient(moved, 'consult-joined', { alias });
+        inbox.noteInTopic(moved, inbox.st('staff-transferred', { alias: escapeHtml(alias) }));
+        inbox.refreshCard(row.id);
+      })();
     } else if (specialty && specialties.includes(specialty)) {
-      const released = releaseCase(db, row.id, clock(), specialty) ?? row;
-      await inbox.refreshCard(row.id);
-      await inbox.noteInTopic(released, inbox.st('staff-waiting-specialty', { specialty: escapeHtml(specialty) }));
+      db.$client.transaction(() => {
+        const released = releaseCase(db, row.id, clock(), specialty) ?? row;
+        inbox.noteInTopic(released, inbox.st('staff-waiting-specialty', { specialty: escapeHtml(specialty) }));
+        inbox.refreshCard(row.id);
+      })();
     } else {
-      await ctx.reply(inbox.st('staff-transfer-usage', { types: specialties.join(' ') }));
+      inbox.replyInTeam(ctx, inbox.st('staff-transfer-usage', { types: specialties.join(' ') }), true);
     }
   });
 
   staff.command('close', async (ctx) => {
     const row = await needCase(ctx);
-    if (row) await inbox.close(row.id, 'consultant');
+    if (row) inbox.close(row.id, 'consultant');
   });
 
   staff.command('note', () => undefined); // stays in the topic: never relayed
@@ -130,32 +148,34 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService): Composer
     const referrals = content.settings.referrals;
     const unknown = asked.filter((r) => !referrals.includes(r));
     const types = referrals.join(' ');
-    if (unknown.length > 0) return void (await ctx.reply(inbox.st('staff-refer-unknown', { unknown: unknown.join(', '), types })));
-    if (asked.length === 0) return void (await ctx.reply(inbox.st('staff-refer-usage', { types })));
+    if (unknown.length > 0) return void (inbox.replyInTeam(ctx, inbox.st('staff-refer-unknown', { unknown: unknown.join(', '), types }), true));
+    if (asked.length === 0) return void (inbox.replyInTeam(ctx, inbox.st('staff-refer-usage', { types }), true));
     const all = addReferrals(db, row, asked);
-    await ctx.reply(inbox.st('staff-referrals', { list: all.join(', ') }));
+    inbox.replyInTeam(ctx, inbox.st('staff-referrals', { list: all.join(', ') }), true);
   });
 
   staff.command('snippets', async (ctx) => {
     const lang = caseHere(ctx) ? inbox.languageOf(caseHere(ctx)!) : config.defaultLanguage;
     const list = [...content.for(lang).snippets.values()].map((s) => `• <code>${escapeHtml(s.name)}</code> — ${escapeHtml(s.title)}`);
-    await ctx.reply(list.length ? `${inbox.st('staff-snippets')}\n${list.join('\n')}` : inbox.st('staff-no-snippets'), HTML);
+    inbox.replyInTeam(ctx, list.length ? `${inbox.st('staff-snippets')}\n${list.join('\n')}` : inbox.st('staff-no-snippets'));
   });
 
   staff.command('snippet', async (ctx) => {
     const row = await needCase(ctx);
     if (!row) return;
-    if (row.status === 'closed') return void (await ctx.reply(inbox.st('staff-case-closed')));
+    if (row.status === 'closed') return void (inbox.replyInTeam(ctx, inbox.st('staff-case-closed'), true));
     const name = String(ctx.match ?? '').trim();
     const snippet = content.for(inbox.languageOf(row)).snippets.get(name);
-    if (!snippet) return void (await ctx.reply(inbox.st('staff-no-snippet', { name: escapeHtml(name) }), HTML));
+    if (!snippet) return void (inbox.replyInTeam(ctx, inbox.st('staff-no-snippet', { name: escapeHtml(name) })));
     if (!(await take(ctx, row))) return;
-    for (const part of splitMessage(snippet.blocks)) {
-      const sent = await ctx.reply(part, HTML); // shown in the topic, then copied to the client like any reply
-      enqueueCopy(db, { caseId: row.id, toClient: true, sourceMessageId: sent.message_id }, clock());
-    }
-    recordFirstResponse(db, row, clock());
-    inbox.delivery?.queued(row.id, true);
+    // To the client in their lane (after the "has joined" notice, if this took the case), and shown in the topic.
+    db.$client.transaction(() => {
+      for (const part of splitMessage(snippet.blocks)) {
+        inbox.relay.tellClient(row, { kind: 'html', html: part });
+        inbox.noteInTopic(row, part);
+      }
+      recordFirstResponse(db, row, clock());
+    })();
   });
 
   staff.command(['ban', 'unban'], async (ctx) => {
@@ -163,12 +183,14 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService): Composer
     if (!row) return;
     if (ctx.message?.text?.startsWith('/unban')) {
       liftBan(db, deps.privacy.banKey(row.clientKey));
-      return void (await ctx.reply(inbox.st('staff-unbanned')));
+      return void (inbox.replyInTeam(ctx, inbox.st('staff-unbanned'), true));
     }
-    banClient(db, deps.privacy.banKey(row.clientKey), clock());
-    await inbox.tellClient(row, 'consult-banned');
-    await inbox.close(row.id, 'consultant');
-    await ctx.reply(inbox.st('staff-banned'));
+    db.$client.transaction(() => {
+      banClient(db, deps.privacy.banKey(row.clientKey), clock());
+      inbox.tellClient(row, 'consult-banned');
+      inbox.close(row.id, 'consultant');
+    })();
+    inbox.replyInTeam(ctx, inbox.st('staff-banned'), true);
   });
 
   const facts = (): CaseFacts[] =>
@@ -189,13 +211,14 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService): Composer
 
   staff.command('stats', async (ctx) => {
     const period = parsePeriod(String(ctx.match ?? ''), new Date(clock()), config.timezone);
-    if ('error' in period) return void (await ctx.reply(inbox.st('staff-stats-usage', { error: period.error })));
+    if ('error' in period) return void (inbox.replyInTeam(ctx, inbox.st('staff-stats-usage', { error: period.error }), true));
     const s = summarize(facts(), period);
     const topics = Object.entries(s.byTopic).map(([t, n]) => inbox.st('staff-stats-topic', { topic: escapeHtml(inbox.topicLabel(t)), opened: n.opened, closed: n.closed }));
     const referrals = Object.entries(s.referrals).map(([r, n]) => `${escapeHtml(r)} ${n}`);
     const stars = Object.entries(s.ratings.distribution).map(([k, n]) => `${k}★ ${n}`).join(' · ');
     const ratings = `${s.ratings.count}${s.ratings.average !== null ? `, Ø ${s.ratings.average.toFixed(1)}` : ''}${s.ratings.count ? ` (${stars})` : ''}`;
-    await ctx.reply(
+    inbox.replyInTeam(
+      ctx,
       inbox.st('staff-stats', {
         period: escapeHtml(period.label),
         opened: s.opened,
@@ -211,13 +234,12 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService): Composer
         referrals: referrals.length ? referrals.join(', ') : inbox.st('staff-none'),
         ratings,
       }),
-      HTML,
     );
   });
 
   staff.command('export', async (ctx) => {
     const period = parsePeriod(String(ctx.match ?? ''), new Date(clock()), config.timezone);
-    if ('error' in period) return void (await ctx.reply(inbox.st('staff-export-usage', { error: period.error })));
+    if ('error' in period) return void (inbox.replyInTeam(ctx, inbox.st('staff-export-usage', { error: period.error }), true));
     const csv = summaryCsv(summarize(facts(), period));
     await ctx.replyWithDocument(new InputFile(Buffer.from(csv, 'utf8'), `cases-${period.label.replace(/[^a-z0-9.-]+/gi, '_')}.csv`), {
       caption: inbox.st('staff-export-caption', { period: period.label }),
@@ -234,26 +256,23 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService): Composer
     if (row.status === 'waiting' && !(await take(ctx, row))) return;
     const current = findCaseByThread(db, row.threadId!);
     if (!current || current.consultantId !== ctx.from.id) return; // someone else's case: internal
-    enqueueCopy(
-      db,
-      {
+    db.$client.transaction(() => {
+      inbox.relay.accept({
         caseId: current.id,
         toClient: true,
         sourceMessageId: ctx.msg.message_id,
         mediaGroupId: ctx.msg.media_group_id,
         replyToSourceId: ctx.msg.reply_to_message?.message_id !== current.threadId ? ctx.msg.reply_to_message?.message_id : undefined,
-      },
-      clock(),
-    );
-    recordFirstResponse(db, current, clock());
-    inbox.delivery?.queued(current.id, true);
+      });
+      recordFirstResponse(db, current, clock());
+    })();
   });
 
   staff.on('edited_message', async (ctx, next) => {
     const row = caseHere(ctx);
     const copy = row && findCounterpart(db, row.id, false, ctx.editedMessage.message_id);
     if (!row || copy === undefined || row.consultantId !== ctx.from.id) return next();
-    await inbox.carryEdit(ctx.editedMessage, inbox.clientChatId(row), copy);
+    inbox.carryStaffEdit(row, ctx.editedMessage, copy);
   });
 
   return feature;

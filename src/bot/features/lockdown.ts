@@ -1,6 +1,7 @@
 import { Composer } from 'grammy';
 import { findCaseByThread } from '../../inbox/cases.js';
-import { backlog, type Delivery } from '../../inbox/delivery.js';
+import { backlog, type Relay } from '../../relay/index.js';
+import { PRIORITY } from '../../relay/posts.js';
 import { casesAwaitingTopic, type Lockdown } from '../../inbox/lockdown.js';
 import type { InboxService } from '../../inbox/service.js';
 import { formatLocal } from '../../publishing/time.js';
@@ -17,9 +18,9 @@ const HTML = { parse_mode: 'HTML' } as const;
  * so a stranger who got in cannot undo it. Meanwhile the team's messages in case topics are not
  * relayed at all (not even later): they may be an intruder's.
  */
-export function createLockdownFeature(deps: BotDeps, parts: { inbox: InboxService; lockdown: Lockdown; delivery: Delivery }): Composer<BotContext> {
+export function createLockdownFeature(deps: BotDeps, parts: { inbox: InboxService; lockdown: Lockdown; relay: Relay }): Composer<BotContext> {
   const { config, db, logger } = deps;
-  const { inbox, lockdown, delivery } = parts;
+  const { inbox, lockdown, relay } = parts;
   const clock = () => (deps.clock ?? (() => new Date()))().getTime();
   const feature = new Composer<BotContext>();
   // An anonymous administrator writes as the chat itself: only administrators can.
@@ -27,19 +28,19 @@ export function createLockdownFeature(deps: BotDeps, parts: { inbox: InboxServic
   const staff = feature.filter((ctx) => ctx.chat?.id === config.staffChatId && ((!!ctx.from && !ctx.from.is_bot) || asChat(ctx)));
   const who = (ctx: BotContext) => (asChat(ctx) || !ctx.from ? inbox.st('staff-anonymous-admin') : staffName(ctx.from));
   /** In the General topic (no thread), where membership changes are announced too. */
-  const announce = (ctx: BotContext, html: string) => ctx.api.sendMessage(config.staffChatId, html, HTML);
+  const announce = (_ctx: BotContext, html: string) => relay.postToTeam({ kind: 'general', html }, { priority: PRIORITY.words });
   /** Topics already told, in this lockdown, that what is written there is not sent. */
   const warnedTopics = new Set<number>();
 
   async function lock(ctx: BotContext): Promise<void> {
     if (!lockdown.lock(clock())) {
       const when = formatLocal(new Date(lockdown.since ?? clock()), config.timezone);
-      await ctx.reply(inbox.st('staff-lockdown-already', { when }), HTML);
+      inbox.replyInTeam(ctx, inbox.st('staff-lockdown-already', { when }));
       return;
     }
     warnedTopics.clear();
     logger.warn('inbox locked');
-    await announce(ctx, inbox.st('staff-lockdown-on', { name: who(ctx) }));
+    announce(ctx, inbox.st('staff-lockdown-on', { name: who(ctx) }));
   }
 
   staff.command('lockdown', lock);
@@ -49,7 +50,7 @@ export function createLockdownFeature(deps: BotDeps, parts: { inbox: InboxServic
   });
 
   staff.command('unlock', async (ctx) => {
-    if (!lockdown.isLocked) return void (await ctx.reply(inbox.st('staff-unlock-not-locked')));
+    if (!lockdown.isLocked) return void (inbox.replyInTeam(ctx, inbox.st('staff-unlock-not-locked'), true));
     let admin = asChat(ctx);
     if (!admin && ctx.from) {
       const member = await ctx.api.getChatMember(config.staffChatId, ctx.from.id).catch((error: unknown) => {
@@ -58,15 +59,13 @@ export function createLockdownFeature(deps: BotDeps, parts: { inbox: InboxServic
       });
       admin = member?.status === 'creator' || member?.status === 'administrator';
     }
-    if (!admin) return void (await ctx.reply(inbox.st('staff-unlock-denied')));
+    if (!admin) return void (inbox.replyInTeam(ctx, inbox.st('staff-unlock-denied'), true));
     lockdown.unlock();
     logger.warn('inbox unlocked');
-    await announce(ctx, inbox.st('staff-unlocked', { name: who(ctx), count: backlog(db).toInbox }));
+    announce(ctx, inbox.st('staff-unlocked', { name: who(ctx), count: backlog(db).toInbox }));
     // Cases opened meanwhile get their topics now (oldest first), then the waiting copies go, in order.
-    for (const row of casesAwaitingTopic(db)) {
-      await inbox.createTopic(row).catch((error: unknown) => logger.error({ err: error, case: row.id }, 'could not create the topic of a case opened during the lockdown'));
-    }
-    delivery.kick();
+    for (const row of casesAwaitingTopic(db)) inbox.createTopic(row);
+    relay.kick();
   });
 
   // While locked, nothing the team does in a case topic reaches the client, now or later.
@@ -81,7 +80,7 @@ export function createLockdownFeature(deps: BotDeps, parts: { inbox: InboxServic
     if (threadId === undefined || !findCaseByThread(db, threadId)) return next();
     if (!warnedTopics.has(threadId) && ctx.message) {
       warnedTopics.add(threadId);
-      await ctx.reply(inbox.st('staff-locked-not-sent'), HTML);
+      inbox.replyInTeam(ctx, inbox.st('staff-locked-not-sent'));
     }
   });
 

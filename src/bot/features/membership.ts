@@ -1,3 +1,4 @@
+import { PRIORITY } from '../../relay/posts.js';
 import { Composer, InlineKeyboard } from 'grammy';
 import type { ChatMember, User } from 'grammy/types';
 import { escapeHtml } from '../../content/markdown.js';
@@ -52,10 +53,7 @@ export function createMembershipFeature(deps: BotDeps, inbox: InboxService): Com
       ...(update.invite_link ? [inbox.st('staff-member-via-link')] : []),
     ];
     const text = `${lines.join('\n')}${how.length ? ` ${how.join(' ')}` : ''}\n\n${inbox.st('staff-member-warning')}`;
-    await ctx.api.sendMessage(config.staffChatId, text, {
-      parse_mode: 'HTML',
-      reply_markup: new InlineKeyboard().text(inbox.st('staff-lockdown-button'), LOCKDOWN_BUTTON),
-    });
+    inbox.relay.postToTeam({ kind: 'general', html: text, button: { text: inbox.st('staff-lockdown-button'), data: LOCKDOWN_BUTTON } }, { priority: PRIORITY.words });
   });
   // Telegram tells only administrators about members: a bot demoted here can no longer see who joins.
   feature.on('my_chat_member', async (ctx) => {
@@ -63,7 +61,7 @@ export function createMembershipFeature(deps: BotDeps, inbox: InboxService): Com
     if (update.chat.id !== config.staffChatId || !isAdmin(update.old_chat_member) || isAdmin(update.new_chat_member)) return;
     ctx.logger.error('the bot is no longer an administrator of the staff chat: membership changes go unseen');
     if (!isIn(update.new_chat_member)) return;
-    await ctx.api.sendMessage(config.staffChatId, inbox.st('staff-bot-not-admin', { name: staffName(update.from) }), { parse_mode: 'HTML' });
+    inbox.relay.postToTeam({ kind: 'general', html: inbox.st('staff-bot-not-admin', { name: staffName(update.from) }) }, { priority: PRIORITY.words });
   });
   return feature;
 }

@@ -60,7 +60,7 @@ export function createRedeemFeature(deps: BotDeps, inbox: InboxService): Compose
     await ctx.reply(text, { ...HTML, reply_markup: keyboard });
     if (result.status !== 'redeemed') return;
     followUpAfterRedeem(db, result.code.id, clock(), config.timezone);
-    if (result.code.caseId !== null) await inbox.refreshCard(result.code.caseId);
+    if (result.code.caseId !== null) inbox.refreshCard(result.code.caseId);
   }
 
   feature.command('redeem', async (ctx) => {

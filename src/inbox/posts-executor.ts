@@ -1,0 +1,248 @@
+import { eq } from 'drizzle-orm';
+import { InlineKeyboard, type Api } from 'grammy';
+import { escapeHtml, escapeHtmlValues } from '../content/markdown.js';
+import type { Db } from '../db/connection.js';
+import { cases, type CaseRow } from '../db/schema.js';
+import type { Logger } from '../logger.js';
+import type { I18n } from '@grammyjs/i18n';
+import { getJobState, setJobState } from '../publishing/ledger.js';
+import { formatLocal } from '../publishing/time.js';
+import type { ClientPost, PostExecutor, PostTarget, TeamPost } from '../relay/index.js';
+import { classifyError } from '../telegram/errors.js';
+import { attachTopic, waitingQueue } from './cases.js';
+import { readLockdown } from './lockdown.js';
+import { orderQueue } from './queue.js';
+import type { InboxService } from './service.js';
+
+const HTML = { parse_mode: 'HTML' } as const;
+
+export interface InboxPostsDeps {
+  db: Db;
+  api: Api;
+  logger: Logger;
+  i18n: I18n<never>;
+  timezone: string;
+  clock: () => number;
+}
+
+/** Where the queue board of an inbox is, and what it last showed (the default inbox keeps the keys it always had). */
+function boardKeys(inbox: string): { message: string; text: string } {
+  const suffix = inbox === '' || inbox === 'main' ? '' : `:${inbox}`;
+  return { message: `inbox.queue_board_message${suffix}`, text: `inbox.queue_board_text${suffix}` };
+}
+
+/**
+ * Carries out the inbox's posts when the relay gives them their turn, rendering what they show at that
+ * moment (a card or a topic name shows the case as it is then, not as it was when queued).
+ */
+export class InboxPosts implements PostExecutor {
+  constructor(
+    private readonly deps: InboxPostsDeps,
+    private readonly inbox: InboxService,
+  ) {}
+
+  async team(post: TeamPost, target: PostTarget & { inboxName: string }): Promise<number | undefined> {
+    const { api } = this.deps;
+    const { chatId, row } = target;
+    const thread = row?.threadId ?? undefined;
+    switch (post.kind) {
+      case 'topic':
+        return void (row && (await this.createTopic(row, chatId, post.recreated === true)));
+      case 'reopen': {
+        if (!row) return undefined;
+        if (row.threadId === null) return void (await this.createTopic(row, chatId, false));
+        try {
+          await api.reopenForumTopic(chatId, row.threadId);
+        } catch (error) {
+          const failure = classifyError(error);
+          if (failure.kind === 'topic-missing') return void (await this.createTopic(row, chatId, false));
+          if (failure.kind !== 'not-modified') throw error;
+        }
+        this.inbox.relay.postToTeam({ kind: 'rename' }, { row });
+        return undefined;
+      }
+      case 'card':
+        return row && thread !== undefined ? this.card(row, chatId, thread) : undefined;
+      case 'rename':
+        if (row && thread !== undefined) await api.editForumTopic(chatId, thread, { name: this.inbox.topicName(row) });
+        return undefined;
+      case 'close-topic':
+        if (row && thread !== undefined) await api.closeForumTopic(chatId, thread);
+        return undefined;
+      case 'note':
+        if (thread === undefined) return undefined;
+        return (await api.sendMessage(chatId, post.html, { ...HTML, message_thread_id: thread })).message_id;
+      case 'edit':
+        if (post.caption) await api.editMessageCaption(chatId, post.messageId, { caption: post.text.text, caption_entities: post.text.entities });
+        else await api.editMessageText(chatId, post.messageId, post.text.text, { entities: post.text.entities });
+        return undefined;
+      case 'edited-part': {
+        if (thread === undefined) return undefined;
+        const prefix = '✏️ ';
+        const entities = post.text.entities?.map((e) => ({ ...e, offset: e.offset + prefix.length }));
+        const sent = await api.sendMessage(chatId, prefix + post.text.text, {
+          message_thread_id: thread,
+          protect_content: true,
+          ...(entities?.length ? { entities } : {}),
+          reply_parameters: { message_id: post.replyTo, allow_sending_without_reply: true },
+        });
+        return sent.message_id;
+      }
+      case 'reply': {
+        const sent = await api.sendMessage(chatId, post.html, {
+          ...HTML,
+          ...(post.threadId !== undefined ? { message_thread_id: post.threadId } : {}),
+          ...(post.replyTo !== undefined ? { reply_parameters: { message_id: post.replyTo, allow_sending_without_reply: true } } : {}),
+        });
+        return sent.message_id;
+      }
+      case 'general': {
+        const keyboard = post.button ? { reply_markup: new InlineKeyboard().text(post.button.text, post.button.data) } : {};
+        return (await api.sendMessage(chatId, post.html, { ...HTML, ...keyboard })).message_id;
+      }
+      case 'board':
+        return void (await this.board(chatId, target.inboxName));
+      case 'reminder':
+        return row ? this.reminder(row, chatId) : undefined;
+      case 'repeat-mark': {
+        const sent = await api.sendMessage(chatId, this.inbox.st('staff-maybe-repeat'), {
+          ...HTML,
+          ...(thread !== undefined ? { message_thread_id: thread } : {}),
+          reply_parameters: { message_id: post.replyTo, allow_sending_without_reply: true },
+        });
+        return sent.message_id;
+      }
+    }
+  }
+
+  async client(post: ClientPost, target: PostTarget & { threadId?: number }): Promise<number | undefined> {
+    const { api, i18n } = this.deps;
+    const { chatId, row } = target;
+    if (!row) return undefined;
+    const lang = this.inbox.languageOf(row);
+    const placement = target.threadId !== undefined ? { message_thread_id: target.threadId } : {};
+    switch (post.kind) {
+      case 'tell': {
+        const keyboard = post.keyboard === 'rating' ? this.ratingKeyboard(row) : undefined;
+        const text = i18n.t(lang, post.key, escapeHtmlValues(post.vars ?? {}));
+        return (await api.sendMessage(chatId, text, { ...HTML, ...placement, ...(keyboard ? { reply_markup: keyboard } : {}) })).message_id;
+      }
+      case 'html':
+        return (await api.sendMessage(chatId, post.html, { ...HTML, ...placement, link_preview_options: { is_disabled: true } })).message_id;
+      case 'edit':
+        if (post.caption) await api.editMessageCaption(chatId, post.messageId, { caption: post.text.text, caption_entities: post.text.entities });
+        else await api.editMessageText(chatId, post.messageId, post.text.text, { entities: post.text.entities });
+        return undefined;
+      case 'repeat-mark':
+        return (
+          await api.sendMessage(chatId, i18n.t(lang, 'relay-maybe-repeat'), {
+            ...HTML,
+            ...placement,
+            reply_parameters: { message_id: post.replyTo, allow_sending_without_reply: true },
+          })
+        ).message_id;
+    }
+  }
+
+  private ratingKeyboard(row: CaseRow): InlineKeyboard {
+    const rating = new InlineKeyboard();
+    for (let n = 1; n <= 5; n++) rating.text(`${n} ⭐`, `rate:${row.id}:${n}`);
+    return rating.row().text(this.deps.i18n.t(this.inbox.languageOf(row), 'button-clear-chat'), 'chat:clear');
+  }
+
+  /** The case's topic with its card (and, if the old topic was deleted, a note saying so). */
+  private async createTopic(row: CaseRow, chatId: number, recreated: boolean): Promise<void> {
+    if (row.threadId !== null && !recreated) return; // made already (a replay, or a second request)
+    const topic = await this.deps.api.createForumTopic(chatId, this.inbox.topicName(row), { icon_color: row.urgent ? 0xff93b2 : 0x6fb9f0 });
+    this.deps.db.$client.transaction(() => {
+      this.deps.db.update(cases).set({ cardMessageId: null }).where(eq(cases.id, row.id)).run();
+      attachTopic(this.deps.db, row.id, topic.message_thread_id);
+      const fresh = { ...row, threadId: topic.message_thread_id, cardMessageId: null };
+      // The card before the words that waited for the topic: it says who the case is and has the Take button.
+      this.inbox.relay.postToTeam({ kind: 'card' }, { row: fresh, priority: row.urgent ? 0 : 1 });
+      if (recreated) this.inbox.noteInTopic(fresh, this.inbox.st('staff-topic-recreated'));
+      if (row.status === 'closed') this.inbox.relay.postToTeam({ kind: 'close-topic' }, { row: fresh });
+    })();
+  }
+
+  /** The card, edited in place; posted (again) if it has none or it is gone. */
+  private async card(row: CaseRow, chatId: number, thread: number): Promise<number | undefined> {
+    const { api, db } = this.deps;
+    const text = this.inbox.cardText(row);
+    const keyboard = this.inbox.cardKeyboard(row);
+    if (row.cardMessageId !== null) {
+      try {
+        await api.editMessageText(chatId, row.cardMessageId, text, { ...HTML, reply_markup: keyboard ?? { inline_keyboard: [] } });
+        return undefined;
+      } catch (error) {
+        if (classifyError(error).kind !== 'message-missing') throw error;
+      }
+    }
+    const sent = await api.sendMessage(chatId, text, { ...HTML, message_thread_id: thread, reply_markup: keyboard });
+    db.update(cases).set({ cardMessageId: sent.message_id }).where(eq(cases.id, row.id)).run();
+    return undefined; // a card is never marked as a repeat: it is the one kept up to date
+  }
+
+  /** The waiting cases of an inbox, urgent first, then oldest. */
+  boardText(inbox: string, isDefault: boolean): string {
+    const { db, clock, timezone } = this.deps;
+    const queue = orderQueue(waitingQueue(db)).filter(({ row }) => this.inbox.inboxOf(row) === inbox || (isDefault && !this.inbox.knowsInbox(this.inbox.inboxOf(row))));
+    const lines = queue.map(({ row }) => {
+      const minutes = Math.round((clock() - row.queuedAt) / 60_000);
+      const client = escapeHtml(this.inbox.st('staff-client', { pseudonym: this.inbox.pseudonymOf(row) }));
+      return `${row.urgent ? '🆘' : '•'} ${client} · ${escapeHtml(this.inbox.topicLabel(row.topic))} · ${minutes} min${row.specialty ? ` · ${escapeHtml(row.specialty)}` : ''}`;
+    });
+    // Locked down: the board says so, and lists no cases (the General topic is where an intruder would look).
+    const locked = readLockdown(db);
+    return locked
+      ? `${this.inbox.st('staff-queue-locked', { when: formatLocal(new Date(locked.since), timezone) })}\n${this.inbox.st('staff-queue', { count: queue.length })}`
+      : `${this.inbox.st('staff-queue', { count: queue.length })}\n${lines.join('\n') || this.inbox.st('staff-queue-empty')}`;
+  }
+
+  /** Whether the board shows something other than what it last showed. */
+  boardChanged(inbox: string, isDefault: boolean): boolean {
+    return this.boardText(inbox, isDefault) !== (getJobState(this.deps.db, boardKeys(inbox).text) ?? '');
+  }
+
+  private async board(chatId: number, inbox: string): Promise<void> {
+    const { api, db } = this.deps;
+    const keys = boardKeys(inbox);
+    const text = this.boardText(inbox, this.inbox.isDefaultInbox(inbox));
+    if (text === (getJobState(db, keys.text) ?? '')) return;
+    const messageId = Number(getJobState(db, keys.message) ?? 0);
+    if (messageId) {
+      try {
+        await api.editMessageText(chatId, messageId, text, HTML);
+        setJobState(db, keys.text, text);
+        return;
+      } catch (error) {
+        const failure = classifyError(error);
+        if (failure.kind === 'not-modified') return void setJobState(db, keys.text, text);
+        if (failure.kind !== 'message-missing') throw error;
+      }
+    }
+    const sent = await api.sendMessage(chatId, text, { ...HTML, disable_notification: true });
+    db.$client.transaction(() => {
+      setJobState(db, keys.message, String(sent.message_id));
+      setJobState(db, keys.text, text);
+    })();
+  }
+
+  /** One reminder per waiting spell, in the General topic; the previous one goes (it names the client). */
+  private async reminder(row: CaseRow, chatId: number): Promise<number | undefined> {
+    const { api, db, clock } = this.deps;
+    if (row.status !== 'waiting') return undefined; // taken (or closed) meanwhile
+    const minutes = Math.round((clock() - row.queuedAt) / 60_000);
+    const text = this.inbox.st('staff-reminder', {
+      urgent: row.urgent ? this.inbox.st('staff-reminder-urgent') : '',
+      client: escapeHtml(this.inbox.st('staff-client', { pseudonym: this.inbox.pseudonymOf(row) })),
+      topic: escapeHtml(this.inbox.topicLabel(row.topic)),
+      minutes,
+    });
+    const sent = await api.sendMessage(chatId, text, HTML);
+    // Remembered so that it goes with the case (/forget, retention). Only the latest is remembered.
+    if (row.reminderMessageId !== null) await api.deleteMessage(chatId, row.reminderMessageId).catch(() => undefined);
+    db.update(cases).set({ reminderMessageId: sent.message_id }).where(eq(cases.id, row.id)).run();
+    return sent.message_id;
+  }
+}

@@ -1,0 +1,145 @@
+import type { CaseRow, OutboxRow } from '../db/schema.js';
+import type { JoinableText } from './texts.js';
+
+/**
+ * The bot's own messages, queued in the outbox like copies. Into a client's chat they keep the order
+ * of the case's lane (a "has joined" notice goes before the reply that follows it). Into the team's
+ * chat each is ranked on its own, by priority (lower first): the group's 20 messages a minute go to
+ * what matters most.
+ */
+export const PRIORITY = {
+  /** An urgent case's topic: its words cannot go before it. */
+  urgentTopic: 0,
+  /** A case's topic. */
+  topic: 1,
+  /** A client's words into their case (copies), and answers to a consultant's command: a person waits for them. */
+  words: 2,
+  /** Notes in a case's topic (taken, released, closed, a comment). */
+  note: 3,
+  /** Cards, topic names, closing and reopening topics, notices in the General topic. */
+  housekeeping: 4,
+  /** The queue board and reminders: last, and the board only in its latest state. */
+  board: 5,
+} as const;
+
+/** A post waiting this long moves up one step (never above a client's words), so nothing waits for ever. */
+export const AGE_STEP_MS = 60_000;
+
+/** The rank a waiting team post competes with: its priority, improved by its age. */
+export function effectiveRank(row: Pick<OutboxRow, 'priority' | 'createdAt'>, now: number): number {
+  if (row.priority <= PRIORITY.words) return row.priority;
+  return Math.max(PRIORITY.words, row.priority - Math.floor((now - row.createdAt) / AGE_STEP_MS));
+}
+
+/** What the bot posts into a team chat. */
+export type TeamPost =
+  /** Create the case's topic (again, if `recreated`: the old one was deleted). Its card follows. */
+  | { kind: 'topic'; recreated?: boolean }
+  /** Reopen the case's closed topic (an urgent case back), or create it again if it is gone. */
+  | { kind: 'reopen' }
+  /** Bring the case's card up to date (or post it, if it has none yet). */
+  | { kind: 'card' }
+  /** Bring the case's topic name up to date. */
+  | { kind: 'rename' }
+  | { kind: 'close-topic' }
+  /** A note in the case's topic (HTML, already escaped). */
+  | { kind: 'note'; html: string }
+  /** The client edited a message already copied: carried over to the copy (the text travels sealed). */
+  | { kind: 'edit'; messageId: number; caption: boolean; text: JoinableText }
+  /** The client edited one of several texts joined into one message: the new wording as a reply to it. */
+  | { kind: 'edited-part'; replyTo: number; text: JoinableText }
+  /** An answer to a consultant's command, where they wrote it. */
+  | { kind: 'reply'; html: string; threadId?: number; replyTo?: number }
+  /** A notice in the General topic (with one button, say a lockdown). */
+  | { kind: 'general'; html: string; button?: { text: string; data: string } }
+  /** The queue board, edited in place. */
+  | { kind: 'board' }
+  /** A reminder about a case waiting long. */
+  | { kind: 'reminder' }
+  /** "The message above may be a repeat": after something a crash may have sent twice. */
+  | { kind: 'repeat-mark'; replyTo: number };
+
+/** What the bot posts into a client's chat, in the order of the case's lane. */
+export type ClientPost =
+  /** A UI text in the client's language; `vars` plain text (escaped when rendered). */
+  | { kind: 'tell'; key: string; vars?: Record<string, string | number>; keyboard?: 'rating' }
+  /** An HTML text (a snippet a consultant chose), ready to send. */
+  | { kind: 'html'; html: string }
+  /** A consultant edited a reply already copied: carried over (the text travels sealed). */
+  | { kind: 'edit'; messageId: number; caption: boolean; text: JoinableText }
+  | { kind: 'repeat-mark'; replyTo: number };
+
+/** Where a post goes, resolved when it is its turn (the case's topic may have changed meanwhile). */
+export interface PostTarget {
+  chatId: number;
+  /** The case, read again just before posting; undefined for caseless posts (or when the case is gone). */
+  row?: CaseRow;
+  /** Whether it may be a repeat of one that reached the chat before a crash. */
+  maybeRepeat: boolean;
+}
+
+/**
+ * Carries out posts (rendering what they show at the moment they go). Returns the id of the message it
+ * created, if it created one (a repeat is marked by replying to it). Throws the API's error, which the
+ * relay classifies.
+ */
+export interface PostExecutor {
+  team(post: TeamPost, target: PostTarget & { inboxName: string }): Promise<number | undefined>;
+  client(post: ClientPost, target: PostTarget & { threadId?: number }): Promise<number | undefined>;
+}
+
+/** The post a row holds (its sealed text opened by the caller). */
+export function decodePost<T extends TeamPost | ClientPost>(row: OutboxRow, text?: JoinableText): T {
+  const payload = row.payload ? (JSON.parse(row.payload) as Record<string, unknown>) : {};
+  return { ...payload, kind: row.kind, ...(text ? { text } : {}) } as T;
+}
+
+/** The row's fields for a post (the text, if any, is sealed by the caller). */
+export function encodePost(post: TeamPost | ClientPost): { kind: string; payload?: Record<string, unknown>; text?: JoinableText } {
+  const { kind, ...rest } = post as { kind: string; text?: JoinableText } & Record<string, unknown>;
+  const { text, ...payload } = rest;
+  return { kind, ...(Object.keys(payload).length > 0 ? { payload } : {}), ...(text ? { text } : {}) };
+}
+
+/** The default priority of a team post. */
+export function priorityOf(post: TeamPost, urgent: boolean): number {
+  switch (post.kind) {
+    case 'topic':
+    case 'reopen':
+      return urgent ? PRIORITY.urgentTopic : PRIORITY.topic;
+    case 'edit':
+    case 'edited-part':
+    case 'reply':
+    case 'repeat-mark':
+      return PRIORITY.words;
+    case 'note':
+      return PRIORITY.note;
+    case 'card':
+    case 'rename':
+    case 'close-topic':
+    case 'general':
+      return PRIORITY.housekeeping;
+    case 'board':
+    case 'reminder':
+      return PRIORITY.board;
+  }
+}
+
+/** Posts that only bring something up to date: one waiting per case (or inbox) is enough. */
+export function coalesceKeyOf(post: TeamPost, caseId: number | undefined, inbox: string | undefined): string | undefined {
+  switch (post.kind) {
+    case 'card':
+    case 'rename':
+    case 'topic':
+      return caseId === undefined ? undefined : `${post.kind}:${caseId}`;
+    case 'board':
+      return `board:${inbox ?? ''}`;
+    default:
+      return undefined;
+  }
+}
+
+/** Kinds whose repeat would leave a second message (a repeat of an edit or a rename changes nothing). */
+export function createsMessage(kind: string): boolean {
+  return !['edit', 'rename', 'close-topic', 'card', 'board', 'reopen', 'topic', 'repeat-mark'].includes(kind);
+}
