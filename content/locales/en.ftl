@@ -496,3 +496,14 @@ staff-cascade-chart-title = Referral cascade, { $period }
 staff-cascade-export-caption = Referral cascade, { $period }: by month, type and place; counts only, nothing about anyone.
 forget-item-codes = the link between you and your { $count } code(s) (a code you still have works once at the partner; it is counted for nobody)
 privacy-codes = 🎟 A referral or pick-up code is kept with its type, place and dates, linked to you only until /forget or until your data expires; after that it is only a number in our statistics. Partners who redeem it learn nothing about you, and we do not note who redeemed it.
+
+# Several inboxes (issue 12, part 3): the optional region step of the intake, the region on the case card,
+# and the lockdown notice every inbox gets. Labels: region-<id> (client) and staff-region-<id> (card) per
+# id of `regions` in settings.yml.
+intake-region =
+    📍 <b>Which region are you in?</b>
+    We ask only to connect you with the team that works in your area. You do not have to say: “I'd rather not say” is fine, and you will be helped just the same.
+intake-region-skip = I'd rather not say
+staff-card-region = Region: { $region }
+staff-lockdown-all = All inboxes are locked; it began in the inbox “{ $inbox }”.
+staff-unlock-all = All inboxes are unlocked; from the inbox “{ $inbox }”.

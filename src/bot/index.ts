@@ -30,6 +30,7 @@ import { strangersGuard } from './features/strangers.js';
 import { createMembershipFeature } from './features/membership.js';
 import { createLockdownFeature } from './features/lockdown.js';
 import { Lockdown } from '../inbox/lockdown.js';
+import { Inboxes } from '../inbox/inboxes.js';
 import { createEditorsFeature } from './features/editors.js';
 import { Scheduler } from '../publishing/scheduler.js';
 import { escapeHtml } from '../content/markdown.js';
@@ -102,7 +103,9 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
     metrics: deps.metrics,
   });
   const lockdown = new Lockdown(deps.db);
+  const inboxes = Inboxes.fromConfig(config);
   const inbox = new InboxService({
+    inboxes,
     db: deps.db,
     api: bot.api,
     config,
@@ -124,7 +127,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
     metrics: deps.metrics,
     logger,
     privacy: deps.privacy,
-    staffChatId: config.staffChatId,
+    chatOf: (row) => inboxes.chatOf(row.inbox),
     clock: nowMs,
     onClientGone: (row) => inbox.clientGone(row),
     onTopicMissing: (row) => inbox.topicMissing(row),
@@ -132,7 +135,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   });
   inbox.delivery = delivery;
   const erasure = new Erasure({ db: deps.db, api: bot.api, privacy: deps.privacy, logger, clock: nowMs });
-  const inboxJobs = new InboxJobs({ db: deps.db, api: bot.api, config, privacy: deps.privacy, logger, i18n: i18n as never, clock: nowMs }, inbox, erasure);
+  const inboxJobs = new InboxJobs({ db: deps.db, api: bot.api, config, privacy: deps.privacy, logger, i18n: i18n as never, clock: nowMs, inboxes }, inbox, erasure);
   const reload = () => {
     const contentProblems = deps.content.reload();
     const { added, all } = deps.posts.reload();
@@ -189,7 +192,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
     createForgetFeature(deps, {
       inbox,
       erasure,
-      teamChatRef: deps.privacy.encryptChatId(config.staffChatId),
+      teamChatRef: (name) => deps.privacy.encryptChatId(inboxes.chatOf(name)),
       refreshBoard: () => inboxJobs.updateBoard(),
     }),
   );

@@ -17,7 +17,8 @@ export interface DeliveryDeps {
   api: Api;
   logger: Logger;
   privacy: Privacy;
-  staffChatId: number;
+  /** The team's chat of a case (its inbox's group). */
+  chatOf: (row: CaseRow) => number;
   pacer?: Pacer;
   clock?: () => number;
   metrics?: Metrics;
@@ -181,7 +182,7 @@ export class Delivery {
   /** Who gets the inbox's next free slot. */
   private readonly fair = new FairShare(GROUP_WINDOW_MS, FIRST_MESSAGE_RESERVE);
   /** Inbox lanes with a message due that got no slot yet, and from when they can take one. */
-  private readonly waiting = new Map<string, Contender & { readyAt: number }>();
+  private readonly waiting = new Map<string, Contender & { readyAt: number; chat: number }>();
 
   constructor(private readonly deps: DeliveryDeps) {
     this.pacer = deps.pacer ?? new Pacer();
@@ -375,17 +376,16 @@ export class Delivery {
    * served), else how many ms to wait. A backlog leaves the last few slots of the window to other
    * cases' first messages, and lets a lane that ranks before it (see FairShare) go first (`yielded`).
    */
-  private inboxTurn(me: Contender, now: number): { wait: number; yielded?: true } {
-    const staff = this.deps.staffChatId;
+  private inboxTurn(me: Contender, now: number, staff: number): { wait: number; yielded?: true } {
     const wait = this.pacer.delay(staff, now, this.fair.reserveFor(me.lane, now));
     if (wait > 0) {
-      this.waiting.set(me.lane, { ...me, readyAt: now + wait });
+      this.waiting.set(me.lane, { ...me, readyAt: now + wait, chat: staff });
       return { wait };
     }
     for (const other of this.waiting.values()) {
-      if (other.lane === me.lane || other.readyAt > now || this.fair.compare(other, me, now) > 0) continue;
+      if (other.chat !== staff || other.lane === me.lane || other.readyAt > now || this.fair.compare(other, me, now) > 0) continue;
       if (this.pacer.delay(staff, now, this.fair.reserveFor(other.lane, now)) > 0) continue; // it could not use this slot
-      this.waiting.set(me.lane, { ...me, readyAt: now });
+      this.waiting.set(me.lane, { ...me, readyAt: now, chat: staff });
       return { wait: YIELD_MS, yielded: true };
     }
     this.waiting.delete(me.lane);
@@ -454,7 +454,7 @@ export class Delivery {
 
   /** Copies one message (or album, or a run of joined texts) across. Returns 0 when done with it, or ms to wait before retrying. */
   private async deliver(batch: OutboxRow[], now: number): Promise<number> {
-    const { db, api, staffChatId, privacy } = this.deps;
+    const { db, api, privacy } = this.deps;
     const first = batch[0]!;
     if (this.deps.paused?.(first.toClient)) return PAUSED_RECHECK_MS;
     const row = findCase(db, first.caseId);
@@ -464,10 +464,11 @@ export class Delivery {
       return 0;
     }
     const clientChat = privacy.decryptChatId(client.chatRef);
+    const staffChatId = this.deps.chatOf(row);
     const to = first.toClient ? clientChat : staffChatId;
     const from = first.toClient ? staffChatId : clientChat;
     if (!first.toClient && row.threadId === null) return 1_000; // topic not created yet
-    const { wait, yielded } = first.toClient ? { wait: this.pacer.delay(to, now) } : this.inboxTurn({ lane: `${row.id}:false`, urgent: row.urgent, since: first.id }, now);
+    const { wait, yielded } = first.toClient ? { wait: this.pacer.delay(to, now) } : this.inboxTurn({ lane: `${row.id}:false`, urgent: row.urgent, since: first.id }, now, staffChatId);
     if (wait > 0) {
       // A wait for the budget is written down; a lane letting another go first just looks again soon.
       if (!yielded) this.postpone(batch, now + wait);
@@ -621,7 +622,12 @@ export function isJoinedCopy(db: Db, caseId: number, inboxMessageId: number): bo
   return parts.length > 1;
 }
 
-/** Which case a message in the inbox belongs to (a reply to a copy), if any. */
-export function caseOfInboxMessage(db: Db, inboxMessageId: number): number | undefined {
-  return db.select({ caseId: relayMessages.caseId }).from(relayMessages).where(eq(relayMessages.inboxMessageId, inboxMessageId)).get()?.caseId;
+/** Which case a message in this inbox belongs to (a reply to a copy), if any: message ids are per chat. */
+export function caseOfInboxMessage(db: Db, inbox: string, inboxMessageId: number): number | undefined {
+  return db
+    .select({ caseId: relayMessages.caseId })
+    .from(relayMessages)
+    .innerJoin(cases, eq(cases.id, relayMessages.caseId))
+    .where(and(eq(cases.inbox, inbox), eq(relayMessages.inboxMessageId, inboxMessageId)))
+    .get()?.caseId;
 }

@@ -115,10 +115,10 @@ export class InboxJobs {
         topic: escapeHtml(this.inbox.topicLabel(row.topic)),
         minutes,
       });
-      const sent = await api.sendMessage(config.staffChatId, text, { parse_mode: 'HTML' });
+      const sent = await api.sendMessage(this.inbox.chatOf(row), text, { parse_mode: 'HTML' });
       // It names the client: remembered so that it goes with the case (/forget, retention). Only the
       // latest is remembered, so an earlier one (from a previous waiting spell) goes now.
-      if (row.reminderMessageId !== null) await api.deleteMessage(config.staffChatId, row.reminderMessageId).catch(() => undefined);
+      if (row.reminderMessageId !== null) await api.deleteMessage(this.inbox.chatOf(row), row.reminderMessageId).catch(() => undefined);
       db.update(cases).set({ reminderMessageId: sent.message_id }).where(eq(cases.id, row.id)).run();
     }
   }
@@ -132,7 +132,7 @@ export class InboxJobs {
     const last = Number(getJobState(db, LAST_PURGE) ?? 0);
     if (clock() - last < 24 * 3_600_000) return;
     setJobState(db, LAST_PURGE, String(clock()));
-    const report = await purgeExpired({ db, erasure: this.erasure, privacy, staffChatId: config.staffChatId, retentionDays: config.retentionDays, banDays: config.banDays }, clock());
+    const report = await purgeExpired({ db, erasure: this.erasure, privacy, inboxes: this.inbox.inboxes, retentionDays: config.retentionDays, banDays: config.banDays }, clock());
     const { deletions, ...removed } = report;
     logger.info({ ...removed, deleted: deletions.done, waiting: deletions.waiting }, 'retention purge done');
     if (deletions.missingRights.length > 0) {

@@ -14,6 +14,7 @@ import { attachTopic, closeCase, earlierCaseCount, findCase, waitingQueue } from
 import type { Delivery } from './delivery.js';
 import { queuePosition } from './queue.js';
 import { isOpen, nextOpening } from './working-hours.js';
+import { Inboxes } from './inboxes.js';
 
 export interface InboxDeps {
   db: Db;
@@ -23,6 +24,8 @@ export interface InboxDeps {
   logger: Logger;
   i18n: I18n<never>;
   clock: () => number;
+  /** The teams' inboxes; built from config when not given. */
+  inboxes?: Inboxes;
 }
 
 /**
@@ -32,8 +35,16 @@ export interface InboxDeps {
  */
 export class InboxService {
   delivery?: Delivery;
+  readonly inboxes: Inboxes;
 
-  constructor(private readonly deps: InboxDeps) {}
+  constructor(private readonly deps: InboxDeps) {
+    this.inboxes = deps.inboxes ?? Inboxes.fromConfig(deps.config);
+  }
+
+  /** The team's chat a case lives in: its inbox's group. */
+  chatOf(row: Pick<CaseRow, 'inbox'>): number {
+    return this.inboxes.chatOf(row.inbox);
+  }
 
   /** A staff-side text, in DEFAULT_LANGUAGE. */
   st(key: string, vars: Record<string, string | number> = {}): string {
@@ -42,9 +53,12 @@ export class InboxService {
 
   /** The topic's staff label; a topic id without a text (say, one removed from settings.yml) shows as itself. */
   topicLabel(topic: string): string {
-    const key = `staff-topic-${topic}`;
+    return this.labelOr(`staff-topic-${topic}`, topic);
+  }
+
+  private labelOr(key: string, id: string): string {
     const label = this.st(key);
-    return label === `{${key}}` ? topic : label;
+    return label === `{${key}}` ? id : label;
   }
 
   private clientOf(row: CaseRow) {
@@ -95,7 +109,9 @@ export class InboxService {
       earlier: earlierCaseCount(this.deps.db, row.clientKey),
       status,
     });
-    return `${card}${this.codeLines(row.id)}`;
+    // The region only if the client chose one (a region id without a text shows as itself).
+    const region = row.region !== null ? `\n${this.st('staff-card-region', { region: escapeHtml(this.labelOr(`staff-region-${row.region}`, row.region)) })}` : '';
+    return `${card}${region}${this.codeLines(row.id)}`;
   }
 
   /** Codes issued in the case: type, place and status only, never the code or anything about the client. */
@@ -115,9 +131,9 @@ export class InboxService {
 
   /** Creates the case's forum topic with its card (or a new one, if the old topic was deleted). */
   async createTopic(row: CaseRow): Promise<number> {
-    const { api, config, db } = this.deps;
-    const topic = await api.createForumTopic(config.staffChatId, this.topicName(row), { icon_color: row.urgent ? 0xff93b2 : 0x6fb9f0 });
-    const card = await api.sendMessage(config.staffChatId, this.cardText(row), {
+    const { api, db } = this.deps;
+    const topic = await api.createForumTopic(this.chatOf(row), this.topicName(row), { icon_color: row.urgent ? 0xff93b2 : 0x6fb9f0 });
+    const card = await api.sendMessage(this.chatOf(row), this.cardText(row), {
       message_thread_id: topic.message_thread_id,
       parse_mode: 'HTML',
       reply_markup: this.cardKeyboard(row),
@@ -131,7 +147,7 @@ export class InboxService {
     const row = findCase(this.deps.db, caseId);
     if (!row?.cardMessageId) return;
     await this.deps.api
-      .editMessageText(this.deps.config.staffChatId, row.cardMessageId, this.cardText(row), {
+      .editMessageText(this.chatOf(row), row.cardMessageId, this.cardText(row), {
         parse_mode: 'HTML',
         reply_markup: this.cardKeyboard(row) ?? { inline_keyboard: [] },
       })
@@ -144,14 +160,14 @@ export class InboxService {
   async noteInTopic(row: CaseRow, html: string): Promise<void> {
     if (row.threadId === null) return;
     await this.deps.api
-      .sendMessage(this.deps.config.staffChatId, html, { message_thread_id: row.threadId, parse_mode: 'HTML' })
+      .sendMessage(this.chatOf(row), html, { message_thread_id: row.threadId, parse_mode: 'HTML' })
       .catch((error: unknown) => this.deps.logger.warn({ err: error }, 'could not write in the case topic'));
   }
 
-  /** A notice in the General topic of the team's chat. */
-  async noteInGeneral(html: string): Promise<void> {
+  /** A notice in the General topic of an inbox's chat (the default inbox's unless named). */
+  async noteInGeneral(html: string, inbox?: string): Promise<void> {
     await this.deps.api
-      .sendMessage(this.deps.config.staffChatId, html, { parse_mode: 'HTML' })
+      .sendMessage(this.inboxes.chatOf(inbox ?? this.inboxes.default), html, { parse_mode: 'HTML' })
       .catch((error: unknown) => this.deps.logger.warn({ err: error }, 'could not write in the General topic'));
   }
 
@@ -200,8 +216,8 @@ export class InboxService {
     await this.tellClient(row, 'consult-ended', { retention: config.retentionDays }, rating).catch((error: unknown) => logger.warn({ err: error }, 'could not thank the client'));
     await this.noteInTopic(row, this.st(by === 'client' ? 'staff-closed-by-client' : 'staff-closed'));
     if (row.threadId !== null) {
-      await api.editForumTopic(config.staffChatId, row.threadId, { name: this.topicName(row) }).catch(() => undefined);
-      await api.closeForumTopic(config.staffChatId, row.threadId).catch(() => undefined);
+      await api.editForumTopic(this.chatOf(row), row.threadId, { name: this.topicName(row) }).catch(() => undefined);
+      await api.closeForumTopic(this.chatOf(row), row.threadId).catch(() => undefined);
     }
     await this.refreshCard(row.id);
     return row;
@@ -226,7 +242,7 @@ export class InboxService {
     const prefix = '✏️ ';
     const entities = edited.entities?.map((e) => ({ ...e, offset: e.offset + prefix.length }));
     await this.deps.api
-      .sendMessage(this.deps.config.staffChatId, prefix + edited.text, {
+      .sendMessage(this.chatOf(row), prefix + edited.text, {
         message_thread_id: row.threadId,
         protect_content: true,
         ...(entities ? { entities } : {}),
@@ -235,8 +251,8 @@ export class InboxService {
       .catch((error: unknown) => this.deps.logger.warn({ err: error }, 'edit of a joined text not carried over'));
   }
 
-  async closeTopic(threadId: number): Promise<void> {
-    await this.deps.api.closeForumTopic(this.deps.config.staffChatId, threadId).catch(() => undefined);
+  async closeTopic(row: Pick<CaseRow, 'inbox'>, threadId: number): Promise<void> {
+    await this.deps.api.closeForumTopic(this.chatOf(row), threadId).catch(() => undefined);
   }
 
   /** The client blocked the bot: the case closes with a note in its topic. */
@@ -245,8 +261,8 @@ export class InboxService {
     if (!closed) return;
     await this.noteInTopic(closed, this.st('staff-client-blocked'));
     if (closed.threadId !== null) {
-      await this.deps.api.editForumTopic(this.deps.config.staffChatId, closed.threadId, { name: this.topicName(closed) }).catch(() => undefined);
-      await this.deps.api.closeForumTopic(this.deps.config.staffChatId, closed.threadId).catch(() => undefined);
+      await this.deps.api.editForumTopic(this.chatOf(closed), closed.threadId, { name: this.topicName(closed) }).catch(() => undefined);
+      await this.deps.api.closeForumTopic(this.chatOf(closed), closed.threadId).catch(() => undefined);
     }
     await this.refreshCard(closed.id);
   }
@@ -271,12 +287,12 @@ export class InboxService {
    * topic opens again (a new one if it is gone), marked urgent, with a note and an up-to-date card.
    */
   async reopenTopic(row: CaseRow): Promise<void> {
-    const { api, config } = this.deps;
+    const { api } = this.deps;
     let threadId = row.threadId;
     if (threadId !== null) {
       try {
-        await api.reopenForumTopic(config.staffChatId, threadId);
-        await api.editForumTopic(config.staffChatId, threadId, { name: this.topicName(row) }).catch(() => undefined);
+        await api.reopenForumTopic(this.chatOf(row), threadId);
+        await api.editForumTopic(this.chatOf(row), threadId, { name: this.topicName(row) }).catch(() => undefined);
       } catch (error) {
         if (!(error instanceof GrammyError && error.description.includes('NOT_MODIFIED'))) threadId = null; // gone
       }

@@ -16,7 +16,7 @@ function setup(fail?: (call: RecordedCall) => { error_code: number; description:
   const db = memoryDb();
   const key = privacy.clientKey(500);
   ensureClient(db, privacy, key, 500);
-  const row = openCase(db, { clientKey: key, topic: 'substances', urgent: false, now: 0 }).case;
+  const row = openCase(db, { clientKey: key, topic: 'substances', inbox: 'main', urgent: false, now: 0 }).case;
   attachTopic(db, row.id, 77);
   const { api, calls } = recordingApi(fail as never);
   let now = 10_000;
@@ -27,7 +27,7 @@ function setup(fail?: (call: RecordedCall) => { error_code: number; description:
     api,
     logger: pino({ level: 'silent' }),
     privacy,
-    staffChatId: STAFF,
+    chatOf: () => STAFF,
     pacer,
     clock: () => now,
     onClientGone: async (c) => void gone.push(c.id),
@@ -124,7 +124,7 @@ describe('relay delivery', () => {
     for (let i = 1; i <= 30; i++) {
       const key = privacy.clientKey(600 + i);
       ensureClient(t.db, privacy, key, 600 + i);
-      const other = openCase(t.db, { clientKey: key, topic: 'other', urgent: false, now: 0 }).case;
+      const other = openCase(t.db, { clientKey: key, topic: 'other', inbox: 'main', urgent: false, now: 0 }).case;
       attachTopic(t.db, other.id, 1_000 + i);
       enqueueCopy(t.db, { caseId: other.id, toClient: false, sourceMessageId: 1 }, 10_000);
     }
@@ -143,7 +143,7 @@ describe('relay delivery', () => {
     });
     const key = privacy.clientKey(701);
     ensureClient(t.db, privacy, key, 701);
-    const other = openCase(t.db, { clientKey: key, topic: 'other', urgent: false, now: 0 }).case;
+    const other = openCase(t.db, { clientKey: key, topic: 'other', inbox: 'main', urgent: false, now: 0 }).case;
     attachTopic(t.db, other.id, 1_701);
     enqueueCopy(t.db, { caseId: other.id, toClient: false, sourceMessageId: 1 }, 10_000 + 30_000); // due in 30 s
     t.enqueue(1);
@@ -349,7 +349,7 @@ describe('fairness between cases in the inbox', () => {
   function otherCase(t: ReturnType<typeof setup>, userId: number, urgent = false) {
     const key = privacy.clientKey(userId);
     ensureClient(t.db, privacy, key, userId);
-    const row = openCase(t.db, { clientKey: key, topic: 'other', urgent, now: 0 }).case;
+    const row = openCase(t.db, { clientKey: key, topic: 'other', inbox: 'main', urgent, now: 0 }).case;
     attachTopic(t.db, row.id, 2_000 + userId);
     return {
       row,

@@ -25,14 +25,14 @@ export function createConsultFeature(deps: BotDeps, inbox: InboxService, i18n: I
   const isBanned = (key: string) => isBannedKey(db, privacy.banKey(key), clock(), deps.config.banDays);
 
   /** Opens the case, its topic and card, queues the description, tells the client where they stand. */
-  async function open(ctx: BotContext, topic: CaseTopic, urgent: boolean, descriptionMessageId?: number): Promise<void> {
+  async function open(ctx: BotContext, topic: CaseTopic, urgent: boolean, descriptionMessageId?: number, region?: string): Promise<void> {
     if (!ctx.client || !ctx.chat) return;
     const client = ensureClient(db, privacy, ctx.client.key, ctx.chat.id);
     // Messages from the consultant arrive outside any update of the client's: keep the language they read.
     if (client.language === null) setClientLanguage(db, client.key, ctx.lang);
     // Emergency, /end, emergency…: the recent urgent case comes back instead of a new 🆘 topic each time.
     const reuseUrgentSince = deps.config.emergencyReuseMs > 0 ? clock() - deps.config.emergencyReuseMs : undefined;
-    const result = openCase(db, { clientKey: ctx.client.key, topic, urgent, now: clock(), reuseUrgentSince });
+    const result = openCase(db, { clientKey: ctx.client.key, topic, urgent, inbox: inbox.inboxes.route({ topic, urgent, region }), region, now: clock(), reuseUrgentSince });
     if (!result.opened) {
       await ctx.reply(ctx.t('consult-already-open'), HTML);
       return;
@@ -63,7 +63,7 @@ export function createConsultFeature(deps: BotDeps, inbox: InboxService, i18n: I
 
   feature.use(
     createConversation<BotContext, Context>(
-      createIntake(i18n, (ctx, result: IntakeResult) => open(ctx, result.topic, false, result.descriptionMessageId)),
+      createIntake(i18n, (ctx, result: IntakeResult) => open(ctx, result.topic, false, result.descriptionMessageId, result.region)),
       'intake',
     ),
   );
@@ -80,7 +80,7 @@ export function createConsultFeature(deps: BotDeps, inbox: InboxService, i18n: I
     }
     const row = ensureClient(db, privacy, ctx.client.key, ctx.chat.id);
     ctx.client.row = row;
-    await ctx.conversation.enter('intake', { lang: ctx.lang, pseudonym: `Client ${row.pseudonym}`, topics: deps.content.settings.intake_topics });
+    await ctx.conversation.enter('intake', { lang: ctx.lang, pseudonym: `Client ${row.pseudonym}`, topics: deps.content.settings.intake_topics, regions: deps.content.settings.regions });
   }
 
   feature.command('consult', startIntake);
@@ -165,7 +165,7 @@ export function createClientRelay(deps: BotDeps, inbox: InboxService, lockdown: 
       } else if (closed.threadId !== null) {
         await inbox.noteInTopic(closed, inbox.st('staff-client-comment'));
         await ctx.api
-          .copyMessage(deps.config.staffChatId, ctx.chat.id, ctx.msg.message_id, { message_thread_id: closed.threadId, protect_content: true })
+          .copyMessage(inbox.chatOf(closed), ctx.chat.id, ctx.msg.message_id, { message_thread_id: closed.threadId, protect_content: true })
           .catch(() => undefined);
       }
       await ctx.reply(ctx.t('consult-comment-thanks'), HTML);
@@ -204,7 +204,7 @@ export function createClientRelay(deps: BotDeps, inbox: InboxService, lockdown: 
     if (!row || copy === undefined || lockdown.isLocked) return; // an edit cannot wait in the outbox: during a lockdown it is not carried over
     // A part of joined texts: the joined message stays, and the new wording follows it as a reply.
     if (isJoinedCopy(db, row.id, copy)) await inbox.noteEditedPart(row, ctx.editedMessage, copy);
-    else await inbox.carryEdit(ctx.editedMessage, deps.config.staffChatId, copy);
+    else await inbox.carryEdit(ctx.editedMessage, inbox.chatOf(row), copy);
   });
 
   return relay;
