@@ -131,6 +131,9 @@ describe('several inboxes', () => {
     await intake(client, 'mental', 'south');
     const topic = await until(() => topicsOf(south)[0], 'a topic in the south group');
     expect((await cardIn(south, topic.message_thread_id)).text).toMatch(/Region: South/);
+    // The operator sees each inbox's queue (each has its own Telegram budget).
+    const health = (await (await fetch(`http://127.0.0.1:${bot.port}/healthz`)).json()) as { inboxes: Record<string, { waiting: number }> };
+    expect(health.inboxes).toMatchObject({ main: { waiting: 0 }, lawyers: { waiting: 0 }, south: { waiting: 1 } });
     fake.sendText(erlan, 'Hello from the south team.', { chatId: south.id, threadId: topic.message_thread_id });
     await clientSees(client, /Hello from the south team/);
   }, 60_000);
