@@ -223,6 +223,11 @@ export const configSchema = z
     inboxes: inboxesOf(env),
     /** Which cases go to which inbox; first match wins, the default inbox when none matches. */
     inboxRoutes: env.INBOX_ROUTES,
+    /**
+     * Where cases stored under an inbox name no longer configured belong (rows from before INBOXES say
+     * "main"): the inbox STAFF_CHAT_ID names, which was the one group then, else the default.
+     */
+    legacyInbox: inboxesOf(env).find((i) => i.chatId === env.STAFF_CHAT_ID)?.name ?? inboxesOf(env)[0]!.name,
     botSecret: env.BOT_SECRET,
     apiRoot: env.TELEGRAM_API_ROOT,
     databasePath: env.DATABASE_PATH,

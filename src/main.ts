@@ -84,10 +84,10 @@ async function main(): Promise<void> {
   const problems = [...content.problems, ...posts.problems];
   for (const problem of problems) logger.warn({ problem }, 'content file skipped');
   // Cases stored under an inbox name no longer configured (rows from before INBOXES say "main") belong
-  // to the default inbox; INBOX_ROUTES may name topics or regions settings.yml does not list (yet).
+  // to STAFF_CHAT_ID's inbox, or the default one; INBOX_ROUTES may name topics or regions settings.yml does not list (yet).
   const inboxes = Inboxes.fromConfig(config);
-  const adopted = adoptUnconfiguredInboxes(db, inboxes.names, inboxes.default);
-  if (adopted.moved > 0) logger.info({ cases: adopted.moved, inbox: inboxes.default }, 'cases of an inbox no longer configured now belong to the default inbox');
+  const adopted = adoptUnconfiguredInboxes(db, inboxes.names, config.legacyInbox);
+  if (adopted.moved > 0) logger.info({ cases: adopted.moved, inbox: config.legacyInbox }, 'cases of an inbox no longer configured now belong to the inbox of STAFF_CHAT_ID (or the default)');
   if (adopted.left > 0) logger.warn({ cases: adopted.left }, 'cases of an inbox no longer configured could not move to the default inbox (their topic ids are taken there)');
   const { intake_topics: topics, regions } = content.settings;
   for (const warning of inboxes.unknownIds({ topics, regions })) logger.warn({ warning }, 'INBOX_ROUTES names an id settings.yml does not list; the rule never matches');

@@ -167,7 +167,10 @@ describe('configuration', () => {
         [{ kind: 'region', id: 'south' }, 'south'],
         [{ kind: 'urgent' }, 'main'],
       ]);
-      expect(loadConfig({ ...base, INBOXES, STAFF_CHAT_ID: '-1001000000002' }).staffChatId).toBe(-1001000000001);
+      // STAFF_CHAT_ID then only says which inbox the cases from before INBOXES are in.
+      expect(loadConfig({ ...base, INBOXES, STAFF_CHAT_ID: '-1001000000002' })).toMatchObject({ staffChatId: -1001000000001, legacyInbox: 'lawyers' });
+      expect(loadConfig({ ...base, INBOXES }).legacyInbox).toBe('main');
+      expect(loadConfig(valid).legacyInbox).toBe('main');
     });
 
     it('refuses STAFF_CHAT_ID that is none of INBOXES, and neither of them set', () => {
