@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { parseWorkingHours, type WorkingHours } from './inbox/working-hours.js';
+import { DEFAULT_INBOX_NAME, parseInboxes, parseRoutes, unknownInboxProblems, type InboxConfig, type InboxRoute } from './inbox/inbox-config.js';
 
 /**
  * A language code, like ru, kk or en. Which languages exist is decided by the content folder
@@ -56,6 +57,12 @@ function parseChannels(value: string, ctx: z.RefinementCtx): Record<string, stri
   return channels;
 }
 
+/** INBOXES, else the one inbox STAFF_CHAT_ID makes (the schema makes sure one of them is set). */
+function inboxesOf(env: { INBOXES?: InboxConfig[]; STAFF_CHAT_ID?: number }): InboxConfig[] {
+  if (env.INBOXES && env.INBOXES.length > 0) return env.INBOXES;
+  return env.STAFF_CHAT_ID !== undefined ? [{ name: DEFAULT_INBOX_NAME, chatId: env.STAFF_CHAT_ID }] : [];
+}
+
 export const configSchema = z
   .object({
     BOT_TOKEN: z
@@ -72,7 +79,25 @@ export const configSchema = z
       .transform((url) => url.replace(/\/+$/, '')),
     DATABASE_PATH: z.string().trim().min(1, 'DATABASE_PATH must not be empty').default('./data/bot.db'),
     CONTENT_DIR: z.string().trim().min(1, 'CONTENT_DIR must not be empty').default('./content'),
-    STAFF_CHAT_ID: chatId('STAFF_CHAT_ID'),
+    // Required unless INBOXES is set (checked below, with the other inbox rules).
+    STAFF_CHAT_ID: chatId('STAFF_CHAT_ID').optional(),
+    INBOXES: z
+      .string()
+      .optional()
+      .transform((value, ctx): InboxConfig[] | undefined => {
+        if (value === undefined) return undefined;
+        const { inboxes, problems } = parseInboxes(value);
+        for (const message of problems) ctx.addIssue({ code: 'custom', message });
+        return inboxes;
+      }),
+    INBOX_ROUTES: z
+      .string()
+      .default('')
+      .transform((value, ctx): InboxRoute[] => {
+        const { routes, problems } = parseRoutes(value);
+        for (const message of problems) ctx.addIssue({ code: 'custom', message });
+        return routes;
+      }),
     EDITORS_CHAT_ID: chatId('EDITORS_CHAT_ID').optional(),
     CHANNELS: z.string().default('').transform(parseChannels),
     TIMEZONE: z
@@ -146,13 +171,40 @@ export const configSchema = z
       .default('on'),
     LOG_LEVEL: z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   })
+  // Runs even when other variables are bad (`when`), so a missing inbox is reported with them.
+  .superRefine(
+    (env, ctx) => {
+      const inboxes = Array.isArray(env.INBOXES) ? env.INBOXES : undefined;
+      const staff = typeof env.STAFF_CHAT_ID === 'number' ? env.STAFF_CHAT_ID : undefined;
+      if (env.INBOXES === undefined && env.STAFF_CHAT_ID === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['STAFF_CHAT_ID'],
+          message: 'STAFF_CHAT_ID is required: the numeric id of the consultants\' supergroup, like -1001234567890 (or INBOXES for several groups)',
+        });
+      }
+      if (inboxes && inboxes.length > 0 && staff !== undefined && !inboxes.some((i) => i.chatId === staff)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['STAFF_CHAT_ID'],
+          message: `STAFF_CHAT_ID ${staff} is not one of the groups in INBOXES: remove STAFF_CHAT_ID, or make it the id of one of them (with INBOXES it is only kept for compatibility)`,
+        });
+      }
+      const all = inboxes ?? (staff !== undefined ? [{ name: DEFAULT_INBOX_NAME, chatId: staff }] : undefined);
+      if (all && all.length > 0 && Array.isArray(env.INBOX_ROUTES)) {
+        for (const message of unknownInboxProblems(env.INBOX_ROUTES, all)) ctx.addIssue({ code: 'custom', path: ['INBOX_ROUTES'], message });
+      }
+    },
+    { when: () => true },
+  )
   .superRefine((env, ctx) => {
     if (env.WEBHOOK_URL && !env.WEBHOOK_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['WEBHOOK_SECRET'], message: 'WEBHOOK_SECRET is required with WEBHOOK_URL (16–256 characters of A–Z, a–z, 0–9, _ and -)' });
     }
     // Partners must never see cases: their chat is a chat of its own.
-    if (env.PARTNERS_CHAT_ID !== undefined && (env.PARTNERS_CHAT_ID === env.STAFF_CHAT_ID || env.PARTNERS_CHAT_ID === env.EDITORS_CHAT_ID)) {
-      ctx.addIssue({ code: 'custom', path: ['PARTNERS_CHAT_ID'], message: 'PARTNERS_CHAT_ID must be a group of its own, not STAFF_CHAT_ID or EDITORS_CHAT_ID: partners must never see cases' });
+    const inboxIds = inboxesOf(env).map((i) => i.chatId);
+    if (env.PARTNERS_CHAT_ID !== undefined && (inboxIds.includes(env.PARTNERS_CHAT_ID) || env.PARTNERS_CHAT_ID === env.EDITORS_CHAT_ID)) {
+      ctx.addIssue({ code: 'custom', path: ['PARTNERS_CHAT_ID'], message: 'PARTNERS_CHAT_ID must be a group of its own, not STAFF_CHAT_ID, one of INBOXES or EDITORS_CHAT_ID: partners must never see cases' });
     }
     // The default (loopback) would silently cut Telegram off from a bot in a container or behind a
     // proxy on another machine: in webhook mode the operator says where the proxy reaches the bot.
@@ -167,12 +219,22 @@ export const configSchema = z
   })
   .transform((env) => ({
     botToken: env.BOT_TOKEN,
+    /** The teams' supergroups; the first is the default inbox (STAFF_CHAT_ID alone makes one, "main"). */
+    inboxes: inboxesOf(env),
+    /** Which cases go to which inbox; first match wins, the default inbox when none matches. */
+    inboxRoutes: env.INBOX_ROUTES,
+    /**
+     * Where cases stored under an inbox name no longer configured belong (rows from before INBOXES say
+     * "main"): the inbox STAFF_CHAT_ID names, which was the one group then, else the default.
+     */
+    legacyInbox: inboxesOf(env).find((i) => i.chatId === env.STAFF_CHAT_ID)?.name ?? inboxesOf(env)[0]!.name,
     botSecret: env.BOT_SECRET,
     apiRoot: env.TELEGRAM_API_ROOT,
     databasePath: env.DATABASE_PATH,
     contentDir: env.CONTENT_DIR,
-    staffChatId: env.STAFF_CHAT_ID,
-    editorsChatId: env.EDITORS_CHAT_ID ?? env.STAFF_CHAT_ID,
+    /** The default inbox's group (what STAFF_CHAT_ID always was). */
+    staffChatId: inboxesOf(env)[0]!.chatId,
+    editorsChatId: env.EDITORS_CHAT_ID ?? inboxesOf(env)[0]!.chatId,
     channels: env.CHANNELS,
     timezone: env.TIMEZONE,
     workingHours: env.WORKING_HOURS,

@@ -21,6 +21,8 @@ import { webhookCallback } from 'grammy';
 import { Metrics } from './ops/metrics.js';
 import { startOpsServer } from './ops/http.js';
 import { healthReport } from './ops/health.js';
+import { Inboxes } from './inbox/inboxes.js';
+import { adoptUnconfiguredInboxes } from './inbox/cases.js';
 
 /** Explains why Telegram refused to start, without a stack trace. */
 function describeStartupError(error: unknown): string {
@@ -81,6 +83,14 @@ async function main(): Promise<void> {
   const posts = new PostStore(config.contentDir, { timezone: config.timezone, channels: Object.keys(config.channels) });
   const problems = [...content.problems, ...posts.problems];
   for (const problem of problems) logger.warn({ problem }, 'content file skipped');
+  // Cases stored under an inbox name no longer configured (rows from before INBOXES say "main") belong
+  // to STAFF_CHAT_ID's inbox, or the default one; INBOX_ROUTES may name topics or regions settings.yml does not list (yet).
+  const inboxes = Inboxes.fromConfig(config);
+  const adopted = adoptUnconfiguredInboxes(db, inboxes.names, config.legacyInbox);
+  if (adopted.moved > 0) logger.info({ cases: adopted.moved, inbox: config.legacyInbox }, 'cases of an inbox no longer configured now belong to the inbox of STAFF_CHAT_ID (or the default)');
+  if (adopted.left > 0) logger.warn({ cases: adopted.left }, 'cases of an inbox no longer configured could not move to the default inbox (their topic ids are taken there)');
+  const { intake_topics: topics, regions } = content.settings;
+  for (const warning of inboxes.unknownIds({ topics, regions })) logger.warn({ warning }, 'INBOX_ROUTES names an id settings.yml does not list; the rule never matches');
 
   const metrics = new Metrics();
   const { bot, i18n, scheduler, relay, inboxJobs, erasure, reload, reportToEditors, contentReport } = createBot({
@@ -95,8 +105,8 @@ async function main(): Promise<void> {
   try {
     await bot.init();
     await registerCommands(bot.api, i18n, config.defaultLanguage, content.languages);
-    await registerStaffCommands(bot.api, config.staffChatId, config.editorsChatId, i18n, config.defaultLanguage).catch((error: unknown) =>
-      logger.warn({ err: error }, 'could not set the staff commands: is the bot a member of STAFF_CHAT_ID and EDITORS_CHAT_ID?'),
+    await registerStaffCommands(bot.api, inboxes.chatIds, config.editorsChatId, i18n, config.defaultLanguage).catch((error: unknown) =>
+      logger.warn({ err: error }, 'could not set the staff commands: is the bot a member of every inbox (INBOXES or STAFF_CHAT_ID) and of EDITORS_CHAT_ID?'),
     );
     if (config.partnersChatId !== undefined) {
       await registerPartnerCommands(bot.api, config.partnersChatId).catch((error: unknown) =>
@@ -119,7 +129,7 @@ async function main(): Promise<void> {
     metricsToken: config.metricsToken,
     logger,
     metrics,
-    health: () => healthReport(db, scheduler, metrics),
+    health: () => healthReport(db, scheduler, metrics, Date.now(), inboxes.names),
     webhook: webhookPath
       ? { path: webhookPath, handle: webhookCallback(bot, 'http', { secretToken: config.webhook!.secret, onTimeout: 'return' }) }
       : undefined,

@@ -72,7 +72,7 @@ privacy =
     • a random nickname for consultants, such as "Client 4F7K";
     • your chat number, encrypted, so that the bot can reply;
     • your language, if you chose one, and the day you last wrote (the day only);
-    • for a conversation with a consultant: its subject, your rating and the numbers (never the text) of the messages passed between you;
+    • for a conversation with a consultant: its subject, your region if you chose to say it, your rating and the numbers (never the text) of the messages passed between you;
     • the numbers (never the text) of the messages in this chat from the last 48 hours, so that "Clear this chat" can delete them.
     Your name, username, phone number, photo and the text of your messages are never stored. A message waiting to be delivered is held encrypted, for seconds.
     All of it is deleted { retention-days } after your conversation ends (without a conversation: { retention-days } after you last wrote).
@@ -500,3 +500,13 @@ privacy-codes = 🎟 A referral or pick-up code is kept with its type, place and
 # Relay: a message the bot may have sent twice (it restarted while sending it)
 relay-maybe-repeat = 🔁 The message above may be a repeat: the bot restarted while sending it.
 staff-maybe-repeat = 🔁 Possibly repeated: the bot restarted while sending the message above.
+# Several inboxes (issue 12, part 3): the optional region step of the intake, the region on the case card,
+# and the lockdown notice every inbox gets. Labels: region-<id> (client) and staff-region-<id> (card) per
+# id of `regions` in settings.yml.
+intake-region =
+    📍 <b>Which region are you in?</b>
+    We ask only to connect you with the team that works in your area. You do not have to say: “I'd rather not say” is fine, and you will be helped just the same.
+intake-region-skip = I'd rather not say
+staff-card-region = Region: { $region }
+staff-lockdown-all = All inboxes are locked; it began in the inbox “{ $inbox }”.
+staff-unlock-all = All inboxes are unlocked; from the inbox “{ $inbox }”.

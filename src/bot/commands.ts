@@ -27,18 +27,16 @@ export async function registerCommands(api: Api, i18n: I18n<BotContext>, default
   await api.setMyCommands(clientCommands(i18n, defaultLanguage), { scope });
 }
 
-/** Staff and editors commands in their chats, described in DEFAULT_LANGUAGE. */
-export async function registerStaffCommands(api: Api, staffChatId: number, editorsChatId: number, i18n: I18n<BotContext>, defaultLanguage: Language): Promise<void> {
+/** Staff commands in every inbox's chat and editors commands in theirs, described in DEFAULT_LANGUAGE. */
+export async function registerStaffCommands(api: Api, inboxChatIds: readonly number[], editorsChatId: number, i18n: I18n<BotContext>, defaultLanguage: Language): Promise<void> {
   const describe = (prefix: string, names: readonly string[]) =>
     names.map((command) => ({ command, description: i18n.t(defaultLanguage, `${prefix}-command-${command}`).slice(0, 256) }));
   const staff = describe('staff', STAFF_COMMANDS);
   const editors = describe('editors', EDITORS_COMMANDS);
-  if (staffChatId === editorsChatId) {
-    await api.setMyCommands([...staff, ...editors], { scope: { type: 'chat', chat_id: staffChatId } });
-  } else {
-    await api.setMyCommands(staff, { scope: { type: 'chat', chat_id: staffChatId } });
-    await api.setMyCommands(editors, { scope: { type: 'chat', chat_id: editorsChatId } });
+  for (const chatId of inboxChatIds) {
+    await api.setMyCommands(chatId === editorsChatId ? [...staff, ...editors] : staff, { scope: { type: 'chat', chat_id: chatId } });
   }
+  if (!inboxChatIds.includes(editorsChatId)) await api.setMyCommands(editors, { scope: { type: 'chat', chat_id: editorsChatId } });
 }
 
 /** The partners chat: one command (a bare code works too). */

@@ -31,6 +31,7 @@ import { strangersGuard } from './features/strangers.js';
 import { createMembershipFeature } from './features/membership.js';
 import { createLockdownFeature } from './features/lockdown.js';
 import { Lockdown } from '../inbox/lockdown.js';
+import { Inboxes } from '../inbox/inboxes.js';
 import { createEditorsFeature } from './features/editors.js';
 import { Scheduler } from '../publishing/scheduler.js';
 import { escapeHtml } from '../content/markdown.js';
@@ -104,7 +105,9 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
     metrics: deps.metrics,
   });
   const lockdown = new Lockdown(deps.db);
+  const inboxes = Inboxes.fromConfig(config);
   const inbox = new InboxService({
+    inboxes,
     db: deps.db,
     api: bot.api,
     config,
@@ -127,7 +130,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
     metrics: deps.metrics,
     logger,
     privacy: deps.privacy,
-    inboxes: inbox.inboxes,
+    inboxes,
     executor: posts,
     clock: nowMs,
     onClientGone: (row) => inbox.clientGone(row),
@@ -138,7 +141,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   });
   inbox.relay = relay;
   const erasure = new Erasure({ db: deps.db, api: bot.api, privacy: deps.privacy, logger, clock: nowMs });
-  const inboxJobs = new InboxJobs({ db: deps.db, api: bot.api, config, privacy: deps.privacy, logger, i18n: i18n as never, clock: nowMs }, inbox, erasure, posts);
+  const inboxJobs = new InboxJobs({ db: deps.db, api: bot.api, config, privacy: deps.privacy, logger, i18n: i18n as never, clock: nowMs, inboxes }, inbox, erasure, posts);
   const reload = () => {
     const contentProblems = deps.content.reload();
     const { added, all } = deps.posts.reload();
@@ -195,7 +198,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
     createForgetFeature(deps, {
       inbox,
       erasure,
-      teamChatRef: deps.privacy.encryptChatId(config.staffChatId),
+      teamChatRef: (name) => deps.privacy.encryptChatId(inboxes.chatOf(name)),
       refreshBoard: () => inboxJobs.updateBoard(),
     }),
   );

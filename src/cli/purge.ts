@@ -4,6 +4,7 @@ import { autoRetry } from '@grammyjs/auto-retry';
 import { ConfigError, loadConfig } from '../config.js';
 import { closeDatabase, openDatabase } from '../db/connection.js';
 import { Erasure } from '../inbox/erasure.js';
+import { Inboxes } from '../inbox/inboxes.js';
 import { purgeExpired } from '../inbox/retention.js';
 import { createLogger } from '../logger.js';
 import { createI18n } from '../bot/i18n.js';
@@ -35,7 +36,7 @@ const api = new Api(config.botToken, { apiRoot: config.apiRoot });
 api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30 }));
 const erasure = new Erasure({ db, api, privacy, logger, clock: Date.now });
 try {
-  const report = await purgeExpired({ db, erasure, privacy, staffChatId: config.staffChatId, retentionDays: config.retentionDays, banDays: config.banDays }, Date.now());
+  const report = await purgeExpired({ db, erasure, privacy, inboxes: Inboxes.fromConfig(config), retentionDays: config.retentionDays, banDays: config.banDays }, Date.now());
   const { deletions } = report;
   process.stdout.write(
     `Purged ${report.cases} closed case(s) older than ${config.retentionDays} days, ${report.clients} idle client(s), ` +
@@ -44,7 +45,7 @@ try {
   if (deletions.missingRights.length > 0) {
     const line =
       `${deletions.waiting} topic(s)/message(s) could not be deleted in Telegram: the bot lacks the administrator right ` +
-      `${deletions.missingRights.join(', ')} in the staff chat. They stay queued and are tried again at the next purge.`;
+      `${deletions.missingRights.join(', ')} in a staff chat (INBOXES / STAFF_CHAT_ID). They stay queued and are tried again at the next purge.`;
     process.stderr.write(`${line}\n`);
     const notice = createI18n(config.contentDir, config.defaultLanguage).t(config.defaultLanguage, 'staff-deletions-pending', {
       count: deletions.waiting,

@@ -105,5 +105,10 @@ export function reviewContent(root: string, content: Content, defaultLanguage: L
       if (!reference.has(key)) warnings.push({ file: `locales/${defaultLanguage}.ftl`, message: `has no text ${key} for the intake topic "${topic}" of settings.yml (the id is shown instead)` });
     }
   }
+  for (const region of content.settings.regions) {
+    for (const key of [`region-${region}`, `staff-region-${region}`]) {
+      if (!reference.has(key)) warnings.push({ file: `locales/${defaultLanguage}.ftl`, message: `has no text ${key} for the region "${region}" of settings.yml (the id is shown instead)` });
+    }
+  }
   return warnings;
 }

@@ -7,7 +7,7 @@ import { readContentFile } from './paths.js';
 
 /**
  * content/settings.yml: the lists an organisation changes without a developer (emergency numbers,
- * intake topics, referral types, specialties, the order of languages).
+ * intake topics, referral types, specialties, regions, the order of languages).
  */
 export const SETTINGS_FILE = 'settings.yml';
 
@@ -40,6 +40,13 @@ const fields = {
   intake_topics: idList('intake_topics', 'substances, legal, other'),
   referrals: idList('referrals', 'psychologist, lawyer'),
   specialties: idList('specialties', 'peer, doctor, lawyer'),
+  // May be empty: the intake asks for a region only when there are some.
+  regions: z
+    .array(z.string().regex(ID, 'each regions entry must be lowercase latin letters, digits and dashes (at most 24), e.g. almaty'), {
+      error: 'regions must be a list, e.g. [almaty, south], or [] for none',
+    })
+    .refine((list) => new Set(list).size === list.length, 'regions has the same entry twice')
+    .default([]),
 };
 
 const settingsSchema = z.strictObject(fields);
@@ -54,6 +61,7 @@ export const DEFAULT_SETTINGS: Settings = {
   intake_topics: ['substances', 'mental', 'hiv', 'legal', 'social', 'other'],
   referrals: ['psychologist', 'addiction', 'infectious', 'lawyer', 'hiv-test', 'ost', 'social'],
   specialties: ['peer', 'psychologist', 'doctor', 'lawyer'],
+  regions: [],
 };
 
 /** A missing file is not a problem (a folder from before settings.yml still works); content:check warns. */

@@ -54,6 +54,8 @@ export interface ErasedClient {
   rows: Record<string, number>;
   /** The cases that went, so that whatever still holds them in memory can let go. */
   caseIds: number[];
+  /** How many of those cases each inbox had: its team is told. */
+  inboxes: Record<string, number>;
 }
 
 /** Tables with a foreign key to clients.key, found from the schema itself so new tables are never missed. */
@@ -71,17 +73,17 @@ function dependentTables(db: Db): { table: string; column: string }[] {
 /**
  * Deletes everything about a client in one transaction; returns what was erased, or null if nothing was
  * held. The topics of their cases in the team's chat (and the reminders naming them) are queued for
- * deletion in the same transaction (`teamChatRef`: the sealed staff chat id).
+ * deletion in the same transaction (`teamChatRef`: the sealed id of an inbox's chat, by its name).
  */
-export function forgetClient(db: Db, key: string, teamChatRef?: string): ErasedClient | null {
+export function forgetClient(db: Db, key: string, teamChatRef?: (inbox: string) => string): ErasedClient | null {
   const sqlite = db.$client;
   const erased = sqlite.transaction(() => {
     // Message ids in their chat (for "Clear this chat") may exist without a client row.
     const traces = db.delete(chatTraces).where(eq(chatTraces.clientKey, key)).run().changes;
     const row = findClient(db, key);
-    if (!row) return traces > 0 ? { pseudonym: '', hadLanguage: false, rows: { chat_traces: traces }, caseIds: [] } : null;
+    if (!row) return traces > 0 ? { pseudonym: '', hadLanguage: false, rows: { chat_traces: traces }, caseIds: [], inboxes: {} } : null;
     const owned = db.select().from(cases).where(eq(cases.clientKey, key)).all();
-    if (teamChatRef) queueDeletions(db, owned.flatMap((c) => caseTraces({ ...c, clientThreadId: null }, teamChatRef)));
+    if (teamChatRef) queueDeletions(db, owned.flatMap((c) => caseTraces({ ...c, clientThreadId: null }, teamChatRef(c.inbox))));
     coarsenStats(db, owned.flatMap((c) => (c.statsId === null ? [] : [c.statsId])));
     const rows: Record<string, number> = {};
     for (const { table, column } of dependentTables(db)) {
@@ -93,12 +95,18 @@ export function forgetClient(db: Db, key: string, teamChatRef?: string): ErasedC
     if (conversations > 0) rows.conversation_state = conversations;
     if (traces > 0) rows.chat_traces = traces;
     rows.clients = db.delete(clients).where(eq(clients.key, key)).run().changes;
-    return { pseudonym: row.pseudonym, hadLanguage: row.language !== null, rows, caseIds: owned.map((c) => c.id) };
+    return { pseudonym: row.pseudonym, hadLanguage: row.language !== null, rows, caseIds: owned.map((c) => c.id), inboxes: countBy(owned.map((c) => c.inbox)) };
   })();
   // secure_delete zeroed the rows in the database file, but the WAL still holds the old pages: fold it
   // back and empty it now rather than at the next checkpoint.
   if (erased) foldWal(db);
   return erased;
+}
+
+function countBy(names: string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const name of names) counts[name] = (counts[name] ?? 0) + 1;
+  return counts;
 }
 
 /** Checkpoints the WAL into the database file and truncates it, so erased pages do not linger there. */

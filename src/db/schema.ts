@@ -84,10 +84,17 @@ export const cases = sqliteTable(
     statsId: integer('stats_id').references(() => caseStats.id, { onDelete: 'set null' }),
     /** substances | mental | hiv | legal | social | other */
     topic: text('topic').notNull(),
+    /**
+     * The inbox (a name from INBOXES) whose team's chat holds the case's topic. Rows from before INBOXES
+     * say "main", the name a lone STAFF_CHAT_ID gets; a name no longer configured falls back to the default.
+     */
+    inbox: text('inbox').notNull().default('main'),
+    /** A coarse region id (settings.yml `regions`) the client chose at intake, if any; goes with the case. */
+    region: text('region'),
     urgent: integer('urgent', { mode: 'boolean' }).notNull().default(false),
     /** waiting | active | closed */
     status: text('status').notNull(),
-    /** The forum topic (message_thread_id) in the staff chat, once created. */
+    /** The forum topic (message_thread_id) in the inbox's chat, once created: unique per inbox, not overall. */
     threadId: integer('thread_id'),
     /** The case's topic in the client's own chat, where the bot has topic mode in private chats. */
     clientThreadId: integer('client_thread_id'),
@@ -109,7 +116,7 @@ export const cases = sqliteTable(
   (t) => [
     index('cases_status').on(t.status, t.queuedAt),
     index('cases_client').on(t.clientKey),
-    uniqueIndex('cases_thread').on(t.threadId),
+    uniqueIndex('cases_inbox_thread').on(t.inbox, t.threadId),
     uniqueIndex('cases_one_open_per_client').on(t.clientKey).where(sql`status <> 'closed'`),
   ],
 );

@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gte, inArray, isNotNull, lt, lte, ne, sql } from 'drizzle-orm';
+import { and, count, desc, eq, gte, inArray, isNotNull, lt, lte, ne, notInArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { coarsenStats } from '../db/case-stats.js';
 import { caseTraces, queueDeletions } from '../db/deletions.js';
@@ -25,8 +25,33 @@ export function findCase(db: Db, id: number): CaseRow | undefined {
   return prepared(db, 'findCase', (d) => d.select().from(cases).where(eq(cases.id, sql.placeholder('id'))).prepare()).get({ id });
 }
 
-export function findCaseByThread(db: Db, threadId: number): CaseRow | undefined {
-  return db.select().from(cases).where(eq(cases.threadId, threadId)).get();
+/** The case whose topic this is, in this inbox: thread ids are per chat, so two inboxes can have the same one. */
+export function findCaseByThread(db: Db, inbox: string, threadId: number): CaseRow | undefined {
+  return prepared(db, 'findCaseByThread', (d) =>
+    d
+      .select()
+      .from(cases)
+      .where(and(eq(cases.inbox, sql.placeholder('inbox')), eq(cases.threadId, sql.placeholder('threadId'))))
+      .prepare(),
+  ).get({ inbox, threadId });
+}
+
+/**
+ * Cases whose inbox name is no longer configured (rows from before INBOXES say "main"; an inbox may be
+ * renamed) move to `to`: the inbox whose group they live in. One row at a time: a topic id that is
+ * already taken there (a removed inbox's topic, from another group) is left alone and counted.
+ */
+export function adoptUnconfiguredInboxes(db: Db, configured: readonly string[], to: string): { moved: number; left: number } {
+  const orphans = db.select({ id: cases.id }).from(cases).where(notInArray(cases.inbox, [...configured])).all();
+  let moved = 0;
+  for (const { id } of orphans) {
+    try {
+      moved += db.update(cases).set({ inbox: to }).where(eq(cases.id, id)).run().changes;
+    } catch {
+      // (inbox, thread_id) is unique: the same topic id exists in `to` already.
+    }
+  }
+  return { moved, left: orphans.length - moved };
 }
 
 export type OpenResult = { opened: true; reopened?: true; case: CaseRow } | { opened: false; case: CaseRow };
@@ -36,7 +61,10 @@ export type OpenResult = { opened: true; reopened?: true; case: CaseRow } | { op
  * at or after `reuseUrgentSince` is reopened instead of a new one (`reopened`): pressing emergency,
  * /end, emergency again brings the same case and topic back rather than a new topic each time.
  */
-export function openCase(db: Db, input: { clientKey: string; topic: CaseTopic; urgent: boolean; now: number; reuseUrgentSince?: number }): OpenResult {
+export function openCase(
+  db: Db,
+  input: { clientKey: string; topic: CaseTopic; urgent: boolean; inbox: string; region?: string | null; now: number; reuseUrgentSince?: number },
+): OpenResult {
   return db.$client.transaction((): OpenResult => {
     const existing = findOpenCase(db, input.clientKey);
     if (existing) return { opened: false, case: existing };
@@ -49,7 +77,7 @@ export function openCase(db: Db, input: { clientKey: string; topic: CaseTopic; u
     const stats = db.insert(caseStats).values({ topic: input.topic, urgent: input.urgent, openedAt: input.now }).returning().get();
     const row = db
       .insert(cases)
-      .values({ ...values, statsId: stats.id, status: 'waiting', openedAt: input.now, queuedAt: input.now })
+      .values({ ...values, region: values.region ?? null, statsId: stats.id, status: 'waiting', openedAt: input.now, queuedAt: input.now })
       .returning()
       .get();
     return { opened: true, case: row };
@@ -201,10 +229,11 @@ export function earlierCaseCount(db: Db, clientKey: string): number {
 /**
  * Retention: closed cases older than the limit go, with their relay mappings and pending copies
  * (foreign keys cascade). Their topics in the team's chat (and in the client's chat), and the reminders
- * that named them, are queued for deletion in the same transaction. Their anonymous figures in
+ * that named them, are queued for deletion in the same transaction (`teamChatRef`: the sealed id of a
+ * case's inbox's chat). Their anonymous figures in
  * case_stats stay for reporting. RETENTION_DAYS=0 purges every closed case.
  */
-export function purgeClosedCases(db: Db, now: number, retentionDays: number, teamChatRef: string): number {
+export function purgeClosedCases(db: Db, now: number, retentionDays: number, teamChatRef: (inbox: string) => string): number {
   const cutoff = now - retentionDays * 86_400_000;
   return db.$client.transaction(() => {
     const old = db
@@ -214,7 +243,7 @@ export function purgeClosedCases(db: Db, now: number, retentionDays: number, tea
       .where(and(eq(cases.status, 'closed'), isNotNull(cases.closedAt), lte(cases.closedAt, cutoff)))
       .all();
     if (old.length === 0) return 0;
-    queueDeletions(db, old.flatMap(({ row, chatRef }) => caseTraces(row, teamChatRef, chatRef)));
+    queueDeletions(db, old.flatMap(({ row, chatRef }) => caseTraces(row, teamChatRef(row.inbox), chatRef)));
     coarsenStats(db, old.flatMap(({ row }) => (row.statsId === null ? [] : [row.statsId])));
     return db.delete(cases).where(inArray(cases.id, old.map(({ row }) => row.id))).run().changes;
   })();

@@ -97,7 +97,7 @@ export class InboxJobs {
     const last = Number(getJobState(db, LAST_PURGE) ?? 0);
     if (clock() - last < 24 * 3_600_000) return;
     setJobState(db, LAST_PURGE, String(clock()));
-    const report = await purgeExpired({ db, erasure: this.erasure, privacy, staffChatId: config.staffChatId, retentionDays: config.retentionDays, banDays: config.banDays }, clock());
+    const report = await purgeExpired({ db, erasure: this.erasure, privacy, inboxes: this.inbox.inboxes, retentionDays: config.retentionDays, banDays: config.banDays }, clock());
     const { deletions, ...removed } = report;
     logger.info({ ...removed, deleted: deletions.done, waiting: deletions.waiting }, 'retention purge done');
     if (deletions.missingRights.length > 0) {

@@ -7,12 +7,14 @@ import { purgeExpiredBans } from './bans.js';
 import { purgeClosedCases } from './cases.js';
 import { scrubOldCodes } from './referral-codes.js';
 import type { DeletionRun, Erasure } from './erasure.js';
+import type { Inboxes } from './inboxes.js';
 
 export interface RetentionDeps {
   db: Db;
   erasure: Erasure;
   privacy: Privacy;
-  staffChatId: number;
+  /** Where each case's topic is: its inbox's chat. */
+  inboxes: Pick<Inboxes, 'chatOf'>;
   retentionDays: number;
   banDays: number;
 }
@@ -28,13 +30,13 @@ export interface PurgeReport {
 
 /**
  * The retention purge (daily in the bot, and `npm run purge`): closed cases older than RETENTION_DAYS go
- * with their relay mappings, and their topics are deleted from the team's chat and the client's chat;
+ * with their relay mappings, and their topics are deleted from their inbox's chat and the client's chat;
  * clients with no case and no contact for as long go; bans older than BAN_DAYS go; abandoned intakes go; deletions that failed before
  * are tried again. The database rows go even when Telegram refuses a deletion (it stays queued).
  */
 export async function purgeExpired(deps: RetentionDeps, now: number): Promise<PurgeReport> {
   const { db, privacy, retentionDays } = deps;
-  const cases = purgeClosedCases(db, now, retentionDays, privacy.encryptChatId(deps.staffChatId));
+  const cases = purgeClosedCases(db, now, retentionDays, (inbox) => privacy.encryptChatId(deps.inboxes.chatOf(inbox)));
   const clients = purgeIdleClients(db, new Date(now), retentionDays);
   const conversations = purgeAbandonedConversations(db, now);
   const bans = purgeExpiredBans(db, now, deps.banDays);

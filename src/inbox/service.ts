@@ -15,6 +15,7 @@ import type { Relay } from '../relay/index.js';
 import { caseInbox } from '../relay/context.js';
 import { queuePosition } from './queue.js';
 import { isOpen, nextOpening } from './working-hours.js';
+import { Inboxes } from './inboxes.js';
 
 export interface InboxDeps {
   db: Db;
@@ -24,25 +25,10 @@ export interface InboxDeps {
   logger: Logger;
   i18n: I18n<never>;
   clock: () => number;
-  /** The team chats by name (several inboxes); one, from STAFF_CHAT_ID, unless given. */
-  inboxes?: InboxNames;
+  /** The teams' inboxes; built from config when not given. */
+  inboxes?: Inboxes;
 }
 
-/** The inboxes' names and chats, as the inbox layer needs them. */
-export interface InboxNames {
-  names: string[];
-  default: string;
-  /** The chat of an inbox; an unknown name is the default inbox. */
-  chatOf(name: string | null | undefined): number;
-  chatIds(): number[];
-  /** The inbox a chat is, if it is one. */
-  byChat(chatId: number): string | undefined;
-}
-
-/** One inbox, `main`, in STAFF_CHAT_ID (the configuration before INBOXES). */
-export function singleInbox(staffChatId: number): InboxNames {
-  return { names: ['main'], default: 'main', chatOf: () => staffChatId, chatIds: () => [staffChatId], byChat: (chatId) => (chatId === staffChatId ? 'main' : undefined) };
-}
 
 /**
  * What the inbox does in Telegram, shared by the client side, the staff side and background jobs:
@@ -50,16 +36,21 @@ export function singleInbox(staffChatId: number): InboxNames {
  * pseudonym and the topic of the case.
  */
 export class InboxService {
-  readonly inboxes: InboxNames;
+  readonly inboxes: Inboxes;
 
   constructor(private readonly deps: InboxDeps) {
-    this.inboxes = deps.inboxes ?? singleInbox(deps.config.staffChatId);
+    this.inboxes = deps.inboxes ?? Inboxes.fromConfig(deps.config);
+  }
+
+  /** The team's chat a case lives in: its inbox's group. */
+  chatOf(row: Pick<CaseRow, 'inbox'>): number {
+    return this.inboxes.chatOf(row.inbox);
   }
 
   /** The inbox a case belongs to (the default one for a case of an inbox no longer configured). */
   inboxOf(row: CaseRow): string {
     const name = caseInbox(row);
-    return name !== undefined && this.inboxes.names.includes(name) ? name : this.inboxes.default;
+    return this.inboxes.names.includes(name) ? name : this.inboxes.default;
   }
 
   knowsInbox(name: string): boolean {
@@ -101,9 +92,12 @@ export class InboxService {
 
   /** The topic's staff label; a topic id without a text (say, one removed from settings.yml) shows as itself. */
   topicLabel(topic: string): string {
-    const key = `staff-topic-${topic}`;
+    return this.labelOr(`staff-topic-${topic}`, topic);
+  }
+
+  private labelOr(key: string, id: string): string {
     const label = this.st(key);
-    return label === `{${key}}` ? topic : label;
+    return label === `{${key}}` ? id : label;
   }
 
   private clientOf(row: CaseRow) {
@@ -154,7 +148,9 @@ export class InboxService {
       earlier: earlierCaseCount(this.deps.db, row.clientKey),
       status,
     });
-    return `${card}${this.codeLines(row.id)}`;
+    // The region only if the client chose one (a region id without a text shows as itself).
+    const region = row.region !== null ? `\n${this.st('staff-card-region', { region: escapeHtml(this.labelOr(`staff-region-${row.region}`, row.region)) })}` : '';
+    return `${card}${region}${this.codeLines(row.id)}`;
   }
 
   /** Codes issued in the case: type, place and status only, never the code or anything about the client. */

@@ -6,7 +6,7 @@ import type { HealthReport } from './http.js';
 import type { Metrics } from './metrics.js';
 
 /** What /healthz reports; also refreshes the gauges /metrics shows. */
-export function healthReport(db: Db, scheduler: Scheduler, metrics: Metrics, now = Date.now()): HealthReport {
+export function healthReport(db: Db, scheduler: Scheduler, metrics: Metrics, now = Date.now(), inboxNames: readonly string[] = []): HealthReport {
   let database = { ok: true } as { ok: boolean; detail?: string };
   try {
     db.$client.prepare('SELECT 1').get();
@@ -33,5 +33,19 @@ export function healthReport(db: Db, scheduler: Scheduler, metrics: Metrics, now
     checks: { database, telegram, scheduler: schedulerCheck },
     backlog: outbox,
     queue: { waiting: queue.length, oldestWaitSeconds: Math.round((now - oldest) / 1000) },
+    inboxes: database.ok ? perInbox(db, inboxNames, queue) : {},
   };
+}
+
+/** One small grouped query: each inbox has its own Telegram budget, so its backlog is what tells. */
+function perInbox(db: Db, names: readonly string[], queue: { row: { inbox: string } }[]): Record<string, { waiting: number; toInbox: number }> {
+  const figures: Record<string, { waiting: number; toInbox: number }> = {};
+  const of = (name: string) => (figures[name] ??= { waiting: 0, toInbox: 0 });
+  for (const name of names) of(name);
+  for (const { row } of queue) of(row.inbox).waiting++;
+  const rows = db.$client
+    .prepare('SELECT cases.inbox AS inbox, count(*) AS n FROM outbox JOIN cases ON cases.id = outbox.case_id WHERE outbox.to_client = 0 GROUP BY cases.inbox')
+    .all() as { inbox: string; n: number }[];
+  for (const { inbox, n } of rows) of(inbox).toInbox = n;
+  return figures;
 }

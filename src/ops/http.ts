@@ -8,6 +8,8 @@ export interface HealthReport {
   checks: Record<string, { ok: boolean; detail?: string }>;
   backlog: { toInbox: number; toClients: number };
   queue: { waiting: number; oldestWaitSeconds: number };
+  /** Per inbox: cases waiting for a consultant, and client messages waiting to be copied into its chat. */
+  inboxes?: Record<string, { waiting: number; toInbox: number }>;
 }
 
 export interface OpsServerOptions {

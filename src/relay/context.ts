@@ -11,7 +11,7 @@ import type { TextVault } from './texts.js';
 /** The team chats: which chat an inbox name stands for. */
 export interface InboxDirectory {
   /** Every inbox's chat id (one scheduler each). */
-  chatIds(): number[];
+  readonly chatIds: number[];
   /** The chat of an inbox by name; an unknown name is the default inbox. */
   chatOf(name: string | null | undefined): number;
 }
@@ -55,7 +55,7 @@ export function laneKey(row: Pick<OutboxRow, 'caseId' | 'toClient'>): string {
   return `${row.caseId}:${row.toClient}`;
 }
 
-/** The inbox a case belongs to (cases carry theirs; one inbox until then). */
-export function caseInbox(row: CaseRow): string | undefined {
-  return (row as CaseRow & { inbox?: string }).inbox;
+/** The inbox a case belongs to. */
+export function caseInbox(row: CaseRow): string {
+  return row.inbox;
 }

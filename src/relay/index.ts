@@ -44,7 +44,7 @@ export class Relay {
     this.core = { ...deps, clock: deps.clock ?? Date.now, vault: new TextVault(deps.privacy.outbox) };
     this.clients = new ClientLanes(this.core);
     const concurrency = deps.teamConcurrency ?? 1;
-    for (const chatId of deps.inboxes.chatIds()) this.teams.set(chatId, new TeamScheduler(this.core, chatId, concurrency));
+    for (const chatId of deps.inboxes.chatIds) this.teams.set(chatId, new TeamScheduler(this.core, chatId, concurrency));
   }
 
   /** Starts sending. What was on its way when the process last stopped may have arrived: it is marked as a possible repeat. */

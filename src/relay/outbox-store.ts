@@ -166,8 +166,8 @@ const HEADS_SQL = (toClient: boolean) => `
   ORDER BY o.id
   LIMIT ?`;
 
-/** Which inbox a case belongs to, in SQL (one inbox until cases carry theirs). */
-const INBOX_COLUMN = "'main'";
+/** Which inbox a case belongs to, in SQL. */
+const INBOX_COLUMN = 'c.inbox';
 
 export function laneHeads(db: Db, toClient: boolean, limit: number): LaneHead[] {
   const statement = prepared(db, `outboxHeads:${toClient}`, (d) => d.$client.prepare<[number], RawHead>(HEADS_SQL(toClient)));

@@ -1,6 +1,6 @@
 import { and, desc, eq } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
-import { relayMessages } from '../db/schema.js';
+import { cases, relayMessages } from '../db/schema.js';
 
 /**
  * Message-id pairs (client chat ↔ team chat) of a case: for threading replies and carrying edits.
@@ -32,4 +32,14 @@ export function isJoinedCopy(db: Db, caseId: number, inboxMessageId: number): bo
     .limit(2)
     .all();
   return parts.length > 1;
+}
+
+/** Which case a message in this inbox belongs to (a reply to a copy), if any: message ids are per chat. */
+export function caseOfInboxMessage(db: Db, inbox: string, inboxMessageId: number): number | undefined {
+  return db
+    .select({ caseId: relayMessages.caseId })
+    .from(relayMessages)
+    .innerJoin(cases, eq(cases.id, relayMessages.caseId))
+    .where(and(eq(relayMessages.inboxMessageId, inboxMessageId), eq(cases.inbox, inbox)))
+    .get()?.caseId;
 }

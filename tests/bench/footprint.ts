@@ -35,7 +35,7 @@ function seedDatabase(path: string, { clients: CLIENTS, openCases: OPEN_CASES }:
       const key = privacy.clientKey(id);
       ensureClient(db, privacy, key, id);
       if (i < OPEN_CASES) {
-        const row = openCase(db, { clientKey: key, topic: 'other', urgent: false, now: Date.now() }).case;
+        const row = openCase(db, { clientKey: key, topic: 'other', inbox: 'main', urgent: false, now: Date.now() }).case;
         attachTopic(db, row.id, 100_000 + i);
       }
     }

@@ -50,7 +50,7 @@ export async function seedCases(fake: FakeTelegram, count: number, databasePath?
       for (const { user, threadId } of clients) {
         const key = privacy.clientKey(user.id);
         ensureClient(db, privacy, key, user.id);
-        const row = openCase(db, { clientKey: key, topic: 'substances', urgent: false, now }).case;
+        const row = openCase(db, { clientKey: key, topic: 'substances', inbox: 'main', urgent: false, now }).case;
         attachTopic(db, row.id, threadId);
         claimCase(db, row.id, consultant.id, now);
       }

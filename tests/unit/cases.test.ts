@@ -31,15 +31,15 @@ describe('cases', () => {
   it('keeps one open case per client', () => {
     const db = memoryDb();
     const key = client(db, 1);
-    const first = openCase(db, { clientKey: key, topic: 'substances', urgent: false, now: 1000 });
-    const second = openCase(db, { clientKey: key, topic: 'legal', urgent: true, now: 2000 });
+    const first = openCase(db, { clientKey: key, topic: 'substances', inbox: 'main', urgent: false, now: 1000 });
+    const second = openCase(db, { clientKey: key, topic: 'legal', inbox: 'main', urgent: true, now: 2000 });
     expect(first.opened).toBe(true);
     expect(second).toEqual({ opened: false, case: first.case });
   });
 
   it('lets exactly one of two consultants take a case, and tells the other who has it', () => {
     const db = memoryDb();
-    const { case: row } = openCase(db, { clientKey: client(db, 2), topic: 'mental', urgent: false, now: 1000 });
+    const { case: row } = openCase(db, { clientKey: client(db, 2), topic: 'mental', inbox: 'main', urgent: false, now: 1000 });
     const a = claimCase(db, row.id, 111, 5000);
     const b = claimCase(db, row.id, 222, 5001);
     expect(a).toMatchObject({ ok: true, case: { status: 'active', consultantId: 111 } });
@@ -48,16 +48,16 @@ describe('cases', () => {
 
   it('protects a consultant from overload', () => {
     const db = memoryDb();
-    const one = openCase(db, { clientKey: client(db, 3), topic: 'hiv', urgent: false, now: 1 }).case;
-    const two = openCase(db, { clientKey: client(db, 4), topic: 'hiv', urgent: false, now: 2 }).case;
+    const one = openCase(db, { clientKey: client(db, 3), topic: 'hiv', inbox: 'main', urgent: false, now: 1 }).case;
+    const two = openCase(db, { clientKey: client(db, 4), topic: 'hiv', inbox: 'main', urgent: false, now: 2 }).case;
     expect(claimCase(db, one.id, 7, 10, 1).ok).toBe(true);
     expect(claimCase(db, two.id, 7, 11, 1)).toEqual({ ok: false, reason: 'overloaded', active: 1 });
   });
 
   it('orders the queue urgent first, and a released case goes back in', () => {
     const db = memoryDb();
-    const calm = openCase(db, { clientKey: client(db, 5), topic: 'social', urgent: false, now: 100 }).case;
-    const urgent = openCase(db, { clientKey: client(db, 6), topic: 'substances', urgent: true, now: 200 }).case;
+    const calm = openCase(db, { clientKey: client(db, 5), topic: 'social', inbox: 'main', urgent: false, now: 100 }).case;
+    const urgent = openCase(db, { clientKey: client(db, 6), topic: 'substances', inbox: 'main', urgent: true, now: 200 }).case;
     expect(queuePosition(waitingQueue(db), urgent.id)).toBe(1);
     expect(queuePosition(waitingQueue(db), calm.id)).toBe(2);
     claimCase(db, calm.id, 9, 300);
@@ -69,7 +69,7 @@ describe('cases', () => {
   it('records anonymous figures that survive the case, /forget and the purge', () => {
     const db = memoryDb();
     const key = client(db, 8);
-    const row = openCase(db, { clientKey: key, topic: 'legal', urgent: false, now: 1_000 }).case;
+    const row = openCase(db, { clientKey: key, topic: 'legal', inbox: 'main', urgent: false, now: 1_000 }).case;
     claimCase(db, row.id, 1, 61_000);
     recordFirstResponse(db, row, 121_000);
     recordFirstResponse(db, row, 999_000); // only the first counts
@@ -93,7 +93,7 @@ describe('cases', () => {
   it('erases cases, relay pairs, pending copies and conversation state with the client on /forget', () => {
     const db = memoryDb();
     const key = client(db, 9);
-    const row = openCase(db, { clientKey: key, topic: 'other', urgent: false, now: 1 }).case;
+    const row = openCase(db, { clientKey: key, topic: 'other', inbox: 'main', urgent: false, now: 1 }).case;
     db.insert(relayMessages).values({ caseId: row.id, clientMessageId: 5, inboxMessageId: 50, fromClient: true }).run();
     db.insert(outbox).values({ caseId: row.id, toClient: false, sourceMessageId: 6, notBefore: 0, createdAt: 0 }).run();
     db.insert(conversationState).values({ key, value: '{}' }).run();
@@ -105,14 +105,14 @@ describe('cases', () => {
   it('purges closed cases after the retention period, with their relay pairs', () => {
     const db = memoryDb();
     const day = 86_400_000;
-    const old = openCase(db, { clientKey: client(db, 10), topic: 'other', urgent: false, now: 0 }).case;
-    const recent = openCase(db, { clientKey: client(db, 11), topic: 'other', urgent: false, now: 0 }).case;
-    const open = openCase(db, { clientKey: client(db, 12), topic: 'other', urgent: false, now: 0 }).case;
+    const old = openCase(db, { clientKey: client(db, 10), topic: 'other', inbox: 'main', urgent: false, now: 0 }).case;
+    const recent = openCase(db, { clientKey: client(db, 11), topic: 'other', inbox: 'main', urgent: false, now: 0 }).case;
+    const open = openCase(db, { clientKey: client(db, 12), topic: 'other', inbox: 'main', urgent: false, now: 0 }).case;
     db.insert(relayMessages).values({ caseId: old.id, clientMessageId: 1, inboxMessageId: 2, fromClient: true }).run();
     closeCase(db, old.id, 1 * day);
     closeCase(db, recent.id, 25 * day);
     attachTopic(db, old.id, 555);
-    expect(purgeClosedCases(db, 32 * day, 30, 'sealed-team-chat')).toBe(1);
+    expect(purgeClosedCases(db, 32 * day, 30, () => 'sealed-team-chat')).toBe(1);
     expect(db.select().from(relayMessages).all()).toEqual([]);
     // Its topic in the team's chat is queued for deletion in the same transaction.
     expect(db.select().from(pendingDeletions).all()).toMatchObject([{ chatRef: 'sealed-team-chat', threadId: 555, messageId: null }]);
@@ -125,34 +125,34 @@ describe('reopening a recent urgent case', () => {
   it('reopens only the client\'s urgent case closed within the window, as waiting and unassigned', () => {
     const db = memoryDb();
     const key = client(db, 31);
-    const first = openCase(db, { clientKey: key, topic: 'substances', urgent: true, now: 1_000 }).case;
+    const first = openCase(db, { clientKey: key, topic: 'substances', inbox: 'main', urgent: true, now: 1_000 }).case;
     claimCase(db, first.id, 7, 2_000);
     closeCase(db, first.id, 3_000);
-    const again = openCase(db, { clientKey: key, topic: 'substances', urgent: true, now: 4_000, reuseUrgentSince: 2_500 });
+    const again = openCase(db, { clientKey: key, topic: 'substances', inbox: 'main', urgent: true, now: 4_000, reuseUrgentSince: 2_500 });
     expect(again).toMatchObject({ opened: true, reopened: true, case: { id: first.id, status: 'waiting', consultantId: null, closedAt: null, queuedAt: 4_000 } });
     expect(db.select().from(caseStats).all()).toHaveLength(1);
     expect(db.select().from(caseStats).get()?.closedAt).toBeNull();
 
     closeCase(db, first.id, 5_000);
-    const later = openCase(db, { clientKey: key, topic: 'substances', urgent: true, now: 9_000, reuseUrgentSince: 6_000 });
+    const later = openCase(db, { clientKey: key, topic: 'substances', inbox: 'main', urgent: true, now: 9_000, reuseUrgentSince: 6_000 });
     expect(later.opened && later.case.id !== first.id && !later.reopened).toBe(true);
 
     // A non-urgent case is never reopened this way, nor another client's.
     const other = client(db, 32);
-    const calm = openCase(db, { clientKey: other, topic: 'other', urgent: false, now: 1_000 }).case;
+    const calm = openCase(db, { clientKey: other, topic: 'other', inbox: 'main', urgent: false, now: 1_000 }).case;
     closeCase(db, calm.id, 1_500);
-    const next = openCase(db, { clientKey: other, topic: 'substances', urgent: true, now: 2_000, reuseUrgentSince: 0 });
+    const next = openCase(db, { clientKey: other, topic: 'substances', inbox: 'main', urgent: true, now: 2_000, reuseUrgentSince: 0 });
     expect(next.case.id).not.toBe(calm.id);
   });
 
   it('keeps exact durations but only the hour once a case goes with /forget or the purge', () => {
     const db = memoryDb();
     const opened = Date.parse('2026-12-01T10:17:23.456Z');
-    const row = openCase(db, { clientKey: client(db, 20), topic: 'legal', urgent: false, now: opened }).case;
+    const row = openCase(db, { clientKey: client(db, 20), topic: 'legal', inbox: 'main', urgent: false, now: opened }).case;
     claimCase(db, row.id, 99, opened + 90_000);
     recordFirstResponse(db, findOpenCase(db, row.clientKey)!, opened + 150_000);
     closeCase(db, row.id, opened + 600_000);
-    forgetClient(db, row.clientKey, 'sealed-team-chat');
+    forgetClient(db, row.clientKey, () => 'sealed-team-chat');
     const [stats] = db.select().from(caseStats).all();
     const hour = Date.parse('2026-12-01T10:00:00Z');
     expect(stats).toMatchObject({ openedAt: hour, takenAt: hour + 90_000, firstResponseAt: hour + 150_000, closedAt: hour + 600_000 });

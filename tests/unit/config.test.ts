@@ -144,4 +144,73 @@ describe('configuration', () => {
       { days: [5], from: 720, to: 960 },
     ]);
   });
+
+  describe('several inboxes', () => {
+    const base = { BOT_TOKEN: valid.BOT_TOKEN, BOT_SECRET: valid.BOT_SECRET };
+    const INBOXES = 'main=-1001000000001, Lawyers=-1001000000002,south=-1001000000003';
+
+    it('makes one inbox named main from STAFF_CHAT_ID alone, as before', () => {
+      expect(loadConfig(valid)).toMatchObject({ inboxes: [{ name: 'main', chatId: -1001234567890 }], inboxRoutes: [], staffChatId: -1001234567890 });
+    });
+
+    it('reads INBOXES (the first is the default) and INBOX_ROUTES; STAFF_CHAT_ID may stay if it is one of them', () => {
+      const config = loadConfig({ ...base, INBOXES, INBOX_ROUTES: 'topic:legal=lawyers, region:south=south,urgent=main' });
+      expect(config.inboxes).toEqual([
+        { name: 'main', chatId: -1001000000001 },
+        { name: 'lawyers', chatId: -1001000000002 },
+        { name: 'south', chatId: -1001000000003 },
+      ]);
+      expect(config.staffChatId).toBe(-1001000000001);
+      expect(config.editorsChatId).toBe(-1001000000001);
+      expect(config.inboxRoutes.map((r) => [r.match, r.inbox])).toEqual([
+        [{ kind: 'topic', id: 'legal' }, 'lawyers'],
+        [{ kind: 'region', id: 'south' }, 'south'],
+        [{ kind: 'urgent' }, 'main'],
+      ]);
+      // STAFF_CHAT_ID then only says which inbox the cases from before INBOXES are in.
+      expect(loadConfig({ ...base, INBOXES, STAFF_CHAT_ID: '-1001000000002' })).toMatchObject({ staffChatId: -1001000000001, legacyInbox: 'lawyers' });
+      expect(loadConfig({ ...base, INBOXES }).legacyInbox).toBe('main');
+      expect(loadConfig(valid).legacyInbox).toBe('main');
+    });
+
+    it('refuses STAFF_CHAT_ID that is none of INBOXES, and neither of them set', () => {
+      expect(problemsOf({ ...base, INBOXES, STAFF_CHAT_ID: '-1009999999999' })).toEqual([
+        expect.stringMatching(/^STAFF_CHAT_ID -1009999999999 is not one of the groups in INBOXES/),
+      ]);
+      expect(problemsOf(base)).toEqual([expect.stringMatching(/^STAFF_CHAT_ID is required: .*\(or INBOXES for several groups\)/)]);
+    });
+
+    it('names every bad INBOXES entry', () => {
+      const problems = problemsOf({ ...base, INBOXES: 'main=-1001000000001,main=-1001000000002,other=-1001000000001,big team=-1001000000004,basic=-4567,nothing,x=1=2' });
+      expect(problems).toEqual([
+        'INBOXES names the inbox "main" twice',
+        'INBOXES gives the group -1001000000001 twice (as "main" and "other"): each inbox needs a group of its own',
+        'INBOXES entry "big team=-1001000000004": the name must be 1–32 lowercase latin letters, digits and dashes, like lawyers',
+        'INBOXES entry "basic=-4567": -4567 is not a supergroup id; it must be -100 followed by digits, like -1001234567890',
+        'INBOXES entry "nothing" must look like name=-1001234567890 (a name, =, the group\'s id)',
+        'INBOXES entry "x=1=2" must look like name=-1001234567890 (a name, =, the group\'s id)',
+      ]);
+      expect(problemsOf({ ...base, INBOXES: ',,' })).toEqual(['INBOXES must list at least one inbox, like main=-1001234567890']);
+    });
+
+    it('names every bad INBOX_ROUTES rule, including one naming an unknown inbox', () => {
+      const problems = problemsOf({ ...base, INBOXES, INBOX_ROUTES: 'topic:legal=lawyer,city:almaty=south,urgent,topic:Legal Aid=main,urgent=south,region:south=main' });
+      expect(problems).toEqual([
+        'INBOX_ROUTES rule "city:almaty=south": "city:almaty" is not a kind of case; use topic:<intake topic id>, region:<region id> or urgent (ids are lowercase latin letters, digits and dashes)',
+        'INBOX_ROUTES rule "urgent" must look like topic:legal=lawyers, region:south=south or urgent=main',
+        'INBOX_ROUTES rule "topic:Legal Aid=main": "topic:legal aid" is not a kind of case; use topic:<intake topic id>, region:<region id> or urgent (ids are lowercase latin letters, digits and dashes)',
+        'INBOX_ROUTES rule "topic:legal=lawyer" names the inbox "lawyer", which is not one of "main", "lawyers", "south" (INBOXES, or "main" for STAFF_CHAT_ID alone)',
+      ]);
+      // Without INBOXES there is one inbox, main.
+      expect(problemsOf({ ...valid, INBOX_ROUTES: 'urgent=lawyers' })).toEqual([
+        'INBOX_ROUTES rule "urgent=lawyers" names the inbox "lawyers", which is not one of "main" (INBOXES, or "main" for STAFF_CHAT_ID alone)',
+      ]);
+      // Reported together with the other problems, not after them.
+      expect(problemsOf({ ...base, BOT_SECRET: 'short', INBOXES, INBOX_ROUTES: 'urgent=nobody' })).toHaveLength(2);
+    });
+
+    it('keeps partners out of every inbox', () => {
+      expect(problemsOf({ ...base, INBOXES, PARTNERS_CHAT_ID: '-1001000000003' })).toEqual([expect.stringMatching(/^PARTNERS_CHAT_ID must be a group of its own/)]);
+    });
+  });
 });

@@ -23,7 +23,16 @@ describe('content/settings.yml', () => {
       referrals: ['lawyer'],
       specialties: ['lawyer', 'doctor'],
       languages: ['kk', 'ru'],
+      regions: [], // none listed: the intake does not ask
     });
+  });
+
+  it('reads regions, and names a bad one', () => {
+    const base = 'emergency_numbers:\n  ambulance: "103"\n  general: "112"\nintake_topics: [legal]\nreferrals: [lawyer]\nspecialties: [lawyer]\n';
+    expect(loadSettings(contentFolder({ 'settings.yml': `${base}regions: [almaty, south]\n` })).settings.regions).toEqual(['almaty', 'south']);
+    const bad = loadSettings(contentFolder({ 'settings.yml': `${base}regions: [almaty, South Region]\n` }));
+    expect(bad.settings.regions).toEqual([]);
+    expect(bad.problems.map((p) => p.message).join('\n')).toMatch(/each regions entry must be lowercase latin letters/);
   });
 
   it('names the file, line and field of each mistake, and keeps the numbers working with the defaults', () => {

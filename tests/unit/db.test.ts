@@ -47,7 +47,7 @@ describe('database', () => {
     const key = privacy.clientKey(2002);
     const { pseudonym } = ensureClient(db, privacy, key, 2002);
     setClientLanguage(db, key, 'kk');
-    expect(forgetClient(db, key)).toEqual({ pseudonym, hadLanguage: true, rows: { clients: 1 }, caseIds: [] });
+    expect(forgetClient(db, key)).toEqual({ pseudonym, hadLanguage: true, rows: { clients: 1 }, caseIds: [], inboxes: {} });
     expect(findClient(db, key)).toBeUndefined();
     expect(forgetClient(db, key)).toBeNull();
   });

@@ -29,7 +29,7 @@ function setup() {
   const open = (id: number, urgent = false) => {
     const key = privacy.clientKey(id);
     ensureClient(db, privacy, key, id);
-    const row = openCase(db, { clientKey: key, topic: 'mental', urgent, now }).case;
+    const row = openCase(db, { clientKey: key, topic: 'mental', inbox: 'main', urgent, now }).case;
     attachTopic(db, row.id, 1000 + id);
     return row;
   };
@@ -110,7 +110,7 @@ describe('staff language', () => {
     const inbox = new InboxService({ db, api: recordingApi().api, config, privacy, logger: pino({ level: 'silent' }), i18n: i18n as never, clock: () => 0 });
     const key = privacy.clientKey(9);
     ensureClient(db, privacy, key, 9);
-    const row = openCase(db, { clientKey: key, topic: 'legal', urgent: true, now: 0 }).case;
+    const row = openCase(db, { clientKey: key, topic: 'legal', inbox: 'main', urgent: true, now: 0 }).case;
     expect(inbox.topicName(row)).toMatch(/^🆘 Клиент [2-9A-Z]{4} · Юридическая помощь$/);
     expect(inbox.cardText(row)).toContain('Прежних обращений: 0');
     expect(inbox.cardText(row)).toContain('🆘 <b>СРОЧНО</b>');
@@ -123,7 +123,7 @@ describe('staff language', () => {
     const inbox = new InboxService({ db, api: recordingApi().api, config, privacy, logger: pino({ level: 'silent' }), i18n: i18n as never, clock: () => 0 });
     const key = privacy.clientKey(10);
     ensureClient(db, privacy, key, 10);
-    const row = openCase(db, { clientKey: key, topic: 'housing-2019', urgent: false, now: 0 }).case;
+    const row = openCase(db, { clientKey: key, topic: 'housing-2019', inbox: 'main', urgent: false, now: 0 }).case;
     expect(inbox.topicName(row)).toMatch(/^Client [2-9A-Z]{4} · housing-2019$/);
     expect(inbox.cardText(row)).toContain('Topic: housing-2019');
     expect(inbox.topicLabel('women')).toBe('Women: health, pregnancy, safety');

@@ -107,7 +107,7 @@ describe('referral codes', () => {
   it('/forget unlinks the codes at once; the anonymous rows stay for the figures', () => {
     const db = memoryDb();
     const key = client(db, 1);
-    const opened = openCase(db, { clientKey: key, topic: 'hiv', urgent: false, now: NOW });
+    const opened = openCase(db, { clientKey: key, topic: 'hiv', inbox: 'main', urgent: false, now: NOW });
     issueCode(db, { type: 'hiv-test', place: null, source: 'staff', clientKey: key, caseId: opened.case.id, now: NOW, validDays: 14 });
     issueCode(db, { type: 'naloxone', place: null, source: 'pickup', clientKey: key, now: NOW, validDays: 14 });
     expect(codesOfCase(db, opened.case.id)).toHaveLength(1);

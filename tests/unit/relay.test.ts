@@ -56,7 +56,7 @@ function stack(db: Db, limits: PacingLimits = NO_LIMITS, fail?: Failure) {
 function caseFor(db: Db, userId: number, thread: number, urgent = false) {
   const key = privacy.clientKey(userId);
   ensureClient(db, privacy, key, userId);
-  const row = openCase(db, { clientKey: key, topic: 'mental', urgent, now: Date.now() }).case;
+  const row = openCase(db, { clientKey: key, topic: 'mental', urgent, inbox: 'main', now: Date.now() }).case;
   attachTopic(db, row.id, thread);
   return { ...row, threadId: thread };
 }

@@ -20,16 +20,21 @@ export interface IntakeArgs {
   pseudonym: string;
   /** The intake topics of settings.yml when the intake began (kept with it, so a replay sees the same). */
   topics?: string[];
+  /** The regions of settings.yml likewise; none (or an intake begun before regions existed): no region step. */
+  regions?: string[];
 }
 
 export interface IntakeResult {
   topic: CaseTopic;
   /** The client's own description message, to be copied into the case topic (its text is never stored). */
   descriptionMessageId?: number;
+  /** A coarse region the client chose (settings.yml `regions`), if they wanted to say. */
+  region?: string;
 }
 
 /**
- * The intake: topic, an optional description, and a reminder of what staff will and will not see.
+ * The intake: topic, an optional description, a region if the organisation lists any (optional: "I'd
+ * rather not say" comes first), and a reminder of what staff will and will not see.
  * Nothing is opened until the client confirms, so no empty topics reach the inbox. The golden rule
  * of the conversations plugin holds: the database and the clock are touched only in `openCase`,
  * which runs through `conversation.external`. Button presses are answered by the bot's safety net
@@ -108,6 +113,29 @@ export function createIntake(i18n: I18n<BotContext>, openCase: (ctx: BotContext,
       break;
     }
 
+    let region: string | undefined;
+    const regionIds = args.regions ?? [];
+    if (regionIds.length > 0) {
+      // Only to reach the team for the client's area: not saying is as good an answer as any.
+      const regionLabel = (id: string) => optionalText(i18n, args.lang, `region-${id}`) ?? id;
+      const regions = new InlineKeyboard().text(t('intake-region-skip'), 'intake:noregion').row();
+      regionIds.forEach((id, i) => {
+        regions.text(regionLabel(id), `intake:region:${id}`);
+        if (i % 2 === 1) regions.row();
+      });
+      regions.row().text(t('intake-cancel'), 'intake:cancel');
+      await ctx.reply(t('intake-region'), { parse_mode: 'HTML', reply_markup: regions });
+      const answer = await ask(pressed(/^intake:(region:[a-z][a-z0-9-]*|noregion|cancel)$/));
+      if (!answer) return;
+      if (answer.callbackQuery?.data === 'intake:cancel') {
+        await answer.editMessageText(t('intake-cancelled'));
+        return;
+      }
+      const chosen = /^intake:region:([a-z][a-z0-9-]*)$/.exec(answer.callbackQuery?.data ?? '')?.[1];
+      region = chosen !== undefined && regionIds.includes(chosen) ? chosen : undefined;
+      await answer.editMessageText(region !== undefined ? regionLabel(region) : t('intake-region-skip'));
+    }
+
     await ctx.reply(t('intake-reminder', { pseudonym: args.pseudonym }), {
       parse_mode: 'HTML',
       reply_markup: new InlineKeyboard().text(t('intake-confirm'), 'intake:go').row().text(t('intake-cancel'), 'intake:cancel'),
@@ -120,6 +148,6 @@ export function createIntake(i18n: I18n<BotContext>, openCase: (ctx: BotContext,
       return;
     }
     await confirmed.editMessageReplyMarkup();
-    await conversation.external((outside) => openCase(outside, { topic, descriptionMessageId }));
+    await conversation.external((outside) => openCase(outside, { topic, descriptionMessageId, region }));
   };
 }

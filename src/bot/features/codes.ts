@@ -35,10 +35,11 @@ export function createCodesFeature(deps: BotDeps, inbox: InboxService, i18n: I18
   const usable = (region: { sample: boolean }) => !region.sample || config.showSampleServices;
   const places = () => content.for(config.defaultLanguage).services.filter(usable).map((r) => r.slug);
 
-  const staff = staffSide.filter((ctx) => ctx.chat?.id === config.staffChatId && !!ctx.from && !ctx.from.is_bot);
+  const staff = staffSide.filter((ctx) => inbox.inboxes.isInbox(ctx.chat?.id) && !!ctx.from && !ctx.from.is_bot);
   staff.command('code', async (ctx) => {
     const threadId = ctx.msg.is_topic_message ? ctx.msg.message_thread_id : undefined;
-    const row = threadId !== undefined ? findCaseByThread(db, threadId) : undefined;
+    const here = inbox.inboxes.byChat(ctx.chat.id)!;
+    const row = threadId !== undefined ? findCaseByThread(db, here, threadId) : undefined;
     if (!row) return void (inbox.replyInTeam(ctx, inbox.st('staff-in-case-only'), true));
     const [type = '', place] = String(ctx.match ?? '').toLowerCase().split(/\s+/).filter(Boolean);
     const types = codeTypes(content.settings.referrals, config.codes.pickupTypes);

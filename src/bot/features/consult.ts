@@ -25,7 +25,7 @@ export function createConsultFeature(deps: BotDeps, inbox: InboxService, i18n: I
   const isBanned = (key: string) => isBannedKey(db, privacy.banKey(key), clock(), deps.config.banDays);
 
   /** Opens the case, its topic and card, queues the description, tells the client where they stand. */
-  async function open(ctx: BotContext, topic: CaseTopic, urgent: boolean, descriptionMessageId?: number): Promise<void> {
+  async function open(ctx: BotContext, topic: CaseTopic, urgent: boolean, descriptionMessageId?: number, region?: string): Promise<void> {
     if (!ctx.client || !ctx.chat) return;
     const client = ensureClient(db, privacy, ctx.client.key, ctx.chat.id);
     // Messages from the consultant arrive outside any update of the client's: keep the language they read.
@@ -34,7 +34,7 @@ export function createConsultFeature(deps: BotDeps, inbox: InboxService, i18n: I
     const reuseUrgentSince = deps.config.emergencyReuseMs > 0 ? clock() - deps.config.emergencyReuseMs : undefined;
     // The case, its topic and its description are queued together: a replayed update finds them all.
     const result = db.$client.transaction(() => {
-      const opened = openCase(db, { clientKey: ctx.client!.key, topic, urgent, now: clock(), reuseUrgentSince });
+      const opened = openCase(db, { clientKey: ctx.client!.key, topic, urgent, inbox: inbox.inboxes.route({ topic, urgent, region }), region, now: clock(), reuseUrgentSince });
       if (!opened.opened) return opened;
       // During a lockdown the topic waits for /unlock.
       if (!lockdown.isLocked) {
@@ -65,7 +65,7 @@ export function createConsultFeature(deps: BotDeps, inbox: InboxService, i18n: I
 
   feature.use(
     createConversation<BotContext, Context>(
-      createIntake(i18n, (ctx, result: IntakeResult) => open(ctx, result.topic, false, result.descriptionMessageId)),
+      createIntake(i18n, (ctx, result: IntakeResult) => open(ctx, result.topic, false, result.descriptionMessageId, result.region)),
       'intake',
     ),
   );
@@ -82,7 +82,7 @@ export function createConsultFeature(deps: BotDeps, inbox: InboxService, i18n: I
     }
     const row = ensureClient(db, privacy, ctx.client.key, ctx.chat.id);
     ctx.client.row = row;
-    await ctx.conversation.enter('intake', { lang: ctx.lang, pseudonym: `Client ${row.pseudonym}`, topics: deps.content.settings.intake_topics });
+    await ctx.conversation.enter('intake', { lang: ctx.lang, pseudonym: `Client ${row.pseudonym}`, topics: deps.content.settings.intake_topics, regions: deps.content.settings.regions });
   }
 
   feature.command('consult', startIntake);

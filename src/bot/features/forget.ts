@@ -12,8 +12,8 @@ import { showScreen } from '../screens.js';
 export interface ForgetTools {
   inbox: InboxService;
   erasure: Erasure;
-  /** The sealed staff chat id, for queued deletions. */
-  teamChatRef: string;
+  /** The sealed chat id of an inbox (by name), for queued deletions. */
+  teamChatRef: (inbox: string) => string;
   /** Rewrites the queue board at once (it names waiting clients by pseudonym). */
   refreshBoard: () => void;
 }
@@ -63,7 +63,10 @@ export function createForgetFeature({ db, logger }: BotDeps, tools: ForgetTools)
     // Then the team's chat: the topics of every case (with every copy in them) and reminders naming them.
     if (erased && erased.caseIds.length > 0) {
       const run = await erasure.runPending();
-      inbox.noteInGeneral(inbox.st(open ? 'staff-client-forgot-open' : 'staff-client-forgot', { count: erased.caseIds.length }));
+      // Each team that had one of the cases is told (in its General topic).
+      for (const [name, count] of Object.entries(erased.inboxes)) {
+        inbox.noteInGeneral(inbox.st(open?.inbox === name ? 'staff-client-forgot-open' : 'staff-client-forgot', { count }), name);
+      }
       if (run.missingRights.length > 0) inbox.noteInGeneral(inbox.st('staff-deletions-pending', { count: run.waiting, rights: run.missingRights.join(', ') }));
       tools.refreshBoard();
     }

@@ -30,11 +30,12 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService): Composer
   const { db, config, content } = deps;
   const clock = () => (deps.clock ?? (() => new Date()))().getTime();
   const feature = new Composer<BotContext>();
-  const staff = feature.filter((ctx) => ctx.chat?.id === config.staffChatId && !!ctx.from && !ctx.from.is_bot);
+  const staff = feature.filter((ctx) => inbox.inboxes.isInbox(ctx.chat?.id) && !!ctx.from && !ctx.from.is_bot);
 
   const caseHere = (ctx: BotContext): CaseRow | undefined => {
     const msg = ctx.msg;
-    return msg?.is_topic_message && msg.message_thread_id !== undefined ? findCaseByThread(db, msg.message_thread_id) : undefined;
+    const here = inbox.inboxes.byChat(ctx.chat?.id);
+    return here && msg?.is_topic_message && msg.message_thread_id !== undefined ? findCaseByThread(db, here, msg.message_thread_id) : undefined;
   };
   const needCase = async (ctx: BotContext): Promise<CaseRow | undefined> => {
     const row = caseHere(ctx);
@@ -254,7 +255,7 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService): Composer
     if (row.status === 'closed' || ctx.msg.text?.startsWith('!') || ctx.msg.caption?.startsWith('!')) return;
     if (ctx.msg.forum_topic_created || ctx.msg.forum_topic_edited || ctx.msg.forum_topic_closed || ctx.msg.forum_topic_reopened) return;
     if (row.status === 'waiting' && !(await take(ctx, row))) return;
-    const current = findCaseByThread(db, row.threadId!);
+    const current = findCaseByThread(db, row.inbox, row.threadId!);
     if (!current || current.consultantId !== ctx.from.id) return; // someone else's case: internal
     db.$client.transaction(() => {
       inbox.relay.accept({

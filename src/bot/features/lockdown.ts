@@ -23,14 +23,25 @@ export function createLockdownFeature(deps: BotDeps, parts: { inbox: InboxServic
   const { inbox, lockdown, relay } = parts;
   const clock = () => (deps.clock ?? (() => new Date()))().getTime();
   const feature = new Composer<BotContext>();
+  const { inboxes } = inbox;
   // An anonymous administrator writes as the chat itself: only administrators can.
-  const asChat = (ctx: BotContext) => ctx.senderChat?.id === config.staffChatId;
-  const staff = feature.filter((ctx) => ctx.chat?.id === config.staffChatId && ((!!ctx.from && !ctx.from.is_bot) || asChat(ctx)));
+  const asChat = (ctx: BotContext) => ctx.senderChat !== undefined && ctx.senderChat.id === ctx.chat?.id;
+  const staff = feature.filter((ctx) => inboxes.isInbox(ctx.chat?.id) && ((!!ctx.from && !ctx.from.is_bot) || asChat(ctx)));
   const who = (ctx: BotContext) => (asChat(ctx) || !ctx.from ? inbox.st('staff-anonymous-admin') : staffName(ctx.from));
-  /** In the General topic (no thread), where membership changes are announced too. */
-  const announce = (_ctx: BotContext, html: string) => relay.postToTeam({ kind: 'general', html }, { priority: PRIORITY.words });
-  /** Topics already told, in this lockdown, that what is written there is not sent. */
-  const warnedTopics = new Set<number>();
+  /**
+   * In the General topic (no thread) of every inbox, where membership changes are announced too: one
+   * lockdown holds them all (a stranger in any group could write to clients), so every team must know.
+   * Queued ahead of clients' words; the handler does not wait for any group's budget.
+   */
+  const announce = (ctx: BotContext, html: string, key: 'staff-lockdown-all' | 'staff-unlock-all') => {
+    const from = inboxes.byChat(ctx.chat?.id) ?? inboxes.default;
+    for (const name of inboxes.names) {
+      const text = inboxes.names.length > 1 ? `${html}\n${inbox.st(key, { inbox: from })}` : html;
+      relay.postToTeam({ kind: 'general', html: text }, { inbox: name, priority: PRIORITY.words });
+    }
+  };
+  /** Topics (chat:thread) already told, in this lockdown, that what is written there is not sent. */
+  const warnedTopics = new Set<string>();
 
   async function lock(ctx: BotContext): Promise<void> {
     if (!lockdown.lock(clock())) {
@@ -40,7 +51,7 @@ export function createLockdownFeature(deps: BotDeps, parts: { inbox: InboxServic
     }
     warnedTopics.clear();
     logger.warn('inbox locked');
-    announce(ctx, inbox.st('staff-lockdown-on', { name: who(ctx) }));
+    announce(ctx, inbox.st('staff-lockdown-on', { name: who(ctx) }), 'staff-lockdown-all');
   }
 
   staff.command('lockdown', lock);
@@ -53,7 +64,8 @@ export function createLockdownFeature(deps: BotDeps, parts: { inbox: InboxServic
     if (!lockdown.isLocked) return void (inbox.replyInTeam(ctx, inbox.st('staff-unlock-not-locked'), true));
     let admin = asChat(ctx);
     if (!admin && ctx.from) {
-      const member = await ctx.api.getChatMember(config.staffChatId, ctx.from.id).catch((error: unknown) => {
+      // An administrator of the group the command came from: each inbox's administrators are its own.
+      const member = await ctx.api.getChatMember(ctx.chat.id, ctx.from.id).catch((error: unknown) => {
         logger.warn({ err: error }, 'could not check who asked to unlock; refused');
         return undefined;
       });
@@ -62,7 +74,7 @@ export function createLockdownFeature(deps: BotDeps, parts: { inbox: InboxServic
     if (!admin) return void (inbox.replyInTeam(ctx, inbox.st('staff-unlock-denied'), true));
     lockdown.unlock();
     logger.warn('inbox unlocked');
-    announce(ctx, inbox.st('staff-unlocked', { name: who(ctx), count: backlog(db).toInbox }));
+    announce(ctx, inbox.st('staff-unlocked', { name: who(ctx), count: backlog(db).toInbox }), 'staff-unlock-all');
     // Cases opened meanwhile get their topics now (oldest first), then the waiting copies go, in order.
     for (const row of casesAwaitingTopic(db)) inbox.createTopic(row);
     relay.kick();
@@ -77,9 +89,11 @@ export function createLockdownFeature(deps: BotDeps, parts: { inbox: InboxServic
     }
     const msg = ctx.msg;
     const threadId = msg?.is_topic_message ? msg.message_thread_id : undefined;
-    if (threadId === undefined || !findCaseByThread(db, threadId)) return next();
-    if (!warnedTopics.has(threadId) && ctx.message) {
-      warnedTopics.add(threadId);
+    const here = inboxes.byChat(ctx.chat?.id)!;
+    if (threadId === undefined || !findCaseByThread(db, here, threadId)) return next();
+    const topic = `${here}:${threadId}`;
+    if (!warnedTopics.has(topic) && ctx.message) {
+      warnedTopics.add(topic);
       inbox.replyInTeam(ctx, inbox.st('staff-locked-not-sent'));
     }
   });

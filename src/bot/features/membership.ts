@@ -32,15 +32,14 @@ export function membershipChanges(old: ChatMember, now: ChatMember, byThemselves
 }
 
 /**
- * Membership of the staff chat is the permission to see cases: every change to it is announced in
- * the General topic, with who made it, and a one-tap lockdown.
+ * Membership of an inbox's chat is the permission to see its cases: every change to it is announced in
+ * that chat's General topic, with who made it, and a one-tap lockdown (of every inbox).
  */
 export function createMembershipFeature(deps: BotDeps, inbox: InboxService): Composer<BotContext> {
-  const { config } = deps;
   const feature = new Composer<BotContext>();
   feature.on('chat_member', async (ctx) => {
     const update = ctx.chatMember;
-    if (update.chat.id !== config.staffChatId) return;
+    if (!inbox.inboxes.isInbox(update.chat.id)) return;
     const member = update.new_chat_member.user;
     const byThemselves = update.from.id === member.id;
     const changes = membershipChanges(update.old_chat_member, update.new_chat_member, byThemselves);
@@ -53,15 +52,19 @@ export function createMembershipFeature(deps: BotDeps, inbox: InboxService): Com
       ...(update.invite_link ? [inbox.st('staff-member-via-link')] : []),
     ];
     const text = `${lines.join('\n')}${how.length ? ` ${how.join(' ')}` : ''}\n\n${inbox.st('staff-member-warning')}`;
-    inbox.relay.postToTeam({ kind: 'general', html: text, button: { text: inbox.st('staff-lockdown-button'), data: LOCKDOWN_BUTTON } }, { priority: PRIORITY.words });
+    // In the group where it happened; its 🔒 locks every inbox (see lockdown.ts).
+    inbox.relay.postToTeam(
+      { kind: 'general', html: text, button: { text: inbox.st('staff-lockdown-button'), data: LOCKDOWN_BUTTON } },
+      { inbox: inbox.inboxes.byChat(update.chat.id), priority: PRIORITY.words },
+    );
   });
   // Telegram tells only administrators about members: a bot demoted here can no longer see who joins.
   feature.on('my_chat_member', async (ctx) => {
     const update = ctx.myChatMember;
-    if (update.chat.id !== config.staffChatId || !isAdmin(update.old_chat_member) || isAdmin(update.new_chat_member)) return;
+    if (!inbox.inboxes.isInbox(update.chat.id) || !isAdmin(update.old_chat_member) || isAdmin(update.new_chat_member)) return;
     ctx.logger.error('the bot is no longer an administrator of the staff chat: membership changes go unseen');
     if (!isIn(update.new_chat_member)) return;
-    inbox.relay.postToTeam({ kind: 'general', html: inbox.st('staff-bot-not-admin', { name: staffName(update.from) }) }, { priority: PRIORITY.words });
+    inbox.relay.postToTeam({ kind: 'general', html: inbox.st('staff-bot-not-admin', { name: staffName(update.from) }) }, { inbox: inbox.inboxes.byChat(update.chat.id), priority: PRIORITY.words });
   });
   return feature;
 }

@@ -10,7 +10,7 @@ const RESOLVE_AGAIN_MS = 5 * 60_000;
 const LEFT_RECENTLY_MS = 10 * 60_000;
 
 /**
- * The groups and channels the bot belongs in: STAFF_CHAT_ID, EDITORS_CHAT_ID, PARTNERS_CHAT_ID and CHANNELS. Channels
+ * The groups and channels the bot belongs in: every inbox (INBOXES, or STAFF_CHAT_ID), EDITORS_CHAT_ID, PARTNERS_CHAT_ID and CHANNELS. Channels
  * given as @username are resolved to their ids (a username can be given up and taken by someone
  * else's chat; an id cannot), and compared by username only until that worked.
  */
@@ -19,8 +19,9 @@ export class OwnChats {
   private readonly unresolved = new Set<string>();
   private lastResolve = Number.NEGATIVE_INFINITY;
 
-  constructor(config: Pick<Config, 'staffChatId' | 'editorsChatId' | 'channels'> & Partial<Pick<Config, 'partnersChatId'>>) {
+  constructor(config: Pick<Config, 'staffChatId' | 'editorsChatId' | 'channels'> & Partial<Pick<Config, 'partnersChatId' | 'inboxes'>>) {
     this.ids.add(config.staffChatId).add(config.editorsChatId);
+    for (const { chatId } of config.inboxes ?? []) this.ids.add(chatId);
     if (config.partnersChatId !== undefined) this.ids.add(config.partnersChatId);
     for (const target of Object.values(config.channels)) {
       if (typeof target === 'number') this.ids.add(target);
@@ -70,7 +71,7 @@ export function strangersGuard(config: Config): MiddlewareFn<BotContext> {
     if (leftAt.size > 1_000) leftAt.delete(leftAt.keys().next().value as number);
     ctx.logger.warn(
       { chat_type: chat.type, chat_id: chat.id, reason: added ? 'the bot was added to it' : 'an update came from it' },
-      'leaving a chat that is not the staff chat, the editors chat or a configured channel',
+      'leaving a chat that is not an inbox, the editors chat, the partners chat or a configured channel',
     );
     await ctx.api.leaveChat(chat.id).catch((error: unknown) => ctx.logger.warn({ err: error, chat_id: chat.id }, 'could not leave the chat'));
   };
