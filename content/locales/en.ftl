@@ -510,3 +510,5 @@ intake-region-skip = I'd rather not say
 staff-card-region = Region: { $region }
 staff-lockdown-all = All inboxes are locked; it began in the inbox “{ $inbox }”.
 staff-unlock-all = All inboxes are unlocked; from the inbox “{ $inbox }”.
+staff-transferred-in = ↪️ This case was moved here from the <b>{ $from }</b> inbox. Take it to answer.
+staff-transferred-out = ↪️ A case was moved to the <b>{ $to }</b> inbox; its topic here is deleted.

@@ -514,3 +514,5 @@ intake-region-skip = Не хочу говорить
 staff-card-region = Регион: { $region }
 staff-lockdown-all = Заблокированы все приёмные; блокировка началась в приёмной «{ $inbox }».
 staff-unlock-all = Блокировка снята со всех приёмных; из приёмной «{ $inbox }».
+staff-transferred-in = ↪️ Это обращение передано сюда из группы <b>{ $from }</b>. Возьмите его, чтобы ответить.
+staff-transferred-out = ↪️ Обращение передано в группу <b>{ $to }</b>; его тема здесь удалена.

@@ -160,6 +160,19 @@ export function releaseCase(db: Db, caseId: number, now: number, specialty?: str
 }
 
 /** Hands an active case straight to another consultant. */
+/**
+ * The case moves to another inbox: it waits there for anyone (as a new arrival), with no topic yet (a
+ * new one is made in that group) and none of the old topic's message ids.
+ */
+export function moveCase(db: Db, caseId: number, inbox: string): CaseRow | undefined {
+  return db
+    .update(cases)
+    .set({ inbox, status: 'waiting', consultantId: null, specialty: null, threadId: null, cardMessageId: null, reminderMessageId: null, remindedAt: null })
+    .where(and(eq(cases.id, caseId), ne(cases.status, 'closed')))
+    .returning()
+    .get();
+}
+
 export function transferCase(db: Db, caseId: number, consultantId: number): CaseRow | undefined {
   return db.update(cases).set({ consultantId }).where(and(eq(cases.id, caseId), ne(cases.status, 'closed'))).returning().get();
 }

@@ -155,4 +155,25 @@ describe('several inboxes', () => {
     const fromSouth = fake.calls.filter((c) => c.method === 'copyMessage' && c.params.from_chat_id === south.id).length;
     expect(fromSouth).toBe(1); // only the reply before the lockdown, not even after the unlock
   }, 60_000);
+
+  it('/transfer lawyers moves a case to the lawyers\' group: a new topic there, the old one deleted, the pseudonym kept', async () => {
+    const client = fake.createUser({ first_name: 'Movedclient', language_code: 'en' });
+    const before = topicsOf(main).length;
+    await intake(client, 'substances', undefined);
+    const topic = await until(() => (topicsOf(main).length > before ? topicsOf(main).at(-1) : undefined), 'a topic in the main group');
+    const pseudonym = /^Client ([2-9A-Z]{4,6})/.exec(topic.name)![1]!;
+    fake.sendText(client, 'I also have a question about my rights');
+    await until(() => inTopic(main, topic.message_thread_id).find((m) => m.text === 'I also have a question about my rights'), 'the copy in main');
+    const lawyerTopics = topicsOf(lawyers).length;
+    fake.sendText(aigerim, '/transfer lawyers', { chatId: main.id, threadId: topic.message_thread_id });
+    const moved = await until(() => (topicsOf(lawyers).length > lawyerTopics ? topicsOf(lawyers).at(-1) : undefined), 'a topic in the lawyers\' group');
+    expect(moved.name).toContain(`Client ${pseudonym}`);
+    await until(() => inTopic(lawyers, moved.message_thread_id).find((m) => /moved here from the <b>main<\/b>|moved here from the main/.test(String(m.text))), 'the note in the new topic');
+    await until(() => !topicsOf(main).some((t) => t.message_thread_id === topic.message_thread_id), 'the old topic deleted');
+    // The lawyer's answer reaches the same client; the client's next words reach the lawyers.
+    fake.sendText(dana, 'A lawyer here: you may stay silent.', { chatId: lawyers.id, threadId: moved.message_thread_id });
+    await clientSees(client, /A lawyer here/);
+    fake.sendText(client, 'Thank you');
+    await until(() => inTopic(lawyers, moved.message_thread_id).find((m) => m.text === 'Thank you'), 'the client\'s words in the lawyers\' topic');
+  }, 60_000);
 });

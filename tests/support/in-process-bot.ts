@@ -47,6 +47,7 @@ export async function startInProcessBot(env: Record<string, string>, options: { 
   await created.bot.init();
   const runner: RunnerHandle = run(created.bot, { runner: { fetch: { timeout: 1 } } });
   await created.scheduler.recoverInterrupted();
+  created.relay.start();
   return {
     config,
     db,
@@ -58,6 +59,7 @@ export async function startInProcessBot(env: Record<string, string>, options: { 
     async stop() {
       if (runner.isRunning()) await runner.stop();
       await created.scheduler.stop();
+      await created.relay.stop();
       closeDatabase(db);
     },
   };

@@ -12,10 +12,13 @@ import {
   recordFirstResponse,
   releaseCase,
   transferCase,
+  moveCase,
 } from '../../inbox/cases.js';
 import { cleanAlias } from '../../inbox/alias.js';
 import { findCounterpart } from '../../relay/index.js';
 import type { InboxService } from '../../inbox/service.js';
+import type { Erasure } from '../../inbox/erasure.js';
+import { caseTraces, queueDeletions } from '../../db/deletions.js';
 import { formatDuration, parsePeriod, summarize, summaryCsv, type CaseFacts } from '../../inbox/stats.js';
 import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
@@ -26,7 +29,7 @@ const HTML = { parse_mode: 'HTML' } as const;
  * The consultants' side, in the staff forum supergroup only (membership of that chat is the
  * permission): taking cases, replying through the bot, notes, referrals, snippets, bans, reports.
  */
-export function createInboxFeature(deps: BotDeps, inbox: InboxService): Composer<BotContext> {
+export function createInboxFeature(deps: BotDeps, inbox: InboxService, erasure: Erasure): Composer<BotContext> {
   const { db, config, content } = deps;
   const clock = () => (deps.clock ?? (() => new Date()))().getTime();
   const feature = new Composer<BotContext>();
@@ -124,6 +127,18 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService): Composer
         inbox.noteInTopic(moved, inbox.st('staff-transferred', { alias: escapeHtml(alias) }));
         inbox.refreshCard(row.id);
       })();
+    } else if (specialty && inbox.knowsInbox(specialty) && specialty !== inbox.inboxOf(row)) {
+      // Another team takes the case: a new topic in their group, the old one deleted, the pseudonym kept.
+      const from = inbox.inboxOf(row);
+      db.$client.transaction(() => {
+        const moved = moveCase(db, row.id, specialty);
+        if (!moved) return;
+        queueDeletions(db, caseTraces(row, deps.privacy.encryptChatId(inbox.chatOf(row))).filter((t) => t.threadId !== undefined || t.messageId !== undefined));
+        inbox.createTopic(moved);
+        inbox.noteInTopic(moved, inbox.st('staff-transferred-in', { from: escapeHtml(from) }));
+        inbox.noteInGeneral(inbox.st('staff-transferred-out', { to: escapeHtml(specialty) }), from); // no pseudonym: a notice in General does not go with the case
+      })();
+      void erasure.runPending().catch((error: unknown) => ctx.logger.warn({ err: error }, 'the old topic of a transferred case was not deleted yet'));
     } else if (specialty && specialties.includes(specialty)) {
       db.$client.transaction(() => {
         const released = releaseCase(db, row.id, clock(), specialty) ?? row;
@@ -131,7 +146,8 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService): Composer
         inbox.refreshCard(row.id);
       })();
     } else {
-      inbox.replyInTeam(ctx, inbox.st('staff-transfer-usage', { types: specialties.join(' ') }), true);
+      const others = inbox.inboxes.names.filter((n) => n !== inbox.inboxOf(row));
+      inbox.replyInTeam(ctx, inbox.st('staff-transfer-usage', { types: [...specialties, ...others].join(' ') }), true);
     }
   });
 
