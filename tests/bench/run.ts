@@ -1,6 +1,6 @@
 /**
  * npm run bench: the real bot process (the build in dist/, as `npm start` runs it) against the fake
- * Bot API server, in six scenarios. Prints a table and rewrites the measured part of BENCHMARKS.md
+ * Bot API server, in eight scenarios (select some by name: `npm run bench -- busy-team`, or BENCH_ONLY=a,b). Prints a table and rewrites the measured part of BENCHMARKS.md
  * (between its markers; the notes around it are kept). BENCH_QUICK=1 runs everything small, to check
  * that the benchmark itself works; those figures mean little.
  */
@@ -16,9 +16,12 @@ import { footprint } from './footprint.js';
 import { fairness } from './fairness.js';
 import { startPath } from './start-path.js';
 import { redeemUnderLoad } from './redeem.js';
+import { BUSY_DEFAULTS, busyTeam, supportsInboxes, type BusyFigures } from './busy-team.js';
 
 const quick = process.env.BENCH_QUICK === '1';
-const only = process.env.BENCH_ONLY?.split(',');
+// Scenarios by name, from BENCH_ONLY=a,b or the command line (`npm run bench -- busy-team`).
+const selected = [...(process.env.BENCH_ONLY?.split(',') ?? []), ...process.argv.slice(2)];
+const only = selected.length > 0 ? selected : undefined;
 const wanted = (name: string) => !only || only.includes(name);
 const log = (line: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
 
@@ -111,6 +114,45 @@ if (wanted('redeem')) {
     ['7. Redeeming', `codes redeemed exactly once (${n(f.codes)} codes × 2 partners of ${options.partners}, at once; half privately)`, `${n(f.correct)} of ${n(f.codes)}; twice: ${f.twice}; in the database: ${n(f.redeemedInDb)}`, '', `all, none twice`, verdict(f.correct === f.codes && f.twice === 0 && f.redeemedInDb === f.codes)],
     ['', 'answers per second', `${n(f.perSecond)}/s (${n(f.attempts)} attempts)`, '', '', ''],
   );
+}
+
+if (wanted('busy-team')) {
+  const minutes = Number(process.env.BUSY_MINUTES ?? (quick ? 1 : 4));
+  const base = { ...BUSY_DEFAULTS, minutes };
+  const s = (x: number) => (Number.isNaN(x) ? '—' : x < 1_000 ? ms(x) : `${(x / 1000).toFixed(1)} s`);
+  const p = (l: { p50: number; p95: number; count: number }) => `${s(l.p50)} / ${s(l.p95)} (${l.count})`;
+  const variants = [
+    { name: 'one inbox', inboxes: 1 as const, kills: 0 },
+    { name: 'two inboxes', inboxes: 2 as const, kills: 0 },
+    { name: 'one inbox, kill -9 ×2', inboxes: 1 as const, kills: 2 },
+  ];
+  for (const [i, v] of variants.entries()) {
+    const label = i === 0 ? '8. Busy team' : '';
+    if (v.inboxes === 2 && !supportsInboxes()) {
+      log('busy-team: two inboxes: not supported by this build');
+      rows.push([label, 'two inboxes: not supported by this build', '', '', '', '']);
+      continue;
+    }
+    log(`busy-team, ${v.name}: ${base.clients} clients (${base.perMinute} messages/min), ${base.consultants} consultants, ${minutes} min under Telegram's limits…`);
+    const f: BusyFigures = await busyTeam({ ...base, inboxes: v.inboxes, kills: v.kills });
+    const clean = f.lost.client + f.lost.reply === 0 && f.unmarkedDoubles === 0;
+    const integrity: Row = ['', `${v.name}: lost (client → topic + consultant → client) / unmarked doubled / marked 🔁 repeats${v.kills ? ` (${f.kills} kills and restarts)` : ''}`, `${f.lost.client} + ${f.lost.reply} / ${f.unmarkedDoubles} / ${f.markedRepeats}`, '', '0 / 0', verdict(clean)];
+    const refusals: Row = ['', `${v.name}: calls answered 429`, `${f.refused} of ${n(f.calls)}${f.refused ? ` (${f.refusedWhere})` : ''}`, '', '0', verdict(f.refused === 0)];
+    if (v.kills) {
+      const never = f.take.missing + f.closeToRating.missing;
+      rows.push(integrity, refusals, ['', `${v.name}: p95 consultant → client / /close → rating prompt / take → "has joined"${never ? ` (never notified: ${f.take.missing} takes, ${f.closeToRating.missing} closes)` : ''}`, `${s(f.consultantToClient.p95)} / ${s(f.closeToRating.p95)} / ${s(f.take.p95)}`, '', '< 2 s / < 2 s / —', verdict(f.consultantToClient.p95 < 2_000 && f.closeToRating.p95 < 2_000 && f.closeToRating.missing === 0)]);
+      continue;
+    }
+    rows.push(
+      [label, `${v.name} (${f.casesOpened} cases, ${n(f.clientMessages)} client messages, ${n(f.replies)} replies; ${(f.runMs / 60_000).toFixed(1)} min): p50 / p95 (n), consultant's message → copy in the client's chat`, p(f.consultantToClient), '', 'p95 < 2 s', verdict(f.consultantToClient.p95 < 2_000)],
+      ['', `${v.name}: take (button or first reply) → "has joined" at the client${f.take.missing ? ` (${f.take.missing} never)` : ''}`, p(f.take), '', '', ''],
+      ['', `${v.name}: /close → rating prompt at the client${f.closeToRating.missing ? ` (${f.closeToRating.missing} never)` : ''}`, p(f.closeToRating), '', 'p95 < 2 s', verdict(f.closeToRating.p95 < 2_000 && f.closeToRating.missing === 0)],
+      ['', `${v.name}: client message → its copy in the case topic`, p(f.clientToTopic), '', '', ''],
+      ['', `${v.name}: team messages per minute while clients write (drained ${s(f.drainMs)} after)`, f.team.map((t) => `${t.name}: ${t.perMinute.toFixed(1)}/min`).join(', '), 'ceiling 20/min per group', '', ''],
+      refusals,
+      integrity,
+    );
+  }
 }
 
 const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, Node ${process.version}, ${process.platform}`;
