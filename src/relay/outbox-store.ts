@@ -187,10 +187,10 @@ export function laneHeads(db: Db, toClient: boolean, limit: number): LaneHead[] 
 }
 
 /** A team post waiting, with its case's inbox (or its own, for a caseless one). */
-export type TeamPostRow = OutboxRow & { caseInbox: string | null; urgent: boolean };
+export type TeamPostRow = OutboxRow & { caseInbox: string | null; urgent: boolean; caseThreadId: number | null };
 
 const TEAM_POSTS_SQL = `
-  SELECT o.*, ${INBOX_COLUMN} AS case_inbox, coalesce(c.urgent, 0) AS urgent FROM outbox o
+  SELECT o.*, ${INBOX_COLUMN} AS case_inbox, coalesce(c.urgent, 0) AS urgent, c.thread_id AS case_thread FROM outbox o
   LEFT JOIN cases c ON c.id = o.case_id
   WHERE o.to_client = 0 AND o.kind <> 'copy' AND o.not_before <= ?
   ORDER BY o.priority, o.id
@@ -219,6 +219,7 @@ export function dueTeamPosts(db: Db, now: number, limit: number): TeamPostRow[] 
     maybeRepeat: r.maybe_repeat === 1,
     caseInbox: r.case_inbox as string | null,
     urgent: r.urgent === 1,
+    caseThreadId: r.case_thread as number | null,
   }));
 }
 

@@ -25,6 +25,8 @@ import { joinableRun } from './texts.js';
 
 /** Slots of the window a backlog (and the bot's own housekeeping) leaves for other cases' first messages. */
 const FIRST_MESSAGE_RESERVE = 3;
+/** Posts that go into the case's topic: they wait for it. */
+const IN_TOPIC = new Set(['card', 'rename', 'close-topic', 'note', 'edit', 'edited-part', 'repeat-mark']);
 /** Lanes and posts looked at per choice. */
 const LOOK_LANES = 2_000;
 const LOOK_POSTS = 200;
@@ -156,6 +158,10 @@ export class TeamScheduler {
       const key = `post:${post.id}`;
       if (!mine(post.caseId !== null ? post.caseInbox : post.inbox) || this.inFlight.has(key)) continue;
       if (paused && post.caseId !== null) continue; // locked down: nothing about a case moves
+      if (post.caseId !== null && post.caseThreadId === null && IN_TOPIC.has(post.kind)) {
+        this.ensureTopic(post.caseId, post.urgent, now); // it goes into the case's topic, made first
+        continue;
+      }
       candidates.push({ type: 'post', key, rank: effectiveRank(post, now), post });
     }
     const next = nextTeamPostAt(db);

@@ -79,10 +79,8 @@ describe('several inboxes', () => {
     const legalClient = fake.createUser({ first_name: 'Legalclient', language_code: 'en' });
     const drugsClient = fake.createUser({ first_name: 'Drugsclient', language_code: 'en' });
 
-    // Line the groups' message ids up (main has the queue board as its message 1; a consultant's hello
-    // is the lawyers' one), so that both first topics get the same thread id.
-    await until(() => general(main).find((m) => /Queue/.test(String(m.text))), 'the queue board in the main group');
-    fake.sendText(dana, 'Good morning', { chatId: lawyers.id });
+    // Each group has its own queue board as its message 1, so both first topics get the same thread id.
+    for (const chat of [main, lawyers]) await until(() => general(chat).find((m) => /Queue/.test(String(m.text))), `the queue board in ${chat.title}`);
     // A legal question, region not given: the lawyers' group; the card says nothing about a region.
     await intake(legalClient, 'legal', undefined);
     const legalTopic = await until(() => topicsOf(lawyers)[0], 'a topic in the lawyers\' group');

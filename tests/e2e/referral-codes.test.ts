@@ -37,9 +37,11 @@ const { withButton, intake } = chatHelpers(() => fake);
 
 /** A client with an open case (taken by Anna); returns the case's topic. */
 async function caseFor(client: User): Promise<number> {
+  const before = fake.chat(staff.id).topics.length;
   await intake(client, 'hiv');
   await sees(client.id, /You are in the queue|Ты в очереди/);
-  const threadId = await until(() => fake.chat(staff.id).topics.filter((t) => !t.closed).at(-1)?.message_thread_id, 'the topic');
+  // The topic is made by the relay a moment after the client is told: wait for this case's own.
+  const threadId = await until(() => (fake.chat(staff.id).topics.length > before ? fake.chat(staff.id).topics.at(-1)!.message_thread_id : undefined), 'the topic');
   fake.sendText(anna, '/take', { chatId: staff.id, threadId });
   await sees(client.id, /has joined the conversation|подключается к разговору/);
   return threadId;
