@@ -5,6 +5,7 @@ import type { Logger } from '../logger.js';
 import type { Privacy } from '../privacy/keys.js';
 import type { PostStore } from '../publishing/store.js';
 import type { Metrics } from '../ops/metrics.js';
+import type { Inboxes } from '../inbox/inboxes.js';
 
 /** Everything the bot needs from outside; main.ts builds it, tests build their own. */
 export interface BotDeps {
@@ -18,4 +19,6 @@ export interface BotDeps {
   clock?: () => Date;
   /** Prometheus counters, when the operator endpoint runs. */
   metrics?: Metrics;
+  /** The teams' inboxes (built from config when not given). */
+  inboxes?: Inboxes;
 }

@@ -105,7 +105,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
     metrics: deps.metrics,
   });
   const lockdown = new Lockdown(deps.db);
-  const inboxes = Inboxes.fromConfig(config);
+  const inboxes = deps.inboxes ?? Inboxes.fromConfig(config);
   const inbox = new InboxService({
     inboxes,
     db: deps.db,

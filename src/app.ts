@@ -1,0 +1,113 @@
+import type { Config, Language } from './config.js';
+import type { Logger } from './logger.js';
+import type { Metrics } from './ops/metrics.js';
+import { closeDatabase, openDatabase, type Db } from './db/connection.js';
+import { createPrivacy, type Privacy } from './privacy/keys.js';
+import { sealLegacyRows } from './ops/seal-legacy-rows.js';
+import { ContentStore } from './content/store.js';
+import { PostStore } from './publishing/store.js';
+import { Inboxes } from './inbox/inboxes.js';
+import { adoptUnconfiguredInboxes } from './inbox/cases.js';
+import { createBot, type CreatedBot } from './bot/index.js';
+import { registerCommands, registerPartnerCommands, registerStaffCommands } from './bot/commands.js';
+
+export interface AppOptions {
+  logger: Logger;
+  /** The languages of the content folder (main checks DEFAULT_LANGUAGE is one of them first). */
+  languages?: Language[];
+  metrics?: Metrics;
+  /** A clock the tests control; the system clock otherwise. */
+  clock?: () => Date;
+}
+
+export interface App extends CreatedBot {
+  config: Config;
+  db: Db;
+  privacy: Privacy;
+  content: ContentStore;
+  posts: PostStore;
+  inboxes: Inboxes;
+  /** Content files skipped at load (reported to the editors by main). */
+  problems: string[];
+  /**
+   * Asks Telegram who the bot is and registers its commands (unless `commands: false`), then starts the
+   * relay and the background work: publishing, the inbox jobs, and deletions left from the last run
+   * (`background: false` leaves those to a test that runs them by hand).
+   * Throws what Telegram answered if it refuses (a wrong token).
+   */
+  start(options?: { commands?: boolean; background?: boolean }): Promise<void>;
+  /** Stops the background work (what waits stays in the database for the next start) and closes the database. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The composition root: builds every part of the bot once, from the configuration, in the order they
+ * depend on each other, and knows how to start and stop them. `main.ts` adds the process around it
+ * (HTTP, polling or webhook, signals, the content watcher); tests use it in-process.
+ */
+export function openApp(config: Config, options: AppOptions): App {
+  const { logger } = options;
+  const db = openDatabase(config.databasePath, { logger });
+  const privacy = createPrivacy(config.botSecret);
+  sealLegacyRows(db, privacy, logger);
+  const content = new ContentStore(config.contentDir, config.defaultLanguage, options.languages);
+  const posts = new PostStore(config.contentDir, { timezone: config.timezone, channels: Object.keys(config.channels) });
+  const problems = [...content.problems, ...posts.problems];
+  for (const problem of problems) logger.warn({ problem }, 'content file skipped');
+
+  // Cases stored under an inbox name no longer configured (rows from before INBOXES say "main") belong
+  // to STAFF_CHAT_ID's inbox, or the default one; INBOX_ROUTES may name topics or regions settings.yml does not list (yet).
+  const inboxes = Inboxes.fromConfig(config);
+  const adopted = adoptUnconfiguredInboxes(db, inboxes.names, config.legacyInbox);
+  if (adopted.moved > 0) logger.info({ cases: adopted.moved, inbox: config.legacyInbox }, 'cases of an inbox no longer configured now belong to the inbox of STAFF_CHAT_ID (or the default)');
+  if (adopted.left > 0) logger.warn({ cases: adopted.left }, 'cases of an inbox no longer configured could not move to the default inbox (their topic ids are taken there)');
+  const { intake_topics: topics, regions } = content.settings;
+  for (const warning of inboxes.unknownIds({ topics, regions })) logger.warn({ warning }, 'INBOX_ROUTES names an id settings.yml does not list; the rule never matches');
+
+  const created = createBot({ config, db, privacy, content, posts, logger, metrics: options.metrics, clock: options.clock, inboxes });
+  const { bot, i18n, scheduler, relay, inboxJobs, erasure } = created;
+  let started = false;
+
+  return {
+    ...created,
+    config,
+    db,
+    privacy,
+    content,
+    posts,
+    inboxes,
+    problems,
+    async start({ commands = true, background = true } = {}) {
+      await bot.init();
+      if (commands) {
+        await registerCommands(bot.api, i18n, config.defaultLanguage, content.languages);
+        await registerStaffCommands(bot.api, inboxes.chatIds, config.editorsChatId, i18n, config.defaultLanguage).catch((error: unknown) =>
+          logger.warn({ err: error }, 'could not set the staff commands: is the bot a member of every inbox (INBOXES or STAFF_CHAT_ID) and of EDITORS_CHAT_ID?'),
+        );
+        if (config.partnersChatId !== undefined) {
+          await registerPartnerCommands(bot.api, config.partnersChatId).catch((error: unknown) =>
+            logger.warn({ err: error }, 'could not set the partners commands: is the bot a member of PARTNERS_CHAT_ID?'),
+          );
+        }
+      }
+      relay.start();
+      started = true;
+      if (!background) return;
+      await scheduler.start();
+      inboxJobs.start();
+      // Deletions queued before the last stop (a topic of an erased case, say) are tried again now.
+      void erasure.runPending().catch((error: unknown) => logger.warn({ err: error }, 'queued deletions not retried'));
+    },
+    async stop() {
+      try {
+        if (started) {
+          await scheduler.stop();
+          await inboxJobs.stop();
+          await relay.stop();
+        }
+      } finally {
+        closeDatabase(db);
+      }
+    },
+  };
+}
