@@ -1,28 +1,20 @@
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { GrammyError, HttpError } from 'grammy';
 import type { RunnerHandle } from '@grammyjs/runner';
 import { runJournaled } from './ops/journaled-runner.js';
-import { sealLegacyRows } from './ops/seal-legacy-rows.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger, redactSecrets, scrubProcessOutput } from './logger.js';
-import { closeDatabase, openDatabase } from './db/connection.js';
-import { createPrivacy } from './privacy/keys.js';
-import { ContentStore } from './content/store.js';
 import { discoverLanguages } from './content/languages.js';
 import { loadSettings } from './content/settings.js';
 import { splitMessage } from './content/split.js';
-import { createBot } from './bot/index.js';
-import { registerCommands, registerPartnerCommands, registerStaffCommands } from './bot/commands.js';
-import { PostStore } from './publishing/store.js';
+import { openApp } from './app.js';
 import { watchFolder } from './content/watch.js';
 import { webhookCallback } from 'grammy';
 import { Metrics } from './ops/metrics.js';
 import { startOpsServer } from './ops/http.js';
 import { healthReport } from './ops/health.js';
-import { Inboxes } from './inbox/inboxes.js';
-import { adoptUnconfiguredInboxes } from './inbox/cases.js';
 
 /** Explains why Telegram refused to start, without a stack trace. */
 function describeStartupError(error: unknown): string {
@@ -77,45 +69,16 @@ async function main(): Promise<void> {
 
   scrubProcessOutput([config.botToken]);
   const logger = createLogger(config.logLevel, { secrets: [config.botToken] });
-  const db = openDatabase(config.databasePath, { logger });
-  sealLegacyRows(db, createPrivacy(config.botSecret), logger);
-  const content = new ContentStore(config.contentDir, config.defaultLanguage, languages);
-  const posts = new PostStore(config.contentDir, { timezone: config.timezone, channels: Object.keys(config.channels) });
-  const problems = [...content.problems, ...posts.problems];
-  for (const problem of problems) logger.warn({ problem }, 'content file skipped');
-  // Cases stored under an inbox name no longer configured (rows from before INBOXES say "main") belong
-  // to STAFF_CHAT_ID's inbox, or the default one; INBOX_ROUTES may name topics or regions settings.yml does not list (yet).
-  const inboxes = Inboxes.fromConfig(config);
-  const adopted = adoptUnconfiguredInboxes(db, inboxes.names, config.legacyInbox);
-  if (adopted.moved > 0) logger.info({ cases: adopted.moved, inbox: config.legacyInbox }, 'cases of an inbox no longer configured now belong to the inbox of STAFF_CHAT_ID (or the default)');
-  if (adopted.left > 0) logger.warn({ cases: adopted.left }, 'cases of an inbox no longer configured could not move to the default inbox (their topic ids are taken there)');
-  const { intake_topics: topics, regions } = content.settings;
-  for (const warning of inboxes.unknownIds({ topics, regions })) logger.warn({ warning }, 'INBOX_ROUTES names an id settings.yml does not list; the rule never matches');
-
   const metrics = new Metrics();
-  const { bot, i18n, scheduler, relay, inboxJobs, erasure, reload, reportToEditors, contentReport } = createBot({
-    config,
-    db,
-    privacy: createPrivacy(config.botSecret),
-    content,
-    posts,
-    logger,
-    metrics,
-  });
+  const app = openApp(config, { logger, languages, metrics });
+  const { bot, db, scheduler, inboxes, content, posts, problems, reload, reportToEditors, contentReport } = app;
   try {
-    await bot.init();
-    await registerCommands(bot.api, i18n, config.defaultLanguage, content.languages);
-    await registerStaffCommands(bot.api, inboxes.chatIds, config.editorsChatId, i18n, config.defaultLanguage).catch((error: unknown) =>
-      logger.warn({ err: error }, 'could not set the staff commands: is the bot a member of every inbox (INBOXES or STAFF_CHAT_ID) and of EDITORS_CHAT_ID?'),
-    );
-    if (config.partnersChatId !== undefined) {
-      await registerPartnerCommands(bot.api, config.partnersChatId).catch((error: unknown) =>
-        logger.warn({ err: error }, 'could not set the partners commands: is the bot a member of PARTNERS_CHAT_ID?'),
-      );
-    }
+    // Asks Telegram who the bot is (a wrong token stops here), registers the commands, and starts the
+    // relay, publishing, the inbox jobs and the deletions left from the last run.
+    await app.start();
   } catch (error) {
     logger.fatal(describeStartupError(error));
-    closeDatabase(db);
+    await app.stop().catch(() => undefined);
     process.exit(1);
   }
 
@@ -133,27 +96,22 @@ async function main(): Promise<void> {
     webhook: webhookPath
       ? { path: webhookPath, handle: webhookCallback(bot, 'http', { secretToken: config.webhook!.secret, onTimeout: 'return' }) }
       : undefined,
-  }).catch((error: unknown) => {
+  }).catch(async (error: unknown) => {
     logger.fatal(`Cannot listen on HTTP_HOST ${config.httpHost} PORT ${config.port}: ${(error as Error).message}`);
-    closeDatabase(db);
-    process.exit(1);
+    await app.stop().catch(() => undefined);
+    return process.exit(1);
   });
   if (config.webhook) {
     await bot.api.setWebhook(config.webhook.url, { secret_token: config.webhook.secret, allowed_updates: [...allowedUpdates] });
   } else {
     await bot.api.deleteWebhook(); // pending updates are kept
-    runner = runJournaled(bot, db, createPrivacy(config.botSecret).journal, logger, allowedUpdates);
+    runner = runJournaled(bot, db, app.privacy.journal, logger, allowedUpdates);
   }
   // Skipped files, and what a reviewer should look at (no sources, old reviews, missing translations).
   const warnings = content.warnings;
   if (warnings.length > 0) logger.warn({ count: warnings.length }, 'content to review: npm run content:check lists it');
   // One message when it fits (two at most: each report stays within Telegram's limit).
   for (const report of splitMessage(contentReport(problems, warnings))) await reportToEditors(report);
-  await scheduler.start();
-  relay.start();
-  inboxJobs.start();
-  // Deletions queued before the last stop (a topic of an erased case, say) are tried again now.
-  void erasure.runPending().catch((error: unknown) => logger.warn({ err: error }, 'queued deletions not retried'));
   const stopWatching = watchFolder(config.contentDir, () => void reload(), logger);
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -169,11 +127,8 @@ async function main(): Promise<void> {
       stopWatching();
       if (runner?.isRunning()) await runner.stop();
       server.close();
-      await scheduler.stop();
-      await inboxJobs.stop();
-      await relay.stop();
+      await app.stop(); // the background work, then the database
     } finally {
-      closeDatabase(db);
       logger.info('stopped');
       process.exit(0);
     }

@@ -4,16 +4,13 @@ import { tmpdir } from 'node:os';
 import { pino } from 'pino';
 import { run, type RunnerHandle } from '@grammyjs/runner';
 import { loadConfig, type Config } from '../../src/config.js';
-import { createBot } from '../../src/bot/index.js';
-import { ContentStore } from '../../src/content/store.js';
-import { closeDatabase, openDatabase, type Db } from '../../src/db/connection.js';
-import { createPrivacy } from '../../src/privacy/keys.js';
-import { PostStore } from '../../src/publishing/store.js';
+import { openApp, type App } from '../../src/app.js';
+import type { Db } from '../../src/db/connection.js';
 
 export interface InProcessBot {
   config: Config;
   db: Db;
-  created: ReturnType<typeof createBot>;
+  created: App;
   /** Moves the scheduler's clock and runs one publishing pass. */
   tickAt(iso: string | Date): Promise<void>;
   stop(): Promise<void>;
@@ -31,23 +28,15 @@ export async function startInProcessBot(env: Record<string, string>, options: { 
     OUTGOING_PACING: 'off',
     ...env,
   });
-  const db = openDatabase(config.databasePath);
-  const content = new ContentStore(config.contentDir, config.defaultLanguage);
-  const posts = new PostStore(config.contentDir, { timezone: config.timezone, channels: Object.keys(config.channels) });
   let now = new Date();
-  const created = createBot({
-    config,
-    db,
-    privacy: createPrivacy(config.botSecret),
-    content,
-    posts,
-    logger: pino({ level: 'silent' }),
-    clock: () => now,
-  });
-  await created.bot.init();
+  // The bot as main.ts builds it (the composition root), with a clock the test moves; no command
+  // registration, and publishing and the inbox jobs run only when the test says so.
+  const app = openApp(config, { logger: pino({ level: 'silent' }), clock: () => now });
+  const { db } = app;
+  const created = app;
+  await app.start({ commands: false, background: false });
   const runner: RunnerHandle = run(created.bot, { runner: { fetch: { timeout: 1 } } });
   await created.scheduler.recoverInterrupted();
-  created.relay.start();
   return {
     config,
     db,
@@ -58,9 +47,7 @@ export async function startInProcessBot(env: Record<string, string>, options: { 
     },
     async stop() {
       if (runner.isRunning()) await runner.stop();
-      await created.scheduler.stop();
-      await created.relay.stop();
-      closeDatabase(db);
+      await app.stop();
     },
   };
 }
