@@ -168,6 +168,20 @@ describe('the relay', () => {
     expect(t.calls.filter((c) => c.method === 'createForumTopic')).toHaveLength(1);
   });
 
+  it('a /close handled twice (replayed after a crash) asks the client for a rating once', async () => {
+    const db = memoryDb();
+    const a = caseFor(db, 509, 70);
+    const t = stack(db);
+    t.relay.start();
+    expect(t.inbox.close(a.id, 'consultant')).toBeDefined();
+    expect(t.inbox.close(a.id, 'consultant')).toBeUndefined();
+    await t.relay.drain(2_000);
+    const prompts = t.calls.filter((c) => c.payload.chat_id === 509 && /has ended/.test(String(c.payload.text)));
+    expect(prompts).toHaveLength(1);
+    expect(JSON.stringify(prompts[0]!.payload.reply_markup)).toContain('rate:');
+    expect(t.teamCalls().filter((c) => c.method === 'closeForumTopic')).toHaveLength(1);
+  });
+
   it('joins parts with their formatting moved along', () => {
     const joined = joinTexts([{ text: 'hi 👋' }, { text: 'bold here', entities: [{ type: 'bold', offset: 0, length: 4 }] }]);
     expect(joined.text).toBe('hi 👋\n\nbold here');
