@@ -1,4 +1,5 @@
-import { GrammyError, type InlineKeyboard } from 'grammy';
+import type { InlineKeyboard } from 'grammy';
+import { classifyError } from '../telegram/errors.js';
 import { splitMessage } from '../content/split.js';
 import type { BotContext } from './context.js';
 import { NEW } from './keyboards.js';
@@ -6,7 +7,7 @@ import { NEW } from './keyboards.js';
 const OPTIONS = { parse_mode: 'HTML', link_preview_options: { is_disabled: true } } as const;
 
 function isNotModified(error: unknown): boolean {
-  return error instanceof GrammyError && error.description.includes('message is not modified');
+  return classifyError(error).kind === 'not-modified';
 }
 
 /**

@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gte, inArray, isNotNull, lt, lte, ne, notInArray, sql } from 'drizzle-orm';
+import { and, count, desc, eq, gte, inArray, isNotNull, lte, ne, notInArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { coarsenStats } from '../db/case-stats.js';
 import { caseTraces, queueDeletions } from '../db/deletions.js';

@@ -1,5 +1,6 @@
 import { and, eq, isNotNull, isNull, lte, or } from 'drizzle-orm';
-import { GrammyError, InlineKeyboard, type Api } from 'grammy';
+import { InlineKeyboard, type Api } from 'grammy';
+import { classifyError } from '../telegram/errors.js';
 import type { I18n } from '@grammyjs/i18n';
 import type { Db } from '../db/connection.js';
 import { clients, referralCodes, type ReferralCodeRow } from '../db/schema.js';
@@ -96,7 +97,7 @@ export async function sendDueFollowUps(deps: FollowUpDeps): Promise<number> {
       });
       sent++;
     } catch (error) {
-      if (!(error instanceof GrammyError && error.error_code === 403)) logger.warn({ err: error }, 'a code follow-up could not be sent');
+      if (classifyError(error).kind !== 'blocked') logger.warn({ err: error }, 'a code follow-up could not be sent');
     }
   }
   return sent;

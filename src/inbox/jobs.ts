@@ -1,24 +1,17 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import { and, eq, isNull, lt } from 'drizzle-orm';
-import { GrammyError } from 'grammy';
-import { escapeHtml } from '../content/markdown.js';
 import { cases } from '../db/schema.js';
 import { getJobState, setJobState } from '../publishing/ledger.js';
-import { waitingQueue } from './cases.js';
 import { purgeAbandonedConversations } from '../db/conversations.js';
 import { purgeOldTraces } from '../db/traces.js';
 import type { Erasure } from './erasure.js';
 import { purgeExpired } from './retention.js';
-import { orderQueue } from './queue.js';
 import type { InboxService } from './service.js';
 import type { InboxDeps } from './service.js';
 import type { InboxPosts } from './posts-executor.js';
 import { readLockdown } from './lockdown.js';
-import { formatLocal } from '../publishing/time.js';
 import { sendDueFollowUps } from './follow-ups.js';
 
-const BOARD = 'inbox.queue_board_message';
-const BOARD_TEXT = 'inbox.queue_board_text';
 const LAST_PURGE = 'inbox.last_purge';
 
 /**
@@ -29,7 +22,6 @@ const LAST_PURGE = 'inbox.last_purge';
  */
 export class InboxJobs {
   private task?: ScheduledTask;
-  private lastBoard = '';
 
   constructor(
     private readonly deps: InboxDeps,

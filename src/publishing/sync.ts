@@ -1,11 +1,12 @@
-import { GrammyError, type Api } from 'grammy';
+import type { Api } from 'grammy';
+import { classifyError, describeFailure } from '../telegram/errors.js';
 import type { Db } from '../db/connection.js';
 import { messageIdsOf, sentPublications } from './ledger.js';
 import type { Post } from './posts.js';
 import { postKeyboard } from './publisher.js';
 
 function notModified(error: unknown): boolean {
-  return error instanceof GrammyError && error.description.includes('message is not modified');
+  return classifyError(error).kind === 'not-modified';
 }
 
 /**
@@ -54,7 +55,7 @@ export async function syncPost(api: Api, db: Db, post: Post, botUsername: string
       }
       lines.push(`${row.channel} (${when} UTC): ${text(post.poll ? 'editors-sync-updated-poll' : 'editors-sync-updated', { count: textIds.length })}`);
     } catch (error) {
-      lines.push(`${row.channel} (${when} UTC): ${error instanceof GrammyError ? error.description : String(error)}`);
+      lines.push(`${row.channel} (${when} UTC): ${describeFailure(classifyError(error))}`);
     }
   }
   return lines;

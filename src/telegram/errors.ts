@@ -44,7 +44,7 @@ export const RIGHT_NAMES: Record<'can_delete_messages' | 'can_manage_topics', st
 export type CallFailure =
   | { kind: 'not-modified' }
   | { kind: 'rate-limited'; retryAfterMs: number }
-  | { kind: 'blocked' }
+  | { kind: 'blocked'; reason: string }
   | { kind: 'topic-missing' }
   | { kind: 'message-missing' }
   | { kind: 'network'; reason: string }
@@ -55,7 +55,7 @@ export function classifyError(error: unknown): CallFailure {
   if (!(error instanceof GrammyError)) return { kind: 'network', reason: error instanceof Error ? error.message : String(error) };
   const description = error.description;
   if (error.error_code === 429) return { kind: 'rate-limited', retryAfterMs: (error.parameters.retry_after ?? 5) * 1000 };
-  if (error.error_code === 403) return { kind: 'blocked' };
+  if (error.error_code === 403) return { kind: 'blocked', reason: description };
   if (error.error_code >= 500) return { kind: 'network', reason: description };
   if (/not modified|TOPIC_NOT_MODIFIED/i.test(description)) return { kind: 'not-modified' };
   if (/thread not found|TOPIC_DELETED|TOPIC_ID_INVALID/i.test(description)) return { kind: "topic-missing" };

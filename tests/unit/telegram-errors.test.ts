@@ -8,7 +8,7 @@ const refused = (error_code: number, description: string, parameters: Record<str
 describe('what a Telegram error means (one classifier for the whole bot)', () => {
   it('tells a flood wait, a block, a deleted topic, a vanished message and an unchanged edit apart', () => {
     expect(classifyError(refused(429, 'Too Many Requests: retry after 7', { retry_after: 7 }))).toEqual({ kind: 'rate-limited', retryAfterMs: 7_000 });
-    expect(classifyError(refused(403, 'Forbidden: bot was blocked by the user'))).toEqual({ kind: 'blocked' });
+    expect(classifyError(refused(403, 'Forbidden: bot was blocked by the user'))).toEqual({ kind: 'blocked', reason: 'Forbidden: bot was blocked by the user' });
     expect(classifyError(refused(400, 'Bad Request: message thread not found'))).toEqual({ kind: 'topic-missing' });
     expect(classifyError(refused(400, 'Bad Request: TOPIC_DELETED'))).toEqual({ kind: 'topic-missing' });
     expect(classifyError(refused(400, 'Bad Request: message to copy not found'))).toEqual({ kind: 'message-missing' });

@@ -1,5 +1,4 @@
 import { Composer, InputFile } from 'grammy';
-import { eq } from 'drizzle-orm';
 import { escapeHtml } from '../../content/markdown.js';
 import { splitMessage } from '../../content/split.js';
 import { caseStats, consultants, type CaseRow } from '../../db/schema.js';
@@ -23,7 +22,6 @@ import { formatDuration, parsePeriod, summarize, summaryCsv, type CaseFacts } fr
 import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
 
-const HTML = { parse_mode: 'HTML' } as const;
 
 /**
  * The consultants' side, in the staff forum supergroup only (membership of that chat is the

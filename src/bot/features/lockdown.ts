@@ -9,7 +9,6 @@ import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
 import { LOCKDOWN_BUTTON, staffName } from './membership.js';
 
-const HTML = { parse_mode: 'HTML' } as const;
 
 /**
  * `/lockdown` (or the button under a membership notice) pauses the inbox: nothing is relayed either

@@ -1,5 +1,5 @@
 import { PRIORITY } from '../../relay/posts.js';
-import { Composer, InlineKeyboard } from 'grammy';
+import { Composer } from 'grammy';
 import type { ChatMember, User } from 'grammy/types';
 import { escapeHtml } from '../../content/markdown.js';
 import type { InboxService } from '../../inbox/service.js';
