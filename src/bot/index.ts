@@ -73,8 +73,10 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   // One budget per chat for everything the bot sends (the relay included). Private chats may take a
   // burst of a few messages (a long card), then about one a second.
   // OUTGOING_PACING=off turns it all off, the relay's too (only for tests and benchmarks).
-  const pacer = new Pacer(config.outgoingPacing ? { ...TELEGRAM_LIMITS, privateBurstSeconds: 5 } : NO_LIMITS);
+  const pacer = new Pacer(config.outgoingPacing ? { ...TELEGRAM_LIMITS, privateBurstSeconds: 3 } : NO_LIMITS);
   if (config.outgoingPacing) bot.api.config.use(pacingTransformer(pacer));
+  /** The same pacing for the intake's own API client (the conversations plugin makes one per update). */
+  const intakePacing = pacingTransformer(pacer);
   const nowMs = () => (deps.clock ?? (() => new Date()))().getTime();
   // Ids of the bot's messages in private chats, for "Clear this chat" (inside auto-retry: only what arrived).
   bot.api.config.use(traceOutgoing(deps.db, deps.privacy, nowMs));
@@ -172,9 +174,12 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
     conversations({
       storage: conversationStorage(deps.db, deps.privacy.conversations, (ctx) => storageKey(deps.privacy, ctx)),
       // A conversation talks through an API client of its own: what it leaves in a client's chat is traced too.
+      // It is paced by the same budgets as every other send, and waits out a 429 like them.
       plugins: [
         (ctx, next) => {
+          if (config.outgoingPacing) ctx.api.config.use(intakePacing);
           ctx.api.config.use(traceOutgoing(deps.db, deps.privacy, nowMs));
+          ctx.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60, rethrowInternalServerErrors: false }));
           return next();
         },
       ],

@@ -59,6 +59,11 @@ export class Pacer {
     return wait;
   }
 
+  /** Whether any limit applies (OUTGOING_PACING=off has none). */
+  get active(): boolean {
+    return !(this.limits.globalPerSecond === Infinity && this.limits.groupPerMinute === Infinity && this.limits.privatePerSecond === Infinity);
+  }
+
   /** Records `count` messages sent to `chatId` at `now`. */
   record(chatId: number, now: number, count = 1): void {
     if (this.limits.globalPerSecond === Infinity && this.limits.groupPerMinute === Infinity && this.limits.privatePerSecond === Infinity) return;

@@ -3,6 +3,7 @@ import { findClient } from '../db/clients.js';
 import { findCase } from '../inbox/cases.js';
 import { FairShare } from '../inbox/fair-share.js';
 import { GROUP_WINDOW_MS } from '../inbox/pacing.js';
+import { getJobState, setJobState } from '../publishing/ledger.js';
 import { classifyError, describeFailure } from '../telegram/errors.js';
 import { makeCopies } from './copier.js';
 import { ALBUM_SETTLE_MS, MAX_ATTEMPTS, PAUSED_RECHECK_MS, backoff, caseInbox, type RelayCore } from './context.js';
@@ -60,8 +61,31 @@ export class TeamScheduler {
   ) {}
 
   start(): void {
+    // What went into this chat within the last minute before a restart still counts for Telegram.
+    const now = this.core.clock();
+    for (const at of this.sentRecently(now)) this.core.pacer.record(this.chatId, at);
     this.stopped = false;
     this.wake();
+  }
+
+  private get sentKey(): string {
+    return `relay.sent:${this.chatId}`;
+  }
+
+  private sentRecently(now: number): number[] {
+    try {
+      const list = JSON.parse(getJobState(this.core.db, this.sentKey) ?? '[]') as unknown;
+      return Array.isArray(list) ? list.filter((t): t is number => typeof t === 'number' && t > now - GROUP_WINDOW_MS && t <= now) : [];
+    } catch {
+      return [];
+    }
+  }
+
+  /** Counts sends into this chat in the pacer, and keeps the last minute's on disk for a restart. */
+  private spend(now: number, count = 1): void {
+    this.core.pacer.record(this.chatId, now, count);
+    if (!this.core.pacer.active) return;
+    setJobState(this.core.db, this.sentKey, JSON.stringify([...this.sentRecently(now), ...Array.from({ length: count }, () => now)]));
   }
 
   async stop(): Promise<void> {
@@ -178,7 +202,7 @@ export class TeamScheduler {
         wait = Math.min(wait, delay);
         continue;
       }
-      pacer.record(this.chatId, now);
+      this.spend(now);
       if (candidate.type === 'copies') this.fair.served(`${candidate.head.caseId}:false`, now);
       ready.push(candidate);
     }
@@ -229,7 +253,7 @@ export class TeamScheduler {
     let texts: ReturnType<typeof joinableRun>['texts'] | undefined;
     if (first.mediaGroupId) {
       batch = lane.filter((r) => r.mediaGroupId === first.mediaGroupId).slice(0, 10);
-      if (batch.length > 1) this.core.pacer.record(this.chatId, now, batch.length - 1); // an album is a message per part
+      if (batch.length > 1) this.spend(now, batch.length - 1); // an album is a message per part
     } else {
       const run = joinableRun(lane, now, vault);
       batch = run.rows;

@@ -182,6 +182,24 @@ describe('the relay', () => {
     expect(t.teamCalls().filter((c) => c.method === 'closeForumTopic')).toHaveLength(1);
   });
 
+  it('remembers across a restart what it sent into the team chat within the last minute', async () => {
+    const db = memoryDb();
+    const limits = { ...tight, groupPerMinute: 2 };
+    const cases = [caseFor(db, 510, 70), caseFor(db, 511, 80), caseFor(db, 512, 90)];
+    const before = stack(db, limits);
+    before.relay.start();
+    before.relay.accept({ caseId: cases[0]!.id, toClient: false, sourceMessageId: 1 });
+    before.relay.accept({ caseId: cases[1]!.id, toClient: false, sourceMessageId: 1 });
+    await until(() => before.teamCalls().length === 2, 'the two copies');
+    await before.relay.stop(); // the process goes; the minute's budget is spent
+    const after = stack(db, limits);
+    after.relay.start();
+    after.relay.accept({ caseId: cases[2]!.id, toClient: false, sourceMessageId: 1 });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(after.teamCalls()).toHaveLength(0); // it waits for the window rather than earn a 429
+    expect(db.select().from(outbox).all()).toHaveLength(1);
+  });
+
   it('joins parts with their formatting moved along', () => {
     const joined = joinTexts([{ text: 'hi 👋' }, { text: 'bold here', entities: [{ type: 'bold', offset: 0, length: 4 }] }]);
     expect(joined.text).toBe('hi 👋\n\nbold here');
