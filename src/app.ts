@@ -36,6 +36,8 @@ export interface App extends CreatedBot {
    * Throws what Telegram answered if it refuses (a wrong token).
    */
   start(options?: { commands?: boolean; background?: boolean }): Promise<void>;
+  /** Publishing, the inbox jobs and the deletions left from the last run (when `start` left them out). */
+  startBackground(): Promise<void>;
   /** Stops the background work (what waits stays in the database for the next start) and closes the database. */
   stop(): Promise<void>;
 }
@@ -92,7 +94,9 @@ export function openApp(config: Config, options: AppOptions): App {
       }
       relay.start();
       started = true;
-      if (!background) return;
+      if (background) await this.startBackground();
+    },
+    async startBackground() {
       await scheduler.start();
       inboxJobs.start();
       // Deletions queued before the last stop (a topic of an erased case, say) are tried again now.

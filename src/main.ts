@@ -73,9 +73,8 @@ async function main(): Promise<void> {
   const app = openApp(config, { logger, languages, metrics });
   const { bot, db, scheduler, inboxes, content, posts, problems, reload, reportToEditors, contentReport } = app;
   try {
-    // Asks Telegram who the bot is (a wrong token stops here), registers the commands, and starts the
-    // relay, publishing, the inbox jobs and the deletions left from the last run.
-    await app.start();
+    // Asks Telegram who the bot is (a wrong token stops here), registers the commands, starts the relay.
+    await app.start({ background: false });
   } catch (error) {
     logger.fatal(describeStartupError(error));
     await app.stop().catch(() => undefined);
@@ -112,6 +111,8 @@ async function main(): Promise<void> {
   if (warnings.length > 0) logger.warn({ count: warnings.length }, 'content to review: npm run content:check lists it');
   // One message when it fits (two at most: each report stays within Telegram's limit).
   for (const report of splitMessage(contentReport(problems, warnings))) await reportToEditors(report);
+  // Then publishing, the queue board and reminders, and the deletions left from the last run.
+  await app.startBackground();
   const stopWatching = watchFolder(config.contentDir, () => void reload(), logger);
   let stopping = false;
   const shutdown = async (signal: string) => {
