@@ -4,6 +4,7 @@ import { findClient } from '../db/clients.js';
 import { findCase } from '../inbox/cases.js';
 import { classifyError, describeFailure } from '../telegram/errors.js';
 import { makeCopies } from './copier.js';
+import { joinableRun, type JoinableText } from './texts.js';
 import { ALBUM_SETTLE_MS, MAX_ATTEMPTS, PAUSED_RECHECK_MS, backoff, caseInbox, type RelayCore } from './context.js';
 import { completeCopies, enqueuePost, laneHeads, laneRows, LANE_HEAD, markSending, postpone, removeRows } from './outbox-store.js';
 import { createsMessage, decodePost, encodePost, PRIORITY, type ClientPost } from './posts.js';
@@ -146,11 +147,19 @@ export class ClientLanes {
       const now = this.core.clock();
       if (head.notBefore > now) return head.notBefore - now;
       let batch = [head];
+      let texts: JoinableText[] | undefined;
       if (head.kind === 'copy' && head.mediaGroupId) {
         if (now - head.createdAt < ALBUM_SETTLE_MS) return ALBUM_SETTLE_MS - (now - head.createdAt);
         batch = pending.filter((r) => r.kind === 'copy' && r.mediaGroupId === head.mediaGroupId).slice(0, 10);
+      } else if (head.kind === 'copy') {
+        // Replies that piled up behind the private chat's pace go out as one message.
+        const run = joinableRun(pending, now, this.core.vault);
+        if (run.rows.length > 1) {
+          batch = run.rows;
+          texts = run.texts;
+        }
       }
-      const wait = await this.deliver(batch, now);
+      const wait = await this.deliver(batch, now, texts);
       if (wait > 0) return wait;
       const done = new Set(batch.map((b) => b.id));
       pending = pending.filter((r) => !done.has(r.id));
@@ -159,7 +168,7 @@ export class ClientLanes {
   }
 
   /** Sends one batch. Returns 0 when done with it, or ms to wait before it is tried again. */
-  private async deliver(batch: OutboxRow[], now: number): Promise<number> {
+  private async deliver(batch: OutboxRow[], now: number, texts?: JoinableText[]): Promise<number> {
     const { db, privacy, pacer, inboxes } = this.core;
     const first = batch[0]!;
     const isCopy = first.kind === 'copy';
@@ -173,13 +182,13 @@ export class ClientLanes {
     const to = privacy.decryptChatId(client.chatRef);
     const wait = pacer.delay(to, now);
     if (wait > 0) return wait; // a private chat's pace: a second or so, not worth writing down
-    pacer.record(to, now, batch.length);
+    pacer.record(to, now, texts ? 1 : batch.length);
     const ids = batch.map((b) => b.id);
     markSending(db, ids, now);
     const thread = row.clientThreadId ?? undefined;
     try {
       if (isCopy) {
-        const copies = await makeCopies(this.core.api, db, { rows: batch, row, to, from: inboxes.chatOf(caseInbox(row)), thread });
+        const copies = await makeCopies(this.core.api, db, { rows: batch, row, to, from: inboxes.chatOf(first.inbox ?? caseInbox(row)), thread, texts });
         this.core.metrics?.relayed.inc({ direction: 'to_client' }, batch.length);
         const pairs = batch.map((b, i) => ({ caseId: row.id, clientMessageId: copies[i]!, inboxMessageId: b.sourceMessageId!, fromClient: false }));
         completeCopies(db, batch, pairs.filter((p) => p.clientMessageId !== undefined), () => {

@@ -1,7 +1,7 @@
 import type { CaseRow } from '../db/schema.js';
 import { ClientLanes } from './client-lanes.js';
 import { caseInbox, type RelayCore, type RelayDeps } from './context.js';
-import { backlog, enqueueCopy, enqueuePost, recoverInFlight } from './outbox-store.js';
+import { backlog, caseInboxById, enqueueCopy, enqueuePost, hasWaiting, recoverInFlight } from './outbox-store.js';
 import { coalesceKeyOf, encodePost, priorityOf, PRIORITY, type ClientPost, type TeamPost } from './posts.js';
 import { TeamScheduler } from './team-scheduler.js';
 import { TextVault, type JoinableText } from './texts.js';
@@ -10,7 +10,7 @@ export type { RelayDeps, InboxDirectory } from './context.js';
 export type { TeamPost, ClientPost, PostExecutor, PostTarget } from './posts.js';
 export type { JoinableText } from './texts.js';
 export { joinTexts, JOIN_SEPARATOR } from './texts.js';
-export { findCounterpart, isJoinedCopy } from './pairs.js';
+export { findCounterpart, isJoinedCopy, isJoinedAtClient } from './pairs.js';
 export { backlog } from './outbox-store.js';
 
 /** A message accepted into a case, to be copied to the other side. */
@@ -78,12 +78,24 @@ export class Relay {
   accept(message: Accepted): boolean {
     const now = this.core.clock();
     const sealedText =
-      message.text && !message.toClient && message.mediaGroupId === undefined
-        ? this.core.vault.seal(message.text, { kind: 'copy', caseId: message.caseId, toClient: false, sourceMessageId: message.sourceMessageId, createdAt: now })
+      message.text && message.mediaGroupId === undefined
+        ? this.core.vault.seal(message.text, { kind: 'copy', caseId: message.caseId, toClient: message.toClient, sourceMessageId: message.sourceMessageId, createdAt: now })
         : undefined;
-    const queued = enqueueCopy(this.core.db, { ...message, sealedText }, now);
+    // A consultant's message is copied from the team chat it was written in, even if the case moves meanwhile.
+    const sourceInbox = message.toClient ? caseInboxById(this.core.db, message.caseId) : undefined;
+    const queued = enqueueCopy(this.core.db, { ...message, sealedText, sourceInbox }, now);
     if (queued) this.wake(message.toClient ? message.caseId : undefined);
     return queued;
+  }
+
+  /** Resolves once nothing waits for the case in this direction (say, before its old topic is deleted), or after `timeoutMs`. */
+  async drainCase(caseId: number, toClient: boolean, timeoutMs = 10_000): Promise<boolean> {
+    const until = Date.now() + timeoutMs;
+    while (Date.now() < until) {
+      if (!hasWaiting(this.core.db, caseId, toClient)) return true;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return false;
   }
 
   /** Queues a post into the case's team chat (or, without a case, into `inbox`'s General topic). */

@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { prepared } from '../db/prepared.js';
-import { outbox, relayMessages, type OutboxRow } from '../db/schema.js';
+import { cases, outbox, relayMessages, type OutboxRow } from '../db/schema.js';
 
 /**
  * The outbox's SQL, and nothing else: what waits to be put into a chat (copies and the bot's own
@@ -15,8 +15,10 @@ export interface CopyItem {
   sourceMessageId: number;
   mediaGroupId?: string;
   replyToSourceId?: number;
-  /** A client's text, sealed (see TextVault): kept only until the copy is made, for joining. */
+  /** The text, sealed (see TextVault): kept only until the copy is made, for joining. */
   sealedText?: string;
+  /** Copies to a client: the inbox the consultant wrote in (the source chat). */
+  sourceInbox?: string;
 }
 
 export interface PostItem {
@@ -66,6 +68,7 @@ export function enqueueCopy(db: Db, item: CopyItem, now: number): boolean {
           mediaGroupId: sql.placeholder('mediaGroupId'),
           replyToSourceId: sql.placeholder('replyToSourceId'),
           sealedText: sql.placeholder('sealedText'),
+          inbox: sql.placeholder('inbox'),
           priority: 2,
           notBefore: sql.placeholder('now'),
           createdAt: sql.placeholder('now'),
@@ -79,6 +82,7 @@ export function enqueueCopy(db: Db, item: CopyItem, now: number): boolean {
       mediaGroupId: item.mediaGroupId ?? null,
       replyToSourceId: item.replyToSourceId ?? null,
       sealedText: item.sealedText ?? null,
+      inbox: item.sourceInbox ?? null,
       now,
     }).changes > 0
   );
@@ -295,6 +299,16 @@ export function backlog(db: Db): { toInbox: number; toClients: number } {
     .prepare<[], { toInbox: number; toClients: number }>('SELECT coalesce(sum(to_client = 0), 0) AS toInbox, coalesce(sum(to_client = 1), 0) AS toClients FROM outbox')
     .get();
   return row ?? { toInbox: 0, toClients: 0 };
+}
+
+/** Whether anything waits for the case in this direction. */
+export function hasWaiting(db: Db, caseId: number, toClient: boolean): boolean {
+  return db.select({ id: outbox.id }).from(outbox).where(and(eq(outbox.caseId, caseId), eq(outbox.toClient, toClient))).limit(1).get() !== undefined;
+}
+
+/** The inbox a case is in now. */
+export function caseInboxById(db: Db, caseId: number): string | undefined {
+  return db.select({ inbox: cases.inbox }).from(cases).where(eq(cases.id, caseId)).get()?.inbox;
 }
 
 /** Whether a post of this kind waits for the case (say, the creation of its topic). */

@@ -34,6 +34,17 @@ export function isJoinedCopy(db: Db, caseId: number, inboxMessageId: number): bo
   return parts.length > 1;
 }
 
+/** Whether this message in the client's chat holds several joined replies (an edit of one part cannot replace it). */
+export function isJoinedAtClient(db: Db, caseId: number, clientMessageId: number): boolean {
+  const parts = db
+    .select({ id: relayMessages.inboxMessageId })
+    .from(relayMessages)
+    .where(and(eq(relayMessages.caseId, caseId), eq(relayMessages.clientMessageId, clientMessageId)))
+    .limit(2)
+    .all();
+  return parts.length > 1;
+}
+
 /** Which case a message in this inbox belongs to (a reply to a copy), if any: message ids are per chat. */
 export function caseOfInboxMessage(db: Db, inbox: string, inboxMessageId: number): number | undefined {
   return db

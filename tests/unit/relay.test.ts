@@ -200,6 +200,21 @@ describe('the relay', () => {
     expect(db.select().from(outbox).all()).toHaveLength(1);
   });
 
+  it('joins a consultant\'s replies that pile up behind the client\'s pace into one message', async () => {
+    const db = memoryDb();
+    const a = caseFor(db, 513, 70);
+    const t = stack(db, { ...tight, privateBurstSeconds: 1 });
+    t.relay.start();
+    t.relay.accept({ caseId: a.id, toClient: true, sourceMessageId: 201, text: { text: 'first' } });
+    await until(() => t.calls.find((c) => c.payload.chat_id === 513), 'the first reply');
+    for (const [i, text] of ['second', 'third', 'fourth'].entries()) t.relay.accept({ caseId: a.id, toClient: true, sourceMessageId: 202 + i, text: { text } });
+    await t.relay.drain(3_000);
+    const toClient = t.calls.filter((c) => c.payload.chat_id === 513);
+    expect(toClient.map((c) => c.method)).toEqual(['copyMessage', 'sendMessage']);
+    expect(toClient[1]!.payload.text).toBe('second\n\nthird\n\nfourth');
+    expect(JSON.stringify(db.select().from(outbox).all())).toBe('[]');
+  });
+
   it('joins parts with their formatting moved along', () => {
     const joined = joinTexts([{ text: 'hi 👋' }, { text: 'bold here', entities: [{ type: 'bold', offset: 0, length: 4 }] }]);
     expect(joined.text).toBe('hi 👋\n\nbold here');

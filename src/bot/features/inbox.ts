@@ -14,7 +14,7 @@ import {
   moveCase,
 } from '../../inbox/cases.js';
 import { cleanAlias } from '../../inbox/alias.js';
-import { findCounterpart } from '../../relay/index.js';
+import { findCounterpart, isJoinedAtClient } from '../../relay/index.js';
 import type { InboxService } from '../../inbox/service.js';
 import type { Erasure } from '../../inbox/erasure.js';
 import { caseTraces, queueDeletions } from '../../db/deletions.js';
@@ -136,7 +136,11 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService, erasure: 
         inbox.noteInTopic(moved, inbox.st('staff-transferred-in', { from: escapeHtml(from) }));
         inbox.noteInGeneral(inbox.st('staff-transferred-out', { to: escapeHtml(specialty) }), from); // no pseudonym: a notice in General does not go with the case
       })();
-      void erasure.runPending().catch((error: unknown) => ctx.logger.warn({ err: error }, 'the old topic of a transferred case was not deleted yet'));
+      // The old topic goes once the replies written in it have reached the client (they are copied from it).
+      void inbox.relay
+        .drainCase(row.id, true, 60_000)
+        .then(() => erasure.runPending())
+        .catch((error: unknown) => ctx.logger.warn({ err: error }, 'the old topic of a transferred case was not deleted yet'));
     } else if (specialty && specialties.includes(specialty)) {
       db.$client.transaction(() => {
         const released = releaseCase(db, row.id, clock(), specialty) ?? row;
@@ -278,6 +282,8 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService, erasure: 
         sourceMessageId: ctx.msg.message_id,
         mediaGroupId: ctx.msg.media_group_id,
         replyToSourceId: ctx.msg.reply_to_message?.message_id !== current.threadId ? ctx.msg.reply_to_message?.message_id : undefined,
+        // The text, sealed until sent: replies that pile up at a client's pace go out joined.
+        text: ctx.msg.text !== undefined && ctx.msg.media_group_id === undefined ? { text: ctx.msg.text, ...(ctx.msg.entities ? { entities: ctx.msg.entities } : {}) } : undefined,
       });
       recordFirstResponse(db, current, clock());
     })();
@@ -287,7 +293,9 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService, erasure: 
     const row = caseHere(ctx);
     const copy = row && findCounterpart(db, row.id, false, ctx.editedMessage.message_id);
     if (!row || copy === undefined || row.consultantId !== ctx.from.id) return next();
-    inbox.carryStaffEdit(row, ctx.editedMessage, copy);
+    // A reply joined with others at the client: the new wording follows as a message of its own.
+    if (isJoinedAtClient(db, row.id, copy)) inbox.relay.tellClient(row, { kind: 'html', html: `✏️ ${escapeHtml(ctx.editedMessage.text ?? ctx.editedMessage.caption ?? '')}` });
+    else inbox.carryStaffEdit(row, ctx.editedMessage, copy);
   });
 
   return feature;
