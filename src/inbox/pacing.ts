@@ -24,6 +24,12 @@ export class Pacer {
   private readonly sent = new Map<string, number[]>();
   /** After a 429: nothing to the chat before this time. */
   private readonly blocked = new Map<number, number>();
+  /**
+   * Private chats: a bucket of `privateBurstSeconds` × rate messages, refilled at the rate, as Telegram
+   * lets a short burst through and then about one a second (a window of "3 in any 3 s" would make the
+   * fourth of a burst wait 3 s instead of 1).
+   */
+  private readonly buckets = new Map<number, { tokens: number; at: number }>();
 
   constructor(private readonly limits: PacingLimits = TELEGRAM_LIMITS) {}
 
@@ -48,6 +54,7 @@ export class Pacer {
    * window to leave free (a backlog leaves a few for other cases' first messages).
    */
   delay(chatId: number, now: number, reserve = 0): number {
+    if (chatId > 0) return this.privateDelay(chatId, now);
     const span = this.spanOf(chatId);
     const max = Math.max(1, this.maxOf(chatId) - reserve);
     const own = this.window(`chat:${chatId}`, now, span);
@@ -55,6 +62,28 @@ export class Pacer {
     let wait = Math.max(0, (this.blocked.get(chatId) ?? 0) - now);
     if (wait === 0) this.blocked.delete(chatId);
     if (own.length >= max) wait = Math.max(wait, (own[own.length - max] ?? now) + span - now);
+    if (all.length >= this.limits.globalPerSecond) wait = Math.max(wait, (all[all.length - this.limits.globalPerSecond] ?? now) + 1_000 - now);
+    return wait;
+  }
+
+  private bucket(chatId: number, now: number): { tokens: number; at: number } {
+    const burst = Math.max(1, this.limits.privatePerSecond * (this.limits.privateBurstSeconds ?? 1));
+    const previous = this.buckets.get(chatId) ?? { tokens: burst, at: now };
+    const bucket = { tokens: Math.min(burst, previous.tokens + (Math.max(0, now - previous.at) / 1000) * this.limits.privatePerSecond), at: Math.max(now, previous.at) };
+    this.buckets.delete(chatId); // re-inserted last: the map stays in order of use
+    this.buckets.set(chatId, bucket);
+    if (this.buckets.size > 10_000) this.buckets.delete(this.buckets.keys().next().value as number); // the least recently used chat is full again by now
+    return bucket;
+  }
+
+  private privateDelay(chatId: number, now: number): number {
+    let wait = Math.max(0, (this.blocked.get(chatId) ?? 0) - now);
+    if (wait === 0) this.blocked.delete(chatId);
+    if (this.limits.privatePerSecond !== Infinity) {
+      const { tokens } = this.bucket(chatId, now);
+      if (tokens < 1) wait = Math.max(wait, Math.ceil(((1 - tokens) / this.limits.privatePerSecond) * 1000));
+    }
+    const all = this.window('global', now, 1_000);
     if (all.length >= this.limits.globalPerSecond) wait = Math.max(wait, (all[all.length - this.limits.globalPerSecond] ?? now) + 1_000 - now);
     return wait;
   }
@@ -67,8 +96,9 @@ export class Pacer {
   /** Records `count` messages sent to `chatId` at `now`. */
   record(chatId: number, now: number, count = 1): void {
     if (this.limits.globalPerSecond === Infinity && this.limits.groupPerMinute === Infinity && this.limits.privatePerSecond === Infinity) return;
+    if (chatId > 0 && this.limits.privatePerSecond !== Infinity) this.bucket(chatId, now).tokens -= count;
     for (let i = 0; i < count; i++) {
-      this.window(`chat:${chatId}`, now, this.spanOf(chatId)).push(now);
+      if (chatId <= 0) this.window(`chat:${chatId}`, now, this.spanOf(chatId)).push(now);
       this.window('global', now, 1_000).push(now);
     }
   }
