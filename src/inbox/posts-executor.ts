@@ -160,7 +160,8 @@ export class InboxPosts implements PostExecutor {
       const fresh = { ...row, threadId: topic.message_thread_id, cardMessageId: null };
       // The card before the words that waited for the topic: it says who the case is and has the Take button.
       this.inbox.relay.postToTeam({ kind: 'card' }, { row: fresh, priority: row.urgent ? 0 : 1 });
-      if (recreated) this.inbox.noteInTopic(fresh, this.inbox.st('staff-topic-recreated'));
+      // Why there is a new topic, before the words that follow into it.
+      if (recreated) this.inbox.relay.postToTeam({ kind: 'note', html: this.inbox.st('staff-topic-recreated') }, { row: fresh, priority: row.urgent ? 0 : 1 });
       if (row.status === 'closed') this.inbox.relay.postToTeam({ kind: 'close-topic' }, { row: fresh });
     })();
   }
