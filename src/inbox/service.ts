@@ -12,7 +12,6 @@ import { formatLocal } from '../publishing/time.js';
 import { codeStatus, codesOfCase } from './referral-codes.js';
 import { closeCase, earlierCaseCount, findCase, waitingQueue } from './cases.js';
 import type { Relay } from '../relay/index.js';
-import { caseInbox } from '../relay/context.js';
 import { queuePosition } from './queue.js';
 import { isOpen, nextOpening } from './working-hours.js';
 import { Inboxes } from './inboxes.js';
@@ -49,7 +48,7 @@ export class InboxService {
 
   /** The inbox a case belongs to (the default one for a case of an inbox no longer configured). */
   inboxOf(row: CaseRow): string {
-    const name = caseInbox(row);
+    const name = row.inbox;
     return this.inboxes.names.includes(name) ? name : this.inboxes.default;
   }
 

@@ -4,8 +4,9 @@ import { findClient } from '../db/clients.js';
 import { findCase } from '../inbox/cases.js';
 import { classifyError, describeFailure } from '../telegram/errors.js';
 import { makeCopies } from './copier.js';
+import { SoonestTimer } from './soonest-timer.js';
 import { joinableRun, type JoinableText } from './texts.js';
-import { ALBUM_SETTLE_MS, MAX_ATTEMPTS, PAUSED_RECHECK_MS, backoff, caseInbox, type RelayCore } from './context.js';
+import { ALBUM_SETTLE_MS, MAX_ATTEMPTS, PAUSED_RECHECK_MS, backoff, type RelayCore } from './context.js';
 import { completeCopies, enqueuePost, laneHeads, laneRows, LANE_HEAD, markSending, postpone, removeRows } from './outbox-store.js';
 import { createsMessage, decodePost, encodePost, PRIORITY, type ClientPost } from './posts.js';
 
@@ -20,8 +21,7 @@ const LANES_AT_ONCE = 64;
  * chat's budget.
  */
 export class ClientLanes {
-  private timer?: NodeJS.Timeout;
-  private timerAt = Number.POSITIVE_INFINITY;
+  private readonly timer = new SoonestTimer(() => void this.pass());
   private running?: Promise<void>;
   private again = false;
   private stopped = true;
@@ -38,7 +38,7 @@ export class ClientLanes {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.timer);
+    this.timer.cancel();
     await this.running;
     await Promise.all([...this.working]);
   }
@@ -59,16 +59,7 @@ export class ClientLanes {
 
   /** Runs a pass in `delay` ms, unless one is already due sooner. */
   kick(delay = 0): void {
-    if (this.stopped) return;
-    const at = Date.now() + delay;
-    if (this.timer !== undefined && this.timerAt <= at) return;
-    clearTimeout(this.timer);
-    this.timerAt = at;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.timerAt = Number.POSITIVE_INFINITY;
-      void this.pass();
-    }, delay);
+    if (!this.stopped) this.timer.schedule(delay);
   }
 
   pass(): Promise<void> {
@@ -188,7 +179,7 @@ export class ClientLanes {
     const thread = row.clientThreadId ?? undefined;
     try {
       if (isCopy) {
-        const copies = await makeCopies(this.core.api, db, { rows: batch, row, to, from: inboxes.chatOf(first.inbox ?? caseInbox(row)), thread, texts });
+        const copies = await makeCopies(this.core.api, db, { rows: batch, row, to, from: inboxes.chatOf(first.inbox ?? row.inbox), thread, texts });
         this.core.metrics?.relayed.inc({ direction: 'to_client' }, batch.length);
         const pairs = batch.map((b, i) => ({ caseId: row.id, clientMessageId: copies[i]!, inboxMessageId: b.sourceMessageId!, fromClient: false }));
         completeCopies(db, batch, pairs.filter((p) => p.clientMessageId !== undefined), () => {

@@ -55,7 +55,3 @@ export function laneKey(row: Pick<OutboxRow, 'caseId' | 'toClient'>): string {
   return `${row.caseId}:${row.toClient}`;
 }
 
-/** The inbox a case belongs to. */
-export function caseInbox(row: CaseRow): string {
-  return row.inbox;
-}

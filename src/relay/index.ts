@@ -1,6 +1,6 @@
 import type { CaseRow } from '../db/schema.js';
 import { ClientLanes } from './client-lanes.js';
-import { caseInbox, type RelayCore, type RelayDeps } from './context.js';
+import type { RelayCore, RelayDeps } from './context.js';
 import { backlog, caseInboxById, enqueueCopy, enqueuePost, hasWaiting, recoverInFlight } from './outbox-store.js';
 import { coalesceKeyOf, encodePost, priorityOf, PRIORITY, type ClientPost, type TeamPost } from './posts.js';
 import { TeamScheduler } from './team-scheduler.js';
@@ -103,7 +103,7 @@ export class Relay {
     const now = this.core.clock();
     const { kind, payload, text } = encodePost(post);
     const caseId = options.row?.id;
-    const inbox = options.row ? caseInbox(options.row) : options.inbox;
+    const inbox = options.row ? options.row.inbox : options.inbox;
     const sealedText = text ? this.core.vault.seal(text, { kind, caseId: caseId ?? null, toClient: false, sourceMessageId: null, createdAt: now }) : undefined;
     enqueuePost(
       this.core.db,

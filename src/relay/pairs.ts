@@ -23,26 +23,25 @@ export function findCounterpart(db: Db, caseId: number, fromClient: boolean, sou
   return counterpart(db, caseId, !fromClient, sourceId);
 }
 
-/** Whether this inbox message holds several joined client texts (so an edit of one part cannot replace it). */
-export function isJoinedCopy(db: Db, caseId: number, inboxMessageId: number): boolean {
+/** Whether a message (in the team's chat, or the client's) holds several joined texts, so an edit of one part cannot replace it. */
+function isJoined(db: Db, caseId: number, inTeamChat: boolean, messageId: number): boolean {
   const parts = db
-    .select({ id: relayMessages.clientMessageId })
+    .select({ id: relayMessages.caseId })
     .from(relayMessages)
-    .where(and(eq(relayMessages.caseId, caseId), eq(relayMessages.inboxMessageId, inboxMessageId)))
+    .where(and(eq(relayMessages.caseId, caseId), eq(inTeamChat ? relayMessages.inboxMessageId : relayMessages.clientMessageId, messageId)))
     .limit(2)
     .all();
   return parts.length > 1;
 }
 
-/** Whether this message in the client's chat holds several joined replies (an edit of one part cannot replace it). */
+/** Several of the client's texts joined into this team-chat message. */
+export function isJoinedCopy(db: Db, caseId: number, inboxMessageId: number): boolean {
+  return isJoined(db, caseId, true, inboxMessageId);
+}
+
+/** Several of a consultant's replies joined into this message in the client's chat. */
 export function isJoinedAtClient(db: Db, caseId: number, clientMessageId: number): boolean {
-  const parts = db
-    .select({ id: relayMessages.inboxMessageId })
-    .from(relayMessages)
-    .where(and(eq(relayMessages.caseId, caseId), eq(relayMessages.clientMessageId, clientMessageId)))
-    .limit(2)
-    .all();
-  return parts.length > 1;
+  return isJoined(db, caseId, false, clientMessageId);
 }
 
 /** Which case a message in this inbox belongs to (a reply to a copy), if any: message ids are per chat. */

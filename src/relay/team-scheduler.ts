@@ -6,7 +6,8 @@ import { GROUP_WINDOW_MS } from '../inbox/pacing.js';
 import { getJobState, setJobState } from '../publishing/ledger.js';
 import { classifyError, describeFailure } from '../telegram/errors.js';
 import { makeCopies } from './copier.js';
-import { ALBUM_SETTLE_MS, MAX_ATTEMPTS, PAUSED_RECHECK_MS, backoff, caseInbox, type RelayCore } from './context.js';
+import { SoonestTimer } from './soonest-timer.js';
+import { ALBUM_SETTLE_MS, MAX_ATTEMPTS, PAUSED_RECHECK_MS, backoff, type RelayCore } from './context.js';
 import {
   completeCopies,
   dueTeamPosts,
@@ -48,8 +49,7 @@ type Candidate =
 export class TeamScheduler {
   private readonly fair = new FairShare(GROUP_WINDOW_MS, FIRST_MESSAGE_RESERVE);
   private readonly inFlight = new Map<string, Promise<void>>();
-  private timer?: NodeJS.Timeout;
-  private timerAt = Number.POSITIVE_INFINITY;
+  private readonly timer = new SoonestTimer(() => this.pump());
   private stopped = true;
   private pumping = false;
   private again = false;
@@ -90,7 +90,7 @@ export class TeamScheduler {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.timer);
+    this.timer.cancel();
     await Promise.all([...this.inFlight.values()]);
   }
 
@@ -100,16 +100,7 @@ export class TeamScheduler {
 
   /** Look now (or in `delay` ms) whether something can go. */
   wake(delay = 0): void {
-    if (this.stopped) return;
-    const at = Date.now() + delay;
-    if (this.timer !== undefined && this.timerAt <= at) return;
-    clearTimeout(this.timer);
-    this.timerAt = at;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.timerAt = Number.POSITIVE_INFINITY;
-      this.pump();
-    }, delay);
+    if (!this.stopped) this.timer.schedule(delay);
   }
 
   forget(caseId: number): void {
@@ -292,7 +283,7 @@ export class TeamScheduler {
       const created = await this.core.executor.team(decodePost<TeamPost>(post, vault.open(post)), {
         chatId: this.chatId,
         row,
-        inboxName: (row ? caseInbox(row) : post.inbox) ?? '',
+        inboxName: (row ? row.inbox : post.inbox) ?? '',
         maybeRepeat: post.maybeRepeat,
       });
       db.$client.transaction(() => {
