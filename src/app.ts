@@ -67,7 +67,7 @@ export function openApp(config: Config, options: AppOptions): App {
   for (const warning of inboxes.unknownIds({ topics, regions })) logger.warn({ warning }, 'INBOX_ROUTES names an id settings.yml does not list; the rule never matches');
 
   const created = createBot({ config, db, privacy, content, posts, logger, metrics: options.metrics, clock: options.clock, inboxes });
-  const { bot, i18n, scheduler, relay, inboxJobs, erasure } = created;
+  const { bot, i18n, scheduler, relay, inboxJobs, erasure, groupSettings } = created;
   let started = false;
 
   return {
@@ -99,6 +99,7 @@ export function openApp(config: Config, options: AppOptions): App {
     async startBackground() {
       await scheduler.start();
       inboxJobs.start();
+      groupSettings.start(); // at start and every few minutes: is history hidden from new members, is saving restricted?
       // Deletions queued before the last stop (a topic of an erased case, say) are tried again now.
       void erasure.runPending().catch((error: unknown) => logger.warn({ err: error }, 'queued deletions not retried'));
     },
@@ -107,6 +108,7 @@ export function openApp(config: Config, options: AppOptions): App {
         if (started) {
           await scheduler.stop();
           await inboxJobs.stop();
+          await groupSettings.stop();
           await relay.stop();
         }
       } finally {

@@ -21,13 +21,13 @@ import { caseTraces, queueDeletions } from '../../db/deletions.js';
 import { formatDuration, parsePeriod, summarize, summaryCsv, type CaseFacts } from '../../inbox/stats.js';
 import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
-
+import type { StaffMembers } from '../staff-members.js';
 
 /**
  * The consultants' side, in the staff forum supergroup only (membership of that chat is the
  * permission): taking cases, replying through the bot, notes, referrals, snippets, bans, reports.
  */
-export function createInboxFeature(deps: BotDeps, inbox: InboxService, erasure: Erasure): Composer<BotContext> {
+export function createInboxFeature(deps: BotDeps, inbox: InboxService, erasure: Erasure, members: StaffMembers): Composer<BotContext> {
   const { db, config, content } = deps;
   const clock = () => (deps.clock ?? (() => new Date()))().getTime();
   const feature = new Composer<BotContext>();
@@ -47,7 +47,7 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService, erasure: 
   function queueTake(taken: CaseRow, consultant: number): void {
     const alias = inbox.aliasOf(consultant);
     // The client first (their own chat, about a second), then the team's chat as its budget allows.
-    inbox.tellClient(taken, 'consult-joined', { alias });
+    inbox.tellClient(taken, 'consult-joined', { alias }, undefined, alias);
     const hint = inbox.aliasOf(consultant, '') ? '' : ` ${inbox.st('staff-set-alias')}`;
     inbox.noteInTopic(taken, `${inbox.st('staff-took', { alias: escapeHtml(alias) })}${hint}`);
     inbox.refreshCard(taken.id);
@@ -117,11 +117,13 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService, erasure: 
     const specialty = String(ctx.match ?? '').trim().toLowerCase();
     const specialties = content.settings.specialties;
     if (target && !target.is_bot && target.id !== ctx.from!.id) {
+      // Only to someone who is a member of this group now.
+      if ((await members.isMember(ctx.chat.id, target.id)) !== true) return void inbox.replyInTeam(ctx, inbox.st('staff-transfer-not-member'), true);
       const alias = inbox.aliasOf(target.id);
       db.$client.transaction(() => {
         const moved = transferCase(db, row.id, target.id);
         if (!moved) return;
-        inbox.tellClient(moved, 'consult-joined', { alias });
+        inbox.tellClient(moved, 'consult-joined', { alias }, undefined, inbox.aliasOf(ctx.from!.id));
         inbox.noteInTopic(moved, inbox.st('staff-transferred', { alias: escapeHtml(alias) }));
         inbox.refreshCard(row.id);
       })();
@@ -155,7 +157,7 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService, erasure: 
 
   staff.command('close', async (ctx) => {
     const row = await needCase(ctx);
-    if (row) inbox.close(row.id, 'consultant');
+    if (row) inbox.close(row.id, 'consultant', inbox.aliasOf(ctx.from!.id));
   });
 
   staff.command('note', () => undefined); // stays in the topic: never relayed
@@ -190,7 +192,7 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService, erasure: 
     // To the client in their lane (after the "has joined" notice, if this took the case), and shown in the topic.
     db.$client.transaction(() => {
       for (const part of splitMessage(snippet.blocks)) {
-        inbox.relay.tellClient(row, { kind: 'html', html: part });
+        inbox.relay.tellClient(row, { kind: 'html', html: part, staff: inbox.aliasOf(ctx.from!.id) });
         inbox.noteInTopic(row, part);
       }
       recordFirstResponse(db, row, clock());
@@ -206,8 +208,9 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService, erasure: 
     }
     db.$client.transaction(() => {
       banClient(db, deps.privacy.banKey(row.clientKey), clock());
-      inbox.tellClient(row, 'consult-banned');
-      inbox.close(row.id, 'consultant');
+      const by = inbox.aliasOf(ctx.from!.id);
+      inbox.tellClient(row, 'consult-banned', {}, undefined, by);
+      inbox.close(row.id, 'consultant', by);
     })();
     inbox.replyInTeam(ctx, inbox.st('staff-banned'), true);
   });
@@ -294,8 +297,9 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService, erasure: 
     const copy = row && findCounterpart(db, row.id, false, ctx.editedMessage.message_id);
     if (!row || copy === undefined || row.consultantId !== ctx.from.id) return next();
     // A reply joined with others at the client: the new wording follows as a message of its own.
-    if (isJoinedAtClient(db, row.id, copy)) inbox.relay.tellClient(row, { kind: 'html', html: `✏️ ${escapeHtml(ctx.editedMessage.text ?? ctx.editedMessage.caption ?? '')}` });
-    else inbox.carryStaffEdit(row, ctx.editedMessage, copy);
+    const by = inbox.aliasOf(ctx.from.id);
+    if (isJoinedAtClient(db, row.id, copy)) inbox.relay.tellClient(row, { kind: 'html', html: `✏️ ${escapeHtml(ctx.editedMessage.text ?? ctx.editedMessage.caption ?? '')}`, staff: by });
+    else inbox.carryStaffEdit(row, ctx.editedMessage, copy, by);
   });
 
   return feature;
