@@ -161,7 +161,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
       const html =
         problems.length === 0
           ? inbox.st('staff-group-settings-fixed')
-          : inbox.st('staff-group-settings-unsafe', { problems: problems.map((p) => inbox.st(`staff-group-${p}`)).join('; ') });
+          : inbox.st('staff-group-settings-unsafe', { list: problems.map((p) => inbox.st(`staff-group-${p}`)).join('; ') });
       relay.postToTeam({ kind: 'general', html }, { inbox: name, priority: PRIORITY.words });
     },
   });

@@ -100,7 +100,7 @@ export function createLockdownFeature(deps: BotDeps, parts: { inbox: InboxServic
       const row = findCase(db, h.caseId);
       const aliases = [...h.aliases, ...(h.copies > 0 && row ? [inbox.aliasOf(row.consultantId)] : [])];
       const authors = [...new Set(aliases)].map(escapeHtml).join(', ');
-      return inbox.st('staff-unlock-held-line', { topic: escapeHtml(row ? inbox.topicName(row) : `#${h.caseId}`), count: h.count, authors });
+      return inbox.st('staff-unlock-held-line', { topic: escapeHtml(row ? inbox.topicName(row) : `#${h.caseId}`), count: h.count, name: authors });
     });
     if (held.length > lines.length) lines.push(inbox.st('staff-unlock-held-more', { count: held.length - lines.length }));
     return `${inbox.st('staff-unlock-held', { count: held.reduce((n, h) => n + h.count, 0) })}\n${lines.join('\n')}\n\n${inbox.st('staff-unlock-held-how')}`;
