@@ -63,6 +63,10 @@ export function openApp(config: Config, options: AppOptions): App {
   const adopted = adoptUnconfiguredInboxes(db, inboxes.names, config.legacyInbox);
   if (adopted.moved > 0) logger.info({ cases: adopted.moved, inbox: config.legacyInbox }, 'cases of an inbox no longer configured now belong to the inbox of STAFF_CHAT_ID (or the default)');
   if (adopted.left > 0) logger.warn({ cases: adopted.left }, 'cases of an inbox no longer configured could not move to the default inbox (their topic ids are taken there)');
+  // I6: the editors' commands publish to the public channels; in a staff group everyone there (an intruder too) could.
+  if (inboxes.chatIds.includes(config.editorsChatId)) {
+    logger.warn('EDITORS_CHAT_ID is unset or is a staff inbox: every member of that group can publish posts to the channels (/publish … force); give the editors a group of their own');
+  }
   const { intake_topics: topics, regions } = content.settings;
   for (const warning of inboxes.unknownIds({ topics, regions })) logger.warn({ warning }, 'INBOX_ROUTES names an id settings.yml does not list; the rule never matches');
 
