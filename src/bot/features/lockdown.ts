@@ -83,7 +83,7 @@ export function createLockdownFeature(deps: BotDeps, parts: { inbox: InboxServic
     // administrator sees it first and decides (`/unlock send` or `/unlock drop`).
     const choice = String(ctx.match ?? '').trim().toLowerCase();
     const held = heldStaffPosts(db);
-    if (held.length > 0 && choice !== 'send' && choice !== 'drop') return void inbox.replyInTeam(ctx, heldList(held));
+    if (held.length > 0 && choice !== 'send' && choice !== 'drop') return void inbox.replyInTeam(ctx, heldList(held, inboxes.byChat(ctx.chat.id)));
     const dropped = choice === 'drop' ? dropHeldStaffPosts(db) : 0;
     lockdown.unlock();
     logger.warn({ held: held.reduce((n, h) => n + h.count, 0), dropped }, 'inbox unlocked');
@@ -95,12 +95,14 @@ export function createLockdownFeature(deps: BotDeps, parts: { inbox: InboxServic
   });
 
   /** The held staff posts, per case topic with who queued them, and the two ways on. */
-  function heldList(held: HeldForCase[]): string {
+  function heldList(held: HeldForCase[], here: string | undefined): string {
     const lines = held.slice(0, 20).map((h) => {
       const row = findCase(db, h.caseId);
       const aliases = [...h.aliases, ...(h.copies > 0 && row ? [inbox.aliasOf(row.consultantId)] : [])];
       const authors = [...new Set(aliases)].map(escapeHtml).join(', ');
-      return inbox.st('staff-unlock-held-line', { topic: escapeHtml(row ? inbox.topicName(row) : `#${h.caseId}`), count: h.count, name: authors });
+      // Another team's case: its inbox and topic, not its pseudonym (each team sees its own cases).
+      const topic = !row ? `#${h.caseId}` : inbox.inboxOf(row) === here ? inbox.topicName(row) : `${inbox.inboxOf(row)} · ${inbox.topicLabel(row.topic)}`;
+      return inbox.st('staff-unlock-held-line', { topic: escapeHtml(topic), count: h.count, name: authors });
     });
     if (held.length > lines.length) lines.push(inbox.st('staff-unlock-held-more', { count: held.length - lines.length }));
     return `${inbox.st('staff-unlock-held', { count: held.reduce((n, h) => n + h.count, 0) })}\n${lines.join('\n')}\n\n${inbox.st('staff-unlock-held-how')}`;
