@@ -86,6 +86,16 @@ describe('shipped safety content', () => {
     }
   });
 
+  // Issue #20 (review S3-16): a number written into a text does not follow settings.yml.
+  it('takes the emergency numbers from settings.yml ({{ambulance}}…) in the emergency screen, the medical cards and the snippets', () => {
+    const medical = ['overdose-signs', 'naloxone', 'rescue-breaths', 'nitazenes', 'mixing-depressants', 'ghb-gbl', 'tramadol', 'pregabalin', 'benzodiazepines', 'alpha-pvp', 'cathinones', 'synthetic-cannabinoids', 'overheating', 'safer-injecting', 'safer-smoking', 'safer-snorting', 'wound-care', 'sleep-comedown', 'mental-health-after-binges', 'pharmacy-drugs', 'drug-checking', 'help-a-friend'];
+    const checked = shipped.filter((f) => /^(emergency|snippets)\//.test(f.file) || medical.some((slug) => f.file.endsWith(`/${slug}.md`)));
+    expect(checked.length).toBe(3 + 3 * 13 + 3 * medical.length);
+    const body = (text: string) => text.split('\n---\n').slice(1).join('\n---\n');
+    expect(checked.filter((f) => /(^|[^\d+])(103|112|111|150)(?!\d)/.test(body(f.text))).map((f) => f.file)).toEqual([]);
+    expect(checked.filter((f) => /справочник|анықтамалы|services directory/i.test(body(f.text))).map((f) => f.file)).toEqual([]);
+  });
+
   it('never limits naloxone to known opioids, sends PEP to an unverified night route, or dry-skin-only heat stroke', () => {
     expect(matching(shipped, /Tramadol, methadone or heroin may be involved|Могли быть трамадол, метадон или героин|Трамадол, метадон не героин болуы мүмкін/i)).toEqual([]);
     expect(matching(shipped, /emergency department of a hospital|hospital emergency department|приёмное отделение больницы|приёмном отделении больницы|аурухананың қабылдау бөлім/i)).toEqual([]);
