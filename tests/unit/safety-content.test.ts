@@ -3,6 +3,7 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadContent } from '../../src/content/loader.js';
 import { splitMessage } from '../../src/content/split.js';
+import { loadScenarios } from '../../src/sandbox/training/scenario.js';
 
 // Guards the shipped content against the medical and language errors fixed in issue #13 coming back.
 // Reads the files directly so it does not depend on how the bot loads them.
@@ -94,6 +95,22 @@ describe('shipped safety content', () => {
     const body = (text: string) => text.split('\n---\n').slice(1).join('\n---\n');
     expect(checked.filter((f) => /(^|[^\d+])(103|112|111|150)(?!\d)/.test(body(f.text))).map((f) => f.file)).toEqual([]);
     expect(checked.filter((f) => /справочник|анықтамалы|services directory/i.test(body(f.text))).map((f) => f.file)).toEqual([]);
+  });
+
+  // Issue #20 (review S2-19): the practice overdose must teach CPR and naloxone, and not end while the friend is unresponsive.
+  it('trains consultants to prompt CPR and naloxone, and to close the overdose case only once the medics have taken over', () => {
+    const { scenarios, problems } = loadScenarios(ROOT);
+    expect(problems).toEqual([]);
+    const script = scenarios.find((s) => s.id === 'overdose-at-night')!.script;
+    const hints = script.map((step) => step.hint ?? '').join('\n');
+    expect(hints).toMatch(/CPR/);
+    expect(hints).toMatch(/naloxone/);
+    const closing = script.findIndex((step) => step.expect === 'close');
+    const medics = script.findIndex((step) => /medics (are here|took over)/.test(step.client ?? ''));
+    expect(medics).toBeGreaterThan(0);
+    expect(closing).toBeGreaterThan(medics);
+    // Hints are shown as written: no emergency number that would not follow settings.yml.
+    for (const scenario of scenarios) expect(scenario.script.filter((step) => /\b(103|112)\b/.test(`${step.hint ?? ''} ${step.client ?? ''}`))).toEqual([]);
   });
 
   it('never limits naloxone to known opioids, sends PEP to an unverified night route, or dry-skin-only heat stroke', () => {
