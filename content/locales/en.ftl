@@ -512,3 +512,8 @@ staff-lockdown-all = All inboxes are locked; it began in the inbox “{ $inbox }
 staff-unlock-all = All inboxes are unlocked; from the inbox “{ $inbox }”.
 staff-transferred-in = ↪️ This case was moved here from the <b>{ $from }</b> inbox. Take it to answer.
 staff-transferred-out = ↪️ A case was moved to the <b>{ $to }</b> inbox; its topic here is deleted.
+
+## keying
+staff-case-moved = This case is no longer in this topic (it moved to another inbox or topic). Its card in its current topic has the button.
+staff-not-sent-held = ℹ️ Not sent to the client: { $alias } has this case, so your messages in this topic stay internal.
+staff-topic-regrouped = ♻️ This case's previous topic was in another group (the inboxes were reconfigured); the conversation continues here.

@@ -30,7 +30,7 @@ function setup() {
     const key = privacy.clientKey(id);
     ensureClient(db, privacy, key, id);
     const row = openCase(db, { clientKey: key, topic: 'mental', inbox: 'main', urgent, now }).case;
-    attachTopic(db, row.id, 1000 + id);
+    attachTopic(db, row.id, -100777, 1000 + id);
     return row;
   };
   return { db, calls, jobs, open, settle: stack.settle, advance: (ms: number) => (now += ms) };
