@@ -52,6 +52,8 @@ export class InboxPosts implements PostExecutor {
     // A topic id (and a message id) means something only in its own chat: one of another chat is never used here.
     const thread = row ? topicIn(row, chatId) : undefined;
     const here = (messageChat: number | undefined) => messageChat === chatId;
+    // Ids grow within a chat and a topic's id is its first message's: an older message is in an earlier topic.
+    const inTopic = (messageChat: number | undefined, messageId: number | undefined) => here(messageChat) && thread !== undefined && messageId !== undefined && messageId > thread;
     switch (post.kind) {
       case 'topic':
         return void (row && (await this.createTopic(row, chatId, post.recreated ? 'deleted' : post.regrouped ? 'regrouped' : undefined)));
@@ -81,12 +83,12 @@ export class InboxPosts implements PostExecutor {
         return (await api.sendMessage(chatId, post.html, { ...HTML, message_thread_id: thread })).message_id;
       case 'edit':
         // The copy is in a chat the case has left (a /transfer meanwhile): the new wording as a message of its own.
-        if (!here(post.chatId)) return this.editedAsNew(post.text, chatId, thread);
+        if (!inTopic(post.chatId, post.messageId)) return this.editedAsNew(post.text, chatId, thread);
         if (post.caption) await api.editMessageCaption(chatId, post.messageId, { caption: post.text.text, caption_entities: post.text.entities });
         else await api.editMessageText(chatId, post.messageId, post.text.text, { entities: post.text.entities });
         return undefined;
       case 'edited-part':
-        return this.editedAsNew(post.text, chatId, thread, post.replyTo !== undefined && here(post.chatId) ? post.replyTo : undefined);
+        return this.editedAsNew(post.text, chatId, thread, inTopic(post.chatId, post.replyTo) ? post.replyTo : undefined);
       case 'unbutton':
         if (here(post.chatId)) await api.editMessageReplyMarkup(chatId, post.messageId, { reply_markup: { inline_keyboard: [] } });
         return undefined;

@@ -197,7 +197,10 @@ export function createClientRelay(deps: BotDeps, inbox: InboxService, lockdown: 
     if (!row || lockdown.isLocked) return; // during a lockdown an edit is not carried over
     const edited = ctx.editedMessage.message_id;
     const teamChat = row.teamChatId ?? inbox.chatOf(row);
-    const copy = findCounterpart(db, row.id, true, teamChat, edited);
+    const found = findCounterpart(db, row.id, true, teamChat, edited);
+    // Message ids grow within a chat, and a topic's id is the id of the message that opened it: a copy
+    // older than the case's topic is in an earlier topic of the same group (the case came back, or its topic was made again).
+    const copy = found !== undefined && row.threadId !== null && found > row.threadId ? found : undefined;
     if (copy === undefined) {
       if (wasCopied(db, row.id, edited)) inbox.noteEditedPart(row, ctx.editedMessage); // copied into a group the case has left
       return; // not copied yet: the copy, when it goes, shows the message as it is then
