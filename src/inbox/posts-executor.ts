@@ -237,15 +237,30 @@ export class InboxPosts implements PostExecutor {
 
   /** Whether the board shows something other than what it last showed. */
   boardChanged(inbox: string, isDefault: boolean): boolean {
+    const stored = this.boardMessage(inbox);
+    if (stored && stored.chatId !== this.inbox.inboxes.chatOf(inbox)) return true; // the inbox is another group now
     return this.boardText(inbox, isDefault) !== (getJobState(this.deps.db, boardKeys(inbox).text) ?? '');
+  }
+
+  /**
+   * Where the inbox's board is: "chat:message" (a message id means nothing without its chat). A bare id
+   * from before is taken to be in the inbox's group as configured now.
+   */
+  private boardMessage(inbox: string): { chatId: number; messageId: number } | undefined {
+    const value = getJobState(this.deps.db, boardKeys(inbox).message) ?? '';
+    const [first = '', second] = value.split(':');
+    if (second === undefined) return Number(first) ? { chatId: this.inbox.inboxes.chatOf(inbox), messageId: Number(first) } : undefined;
+    return Number(first) && Number(second) ? { chatId: Number(first), messageId: Number(second) } : undefined;
   }
 
   private async board(chatId: number, inbox: string): Promise<void> {
     const { api, db } = this.deps;
     const keys = boardKeys(inbox);
     const text = this.boardText(inbox, this.inbox.isDefaultInbox(inbox));
-    if (text === (getJobState(db, keys.text) ?? '')) return;
-    const messageId = Number(getJobState(db, keys.message) ?? 0);
+    const stored = this.boardMessage(inbox);
+    const elsewhere = stored !== undefined && stored.chatId !== chatId;
+    if (!elsewhere && text === (getJobState(db, keys.text) ?? '')) return;
+    const messageId = elsewhere ? undefined : stored?.messageId;
     if (messageId) {
       try {
         await api.editMessageText(chatId, messageId, text, HTML);
@@ -259,7 +274,9 @@ export class InboxPosts implements PostExecutor {
     }
     const sent = await api.sendMessage(chatId, text, { ...HTML, disable_notification: true });
     db.$client.transaction(() => {
-      setJobState(db, keys.message, String(sent.message_id));
+      // A board left in a group the inbox no longer is (it names waiting clients) goes.
+      if (elsewhere) queueDeletions(db, [{ chatRef: this.deps.privacy.encryptChatId(stored.chatId), messageId: stored.messageId }]);
+      setJobState(db, keys.message, `${chatId}:${sent.message_id}`);
       setJobState(db, keys.text, text);
     })();
   }
