@@ -14,17 +14,18 @@ export { findCounterpart, isJoinedCopy, isJoinedAtClient, wasCopied } from './pa
 export { backlog } from './outbox-store.js';
 
 /** A message accepted into a case, to be copied to the other side. */
-export interface Accepted {
+export type Accepted = {
   caseId: number;
-  toClient: boolean;
   sourceMessageId: number;
   mediaGroupId?: string;
   replyToSourceId?: number;
-  /** A consultant's message (to the client): the team chat it was written in, where its id and the id it replies to mean something. */
-  sourceChatId?: number;
   /** A client's plain text (no album): kept sealed until copied, so texts that wait can be joined. */
   text?: JoinableText;
-}
+} & (
+  | { toClient: false }
+  /** A consultant's message: `sourceChatId` is the team chat it was written in, where its id and the id it replies to mean something. */
+  | { toClient: true; sourceChatId: number }
+);
 
 /**
  * The relay, behind one façade: everything the bot puts into a chat for a case or a team goes through
