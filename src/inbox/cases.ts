@@ -66,7 +66,13 @@ export function recordLegacyTeamChats(db: Db, chatOf: (inbox: string) => number 
   let filled = 0;
   for (const { id, inbox } of legacy) {
     const chat = chatOf(inbox);
-    if (chat !== undefined) filled += db.update(cases).set({ teamChatId: chat }).where(eq(cases.id, id)).run().changes;
+    if (chat === undefined) continue;
+    try {
+      filled += db.update(cases).set({ teamChatId: chat }).where(eq(cases.id, id)).run().changes;
+    } catch {
+      // (team_chat_id, thread_id) is unique: another case has that topic id there (a "main" case the old
+      // adoption could not move). Its group is not known, so its topic ids are dropped at start.
+    }
   }
   return filled;
 }

@@ -184,3 +184,30 @@ describe('re-pointing an inbox at another group', () => {
     expect(inTopic(g2, newX.message_thread_id).some((m) => /Monday/.test(textOf(m)))).toBe(false);
   }, 60_000);
 });
+
+describe('upgrading a database from before team chats were recorded', () => {
+  it('takes the topics of existing cases to be in their inbox\'s group as configured at the upgrade: they keep working, nothing is moved', async () => {
+    fake = await FakeTelegram.start({ botUsername: 'peer_help_bot' });
+    const dana = fake.createUser({ first_name: 'Dana' });
+    const team = fake.createSupergroup({ title: 'Team', isForum: true, members: [dana] });
+    const databasePath = join(mkdtempSync(join(tmpdir(), 'upgrade-db-')), 'bot.db');
+    const env = { BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot, STAFF_CHAT_ID: String(team.id), DEFAULT_LANGUAGE: 'en' };
+    bot = await startInProcessBot(env, { databasePath });
+    const client = fake.createUser({ first_name: 'Oldclient', language_code: 'en' });
+    await intake(client, 'substances');
+    const topic = await until(() => fake.chat(team.id).topics[0], 'the topic');
+    fake.sendText(dana, 'first answer', { chatId: team.id, threadId: topic.message_thread_id });
+    await clientSees(client, /first answer/);
+    // As the migration leaves rows from before: no team chat on the case, nor on its pairs.
+    bot.db.$client.exec('UPDATE cases SET team_chat_id = NULL; UPDATE relay_messages SET team_chat_id = NULL;');
+    await bot.stop();
+
+    bot = await startInProcessBot(env, { databasePath });
+    expect(bot.db.select().from(cases).all()[0]).toMatchObject({ teamChatId: team.id, threadId: topic.message_thread_id });
+    fake.sendText(dana, 'still here', { chatId: team.id, threadId: topic.message_thread_id });
+    await clientSees(client, /still here/);
+    fake.sendText(client, 'thanks');
+    await until(() => inTopic(team, topic.message_thread_id).find((m) => m.text === 'thanks'), 'the answer in the same topic');
+    expect(fake.chat(team.id).topics).toHaveLength(1);
+  }, 60_000);
+});

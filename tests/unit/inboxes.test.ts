@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ensureClient, forgetClient } from '../../src/db/clients.js';
 import { cases, pendingDeletions, relayMessages } from '../../src/db/schema.js';
-import { inArray } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import { adoptUnconfiguredInboxes, attachTopic, casesInAnotherChat, closeCase, findCaseByThread, openCase, purgeClosedCases, recordLegacyTeamChats } from '../../src/inbox/cases.js';
 import { caseOfInboxMessage } from '../../src/relay/pairs.js';
 import { Inboxes } from '../../src/inbox/inboxes.js';
@@ -164,12 +164,16 @@ describe('cases in several inboxes', () => {
     const unknown = openCase(db, { clientKey: client(db, 2), topic: 'other', inbox: 'gone', urgent: false, now: 0 }).case;
     const none = openCase(db, { clientKey: client(db, 3), topic: 'other', inbox: 'lawyers', urgent: false, now: 0 }).case;
     db.update(cases).set({ threadId: 3 }).where(inArray(cases.id, [known.id, unknown.id])).run();
-    const chats: Record<string, number> = { lawyers: LAWYERS };
+    // A "main" row the old adoption left (its topic id was taken in the group it would move to).
+    const clash = openCase(db, { clientKey: client(db, 4), topic: 'other', inbox: 'main', urgent: false, now: 0 }).case;
+    db.update(cases).set({ threadId: 3 }).where(eq(cases.id, clash.id)).run();
+    const chats: Record<string, number> = { lawyers: LAWYERS, main: LAWYERS };
     expect(recordLegacyTeamChats(db, (name) => chats[name])).toBe(1);
     expect(db.select().from(cases).all().map((c) => [c.id, c.teamChatId])).toEqual([
       [known.id, LAWYERS],
       [unknown.id, null],
       [none.id, null],
+      [clash.id, null],
     ]);
   });
 });
