@@ -11,7 +11,7 @@ export type { TeamPost, ClientPost, PostExecutor, PostTarget } from './posts.js'
 export type { JoinableText } from './texts.js';
 export { joinTexts, JOIN_SEPARATOR } from './texts.js';
 export { findCounterpart, isJoinedCopy, isJoinedAtClient, wasCopied } from './pairs.js';
-export { backlog } from './outbox-store.js';
+export { backlog, clientCopyInFlight } from './outbox-store.js';
 
 /** A message accepted into a case, to be copied to the other side. */
 export type Accepted = {

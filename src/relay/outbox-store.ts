@@ -336,6 +336,18 @@ export function recordLegacySourceChats(db: Db, chatOf: (inbox: string) => numbe
   return legacy.length;
 }
 
+/** Whether a client's message is being copied into the team's chat right now (sent, its pair not yet recorded). */
+export function clientCopyInFlight(db: Db, caseId: number, sourceMessageId: number): boolean {
+  return (
+    db
+      .select({ id: outbox.id })
+      .from(outbox)
+      .where(and(eq(outbox.caseId, caseId), eq(outbox.toClient, false), eq(outbox.kind, 'copy'), eq(outbox.sourceMessageId, sourceMessageId), isNotNull(outbox.sendingAt)))
+      .limit(1)
+      .get() !== undefined
+  );
+}
+
 /** Whether a post of this kind waits for the case (say, the creation of its topic). */
 export function hasPending(db: Db, caseId: number, kind: string): boolean {
   return db.select({ id: outbox.id }).from(outbox).where(and(eq(outbox.caseId, caseId), eq(outbox.kind, kind))).limit(1).get() !== undefined;

@@ -4,7 +4,7 @@ import type { Context } from 'grammy';
 import { ensureClient, setClientLanguage } from '../../db/clients.js';
 import { isBanned as isBannedKey } from '../../inbox/bans.js';
 import { caseAwaitingComment, commentReceived, findCase, findOpenCase, inviteComment, openCase, rateCase, type CaseTopic } from '../../inbox/cases.js';
-import { findCounterpart, isJoinedCopy, wasCopied } from '../../relay/index.js';
+import { clientCopyInFlight, findCounterpart, isJoinedCopy, wasCopied } from '../../relay/index.js';
 import type { InboxService } from '../../inbox/service.js';
 import { createIntake, type IntakeResult } from '../conversations/intake.js';
 import type { BotContext } from '../context.js';
@@ -202,7 +202,8 @@ export function createClientRelay(deps: BotDeps, inbox: InboxService, lockdown: 
     // older than the case's topic is in an earlier topic of the same group (the case came back, or its topic was made again).
     const copy = found !== undefined && row.threadId !== null && found > row.threadId ? found : undefined;
     if (copy === undefined) {
-      if (wasCopied(db, row.id, edited)) inbox.noteEditedPart(row, ctx.editedMessage); // copied into a group the case has left
+      // Copied into a group the case has left, or on its way right now (its copy's id not known yet): a ✏️ message.
+      if (wasCopied(db, row.id, edited) || clientCopyInFlight(db, row.id, edited)) inbox.noteEditedPart(row, ctx.editedMessage);
       return; // not copied yet: the copy, when it goes, shows the message as it is then
     }
     // A part of joined texts: the joined message stays, and the new wording follows it as a reply.
