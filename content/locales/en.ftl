@@ -543,3 +543,8 @@ staff-bans = 🚫 <b>Bans in force</b> (each for { $days } days): { $count }
 staff-bans-line = • { $on }: { $count }
 staff-bans-none = No bans are in force.
 staff-bans-admins-only = Only an administrator of this group can list bans.
+
+## keying
+staff-case-moved = This case is no longer in this topic (it moved to another inbox or topic). Its card in its current topic has the button.
+staff-not-sent-held = ℹ️ Not sent to the client: { $alias } has this case, so your messages in this topic stay internal.
+staff-topic-regrouped = ♻️ This case's previous topic was in another group (the inboxes were reconfigured); the conversation continues here.

@@ -130,7 +130,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   deps.metrics?.watch(relayApi);
   relayApi.config.use(reportNetworkErrors(logger));
   relayApi.config.use(traceOutgoing(deps.db, deps.privacy, nowMs));
-  const posts = new InboxPosts({ db: deps.db, api: relayApi, logger, i18n: i18n as never, timezone: config.timezone, clock: nowMs }, inbox);
+  const posts = new InboxPosts({ db: deps.db, api: relayApi, logger, i18n: i18n as never, timezone: config.timezone, clock: nowMs, privacy: deps.privacy }, inbox);
   const relay = new Relay({
     db: deps.db,
     api: relayApi,
@@ -227,7 +227,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
     createForgetFeature(deps, {
       inbox,
       erasure,
-      teamChatRef: (name) => deps.privacy.encryptChatId(inboxes.chatOf(name)),
+      teamChatRef: (teamChatId) => deps.privacy.encryptChatId(teamChatId),
       refreshBoard: () => inboxJobs.updateBoard(),
     }),
   );

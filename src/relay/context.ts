@@ -14,6 +14,8 @@ export interface InboxDirectory {
   readonly chatIds: number[];
   /** The chat of an inbox by name; an unknown name is the default inbox. */
   chatOf(name: string | null | undefined): number;
+  /** The inbox a team chat is, if it is one. */
+  byChat(chatId: number | undefined): string | undefined;
 }
 
 export interface RelayDeps {

@@ -27,14 +27,14 @@ describe('what a lockdown holds (L3)', () => {
     const i18n = new I18n({ defaultLocale: 'en', directory: join(PROJECT_ROOT, 'content', 'locales'), fluentBundleOptions: { useIsolating: false } });
     const deps = { db, api, config, privacy, logger: pino({ level: 'silent' }), i18n: i18n as never, clock: () => 1_000 };
     const inbox = new InboxService(deps);
-    const posts = new InboxPosts({ db, api, logger: deps.logger, i18n: deps.i18n, timezone: config.timezone, clock: deps.clock }, inbox);
+    const posts = new InboxPosts({ db, api, logger: deps.logger, i18n: deps.i18n, timezone: config.timezone, clock: deps.clock, privacy }, inbox);
     // Not started: everything stays in the outbox to look at.
     inbox.relay = new Relay({ db, api, logger: deps.logger, privacy, pacer: new Pacer(NO_LIMITS), inboxes: inbox.inboxes, executor: posts, clock: deps.clock, onClientGone: () => undefined, onTopicMissing: () => undefined });
     const open = (id: number) => {
       const key = privacy.clientKey(id);
       ensureClient(db, privacy, key, id);
       const row = openCase(db, { clientKey: key, topic: 'mental', inbox: 'main', urgent: false, now: 1_000 }).case;
-      attachTopic(db, row.id, 100 + id);
+      attachTopic(db, row.id, -100777, 100 + id);
       return row;
     };
     const byClient = open(1);
@@ -42,7 +42,7 @@ describe('what a lockdown holds (L3)', () => {
     const replied = open(3);
     inbox.close(byClient.id, 'client'); // the rating prompt after the client's own /end: not held
     inbox.close(byStaff.id, 'consultant', 'Anna'); // after a /close: held
-    inbox.relay.accept({ caseId: replied.id, toClient: true, sourceMessageId: 55 }); // a reply: held
+    inbox.relay.accept({ caseId: replied.id, toClient: true, sourceChatId: -100777, sourceMessageId: 55 }); // a reply: held
     inbox.relay.tellClient(replied, { kind: 'html', html: 'a snippet', staff: 'Dana' }); // held
     inbox.relay.accept({ caseId: replied.id, toClient: false, sourceMessageId: 7 }); // the client's words into the topic: not a client post
 

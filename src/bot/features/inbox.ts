@@ -33,11 +33,18 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService, erasure: 
   const feature = new Composer<BotContext>();
   const staff = feature.filter((ctx) => inbox.inboxes.isInbox(ctx.chat?.id) && !!ctx.from && !ctx.from.is_bot);
 
+  /** The case whose topic this is: found by this chat and topic (a topic id means nothing in another chat). */
   const caseHere = (ctx: BotContext): CaseRow | undefined => {
     const msg = ctx.msg;
-    const here = inbox.inboxes.byChat(ctx.chat?.id);
-    return here && msg?.is_topic_message && msg.message_thread_id !== undefined ? findCaseByThread(db, here, msg.message_thread_id) : undefined;
+    const here = ctx.chat?.id;
+    return here !== undefined && msg?.is_topic_message && msg.message_thread_id !== undefined ? findCaseByThread(db, here, msg.message_thread_id) : undefined;
   };
+  /** Takes the buttons off a message of a team chat (through the outbox, within the chat's budget). */
+  const unbutton = (chatId: number, messageId: number) =>
+    inbox.relay.postToTeam({ kind: 'unbutton', chatId, messageId }, { inbox: inbox.inboxes.byChat(chatId) ?? inbox.inboxes.default });
+  /** Consultants told that their words in a case topic stayed internal (someone else has the case), and when. */
+  const toldNotSent = new Map<string, number>();
+  const NOT_SENT_NOTICE_MS = 10 * 60_000;
   const needCase = async (ctx: BotContext): Promise<CaseRow | undefined> => {
     const row = caseHere(ctx);
     if (!row) inbox.replyInTeam(ctx, inbox.st('staff-in-case-only'), true);
@@ -81,6 +88,14 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService, erasure: 
   staff.callbackQuery(/^case:take:(\d+)$/, async (ctx) => {
     const row = findCase(db, Number(ctx.match[1]));
     if (!row) return void (await ctx.answerCallbackQuery({ text: inbox.st('staff-case-gone') }));
+    // Only the card in the case's topic, where it is now: a card left in a group the case has left (or an
+    // older topic) takes nothing, and loses its button.
+    const card = ctx.callbackQuery.message;
+    if (row.teamChatId !== ctx.chat?.id || row.threadId === null || card?.message_thread_id !== row.threadId) {
+      await ctx.answerCallbackQuery({ text: inbox.st('staff-case-moved'), show_alert: true });
+      if (card && ctx.chat) unbutton(ctx.chat.id, card.message_id);
+      return;
+    }
     await take(ctx, row);
   });
 
@@ -133,7 +148,9 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService, erasure: 
       db.$client.transaction(() => {
         const moved = moveCase(db, row.id, specialty);
         if (!moved) return;
-        queueDeletions(db, caseTraces(row, deps.privacy.encryptChatId(inbox.chatOf(row))).filter((t) => t.threadId !== undefined || t.messageId !== undefined));
+        // The old card loses its Take button at once: the old topic goes only once the replies written in it are copied.
+        if (row.teamChatId !== null && row.cardMessageId !== null) unbutton(row.teamChatId, row.cardMessageId);
+        queueDeletions(db, caseTraces(row, row.teamChatId === null ? undefined : deps.privacy.encryptChatId(row.teamChatId)));
         inbox.createTopic(moved);
         inbox.noteInTopic(moved, inbox.st('staff-transferred-in', { from: escapeHtml(from) }));
         inbox.noteInGeneral(inbox.st('staff-transferred-out', { to: escapeHtml(specialty) }), from); // no pseudonym: a notice in General does not go with the case
@@ -298,13 +315,24 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService, erasure: 
     if (row.status === 'closed' || ctx.msg.text?.startsWith('!') || ctx.msg.caption?.startsWith('!')) return;
     if (ctx.msg.forum_topic_created || ctx.msg.forum_topic_edited || ctx.msg.forum_topic_closed || ctx.msg.forum_topic_reopened) return;
     if (row.status === 'waiting' && !(await take(ctx, row))) return;
-    const current = findCaseByThread(db, row.inbox, row.threadId!);
-    if (!current || current.consultantId !== ctx.from.id) return; // someone else's case: internal
+    const current = findCaseByThread(db, ctx.chat.id, row.threadId!);
+    if (!current) return;
+    if (current.consultantId !== ctx.from.id) {
+      // Someone else's case: internal. The writer is told so (once in a while, not at every message).
+      const key = `${current.id}:${ctx.from.id}`;
+      const now = clock();
+      if (now - (toldNotSent.get(key) ?? -Infinity) >= NOT_SENT_NOTICE_MS) {
+        toldNotSent.set(key, now);
+        inbox.replyInTeam(ctx, inbox.st('staff-not-sent-held', { alias: escapeHtml(inbox.aliasOf(current.consultantId)) }));
+      }
+      return;
+    }
     db.$client.transaction(() => {
       inbox.relay.accept({
         caseId: current.id,
         toClient: true,
         sourceMessageId: ctx.msg.message_id,
+        sourceChatId: ctx.chat.id,
         mediaGroupId: ctx.msg.media_group_id,
         replyToSourceId: ctx.msg.reply_to_message?.message_id !== current.threadId ? ctx.msg.reply_to_message?.message_id : undefined,
         // The text, sealed until sent: replies that pile up at a client's pace go out joined.
@@ -316,11 +344,11 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService, erasure: 
 
   staff.on('edited_message', async (ctx, next) => {
     const row = caseHere(ctx);
-    const copy = row && findCounterpart(db, row.id, false, ctx.editedMessage.message_id);
+    const copy = row && findCounterpart(db, row.id, false, ctx.chat.id, ctx.editedMessage.message_id);
     if (!row || copy === undefined || row.consultantId !== ctx.from.id) return next();
     // A reply joined with others at the client: the new wording follows as a message of its own.
     const by = inbox.aliasOf(ctx.from.id);
-    if (isJoinedAtClient(db, row.id, copy)) inbox.relay.tellClient(row, { kind: 'html', html: `✏️ ${escapeHtml(ctx.editedMessage.text ?? ctx.editedMessage.caption ?? '')}`, staff: by });
+    if (isJoinedAtClient(db, row.id, ctx.chat.id, copy)) inbox.relay.tellClient(row, { kind: 'html', html: `✏️ ${escapeHtml(ctx.editedMessage.text ?? ctx.editedMessage.caption ?? '')}`, staff: by });
     else inbox.carryStaffEdit(row, ctx.editedMessage, copy, by);
   });
 

@@ -117,7 +117,7 @@ export function createLockdownFeature(deps: BotDeps, parts: { inbox: InboxServic
     }
     const msg = ctx.msg;
     const threadId = msg?.is_topic_message ? msg.message_thread_id : undefined;
-    const here = inboxes.byChat(ctx.chat?.id)!;
+    const here = ctx.chat!.id;
     if (threadId === undefined || !findCaseByThread(db, here, threadId)) return next();
     const topic = `${here}:${threadId}`;
     if (!warnedTopics.has(topic) && ctx.message) {
