@@ -512,3 +512,24 @@ staff-lockdown-all = All inboxes are locked; it began in the inbox “{ $inbox }
 staff-unlock-all = All inboxes are unlocked; from the inbox “{ $inbox }”.
 staff-transferred-in = ↪️ This case was moved here from the <b>{ $from }</b> inbox. Take it to answer.
 staff-transferred-out = ↪️ A case was moved to the <b>{ $to }</b> inbox; its topic here is deleted.
+
+## rows
+clear-refused = { $count ->
+        [one] 1 message could not be deleted
+       *[other] { $count } messages could not be deleted
+    }: Telegram lets bots delete messages only for 48 hours (and a dice only after a day). Delete { $count ->
+        [one] it
+       *[other] them
+    } yourself: press and hold → Delete.
+clear-not-reached = { $count ->
+        [one] 1 message was not deleted
+       *[other] { $count } messages were not deleted
+    }: Telegram did not answer. Try "🧹 Clear this chat" again in a few minutes.
+clear-topics-left = { $count ->
+        [one] 1 conversation topic could not be deleted
+       *[other] { $count } conversation topics could not be deleted
+    } now. Try again in a few minutes, or delete { $count ->
+        [one] it
+       *[other] them
+    } yourself.
+privacy-pickups = 🎟 So that the pick-up limit holds, we count the pick-up codes you asked for under a separate code made with our secret key (it does not show who you are), by day, for { $days } days. /forget does not erase this count before then.

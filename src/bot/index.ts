@@ -40,6 +40,8 @@ import { InboxJobs } from '../inbox/jobs.js';
 import { createClearChatFeature } from './features/clear-chat.js';
 import { traceIncoming, traceOutgoing } from './traces.js';
 import { reportNetworkErrors } from '../ops/network-errors.js';
+import { CHAT_REF_BINDING } from '../privacy/keys.js';
+import { PRIORITY } from '../relay/posts.js';
 
 export type { BotDeps } from './deps.js';
 
@@ -203,8 +205,8 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
     createForgetFeature(deps, {
       inbox,
       erasure,
-      teamChatRef: (name) => deps.privacy.encryptChatId(inboxes.chatOf(name)),
-      refreshBoard: () => inboxJobs.updateBoard(),
+      teamChatRef: (name) => deps.privacy.encryptChatId(inboxes.chatOf(name), CHAT_REF_BINDING.deletion),
+      refreshBoard: () => inboxJobs.updateBoard(PRIORITY.erasure),
     }),
   );
   privateChats.use(createClearChatFeature(erasure));

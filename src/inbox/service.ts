@@ -15,6 +15,7 @@ import type { Relay } from '../relay/index.js';
 import { queuePosition } from './queue.js';
 import { isOpen, nextOpening } from './working-hours.js';
 import { Inboxes } from './inboxes.js';
+import { clientChatId } from '../db/clients.js';
 
 export interface InboxDeps {
   db: Db;
@@ -106,7 +107,7 @@ export class InboxService {
   clientChatId(row: CaseRow): number {
     const client = this.clientOf(row);
     if (!client) throw new Error(`case ${row.id} has no client`);
-    return this.deps.privacy.decryptChatId(client.chatRef);
+    return clientChatId(this.deps.privacy, client);
   }
 
   languageOf(row: CaseRow): Language {

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { cases, type OutboxRow } from '../db/schema.js';
-import { findClient } from '../db/clients.js';
+import { clientChatId, findClient } from '../db/clients.js';
 import { findCase } from '../inbox/cases.js';
 import { classifyError, describeFailure } from '../telegram/errors.js';
 import { makeCopies } from './copier.js';
@@ -170,7 +170,7 @@ export class ClientLanes {
       removeRows(db, batch.map((b) => b.id));
       return 0;
     }
-    const to = privacy.decryptChatId(client.chatRef);
+    const to = clientChatId(privacy, client);
     const wait = pacer.delay(to, now);
     if (wait > 0) return wait; // a private chat's pace: a second or so, not worth writing down
     pacer.record(to, now, texts ? 1 : batch.length);

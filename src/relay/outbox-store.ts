@@ -2,6 +2,7 @@ import { and, asc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { prepared } from '../db/prepared.js';
 import { cases, outbox, relayMessages, type OutboxRow } from '../db/schema.js';
+import { refuseForgedOutbox } from '../db/row-integrity.js';
 
 /**
  * The outbox's SQL, and nothing else: what waits to be put into a chat (copies and the bot's own
@@ -88,8 +89,20 @@ export function enqueueCopy(db: Db, item: CopyItem, now: number): boolean {
   );
 }
 
-/** Queues one of the bot's own posts. A post with a coalescing key already waiting is not queued again (it shows the latest state when it goes). */
+/**
+ * Queues one of the bot's own posts. A post with a coalescing key already waiting is not queued again
+ * (it shows the latest state when it goes), but takes the better priority of the two: the board that
+ * must drop an erased client's pseudonym goes at once even if a routine one was waiting.
+ */
 export function enqueuePost(db: Db, item: PostItem, now: number): boolean {
+  const queued = enqueuePostRow(db, item, now);
+  if (!queued && item.coalesceKey !== undefined) {
+    db.update(outbox).set({ priority: sql`min(${outbox.priority}, ${item.priority})` }).where(eq(outbox.coalesceKey, item.coalesceKey)).run();
+  }
+  return queued;
+}
+
+function enqueuePostRow(db: Db, item: PostItem, now: number): boolean {
   return (
     db
       .insert(outbox)
@@ -113,8 +126,9 @@ export function enqueuePost(db: Db, item: PostItem, now: number): boolean {
 /** Rows of one lane (case and direction) looked at at a time: enough for an album or a run of texts to join. */
 export const LANE_HEAD = 500;
 
+/** A lane's rows in order; a row (or a case) that fails its integrity check is refused here, never sent. */
 export function laneRows(db: Db, caseId: number, toClient: boolean): OutboxRow[] {
-  return prepared(db, 'outboxLane', (d) =>
+  const rows = prepared(db, 'outboxLane', (d) =>
     d
       .select()
       .from(outbox)
@@ -123,6 +137,7 @@ export function laneRows(db: Db, caseId: number, toClient: boolean): OutboxRow[]
       .limit(LANE_HEAD)
       .prepare(),
   ).all({ caseId, toClient: toClient ? 1 : 0 });
+  return refuseForgedOutbox(db, rows);
 }
 
 /** The oldest row of a case's lane, with what the scheduler needs to rank it. */
@@ -200,10 +215,11 @@ const TEAM_POSTS_SQL = `
   ORDER BY o.priority, o.id
   LIMIT ?`;
 
-/** The team posts due now, best first: priority, then age. */
+/** The team posts due now, best first: priority, then age (rows failing their integrity check refused). */
 export function dueTeamPosts(db: Db, now: number, limit: number): TeamPostRow[] {
   const statement = prepared(db, 'outboxTeamPosts', (d) => d.$client.prepare<[number, number], Record<string, unknown>>(TEAM_POSTS_SQL));
-  return statement.all(now, limit).map((r) => ({
+  const raw = statement.all(now, limit);
+  const rows = raw.map((r) => ({
     id: r.id as number,
     caseId: r.case_id as number | null,
     toClient: false,
@@ -221,10 +237,12 @@ export function dueTeamPosts(db: Db, now: number, limit: number): TeamPostRow[] 
     createdAt: r.created_at as number,
     sendingAt: r.sending_at as number | null,
     maybeRepeat: r.maybe_repeat === 1,
+    mac: r.mac as string | null,
     caseInbox: r.case_inbox as string | null,
     urgent: r.urgent === 1,
     caseThreadId: r.case_thread as number | null,
   }));
+  return refuseForgedOutbox(db, rows, raw);
 }
 
 /** When the next team post falls due (for the scheduler's timer), if any waits. */

@@ -10,6 +10,8 @@ import type { JoinableText } from './texts.js';
 export const PRIORITY = {
   /** An urgent case's topic: its words cannot go before it. */
   urgentTopic: 0,
+  /** The board (or a notice) brought up to date because a client erased their data: their pseudonym goes at once. */
+  erasure: 1,
   /** A case's topic. */
   topic: 1,
   /** A client's words into their case (copies), and answers to a consultant's command: a person waits for them. */

@@ -21,6 +21,7 @@ import { caseTraces, queueDeletions } from '../../db/deletions.js';
 import { formatDuration, parsePeriod, summarize, summaryCsv, type CaseFacts } from '../../inbox/stats.js';
 import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
+import { CHAT_REF_BINDING } from '../../privacy/keys.js';
 
 
 /**
@@ -131,7 +132,7 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService, erasure: 
       db.$client.transaction(() => {
         const moved = moveCase(db, row.id, specialty);
         if (!moved) return;
-        queueDeletions(db, caseTraces(row, deps.privacy.encryptChatId(inbox.chatOf(row))).filter((t) => t.threadId !== undefined || t.messageId !== undefined));
+        queueDeletions(db, caseTraces(row, deps.privacy.encryptChatId(inbox.chatOf(row), CHAT_REF_BINDING.deletion)).filter((t) => t.threadId !== undefined || t.messageId !== undefined));
         inbox.createTopic(moved);
         inbox.noteInTopic(moved, inbox.st('staff-transferred-in', { from: escapeHtml(from) }));
         inbox.noteInGeneral(inbox.st('staff-transferred-out', { to: escapeHtml(specialty) }), from); // no pseudonym: a notice in General does not go with the case
