@@ -19,7 +19,7 @@ import { recordingApi } from '../support/recording-api.js';
 const privacy = createPrivacy('jobs-secret-jobs-secret-jobs-secret-0001');
 
 function setup() {
-  const db = memoryDb();
+  const db = memoryDb(privacy);
   const { api, calls } = recordingApi();
   let now = Date.parse('2026-11-23T10:00:00Z');
   const config = loadConfig({ BOT_TOKEN: '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw', BOT_SECRET: 'x'.repeat(40), STAFF_CHAT_ID: '-100777', REMINDER_MINUTES: '10', DEFAULT_LANGUAGE: 'en' });
@@ -104,7 +104,7 @@ describe('inbox jobs', () => {
 
 describe('staff language', () => {
   it('speaks DEFAULT_LANGUAGE on the staff side', () => {
-    const db = memoryDb();
+    const db = memoryDb(privacy);
     const config = loadConfig({ BOT_TOKEN: '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw', BOT_SECRET: 'x'.repeat(40), STAFF_CHAT_ID: '-100777' });
     const i18n = new I18n({ defaultLocale: 'ru', directory: join(PROJECT_ROOT, 'content', 'locales'), fluentBundleOptions: { useIsolating: false } });
     const inbox = new InboxService({ db, api: recordingApi().api, config, privacy, logger: pino({ level: 'silent' }), i18n: i18n as never, clock: () => 0 });
@@ -117,7 +117,7 @@ describe('staff language', () => {
   });
 
   it('still shows a case whose topic was removed from settings.yml (or never had a text), by its id', () => {
-    const db = memoryDb();
+    const db = memoryDb(privacy);
     const config = loadConfig({ BOT_TOKEN: '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw', BOT_SECRET: 'x'.repeat(40), STAFF_CHAT_ID: '-100777', DEFAULT_LANGUAGE: 'en' });
     const i18n = new I18n({ defaultLocale: 'en', directory: join(PROJECT_ROOT, 'content', 'locales'), fluentBundleOptions: { useIsolating: false } });
     const inbox = new InboxService({ db, api: recordingApi().api, config, privacy, logger: pino({ level: 'silent' }), i18n: i18n as never, clock: () => 0 });

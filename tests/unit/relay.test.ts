@@ -65,7 +65,7 @@ const tight: PacingLimits = { groupPerMinute: 4, privatePerSecond: 1, privateBur
 
 describe('the relay', () => {
   it('spends a busy team chat on clients\' words first, then notes, then cards; the board last', async () => {
-    const db = memoryDb();
+    const db = memoryDb(privacy);
     const a = caseFor(db, 501, 70);
     const b = caseFor(db, 502, 80);
     const t = stack(db, { ...tight, groupPerMinute: 6 });
@@ -88,7 +88,7 @@ describe('the relay', () => {
   });
 
   it('tells the client at once although the team chat has no budget left', async () => {
-    const db = memoryDb();
+    const db = memoryDb(privacy);
     const a = caseFor(db, 503, 70);
     const t = stack(db, { ...tight, groupPerMinute: 1 });
     t.relay.start();
@@ -104,7 +104,7 @@ describe('the relay', () => {
   });
 
   it('joins texts that waited, also after a restart, and keeps them sealed until then', async () => {
-    const db = memoryDb();
+    const db = memoryDb(privacy);
     const a = caseFor(db, 504, 70);
     const first = stack(db, NO_LIMITS);
     // Not started: the texts wait in the outbox, as they would behind a spent budget.
@@ -118,7 +118,7 @@ describe('the relay', () => {
   });
 
   it('sends again what was on its way at a crash, and marks it as possibly repeated', async () => {
-    const db = memoryDb();
+    const db = memoryDb(privacy);
     const a = caseFor(db, 505, 70);
     enqueueCopy(db, { caseId: a.id, toClient: true, sourceMessageId: 900 }, Date.now());
     db.update(outbox).set({ sendingAt: Date.now() }).run(); // the process died with this request out
@@ -132,7 +132,7 @@ describe('the relay', () => {
   });
 
   it('does not queue again a copy already made (an update replayed after a crash)', async () => {
-    const db = memoryDb();
+    const db = memoryDb(privacy);
     const a = caseFor(db, 506, 70);
     const t = stack(db);
     t.relay.start();
@@ -144,7 +144,7 @@ describe('the relay', () => {
   });
 
   it('waits out a 429 from the team chat and loses nothing', async () => {
-    const db = memoryDb();
+    const db = memoryDb(privacy);
     const a = caseFor(db, 507, 70);
     let refused = 0;
     const t = stack(db, NO_LIMITS, (call) =>
@@ -159,7 +159,7 @@ describe('the relay', () => {
   });
 
   it('makes a new topic when the case topic was deleted, and the words follow it', async () => {
-    const db = memoryDb();
+    const db = memoryDb(privacy);
     const a = caseFor(db, 508, 70);
     const t = stack(db, NO_LIMITS, (call) => (call.payload.message_thread_id === 70 ? { error_code: 400, description: 'Bad Request: message thread not found' } : undefined));
     t.relay.start();
@@ -169,7 +169,7 @@ describe('the relay', () => {
   });
 
   it('a /close handled twice (replayed after a crash) asks the client for a rating once', async () => {
-    const db = memoryDb();
+    const db = memoryDb(privacy);
     const a = caseFor(db, 509, 70);
     const t = stack(db);
     t.relay.start();
@@ -183,7 +183,7 @@ describe('the relay', () => {
   });
 
   it('remembers across a restart what it sent into the team chat within the last minute', async () => {
-    const db = memoryDb();
+    const db = memoryDb(privacy);
     const limits = { ...tight, groupPerMinute: 2 };
     const cases = [caseFor(db, 510, 70), caseFor(db, 511, 80), caseFor(db, 512, 90)];
     const before = stack(db, limits);
@@ -201,7 +201,7 @@ describe('the relay', () => {
   });
 
   it('joins a consultant\'s replies that pile up behind the client\'s pace into one message', async () => {
-    const db = memoryDb();
+    const db = memoryDb(privacy);
     const a = caseFor(db, 513, 70);
     const t = stack(db, { ...tight, privateBurstSeconds: 1 });
     t.relay.start();
