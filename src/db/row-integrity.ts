@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import { getTableColumns } from 'drizzle-orm';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Logger } from '../logger.js';
@@ -9,17 +10,21 @@ import { cases, outbox, pendingDeletions } from './schema.js';
  * Integrity of the rows that say where something goes: someone who can write the database file but
  * lacks BOT_SECRET (a tampered backup, a writable volume) must not be able to send a case's replies to
  * another client, make the bot message anyone, or delete in another chat. Each such row carries a MAC
- * (HMAC-SHA256 under a subkey per table from BOT_SECRET) over the columns listed here and its id.
+ * (HMAC-SHA256 under a subkey per table from BOT_SECRET) over the columns listed here, its id included.
  *
- * The bot's connection computes the MACs itself, in temporary triggers (they live in the connection,
- * not in the file) that call a function holding the key: every insert is stamped, and an update of a
- * listed column is stamped again only if the row was intact before it, so a tampered row stays refused
- * whatever the code does to it next. Readers check before acting (outbox-store, erasure) and refuse
- * (delete and log, without client data) a row that fails.
+ * Outbox rows and queued deletions are stamped by the code that writes them (stampRow, in the same
+ * transaction as the insert): a row written any other way, even through the bot's own connection, has
+ * no valid MAC. Cases change routing in many places (a topic attached, a transfer, an inbox adopted), so
+ * the bot's connection stamps them itself, in temporary triggers (they live in the connection, not in
+ * the file) that call a function holding the key: every insert is stamped, and an update of a listed
+ * column is stamped again only if the row was intact before it, so a row tampered with from outside
+ * stays refused whatever the bot does to it next. Readers check before acting (outbox-store, erasure)
+ * and refuse (delete and log, without client data) a row that fails.
  *
  * Adding a column is one line below: NULL values are left out of the MAC, so rows written before the
  * column existed keep theirs. A column filled in for existing rows must be filled by the bot (through
- * this connection, after installRowIntegrity), not by plain SQL in a migration.
+ * this connection, after installRowIntegrity, and for the outbox with stampRow), not by plain SQL in a
+ * migration.
  */
 export const MAC_COLUMNS = {
   cases: ['id', 'client_key', 'inbox', 'thread_id'],
@@ -28,6 +33,9 @@ export const MAC_COLUMNS = {
 } as const satisfies Record<string, readonly string[]>;
 
 export type MacTable = keyof typeof MAC_COLUMNS;
+
+/** Tables whose rows the connection's triggers stamp; the others are stamped by their writers (stampRow). */
+const STAMPED_BY_TRIGGERS: readonly MacTable[] = ['cases'];
 
 const TABLES: Record<MacTable, SQLiteTable> = { cases, outbox, pending_deletions: pendingDeletions };
 
@@ -76,7 +84,7 @@ export function installRowIntegrity(db: Db, privacy: Privacy, logger?: Logger): 
     const n = MAC_COLUMNS[table].length;
     return typeof oldMac === 'string' && oldMac === mac(table, values.slice(0, n)) ? mac(table, values.slice(n)) : oldMac;
   });
-  for (const table of Object.keys(MAC_COLUMNS) as MacTable[]) {
+  for (const table of STAMPED_BY_TRIGGERS) {
     const columns = MAC_COLUMNS[table];
     const of = (row: 'NEW' | 'OLD') => columns.map((c) => `${row}."${c}"`).join(', ');
     sqlite.exec(`
@@ -96,6 +104,29 @@ export function installRowIntegrity(db: Db, privacy: Privacy, logger?: Logger): 
   installed.set(sqlite, { privacy, logger, properties });
 }
 
+/**
+ * Stamps a row just written (by id) with its MAC. Call it in the transaction of the insert (or of an
+ * update of a listed column), so no row is ever left without one.
+ */
+export function stampRow(db: Db, table: Exclude<MacTable, 'cases'>, id: number): void {
+  const { privacy } = integrity(db);
+  const row = statement(db, `SELECT * FROM "${table}" WHERE id = ?`).get(id) as Record<string, unknown> | undefined;
+  if (!row) return;
+  const mac = privacy.rowMac(table, canonical(table, MAC_COLUMNS[table].map((name) => row[name])));
+  statement(db, `UPDATE "${table}" SET mac = ? WHERE id = ?`).run(mac, id);
+}
+
+const statements = new WeakMap<Db['$client'], Map<string, Statement<unknown[]>>>();
+
+/** A statement prepared once per connection (stamping and checking run for every outbox row). */
+function statement(db: Db, sql: string): Statement<unknown[]> {
+  let cache = statements.get(db.$client);
+  if (!cache) statements.set(db.$client, (cache = new Map()));
+  let prepared = cache.get(sql);
+  if (!prepared) cache.set(sql, (prepared = db.$client.prepare(sql)));
+  return prepared;
+}
+
 function integrity(db: Db): Installed {
   const found = installed.get(db.$client);
   if (!found) throw new Error('Row integrity is not installed on this database connection: call installRowIntegrity(db, privacy) first');
@@ -110,10 +141,18 @@ export function rowIntact(db: Db, table: MacTable, row: Record<string, unknown>,
   return typeof mac === 'string' && mac === privacy.rowMac(table, canonical(table, names.map((name) => row[name])));
 }
 
-/** Whether a case's routing (client, inbox, topic) is as the bot wrote it. */
+/** Whether a case's routing (client, inbox, topic) is as the bot wrote it, and its client's sealed chat id is that client's own. */
 export function caseIntact(db: Db, caseId: number): boolean {
-  const row = db.$client.prepare('SELECT * FROM cases WHERE id = ?').get(caseId) as Record<string, unknown> | undefined;
-  return row !== undefined && rowIntact(db, 'cases', row, true);
+  const row = statement(db, 'SELECT * FROM cases WHERE id = ?').get(caseId) as Record<string, unknown> | undefined;
+  if (row === undefined || !rowIntact(db, 'cases', row, true)) return false;
+  const client = statement(db, 'SELECT key, chat_ref FROM clients WHERE key = ?').get(row.client_key) as { key: string; chat_ref: string } | undefined;
+  if (!client) return true; // erased meanwhile: what waits for the case goes nowhere anyway
+  try {
+    integrity(db).privacy.decryptChatId(client.chat_ref, CHAT_REF_BINDING.client(client.key));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -137,7 +176,7 @@ export function refuseForgedOutbox<T extends { id: number; caseId: number | null
     const remove = db.$client.prepare('DELETE FROM outbox WHERE id = ?');
     db.$client.transaction(() => refused.forEach((row) => remove.run(row.id)))();
     for (const row of refused) {
-      const why = row.caseId !== null && caseOk.get(row.caseId) === false ? 'its case fails its integrity check' : 'it fails its integrity check';
+      const why = row.caseId !== null && caseOk.get(row.caseId) === false ? "its case (or its client's chat reference) fails its integrity check" : 'it fails its integrity check';
       integrity(db).logger?.error({ outbox: row.id, kind: row.kind, case: row.caseId }, `an outbox row was refused, not sent: ${why} (was the database written without the bot?)`);
     }
   }

@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { prepared } from '../db/prepared.js';
 import { cases, outbox, relayMessages, type OutboxRow } from '../db/schema.js';
-import { refuseForgedOutbox } from '../db/row-integrity.js';
+import { refuseForgedOutbox, stampRow } from '../db/row-integrity.js';
 
 /**
  * The outbox's SQL, and nothing else: what waits to be put into a chat (copies and the bot's own
@@ -57,7 +57,7 @@ export function enqueueCopy(db: Db, item: CopyItem, now: number): boolean {
           .prepare(),
       );
   if (copied.get({ caseId: item.caseId, sourceMessageId: item.sourceMessageId })) return false;
-  return (
+  return withStamp(db, () =>
     prepared(db, 'enqueueCopy', (d) =>
       d
         .insert(outbox)
@@ -85,8 +85,17 @@ export function enqueueCopy(db: Db, item: CopyItem, now: number): boolean {
       sealedText: item.sealedText ?? null,
       inbox: item.sourceInbox ?? null,
       now,
-    }).changes > 0
+    }),
   );
+}
+
+/** Inserts one outbox row and stamps it with its MAC in the same transaction; whether it was inserted. */
+function withStamp(db: Db, insert: () => { changes: number; lastInsertRowid: number | bigint }): boolean {
+  return db.$client.transaction(() => {
+    const result = insert();
+    if (result.changes > 0) stampRow(db, 'outbox', Number(result.lastInsertRowid));
+    return result.changes > 0;
+  })();
 }
 
 /**
@@ -103,7 +112,7 @@ export function enqueuePost(db: Db, item: PostItem, now: number): boolean {
 }
 
 function enqueuePostRow(db: Db, item: PostItem, now: number): boolean {
-  return (
+  return withStamp(db, () =>
     db
       .insert(outbox)
       .values({
@@ -119,7 +128,7 @@ function enqueuePostRow(db: Db, item: PostItem, now: number): boolean {
         createdAt: now,
       })
       .onConflictDoNothing()
-      .run().changes > 0
+      .run(),
   );
 }
 
