@@ -533,3 +533,8 @@ clear-topics-left = { $count ->
        *[other] them
     } yourself.
 privacy-pickups = 🎟 So that the pick-up limit holds, we count the pick-up codes you asked for under a separate code made with our secret key (it does not show who you are), by day, for { $days } days. /forget does not erase this count before then.
+staff-mention-removed = ℹ️ Your message went to the client without { $count ->
+        [one] its mention
+       *[other] its { $count } mentions
+    }: an @username became "@…" and a linked name lost its link, so no staff account reaches a client. To share a channel or a bot, send its link (https://t.me/…).
+staff-mention-not-sent = ⚠️ Not sent to the client: the caption mentions an account (an @username or a linked name), and mentions never reach clients. Send it again without the mention.

@@ -13,6 +13,7 @@ import { attachTopic, waitingQueue } from './cases.js';
 import { readLockdown } from './lockdown.js';
 import { orderQueue } from './queue.js';
 import type { InboxService } from './service.js';
+import { prefixed } from '../relay/texts.js';
 
 const HTML = { parse_mode: 'HTML' } as const;
 
@@ -129,6 +130,10 @@ export class InboxPosts implements PostExecutor {
       }
       case 'html':
         return (await api.sendMessage(chatId, post.html, { ...HTML, ...placement, link_preview_options: { is_disabled: true } })).message_id;
+      case 'edited-reply': {
+        const shown = prefixed('✏️ ', post.text);
+        return (await api.sendMessage(chatId, shown.text, { ...placement, ...(shown.entities ? { entities: shown.entities } : {}), link_preview_options: { is_disabled: true } })).message_id;
+      }
       case 'edit':
         if (post.caption) await api.editMessageCaption(chatId, post.messageId, { caption: post.text.text, caption_entities: post.text.entities });
         else await api.editMessageText(chatId, post.messageId, post.text.text, { entities: post.text.entities });

@@ -145,7 +145,7 @@ export class ClientLanes {
       } else if (head.kind === 'copy') {
         // Replies that piled up behind the private chat's pace go out as one message.
         const run = joinableRun(pending, now, this.core.vault);
-        if (run.rows.length > 1) {
+        if (run.rows.length > 1 || run.texts[0]?.rewritten) {
           batch = run.rows;
           texts = run.texts;
         }

@@ -69,6 +69,8 @@ export type ClientPost =
   | { kind: 'html'; html: string }
   /** A consultant edited a reply already copied: carried over (the text travels sealed). */
   | { kind: 'edit'; messageId: number; caption: boolean; text: JoinableText }
+  /** A consultant edited a reply that was joined with others: the new wording as a message of its own, "✏️ " before it (sealed until sent). */
+  | { kind: 'edited-reply'; text: JoinableText }
   | { kind: 'repeat-mark'; replyTo: number };
 
 /** Where a post goes, resolved when it is its turn (the case's topic may have changed meanwhile). */
