@@ -55,6 +55,12 @@ try {
     });
     await api.sendMessage(config.staffChatId, notice, { parse_mode: 'HTML' }).catch(() => undefined);
     process.exitCode = 2;
+  } else if (deletions.teamChatUnreachable > 0) {
+    process.stderr.write(
+      `${deletions.teamChatUnreachable} topic(s)/message(s) of erased or expired cases wait in a staff chat the bot cannot reach (403: was it removed from the group?). ` +
+        'Add the bot back as an administrator (INBOXES / STAFF_CHAT_ID); they stay queued and are tried again at the next purge.\n',
+    );
+    process.exitCode = 2;
   } else if (deletions.waiting > 0) {
     process.stderr.write(`${deletions.waiting} deletion(s) in Telegram failed (network?); they are tried again at the next purge.\n`);
     process.exitCode = 2;

@@ -92,6 +92,9 @@ export class InboxJobs {
     const report = await purgeExpired({ db, erasure: this.erasure, privacy, inboxes: this.inbox.inboxes, retentionDays: config.retentionDays, banDays: config.banDays, pickupPeriodDays: config.codes.pickupPeriodDays }, clock());
     const { deletions, ...removed } = report;
     logger.info({ ...removed, deleted: deletions.done, waiting: deletions.waiting }, 'retention purge done');
+    if (deletions.teamChatUnreachable > 0) {
+      logger.warn({ waiting: deletions.teamChatUnreachable }, 'topics of erased or expired cases wait in a staff chat the bot cannot reach (removed from the group?); they stay queued');
+    }
     if (deletions.missingRights.length > 0) {
       logger.warn({ rights: deletions.missingRights, waiting: deletions.waiting }, 'topics of erased or expired cases could not be deleted: the bot lacks a right in the staff chat');
       this.inbox.noteInGeneral(this.inbox.st('staff-deletions-pending', { count: deletions.waiting, rights: deletions.missingRights.join(', ') }));
