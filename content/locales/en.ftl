@@ -296,10 +296,6 @@ clear-done = 🧹 <b>Done.</b> { $topics ->
         }
        *[other] Deleted the conversation topics ({ $topics }) with everything in them, and { $messages } other recent messages.
     }
-clear-old-left = { $count ->
-        [one] 1 of them may be older than 48 hours
-       *[other] { $count } of them may be older than 48 hours
-    }: Telegram does not let bots delete those, so check and delete them yourself if they are still there.
 clear-rest-yourself = Older messages, if any, the bot cannot delete (Telegram allows 48 hours). To remove them: chat menu → "Clear history" or "Delete chat".
 consult-topic-name = 💬 Conversation
 consult-topic-opened = 💬 Your conversation has its own topic, "💬 Conversation": write there. "🧹 Clear this chat" in /privacy deletes it whole.

@@ -97,6 +97,25 @@ describe('deletions done in parts', () => {
   });
 });
 
+describe('the queue board after /forget', () => {
+  it("drops the erased client's pseudonym from the board in General at once", async () => {
+    const first = fake.createUser({ first_name: 'Waiting', language_code: 'en' });
+    const second = fake.createUser({ first_name: 'Forgetting', language_code: 'en' });
+    await intake(first, 'mental');
+    await clientSees(first, /You are in the queue/);
+    await intake(second, 'mental');
+    await clientSees(second, /You are in the queue/);
+    const rows = bot.db.select().from(cases).all().slice(-2);
+    const pseudonyms = rows.map((r) => bot.db.$client.prepare('SELECT pseudonym FROM clients WHERE key = ?').get(r.clientKey) as { pseudonym: string });
+    const board = () => fake.messages(staff.id).find((m) => /Queue/.test(String(m.text)) && m.message_thread_id === undefined);
+    bot.created.inboxJobs.updateBoard();
+    await until(() => pseudonyms.every((p) => String(board()?.text).includes(p.pseudonym)) || undefined, 'both on the board');
+    expect(await forget(second)).toMatch(/Erased/);
+    await until(() => !String(board()?.text).includes(pseudonyms[1]!.pseudonym) || undefined, 'the board without the erased pseudonym', 3_000);
+    expect(String(board()?.text)).toContain(pseudonyms[0]!.pseudonym);
+  });
+});
+
 describe('rows bound to where they belong', () => {
   it('an outbox row written into the database without the bot (no BOT_SECRET) is refused, never sent (the outbox-inject reproduction)', async () => {
     const client = fake.createUser({ first_name: 'Victim', language_code: 'en' });

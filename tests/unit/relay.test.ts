@@ -11,7 +11,8 @@ import { InboxService } from '../../src/inbox/service.js';
 import { NO_LIMITS, Pacer, type PacingLimits } from '../../src/inbox/pacing.js';
 import { createPrivacy } from '../../src/privacy/keys.js';
 import { Relay, joinTexts } from '../../src/relay/index.js';
-import { enqueueCopy } from '../../src/relay/outbox-store.js';
+import { dueTeamPosts, enqueueCopy } from '../../src/relay/outbox-store.js';
+import { PRIORITY } from '../../src/relay/posts.js';
 import type { Db } from '../../src/db/connection.js';
 import { memoryDb } from '../support/db.js';
 import { PROJECT_ROOT } from '../support/bot-process.js';
@@ -64,6 +65,18 @@ function caseFor(db: Db, userId: number, thread: number, urgent = false) {
 const tight: PacingLimits = { groupPerMinute: 4, privatePerSecond: 1, privateBurstSeconds: 5, globalPerSecond: 30 };
 
 describe('the relay', () => {
+  it('a board brought up to date after /forget takes the place of the one waiting, ahead of notes and cards', () => {
+    const db = memoryDb(privacy);
+    const a = caseFor(db, 601, 70);
+    const t = stack(db);
+    t.relay.postToTeam({ kind: 'board' }, { inbox: 'main' });
+    for (let i = 0; i < 3; i++) t.inbox.noteInTopic(a, `note ${i}`);
+    expect(dueTeamPosts(db, Date.now(), 10).map((r) => r.kind)).toEqual(['note', 'note', 'note', 'board']);
+    t.relay.postToTeam({ kind: 'board' }, { inbox: 'main', priority: PRIORITY.erasure }); // the pseudonym must go at once
+    expect(dueTeamPosts(db, Date.now(), 10).map((r) => r.kind)).toEqual(['board', 'note', 'note', 'note']);
+    expect(db.select().from(outbox).all().filter((r) => r.kind === 'board')).toHaveLength(1);
+  });
+
   it('spends a busy team chat on clients\' words first, then notes, then cards; the board last', async () => {
     const db = memoryDb(privacy);
     const a = caseFor(db, 501, 70);
