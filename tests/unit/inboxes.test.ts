@@ -80,7 +80,7 @@ function client(db: ReturnType<typeof memoryDb>, id: number): string {
 
 describe('cases in several inboxes', () => {
   it('stores the inbox and region of a case', () => {
-    const db = memoryDb();
+    const db = memoryDb(privacy);
     const { case: row } = openCase(db, { clientKey: client(db, 1), topic: 'legal', inbox: 'lawyers', region: 'south', urgent: false, now: 1 });
     expect(row).toMatchObject({ inbox: 'lawyers', region: 'south' });
     const { case: plain } = openCase(db, { clientKey: client(db, 2), topic: 'other', inbox: 'main', urgent: false, now: 1 });
@@ -88,7 +88,7 @@ describe('cases in several inboxes', () => {
   });
 
   it('finds a case by its topic only in its own inbox: two inboxes can have the same thread id', () => {
-    const db = memoryDb();
+    const db = memoryDb(privacy);
     const legal = openCase(db, { clientKey: client(db, 1), topic: 'legal', inbox: 'lawyers', urgent: false, now: 1 }).case;
     const drugs = openCase(db, { clientKey: client(db, 2), topic: 'substances', inbox: 'main', urgent: false, now: 1 }).case;
     attachTopic(db, legal.id, 7);
@@ -99,7 +99,7 @@ describe('cases in several inboxes', () => {
   });
 
   it('finds the case of an inbox message only in that inbox: message ids are per chat too', () => {
-    const db = memoryDb();
+    const db = memoryDb(privacy);
     const legal = openCase(db, { clientKey: client(db, 1), topic: 'legal', inbox: 'lawyers', urgent: false, now: 1 }).case;
     const drugs = openCase(db, { clientKey: client(db, 2), topic: 'substances', inbox: 'main', urgent: false, now: 1 }).case;
     db.insert(relayMessages).values({ caseId: legal.id, clientMessageId: 10, inboxMessageId: 500, fromClient: true }).run();
@@ -110,7 +110,7 @@ describe('cases in several inboxes', () => {
   });
 
   it('deletes an expired or forgotten case topic in its own inbox, and says which inboxes had cases', () => {
-    const db = memoryDb();
+    const db = memoryDb(privacy);
     const sealed = (name: string) => `sealed:${name}`;
     const day = 86_400_000;
     const legal = openCase(db, { clientKey: client(db, 1), topic: 'legal', inbox: 'lawyers', urgent: false, now: 0 }).case;
@@ -134,7 +134,7 @@ describe('cases in several inboxes', () => {
   });
 
   it('moves cases of an inbox no longer configured to the default inbox, unless their topic id is taken there', () => {
-    const db = memoryDb();
+    const db = memoryDb(privacy);
     // Rows from before INBOXES: the migration stored "main" (the column's default).
     const old = openCase(db, { clientKey: client(db, 1), topic: 'other', inbox: 'main', urgent: false, now: 0 }).case;
     attachTopic(db, old.id, 5);
