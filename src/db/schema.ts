@@ -12,7 +12,7 @@ export const clients = sqliteTable('clients', {
   key: text('key').primaryKey(),
   /** Shown to staff, e.g. "4F7K"; random, so it does not survive /forget. */
   pseudonym: text('pseudonym').notNull().unique(),
-  /** AES-256-GCM encrypted chat id (base64url of iv | tag | ciphertext). */
+  /** AES-256-GCM encrypted chat id: "c2." + base64url(iv | tag | 8-byte id), bound to this row (`clients:<key>`). */
   chatRef: text('chat_ref').notNull(),
   /** ru | kk | en once the client chose one with /language; null = follow Telegram's language. */
   language: text('language'),
@@ -270,7 +270,7 @@ export const chatTraces = sqliteTable(
  */
 export const pendingDeletions = sqliteTable('pending_deletions', {
   id: integer('id').primaryKey({ autoIncrement: true }),
-  /** Encrypted chat id (a client's private chat id identifies them). */
+  /** Encrypted chat id (a client's private chat id identifies them), fixed width; the row's MAC binds it to this row. */
   chatRef: text('chat_ref').notNull(),
   /** A whole forum topic, or… */
   threadId: integer('thread_id'),
