@@ -396,9 +396,19 @@ describe('messages', () => {
     const recent = await ok('sendMessage', { chat_id: bob.id, text: 'now' });
     const recentIncoming = fake.sendText(bob, 'mine, now');
     expect(await refused('deleteMessage', { chat_id: bob.id, message_id: old.message_id })).toBe("Bad Request: message can't be deleted for everyone");
-    // deleteMessages skips what it cannot delete, and says True.
-    expect(await ok<boolean>('deleteMessages', { chat_id: bob.id, message_ids: [old.message_id, oldIncoming.message_id, recent.message_id, recentIncoming.message_id, 999] })).toBe(true);
+    // deleteMessages refuses the whole batch when one message in it cannot be deleted, and deletes none of it…
+    const all = [old.message_id, oldIncoming.message_id, recent.message_id, recentIncoming.message_id, 999];
+    expect(await refused('deleteMessages', { chat_id: bob.id, message_ids: all })).toBe("Bad Request: message can't be deleted for everyone");
+    expect(fake.messages(bob)).toHaveLength(4);
+    // …but skips ids it cannot find, and says True.
+    expect(await ok<boolean>('deleteMessages', { chat_id: bob.id, message_ids: [recent.message_id, recentIncoming.message_id, 999] })).toBe(true);
     expect(fake.messages(bob).map((m) => m.text)).toEqual(['two days ago', 'mine, two days ago']);
+    // A dice cannot be deleted in a private chat for a day after it was sent.
+    const dice = fake.sendMessage(bob, { dice: { emoji: '🎲', value: 2 } });
+    expect(await refused('deleteMessages', { chat_id: bob.id, message_ids: [dice.message_id] })).toBe("Bad Request: message can't be deleted");
+    offset = 25 * 3_600_000;
+    expect(await ok<boolean>('deleteMessage', { chat_id: bob.id, message_id: dice.message_id })).toBe(true);
+    offset = 0;
 
     const group = fake.createSupergroup({ title: 'Staff', isForum: true, members: [bob] });
     const topic = await ok<{ message_thread_id: number }>('createForumTopic', { chat_id: group.id, name: 'Case' });

@@ -301,10 +301,6 @@ clear-done = 🧹 <b>Done.</b> { $topics ->
         }
        *[other] Deleted the conversation topics ({ $topics }) with everything in them, and { $messages } other recent messages.
     }
-clear-old-left = { $count ->
-        [one] 1 of them may be older than 48 hours
-       *[other] { $count } of them may be older than 48 hours
-    }: Telegram does not let bots delete those, so check and delete them yourself if they are still there.
 clear-rest-yourself = Older messages, if any, the bot cannot delete (Telegram allows 48 hours). To remove them: chat menu → "Clear history" or "Delete chat".
 consult-topic-name = 💬 Conversation
 consult-topic-opened = 💬 Your conversation has its own topic, "💬 Conversation": write there. "🧹 Clear this chat" in /privacy deletes it whole.
@@ -548,3 +544,29 @@ staff-bans-admins-only = Only an administrator of this group can list bans.
 staff-case-moved = This case is no longer in this topic (it moved to another inbox or topic). Its card in its current topic has the button.
 staff-not-sent-held = ℹ️ Not sent to the client: { $alias } has this case, so your messages in this topic stay internal.
 staff-topic-regrouped = ♻️ This case's previous topic was in another group (the inboxes were reconfigured); the conversation continues here.
+
+## rows
+clear-refused = { $count ->
+        [one] 1 message could not be deleted
+       *[other] { $count } messages could not be deleted
+    }: Telegram lets bots delete messages only for 48 hours (and a dice only after a day). Delete { $count ->
+        [one] it
+       *[other] them
+    } yourself: press and hold → Delete.
+clear-not-reached = { $count ->
+        [one] 1 message was not deleted
+       *[other] { $count } messages were not deleted
+    }: Telegram did not answer. Try "🧹 Clear this chat" again in a few minutes.
+clear-topics-left = { $count ->
+        [one] 1 conversation topic could not be deleted
+       *[other] { $count } conversation topics could not be deleted
+    } now. Try again in a few minutes, or delete { $count ->
+        [one] it
+       *[other] them
+    } yourself.
+privacy-pickups = 🎟 So that the pick-up limit holds, we count the pick-up codes you asked for under a separate code made with our secret key (it does not show who you are), by day, for { $days } days. /forget does not erase this count before then.
+staff-mention-removed = ℹ️ Your message went to the client without { $count ->
+        [one] its mention
+       *[other] its { $count } mentions
+    }: an @username became "@…" and a linked name lost its link, so no staff account reaches a client. To share a channel or a bot, send its link (https://t.me/…).
+staff-mention-not-sent = ⚠️ Not sent to the client: the caption mentions an account (an @username or a linked name), and mentions never reach clients. Send it again without the mention.

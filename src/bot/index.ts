@@ -43,6 +43,7 @@ import { reportNetworkErrors } from '../ops/network-errors.js';
 import { StaffMembers } from './staff-members.js';
 import { staffGate } from './features/staff-gate.js';
 import { GroupSettingsWatch } from '../inbox/group-settings.js';
+import { CHAT_REF_BINDING } from '../privacy/keys.js';
 import { PRIORITY } from '../relay/posts.js';
 
 export type { BotDeps } from './deps.js';
@@ -227,8 +228,8 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
     createForgetFeature(deps, {
       inbox,
       erasure,
-      teamChatRef: (teamChatId) => deps.privacy.encryptChatId(teamChatId),
-      refreshBoard: () => inboxJobs.updateBoard(),
+      teamChatRef: (teamChatId) => deps.privacy.encryptChatId(teamChatId, CHAT_REF_BINDING.deletion),
+      refreshBoard: () => inboxJobs.updateBoard(PRIORITY.erasure),
     }),
   );
   privateChats.use(createClearChatFeature(erasure));

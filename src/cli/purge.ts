@@ -9,6 +9,7 @@ import { purgeExpired } from '../inbox/retention.js';
 import { createLogger } from '../logger.js';
 import { createI18n } from '../bot/i18n.js';
 import { createPrivacy } from '../privacy/keys.js';
+import { sealLegacyRows } from '../ops/seal-legacy-rows.js';
 
 /**
  * npm run purge: the retention purge now (the bot also runs it daily). Closed cases older than
@@ -32,11 +33,12 @@ if (!existsSync(config.databasePath)) {
 const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
 const db = openDatabase(config.databasePath);
 const privacy = createPrivacy(config.botSecret);
+sealLegacyRows(db, privacy, logger); // row integrity on this connection too: the deletions it queues carry their MAC
 const api = new Api(config.botToken, { apiRoot: config.apiRoot });
 api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30 }));
 const erasure = new Erasure({ db, api, privacy, logger, clock: Date.now });
 try {
-  const report = await purgeExpired({ db, erasure, privacy, inboxes: Inboxes.fromConfig(config), retentionDays: config.retentionDays, banDays: config.banDays }, Date.now());
+  const report = await purgeExpired({ db, erasure, privacy, inboxes: Inboxes.fromConfig(config), retentionDays: config.retentionDays, banDays: config.banDays, pickupPeriodDays: config.codes.pickupPeriodDays }, Date.now());
   const { deletions } = report;
   process.stdout.write(
     `Purged ${report.cases} closed case(s) older than ${config.retentionDays} days, ${report.clients} idle client(s), ` +
@@ -52,6 +54,12 @@ try {
       rights: deletions.missingRights.join(', '),
     });
     await api.sendMessage(config.staffChatId, notice, { parse_mode: 'HTML' }).catch(() => undefined);
+    process.exitCode = 2;
+  } else if (deletions.teamChatUnreachable > 0) {
+    process.stderr.write(
+      `${deletions.teamChatUnreachable} topic(s)/message(s) of erased or expired cases wait in a staff chat the bot cannot reach (403: was it removed from the group?). ` +
+        'Add the bot back as an administrator (INBOXES / STAFF_CHAT_ID); they stay queued and are tried again at the next purge.\n',
+    );
     process.exitCode = 2;
   } else if (deletions.waiting > 0) {
     process.stderr.write(`${deletions.waiting} deletion(s) in Telegram failed (network?); they are tried again at the next purge.\n`);

@@ -1,7 +1,7 @@
 import { and, eq, lt, notExists, sql } from 'drizzle-orm';
 import { prepared } from './prepared.js';
 import type { Language } from '../config.js';
-import { randomPseudonym, type Privacy } from '../privacy/keys.js';
+import { CHAT_REF_BINDING, randomPseudonym, type Privacy } from '../privacy/keys.js';
 import type { Db } from './connection.js';
 import { coarsenStats } from './case-stats.js';
 import { caseTraces, queueDeletions } from './deletions.js';
@@ -31,7 +31,7 @@ export function ensureClient(db: Db, privacy: Privacy, key: string, chatId: numb
     const row: ClientRow = {
       key,
       pseudonym: randomPseudonym(attempt < 8 ? 4 : 6),
-      chatRef: privacy.encryptChatId(chatId),
+      chatRef: privacy.encryptChatId(chatId, CHAT_REF_BINDING.client(key)),
       language: null,
       lastSeenOn: today(now),
     };
@@ -41,6 +41,11 @@ export function ensureClient(db: Db, privacy: Privacy, key: string, chatId: numb
     const raced = findClient(db, key);
     if (raced) return raced;
   }
+}
+
+/** The client's chat id; throws if the sealed ref is not this row's own (moved from another row, or altered). */
+export function clientChatId(privacy: Privacy, row: Pick<ClientRow, 'key' | 'chatRef'>): number {
+  return privacy.decryptChatId(row.chatRef, CHAT_REF_BINDING.client(row.key));
 }
 
 export function setClientLanguage(db: Db, key: string, language: Language): void {

@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from './connection.js';
 import { pendingDeletions, type CaseRow } from './schema.js';
+import { stampRow } from './row-integrity.js';
 
 /** A topic or a message in Telegram to delete; the chat id is sealed (a private chat's id is the user's id). */
 export interface DeletionTarget {
@@ -28,9 +29,12 @@ export function caseTraces(row: Pick<CaseRow, 'threadId' | 'reminderMessageId' |
  * so a crash between the two cannot leave a topic nobody knows about any more.
  */
 export function queueDeletions(db: Db, targets: DeletionTarget[]): void {
-  for (const target of targets) {
-    db.insert(pendingDeletions).values({ chatRef: target.chatRef, threadId: target.threadId ?? null, messageId: target.messageId ?? null }).run();
-  }
+  db.$client.transaction(() => {
+    for (const target of targets) {
+      const { lastInsertRowid } = db.insert(pendingDeletions).values({ chatRef: target.chatRef, threadId: target.threadId ?? null, messageId: target.messageId ?? null }).run();
+      stampRow(db, 'pending_deletions', Number(lastInsertRowid)); // bound to its row: refused if changed without the bot
+    }
+  })();
 }
 
 export function pendingDeletionList(db: Db): PendingDeletion[] {

@@ -12,7 +12,7 @@ export const clients = sqliteTable('clients', {
   key: text('key').primaryKey(),
   /** Shown to staff, e.g. "4F7K"; random, so it does not survive /forget. */
   pseudonym: text('pseudonym').notNull().unique(),
-  /** AES-256-GCM encrypted chat id (base64url of iv | tag | ciphertext). */
+  /** AES-256-GCM encrypted chat id: "c2." + base64url(iv | tag | 8-byte id), bound to this row (`clients:<key>`). */
   chatRef: text('chat_ref').notNull(),
   /** ru | kk | en once the client chose one with /language; null = follow Telegram's language. */
   language: text('language'),
@@ -118,6 +118,8 @@ export const cases = sqliteTable(
     remindedAt: integer('reminded_at'),
     /** After closing: until when the client's next message is taken as a comment for the team. */
     feedbackUntil: integer('feedback_until'),
+    /** The row's MAC (src/db/row-integrity.ts): a row whose routing was changed without BOT_SECRET fails it and is refused. */
+    mac: text('mac'),
   },
   (t) => [
     index('cases_status').on(t.status, t.queuedAt),
@@ -191,6 +193,8 @@ export const outbox = sqliteTable(
     sendingAt: integer('sending_at'),
     /** It may have arrived before (a crash while it was on its way): the repeat is marked for the reader. */
     maybeRepeat: integer('maybe_repeat', { mode: 'boolean' }).notNull().default(false),
+    /** The row's MAC (src/db/row-integrity.ts): a row whose routing was changed without BOT_SECRET fails it and is refused. */
+    mac: text('mac'),
   },
   (t) => [
     // A message is queued once: a client's by its id in their chat, a consultant's by its chat and id.
@@ -220,6 +224,23 @@ export const bans = sqliteTable('ban_keys', {
   /** Day of the ban, YYYY-MM-DD (UTC): day precision, so it cannot be matched to a case's closing time. */
   bannedOn: text('banned_on').notNull(),
 });
+
+/**
+ * Pick-up codes asked for, counted per day under a keyed hash of their own (HMAC of the client key under
+ * the pick-up subkey), so the PICKUP_LIMIT holds through /forget for its period, yet a database copy
+ * without BOT_SECRET matches it to no client row. Purged after PICKUP_PERIOD_DAYS.
+ */
+export const pickupCounts = sqliteTable(
+  'pickup_counts',
+  {
+    /** Privacy.pickupKey(client key), hex. */
+    pickupKey: text('pickup_key').notNull(),
+    /** Day of issue, YYYY-MM-DD (UTC). */
+    issuedOn: text('issued_on').notNull(),
+    count: integer('count').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.pickupKey, t.issuedOn] }), index('pickup_counts_day').on(t.issuedOn)],
+);
 
 /** State of the conversations plugin (intake, feedback), keyed by client key; deleted when one ends. */
 export const conversationState = sqliteTable('conversation_state', {
@@ -262,7 +283,7 @@ export const chatTraces = sqliteTable(
  */
 export const pendingDeletions = sqliteTable('pending_deletions', {
   id: integer('id').primaryKey({ autoIncrement: true }),
-  /** Encrypted chat id (a client's private chat id identifies them). */
+  /** Encrypted chat id (a client's private chat id identifies them), fixed width; the row's MAC binds it to this row. */
   chatRef: text('chat_ref').notNull(),
   /** A whole forum topic, or… */
   threadId: integer('thread_id'),
@@ -270,6 +291,8 @@ export const pendingDeletions = sqliteTable('pending_deletions', {
   messageId: integer('message_id'),
   attempts: integer('attempts').notNull().default(0),
   lastError: text('last_error'),
+  /** The row's MAC over its chat, topic and message (src/db/row-integrity.ts). */
+  mac: text('mac'),
 });
 
 /**
@@ -294,6 +317,7 @@ export const referralCodes = sqliteTable(
     caseId: integer('case_id').references(() => cases.id, { onDelete: 'set null' }),
     /** Issue time rounded down to the hour (ms), so it cannot be matched to a message on a seized phone. */
     issuedHour: integer('issued_hour').notNull(),
+    /** The end of the (local) day the code is valid until, computed from the rounded issue hour: no exact moment. */
     expiresAt: integer('expires_at').notNull(),
     /** Redemption time rounded down to the hour (ms); set once, atomically. */
     redeemedHour: integer('redeemed_hour'),

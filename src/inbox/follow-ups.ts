@@ -9,6 +9,7 @@ import type { Privacy } from '../privacy/keys.js';
 import { formatLocal, localParts, zonedTimeToUtc } from '../publishing/time.js';
 import { formatCode } from './referral-codes.js';
 import { typeLabel } from './referral-types.js';
+import { clientChatId } from '../db/clients.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -73,14 +74,14 @@ export async function sendDueFollowUps(deps: FollowUpDeps): Promise<number> {
   const { db, api, privacy, logger, i18n, timezone } = deps;
   const now = deps.clock();
   const due = db
-    .select({ code: referralCodes, chatRef: clients.chatRef })
+    .select({ code: referralCodes, chatRef: clients.chatRef, key: clients.key })
     .from(referralCodes)
     .innerJoin(clients, eq(clients.key, referralCodes.clientKey))
     .where(and(isNotNull(referralCodes.followUpLang), or(lte(referralCodes.remindAt, now), lte(referralCodes.askAt, now))))
     .limit(50)
     .all();
   let sent = 0;
-  for (const { code, chatRef } of due) {
+  for (const { code, chatRef, key } of due) {
     const remind = code.remindAt !== null && code.remindAt <= now;
     // Cleared before sending: a crash may lose one follow-up, never send it twice.
     db.update(referralCodes).set(remind ? { remindAt: null } : { askAt: null }).where(eq(referralCodes.id, code.id)).run();
@@ -91,7 +92,7 @@ export async function sendDueFollowUps(deps: FollowUpDeps): Promise<number> {
     const keyboard = new InlineKeyboard();
     if (!remind) for (const answer of ANSWERS) keyboard.text(t(`followup-answer-${answer}`), `code:a:${code.id}:${answer}`).row();
     try {
-      await api.sendMessage(privacy.decryptChatId(chatRef), t(remind ? 'followup-reminder' : 'followup-question', vars), {
+      await api.sendMessage(clientChatId(privacy, { key, chatRef }), t(remind ? 'followup-reminder' : 'followup-question', vars), {
         parse_mode: 'HTML',
         ...(remind ? {} : { reply_markup: keyboard }),
       });

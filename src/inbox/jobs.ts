@@ -57,9 +57,9 @@ export class InboxJobs {
    * The queue board of each inbox, in its General topic: queued only when it would show something new
    * (edits count towards the group's budget too), and only its latest state goes (the board is last in line).
    */
-  updateBoard(): void {
+  updateBoard(priority?: number): void {
     for (const name of this.inbox.inboxes.names) {
-      if (this.posts.boardChanged(name, this.inbox.isDefaultInbox(name))) this.inbox.relay.postToTeam({ kind: 'board' }, { inbox: name });
+      if (this.posts.boardChanged(name, this.inbox.isDefaultInbox(name))) this.inbox.relay.postToTeam({ kind: 'board' }, { inbox: name, priority });
     }
   }
 
@@ -89,9 +89,12 @@ export class InboxJobs {
     const last = Number(getJobState(db, LAST_PURGE) ?? 0);
     if (clock() - last < 24 * 3_600_000) return;
     setJobState(db, LAST_PURGE, String(clock()));
-    const report = await purgeExpired({ db, erasure: this.erasure, privacy, inboxes: this.inbox.inboxes, retentionDays: config.retentionDays, banDays: config.banDays }, clock());
+    const report = await purgeExpired({ db, erasure: this.erasure, privacy, inboxes: this.inbox.inboxes, retentionDays: config.retentionDays, banDays: config.banDays, pickupPeriodDays: config.codes.pickupPeriodDays }, clock());
     const { deletions, ...removed } = report;
     logger.info({ ...removed, deleted: deletions.done, waiting: deletions.waiting }, 'retention purge done');
+    if (deletions.teamChatUnreachable > 0) {
+      logger.warn({ waiting: deletions.teamChatUnreachable }, 'topics of erased or expired cases wait in a staff chat the bot cannot reach (removed from the group?); they stay queued');
+    }
     if (deletions.missingRights.length > 0) {
       logger.warn({ rights: deletions.missingRights, waiting: deletions.waiting }, 'topics of erased or expired cases could not be deleted: the bot lacks a right in the staff chat');
       this.inbox.noteInGeneral(this.inbox.st('staff-deletions-pending', { count: deletions.waiting, rights: deletions.missingRights.join(', ') }));

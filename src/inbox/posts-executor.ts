@@ -11,11 +11,12 @@ import type { ClientPost, PostExecutor, PostTarget, TeamPost } from '../relay/in
 import { classifyError } from '../telegram/errors.js';
 import { attachTopic, findCase, topicIn, waitingQueue } from './cases.js';
 import { queueDeletions } from '../db/deletions.js';
-import type { Privacy } from '../privacy/keys.js';
+import { CHAT_REF_BINDING, type Privacy } from '../privacy/keys.js';
 import type { JoinableText } from '../relay/index.js';
 import { readLockdown } from './lockdown.js';
 import { orderQueue } from './queue.js';
 import type { InboxService } from './service.js';
+import { prefixed } from '../relay/texts.js';
 
 const HTML = { parse_mode: 'HTML' } as const;
 
@@ -136,6 +137,10 @@ export class InboxPosts implements PostExecutor {
       }
       case 'html':
         return (await api.sendMessage(chatId, post.html, { ...HTML, ...placement, link_preview_options: { is_disabled: true } })).message_id;
+      case 'edited-reply': {
+        const shown = prefixed('✏️ ', post.text);
+        return (await api.sendMessage(chatId, shown.text, { ...placement, ...(shown.entities ? { entities: shown.entities } : {}), link_preview_options: { is_disabled: true } })).message_id;
+      }
       case 'edit':
         if (post.caption) await api.editMessageCaption(chatId, post.messageId, { caption: post.text.text, caption_entities: post.text.entities });
         else await api.editMessageText(chatId, post.messageId, post.text.text, { entities: post.text.entities });
@@ -180,7 +185,7 @@ export class InboxPosts implements PostExecutor {
       const now = findCase(db, row.id);
       if (!now || this.inbox.chatOf(now) !== chatId) {
         // The case moved to another group (or went) while its topic was being made here: the topic goes.
-        queueDeletions(db, [{ chatRef: this.deps.privacy.encryptChatId(chatId), threadId: topic.message_thread_id }]);
+        queueDeletions(db, [{ chatRef: this.deps.privacy.encryptChatId(chatId, CHAT_REF_BINDING.deletion), threadId: topic.message_thread_id }]);
         return;
       }
       db.update(cases).set({ cardMessageId: null }).where(eq(cases.id, row.id)).run();
@@ -275,7 +280,7 @@ export class InboxPosts implements PostExecutor {
     const sent = await api.sendMessage(chatId, text, { ...HTML, disable_notification: true });
     db.$client.transaction(() => {
       // A board left in a group the inbox no longer is (it names waiting clients) goes.
-      if (elsewhere) queueDeletions(db, [{ chatRef: this.deps.privacy.encryptChatId(stored.chatId), messageId: stored.messageId }]);
+      if (elsewhere) queueDeletions(db, [{ chatRef: this.deps.privacy.encryptChatId(stored.chatId, CHAT_REF_BINDING.deletion), messageId: stored.messageId }]);
       setJobState(db, keys.message, `${chatId}:${sent.message_id}`);
       setJobState(db, keys.text, text);
     })();

@@ -1,7 +1,8 @@
 import { randomInt } from 'node:crypto';
-import { and, count, eq, gte, isNull, sql } from 'drizzle-orm';
+import { and, count, eq, gte, isNull, lt, sql, sum } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
-import { referralCodes, type ReferralCodeRow } from '../db/schema.js';
+import { pickupCounts, referralCodes, type ReferralCodeRow } from '../db/schema.js';
+import { localParts, zonedTimeToUtc } from '../publishing/time.js';
 
 /** No 0/O, 1/I/L, 5/S, 2/Z, 8/B: a code read aloud over a counter or copied by hand stays one code. */
 export const CODE_ALPHABET = '34679ACDEFGHJKMNPQRTUVWXY';
@@ -37,6 +38,20 @@ export interface IssueInput {
   caseId?: number;
   now: number;
   validDays: number;
+  /** The time zone whose days the client is shown (TIMEZONE): the code is valid to the end of one of them. */
+  timeZone?: string;
+}
+
+/**
+ * When a code issued at `issuedHour` (already rounded down to the hour) stops being valid: the end of
+ * the day `validDays` later, in `timeZone` (UTC without one). Computed from the rounded hour and rounded
+ * to a day, so neither it nor the day shown to the client says when, within the day, the code was issued.
+ */
+export function expiryOf(issuedHour: number, validDays: number, timeZone = 'UTC'): number {
+  const last = localParts(new Date(issuedHour + validDays * DAY), timeZone);
+  const nextDay = new Date(Date.UTC(last.year, last.month - 1, last.day + 1));
+  const midnight = zonedTimeToUtc({ year: nextDay.getUTCFullYear(), month: nextDay.getUTCMonth() + 1, day: nextDay.getUTCDate(), hour: 0, minute: 0, second: 0 }, timeZone);
+  return midnight.getTime() - 1; // 23:59:59.999 of the last day: the day shown is the last valid one
 }
 
 /** Issues a fresh code; a collision with an existing code (one in hundreds of millions) just draws again. */
@@ -52,7 +67,7 @@ export function issueCode(db: Db, input: IssueInput): ReferralCodeRow {
         clientKey: input.clientKey,
         caseId: input.caseId ?? null,
         issuedHour: Math.floor(input.now / HOUR) * HOUR,
-        expiresAt: input.now + input.validDays * DAY,
+        expiresAt: expiryOf(Math.floor(input.now / HOUR) * HOUR, input.validDays, input.timeZone),
       })
       .onConflictDoNothing()
       .returning()
@@ -107,6 +122,34 @@ export function pickupsSince(db: Db, clientKey: string, since: number): number {
     .where(and(eq(referralCodes.clientKey, clientKey), eq(referralCodes.source, 'pickup'), gte(referralCodes.issuedHour, Math.floor(since / HOUR) * HOUR)))
     .all();
   return row?.n ?? 0;
+}
+
+const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/**
+ * Counts a pick-up code under the client's pick-up key (Privacy.pickupKey), by day: the count outlives
+ * /forget (the link in referral_codes does not), so the limit holds for its period whatever the client erases.
+ */
+export function countPickup(db: Db, pickupKey: string, now: number): void {
+  db.insert(pickupCounts)
+    .values({ pickupKey, issuedOn: dayOf(now), count: 1 })
+    .onConflictDoUpdate({ target: [pickupCounts.pickupKey, pickupCounts.issuedOn], set: { count: sql`${pickupCounts.count} + 1` } })
+    .run();
+}
+
+/** Pick-up codes counted under this key on the day of `since` and after. */
+export function pickupsCounted(db: Db, pickupKey: string, since: number): number {
+  const [row] = db
+    .select({ n: sum(pickupCounts.count) })
+    .from(pickupCounts)
+    .where(and(eq(pickupCounts.pickupKey, pickupKey), gte(pickupCounts.issuedOn, dayOf(since))))
+    .all();
+  return Number(row?.n ?? 0);
+}
+
+/** Counts older than the pick-up period are of no use to the limit, so they are not kept either. */
+export function purgePickupCounts(db: Db, now: number, periodDays: number): number {
+  return db.delete(pickupCounts).where(lt(pickupCounts.issuedOn, dayOf(now - periodDays * DAY))).run().changes;
 }
 
 export type CodeStatus = 'valid' | 'redeemed' | 'expired';

@@ -2,10 +2,10 @@ import { foldWal, purgeIdleClients } from '../db/clients.js';
 import type { Db } from '../db/connection.js';
 import { purgeAbandonedConversations } from '../db/conversations.js';
 import { purgeOldTraces } from '../db/traces.js';
-import type { Privacy } from '../privacy/keys.js';
+import { CHAT_REF_BINDING, type Privacy } from '../privacy/keys.js';
 import { purgeExpiredBans } from './bans.js';
 import { purgeClosedCases } from './cases.js';
-import { scrubOldCodes } from './referral-codes.js';
+import { purgePickupCounts, scrubOldCodes } from './referral-codes.js';
 import type { DeletionRun, Erasure } from './erasure.js';
 import type { Inboxes } from './inboxes.js';
 
@@ -17,6 +17,8 @@ export interface RetentionDeps {
   inboxes: Pick<Inboxes, 'chatOf'>;
   retentionDays: number;
   banDays: number;
+  /** PICKUP_PERIOD_DAYS: pick-up counts older than this go. */
+  pickupPeriodDays?: number;
 }
 
 export interface PurgeReport {
@@ -36,12 +38,13 @@ export interface PurgeReport {
  */
 export async function purgeExpired(deps: RetentionDeps, now: number): Promise<PurgeReport> {
   const { db, privacy, retentionDays } = deps;
-  const cases = purgeClosedCases(db, now, retentionDays, (teamChatId) => privacy.encryptChatId(teamChatId));
+  const cases = purgeClosedCases(db, now, retentionDays, (teamChatId) => privacy.encryptChatId(teamChatId, CHAT_REF_BINDING.deletion));
   const clients = purgeIdleClients(db, new Date(now), retentionDays);
   const conversations = purgeAbandonedConversations(db, now);
   const bans = purgeExpiredBans(db, now, deps.banDays);
   purgeOldTraces(db, now);
   scrubOldCodes(db, now, retentionDays);
+  if (deps.pickupPeriodDays !== undefined) purgePickupCounts(db, now, deps.pickupPeriodDays);
   foldWal(db); // the purged rows' old pages leave the WAL too
   const deletions = await deps.erasure.runPending();
   return { cases, clients, conversations, bans, deletions };

@@ -7,7 +7,7 @@ import { escapeHtml } from '../content/markdown.js';
 import type { Db } from '../db/connection.js';
 import { cases, clients, consultants, type CaseRow } from '../db/schema.js';
 import type { Logger } from '../logger.js';
-import type { Privacy } from '../privacy/keys.js';
+import { CHAT_REF_BINDING, type Privacy } from '../privacy/keys.js';
 import { formatLocal } from '../publishing/time.js';
 import { codeStatus, codesOfCase } from './referral-codes.js';
 import { casesInAnotherChat, closeCase, detachTopic, earlierCaseCount, findCase, waitingQueue } from './cases.js';
@@ -16,6 +16,7 @@ import type { Relay } from '../relay/index.js';
 import { queuePosition } from './queue.js';
 import { isOpen, nextOpening } from './working-hours.js';
 import { Inboxes } from './inboxes.js';
+import { clientChatId } from '../db/clients.js';
 
 export interface InboxDeps {
   db: Db;
@@ -108,7 +109,7 @@ export class InboxService {
   clientChatId(row: CaseRow): number {
     const client = this.clientOf(row);
     if (!client) throw new Error(`case ${row.id} has no client`);
-    return this.deps.privacy.decryptChatId(client.chatRef);
+    return clientChatId(this.deps.privacy, client);
   }
 
   languageOf(row: CaseRow): Language {
@@ -327,7 +328,7 @@ export class InboxService {
       const stale = casesInAnotherChat(db, (inbox) => this.inboxes.chatOf(inbox));
       for (const row of stale) {
         if (row.teamChatId === null) unknownGroup++;
-        queueDeletions(db, caseTraces(row, row.teamChatId === null ? undefined : privacy.encryptChatId(row.teamChatId)));
+        queueDeletions(db, caseTraces(row, row.teamChatId === null ? undefined : privacy.encryptChatId(row.teamChatId, CHAT_REF_BINDING.deletion)));
         const detached = detachTopic(db, row.id);
         if (detached && detached.status !== 'closed') this.relay.postToTeam({ kind: 'topic', regrouped: true }, { row: detached });
       }

@@ -10,10 +10,22 @@ import { createSealer, type Sealer } from './sealing.js';
 export interface Privacy {
   /** Stable pseudonymous key for a Telegram user id. */
   clientKey(telegramUserId: number): string;
-  encryptChatId(chatId: number): string;
-  decryptChatId(sealed: string): number;
+  /**
+   * Seals a chat id for the row it is kept in (`binding`, see CHAT_REF_BINDING): a fixed-width value
+   * (8 bytes), so the ref's length says nothing about the id, bound to its row, so a ref copied into
+   * another row does not open.
+   */
+  encryptChatId(chatId: number, binding: string): string;
+  /** Throws unless `sealed` was sealed by this key for this binding (refs of the earlier format too: see openLegacyChatRef). */
+  decryptChatId(sealed: string, binding: string): number;
+  /** A ref of the earlier format (decimal text, bound to nothing): read only to seal it again at the upgrade. */
+  openLegacyChatRef(sealed: string): number;
   /** The key a ban is kept under: derived from the client key with its own subkey, so it matches no client row. */
   banKey(clientKey: string): string;
+  /** The key a pick-up count is kept under (it outlives /forget for its period): its own subkey, so it matches no client row and no ban. */
+  pickupKey(clientKey: string): string;
+  /** A MAC over a row's canonical fields (see src/db/row-integrity.ts), under a subkey of the table's own. */
+  rowMac(table: string, canonical: string): string;
   /** Raw updates in the update journal (they carry ids, names, phones, texts). */
   journal: Sealer;
   /** The conversations plugin's state (it replays the updates of an intake). */
@@ -30,7 +42,21 @@ export const KEY_LABELS = {
   conversations: 'conversation-state-encryption',
   outbox: 'outbox-text-encryption',
   ban: 'ban-key',
+  pickup: 'pickup-count-key',
+  /** Followed by ':' and the table name: one subkey per table. */
+  rowMac: 'row-mac',
 } as const;
+
+/** What a sealed chat id is bound to, per kind of row. */
+export const CHAT_REF_BINDING = {
+  /** A client's own chat, in clients.chat_ref. */
+  client: (clientKey: string) => `clients:${clientKey}`,
+  /** A chat in pending_deletions (the row id comes only after the insert: the row's MAC binds the rest). */
+  deletion: 'pending_deletions',
+} as const;
+
+/** Marks the fixed-width, bound format; refs without it are of the earlier format (base64url has no '.'). */
+const CHAT_REF_PREFIX = 'c2.';
 
 const SALT = Buffer.from('peer-help-bot/v1');
 
@@ -42,6 +68,20 @@ export function createPrivacy(botSecret: string): Privacy {
   const hmacKey = subkey(botSecret, KEY_LABELS.clientKey);
   const encKey = subkey(botSecret, KEY_LABELS.chatId);
   const banHmacKey = subkey(botSecret, KEY_LABELS.ban);
+  const pickupHmacKey = subkey(botSecret, KEY_LABELS.pickup);
+  const rowKeys = new Map<string, Buffer>();
+  const rowKey = (table: string) => {
+    let key = rowKeys.get(table);
+    if (!key) rowKeys.set(table, (key = subkey(botSecret, `${KEY_LABELS.rowMac}:${table}`)));
+    return key;
+  };
+  const open = (data: Buffer, aad?: string): Buffer => {
+    if (data.length < 29) throw new Error('Sealed chat id is too short');
+    const decipher = createDecipheriv('aes-256-gcm', encKey, data.subarray(0, 12));
+    if (aad !== undefined) decipher.setAAD(Buffer.from(aad, 'utf8'));
+    decipher.setAuthTag(data.subarray(12, 28));
+    return Buffer.concat([decipher.update(data.subarray(28)), decipher.final()]);
+  };
   return {
     journal: createSealer(subkey(botSecret, KEY_LABELS.journal)),
     conversations: createSealer(subkey(botSecret, KEY_LABELS.conversations)),
@@ -49,22 +89,36 @@ export function createPrivacy(botSecret: string): Privacy {
     clientKey(telegramUserId) {
       return createHmac('sha256', hmacKey).update(String(telegramUserId)).digest('hex');
     },
-    encryptChatId(chatId) {
+    encryptChatId(chatId, binding) {
+      if (!Number.isSafeInteger(chatId)) throw new Error(`A chat id must be a safe integer, got ${chatId}`);
+      const plain = Buffer.alloc(8);
+      plain.writeBigInt64BE(BigInt(chatId));
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', encKey, iv);
-      const ciphertext = Buffer.concat([cipher.update(String(chatId), 'utf8'), cipher.final()]);
-      return Buffer.concat([iv, cipher.getAuthTag(), ciphertext]).toString('base64url');
+      cipher.setAAD(Buffer.from(binding, 'utf8'));
+      const ciphertext = Buffer.concat([cipher.update(plain), cipher.final()]);
+      return CHAT_REF_PREFIX + Buffer.concat([iv, cipher.getAuthTag(), ciphertext]).toString('base64url');
     },
-    decryptChatId(sealed) {
-      const data = Buffer.from(sealed, 'base64url');
-      if (data.length < 29) throw new Error('Sealed chat id is too short');
-      const decipher = createDecipheriv('aes-256-gcm', encKey, data.subarray(0, 12));
-      decipher.setAuthTag(data.subarray(12, 28));
-      const plain = Buffer.concat([decipher.update(data.subarray(28)), decipher.final()]).toString('utf8');
+    decryptChatId(sealed, binding) {
+      if (!sealed.startsWith(CHAT_REF_PREFIX)) throw new Error('A chat reference of the earlier format (sealed again at start): not read as it is');
+      const plain = open(Buffer.from(sealed.slice(CHAT_REF_PREFIX.length), 'base64url'), binding);
+      if (plain.length !== 8) throw new Error('A sealed chat id must hold 8 bytes');
+      return Number(plain.readBigInt64BE());
+    },
+    openLegacyChatRef(sealed) {
+      if (sealed.startsWith(CHAT_REF_PREFIX)) throw new Error('Not a chat reference of the earlier format');
+      const plain = open(Buffer.from(sealed, 'base64url')).toString('utf8');
+      if (!/^-?\d{1,16}$/.test(plain)) throw new Error('A legacy chat reference must hold a decimal chat id');
       return Number(plain);
     },
     banKey(clientKey) {
       return createHmac('sha256', banHmacKey).update(clientKey).digest('hex');
+    },
+    pickupKey(clientKey) {
+      return createHmac('sha256', pickupHmacKey).update(clientKey).digest('hex');
+    },
+    rowMac(table, canonical) {
+      return createHmac('sha256', rowKey(table)).update(canonical).digest('base64url');
     },
   };
 }

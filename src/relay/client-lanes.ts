@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { cases, type OutboxRow } from '../db/schema.js';
-import { findClient } from '../db/clients.js';
+import { clientChatId, findClient } from '../db/clients.js';
 import { findCase } from '../inbox/cases.js';
 import { classifyError, describeFailure } from '../telegram/errors.js';
 import { makeCopies } from './copier.js';
@@ -145,7 +145,7 @@ export class ClientLanes {
       } else if (head.kind === 'copy') {
         // Replies that piled up behind the private chat's pace go out as one message.
         const run = joinableRun(pending, now, this.core.vault);
-        if (run.rows.length > 1) {
+        if (run.rows.length > 1 || run.texts[0]?.rewritten) {
           batch = run.rows;
           texts = run.texts;
         }
@@ -176,7 +176,7 @@ export class ClientLanes {
       removeRows(db, batch.map((b) => b.id));
       return 0;
     }
-    const to = privacy.decryptChatId(client.chatRef);
+    const to = clientChatId(privacy, client);
     const wait = pacer.delay(to, now);
     if (wait > 0) return wait; // a private chat's pace: a second or so, not worth writing down
     pacer.record(to, now, texts ? 1 : batch.length);

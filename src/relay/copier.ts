@@ -18,7 +18,8 @@ export interface CopyJob {
 
 /**
  * Makes the copies: copyMessage, copyMessages for an album, or sendMessage for joined texts (every part
- * paired with the one message, so replies to it reach the last part). Into the team's chat copies are
+ * paired with the one message, so replies to it reach the last part; sendMessage too for a text rewritten
+ * on its way to a client). Into the team's chat copies are
  * protected, so a client's photo or voice cannot be forwarded or saved out of the inbox. Returns the
  * copies' ids, one per row. Throws the API's error.
  */
@@ -39,7 +40,8 @@ export async function makeCopies(api: Api, db: Db, job: CopyJob): Promise<number
     ...placement,
     ...(replyTo !== undefined ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } } : {}),
   };
-  if (job.texts && job.texts.length > 1) {
+  // Joined texts, or a text that must not be copied as it was (a consultant's mentions taken out).
+  if (job.texts && (job.texts.length > 1 || job.texts[0]?.rewritten)) {
     const whole = joinTexts(job.texts);
     const sent = await api.sendMessage(job.to, whole.text, { ...options, ...(whole.entities ? { entities: whole.entities } : {}) });
     return job.rows.map(() => sent.message_id);

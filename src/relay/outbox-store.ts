@@ -2,6 +2,7 @@ import { and, asc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { prepared } from '../db/prepared.js';
 import { cases, outbox, relayMessages, type OutboxRow } from '../db/schema.js';
+import { refuseForgedOutbox, stampRow } from '../db/row-integrity.js';
 
 /**
  * The outbox's SQL, and nothing else: what waits to be put into a chat (copies and the bot's own
@@ -65,7 +66,7 @@ export function enqueueCopy(db: Db, item: CopyItem, now: number): boolean {
   if (item.toClient && item.sourceChatId === undefined) throw new Error(`enqueueCopy: a copy to the client of case ${item.caseId} needs the team chat it is copied from`);
   const key = item.toClient ? { caseId: item.caseId, sourceChatId: item.sourceChatId!, sourceMessageId: item.sourceMessageId } : { caseId: item.caseId, sourceMessageId: item.sourceMessageId };
   if (copied.get(key)) return false;
-  return (
+  return withStamp(db, () =>
     prepared(db, 'enqueueCopy', (d) =>
       d
         .insert(outbox)
@@ -93,13 +94,34 @@ export function enqueueCopy(db: Db, item: CopyItem, now: number): boolean {
       replyToSourceId: item.replyToSourceId ?? null,
       sealedText: item.sealedText ?? null,
       now,
-    }).changes > 0
+    }),
   );
 }
 
-/** Queues one of the bot's own posts. A post with a coalescing key already waiting is not queued again (it shows the latest state when it goes). */
+/** Inserts one outbox row and stamps it with its MAC in the same transaction; whether it was inserted. */
+function withStamp(db: Db, insert: () => { changes: number; lastInsertRowid: number | bigint }): boolean {
+  return db.$client.transaction(() => {
+    const result = insert();
+    if (result.changes > 0) stampRow(db, 'outbox', Number(result.lastInsertRowid));
+    return result.changes > 0;
+  })();
+}
+
+/**
+ * Queues one of the bot's own posts. A post with a coalescing key already waiting is not queued again
+ * (it shows the latest state when it goes), but takes the better priority of the two: the board that
+ * must drop an erased client's pseudonym goes at once even if a routine one was waiting.
+ */
 export function enqueuePost(db: Db, item: PostItem, now: number): boolean {
-  return (
+  const queued = enqueuePostRow(db, item, now);
+  if (!queued && item.coalesceKey !== undefined) {
+    db.update(outbox).set({ priority: sql`min(${outbox.priority}, ${item.priority})` }).where(eq(outbox.coalesceKey, item.coalesceKey)).run();
+  }
+  return queued;
+}
+
+function enqueuePostRow(db: Db, item: PostItem, now: number): boolean {
+  return withStamp(db, () =>
     db
       .insert(outbox)
       .values({
@@ -115,15 +137,16 @@ export function enqueuePost(db: Db, item: PostItem, now: number): boolean {
         createdAt: now,
       })
       .onConflictDoNothing()
-      .run().changes > 0
+      .run(),
   );
 }
 
 /** Rows of one lane (case and direction) looked at at a time: enough for an album or a run of texts to join. */
 export const LANE_HEAD = 500;
 
+/** A lane's rows in order; a row (or a case) that fails its integrity check is refused here, never sent. */
 export function laneRows(db: Db, caseId: number, toClient: boolean): OutboxRow[] {
-  return prepared(db, 'outboxLane', (d) =>
+  const rows = prepared(db, 'outboxLane', (d) =>
     d
       .select()
       .from(outbox)
@@ -132,6 +155,7 @@ export function laneRows(db: Db, caseId: number, toClient: boolean): OutboxRow[]
       .limit(LANE_HEAD)
       .prepare(),
   ).all({ caseId, toClient: toClient ? 1 : 0 });
+  return refuseForgedOutbox(db, rows);
 }
 
 /** The oldest row of a case's lane, with what the scheduler needs to rank it. */
@@ -213,10 +237,11 @@ const TEAM_POSTS_SQL = `
   ORDER BY o.priority, o.id
   LIMIT ?`;
 
-/** The team posts due now, best first: priority, then age. */
+/** The team posts due now, best first: priority, then age (rows failing their integrity check refused). */
 export function dueTeamPosts(db: Db, now: number, limit: number): TeamPostRow[] {
   const statement = prepared(db, 'outboxTeamPosts', (d) => d.$client.prepare<[number, number], Record<string, unknown>>(TEAM_POSTS_SQL));
-  return statement.all(now, limit).map((r) => ({
+  const raw = statement.all(now, limit);
+  const rows = raw.map((r) => ({
     id: r.id as number,
     caseId: r.case_id as number | null,
     toClient: false,
@@ -235,11 +260,13 @@ export function dueTeamPosts(db: Db, now: number, limit: number): TeamPostRow[] 
     createdAt: r.created_at as number,
     sendingAt: r.sending_at as number | null,
     maybeRepeat: r.maybe_repeat === 1,
+    mac: r.mac as string | null,
     caseInbox: r.case_inbox as string | null,
     urgent: r.urgent === 1,
     caseThreadId: r.case_thread as number | null,
     caseTeamChatId: r.case_team_chat as number | null,
   }));
+  return refuseForgedOutbox(db, rows, raw);
 }
 
 /** When the next team post falls due (for the scheduler's timer), if any waits. */

@@ -10,6 +10,8 @@ import type { JoinableText } from './texts.js';
 export const PRIORITY = {
   /** An urgent case's topic: its words cannot go before it. */
   urgentTopic: 0,
+  /** The board (or a notice) brought up to date because a client erased their data: their pseudonym goes at once. */
+  erasure: 1,
   /** A case's topic. */
   topic: 1,
   /** A client's words into their case (copies), and answers to a consultant's command: a person waits for them. */
@@ -78,6 +80,8 @@ export type ClientPost =
   | ({ kind: 'html'; html: string } & ByStaff)
   /** A consultant edited a reply already copied: carried over (the text travels sealed). */
   | ({ kind: 'edit'; messageId: number; caption: boolean; text: JoinableText } & ByStaff)
+  /** A consultant edited a reply that was joined with others: the new wording as a message of its own, "✏️ " before it (sealed until sent). */
+  | ({ kind: 'edited-reply'; text: JoinableText } & ByStaff)
   | { kind: 'repeat-mark'; replyTo: number };
 
 /**

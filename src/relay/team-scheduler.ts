@@ -24,6 +24,7 @@ import {
 } from './outbox-store.js';
 import { coalesceKeyOf, createsMessage, decodePost, effectiveRank, encodePost, priorityOf, PRIORITY, type TeamPost } from './posts.js';
 import { joinableRun } from './texts.js';
+import { clientChatId } from '../db/clients.js';
 
 /** Slots of the window a backlog (and the bot's own housekeeping) leaves for other cases' first messages. */
 const FIRST_MESSAGE_RESERVE = 3;
@@ -257,7 +258,7 @@ export class TeamScheduler {
         rows: batch,
         row,
         to: this.chatId,
-        from: privacy.decryptChatId(client.chatRef),
+        from: clientChatId(privacy, client),
         thread: row.threadId,
         texts: texts && texts.length > 1 ? texts : undefined,
       });

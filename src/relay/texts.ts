@@ -6,6 +6,8 @@ import type { OutboxRow } from '../db/schema.js';
 export interface JoinableText {
   text: string;
   entities?: MessageEntity[];
+  /** Not the source message's own text (a consultant's mentions taken out): sent as this text, never copied. */
+  rewritten?: boolean;
 }
 
 /** Joined parts are separated by an empty line; the whole stays within Telegram's 4,096 characters. */
@@ -44,7 +46,7 @@ export class TextVault {
   }
 
   seal(text: JoinableText, row: Pick<OutboxRow, 'caseId' | 'toClient' | 'kind' | 'sourceMessageId' | 'createdAt'>): string {
-    const value = text.entities?.length ? { text: text.text, entities: text.entities } : { text: text.text };
+    const value = { text: text.text, ...(text.entities?.length ? { entities: text.entities } : {}), ...(text.rewritten ? { rewritten: true } : {}) };
     return this.sealer.seal(JSON.stringify(value), TextVault.aad(row));
   }
 

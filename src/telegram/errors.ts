@@ -6,22 +6,31 @@ export type DeletionOutcome =
   | { kind: 'gone' }
   /** The bot lacks an administrator right: tell the team which one, and try again later. */
   | { kind: 'missing-right'; right: 'can_delete_messages' | 'can_manage_topics' }
-  /** The chat cannot be reached any more (the client blocked the bot, the bot left the group). */
+  /** A private chat cannot be reached any more (the client blocked the bot or deleted their account). */
   | { kind: 'unreachable' }
+  /**
+   * A team chat refused the bot (403, or not found: removed from the group, or a wrong id): the topics
+   * are still there, so the deletion waits and is reported, never dropped.
+   */
+  | { kind: 'team-chat-unreachable' }
   /** Telegram is not reachable or answered 429/5xx: try again later. */
   | { kind: 'retry'; reason: string };
 
-/** Classifies an error of deleteForumTopic / deleteMessage(s). */
-export function deletionOutcome(error: unknown, what: 'topic' | 'message'): DeletionOutcome {
+/**
+ * Classifies an error of deleteForumTopic / deleteMessage(s) in chat `chatId`: only a private chat
+ * (a positive id) can be unreachable for good; a group's refusal is the bot's to fix.
+ */
+export function deletionOutcome(error: unknown, what: 'topic' | 'message', chatId: number): DeletionOutcome {
   if (error instanceof HttpError) return { kind: 'retry', reason: 'network error' };
   if (!(error instanceof GrammyError)) return { kind: 'retry', reason: error instanceof Error ? error.message : String(error) };
   const description = error.description;
-  if (error.error_code === 403) return { kind: 'unreachable' };
+  const unreachable: DeletionOutcome = chatId > 0 ? { kind: 'unreachable' } : { kind: 'team-chat-unreachable' };
+  if (error.error_code === 403) return unreachable;
   if (/thread not found|TOPIC_ID_INVALID|TOPIC_DELETED|message to delete not found|MESSAGE_ID_INVALID/i.test(description)) return { kind: 'gone' };
   if (/not enough rights to (delete|manage)|CHAT_ADMIN_REQUIRED|message can't be deleted/i.test(description)) {
     return { kind: 'missing-right', right: what === 'topic' && /manage topics/i.test(description) ? 'can_manage_topics' : 'can_delete_messages' };
   }
-  if (/chat not found/i.test(description)) return { kind: 'unreachable' };
+  if (/chat not found/i.test(description)) return unreachable;
   return { kind: 'retry', reason: description };
 }
 

@@ -13,6 +13,7 @@ import { ensureClient } from '../../src/db/clients.js';
 import { attachTopic, openCase } from '../../src/inbox/cases.js';
 
 import { SECRET } from './harness.js';
+import { installRowIntegrity } from '../../src/db/row-integrity.js';
 
 export interface FootprintOptions {
   clients: number;
@@ -29,6 +30,7 @@ export interface FootprintFigures {
 function seedDatabase(path: string, staffChatId: number, { clients: CLIENTS, openCases: OPEN_CASES }: FootprintOptions): void {
   const db = openDatabase(path);
   const privacy = createPrivacy(SECRET);
+  installRowIntegrity(db, privacy); // the cases it seeds carry their MAC, as the bot's own do
   db.$client.transaction(() => {
     for (let i = 0; i < CLIENTS; i++) {
       const id = 5_000_000 + i;

@@ -10,6 +10,7 @@ import { closeDatabase, openDatabase } from '../../src/db/connection.js';
 import { createPrivacy } from '../../src/privacy/keys.js';
 import { ensureClient } from '../../src/db/clients.js';
 import { attachTopic, claimCase, openCase } from '../../src/inbox/cases.js';
+import { installRowIntegrity } from '../../src/db/row-integrity.js';
 
 export const SECRET = 'bench-secret-bench-secret-bench-secret-01';
 type User = ReturnType<FakeTelegram['createUser']>;
@@ -45,6 +46,7 @@ export async function seedCases(fake: FakeTelegram, count: number, databasePath?
   if (databasePath) {
     const db = openDatabase(databasePath);
     const privacy = createPrivacy(SECRET);
+    installRowIntegrity(db, privacy); // the cases it seeds carry their MAC, as the bot's own do
     const now = Date.now();
     db.$client.transaction(() => {
       for (const { user, threadId } of clients) {

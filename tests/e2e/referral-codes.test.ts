@@ -180,7 +180,8 @@ describe('referral codes, end to end', () => {
     const client = fake.createUser({ first_name: 'Late', language_code: 'en' });
     const threadId = await caseFor(client);
     const { code } = await issue(client, threadId, 'psychologist');
-    await bot.tickAt(new Date((now += 10 * DAY + 60_000)));
+    // Valid through the last day it shows (the end of that day in TIMEZONE), expired the day after.
+    await bot.tickAt(new Date((now += 11 * DAY)));
     fake.sendText(pharmacist, `/redeem ${code}`, { chatId: partners.id });
     expect(textOf(await sees(partners.id, /expired on/))).toContain(code);
     fake.sendText(pharmacist, '/redeem K7Q-M4X', { chatId: partners.id });

@@ -29,16 +29,16 @@ function client(db: ReturnType<typeof memoryDb>, id: number): string {
 
 describe('cases', () => {
   it('keeps one open case per client', () => {
-    const db = memoryDb();
+    const db = memoryDb(privacy);
     const key = client(db, 1);
     const first = openCase(db, { clientKey: key, topic: 'substances', inbox: 'main', urgent: false, now: 1000 });
     const second = openCase(db, { clientKey: key, topic: 'legal', inbox: 'main', urgent: true, now: 2000 });
     expect(first.opened).toBe(true);
-    expect(second).toEqual({ opened: false, case: first.case });
+    expect(second).toEqual({ opened: false, case: { ...first.case, mac: expect.any(String) } }); // stamped by the connection once inserted
   });
 
   it('lets exactly one of two consultants take a case, and tells the other who has it', () => {
-    const db = memoryDb();
+    const db = memoryDb(privacy);
     const { case: row } = openCase(db, { clientKey: client(db, 2), topic: 'mental', inbox: 'main', urgent: false, now: 1000 });
     const a = claimCase(db, row.id, 111, 5000);
     const b = claimCase(db, row.id, 222, 5001);
@@ -47,7 +47,7 @@ describe('cases', () => {
   });
 
   it('protects a consultant from overload', () => {
-    const db = memoryDb();
+    const db = memoryDb(privacy);
     const one = openCase(db, { clientKey: client(db, 3), topic: 'hiv', inbox: 'main', urgent: false, now: 1 }).case;
     const two = openCase(db, { clientKey: client(db, 4), topic: 'hiv', inbox: 'main', urgent: false, now: 2 }).case;
     expect(claimCase(db, one.id, 7, 10, 1).ok).toBe(true);
@@ -55,7 +55,7 @@ describe('cases', () => {
   });
 
   it('orders the queue urgent first, and a released case goes back in', () => {
-    const db = memoryDb();
+    const db = memoryDb(privacy);
     const calm = openCase(db, { clientKey: client(db, 5), topic: 'social', inbox: 'main', urgent: false, now: 100 }).case;
     const urgent = openCase(db, { clientKey: client(db, 6), topic: 'substances', inbox: 'main', urgent: true, now: 200 }).case;
     expect(queuePosition(waitingQueue(db), urgent.id)).toBe(1);
@@ -67,7 +67,7 @@ describe('cases', () => {
   });
 
   it('records anonymous figures that survive the case, /forget and the purge', () => {
-    const db = memoryDb();
+    const db = memoryDb(privacy);
     const key = client(db, 8);
     const row = openCase(db, { clientKey: key, topic: 'legal', inbox: 'main', urgent: false, now: 1_000 }).case;
     claimCase(db, row.id, 1, 61_000);
@@ -91,7 +91,7 @@ describe('cases', () => {
   });
 
   it('erases cases, relay pairs, pending copies and conversation state with the client on /forget', () => {
-    const db = memoryDb();
+    const db = memoryDb(privacy);
     const key = client(db, 9);
     const row = openCase(db, { clientKey: key, topic: 'other', inbox: 'main', urgent: false, now: 1 }).case;
     db.insert(relayMessages).values({ caseId: row.id, clientMessageId: 5, inboxMessageId: 50, fromClient: true }).run();
@@ -103,7 +103,7 @@ describe('cases', () => {
   });
 
   it('purges closed cases after the retention period, with their relay pairs', () => {
-    const db = memoryDb();
+    const db = memoryDb(privacy);
     const day = 86_400_000;
     const old = openCase(db, { clientKey: client(db, 10), topic: 'other', inbox: 'main', urgent: false, now: 0 }).case;
     const recent = openCase(db, { clientKey: client(db, 11), topic: 'other', inbox: 'main', urgent: false, now: 0 }).case;
@@ -123,7 +123,7 @@ describe('cases', () => {
 
 describe('reopening a recent urgent case', () => {
   it('reopens only the client\'s urgent case closed within the window, as waiting and unassigned', () => {
-    const db = memoryDb();
+    const db = memoryDb(privacy);
     const key = client(db, 31);
     const first = openCase(db, { clientKey: key, topic: 'substances', inbox: 'main', urgent: true, now: 1_000 }).case;
     claimCase(db, first.id, 7, 2_000);
@@ -146,7 +146,7 @@ describe('reopening a recent urgent case', () => {
   });
 
   it('keeps exact durations but only the hour once a case goes with /forget or the purge', () => {
-    const db = memoryDb();
+    const db = memoryDb(privacy);
     const opened = Date.parse('2026-12-01T10:17:23.456Z');
     const row = openCase(db, { clientKey: client(db, 20), topic: 'legal', inbox: 'main', urgent: false, now: opened }).case;
     claimCase(db, row.id, 99, opened + 90_000);

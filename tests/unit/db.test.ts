@@ -1,3 +1,4 @@
+import { clientChatId } from '../../src/db/clients.js';
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,7 +39,7 @@ describe('database', () => {
     const first = ensureClient(db, privacy, key, 1001);
     const again = ensureClient(db, privacy, key, 1001);
     expect(again.pseudonym).toBe(first.pseudonym);
-    expect(privacy.decryptChatId(first.chatRef)).toBe(1001);
+    expect(clientChatId(privacy, first)).toBe(1001);
     expect(first.lastSeenOn).toMatch(/^\d{4}-\d{2}-\d{2}$/);
   });
 

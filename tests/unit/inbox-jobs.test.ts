@@ -11,7 +11,7 @@ import { InboxJobs } from '../../src/inbox/jobs.js';
 import { inboxStack } from '../support/inbox-stack.js';
 import { InboxService } from '../../src/inbox/service.js';
 import { Erasure } from '../../src/inbox/erasure.js';
-import { createPrivacy } from '../../src/privacy/keys.js';
+import { CHAT_REF_BINDING, createPrivacy } from '../../src/privacy/keys.js';
 import { memoryDb } from '../support/db.js';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../support/bot-process.js';
@@ -20,7 +20,7 @@ import { recordingApi } from '../support/recording-api.js';
 const privacy = createPrivacy('jobs-secret-jobs-secret-jobs-secret-0001');
 
 function setup() {
-  const db = memoryDb();
+  const db = memoryDb(privacy);
   const { api, calls } = recordingApi();
   let now = Date.parse('2026-11-23T10:00:00Z');
   const config = loadConfig({ BOT_TOKEN: '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw', BOT_SECRET: 'x'.repeat(40), STAFF_CHAT_ID: '-100777', REMINDER_MINUTES: '10', DEFAULT_LANGUAGE: 'en' });
@@ -91,7 +91,7 @@ describe('inbox jobs', () => {
     await t.settle();
     expect(t.calls.map((c) => [c.method, c.payload.chat_id])).toEqual([['sendMessage', -100777]]);
     expect(t.db.select().from(pendingDeletions).all()).toMatchObject([{ messageId: 3, chatRef: expect.any(String) }]);
-    expect(privacy.decryptChatId(t.db.select().from(pendingDeletions).all()[0]!.chatRef)).toBe(-100555);
+    expect(privacy.decryptChatId(t.db.select().from(pendingDeletions).all()[0]!.chatRef, CHAT_REF_BINDING.deletion)).toBe(-100555);
   });
 
   it('forgets an intake abandoned for hours, with the updates it held', async () => {
@@ -116,7 +116,7 @@ describe('inbox jobs', () => {
 
 describe('staff language', () => {
   it('speaks DEFAULT_LANGUAGE on the staff side', () => {
-    const db = memoryDb();
+    const db = memoryDb(privacy);
     const config = loadConfig({ BOT_TOKEN: '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw', BOT_SECRET: 'x'.repeat(40), STAFF_CHAT_ID: '-100777' });
     const i18n = new I18n({ defaultLocale: 'ru', directory: join(PROJECT_ROOT, 'content', 'locales'), fluentBundleOptions: { useIsolating: false } });
     const inbox = new InboxService({ db, api: recordingApi().api, config, privacy, logger: pino({ level: 'silent' }), i18n: i18n as never, clock: () => 0 });
@@ -129,7 +129,7 @@ describe('staff language', () => {
   });
 
   it('still shows a case whose topic was removed from settings.yml (or never had a text), by its id', () => {
-    const db = memoryDb();
+    const db = memoryDb(privacy);
     const config = loadConfig({ BOT_TOKEN: '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw', BOT_SECRET: 'x'.repeat(40), STAFF_CHAT_ID: '-100777', DEFAULT_LANGUAGE: 'en' });
     const i18n = new I18n({ defaultLocale: 'en', directory: join(PROJECT_ROOT, 'content', 'locales'), fluentBundleOptions: { useIsolating: false } });
     const inbox = new InboxService({ db, api: recordingApi().api, config, privacy, logger: pino({ level: 'silent' }), i18n: i18n as never, clock: () => 0 });

@@ -81,7 +81,7 @@ function client(db: ReturnType<typeof memoryDb>, id: number): string {
 
 describe('cases in several inboxes', () => {
   it('stores the inbox and region of a case', () => {
-    const db = memoryDb();
+    const db = memoryDb(privacy);
     const { case: row } = openCase(db, { clientKey: client(db, 1), topic: 'legal', inbox: 'lawyers', region: 'south', urgent: false, now: 1 });
     expect(row).toMatchObject({ inbox: 'lawyers', region: 'south' });
     const { case: plain } = openCase(db, { clientKey: client(db, 2), topic: 'other', inbox: 'main', urgent: false, now: 1 });
@@ -89,7 +89,7 @@ describe('cases in several inboxes', () => {
   });
 
   it('finds a case by its topic only in its own chat: two groups can have the same thread id', () => {
-    const db = memoryDb();
+    const db = memoryDb(privacy);
     const legal = openCase(db, { clientKey: client(db, 1), topic: 'legal', inbox: 'lawyers', urgent: false, now: 1 }).case;
     const drugs = openCase(db, { clientKey: client(db, 2), topic: 'substances', inbox: 'main', urgent: false, now: 1 }).case;
     attachTopic(db, legal.id, LAWYERS, 7);
@@ -104,7 +104,7 @@ describe('cases in several inboxes', () => {
   });
 
   it('finds the case of an inbox message only in that chat: message ids are per chat too', () => {
-    const db = memoryDb();
+    const db = memoryDb(privacy);
     const legal = openCase(db, { clientKey: client(db, 1), topic: 'legal', inbox: 'lawyers', urgent: false, now: 1 }).case;
     const drugs = openCase(db, { clientKey: client(db, 2), topic: 'substances', inbox: 'main', urgent: false, now: 1 }).case;
     db.insert(relayMessages).values({ caseId: legal.id, clientMessageId: 10, inboxMessageId: 500, teamChatId: LAWYERS, fromClient: true }).run();
@@ -115,7 +115,7 @@ describe('cases in several inboxes', () => {
   });
 
   it('deletes an expired or forgotten case topic in the chat it is in, and says which inboxes had cases', () => {
-    const db = memoryDb();
+    const db = memoryDb(privacy);
     const sealed = (chat: number) => `sealed:${chat}`;
     const day = 86_400_000;
     const legal = openCase(db, { clientKey: client(db, 1), topic: 'legal', inbox: 'lawyers', urgent: false, now: 0 }).case;
@@ -139,7 +139,7 @@ describe('cases in several inboxes', () => {
   });
 
   it('moves cases of an inbox no longer configured to the default inbox; their topics stay recorded in their own chat', () => {
-    const db = memoryDb();
+    const db = memoryDb(privacy);
     // Rows from before INBOXES: the migration stored "main" (the column's default).
     const old = openCase(db, { clientKey: client(db, 1), topic: 'other', inbox: 'main', urgent: false, now: 0 }).case;
     attachTopic(db, old.id, MAIN, 5);

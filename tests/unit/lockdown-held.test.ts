@@ -21,7 +21,7 @@ const privacy = createPrivacy('held-secret-held-secret-held-secret-0001');
 
 describe('what a lockdown holds (L3)', () => {
   it("holds every post to a client that a staff action queued, not the bot's own notices; lists and drops them", () => {
-    const db = memoryDb();
+    const db = memoryDb(privacy);
     const { api } = recordingApi();
     const config = loadConfig({ BOT_TOKEN: '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw', BOT_SECRET: 'x'.repeat(40), STAFF_CHAT_ID: '-100777', DEFAULT_LANGUAGE: 'en' });
     const i18n = new I18n({ defaultLocale: 'en', directory: join(PROJECT_ROOT, 'content', 'locales'), fluentBundleOptions: { useIsolating: false } });

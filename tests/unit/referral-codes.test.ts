@@ -60,9 +60,29 @@ describe('referral codes', () => {
     const again = redeemCode(db, code.code, NOW + 2 * DAY);
     expect(again.status).toBe('used');
     const old = issueCode(db, { type: 'naloxone', place: null, source: 'pickup', clientKey: key, now: NOW, validDays: 3 });
-    expect(redeemCode(db, old.code, NOW + 3 * DAY + 1).status).toBe('expired');
+    expect(redeemCode(db, old.code, old.expiresAt).status).toBe('expired'); // valid through its last day, not a moment longer
     expect(codeStatus(db.select().from(referralCodes).all().find((c) => c.id === old.id)!, NOW + 4 * DAY)).toBe('expired');
     expect(redeemCode(db, 'AAAAAA', NOW).status).toBe('unknown');
+  });
+
+  it('keep no moment of issue finer than the hour in any column: the expiry is the end of a day, from the rounded hour', () => {
+    const db = memoryDb();
+    // Two codes issued at different moments of one hour (what a seized phone shows for the code message), redeemed and forgotten alike.
+    const moments = [Date.UTC(2026, 10, 3, 14, 3, 27, 412), Date.UTC(2026, 10, 3, 14, 48, 10, 1)];
+    const rows = moments.map((issuedAt, i) => {
+      const key = client(db, i + 1);
+      const code = issueCode(db, { type: 'hiv-test', place: 'almaty', source: 'staff', clientKey: key, now: issuedAt, validDays: 14, timeZone: 'Asia/Almaty' });
+      redeemCode(db, code.code, issuedAt + 3 * DAY);
+      recordOutcome(db, code.id, 'treatment-started');
+      forgetClient(db, key);
+      return db.select().from(referralCodes).all().find((r) => r.id === code.id)!;
+    });
+    // No column tells the two apart (but the id and the code itself, which are random or a counter).
+    const { id: _a, code: _b, ...first } = rows[0]!;
+    const { id: _c, code: _d, ...second } = rows[1]!;
+    expect(second).toEqual(first);
+    // Valid to the end of the 14th day after, Almaty time: the day shown to the client is the last valid one.
+    expect(new Date(first.expiresAt + 1).toISOString()).toBe('2026-11-17T19:00:00.000Z'); // midnight in Almaty (UTC+5)
   });
 
   it('records one outcome from a redeemed code only', () => {
@@ -94,8 +114,8 @@ describe('referral codes', () => {
     const old = issueCode(db, { type: 'hiv-test', place: 'almaty', source: 'staff', clientKey: key, now: NOW, validDays: 14 });
     const fresh = issueCode(db, { type: 'naloxone', place: null, source: 'pickup', clientKey: key, now: NOW + 20 * DAY, validDays: 14 });
     redeemCode(db, old.code, NOW + DAY);
-    expect(scrubOldCodes(db, NOW + 14 * DAY + 30 * DAY - 1, 30)).toBe(0);
-    expect(scrubOldCodes(db, NOW + 14 * DAY + 30 * DAY + 1, 30)).toBe(1);
+    expect(scrubOldCodes(db, old.expiresAt + 30 * DAY - 1, 30)).toBe(0);
+    expect(scrubOldCodes(db, old.expiresAt + 30 * DAY + 1, 30)).toBe(1);
     const rows = db.select().from(referralCodes).all();
     expect(rows.find((r) => r.id === old.id)).toMatchObject({ code: `-${old.id}`, clientKey: null, type: 'hiv-test', place: 'almaty' });
     expect(rows.find((r) => r.id === old.id)!.redeemedHour).not.toBeNull();

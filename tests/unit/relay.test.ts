@@ -11,7 +11,8 @@ import { InboxService } from '../../src/inbox/service.js';
 import { NO_LIMITS, Pacer, type PacingLimits } from '../../src/inbox/pacing.js';
 import { createPrivacy } from '../../src/privacy/keys.js';
 import { Relay, joinTexts } from '../../src/relay/index.js';
-import { enqueueCopy } from '../../src/relay/outbox-store.js';
+import { dueTeamPosts, enqueueCopy } from '../../src/relay/outbox-store.js';
+import { PRIORITY } from '../../src/relay/posts.js';
 import type { Db } from '../../src/db/connection.js';
 import { memoryDb } from '../support/db.js';
 import { PROJECT_ROOT } from '../support/bot-process.js';
@@ -64,8 +65,20 @@ function caseFor(db: Db, userId: number, thread: number, urgent = false) {
 const tight: PacingLimits = { groupPerMinute: 4, privatePerSecond: 1, privateBurstSeconds: 5, globalPerSecond: 30 };
 
 describe('the relay', () => {
+  it('a board brought up to date after /forget takes the place of the one waiting, ahead of notes and cards', () => {
+    const db = memoryDb(privacy);
+    const a = caseFor(db, 601, 70);
+    const t = stack(db);
+    t.relay.postToTeam({ kind: 'board' }, { inbox: 'main' });
+    for (let i = 0; i < 3; i++) t.inbox.noteInTopic(a, `note ${i}`);
+    expect(dueTeamPosts(db, Date.now(), 10).map((r) => r.kind)).toEqual(['note', 'note', 'note', 'board']);
+    t.relay.postToTeam({ kind: 'board' }, { inbox: 'main', priority: PRIORITY.erasure }); // the pseudonym must go at once
+    expect(dueTeamPosts(db, Date.now(), 10).map((r) => r.kind)).toEqual(['board', 'note', 'note', 'note']);
+    expect(db.select().from(outbox).all().filter((r) => r.kind === 'board')).toHaveLength(1);
+  });
+
   it('spends a busy team chat on clients\' words first, then notes, then cards; the board last', async () => {
-    const db = memoryDb();
+    const db = memoryDb(privacy);
     const a = caseFor(db, 501, 70);
     const b = caseFor(db, 502, 80);
     const t = stack(db, { ...tight, groupPerMinute: 6 });
@@ -88,7 +101,7 @@ describe('the relay', () => {
   });
 
   it('tells the client at once although the team chat has no budget left', async () => {
-    const db = memoryDb();
+    const db = memoryDb(privacy);
     const a = caseFor(db, 503, 70);
     const t = stack(db, { ...tight, groupPerMinute: 1 });
     t.relay.start();
@@ -104,7 +117,7 @@ describe('the relay', () => {
   });
 
   it('joins texts that waited, also after a restart, and keeps them sealed until then', async () => {
-    const db = memoryDb();
+    const db = memoryDb(privacy);
     const a = caseFor(db, 504, 70);
     const first = stack(db, NO_LIMITS);
     // Not started: the texts wait in the outbox, as they would behind a spent budget.
@@ -118,7 +131,7 @@ describe('the relay', () => {
   });
 
   it('sends again what was on its way at a crash, and marks it as possibly repeated', async () => {
-    const db = memoryDb();
+    const db = memoryDb(privacy);
     const a = caseFor(db, 505, 70);
     enqueueCopy(db, { caseId: a.id, toClient: true, sourceMessageId: 900, sourceChatId: STAFF }, Date.now());
     db.update(outbox).set({ sendingAt: Date.now() }).run(); // the process died with this request out
@@ -132,7 +145,7 @@ describe('the relay', () => {
   });
 
   it('does not queue again a copy already made (an update replayed after a crash)', async () => {
-    const db = memoryDb();
+    const db = memoryDb(privacy);
     const a = caseFor(db, 506, 70);
     const t = stack(db);
     t.relay.start();
@@ -144,7 +157,7 @@ describe('the relay', () => {
   });
 
   it('waits out a 429 from the team chat and loses nothing', async () => {
-    const db = memoryDb();
+    const db = memoryDb(privacy);
     const a = caseFor(db, 507, 70);
     let refused = 0;
     const t = stack(db, NO_LIMITS, (call) =>
@@ -159,7 +172,7 @@ describe('the relay', () => {
   });
 
   it('makes a new topic when the case topic was deleted, and the words follow it', async () => {
-    const db = memoryDb();
+    const db = memoryDb(privacy);
     const a = caseFor(db, 508, 70);
     const t = stack(db, NO_LIMITS, (call) => (call.payload.message_thread_id === 70 ? { error_code: 400, description: 'Bad Request: message thread not found' } : undefined));
     t.relay.start();
@@ -169,7 +182,7 @@ describe('the relay', () => {
   });
 
   it('a /close handled twice (replayed after a crash) asks the client for a rating once', async () => {
-    const db = memoryDb();
+    const db = memoryDb(privacy);
     const a = caseFor(db, 509, 70);
     const t = stack(db);
     t.relay.start();
@@ -183,7 +196,7 @@ describe('the relay', () => {
   });
 
   it('remembers across a restart what it sent into the team chat within the last minute', async () => {
-    const db = memoryDb();
+    const db = memoryDb(privacy);
     const limits = { ...tight, groupPerMinute: 2 };
     const cases = [caseFor(db, 510, 70), caseFor(db, 511, 80), caseFor(db, 512, 90)];
     const before = stack(db, limits);
@@ -201,7 +214,7 @@ describe('the relay', () => {
   });
 
   it('joins a consultant\'s replies that pile up behind the client\'s pace into one message', async () => {
-    const db = memoryDb();
+    const db = memoryDb(privacy);
     const a = caseFor(db, 513, 70);
     const t = stack(db, { ...tight, privateBurstSeconds: 1 });
     t.relay.start();

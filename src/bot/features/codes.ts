@@ -4,7 +4,7 @@ import { escapeHtml } from '../../content/markdown.js';
 import { splitMessage } from '../../content/split.js';
 import { ensureClient } from '../../db/clients.js';
 import { findCaseByThread } from '../../inbox/cases.js';
-import { issueCode, pickupsSince } from '../../inbox/referral-codes.js';
+import { countPickup, issueCode, pickupsCounted, pickupsSince, purgePickupCounts } from '../../inbox/referral-codes.js';
 import { optInFollowUp, recordFollowUpAnswer, type FollowUpAnswer } from '../../inbox/follow-ups.js';
 import { formatLocal } from '../../publishing/time.js';
 import { referralCodes } from '../../db/schema.js';
@@ -47,7 +47,7 @@ export function createCodesFeature(deps: BotDeps, inbox: InboxService, i18n: I18
     if (!types.includes(type)) return void (inbox.replyInTeam(ctx, escapeHtml(inbox.st('staff-code-unknown-type', { ...usage, type }))));
     if (place !== undefined && !places().includes(place)) return void (inbox.replyInTeam(ctx, escapeHtml(inbox.st('staff-code-unknown-place', { ...usage, place }))));
     if (row.status === 'closed') return void (inbox.replyInTeam(ctx, inbox.st('staff-case-closed'), true));
-    const code = issueCode(db, { type, place: place ?? null, source: 'staff', clientKey: row.clientKey, caseId: row.id, now: clock(), validDays: config.codes.validDays });
+    const code = issueCode(db, { type, place: place ?? null, source: 'staff', clientKey: row.clientKey, caseId: row.id, now: clock(), validDays: config.codes.validDays, timeZone: config.timezone });
     const lang = inbox.languageOf(row);
     const t = (key: string, vars?: Record<string, string | number>) => i18n.t(lang, key, vars);
     let delivered = true;
@@ -147,13 +147,21 @@ export function createCodesFeature(deps: BotDeps, inbox: InboxService, i18n: I18
     const { pickupLimit, pickupPeriodDays } = config.codes;
     const now = clock();
     // Updates of one client are handled one at a time (sequentialize), so count-then-issue cannot race.
-    if (pickupsSince(db, ctx.client.key, now - pickupPeriodDays * 86_400_000) >= pickupLimit) {
+    // Counted under a key of its own that /forget does not erase (and, for codes from before it, by the codes' link).
+    const pickupKey = privacy.pickupKey(ctx.client.key);
+    const since = now - pickupPeriodDays * 86_400_000;
+    purgePickupCounts(db, now, pickupPeriodDays);
+    if (Math.max(pickupsCounted(db, pickupKey, since), pickupsSince(db, ctx.client.key, since)) >= pickupLimit) {
       await ctx.answerCallbackQuery();
       return void (await ctx.reply(ctx.t('code-pickup-limit', { limit: pickupLimit, days: pickupPeriodDays })));
     }
     await ctx.answerCallbackQuery();
     ensureClient(db, privacy, ctx.client.key, ctx.chat.id);
-    const code = issueCode(db, { type, place: slug, source: 'pickup', clientKey: ctx.client.key, now, validDays: config.codes.validDays });
+    const clientKey = ctx.client.key;
+    const code = db.$client.transaction(() => {
+      countPickup(db, pickupKey, now);
+      return issueCode(db, { type, place: slug, source: 'pickup', clientKey, now, validDays: config.codes.validDays, timeZone: config.timezone });
+    })();
     const parts = splitMessage(codeMessageBlocks(ctx.t.bind(ctx), content, ctx.lang, code, config.timezone));
     for (const [i, part] of parts.entries()) {
       const keyboard = i === parts.length - 1 ? { reply_markup: followUpButton(ctx.t.bind(ctx), code.id) } : {};

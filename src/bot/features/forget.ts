@@ -18,10 +18,12 @@ export interface ForgetTools {
   refreshBoard: () => void;
 }
 
-/** The line telling a client what "Clear this chat" did and what is left for them to do. */
+/** The lines telling a client exactly what "Clear this chat" deleted, what it could not, and what is left for them to do. */
 export function clearingReport(ctx: BotContext, clearing: ChatClearing): string {
   const lines = [ctx.t('clear-done', { messages: clearing.messages, topics: clearing.topics })];
-  if (clearing.maybeLeft > 0) lines.push(ctx.t('clear-old-left', { count: clearing.maybeLeft }));
+  if (clearing.refused > 0) lines.push(ctx.t('clear-refused', { count: clearing.refused }));
+  if (clearing.notReached > 0) lines.push(ctx.t('clear-not-reached', { count: clearing.notReached }));
+  if (clearing.topicsLeft > 0) lines.push(ctx.t('clear-topics-left', { count: clearing.topicsLeft }));
   if (!ctx.me.has_topics_enabled) lines.push(ctx.t('clear-rest-yourself'));
   return lines.join('\n\n');
 }

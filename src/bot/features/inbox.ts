@@ -22,6 +22,9 @@ import { formatDuration, parsePeriod, protectSmallCells, summarize, summaryCsv, 
 import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
 import type { StaffMembers } from '../staff-members.js';
+import { CHAT_REF_BINDING } from '../../privacy/keys.js';
+import { withoutMentions } from '../../privacy/mentions.js';
+
 
 /**
  * The consultants' side, in the staff forum supergroup only (membership of that chat is the
@@ -150,7 +153,7 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService, erasure: 
         if (!moved) return;
         // The old card loses its Take button at once: the old topic goes only once the replies written in it are copied.
         if (row.teamChatId !== null && row.cardMessageId !== null) unbutton(row.teamChatId, row.cardMessageId);
-        queueDeletions(db, caseTraces(row, row.teamChatId === null ? undefined : deps.privacy.encryptChatId(row.teamChatId)));
+        queueDeletions(db, caseTraces(row, row.teamChatId === null ? undefined : deps.privacy.encryptChatId(row.teamChatId, CHAT_REF_BINDING.deletion)));
         inbox.createTopic(moved);
         inbox.noteInTopic(moved, inbox.st('staff-transferred-in', { from: escapeHtml(from) }));
         inbox.noteInGeneral(inbox.st('staff-transferred-out', { to: escapeHtml(specialty) }), from); // no pseudonym: a notice in General does not go with the case
@@ -327,6 +330,12 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService, erasure: 
       }
       return;
     }
+    // Mentions never reach a client (they link to a staff account): a text goes without them (the
+    // consultant is told); a caption cannot be rewritten in a copy, so that message waits for a new one.
+    const mentioned = (ctx.msg.caption_entities ?? []).some((e) => e.type === 'mention' || e.type === 'text_mention');
+    if (mentioned) return void inbox.noteInTopic(current, inbox.st('staff-mention-not-sent'));
+    const safe = ctx.msg.text !== undefined ? withoutMentions({ text: ctx.msg.text, ...(ctx.msg.entities ? { entities: ctx.msg.entities } : {}) }) : undefined;
+    if (safe && safe.removed > 0) inbox.noteInTopic(current, inbox.st('staff-mention-removed', { count: safe.removed }));
     db.$client.transaction(() => {
       inbox.relay.accept({
         caseId: current.id,
@@ -336,7 +345,7 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService, erasure: 
         mediaGroupId: ctx.msg.media_group_id,
         replyToSourceId: ctx.msg.reply_to_message?.message_id !== current.threadId ? ctx.msg.reply_to_message?.message_id : undefined,
         // The text, sealed until sent: replies that pile up at a client's pace go out joined.
-        text: ctx.msg.text !== undefined && ctx.msg.media_group_id === undefined ? { text: ctx.msg.text, ...(ctx.msg.entities ? { entities: ctx.msg.entities } : {}) } : undefined,
+        text: safe && ctx.msg.media_group_id === undefined ? { text: safe.text, ...(safe.entities ? { entities: safe.entities } : {}), ...(safe.removed > 0 ? { rewritten: true } : {}) } : undefined,
       });
       recordFirstResponse(db, current, clock());
     })();
@@ -346,10 +355,18 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService, erasure: 
     const row = caseHere(ctx);
     const copy = row && findCounterpart(db, row.id, false, ctx.chat.id, ctx.editedMessage.message_id);
     if (!row || copy === undefined || row.consultantId !== ctx.from.id) return next();
+    // Without mentions (see above), and sealed until sent like every consultant's words.
+    const edited = ctx.editedMessage;
+    const safe = withoutMentions(
+      edited.text !== undefined
+        ? { text: edited.text, ...(edited.entities ? { entities: edited.entities } : {}) }
+        : { text: edited.caption ?? '', ...(edited.caption_entities ? { entities: edited.caption_entities } : {}) },
+    );
+    const { removed: _removed, ...text } = safe;
     // A reply joined with others at the client: the new wording follows as a message of its own.
     const by = inbox.aliasOf(ctx.from.id);
-    if (isJoinedAtClient(db, row.id, ctx.chat.id, copy)) inbox.relay.tellClient(row, { kind: 'html', html: `✏️ ${escapeHtml(ctx.editedMessage.text ?? ctx.editedMessage.caption ?? '')}`, staff: by });
-    else inbox.carryStaffEdit(row, ctx.editedMessage, copy, by);
+    if (isJoinedAtClient(db, row.id, ctx.chat.id, copy)) inbox.relay.tellClient(row, { kind: 'edited-reply', text, staff: by });
+    else inbox.carryStaffEdit(row, edited.text !== undefined ? { ...edited, text: text.text, entities: text.entities } : { ...edited, caption: text.text, caption_entities: text.entities }, copy, by);
   });
 
   return feature;

@@ -86,6 +86,7 @@ const editMessageMedia: Handler = (ctx) => {
 };
 
 const DELETE_WINDOW_SECONDS = 48 * 3600;
+const DICE_KEPT_SECONDS = 24 * 3600;
 
 /**
  * Why Telegram would refuse to delete this message, or undefined if it may go: the 48-hour window (except
@@ -102,6 +103,8 @@ function refusal(ctx: CallContext, record: ChatRecord, message: Message): string
   if (message.forum_topic_created !== undefined) return TG.cantDelete;
   const privileged = (type === 'supergroup' || type === 'channel') && world.botHasRight(record, 'can_delete_messages');
   if (!privileged && world.now() - message.date >= DELETE_WINDOW_SECONDS) return "message can't be deleted for everyone";
+  // A dice (its result is the point of it) cannot be deleted in a private chat for a day after it was sent.
+  if (type === 'private' && message.dice !== undefined && world.now() - message.date < DICE_KEPT_SECONDS) return "message can't be deleted";
   return undefined;
 }
 
@@ -122,11 +125,20 @@ const deleteMessage: Handler = (ctx) => {
   return true;
 };
 
-/** Like Telegram, messages that cannot be found or deleted are skipped: the answer is True either way. */
+/**
+ * Like Telegram: messages that cannot be found are skipped, but one that is there and cannot be deleted
+ * (past 48 hours, a dice younger than a day, someone else's without the right) refuses the whole batch,
+ * and then none of it is deleted.
+ */
 const deleteMessages: Handler = (ctx) => {
   const record = ctx.world.requireChat(ctx.params.chat_id);
   const ids = ctx.params.message_ids as number[];
   if (ids.length < 1 || ids.length > 100) throw badRequest(`message_ids must list 1-100 messages, got ${ids.length}`);
+  for (const id of ids) {
+    const message = record.messages.get(id);
+    const refused = message && refusal(ctx, record, message);
+    if (refused) throw badRequest(refused);
+  }
   for (const id of ids) remove(ctx, record, id, 'skip');
   return true;
 };
