@@ -1,8 +1,8 @@
 import type { CaseRow, OutboxRow } from '../db/schema.js';
 import { findClient } from '../db/clients.js';
 import { findCase } from '../inbox/cases.js';
-import { FairShare } from '../inbox/fair-share.js';
-import { GROUP_WINDOW_MS } from '../inbox/pacing.js';
+import { FairShare } from './fair-share.js';
+import { GROUP_WINDOW_MS } from './pacing.js';
 import { getJobState, setJobState } from '../publishing/ledger.js';
 import { classifyError, describeFailure } from '../telegram/errors.js';
 import { makeCopies } from './copier.js';

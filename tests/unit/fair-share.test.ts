@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FairShare } from '../../src/inbox/fair-share.js';
+import { FairShare } from '../../src/relay/fair-share.js';
 
 const lanes = (fair: FairShare, list: { lane: string; urgent?: boolean; since: number }[], now: number) =>
   fair.order(list.map((c) => ({ urgent: false, ...c })), now).map((c) => c.lane);

@@ -8,7 +8,7 @@ import { outbox } from '../../src/db/schema.js';
 import { attachTopic, claimCase, openCase } from '../../src/inbox/cases.js';
 import { InboxPosts } from '../../src/inbox/posts-executor.js';
 import { InboxService } from '../../src/inbox/service.js';
-import { NO_LIMITS, Pacer, type PacingLimits } from '../../src/inbox/pacing.js';
+import { NO_LIMITS, Pacer, type PacingLimits } from '../../src/relay/pacing.js';
 import { createPrivacy } from '../../src/privacy/keys.js';
 import { Relay, joinTexts } from '../../src/relay/index.js';
 import { enqueueCopy } from '../../src/relay/outbox-store.js';
