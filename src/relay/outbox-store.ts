@@ -1,7 +1,8 @@
-import { and, asc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { prepared } from '../db/prepared.js';
 import { cases, outbox, relayMessages, type OutboxRow } from '../db/schema.js';
+import { CLIENT_KEY_PREFIX } from './posts.js';
 
 /**
  * The outbox's SQL, and nothing else: what waits to be put into a chat (copies and the bot's own
@@ -88,8 +89,22 @@ export function enqueueCopy(db: Db, item: CopyItem, now: number): boolean {
   );
 }
 
-/** Queues one of the bot's own posts. A post with a coalescing key already waiting is not queued again (it shows the latest state when it goes). */
+/**
+ * Queues one of the bot's own posts. A post with a coalescing key already waiting is not queued again
+ * (it shows the latest state when it goes); one a client caused replaces the one waiting (its text is
+ * the newest, and it takes its place at the end of the client's lane).
+ */
 export function enqueuePost(db: Db, item: PostItem, now: number): boolean {
+  if (item.coalesceKey?.startsWith(CLIENT_KEY_PREFIX)) {
+    return db.$client.transaction(() => {
+      db.delete(outbox).where(and(eq(outbox.coalesceKey, item.coalesceKey!), isNull(outbox.sendingAt))).run();
+      return insertPost(db, item, now);
+    })();
+  }
+  return insertPost(db, item, now);
+}
+
+function insertPost(db: Db, item: PostItem, now: number): boolean {
   return (
     db
       .insert(outbox)
@@ -137,6 +152,8 @@ export interface LaneHead {
   urgent: boolean;
   threadId: number | null;
   inbox: string;
+  /** The case's client: their lane in the team's chat. */
+  clientKey: string;
   rows: number;
 }
 
@@ -151,6 +168,7 @@ interface RawHead {
   urgent: number;
   thread_id: number | null;
   inbox: string;
+  client_key: string;
   n: number;
 }
 
@@ -161,7 +179,7 @@ interface RawHead {
  */
 const HEADS_SQL = (toClient: boolean) => `
   SELECT o.id, o.case_id, o.to_client, o.kind, o.not_before, o.created_at, o.media_group_id,
-         c.urgent, c.thread_id, ${INBOX_COLUMN} AS inbox, h.n
+         c.urgent, c.thread_id, ${INBOX_COLUMN} AS inbox, c.client_key, h.n
   FROM (SELECT min(id) AS id, count(*) AS n FROM outbox
         WHERE to_client = ${toClient ? 1 : 0} AND case_id IS NOT NULL ${toClient ? '' : "AND kind = 'copy'"}
         GROUP BY case_id) h
@@ -186,24 +204,45 @@ export function laneHeads(db: Db, toClient: boolean, limit: number): LaneHead[] 
     urgent: r.urgent === 1,
     threadId: r.thread_id,
     inbox: r.inbox,
+    clientKey: r.client_key,
     rows: r.n,
   }));
 }
 
-/** A team post waiting, with its case's inbox (or its own, for a caseless one). */
-export type TeamPostRow = OutboxRow & { caseInbox: string | null; urgent: boolean; caseThreadId: number | null };
+/** A team post waiting, with its case's inbox (or its own, for a caseless one) and client. */
+export type TeamPostRow = OutboxRow & { caseInbox: string | null; urgent: boolean; caseThreadId: number | null; clientKey: string | null };
+
+const CLIENT_POST = `(o.coalesce_key IS NOT NULL AND o.coalesce_key >= '${CLIENT_KEY_PREFIX}' AND o.coalesce_key < '${CLIENT_KEY_PREFIX.slice(0, -1)};')`;
 
 const TEAM_POSTS_SQL = `
-  SELECT o.*, ${INBOX_COLUMN} AS case_inbox, coalesce(c.urgent, 0) AS urgent, c.thread_id AS case_thread FROM outbox o
+  SELECT o.*, ${INBOX_COLUMN} AS case_inbox, coalesce(c.urgent, 0) AS urgent, c.thread_id AS case_thread, c.client_key FROM outbox o
   LEFT JOIN cases c ON c.id = o.case_id
-  WHERE o.to_client = 0 AND o.kind <> 'copy' AND o.not_before <= ?
+  WHERE o.to_client = 0 AND o.kind <> 'copy' AND o.not_before <= ? AND NOT ${CLIENT_POST}
   ORDER BY o.priority, o.id
   LIMIT ?`;
 
-/** The team posts due now, best first: priority, then age. */
+/** Per case, the oldest due post its client caused (the rest of their lane waits behind it). */
+const CLIENT_POST_HEADS_SQL = `
+  SELECT o.*, ${INBOX_COLUMN} AS case_inbox, coalesce(c.urgent, 0) AS urgent, c.thread_id AS case_thread, c.client_key FROM outbox o
+  JOIN (SELECT min(o.id) AS id FROM outbox o WHERE o.to_client = 0 AND o.kind <> 'copy' AND o.not_before <= ? AND ${CLIENT_POST} GROUP BY o.case_id) h ON h.id = o.id
+  JOIN cases c ON c.id = o.case_id
+  ORDER BY o.id
+  LIMIT ?`;
+
+/** The team posts due now that no client caused, best first: priority, then age. */
 export function dueTeamPosts(db: Db, now: number, limit: number): TeamPostRow[] {
   const statement = prepared(db, 'outboxTeamPosts', (d) => d.$client.prepare<[number, number], Record<string, unknown>>(TEAM_POSTS_SQL));
-  return statement.all(now, limit).map((r) => ({
+  return statement.all(now, limit).map(toTeamPostRow);
+}
+
+/** Per case, the oldest due post a client caused, oldest first. */
+export function dueClientPostHeads(db: Db, now: number, limit: number): TeamPostRow[] {
+  const statement = prepared(db, 'outboxClientPostHeads', (d) => d.$client.prepare<[number, number], Record<string, unknown>>(CLIENT_POST_HEADS_SQL));
+  return statement.all(now, limit).map(toTeamPostRow);
+}
+
+function toTeamPostRow(r: Record<string, unknown>): TeamPostRow {
+  return {
     id: r.id as number,
     caseId: r.case_id as number | null,
     toClient: false,
@@ -224,7 +263,8 @@ export function dueTeamPosts(db: Db, now: number, limit: number): TeamPostRow[] 
     caseInbox: r.case_inbox as string | null,
     urgent: r.urgent === 1,
     caseThreadId: r.case_thread as number | null,
-  }));
+    clientKey: (r.client_key as string | null) ?? null,
+  };
 }
 
 /** When the next team post falls due (for the scheduler's timer), if any waits. */
@@ -235,11 +275,19 @@ export function nextTeamPostAt(db: Db): number | undefined {
 
 /**
  * Written just before a request goes out. A coalescing key is let go at the same moment: a change made
- * while this one is on its way queues a new post rather than being lost in this one.
+ * while this one is on its way queues a new post rather than being lost in this one. A client's post
+ * keeps a key of its own (`…#id`): it stays in the client's lane if it has to wait again.
  */
 export function markSending(db: Db, ids: number[], now: number): void {
   const mark = prepared(db, 'outboxSending', (d) =>
-    d.update(outbox).set({ sendingAt: sql.placeholder('now') as never, coalesceKey: null }).where(eq(outbox.id, sql.placeholder('id'))).prepare(),
+    d
+      .update(outbox)
+      .set({
+        sendingAt: sql.placeholder('now') as never,
+        coalesceKey: sql`CASE WHEN substr(${outbox.coalesceKey}, 1, ${CLIENT_KEY_PREFIX.length}) = ${CLIENT_KEY_PREFIX} THEN ${outbox.coalesceKey} || '#' || ${outbox.id} ELSE NULL END` as never,
+      })
+      .where(eq(outbox.id, sql.placeholder('id')))
+      .prepare(),
   );
   if (ids.length === 1) mark.run({ id: ids[0]!, now });
   else db.$client.transaction(() => ids.forEach((id) => mark.run({ id, now })))();
