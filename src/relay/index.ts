@@ -2,7 +2,7 @@ import type { CaseRow } from '../db/schema.js';
 import { ClientLanes } from './client-lanes.js';
 import type { RelayCore, RelayDeps } from './context.js';
 import { backlog, caseInboxById, enqueueCopy, enqueuePost, hasWaiting, recoverInFlight } from './outbox-store.js';
-import { clientMergeKey, coalesceKeyOf, encodePost, inClientLane, priorityOf, PRIORITY, type ClientPost, type TeamPost } from './posts.js';
+import { clientMergeKey, clientPriorityOf, coalesceKeyOf, encodePost, inClientLane, priorityOf, PRIORITY, type ClientPost, type TeamPost } from './posts.js';
 import { TeamScheduler } from './team-scheduler.js';
 import { TextVault, type JoinableText } from './texts.js';
 
@@ -119,7 +119,7 @@ export class Relay {
         caseId,
         inbox: caseId === undefined ? inbox : undefined,
         ...(options.byClient && caseId !== undefined && inClientLane(post)
-          ? { priority: PRIORITY.words, coalesceKey: clientMergeKey(post, caseId) }
+          ? { priority: clientPriorityOf(post), coalesceKey: clientMergeKey(post, caseId) }
           : { priority: options.priority ?? priorityOf(post, options.row?.urgent ?? false), coalesceKey: coalesceKeyOf(post, caseId, inbox) }),
         notBefore: options.notBefore,
       },

@@ -221,10 +221,11 @@ const TEAM_POSTS_SQL = `
   ORDER BY o.priority, o.id
   LIMIT ?`;
 
-/** Per case, the oldest due post its client caused (the rest of their lane waits behind it). */
+/** Per case, the first due post its client caused, by priority then age (the rest of their lane waits behind it). */
 const CLIENT_POST_HEADS_SQL = `
   SELECT o.*, ${INBOX_COLUMN} AS case_inbox, coalesce(c.urgent, 0) AS urgent, c.thread_id AS case_thread, c.client_key FROM outbox o
-  JOIN (SELECT min(o.id) AS id FROM outbox o WHERE o.to_client = 0 AND o.kind <> 'copy' AND o.not_before <= ? AND ${CLIENT_POST} GROUP BY o.case_id) h ON h.id = o.id
+  JOIN (SELECT id, row_number() OVER (PARTITION BY case_id ORDER BY priority, id) AS place FROM outbox o
+        WHERE o.to_client = 0 AND o.kind <> 'copy' AND o.not_before <= ? AND ${CLIENT_POST}) h ON h.id = o.id AND h.place = 1
   JOIN cases c ON c.id = o.case_id
   ORDER BY o.id
   LIMIT ?`;
@@ -235,7 +236,7 @@ export function dueTeamPosts(db: Db, now: number, limit: number): TeamPostRow[] 
   return statement.all(now, limit).map(toTeamPostRow);
 }
 
-/** Per case, the oldest due post a client caused, oldest first. */
+/** Per case, the first due post a client caused (by priority, then age), oldest first. */
 export function dueClientPostHeads(db: Db, now: number, limit: number): TeamPostRow[] {
   const statement = prepared(db, 'outboxClientPostHeads', (d) => d.$client.prepare<[number, number], Record<string, unknown>>(CLIENT_POST_HEADS_SQL));
   return statement.all(now, limit).map(toTeamPostRow);

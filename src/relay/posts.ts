@@ -150,6 +150,15 @@ export function inClientLane(post: TeamPost): boolean {
 }
 
 /**
+ * The rank of a post a client caused, within their lane: notes (their ending, coming back, a comment)
+ * beside their words, in order with them; topic names, closed topics and cards as housekeeping, after
+ * everyone's words.
+ */
+export function clientPriorityOf(post: TeamPost): number {
+  return post.kind === 'note' ? PRIORITY.words : priorityOf(post, false);
+}
+
+/**
  * The merge key of a post a client caused: only its latest state waits, per case and kind (a note per
  * wording), an edit per copied message (only the newest text of a message goes).
  */

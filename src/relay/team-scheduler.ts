@@ -28,10 +28,15 @@ import { joinableRun } from './texts.js';
 
 /** Slots of the window a backlog (and the bot's own housekeeping) leaves for other cases' first messages. */
 const FIRST_MESSAGE_RESERVE = 3;
-/** Slots of a minute one client's lane may take while others wait (a quarter of a group's 20). */
-export const LANE_SLOTS_PER_WINDOW = 5;
+/** Slots of a minute one client's lane may take while others wait (two fifths of a group's 20). */
+export const LANE_SLOTS_PER_WINDOW = 8;
 /** Slots of the window a lane over its share leaves free even when it is the only one waiting. */
 const OVER_SHARE_RESERVE = 6;
+/**
+ * Slots of the window left free by the topic names, closed topics and cards a client's ending or coming
+ * back causes (until they have waited long enough to rank with words): room for everyone's words.
+ */
+const CLIENT_HOUSEKEEPING_RESERVE = 8;
 /** Posts that go into the case's topic: they wait for it. */
 const IN_TOPIC = new Set(['card', 'rename', 'close-topic', 'note', 'edit', 'edited-part', 'repeat-mark']);
 /** Lanes and posts looked at per choice. */
@@ -141,7 +146,7 @@ export class TeamScheduler {
               this.wake();
             });
           this.inFlight.set(pick.key, work);
-          if (pick.lane !== undefined) this.busyLanes.set(pick.lane, pick.key);
+          if (pick.inLane) this.busyLanes.set(pick.lane!, pick.key);
         }
         if (ready.length === 0 && Number.isFinite(wait)) this.wake(Math.max(wait, 20));
       } while (this.again);
@@ -161,9 +166,9 @@ export class TeamScheduler {
     let wait = Number.POSITIVE_INFINITY;
     /** Per client's lane, its oldest item that may go now. */
     const lanes = new Map<string, Candidate>();
-    const offer = (candidate: Candidate & { lane: string }, id: number) => {
+    const offer = (candidate: Candidate & { lane: string }) => {
       const held = lanes.get(candidate.lane);
-      if (!held || id < (held.type === 'copies' ? held.head.id : held.post.id)) lanes.set(candidate.lane, candidate);
+      if (!held || candidate.rank < held.rank || (candidate.rank === held.rank && idOf(candidate) < idOf(held))) lanes.set(candidate.lane, candidate);
     };
     const candidates: Candidate[] = [];
     if (!paused) {
@@ -182,10 +187,10 @@ export class TeamScheduler {
           this.ensureTopic(head.caseId, head.urgent, now); // its words wait for their topic
           continue;
         }
-        offer({ type: 'copies', key, rank: PRIORITY.words, head, lane: laneOfClient(head.clientKey), inLane: true }, head.id);
+        offer({ type: 'copies', key, rank: PRIORITY.words, head, lane: laneOfClient(head.clientKey), inLane: true });
       }
       // What clients caused besides their words (edits, notes about their ending or coming back, their
-      // topic's name): in their lanes, after what they sent before it.
+      // topic's name): in their lanes, by rank (a topic name or a card after everyone's words), then in order.
       for (const post of dueClientPostHeads(db, now, LOOK_LANES)) {
         const key = `post:${post.id}`;
         if (!mine(post.caseInbox) || this.inFlight.has(key) || post.clientKey === null) continue;
@@ -193,7 +198,7 @@ export class TeamScheduler {
           this.ensureTopic(post.caseId!, post.urgent, now);
           continue;
         }
-        offer({ type: 'post', key, rank: PRIORITY.words, post, lane: laneOfClient(post.clientKey), inLane: true }, post.id);
+        offer({ type: 'post', key, rank: effectiveRank(post, now), post, lane: laneOfClient(post.clientKey), inLane: true });
       }
       for (const [lane, candidate] of lanes) if (!this.busyLanes.has(lane)) candidates.push(candidate);
     } else {
@@ -223,7 +228,8 @@ export class TeamScheduler {
         continue;
       }
       this.spend(now);
-      if (candidate.lane !== undefined) this.fair.served(candidate.lane, now);
+      // The client's share counts what they caused: their lane, and their case's topic (opening, coming back).
+      if (candidate.lane !== undefined && (candidate.inLane || candidate.rank < PRIORITY.words)) this.fair.served(candidate.lane, now);
       ready.push(candidate);
     }
     return { ready, wait };
@@ -232,7 +238,7 @@ export class TeamScheduler {
   /** Slots of the window to leave free: none for topics and a lane's first words; more for a lane over its share. */
   private reserveOf(candidate: Candidate, now: number): number {
     if (candidate.rank < PRIORITY.words) return 0;
-    if (candidate.inLane) return this.fair.reserveFor(candidate.lane!, now);
+    if (candidate.inLane) return candidate.rank === PRIORITY.words ? this.fair.reserveFor(candidate.lane!, now) : Math.max(CLIENT_HOUSEKEEPING_RESERVE, this.fair.reserveFor(candidate.lane!, now));
     return FIRST_MESSAGE_RESERVE;
   }
 

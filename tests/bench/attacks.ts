@@ -32,7 +32,7 @@ export interface AttackOptions {
   edits: number;
 }
 
-export const ATTACK_DEFAULTS: AttackOptions = { baselineSeconds: 25, attackSeconds: 60, victimEverySeconds: 5, edits: 60 };
+export const ATTACK_DEFAULTS: AttackOptions = { baselineSeconds: 24, attackSeconds: 64, victimEverySeconds: 8, edits: 60 };
 
 export interface AttackFigures {
   baseline: { p50: number; p95: number; count: number };
@@ -164,6 +164,14 @@ export async function attackScenario(kind: 'emergency-cycling' | 'edit-flood', o
       backlogAfter,
       runMs: Date.now() - started,
     };
+    if (process.env.BENCH_TRACE === '1') {
+      const t0 = fake.calls[attackFrom]?.at ?? 0;
+      for (const c of fake.calls.slice(firstCall)) {
+        if (Number(c.params.chat_id) !== seeded.staffId || !CHANGES_CHAT.test(c.method)) continue;
+        log(`${((c.at - t0) / 1000).toFixed(1)} ${c.method} thread ${String(c.params.message_thread_id)} ${c.ok ? '' : 'REFUSED'} ${String(c.params.text ?? '').slice(0, 40)}`);
+      }
+      log(JSON.stringify(arrivals.latenciesByText()));
+    }
     const refusedCalls = fake.calls.slice(firstCall).filter((c) => c.error?.error_code === 429).length;
     if (refusedCalls > 0) log(`${kind}: ${refusedCalls} calls answered 429`);
     return figures;

@@ -241,7 +241,7 @@ describe('fair share in the team chat (fake timers)', () => {
     t.relay.start();
     await vi.advanceTimersByTimeAsync(5_000);
     expect(fromChat(t, 602)).toBe(1);
-    expect(fromChat(t, 601)).toBe(13); // 20 a minute, 6 kept free once it had its share of 5, 1 went to the calm client
+    expect(fromChat(t, 601)).toBe(13); // 20 a minute, 6 kept free once it had its share of 8, 1 went to the calm client
     t.relay.accept({ caseId: calm.id, toClient: false, sourceMessageId: 2 });
     await vi.advanceTimersByTimeAsync(100);
     expect(fromChat(t, 602)).toBe(2); // at once, not a minute later
@@ -275,7 +275,7 @@ describe('fair share in the team chat (fake timers)', () => {
     await vi.advanceTimersByTimeAsync(100);
     const sent = t.teamCalls().map((c) => (c.method === 'copyMessage' ? `copy ${String(c.payload.from_chat_id)}` : c.method));
     expect(sent.slice(0, 2)).toEqual(['copy 604', 'copy 605']);
-    // Alone again, the edits go on, but past its share of 5 slots it leaves 6 of the minute's 20 free.
+    // Alone again, the edits go on, but past its share of 8 slots it leaves 6 of the minute's 20 free.
     expect(sent).toHaveLength(14);
   });
 
