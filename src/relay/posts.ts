@@ -175,11 +175,6 @@ export function clientMergeKey(post: TeamPost, caseId: number): string {
   }
 }
 
-/** Whether a waiting row is one a client caused (kept when it is on its way, see markSending). */
-export function isClientPost(row: { coalesceKey: string | null }): boolean {
-  return row.coalesceKey?.startsWith(CLIENT_KEY_PREFIX) ?? false;
-}
-
 /** FNV-1a, 32 bits: tells a note's wordings apart in a key (not a secret; the html is the bot's own text). */
 function shortHash(text: string): string {
   let h = 0x811c9dc5;

@@ -58,10 +58,11 @@ const idOf = (c: Candidate) => (c.type === 'copies' ? c.head.id : c.post.id);
 /**
  * The one sender into a team chat. Telegram takes about 20 messages a minute there, for every case
  * together, so each free slot goes to what matters most: an urgent case's topic, then cases' topics,
- * then clients' words (urgent cases first, round-robin, a case's first message before any backlog) and
- * answers to consultants, then notes, then cards and topic changes, the queue board and reminders last.
- * Words that wait are joined into one message. Update handlers never wait for any of this: they queue
- * and return.
+ * then clients' lanes (each client's words, edits and the notes they cause: a client's first message in
+ * a while first, urgent words next, then round-robin, and a client who had their share of the minute
+ * after all others) and answers to consultants, then notes, then cards and topic changes, the queue
+ * board and reminders last. Words that wait are joined into one message. Update handlers never wait for
+ * any of this: they queue and return.
  */
 export class TeamScheduler {
   private readonly fair = new FairShare(GROUP_WINDOW_MS, FIRST_MESSAGE_RESERVE, LANE_SLOTS_PER_WINDOW, OVER_SHARE_RESERVE);
@@ -164,7 +165,7 @@ export class TeamScheduler {
     const mine = (inbox: string | null | undefined) => inboxes.chatOf(inbox) === this.chatId;
     const paused = this.core.paused?.(false) ?? false;
     let wait = Number.POSITIVE_INFINITY;
-    /** Per client's lane, its oldest item that may go now. */
+    /** Per client's lane, the item that may go now: best rank, then oldest. */
     const lanes = new Map<string, Candidate>();
     const offer = (candidate: Candidate & { lane: string }) => {
       const held = lanes.get(candidate.lane);
