@@ -520,7 +520,7 @@ staff-transferred-out = ↪️ A case was moved to the <b>{ $to }</b> inbox; its
 
 ## fairshare
 consult-urgent-wait =
-    🆘 The team was alerted a few minutes ago; the button calls them again in { $minutes } min at the latest. If your conversation is still open, just write here.
+    🆘 The team was alerted a few minutes ago; the button calls them again in { $minutes } min at the latest.
 
     If someone is in danger right now, don't wait: call <b>{ $ambulance }</b> or <b>{ $general }</b>. Unconscious and not breathing normally: start CPR; if opioids are possible or you don't know what was taken, give naloxone. /help shows the steps.
 consult-open-wait = You started a conversation a moment ago: you can start a new one in { $minutes } min. In an emergency, /help shows what to do right away.
