@@ -7,9 +7,9 @@
  * Kept in memory, by the client's keyed hash, only as long as it limits (a restart forgets it; nothing
  * about the client is written for it).
  */
-/** An urgent case (new or brought back) at most once in this time per client. */
+/** An urgent case (new or brought back) at most once in this time per client (URGENT_CASE_MINUTES). */
 export const URGENT_CASE_INTERVAL_MS = 5 * 60_000;
-/** Any new case at most once in this time per client (an urgent one is limited only by the line above). */
+/** Any new case at most once in this time per client (CASE_OPEN_MINUTES; an urgent one is limited only by the line above). */
 export const CASE_OPEN_INTERVAL_MS = 2 * 60_000;
 
 export class CaseOpenings {

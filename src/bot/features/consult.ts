@@ -25,7 +25,7 @@ export function createConsultFeature(deps: BotDeps, inbox: InboxService, i18n: I
 
   const isBanned = (key: string) => isBannedKey(db, privacy.banKey(key), clock(), deps.config.banDays);
   // Each opening costs the team's chat a topic and a card: one client may not open cases without end.
-  const openings = new CaseOpenings();
+  const openings = new CaseOpenings(deps.config.urgentCaseIntervalMs, deps.config.caseOpenIntervalMs);
   const minutes = (ms: number) => Math.max(1, Math.ceil(ms / 60_000));
 
   /** Whether a new case may be opened now; if not, the client is told when (with the emergency steps, after an emergency press). */
