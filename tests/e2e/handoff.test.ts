@@ -185,6 +185,7 @@ describe('handoff under stress', () => {
       STAFF_CHAT_ID: String(staff.id),
       DEFAULT_LANGUAGE: 'en',
       DATABASE_PATH: bot.databasePath,
+      CASE_OPEN_MINUTES: '0',
     });
     setTimeout(() => fake.setRateLimits({}), 2_000);
     await until(() => arrived().length >= 8, 'all eight messages', 20_000);
