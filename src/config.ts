@@ -131,6 +131,8 @@ export const configSchema = z
     REMINDER_MINUTES: wholeNumber('REMINDER_MINUTES must be a whole number of minutes, 1 or more', 1).default(15),
     BAN_DAYS: wholeNumber('BAN_DAYS must be a whole number of days, 1 or more', 1).default(90),
     EMERGENCY_REUSE_MINUTES: wholeNumber('EMERGENCY_REUSE_MINUTES must be a whole number of minutes, 0 or more', 0).default(10),
+    URGENT_CASE_MINUTES: wholeNumber('URGENT_CASE_MINUTES must be a whole number of minutes, 0 or more', 0).default(5),
+    CASE_OPEN_MINUTES: wholeNumber('CASE_OPEN_MINUTES must be a whole number of minutes, 0 or more', 0).default(2),
     PORT: wholeNumber('PORT must be a TCP port number (0–65535)', 0, 65535).default(8080),
     HTTP_HOST: z
       .string()
@@ -245,6 +247,8 @@ export const configSchema = z
     reminderMs: env.REMINDER_MINUTES * 60_000,
     banDays: env.BAN_DAYS,
     emergencyReuseMs: env.EMERGENCY_REUSE_MINUTES * 60_000,
+    urgentCaseIntervalMs: env.URGENT_CASE_MINUTES * 60_000,
+    caseOpenIntervalMs: env.CASE_OPEN_MINUTES * 60_000,
     logLevel: env.LOG_LEVEL,
     port: env.PORT,
     httpHost: env.HTTP_HOST ?? '127.0.0.1',

@@ -570,3 +570,10 @@ staff-mention-removed = ℹ️ Your message went to the client without { $count 
        *[other] its { $count } mentions
     }: an @username became "@…" and a linked name lost its link, so no staff account reaches a client. To share a channel or a bot, send its link (https://t.me/…).
 staff-mention-not-sent = ⚠️ Not sent to the client: the caption mentions an account (an @username or a linked name), and mentions never reach clients. Send it again without the mention.
+
+## fairshare
+consult-urgent-wait =
+    🆘 The team was alerted a few minutes ago; the button calls them again in { $minutes } min at the latest.
+
+    If someone is in danger right now, don't wait: call <b>{ $ambulance }</b> or <b>{ $general }</b>. Unconscious and not breathing normally: start CPR; if opioids are possible or you don't know what was taken, give naloxone. /help shows the steps.
+consult-open-wait = You started a conversation a moment ago: you can start a new one in { $minutes } min. In an emergency, /help shows what to do right away.

@@ -18,7 +18,7 @@ import { Relay } from '../relay/index.js';
 import { InboxPosts } from '../inbox/posts-executor.js';
 import { floodBrake } from './flood.js';
 import { pacingTransformer } from '../ops/pacing-transformer.js';
-import { NO_LIMITS, Pacer, TELEGRAM_LIMITS } from '../inbox/pacing.js';
+import { NO_LIMITS, Pacer, TELEGRAM_LIMITS } from '../relay/pacing.js';
 import { findOpenCase } from '../inbox/cases.js';
 import { createServicesFeature } from './features/services.js';
 import { createCodesFeature } from './features/codes.js';

@@ -184,9 +184,9 @@ export class InboxService {
     if (row) this.relay.postToTeam({ kind: 'card' }, { row });
   }
 
-  /** Queues a notice in the case's topic (internal: the client never sees it). */
-  noteInTopic(row: CaseRow, html: string): void {
-    this.relay.postToTeam({ kind: 'note', html }, { row });
+  /** Queues a notice in the case's topic (internal: the client never sees it); `byClient`: in the client's lane. */
+  noteInTopic(row: CaseRow, html: string, byClient = false): void {
+    this.relay.postToTeam({ kind: 'note', html }, { row, byClient });
   }
 
   /** Queues a notice in the General topic of an inbox (the default one unless named). */
@@ -200,10 +200,10 @@ export class InboxService {
   }
 
   /** The topic name and the card after a change of status, and the topic closed if the case is. */
-  private statusChanged(row: CaseRow): void {
-    this.relay.postToTeam({ kind: 'rename' }, { row });
-    if (row.status === 'closed') this.relay.postToTeam({ kind: 'close-topic' }, { row });
-    this.relay.postToTeam({ kind: 'card' }, { row });
+  private statusChanged(row: CaseRow, byClient: boolean): void {
+    this.relay.postToTeam({ kind: 'rename' }, { row, byClient });
+    if (row.status === 'closed') this.relay.postToTeam({ kind: 'close-topic' }, { row, byClient });
+    this.relay.postToTeam({ kind: 'card' }, { row, byClient });
   }
 
   queuePlace(caseId: number): number | null {
@@ -230,8 +230,8 @@ export class InboxService {
       const row = closeCase(db, caseId, clock());
       if (!row) return undefined;
       this.tellClient(row, 'consult-ended', { retention: config.retentionDays }, 'rating', by === 'consultant' ? (staffAlias ?? this.st('staff-default-alias')) : undefined);
-      this.noteInTopic(row, this.st(by === 'client' ? 'staff-closed-by-client' : 'staff-closed'));
-      this.statusChanged(row);
+      this.noteInTopic(row, this.st(by === 'client' ? 'staff-closed-by-client' : 'staff-closed'), by === 'client');
+      this.statusChanged(row, by === 'client');
       return row;
     })();
   }
@@ -241,7 +241,7 @@ export class InboxService {
     const text = edited.text ?? edited.caption;
     if (text === undefined) return; // media cannot be swapped
     const entities = edited.text !== undefined ? edited.entities : edited.caption_entities;
-    this.relay.postToTeam({ kind: 'edit', messageId: copyId, chatId, caption: edited.text === undefined, text: { text, ...(entities ? { entities } : {}) } }, { row });
+    this.relay.postToTeam({ kind: 'edit', messageId: copyId, chatId, caption: edited.text === undefined, text: { text, ...(entities ? { entities } : {}) } }, { row, byClient: true });
   }
 
   /** A consultant edited a reply already copied to the client: carried over, after whatever the client's lane holds. */
@@ -263,7 +263,7 @@ export class InboxService {
     const entities = edited.text !== undefined ? edited.entities : edited.caption_entities;
     this.relay.postToTeam(
       { kind: 'edited-part', ...(joined ? { replyTo: joined.messageId, chatId: joined.chatId } : {}), text: { text, ...(entities ? { entities } : {}) } },
-      { row },
+      { row, byClient: true },
     );
   }
 
@@ -273,8 +273,8 @@ export class InboxService {
     db.$client.transaction(() => {
       const closed = closeCase(db, row.id, clock());
       if (!closed) return;
-      this.noteInTopic(closed, this.st('staff-client-blocked'));
-      this.statusChanged(closed);
+      this.noteInTopic(closed, this.st('staff-client-blocked'), true);
+      this.statusChanged(closed, true);
     })();
   }
 
@@ -299,8 +299,8 @@ export class InboxService {
    */
   reopenTopic(row: CaseRow): void {
     this.relay.postToTeam(row.threadId !== null ? { kind: 'reopen' } : { kind: 'topic' }, { row });
-    this.noteInTopic(row, this.st('staff-emergency-again'));
-    this.relay.postToTeam({ kind: 'card' }, { row });
+    this.noteInTopic(row, this.st('staff-emergency-again'), true);
+    this.relay.postToTeam({ kind: 'card' }, { row, byClient: true });
   }
 
   /** The topic was deleted by someone: a new one is queued (the executor notes why in it). Nothing for a closed or erased case. */

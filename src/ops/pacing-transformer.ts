@@ -1,5 +1,5 @@
 import type { Transformer } from 'grammy';
-import { Pacer } from '../inbox/pacing.js';
+import { Pacer } from '../relay/pacing.js';
 
 /** Calls that put a message into a chat, or change one: these count towards Telegram's flood limits. */
 const PACED = /^(send(?!ChatAction)|copyMessage|forwardMessage|editMessage)/;

@@ -4,7 +4,7 @@ import type { CaseRow, OutboxRow } from '../db/schema.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { Privacy } from '../privacy/keys.js';
-import type { Pacer } from '../inbox/pacing.js';
+import type { Pacer } from './pacing.js';
 import type { PostExecutor } from './posts.js';
 import type { TextVault } from './texts.js';
 

@@ -2,7 +2,7 @@ import type { CaseRow } from '../db/schema.js';
 import { ClientLanes } from './client-lanes.js';
 import type { RelayCore, RelayDeps } from './context.js';
 import { backlog, enqueueCopy, enqueuePost, hasWaiting, recoverInFlight } from './outbox-store.js';
-import { coalesceKeyOf, encodePost, priorityOf, PRIORITY, type ClientPost, type TeamPost } from './posts.js';
+import { clientMergeKey, clientPriorityOf, coalesceKeyOf, encodePost, inClientLane, priorityOf, PRIORITY, type ClientPost, type TeamPost } from './posts.js';
 import { TeamScheduler } from './team-scheduler.js';
 import { TextVault, type JoinableText } from './texts.js';
 
@@ -101,7 +101,11 @@ export class Relay {
   }
 
   /** Queues a post into the case's team chat (or, without a case, into `inbox`'s General topic). */
-  postToTeam(post: TeamPost, options: { row?: CaseRow; inbox?: string; notBefore?: number; priority?: number } = {}): void {
+  /**
+   * `byClient`: the client caused it (an edit, a note about their ending or coming back, their topic's
+   * name): merged to its latest state and counted in their lane, never in the global post queue.
+   */
+  postToTeam(post: TeamPost, options: { row?: CaseRow; inbox?: string; notBefore?: number; priority?: number; byClient?: boolean } = {}): void {
     const now = this.core.clock();
     const { kind, payload, text } = encodePost(post);
     const caseId = options.row?.id;
@@ -116,8 +120,9 @@ export class Relay {
         toClient: false,
         caseId,
         inbox: caseId === undefined ? inbox : undefined,
-        priority: options.priority ?? priorityOf(post, options.row?.urgent ?? false),
-        coalesceKey: coalesceKeyOf(post, caseId, inbox),
+        ...(options.byClient && caseId !== undefined && inClientLane(post)
+          ? { priority: clientPriorityOf(post), coalesceKey: clientMergeKey(post, caseId) }
+          : { priority: options.priority ?? priorityOf(post, options.row?.urgent ?? false), coalesceKey: coalesceKeyOf(post, caseId, inbox) }),
         notBefore: options.notBefore,
       },
       now,
@@ -132,11 +137,6 @@ export class Relay {
     const sealedText = text ? this.core.vault.seal(text, { kind, caseId: row.id, toClient: true, sourceMessageId: null, createdAt: now }) : undefined;
     enqueuePost(this.core.db, { kind, payload, sealedText, toClient: true, caseId: row.id, priority: PRIORITY.words }, now);
     this.wake(row.id);
-  }
-
-  /** A case was erased: nothing of it is remembered (its outbox rows went with it). */
-  forgetCase(caseId: number): void {
-    for (const team of this.teams.values()) team.forget(caseId);
   }
 
   /** Something may have become possible (an unlock, a topic made): look everywhere. */

@@ -1,8 +1,9 @@
-import { and, asc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { prepared } from '../db/prepared.js';
 import { cases, outbox, relayMessages, type OutboxRow } from '../db/schema.js';
-import { refuseForgedOutbox, stampRow } from '../db/row-integrity.js';
+import { refuseForgedOutbox, rowIntact, stampRow } from '../db/row-integrity.js';
+import { CLIENT_KEY_PREFIX } from './posts.js';
 
 /**
  * The outbox's SQL, and nothing else: what waits to be put into a chat (copies and the bot's own
@@ -110,17 +111,25 @@ function withStamp(db: Db, insert: () => { changes: number; lastInsertRowid: num
 /**
  * Queues one of the bot's own posts. A post with a coalescing key already waiting is not queued again
  * (it shows the latest state when it goes), but takes the better priority of the two: the board that
- * must drop an erased client's pseudonym goes at once even if a routine one was waiting.
+ * must drop an erased client's pseudonym goes at once even if a routine one was waiting. One a client
+ * caused replaces the one waiting (its text is the newest, and it takes its place at the end of the
+ * client's lane).
  */
 export function enqueuePost(db: Db, item: PostItem, now: number): boolean {
-  const queued = enqueuePostRow(db, item, now);
+  if (item.coalesceKey?.startsWith(CLIENT_KEY_PREFIX)) {
+    return db.$client.transaction(() => {
+      db.delete(outbox).where(and(eq(outbox.coalesceKey, item.coalesceKey!), isNull(outbox.sendingAt))).run();
+      return insertPost(db, item, now);
+    })();
+  }
+  const queued = insertPost(db, item, now);
   if (!queued && item.coalesceKey !== undefined) {
     db.update(outbox).set({ priority: sql`min(${outbox.priority}, ${item.priority})` }).where(eq(outbox.coalesceKey, item.coalesceKey)).run();
   }
   return queued;
 }
 
-function enqueuePostRow(db: Db, item: PostItem, now: number): boolean {
+function insertPost(db: Db, item: PostItem, now: number): boolean {
   return withStamp(db, () =>
     db
       .insert(outbox)
@@ -172,6 +181,8 @@ export interface LaneHead {
   /** The chat the case's topic is in. */
   teamChatId: number | null;
   inbox: string;
+  /** The case's client: their lane in the team's chat. */
+  clientKey: string;
   rows: number;
 }
 
@@ -187,6 +198,7 @@ interface RawHead {
   thread_id: number | null;
   team_chat_id: number | null;
   inbox: string;
+  client_key: string;
   n: number;
 }
 
@@ -197,7 +209,7 @@ interface RawHead {
  */
 const HEADS_SQL = (toClient: boolean) => `
   SELECT o.id, o.case_id, o.to_client, o.kind, o.not_before, o.created_at, o.media_group_id,
-         c.urgent, c.thread_id, c.team_chat_id, ${INBOX_COLUMN} AS inbox, h.n
+         c.urgent, c.thread_id, c.team_chat_id, ${INBOX_COLUMN} AS inbox, c.client_key, h.n
   FROM (SELECT min(id) AS id, count(*) AS n FROM outbox
         WHERE to_client = ${toClient ? 1 : 0} AND case_id IS NOT NULL ${toClient ? '' : "AND kind = 'copy'"}
         GROUP BY case_id) h
@@ -223,25 +235,48 @@ export function laneHeads(db: Db, toClient: boolean, limit: number): LaneHead[] 
     threadId: r.thread_id,
     teamChatId: r.team_chat_id,
     inbox: r.inbox,
+    clientKey: r.client_key,
     rows: r.n,
   }));
 }
 
-/** A team post waiting, with its case's inbox (or its own, for a caseless one). */
-export type TeamPostRow = OutboxRow & { caseInbox: string | null; urgent: boolean; caseThreadId: number | null; caseTeamChatId: number | null };
+/** A team post waiting, with its case's inbox (or its own, for a caseless one) and client. */
+export type TeamPostRow = OutboxRow & { caseInbox: string | null; urgent: boolean; caseThreadId: number | null; caseTeamChatId: number | null; clientKey: string | null };
+
+const CLIENT_POST = `(o.coalesce_key IS NOT NULL AND o.coalesce_key >= '${CLIENT_KEY_PREFIX}' AND o.coalesce_key < '${CLIENT_KEY_PREFIX.slice(0, -1)};')`;
 
 const TEAM_POSTS_SQL = `
-  SELECT o.*, ${INBOX_COLUMN} AS case_inbox, coalesce(c.urgent, 0) AS urgent, c.thread_id AS case_thread, c.team_chat_id AS case_team_chat FROM outbox o
+  SELECT o.*, ${INBOX_COLUMN} AS case_inbox, coalesce(c.urgent, 0) AS urgent, c.thread_id AS case_thread, c.team_chat_id AS case_team_chat, c.client_key FROM outbox o
   LEFT JOIN cases c ON c.id = o.case_id
-  WHERE o.to_client = 0 AND o.kind <> 'copy' AND o.not_before <= ?
+  WHERE o.to_client = 0 AND o.kind <> 'copy' AND o.not_before <= ? AND NOT ${CLIENT_POST}
   ORDER BY o.priority, o.id
   LIMIT ?`;
 
-/** The team posts due now, best first: priority, then age (rows failing their integrity check refused). */
+/** Per case, the first due post its client caused, by priority then age (the rest of their lane waits behind it). */
+const CLIENT_POST_HEADS_SQL = `
+  SELECT o.*, ${INBOX_COLUMN} AS case_inbox, coalesce(c.urgent, 0) AS urgent, c.thread_id AS case_thread, c.team_chat_id AS case_team_chat, c.client_key FROM outbox o
+  JOIN (SELECT id, row_number() OVER (PARTITION BY case_id ORDER BY priority, id) AS place FROM outbox o
+        WHERE o.to_client = 0 AND o.kind <> 'copy' AND o.not_before <= ? AND ${CLIENT_POST}) h ON h.id = o.id AND h.place = 1
+  JOIN cases c ON c.id = o.case_id
+  ORDER BY o.id
+  LIMIT ?`;
+
+/** The team posts due now that no client caused, best first: priority, then age. */
 export function dueTeamPosts(db: Db, now: number, limit: number): TeamPostRow[] {
   const statement = prepared(db, 'outboxTeamPosts', (d) => d.$client.prepare<[number, number], Record<string, unknown>>(TEAM_POSTS_SQL));
   const raw = statement.all(now, limit);
-  const rows = raw.map((r) => ({
+  return refuseForgedOutbox(db, raw.map(toTeamPostRow), raw);
+}
+
+/** Per case, the first due post a client caused (by priority, then age), oldest first. */
+export function dueClientPostHeads(db: Db, now: number, limit: number): TeamPostRow[] {
+  const statement = prepared(db, 'outboxClientPostHeads', (d) => d.$client.prepare<[number, number], Record<string, unknown>>(CLIENT_POST_HEADS_SQL));
+  const raw = statement.all(now, limit);
+  return refuseForgedOutbox(db, raw.map(toTeamPostRow), raw);
+}
+
+function toTeamPostRow(r: Record<string, unknown>): TeamPostRow {
+  return {
     id: r.id as number,
     caseId: r.case_id as number | null,
     toClient: false,
@@ -265,8 +300,8 @@ export function dueTeamPosts(db: Db, now: number, limit: number): TeamPostRow[] 
     urgent: r.urgent === 1,
     caseThreadId: r.case_thread as number | null,
     caseTeamChatId: r.case_team_chat as number | null,
-  }));
-  return refuseForgedOutbox(db, rows, raw);
+    clientKey: (r.client_key as string | null) ?? null,
+  };
 }
 
 /** When the next team post falls due (for the scheduler's timer), if any waits. */
@@ -277,11 +312,19 @@ export function nextTeamPostAt(db: Db): number | undefined {
 
 /**
  * Written just before a request goes out. A coalescing key is let go at the same moment: a change made
- * while this one is on its way queues a new post rather than being lost in this one.
+ * while this one is on its way queues a new post rather than being lost in this one. A client's post
+ * keeps a key of its own (`…#id`): it stays in the client's lane if it has to wait again.
  */
 export function markSending(db: Db, ids: number[], now: number): void {
   const mark = prepared(db, 'outboxSending', (d) =>
-    d.update(outbox).set({ sendingAt: sql.placeholder('now') as never, coalesceKey: null }).where(eq(outbox.id, sql.placeholder('id'))).prepare(),
+    d
+      .update(outbox)
+      .set({
+        sendingAt: sql.placeholder('now') as never,
+        coalesceKey: sql`CASE WHEN substr(${outbox.coalesceKey}, 1, ${CLIENT_KEY_PREFIX.length}) = ${CLIENT_KEY_PREFIX} THEN ${outbox.coalesceKey} || '#' || ${outbox.id} ELSE NULL END` as never,
+      })
+      .where(eq(outbox.id, sql.placeholder('id')))
+      .prepare(),
   );
   if (ids.length === 1) mark.run({ id: ids[0]!, now });
   else db.$client.transaction(() => ids.forEach((id) => mark.run({ id, now })))();
@@ -359,7 +402,15 @@ export function recordLegacySourceChats(db: Db, chatOf: (inbox: string) => numbe
       "SELECT o.id, coalesce(o.inbox, c.inbox) AS inbox FROM outbox o JOIN cases c ON c.id = o.case_id WHERE o.to_client = 1 AND o.kind = 'copy' AND o.source_chat_id IS NULL",
     )
     .all();
-  for (const { id, inbox } of legacy) db.update(outbox).set({ sourceChatId: chatOf(inbox) }).where(eq(outbox.id, id)).run();
+  const row = db.$client.prepare<[number], Record<string, unknown>>('SELECT * FROM outbox WHERE id = ?');
+  db.$client.transaction(() => {
+    for (const { id, inbox } of legacy) {
+      // Only a row that is intact gets its new column stamped; a forged one stays refused.
+      if (!rowIntact(db, 'outbox', row.get(id)!, true)) continue;
+      db.update(outbox).set({ sourceChatId: chatOf(inbox) }).where(eq(outbox.id, id)).run();
+      stampRow(db, 'outbox', id);
+    }
+  })();
   return legacy.length;
 }
 

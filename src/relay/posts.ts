@@ -156,12 +156,56 @@ export function coalesceKeyOf(post: TeamPost, caseId: number | undefined, inbox:
     case 'card':
     case 'rename':
     case 'topic':
+    case 'reopen':
+    case 'close-topic':
       return caseId === undefined ? undefined : `${post.kind}:${caseId}`;
     case 'board':
       return `board:${inbox ?? ''}`;
     default:
       return undefined;
   }
+}
+
+/** Merge keys of posts a client caused start with this: such a post is in the client's lane, not the global post queue. */
+export const CLIENT_KEY_PREFIX = 'client:';
+
+/** Topics stay ranked on their own (a new urgent case first); everything else a client causes goes into their lane. */
+export function inClientLane(post: TeamPost): boolean {
+  return post.kind !== 'topic' && post.kind !== 'reopen';
+}
+
+/**
+ * The rank of a post a client caused, within their lane: notes (their ending, coming back, a comment)
+ * beside their words, in order with them; topic names, closed topics and cards as housekeeping, after
+ * everyone's words.
+ */
+export function clientPriorityOf(post: TeamPost): number {
+  return post.kind === 'note' ? PRIORITY.words : priorityOf(post, false);
+}
+
+/**
+ * The merge key of a post a client caused: only its latest state waits, per case and kind (a note per
+ * wording), an edit per copied message (only the newest text of a message goes).
+ */
+export function clientMergeKey(post: TeamPost, caseId: number): string {
+  switch (post.kind) {
+    case 'edit':
+      return `${CLIENT_KEY_PREFIX}edit:${caseId}:${post.chatId}:${post.messageId}:${post.caption ? 'c' : 't'}`;
+    case 'edited-part':
+      // Under a joined message: one per message; a copy in a group the case has left: one per wording.
+      return `${CLIENT_KEY_PREFIX}edited-part:${caseId}:${post.replyTo !== undefined ? `${post.chatId ?? ''}:${post.replyTo}` : `moved:${shortHash(post.text.text)}`}`;
+    case 'note':
+      return `${CLIENT_KEY_PREFIX}note:${caseId}:${shortHash(post.html)}`;
+    default:
+      return `${CLIENT_KEY_PREFIX}${post.kind}:${caseId}`;
+  }
+}
+
+/** FNV-1a, 32 bits: tells a note's wordings apart in a key (not a secret; the html is the bot's own text). */
+function shortHash(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(36);
 }
 
 /** Kinds whose repeat would leave a second message (a repeat of an edit or a rename changes nothing). */

@@ -1,8 +1,8 @@
 import type { CaseRow, OutboxRow } from '../db/schema.js';
 import { findClient } from '../db/clients.js';
 import { findCase } from '../inbox/cases.js';
-import { FairShare } from '../inbox/fair-share.js';
-import { GROUP_WINDOW_MS } from '../inbox/pacing.js';
+import { FairShare } from './fair-share.js';
+import { GROUP_WINDOW_MS } from './pacing.js';
 import { getJobState, setJobState } from '../publishing/ledger.js';
 import { classifyError, describeFailure } from '../telegram/errors.js';
 import { makeCopies } from './copier.js';
@@ -10,6 +10,7 @@ import { SoonestTimer } from './soonest-timer.js';
 import { ALBUM_SETTLE_MS, MAX_ATTEMPTS, PAUSED_RECHECK_MS, backoff, type RelayCore } from './context.js';
 import {
   completeCopies,
+  dueClientPostHeads,
   dueTeamPosts,
   enqueuePost,
   hasPending,
@@ -28,27 +29,46 @@ import { clientChatId } from '../db/clients.js';
 
 /** Slots of the window a backlog (and the bot's own housekeeping) leaves for other cases' first messages. */
 const FIRST_MESSAGE_RESERVE = 3;
+/** Slots of a minute one client's lane may take while others wait (two fifths of a group's 20). */
+export const LANE_SLOTS_PER_WINDOW = 8;
+/** Slots of the window a lane over its share leaves free even when it is the only one waiting. */
+const OVER_SHARE_RESERVE = 6;
+/**
+ * Slots of the window left free by the topic names, closed topics and cards a client's ending or coming
+ * back causes (until they have waited long enough to rank with words): room for everyone's words.
+ */
+const CLIENT_HOUSEKEEPING_RESERVE = 8;
 /** Posts that go into the case's topic: they wait for it. */
 const IN_TOPIC = new Set(['card', 'rename', 'close-topic', 'note', 'edit', 'edited-part', 'repeat-mark']);
 /** Lanes and posts looked at per choice. */
 const LOOK_LANES = 2_000;
 const LOOK_POSTS = 200;
 
-/** A lane of copies into the team's chat, or one post, competing for the chat's next slot. */
+/**
+ * A case's copies into the team's chat, or one post, competing for the chat's next slot. `lane`: the
+ * client whose share it counts against (copies, and every post they caused); `inLane`: ranked by fair
+ * share among the clients' lanes.
+ */
 type Candidate =
-  | { type: 'copies'; key: string; rank: number; head: LaneHead; newcomer: boolean }
-  | { type: 'post'; key: string; rank: number; post: TeamPostRow };
+  | { type: 'copies'; key: string; rank: number; head: LaneHead; lane: string; inLane: true }
+  | { type: 'post'; key: string; rank: number; post: TeamPostRow; lane?: string; inLane: boolean };
+
+const laneOfClient = (clientKey: string) => `client:${clientKey}`;
+const idOf = (c: Candidate) => (c.type === 'copies' ? c.head.id : c.post.id);
 
 /**
  * The one sender into a team chat. Telegram takes about 20 messages a minute there, for every case
  * together, so each free slot goes to what matters most: an urgent case's topic, then cases' topics,
- * then clients' words (urgent cases first, round-robin, a case's first message before any backlog) and
- * answers to consultants, then notes, then cards and topic changes, the queue board and reminders last.
- * Words that wait are joined into one message. Update handlers never wait for any of this: they queue
- * and return.
+ * then clients' lanes (each client's words, edits and the notes they cause: a client's first message in
+ * a while first, urgent words next, then round-robin, and a client who had their share of the minute
+ * after all others) and answers to consultants, then notes, then cards and topic changes, the queue
+ * board and reminders last. Words that wait are joined into one message. Update handlers never wait for
+ * any of this: they queue and return.
  */
 export class TeamScheduler {
-  private readonly fair = new FairShare(GROUP_WINDOW_MS, FIRST_MESSAGE_RESERVE);
+  private readonly fair = new FairShare(GROUP_WINDOW_MS, FIRST_MESSAGE_RESERVE, LANE_SLOTS_PER_WINDOW, OVER_SHARE_RESERVE);
+  /** Lanes with something on its way: one thing per lane at a time, in order. */
+  private readonly busyLanes = new Map<string, string>();
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly timer = new SoonestTimer(() => this.pump());
   private stopped = true;
@@ -104,10 +124,6 @@ export class TeamScheduler {
     if (!this.stopped) this.timer.schedule(delay);
   }
 
-  forget(caseId: number): void {
-    this.fair.forget(`${caseId}:false`);
-  }
-
   /** Starts as many sends as the chat's budget and the concurrency allow; sets the timer for the rest. */
   private pump(): void {
     if (this.stopped) return;
@@ -128,9 +144,11 @@ export class TeamScheduler {
             .catch((error: unknown) => this.core.logger.error({ err: error }, 'team chat delivery failed'))
             .finally(() => {
               this.inFlight.delete(pick.key);
+              if (pick.lane !== undefined && this.busyLanes.get(pick.lane) === pick.key) this.busyLanes.delete(pick.lane);
               this.wake();
             });
           this.inFlight.set(pick.key, work);
+          if (pick.inLane) this.busyLanes.set(pick.lane!, pick.key);
         }
         if (ready.length === 0 && Number.isFinite(wait)) this.wake(Math.max(wait, 20));
       } while (this.again);
@@ -148,6 +166,12 @@ export class TeamScheduler {
     const mine = (inbox: string | null | undefined) => inboxes.chatOf(inbox) === this.chatId;
     const paused = this.core.paused?.(false) ?? false;
     let wait = Number.POSITIVE_INFINITY;
+    /** Per client's lane, the item that may go now: best rank, then oldest. */
+    const lanes = new Map<string, Candidate>();
+    const offer = (candidate: Candidate & { lane: string }) => {
+      const held = lanes.get(candidate.lane);
+      if (!held || candidate.rank < held.rank || (candidate.rank === held.rank && idOf(candidate) < idOf(held))) lanes.set(candidate.lane, candidate);
+    };
     const candidates: Candidate[] = [];
     if (!paused) {
       for (const head of laneHeads(db, false, LOOK_LANES)) {
@@ -165,8 +189,20 @@ export class TeamScheduler {
           this.ensureTopic(head.caseId, head.urgent, now); // its words wait for their topic (in this chat: a topic id means nothing in another)
           continue;
         }
-        candidates.push({ type: 'copies', key, rank: PRIORITY.words, head, newcomer: this.fair.isNewcomer(`${head.caseId}:false`, now) });
+        offer({ type: 'copies', key, rank: PRIORITY.words, head, lane: laneOfClient(head.clientKey), inLane: true });
       }
+      // What clients caused besides their words (edits, notes about their ending or coming back, their
+      // topic's name): in their lanes, by rank (a topic name or a card after everyone's words), then in order.
+      for (const post of dueClientPostHeads(db, now, LOOK_LANES)) {
+        const key = `post:${post.id}`;
+        if (!mine(post.caseInbox) || this.inFlight.has(key) || post.clientKey === null) continue;
+        if ((post.caseThreadId === null || post.caseTeamChatId !== this.chatId) && IN_TOPIC.has(post.kind)) {
+          this.ensureTopic(post.caseId!, post.urgent, now); // in this chat's topic of the case, made first
+          continue;
+        }
+        offer({ type: 'post', key, rank: effectiveRank(post, now), post, lane: laneOfClient(post.clientKey), inLane: true });
+      }
+      for (const [lane, candidate] of lanes) if (!this.busyLanes.has(lane)) candidates.push(candidate);
     } else {
       wait = PAUSED_RECHECK_MS;
     }
@@ -178,7 +214,7 @@ export class TeamScheduler {
         this.ensureTopic(post.caseId, post.urgent, now); // it goes into the case's topic, made first
         continue;
       }
-      candidates.push({ type: 'post', key, rank: effectiveRank(post, now), post });
+      candidates.push({ type: 'post', key, rank: effectiveRank(post, now), post, ...(post.clientKey !== null ? { lane: laneOfClient(post.clientKey) } : {}), inLane: false });
     }
     const next = nextTeamPostAt(db);
     if (next !== undefined && next > now) wait = Math.min(wait, next - now);
@@ -187,34 +223,48 @@ export class TeamScheduler {
     const slots = Math.max(0, this.concurrency - this.inFlight.size);
     for (const candidate of candidates) {
       if (ready.length >= slots) break;
-      // Topics and a case's first words may use the whole budget; the rest leave a few slots free.
-      const reserve = candidate.rank < PRIORITY.words || (candidate.type === 'copies' && candidate.newcomer) ? 0 : FIRST_MESSAGE_RESERVE;
-      const delay = pacer.delay(this.chatId, now, reserve);
+      if (candidate.inLane && ready.some((r) => r.lane === candidate.lane)) continue;
+      const delay = pacer.delay(this.chatId, now, this.reserveOf(candidate, now));
       if (delay > 0) {
         wait = Math.min(wait, delay);
         continue;
       }
       this.spend(now);
-      if (candidate.type === 'copies') this.fair.served(`${candidate.head.caseId}:false`, now);
+      // The client's share counts what they caused: their lane, and their case's topic (opening, coming back).
+      if (candidate.lane !== undefined && (candidate.inLane || candidate.rank < PRIORITY.words)) this.fair.served(candidate.lane, now);
       ready.push(candidate);
     }
     return { ready, wait };
   }
 
+  /** Slots of the window to leave free: none for topics and a lane's first words; more for a lane over its share. */
+  private reserveOf(candidate: Candidate, now: number): number {
+    if (candidate.rank < PRIORITY.words) return 0;
+    if (candidate.inLane) return candidate.rank === PRIORITY.words ? this.fair.reserveFor(candidate.lane!, now) : Math.max(CLIENT_HOUSEKEEPING_RESERVE, this.fair.reserveFor(candidate.lane!, now));
+    return FIRST_MESSAGE_RESERVE;
+  }
+
   /** Negative when `a` goes first. */
   private compare(a: Candidate, b: Candidate, now: number): number {
     if (a.rank !== b.rank) return a.rank - b.rank;
-    if (a.type === 'copies' && b.type === 'copies') {
-      return this.fair.compare(
-        { lane: `${a.head.caseId}:false`, urgent: a.head.urgent, since: a.head.id },
-        { lane: `${b.head.caseId}:false`, urgent: b.head.urgent, since: b.head.id },
-        now,
-      );
-    }
     const urgentA = a.type === 'copies' ? a.head.urgent : a.post.urgent;
     const urgentB = b.type === 'copies' ? b.head.urgent : b.post.urgent;
+    if (a.inLane && b.inLane) {
+      // Only words make a case urgent; an edit or a note of an urgent case is not.
+      return this.fair.compare({ lane: a.lane!, urgent: a.type === 'copies' && urgentA, since: idOf(a) }, { lane: b.lane!, urgent: b.type === 'copies' && urgentB, since: idOf(b) }, now);
+    }
+    // A lane that had its share waits for everything else of its rank.
+    const overA = a.inLane && this.fair.overCap(a.lane!, now);
+    const overB = b.inLane && this.fair.overCap(b.lane!, now);
+    if (overA !== overB) return overA ? 1 : -1;
     if (urgentA !== urgentB) return urgentA ? -1 : 1;
-    return (a.type === 'copies' ? a.head.id : a.post.id) - (b.type === 'copies' ? b.head.id : b.post.id);
+    // Topics of equal rank: a client not served within the window (a new case) before one who was.
+    if (a.rank < PRIORITY.words && a.lane !== undefined && b.lane !== undefined) {
+      const newA = this.fair.isNewcomer(a.lane, now);
+      const newB = this.fair.isNewcomer(b.lane, now);
+      if (newA !== newB) return newA ? -1 : 1;
+    }
+    return idOf(a) - idOf(b);
   }
 
   /** A case with words waiting but no topic (say, after a lockdown): its topic is queued. */
@@ -245,7 +295,10 @@ export class TeamScheduler {
     let texts: ReturnType<typeof joinableRun>['texts'] | undefined;
     if (first.mediaGroupId) {
       batch = lane.filter((r) => r.mediaGroupId === first.mediaGroupId).slice(0, 10);
-      if (batch.length > 1) this.spend(now, batch.length - 1); // an album is a message per part
+      if (batch.length > 1) {
+        this.spend(now, batch.length - 1); // an album is a message per part
+        this.fair.served(laneOfClient(head.clientKey), now, batch.length - 1);
+      }
     } else {
       const run = joinableRun(lane, now, vault);
       batch = run.rows;

@@ -193,6 +193,11 @@ export class Arrivals {
     return [...this.arrived].map(([text, list]) => list[0]! - this.pushedAt.get(text)!);
   }
 
+  /** Latency of each delivered message by its text (first arrival − push), ms. */
+  latenciesByText(): [string, number][] {
+    return [...this.arrived].map(([text, list]) => [text, list[0]! - this.pushedAt.get(text)!]);
+  }
+
   lastArrival(): number {
     return Math.max(...[...this.arrived.values()].map((list) => list[0]!));
   }

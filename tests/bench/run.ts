@@ -1,6 +1,6 @@
 /**
  * npm run bench: the real bot process (the build in dist/, as `npm start` runs it) against the fake
- * Bot API server, in eight scenarios (select some by name: `npm run bench -- busy-team`, or BENCH_ONLY=a,b). Prints a table and rewrites the measured part of BENCHMARKS.md
+ * Bot API server, in ten scenarios (select some by name: `npm run bench -- busy-team`, or BENCH_ONLY=a,b). Prints a table and rewrites the measured part of BENCHMARKS.md
  * (between its markers; the notes around it are kept). BENCH_QUICK=1 runs everything small, to check
  * that the benchmark itself works; those figures mean little.
  */
@@ -17,6 +17,7 @@ import { fairness } from './fairness.js';
 import { startPath } from './start-path.js';
 import { redeemUnderLoad } from './redeem.js';
 import { BUSY_DEFAULTS, busyTeam, supportsInboxes, type BusyFigures } from './busy-team.js';
+import { ATTACK_DEFAULTS, attackScenario } from './attacks.js';
 
 const quick = process.env.BENCH_QUICK === '1';
 // Scenarios by name, from BENCH_ONLY=a,b or the command line (`npm run bench -- busy-team`).
@@ -153,6 +154,21 @@ if (wanted('busy-team')) {
       integrity,
     );
   }
+}
+
+for (const [number, kind] of [[9, 'emergency-cycling'], [10, 'edit-flood']] as const) {
+  if (!wanted(kind)) continue;
+  const options = quick ? { ...ATTACK_DEFAULTS, baselineSeconds: 10, attackSeconds: 20 } : ATTACK_DEFAULTS;
+  log(`${kind}: a victim writes every ${options.victimEverySeconds} s, ${options.baselineSeconds} s calm then ${options.attackSeconds} s under attack…`);
+  const f = await attackScenario(kind, options);
+  const s = (x: number) => (Number.isNaN(x) ? '—' : x < 1_000 ? ms(x) : `${(x / 1000).toFixed(1)} s`);
+  const name = kind === 'emergency-cycling' ? `${number}. Emergency cycling` : `${number}. Edit flood`;
+  const attack = kind === 'emergency-cycling' ? `two accounts: emergency → /end → yes, ${f.cycles} cycles (${f.refused} presses answered with the guidance only)` : `${f.edits} edits of one copied message`;
+  rows.push(
+    [name, `victim's message → its topic, p50 / p95 (n), without the attack / during it (${attack}${f.attacked.lost ? `; ${f.attacked.lost} not arrived` : ''})`, `${s(f.attacked.p50)} / ${s(f.attacked.p95)} (${f.attacked.count})`, `calm: ${s(f.baseline.p50)} / ${s(f.baseline.p95)} (${f.baseline.count})`, 'p95 < one slot (3 s) over calm', verdict(f.attacked.lost === 0 && f.attacked.p95 < f.baseline.p95 + 3_000)],
+    ['', `posts made for the attackers in the team chat during the attack${f.lastEditShown !== undefined ? `; the copy shows the last edit: ${f.lastEditShown ? 'yes' : 'no'}` : ''}`, n(f.attackerPosts), '', '', ''],
+    ['', 'rows waiting for the team chat when the attack stopped', n(f.backlogAfter), '', '', ''],
+  );
 }
 
 const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, Node ${process.version}, ${process.platform}`;

@@ -128,6 +128,7 @@ describe('with topics in private chats (has_topics_enabled)', () => {
     w.fake.sendText(idle, '/language');
     w.fake.pressButton(idle, await withButton(idle, 'lang:set:kk'), 'lang:set:kk');
     await clientSees(idle, /қазақ/i);
+    await until(() => w.fake.chat(w.staff.id).topics.find((t) => t.message_thread_id === staffThread)?.closed, 'the case topic closed');
     expect(await w.bot.stop()).toBe(0);
     const old = new Database(w.bot.databasePath);
     old.prepare("UPDATE clients SET last_seen_on = '2026-01-01' WHERE key = ?").run(key(idle));

@@ -1,7 +1,7 @@
 import type { Api } from 'grammy';
 import { InboxService, type InboxDeps } from '../../src/inbox/service.js';
 import { InboxPosts } from '../../src/inbox/posts-executor.js';
-import { NO_LIMITS, Pacer } from '../../src/inbox/pacing.js';
+import { NO_LIMITS, Pacer } from '../../src/relay/pacing.js';
 import { Relay } from '../../src/relay/index.js';
 
 /**

@@ -53,7 +53,9 @@ describe('configuration', () => {
   });
 
   it('keeps bans 90 days and reuses a recent urgent case for 10 minutes unless told otherwise, naming a bad value', () => {
-    expect(loadConfig(valid)).toMatchObject({ banDays: 90, emergencyReuseMs: 600_000 });
+    expect(loadConfig(valid)).toMatchObject({ banDays: 90, emergencyReuseMs: 600_000, urgentCaseIntervalMs: 300_000, caseOpenIntervalMs: 120_000 });
+    expect(loadConfig({ ...valid, URGENT_CASE_MINUTES: '0', CASE_OPEN_MINUTES: '3' })).toMatchObject({ urgentCaseIntervalMs: 0, caseOpenIntervalMs: 180_000 });
+    expect(problemsOf({ ...valid, CASE_OPEN_MINUTES: 'often' })).toEqual(['CASE_OPEN_MINUTES must be a whole number of minutes, 0 or more']);
     expect(loadConfig({ ...valid, BAN_DAYS: '7', EMERGENCY_REUSE_MINUTES: '0' })).toMatchObject({ banDays: 7, emergencyReuseMs: 0 });
     expect(problemsOf({ ...valid, BAN_DAYS: '0', EMERGENCY_REUSE_MINUTES: 'soon' })).toEqual([
       'BAN_DAYS must be a whole number of days, 1 or more',

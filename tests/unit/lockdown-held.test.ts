@@ -10,7 +10,7 @@ import { attachTopic, openCase } from '../../src/inbox/cases.js';
 import { dropHeldStaffPosts, heldByLockdown, heldStaffPosts } from '../../src/inbox/lockdown.js';
 import { InboxService } from '../../src/inbox/service.js';
 import { InboxPosts } from '../../src/inbox/posts-executor.js';
-import { NO_LIMITS, Pacer } from '../../src/inbox/pacing.js';
+import { NO_LIMITS, Pacer } from '../../src/relay/pacing.js';
 import { createPrivacy } from '../../src/privacy/keys.js';
 import { Relay } from '../../src/relay/index.js';
 import { PROJECT_ROOT } from '../support/bot-process.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pacingTransformer } from '../../src/ops/pacing-transformer.js';
-import { Pacer } from '../../src/inbox/pacing.js';
+import { Pacer } from '../../src/relay/pacing.js';
 
 describe('pacing of outgoing messages', () => {
   it('lets a short burst into a private chat, then about one a second, in order; groups 20 a minute', async () => {

@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Message } from 'grammy/types';
 import { pino } from 'pino';
 import { join } from 'node:path';
 import { I18n } from '@grammyjs/i18n';
@@ -8,7 +9,7 @@ import { outbox } from '../../src/db/schema.js';
 import { attachTopic, claimCase, openCase } from '../../src/inbox/cases.js';
 import { InboxPosts } from '../../src/inbox/posts-executor.js';
 import { InboxService } from '../../src/inbox/service.js';
-import { NO_LIMITS, Pacer, type PacingLimits } from '../../src/inbox/pacing.js';
+import { NO_LIMITS, Pacer, type PacingLimits } from '../../src/relay/pacing.js';
 import { createPrivacy } from '../../src/privacy/keys.js';
 import { Relay, joinTexts } from '../../src/relay/index.js';
 import { dueTeamPosts, enqueueCopy } from '../../src/relay/outbox-store.js';
@@ -232,5 +233,90 @@ describe('the relay', () => {
     const joined = joinTexts([{ text: 'hi 👋' }, { text: 'bold here', entities: [{ type: 'bold', offset: 0, length: 4 }] }]);
     expect(joined.text).toBe('hi 👋\n\nbold here');
     expect(joined.entities).toEqual([{ type: 'bold', offset: 7, length: 4 }]);
+  });
+});
+
+describe('fair share in the team chat (fake timers)', () => {
+  const telegram: PacingLimits = { groupPerMinute: 20, privatePerSecond: 1, privateBurstSeconds: 1, globalPerSecond: 30 };
+  const edited = (messageId: number, text: string) => ({ message_id: messageId, date: 0, chat: { id: 1, type: 'private' }, text }) as unknown as Message;
+  const fromChat = (t: ReturnType<typeof stack>, chat: number) => t.teamCalls().filter((c) => c.method === 'copyMessage' && c.payload.from_chat_id === chat).length;
+
+  beforeEach(() => void vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] }));
+  afterEach(() => void vi.useRealTimers());
+
+  it('a client who had their share of the minute leaves room for another client\'s next words', async () => {
+    const db = memoryDb(privacy);
+    const flood = caseFor(db, 601, 70);
+    const calm = caseFor(db, 602, 80);
+    const t = stack(db, telegram);
+    for (let i = 1; i <= 40; i++) t.relay.accept({ caseId: flood.id, toClient: false, sourceMessageId: i }); // stickers: a slot each
+    t.relay.accept({ caseId: calm.id, toClient: false, sourceMessageId: 1 });
+    t.relay.start();
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(fromChat(t, 602)).toBe(1);
+    expect(fromChat(t, 601)).toBe(13); // 20 a minute, 6 kept free once it had its share of 8, 1 went to the calm client
+    t.relay.accept({ caseId: calm.id, toClient: false, sourceMessageId: 2 });
+    await vi.advanceTimersByTimeAsync(100);
+    expect(fromChat(t, 602)).toBe(2); // at once, not a minute later
+    // Alone, the flood goes on as the window frees (nothing is lost).
+    await vi.advanceTimersByTimeAsync(4 * 60_000);
+    expect(fromChat(t, 601)).toBe(40);
+  });
+
+  it('sixty edits of one copied message go out as one edit with the newest text', async () => {
+    const db = memoryDb(privacy);
+    const flood = caseFor(db, 603, 70);
+    const t = stack(db, telegram);
+    for (let i = 0; i < 60; i++) t.inbox.carryClientEdit(flood, edited(5, `edit ${i}`), STAFF, 900);
+    expect(db.select().from(outbox).all().map((r) => r.kind)).toEqual(['edit']);
+    t.relay.start();
+    await vi.advanceTimersByTimeAsync(1_000);
+    const edits = t.teamCalls().filter((c) => c.method === 'editMessageText');
+    expect(edits.map((c) => [c.payload.message_id, c.payload.text])).toEqual([[900, 'edit 59']]);
+  });
+
+  it('a client\'s edits wait in their own lane: another client\'s words go first', async () => {
+    const db = memoryDb(privacy);
+    const flood = caseFor(db, 604, 70);
+    const calm = caseFor(db, 605, 80);
+    const t = stack(db, telegram);
+    t.relay.accept({ caseId: flood.id, toClient: false, sourceMessageId: 1 });
+    t.relay.start();
+    await vi.advanceTimersByTimeAsync(100); // the flood's lane had a slot this minute
+    for (let i = 0; i < 30; i++) t.inbox.carryClientEdit(flood, edited(10 + i, `edit ${i}`), STAFF, 900 + i); // thirty messages, one edit each
+    t.relay.accept({ caseId: calm.id, toClient: false, sourceMessageId: 1 });
+    await vi.advanceTimersByTimeAsync(100);
+    const sent = t.teamCalls().map((c) => (c.method === 'copyMessage' ? `copy ${String(c.payload.from_chat_id)}` : c.method));
+    expect(sent.slice(0, 2)).toEqual(['copy 604', 'copy 605']);
+    // Alone again, the edits go on, but past its share of 8 slots it leaves 6 of the minute's 20 free.
+    expect(sent).toHaveLength(14);
+  });
+
+  it('what a client causes by ending and coming back is merged per case: one post of each kind waits', () => {
+    const db = memoryDb(privacy);
+    const a = caseFor(db, 606, 70, true);
+    const t = stack(db, telegram);
+    for (let i = 0; i < 5; i++) {
+      t.inbox.close(a.id, 'client');
+      const back = openCase(db, { clientKey: a.clientKey, topic: 'mental', urgent: true, inbox: 'main', now: Date.now(), reuseUrgentSince: Date.now() - 60_000 });
+      expect(back.opened && back.reopened).toBe(true);
+      t.inbox.reopenTopic(back.case);
+    }
+    const rows = db.select().from(outbox).all().filter((r) => !r.toClient);
+    expect(rows.map((r) => r.kind).sort()).toEqual(['card', 'close-topic', 'note', 'note', 'rename', 'reopen']);
+  });
+
+  it('a new urgent case of another client goes before the urgent case of a client served moments ago', async () => {
+    const db = memoryDb(privacy);
+    const attacker = caseFor(db, 607, 70, true);
+    const victim = caseFor(db, 608, 80, true);
+    const t = stack(db, telegram);
+    t.relay.accept({ caseId: attacker.id, toClient: false, sourceMessageId: 1 });
+    t.relay.start();
+    await vi.advanceTimersByTimeAsync(100);
+    t.relay.postToTeam({ kind: 'reopen' }, { row: attacker, byClient: true });
+    t.relay.postToTeam({ kind: 'reopen' }, { row: victim, byClient: true });
+    await vi.advanceTimersByTimeAsync(100);
+    expect(t.teamCalls().filter((c) => c.method === 'reopenForumTopic').map((c) => c.payload.message_thread_id)).toEqual([80, 70]);
   });
 });

@@ -13,6 +13,7 @@ import type { I18n } from '@grammyjs/i18n';
 import { escapeHtml } from '../../content/markdown.js';
 import { backToMenu } from '../keyboards.js';
 import type { Lockdown } from '../../inbox/lockdown.js';
+import { CaseOpenings } from '../../inbox/case-openings.js';
 
 const HTML = { parse_mode: 'HTML' } as const;
 
@@ -23,10 +24,29 @@ export function createConsultFeature(deps: BotDeps, inbox: InboxService, i18n: I
   const feature = new Composer<BotContext>();
 
   const isBanned = (key: string) => isBannedKey(db, privacy.banKey(key), clock(), deps.config.banDays);
+  // Each opening costs the team's chat a topic and a card: one client may not open cases without end.
+  const openings = new CaseOpenings(deps.config.urgentCaseIntervalMs, deps.config.caseOpenIntervalMs);
+  const minutes = (ms: number) => Math.max(1, Math.ceil(ms / 60_000));
+
+  /** Whether a new case may be opened now; if not, the client is told when (with the emergency steps, after an emergency press). */
+  async function mayOpen(ctx: BotContext, urgent: boolean): Promise<boolean> {
+    const existing = findOpenCase(db, ctx.client!.key);
+    if (existing) {
+      // Pressing emergency again while the urgent case is open changes nothing in the team's chat.
+      const text = urgent && existing.urgent ? `${ctx.t('consult-urgent')}\n\n${inbox.dutyNotice(ctx.lang)}` : ctx.t('consult-already-open');
+      await ctx.reply(text, HTML);
+      return false;
+    }
+    const wait = openings.waitFor(ctx.client!.key, urgent, clock());
+    if (wait === 0) return true;
+    await ctx.reply(ctx.t(urgent ? 'consult-urgent-wait' : 'consult-open-wait', { minutes: minutes(wait) }), HTML);
+    return false;
+  }
 
   /** Opens the case, its topic and card, queues the description, tells the client where they stand. */
   async function open(ctx: BotContext, topic: CaseTopic, urgent: boolean, descriptionMessageId?: number, region?: string): Promise<void> {
     if (!ctx.client || !ctx.chat) return;
+    if (!(await mayOpen(ctx, urgent))) return;
     const client = ensureClient(db, privacy, ctx.client.key, ctx.chat.id);
     // Messages from the consultant arrive outside any update of the client's: keep the language they read.
     if (client.language === null) setClientLanguage(db, client.key, ctx.lang);
@@ -48,6 +68,7 @@ export function createConsultFeature(deps: BotDeps, inbox: InboxService, i18n: I
       await ctx.reply(ctx.t('consult-already-open'), HTML);
       return;
     }
+    openings.opened(ctx.client.key, urgent, clock());
     // Where the bot has topic mode in private chats, the conversation gets its own topic on the client's
     // side as well, which "Clear this chat" can delete whole (a reopened case keeps the one it had).
     const clientThread = ctx.me.has_topics_enabled
@@ -76,10 +97,7 @@ export function createConsultFeature(deps: BotDeps, inbox: InboxService, i18n: I
       await ctx.reply(ctx.t('consult-banned'), HTML);
       return;
     }
-    if (findOpenCase(db, ctx.client.key)) {
-      await ctx.reply(ctx.t('consult-already-open'), HTML);
-      return;
-    }
+    if (!(await mayOpen(ctx, false))) return;
     const row = ensureClient(db, privacy, ctx.client.key, ctx.chat.id);
     ctx.client.row = row;
     await ctx.conversation.enter('intake', { lang: ctx.lang, pseudonym: `Client ${row.pseudonym}`, topics: deps.content.settings.intake_topics, regions: deps.content.settings.regions });
@@ -163,7 +181,7 @@ export function createClientRelay(deps: BotDeps, inbox: InboxService, lockdown: 
       db.$client.transaction(() => {
         commentReceived(db, closed.id);
         // Copied into the topic like any message (during a lockdown it waits with the rest), under a note.
-        if (!lockdown.isLocked) inbox.noteInTopic(closed, inbox.st('staff-client-comment'));
+        if (!lockdown.isLocked) inbox.noteInTopic(closed, inbox.st('staff-client-comment'), true);
         inbox.relay.accept({ caseId: closed.id, toClient: false, sourceMessageId: ctx.msg.message_id, text: { text: ctx.msg.text!, ...(ctx.msg.entities ? { entities: ctx.msg.entities } : {}) } });
       })();
       await ctx.reply(ctx.t('consult-comment-thanks'), HTML);

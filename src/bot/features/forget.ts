@@ -61,7 +61,6 @@ export function createForgetFeature({ db, logger }: BotDeps, tools: ForgetTools)
     const clearing = await erasure.clearClientChat(key, ctx.chat!.id);
     const erased = forgetClient(db, key, tools.teamChatRef);
     ctx.client.row = undefined;
-    for (const caseId of erased?.caseIds ?? []) inbox.relay.forgetCase(caseId); // their outbox rows went with the cases
     // Then the team's chat: the topics of every case (with every copy in them) and reminders naming them.
     if (erased && erased.caseIds.length > 0) {
       const run = await erasure.runPending();
