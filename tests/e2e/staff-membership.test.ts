@@ -67,6 +67,7 @@ beforeAll(async () => {
     TELEGRAM_API_ROOT: fake.apiRoot,
     STAFF_CHAT_ID: String(staff.id),
     DEFAULT_LANGUAGE: 'en',
+    CASE_OPEN_MINUTES: '0', // the same client opens cases one after another here
   };
   bot = await startBot(env);
   fake.sendText(anna, '/stats', { chatId: staff.id });
