@@ -9,6 +9,7 @@ import { PostStore } from './publishing/store.js';
 import { Inboxes } from './inbox/inboxes.js';
 import { adoptUnconfiguredInboxes } from './inbox/cases.js';
 import { createBot, type CreatedBot } from './bot/index.js';
+import { ClockWatch } from './ops/clock-watch.js';
 import { registerCommands, registerPartnerCommands, registerStaffCommands } from './bot/commands.js';
 
 export interface AppOptions {
@@ -29,6 +30,8 @@ export interface App extends CreatedBot {
   inboxes: Inboxes;
   /** Content files skipped at load (reported to the editors by main). */
   problems: string[];
+  /** The wall clock's watchdog: jumps are logged, shown in /healthz and re-plan the schedules. */
+  clockWatch: ClockWatch;
   /**
    * Asks Telegram who the bot is and registers its commands (unless `commands: false`), then starts the
    * relay and the background work: publishing, the inbox jobs, and deletions left from the last run
@@ -69,6 +72,16 @@ export function openApp(config: Config, options: AppOptions): App {
   const created = createBot({ config, db, privacy, content, posts, logger, metrics: options.metrics, clock: options.clock, inboxes });
   const { bot, i18n, scheduler, relay, inboxJobs, erasure } = created;
   let started = false;
+  let background = false;
+  const clockWatch = new ClockWatch({
+    logger,
+    // Posts, reminders, follow-ups and the purge are calendar events: they look again at once.
+    onJump: async (jumpMs) => {
+      if (!background) return;
+      await scheduler.replan(jumpMs);
+      await inboxJobs.run();
+    },
+  });
 
   return {
     ...created,
@@ -79,6 +92,7 @@ export function openApp(config: Config, options: AppOptions): App {
     posts,
     inboxes,
     problems,
+    clockWatch,
     async start({ commands = true, background = true } = {}) {
       await bot.init();
       if (commands) {
@@ -93,18 +107,21 @@ export function openApp(config: Config, options: AppOptions): App {
         }
       }
       relay.start();
+      clockWatch.start();
       started = true;
       if (background) await this.startBackground();
     },
     async startBackground() {
       await scheduler.start();
       inboxJobs.start();
+      background = true;
       // Deletions queued before the last stop (a topic of an erased case, say) are tried again now.
       void erasure.runPending().catch((error: unknown) => logger.warn({ err: error }, 'queued deletions not retried'));
     },
     async stop() {
       try {
         if (started) {
+          clockWatch.stop();
           await scheduler.stop();
           await inboxJobs.stop();
           await relay.stop();

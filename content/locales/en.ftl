@@ -512,3 +512,6 @@ staff-lockdown-all = All inboxes are locked; it began in the inbox “{ $inbox }
 staff-unlock-all = All inboxes are unlocked; from the inbox “{ $inbox }”.
 staff-transferred-in = ↪️ This case was moved here from the <b>{ $from }</b> inbox. Take it to answer.
 staff-transferred-out = ↪️ A case was moved to the <b>{ $to }</b> inbox; its topic here is deleted.
+
+## clock
+publishing-missed-earlier = (and { $count } earlier)

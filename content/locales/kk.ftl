@@ -495,3 +495,6 @@ staff-lockdown-all = Барлық қабылдау бөлмелері бұғат
 staff-unlock-all = Барлық қабылдау бөлмелерінен бұғат алынды; «{ $inbox }» бөлмесінен.
 staff-transferred-in = ↪️ Бұл өтініш мұнда <b>{ $from }</b> тобынан берілді. Жауап беру үшін оны алыңыз.
 staff-transferred-out = ↪️ Өтініш <b>{ $to }</b> тобына берілді; оның мұндағы тақырыбы жойылды.
+
+## clock
+publishing-missed-earlier = (және тағы { $count } ертеректе)

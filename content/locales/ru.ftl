@@ -516,3 +516,6 @@ staff-lockdown-all = Заблокированы все приёмные; бло�
 staff-unlock-all = Блокировка снята со всех приёмных; из приёмной «{ $inbox }».
 staff-transferred-in = ↪️ Это обращение передано сюда из группы <b>{ $from }</b>. Возьмите его, чтобы ответить.
 staff-transferred-out = ↪️ Обращение передано в группу <b>{ $to }</b>; его тема здесь удалена.
+
+## clock
+publishing-missed-earlier = (и ещё { $count } раньше)

@@ -11,7 +11,7 @@ const WINDOW_MS = 10_000;
  * work, and what is meant for a consultant (a message in an open case) still goes through the relay.
  * Kept in memory only: a count of recent messages per pseudonymous key.
  */
-export function floodBrake(isInCase: (clientKey: string) => boolean, now: () => number = Date.now): MiddlewareFn<BotContext> {
+export function floodBrake(isInCase: (clientKey: string) => boolean, now: () => number = () => performance.now()): MiddlewareFn<BotContext> {
   const recent = new Map<string, number[]>();
   const warned = new Map<string, number>();
   return async (ctx, next) => {

@@ -4,9 +4,10 @@ import { backlog } from '../relay/index.js';
 import type { Scheduler } from '../publishing/scheduler.js';
 import type { HealthReport } from './http.js';
 import type { Metrics } from './metrics.js';
+import type { ClockReport } from './clock-watch.js';
 
 /** What /healthz reports; also refreshes the gauges /metrics shows. */
-export function healthReport(db: Db, scheduler: Scheduler, metrics: Metrics, now = Date.now(), inboxNames: readonly string[] = []): HealthReport {
+export function healthReport(db: Db, scheduler: Scheduler, metrics: Metrics, now = Date.now(), inboxNames: readonly string[] = [], clock?: ClockReport): HealthReport {
   let database = { ok: true } as { ok: boolean; detail?: string };
   try {
     db.$client.prepare('SELECT 1').get();
@@ -16,9 +17,9 @@ export function healthReport(db: Db, scheduler: Scheduler, metrics: Metrics, now
   const telegram =
     metrics.lastTelegramFailure <= metrics.lastTelegramSuccess
       ? { ok: true }
-      : { ok: false, detail: `no successful call since ${new Date(metrics.lastTelegramFailure).toISOString()}` };
+      : { ok: false, detail: `no successful call since ${new Date(metrics.lastTelegramFailureAt).toISOString()}` };
   const schedulerCheck =
-    scheduler.isRunning && now - scheduler.lastPassAt < 15_000
+    scheduler.isRunning && performance.now() - scheduler.lastPassAt < 15_000
       ? { ok: true }
       : { ok: false, detail: scheduler.isRunning ? 'no publishing pass in the last 15 s' : 'not running' };
   const outbox = database.ok ? backlog(db) : { toInbox: 0, toClients: 0 };
@@ -34,6 +35,7 @@ export function healthReport(db: Db, scheduler: Scheduler, metrics: Metrics, now
     backlog: outbox,
     queue: { waiting: queue.length, oldestWaitSeconds: Math.round((now - oldest) / 1000) },
     inboxes: database.ok ? perInbox(db, inboxNames, queue) : {},
+    ...(clock ? { clock } : {}),
   };
 }
 
