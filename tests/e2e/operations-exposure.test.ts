@@ -163,6 +163,7 @@ describe('operator endpoint exposure', () => {
       TELEGRAM_API_ROOT: fake.apiRoot,
       STAFF_CHAT_ID: String(staff.id),
       HTTP_HOST: '0.0.0.0',
+      METRICS_TOKEN: 'expo-metrics-token-0002', // required beyond loopback
     });
     try {
       expect(bot.output()).toMatch(/"host":"0\.0\.0\.0"/);
