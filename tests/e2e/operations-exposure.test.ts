@@ -63,7 +63,8 @@ async function flakyProxy(
     if (mode === 'drop') return void req.socket.destroy();
     if (mode === 'garbage') return void res.writeHead(200, { 'content-type': 'text/html' }).end('<html>bad gateway</html>');
     const out = request(
-      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
+      // As a reverse proxy does: addressed to the upstream (the simulator answers only on its own address).
+      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } },
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
