@@ -66,18 +66,22 @@ export function openApp(config: Config, options: AppOptions): App {
   const adopted = adoptUnconfiguredInboxes(db, inboxes.names, config.legacyInbox);
   if (adopted.moved > 0) logger.info({ cases: adopted.moved, inbox: config.legacyInbox }, 'cases of an inbox no longer configured now belong to the inbox of STAFF_CHAT_ID (or the default)');
   if (adopted.left > 0) logger.warn({ cases: adopted.left }, 'cases of an inbox no longer configured could not move to the default inbox (their topic ids are taken there)');
+  // I6: the editors' commands publish to the public channels; in a staff group everyone there (an intruder too) could.
+  if (inboxes.chatIds.includes(config.editorsChatId)) {
+    logger.warn('EDITORS_CHAT_ID is unset or is a staff inbox: every member of that group can publish posts to the channels (/publish … force); give the editors a group of their own');
+  }
   const { intake_topics: topics, regions } = content.settings;
   for (const warning of inboxes.unknownIds({ topics, regions })) logger.warn({ warning }, 'INBOX_ROUTES names an id settings.yml does not list; the rule never matches');
 
   const created = createBot({ config, db, privacy, content, posts, logger, metrics: options.metrics, clock: options.clock, inboxes });
-  const { bot, i18n, scheduler, relay, inboxJobs, erasure } = created;
+  const { bot, i18n, scheduler, relay, inboxJobs, erasure, groupSettings } = created;
   let started = false;
-  let background = false;
+  let backgroundStarted = false;
   const clockWatch = new ClockWatch({
     logger,
     // Posts, reminders, follow-ups and the purge are calendar events: they look again at once.
     onJump: async (jumpMs) => {
-      if (!background) return;
+      if (!backgroundStarted) return;
       await scheduler.replan(jumpMs);
       await inboxJobs.run();
     },
@@ -114,7 +118,8 @@ export function openApp(config: Config, options: AppOptions): App {
     async startBackground() {
       await scheduler.start();
       inboxJobs.start();
-      background = true;
+      groupSettings.start(); // at start and every few minutes: is history hidden from new members, is saving restricted?
+      backgroundStarted = true;
       // Deletions queued before the last stop (a topic of an erased case, say) are tried again now.
       void erasure.runPending().catch((error: unknown) => logger.warn({ err: error }, 'queued deletions not retried'));
     },
@@ -124,6 +129,7 @@ export function openApp(config: Config, options: AppOptions): App {
           clockWatch.stop();
           await scheduler.stop();
           await inboxJobs.stop();
+          await groupSettings.stop();
           await relay.stop();
         }
       } finally {

@@ -192,8 +192,8 @@ export class InboxService {
   }
 
   /** Queues a UI text for the client of a case, in their language; `vars` are plain text, escaped when it goes. */
-  tellClient(row: CaseRow, key: string, vars: Record<string, string | number> = {}, keyboard?: 'rating'): void {
-    this.relay.tellClient(row, { kind: 'tell', key, vars, ...(keyboard ? { keyboard } : {}) });
+  tellClient(row: CaseRow, key: string, vars: Record<string, string | number> = {}, keyboard?: 'rating', staff?: string): void {
+    this.relay.tellClient(row, { kind: 'tell', key, vars, ...(keyboard ? { keyboard } : {}), ...(staff !== undefined ? { staff } : {}) });
   }
 
   /** The topic name and the card after a change of status, and the topic closed if the case is. */
@@ -221,12 +221,12 @@ export class InboxService {
    * the team's chat learns it (note, topic name, closed topic, card) as its budget allows. One
    * transaction: a replayed /close finds the case closed and queues nothing twice.
    */
-  close(caseId: number, by: 'client' | 'consultant'): CaseRow | undefined {
+  close(caseId: number, by: 'client' | 'consultant', staffAlias?: string): CaseRow | undefined {
     const { db, config, clock } = this.deps;
     return db.$client.transaction(() => {
       const row = closeCase(db, caseId, clock());
       if (!row) return undefined;
-      this.tellClient(row, 'consult-ended', { retention: config.retentionDays }, 'rating');
+      this.tellClient(row, 'consult-ended', { retention: config.retentionDays }, 'rating', by === 'consultant' ? (staffAlias ?? this.st('staff-default-alias')) : undefined);
       this.noteInTopic(row, this.st(by === 'client' ? 'staff-closed-by-client' : 'staff-closed'));
       this.statusChanged(row);
       return row;
@@ -242,11 +242,11 @@ export class InboxService {
   }
 
   /** A consultant edited a reply already copied to the client: carried over, after whatever the client's lane holds. */
-  carryStaffEdit(row: CaseRow, edited: Message, copyId: number): void {
+  carryStaffEdit(row: CaseRow, edited: Message, copyId: number, staff: string): void {
     const text = edited.text ?? edited.caption;
     if (text === undefined) return;
     const entities = edited.text !== undefined ? edited.entities : edited.caption_entities;
-    this.relay.tellClient(row, { kind: 'edit', messageId: copyId, caption: edited.text === undefined, text: { text, ...(entities ? { entities } : {}) } });
+    this.relay.tellClient(row, { kind: 'edit', messageId: copyId, caption: edited.text === undefined, text: { text, ...(entities ? { entities } : {}) }, staff });
   }
 
   /** The client edited one of several texts joined into one inbox message: the new wording goes under it. */

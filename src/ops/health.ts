@@ -7,7 +7,15 @@ import type { Metrics } from './metrics.js';
 import type { ClockReport } from './clock-watch.js';
 
 /** What /healthz reports; also refreshes the gauges /metrics shows. */
-export function healthReport(db: Db, scheduler: Scheduler, metrics: Metrics, now = Date.now(), inboxNames: readonly string[] = [], clock?: ClockReport): HealthReport {
+export function healthReport(
+  db: Db,
+  scheduler: Scheduler,
+  metrics: Metrics,
+  now = Date.now(),
+  inboxNames: readonly string[] = [],
+  staffGroups?: () => HealthReport['staffGroups'],
+  clock?: ClockReport,
+): HealthReport {
   let database = { ok: true } as { ok: boolean; detail?: string };
   try {
     db.$client.prepare('SELECT 1').get();
@@ -35,6 +43,8 @@ export function healthReport(db: Db, scheduler: Scheduler, metrics: Metrics, now
     backlog: outbox,
     queue: { waiting: queue.length, oldestWaitSeconds: Math.round((now - oldest) / 1000) },
     inboxes: database.ok ? perInbox(db, inboxNames, queue) : {},
+    // Unsafe group settings are told in the group and shown here; they do not make the bot unhealthy.
+    ...(staffGroups ? { staffGroups: staffGroups() } : {}),
     ...(clock ? { clock } : {}),
   };
 }

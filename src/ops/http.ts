@@ -13,6 +13,8 @@ export interface HealthReport {
   inboxes?: Record<string, { waiting: number; toInbox: number }>;
   /** The wall clock's last jump seen while running (see ClockWatch): nothing about clients, shown to anyone. */
   clock?: ClockReport;
+  /** Per inbox: settings of its group that expose clients (visible history, saving allowed), as last read. */
+  staffGroups?: Record<string, { problems: string[]; checkedAt?: number; error?: string }>;
 }
 
 export interface OpsServerOptions {

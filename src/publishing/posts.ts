@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { parseFrontMatter, type ContentProblem } from '../content/front-matter.js';
 import { readContentFile, resolveContentPath } from '../content/paths.js';
 import { renderMarkdownBlocks } from '../content/markdown.js';
+import { loadSettings } from '../content/settings.js';
 import { CAPTION_LIMIT, splitMessage, visibleLength } from '../content/split.js';
 import { validateCron } from './cron.js';
 import { parseDateTime } from './time.js';
@@ -34,6 +35,8 @@ export interface Post {
 
 export interface PostOptions {
   timezone: string;
+  /** `{{name}}` → that number (settings.yml emergency_numbers); read from the folder when not given. */
+  numbers?: Record<string, string>;
   /** Known channel aliases; undefined skips the check (content:check without CHANNELS). */
   channels?: string[];
 }
@@ -86,6 +89,8 @@ const frontMatter = z
     protect_content: z.boolean({ error: 'protect_content must be true or false' }).default(false),
     link_preview: z.boolean({ error: 'link_preview must be true or false' }).default(false),
     draft: z.boolean({ error: 'draft must be true or false' }).default(false),
+    /** The guidance the post follows, for editors and reviewers; never published. */
+    sources: z.array(text('source', 500), { error: 'sources must be a list of texts' }).optional(),
   })
   .strict();
 
@@ -165,7 +170,17 @@ export function parsePost(root: string, path: string, options: PostOptions): { p
   }
   if (fm.poll && fm.media.length > 0) problem('poll', 'a post can have a poll or media, not both');
 
-  const blocks = renderMarkdownBlocks(parsed.body);
+  // Emergency numbers come from settings.yml, so a changed number reaches every post with it.
+  const numbers = options.numbers ?? loadSettings(root).settings.emergency_numbers;
+  const body = parsed.body.replace(/\{\{([a-z][a-z0-9_]*)\}\}/g, (whole, name: string) => {
+    const number = numbers[name];
+    if (number === undefined) {
+      problem(undefined, `{{${name}}} is not a number in settings.yml emergency_numbers (known: ${Object.keys(numbers).join(', ')})`);
+      return whole;
+    }
+    return number;
+  });
+  const blocks = renderMarkdownBlocks(body);
   let parts: string[] = [];
   if (fm.media.length > 0) {
     const caption = blocks.join('\n\n');
@@ -211,6 +226,7 @@ function walk(dir: string): string[] {
 
 /** Loads content/posts/**\/*.md. An invalid file is skipped and reported; the rest load. */
 export function loadPosts(root: string, options: PostOptions): { posts: Post[]; problems: ContentProblem[] } {
+  options = { ...options, numbers: options.numbers ?? loadSettings(root).settings.emergency_numbers };
   const posts: Post[] = [];
   const problems: ContentProblem[] = [];
   for (const path of walk(join(root, 'posts'))) {

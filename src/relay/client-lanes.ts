@@ -163,7 +163,7 @@ export class ClientLanes {
     const { db, privacy, pacer, inboxes } = this.core;
     const first = batch[0]!;
     const isCopy = first.kind === 'copy';
-    if (isCopy && this.core.paused?.(true)) return PAUSED_RECHECK_MS;
+    if (this.core.paused?.(true, first)) return PAUSED_RECHECK_MS;
     const row = findCase(db, first.caseId!);
     const client = row && findClient(db, row.clientKey);
     if (!row || !client) {

@@ -31,8 +31,11 @@ export interface RelayDeps {
   onClientGone: (row: CaseRow) => void;
   /** The case's topic in the team's chat is gone: queue a new one (nothing, if the case is closed or erased). */
   onTopicMissing: (row: CaseRow) => void;
-  /** The inbox is locked down: copies (and posts about cases) in this direction wait; the unlock wakes the relay. */
-  paused?: (toClient: boolean) => boolean;
+  /**
+   * The inbox is locked down: into team chats, posts about cases wait; into a client's chat, the rows it
+   * says (the head of the case's lane, `row`) wait, and the lane behind them. The unlock wakes the relay.
+   */
+  paused?: (toClient: boolean, row?: OutboxRow) => boolean;
   /** Requests into one team chat at the same time: 1 under Telegram's limits (one repeat at most per crash). */
   teamConcurrency?: number;
 }

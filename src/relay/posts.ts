@@ -62,12 +62,21 @@ export type TeamPost =
 /** What the bot posts into a client's chat, in the order of the case's lane. */
 export type ClientPost =
   /** A UI text in the client's language; `vars` plain text (escaped when rendered). */
-  | { kind: 'tell'; key: string; vars?: Record<string, string | number>; keyboard?: 'rating' }
+  | ({ kind: 'tell'; key: string; vars?: Record<string, string | number>; keyboard?: 'rating' } & ByStaff)
   /** An HTML text (a snippet a consultant chose), ready to send. */
-  | { kind: 'html'; html: string }
+  | ({ kind: 'html'; html: string } & ByStaff)
   /** A consultant edited a reply already copied: carried over (the text travels sealed). */
-  | { kind: 'edit'; messageId: number; caption: boolean; text: JoinableText }
+  | ({ kind: 'edit'; messageId: number; caption: boolean; text: JoinableText } & ByStaff)
   | { kind: 'repeat-mark'; replyTo: number };
+
+/**
+ * A client post that a staff member's action queued (a snippet, an edit, "has joined", a /close or /ban
+ * notice) carries the alias of who did it: a lockdown holds such posts, like copies, until an
+ * administrator has seen them (see src/inbox/lockdown.ts).
+ */
+export interface ByStaff {
+  staff?: string;
+}
 
 /** Where a post goes, resolved when it is its turn (the case's topic may have changed meanwhile). */
 export interface PostTarget {

@@ -2,7 +2,7 @@ import { Composer, InputFile } from 'grammy';
 import { escapeHtml } from '../../content/markdown.js';
 import { splitMessage } from '../../content/split.js';
 import { caseStats, consultants, type CaseRow } from '../../db/schema.js';
-import { banClient, liftBan } from '../../inbox/bans.js';
+import { banClient, bansByDay, clientKeyOfPseudonym, liftBan } from '../../inbox/bans.js';
 import {
   addReferrals,
   claimCase,
@@ -18,16 +18,16 @@ import { findCounterpart, isJoinedAtClient } from '../../relay/index.js';
 import type { InboxService } from '../../inbox/service.js';
 import type { Erasure } from '../../inbox/erasure.js';
 import { caseTraces, queueDeletions } from '../../db/deletions.js';
-import { formatDuration, parsePeriod, summarize, summaryCsv, type CaseFacts } from '../../inbox/stats.js';
+import { formatDuration, parsePeriod, protectSmallCells, summarize, summaryCsv, type CaseFacts } from '../../inbox/stats.js';
 import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
-
+import type { StaffMembers } from '../staff-members.js';
 
 /**
  * The consultants' side, in the staff forum supergroup only (membership of that chat is the
  * permission): taking cases, replying through the bot, notes, referrals, snippets, bans, reports.
  */
-export function createInboxFeature(deps: BotDeps, inbox: InboxService, erasure: Erasure): Composer<BotContext> {
+export function createInboxFeature(deps: BotDeps, inbox: InboxService, erasure: Erasure, members: StaffMembers): Composer<BotContext> {
   const { db, config, content } = deps;
   const clock = () => (deps.clock ?? (() => new Date()))().getTime();
   const feature = new Composer<BotContext>();
@@ -47,7 +47,7 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService, erasure: 
   function queueTake(taken: CaseRow, consultant: number): void {
     const alias = inbox.aliasOf(consultant);
     // The client first (their own chat, about a second), then the team's chat as its budget allows.
-    inbox.tellClient(taken, 'consult-joined', { alias });
+    inbox.tellClient(taken, 'consult-joined', { alias }, undefined, alias);
     const hint = inbox.aliasOf(consultant, '') ? '' : ` ${inbox.st('staff-set-alias')}`;
     inbox.noteInTopic(taken, `${inbox.st('staff-took', { alias: escapeHtml(alias) })}${hint}`);
     inbox.refreshCard(taken.id);
@@ -117,11 +117,13 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService, erasure: 
     const specialty = String(ctx.match ?? '').trim().toLowerCase();
     const specialties = content.settings.specialties;
     if (target && !target.is_bot && target.id !== ctx.from!.id) {
+      // Only to someone who is a member of this group now.
+      if ((await members.isMember(ctx.chat.id, target.id)) !== true) return void inbox.replyInTeam(ctx, inbox.st('staff-transfer-not-member'), true);
       const alias = inbox.aliasOf(target.id);
       db.$client.transaction(() => {
         const moved = transferCase(db, row.id, target.id);
         if (!moved) return;
-        inbox.tellClient(moved, 'consult-joined', { alias });
+        inbox.tellClient(moved, 'consult-joined', { alias }, undefined, inbox.aliasOf(ctx.from!.id));
         inbox.noteInTopic(moved, inbox.st('staff-transferred', { alias: escapeHtml(alias) }));
         inbox.refreshCard(row.id);
       })();
@@ -155,7 +157,7 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService, erasure: 
 
   staff.command('close', async (ctx) => {
     const row = await needCase(ctx);
-    if (row) inbox.close(row.id, 'consultant');
+    if (row) inbox.close(row.id, 'consultant', inbox.aliasOf(ctx.from!.id));
   });
 
   staff.command('note', () => undefined); // stays in the topic: never relayed
@@ -190,11 +192,32 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService, erasure: 
     // To the client in their lane (after the "has joined" notice, if this took the case), and shown in the topic.
     db.$client.transaction(() => {
       for (const part of splitMessage(snippet.blocks)) {
-        inbox.relay.tellClient(row, { kind: 'html', html: part });
+        inbox.relay.tellClient(row, { kind: 'html', html: part, staff: inbox.aliasOf(ctx.from!.id) });
         inbox.noteInTopic(row, part);
       }
       recordFirstResponse(db, row, clock());
     })();
+  });
+
+  // `/unban 4F7K` anywhere (the General topic, once the case is gone): a ban outlives its case, and
+  // can be lifted while the client's row exists (until /forget or the idle purge).
+  staff.command('unban', async (ctx, next) => {
+    const typed = String(ctx.match ?? '').trim();
+    if (!typed) return next();
+    const { pseudonym, key } = clientKeyOfPseudonym(db, typed);
+    if (key === undefined) return void inbox.replyInTeam(ctx, inbox.st('staff-unban-unknown', { pseudonym }), true);
+    const lifted = liftBan(db, deps.privacy.banKey(key));
+    inbox.replyInTeam(ctx, inbox.st(lifted ? 'staff-unbanned-pseudonym' : 'staff-unban-not-banned', { pseudonym }), true);
+  });
+
+  // Administrators only (asked of Telegram now): how many bans are in force, by the day they were given.
+  staff.command('bans', async (ctx) => {
+    const member = await ctx.api.getChatMember(ctx.chat.id, ctx.from!.id).catch(() => undefined);
+    if (member?.status !== 'creator' && member?.status !== 'administrator') return void inbox.replyInTeam(ctx, inbox.st('staff-bans-admins-only'), true);
+    const days = bansByDay(db, clock(), config.banDays);
+    if (days.length === 0) return void inbox.replyInTeam(ctx, inbox.st('staff-bans-none'), true);
+    const lines = days.map((d) => inbox.st('staff-bans-line', { on: d.day, count: d.count }));
+    inbox.replyInTeam(ctx, inbox.st('staff-bans', { days: config.banDays, count: days.reduce((n, d) => n + d.count, 0), list: lines.join('\n') }));
   });
 
   staff.command(['ban', 'unban'], async (ctx) => {
@@ -206,8 +229,9 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService, erasure: 
     }
     db.$client.transaction(() => {
       banClient(db, deps.privacy.banKey(row.clientKey), clock());
-      inbox.tellClient(row, 'consult-banned');
-      inbox.close(row.id, 'consultant');
+      const by = inbox.aliasOf(ctx.from!.id);
+      inbox.tellClient(row, 'consult-banned', {}, undefined, by);
+      inbox.close(row.id, 'consultant', by);
     })();
     inbox.replyInTeam(ctx, inbox.st('staff-banned'), true);
   });
@@ -231,25 +255,26 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService, erasure: 
   staff.command('stats', async (ctx) => {
     const period = parsePeriod(String(ctx.match ?? ''), new Date(clock()), config.timezone);
     if ('error' in period) return void (inbox.replyInTeam(ctx, inbox.st('staff-stats-usage', { error: period.error }), true));
-    const s = summarize(facts(), period);
-    const topics = Object.entries(s.byTopic).map(([t, n]) => inbox.st('staff-stats-topic', { topic: escapeHtml(inbox.topicLabel(t)), opened: n.opened, closed: n.closed }));
-    const referrals = Object.entries(s.referrals).map(([r, n]) => `${escapeHtml(r)} ${n}`);
-    const stars = Object.entries(s.ratings.distribution).map(([k, n]) => `${k}★ ${n}`).join(' · ');
-    const ratings = `${s.ratings.count}${s.ratings.average !== null ? `, Ø ${s.ratings.average.toFixed(1)}` : ''}${s.ratings.count ? ` (${stars})` : ''}`;
+    const s = protectSmallCells(summarize(facts(), period));
+    const h = (cell: number | string) => escapeHtml(String(cell)); // "<5" in HTML
+    const topics = Object.entries(s.byTopic).map(([t, n]) => inbox.st('staff-stats-topic', { topic: escapeHtml(inbox.topicLabel(t)), opened: h(n.opened), closed: h(n.closed) }));
+    const referrals = Object.entries(s.referrals).map(([r, n]) => `${escapeHtml(r)} ${h(n)}`);
+    const stars = Object.entries(s.ratings.distribution ?? {}).map(([k, n]) => `${k}★ ${h(n)}`).join(' · ');
+    const ratings = `${h(s.ratings.count)}${s.ratings.average !== null ? `, Ø ${s.ratings.average.toFixed(1)}` : ''}${stars ? ` (${stars})` : ''}`;
     inbox.replyInTeam(
       ctx,
       inbox.st('staff-stats', {
         period: escapeHtml(period.label),
-        opened: s.opened,
-        urgent: s.urgent,
-        closed: s.closed,
+        opened: h(s.opened),
+        urgent: h(s.urgent),
+        closed: h(s.closed),
         topics: topics.join('\n') || '—',
         waitMedian: formatDuration(s.wait.median),
         waitP90: formatDuration(s.wait.p90),
-        waitCount: s.wait.count,
+        waitCount: h(s.wait.count),
         respMedian: formatDuration(s.firstResponse.median),
         respP90: formatDuration(s.firstResponse.p90),
-        respCount: s.firstResponse.count,
+        respCount: h(s.firstResponse.count),
         referrals: referrals.length ? referrals.join(', ') : inbox.st('staff-none'),
         ratings,
       }),
@@ -294,8 +319,9 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService, erasure: 
     const copy = row && findCounterpart(db, row.id, false, ctx.editedMessage.message_id);
     if (!row || copy === undefined || row.consultantId !== ctx.from.id) return next();
     // A reply joined with others at the client: the new wording follows as a message of its own.
-    if (isJoinedAtClient(db, row.id, copy)) inbox.relay.tellClient(row, { kind: 'html', html: `✏️ ${escapeHtml(ctx.editedMessage.text ?? ctx.editedMessage.caption ?? '')}` });
-    else inbox.carryStaffEdit(row, ctx.editedMessage, copy);
+    const by = inbox.aliasOf(ctx.from.id);
+    if (isJoinedAtClient(db, row.id, copy)) inbox.relay.tellClient(row, { kind: 'html', html: `✏️ ${escapeHtml(ctx.editedMessage.text ?? ctx.editedMessage.caption ?? '')}`, staff: by });
+    else inbox.carryStaffEdit(row, ctx.editedMessage, copy, by);
   });
 
   return feature;
