@@ -39,7 +39,8 @@ USER node
 VOLUME ["/data"]
 # /healthz and /metrics (and the webhook, when WEBHOOK_URL is set). They listen on the container's
 # own loopback unless HTTP_HOST says otherwise: long polling needs nothing published; in webhook mode
-# run with -e HTTP_HOST=0.0.0.0 -p 127.0.0.1:8080:8080 so that only the host's reverse proxy reaches it.
+# run with -e HTTP_HOST=0.0.0.0 -e METRICS_TOKEN=… -p 127.0.0.1:8080:8080 so that only the host's reverse
+# proxy reaches it (beyond loopback the bot requires METRICS_TOKEN).
 # (HTTP_HOST is deliberately not set here: with a webhook the bot refuses to start until it is chosen.)
 ENV PORT=8080
 EXPOSE 8080

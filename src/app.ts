@@ -11,6 +11,7 @@ import { adoptUnconfiguredInboxes, recordLegacyTeamChats } from './inbox/cases.j
 import { DEFAULT_INBOX_NAME } from './inbox/inbox-config.js';
 import { recordLegacySourceChats } from './relay/outbox-store.js';
 import { createBot, type CreatedBot } from './bot/index.js';
+import { ClockWatch } from './ops/clock-watch.js';
 import { registerCommands, registerPartnerCommands, registerStaffCommands } from './bot/commands.js';
 
 export interface AppOptions {
@@ -31,6 +32,8 @@ export interface App extends CreatedBot {
   inboxes: Inboxes;
   /** Content files skipped at load (reported to the editors by main). */
   problems: string[];
+  /** The wall clock's watchdog: jumps are logged, shown in /healthz and re-plan the schedules. */
+  clockWatch: ClockWatch;
   /**
    * Asks Telegram who the bot is and registers its commands (unless `commands: false`), then starts the
    * relay and the background work: publishing, the inbox jobs, and deletions left from the last run
@@ -89,6 +92,16 @@ export function openApp(config: Config, options: AppOptions): App {
     );
   }
   let started = false;
+  let backgroundStarted = false;
+  const clockWatch = new ClockWatch({
+    logger,
+    // Posts, reminders, follow-ups and the purge are calendar events: they look again at once.
+    onJump: async (jumpMs) => {
+      if (!backgroundStarted) return;
+      await scheduler.replan(jumpMs);
+      await inboxJobs.run();
+    },
+  });
 
   return {
     ...created,
@@ -99,6 +112,7 @@ export function openApp(config: Config, options: AppOptions): App {
     posts,
     inboxes,
     problems,
+    clockWatch,
     async start({ commands = true, background = true } = {}) {
       await bot.init();
       if (commands) {
@@ -113,6 +127,7 @@ export function openApp(config: Config, options: AppOptions): App {
         }
       }
       relay.start();
+      clockWatch.start();
       started = true;
       if (background) await this.startBackground();
     },
@@ -120,12 +135,14 @@ export function openApp(config: Config, options: AppOptions): App {
       await scheduler.start();
       inboxJobs.start();
       groupSettings.start(); // at start and every few minutes: is history hidden from new members, is saving restricted?
+      backgroundStarted = true;
       // Deletions queued before the last stop (a topic of an erased case, say) are tried again now.
       void erasure.runPending().catch((error: unknown) => logger.warn({ err: error }, 'queued deletions not retried'));
     },
     async stop() {
       try {
         if (started) {
+          clockWatch.stop();
           await scheduler.stop();
           await inboxJobs.stop();
           await groupSettings.stop();

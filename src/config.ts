@@ -39,6 +39,15 @@ function isHost(value: string): boolean {
   return isIP(value) !== 0 || /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/.test(value);
 }
 
+/** Whether a host name or address stays on this machine: localhost, 127.0.0.0/8 or ::1. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  if (h === 'localhost' || h.endsWith('.localhost')) return true;
+  if (isIP(h) === 4) return h.startsWith('127.');
+  if (isIP(h) === 6) return h === '::1' || /^(0{0,4}:){7}0{0,3}1$/.test(h) || /^::ffff:127\./.test(h);
+  return false;
+}
+
 /** `alias=@username` or `alias=-100…` pairs, comma-separated. */
 function parseChannels(value: string, ctx: z.RefinementCtx): Record<string, string | number> {
   const channels: Record<string, string | number> = {};
@@ -207,6 +216,22 @@ export const configSchema = z
     const inboxIds = inboxesOf(env).map((i) => i.chatId);
     if (env.PARTNERS_CHAT_ID !== undefined && (inboxIds.includes(env.PARTNERS_CHAT_ID) || env.PARTNERS_CHAT_ID === env.EDITORS_CHAT_ID)) {
       ctx.addIssue({ code: 'custom', path: ['PARTNERS_CHAT_ID'], message: 'PARTNERS_CHAT_ID must be a group of its own, not STAFF_CHAT_ID, one of INBOXES or EDITORS_CHAT_ID: partners must never see cases' });
+    }
+    // The bot token is part of every Bot API URL: in clear only to this machine (a Bot API server beside it, the tests' fake one).
+    if (typeof env.TELEGRAM_API_ROOT === 'string' && URL.canParse(env.TELEGRAM_API_ROOT) && env.TELEGRAM_API_ROOT.startsWith('http://') && !isLoopbackHost(new URL(env.TELEGRAM_API_ROOT).hostname)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TELEGRAM_API_ROOT'],
+        message: `TELEGRAM_API_ROOT must use https:// unless it points at this machine (localhost, 127.0.0.1 or ::1): the bot token is part of every request URL; got ${env.TELEGRAM_API_ROOT}`,
+      });
+    }
+    // Beyond loopback, the counters would let anyone who reaches the port time client activity.
+    if (typeof env.HTTP_HOST === 'string' && isHost(env.HTTP_HOST) && !isLoopbackHost(env.HTTP_HOST) && env.METRICS_TOKEN === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['METRICS_TOKEN'],
+        message: `METRICS_TOKEN is required when HTTP_HOST is not a loopback address (HTTP_HOST is ${env.HTTP_HOST}): /metrics and the figures in /healthz would be open to anyone who reaches the port; set METRICS_TOKEN (e.g. \`openssl rand -hex 24\`) or HTTP_HOST=127.0.0.1`,
+      });
     }
     // The default (loopback) would silently cut Telegram off from a bot in a container or behind a
     // proxy on another machine: in webhook mode the operator says where the proxy reaches the bot.

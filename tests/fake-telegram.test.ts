@@ -57,6 +57,33 @@ describe('requests Telegram would refuse', () => {
     expect(fake.failedCalls().map((c) => c.method)).toEqual(['sendMesage', 'getMe']);
   });
 
+  it('answers only on its own address, not to web pages, and never changes state for a GET (DNS rebinding, <img>)', async () => {
+    const { request } = await import('node:http');
+    const port = Number(new URL(fake.apiRoot).port);
+    const raw = (path: string, method: string, headers: Record<string, string>) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port, path, method, headers }, (res) => {
+          let body = '';
+          res.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    const alice = fake.createUser({ first_name: 'Alice' });
+    fake.sendText(alice, 'typed in the sandbox');
+    const own = { host: `127.0.0.1:${port}` };
+    expect((await raw(`/bot${fake.token}/getUpdates?timeout=0`, 'GET', { host: `rebind.evil.example:${port}` })).status).toBe(421);
+    expect((await raw(`/bot${fake.token}/getMe`, 'POST', { ...own, origin: 'http://evil.example' })).status).toBe(403);
+    const get = await raw(`/bot${fake.token}/sendMessage?chat_id=${alice.id}&text=hi`, 'GET', own);
+    expect(get.status).toBe(405);
+    expect(get.body).toMatch(/sendMessage changes state; use POST/);
+    expect((await raw(`/bot${fake.token}/getUpdates?timeout=0`, 'GET', own)).status).toBe(405); // it confirms updates
+    expect((await raw(`/bot${fake.token}/getMe`, 'GET', own)).status).toBe(200);
+    expect((await raw(`/bot${fake.token}/getMe`, 'GET', { host: `localhost:${port}` })).status).toBe(200);
+    expect(fake.botMessages(alice.id)).toEqual([]);
+  });
+
   it('names missing, unknown and mistyped parameters', async () => {
     expect(await refused('sendMessage', { text: 'hi' })).toBe('Bad Request: chat_id is empty');
     expect(await refused('sendMessage', { chat_id: alice.id })).toBe('Bad Request: message text is empty');

@@ -577,3 +577,6 @@ consult-urgent-wait =
 
     If someone is in danger right now, don't wait: call <b>{ $ambulance }</b> or <b>{ $general }</b>. Unconscious and not breathing normally: start CPR; if opioids are possible or you don't know what was taken, give naloxone. /help shows the steps.
 consult-open-wait = You started a conversation a moment ago: you can start a new one in { $minutes } min. In an emergency, /help shows what to do right away.
+
+## clock
+publishing-missed-earlier = (and { $count } earlier)

@@ -14,7 +14,8 @@ import { createInboxFeature } from './features/inbox.js';
 import { conversations } from '@grammyjs/conversations';
 import { conversationStorage } from './conversations/storage.js';
 import { InboxService } from '../inbox/service.js';
-import { Relay } from '../relay/index.js';
+import { latestStamp, Relay } from '../relay/index.js';
+import { steadyClock } from '../time/steady.js';
 import { InboxPosts } from '../inbox/posts-executor.js';
 import { floodBrake } from './flood.js';
 import { pacingTransformer } from '../ops/pacing-transformer.js';
@@ -81,10 +82,14 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   // burst of a few messages (a long card), then about one a second.
   // OUTGOING_PACING=off turns it all off, the relay's too (only for tests and benchmarks).
   const pacer = new Pacer(config.outgoingPacing ? { ...TELEGRAM_LIMITS, privateBurstSeconds: 3 } : NO_LIMITS);
-  if (config.outgoingPacing) bot.api.config.use(pacingTransformer(pacer));
-  /** The same pacing for the intake's own API client (the conversations plugin makes one per update). */
-  const intakePacing = pacingTransformer(pacer);
   const nowMs = () => (deps.clock ?? (() => new Date()))().getTime();
+  // Pacing and the relay's waits are durations: they run on a steady clock that a jump of the wall
+  // clock does not move (see src/time/steady.ts), started no earlier than what the outbox holds.
+  const steadyNow = deps.clock ? nowMs : steadyClock(Math.max(Date.now(), latestStamp(deps.db)));
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  if (config.outgoingPacing) bot.api.config.use(pacingTransformer(pacer, sleep, steadyNow));
+  /** The same pacing for the intake's own API client (the conversations plugin makes one per update). */
+  const intakePacing = pacingTransformer(pacer, sleep, steadyNow);
   // Ids of the bot's messages in private chats, for "Clear this chat" (inside auto-retry: only what arrived).
   bot.api.config.use(traceOutgoing(deps.db, deps.privacy, nowMs));
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60, rethrowInternalServerErrors: false }));
@@ -141,7 +146,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
     privacy: deps.privacy,
     inboxes,
     executor: posts,
-    clock: nowMs,
+    clock: steadyNow,
     onClientGone: (row) => inbox.clientGone(row),
     onTopicMissing: (row) => inbox.topicMissing(row),
     // Locked: nothing about cases into team chats; into clients' chats, what comes from staff (lockdown.ts).

@@ -64,9 +64,12 @@ export function openContentFile(root: string, path: string, maxBytes: number): {
   }
   const base = realRoot(root);
   if (!within(base, real)) throw refuse('it resolves outside the content folder (a link?)');
+  // A FIFO (or a device) would block a plain open() until someone writes to it, and with it the whole
+  // bot: refuse anything but a regular file first, and open without blocking in case one is swapped in.
+  if (!lstatSync(real).isFile()) throw refuse('it is not a regular file (a FIFO, a device or a folder)');
   let fd: number;
   try {
-    fd = openSync(real, constants.O_RDONLY | constants.O_NOFOLLOW);
+    fd = openSync(real, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (error) {
     throw refuse(`cannot be opened without following a link (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
   }

@@ -24,8 +24,10 @@ export class CaseOpenings {
   waitFor(clientKey: string, urgent: boolean, now: number): number {
     const last = this.last.get(clientKey);
     if (!last) return 0;
-    const until = urgent ? (last.urgent ?? -Infinity) + this.urgentIntervalMs : last.any + this.openIntervalMs;
-    return Math.max(0, until - now);
+    const interval = urgent ? this.urgentIntervalMs : this.openIntervalMs;
+    const until = (urgent ? (last.urgent ?? -Infinity) : last.any) + interval;
+    // A wall clock moved back (NTP, a restored snapshot) never makes a client wait longer than the limit itself.
+    return Math.min(interval, Math.max(0, until - now));
   }
 
   /** The client opened (or brought back) a case now. */

@@ -1,4 +1,3 @@
-import cron, { type ScheduledTask } from 'node-cron';
 import { and, eq, isNull, lt } from 'drizzle-orm';
 import { cases } from '../db/schema.js';
 import { getJobState, setJobState } from '../publishing/ledger.js';
@@ -11,6 +10,7 @@ import type { InboxDeps } from './service.js';
 import type { InboxPosts } from './posts-executor.js';
 import { readLockdown } from './lockdown.js';
 import { sendDueFollowUps } from './follow-ups.js';
+import { Every } from '../time/every.js';
 
 const LAST_PURGE = 'inbox.last_purge';
 
@@ -21,25 +21,32 @@ const LAST_PURGE = 'inbox.last_purge';
  * own failures.
  */
 export class InboxJobs {
-  private task?: ScheduledTask;
+  private readonly every: Every;
 
   constructor(
     private readonly deps: InboxDeps,
     private readonly inbox: InboxService,
     private readonly erasure: Erasure,
     private readonly posts: InboxPosts,
-  ) {}
+  ) {
+    this.every = new Every(20_000, () => this.runAll(), (error: unknown) => this.deps.logger.error({ err: error }, 'inbox jobs failed'));
+  }
 
   start(): void {
-    this.task = cron.schedule('*/20 * * * * *', () => this.run(), { name: 'inbox-jobs', noOverlap: true });
+    this.every.start();
     void this.run();
   }
 
   async stop(): Promise<void> {
-    await this.task?.destroy();
+    await this.every.stop();
   }
 
-  async run(): Promise<void> {
+  /** One round now (or the one under way): after the wall clock jumped, reminders, follow-ups and the purge look again at once. */
+  run(): Promise<void> {
+    return this.every.runNow();
+  }
+
+  private async runAll(): Promise<void> {
     const { db, clock } = this.deps;
     const sweep = async () => {
       purgeAbandonedConversations(db, clock());
@@ -87,7 +94,8 @@ export class InboxJobs {
   async purge(): Promise<void> {
     const { db, config, clock, logger, privacy } = this.deps;
     const last = Number(getJobState(db, LAST_PURGE) ?? 0);
-    if (clock() - last < 24 * 3_600_000) return;
+    // A last purge "in the future" is from before the clock jumped back: purge now rather than wait for it.
+    if (last <= clock() && clock() - last < 24 * 3_600_000) return;
     setJobState(db, LAST_PURGE, String(clock()));
     const report = await purgeExpired({ db, erasure: this.erasure, privacy, inboxes: this.inbox.inboxes, retentionDays: config.retentionDays, banDays: config.banDays, pickupPeriodDays: config.codes.pickupPeriodDays }, clock());
     const { deletions, ...removed } = report;

@@ -4,6 +4,7 @@ import { backlog } from '../relay/index.js';
 import type { Scheduler } from '../publishing/scheduler.js';
 import type { HealthReport } from './http.js';
 import type { Metrics } from './metrics.js';
+import type { ClockReport } from './clock-watch.js';
 
 /** What /healthz reports; also refreshes the gauges /metrics shows. */
 export function healthReport(
@@ -13,6 +14,7 @@ export function healthReport(
   now = Date.now(),
   inboxNames: readonly string[] = [],
   staffGroups?: () => HealthReport['staffGroups'],
+  clock?: ClockReport,
 ): HealthReport {
   let database = { ok: true } as { ok: boolean; detail?: string };
   try {
@@ -23,9 +25,9 @@ export function healthReport(
   const telegram =
     metrics.lastTelegramFailure <= metrics.lastTelegramSuccess
       ? { ok: true }
-      : { ok: false, detail: `no successful call since ${new Date(metrics.lastTelegramFailure).toISOString()}` };
+      : { ok: false, detail: `no successful call since ${new Date(metrics.lastTelegramFailureAt).toISOString()}` };
   const schedulerCheck =
-    scheduler.isRunning && now - scheduler.lastPassAt < 15_000
+    scheduler.isRunning && performance.now() - scheduler.lastPassAt < 15_000
       ? { ok: true }
       : { ok: false, detail: scheduler.isRunning ? 'no publishing pass in the last 15 s' : 'not running' };
   const outbox = database.ok ? backlog(db) : { toInbox: 0, toClients: 0 };
@@ -43,6 +45,7 @@ export function healthReport(
     inboxes: database.ok ? perInbox(db, inboxNames, queue) : {},
     // Unsafe group settings are told in the group and shown here; they do not make the bot unhealthy.
     ...(staffGroups ? { staffGroups: staffGroups() } : {}),
+    ...(clock ? { clock } : {}),
   };
 }
 

@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from '../logger.js';
 import type { Metrics } from './metrics.js';
+import type { ClockReport } from './clock-watch.js';
 
 export interface HealthReport {
   ok: boolean;
@@ -10,6 +11,8 @@ export interface HealthReport {
   queue: { waiting: number; oldestWaitSeconds: number };
   /** Per inbox: cases waiting for a consultant, and client messages waiting to be copied into its chat. */
   inboxes?: Record<string, { waiting: number; toInbox: number }>;
+  /** The wall clock's last jump seen while running (see ClockWatch): nothing about clients, shown to anyone. */
+  clock?: ClockReport;
   /** Per inbox: settings of its group that expose clients (visible history, saving allowed), as last read. */
   staffGroups?: Record<string, { problems: string[]; checkedAt?: number; error?: string }>;
 }
@@ -53,7 +56,7 @@ export function startOpsServer(options: OpsServerOptions): Promise<Server> {
       if (options.webhook && req.method === 'POST' && path === options.webhook.path) return options.webhook.handle(req, res);
       if (req.method === 'GET' && path === '/healthz') {
         const report = options.health();
-        const shown = authorized(req) ? report : { ok: report.ok, checks: report.checks };
+        const shown = authorized(req) ? report : { ok: report.ok, checks: report.checks, ...(report.clock ? { clock: report.clock } : {}) };
         res.writeHead(report.ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(shown));
         return;
       }

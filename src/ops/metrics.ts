@@ -15,9 +15,14 @@ export class Metrics {
   readonly queueLength = new Gauge({ name: 'bot_queue_length', help: 'Cases waiting for a consultant', registers: [this.registry] });
   readonly queueOldestWait = new Gauge({ name: 'bot_queue_oldest_wait_seconds', help: 'How long the longest-waiting case has waited', registers: [this.registry] });
 
-  /** When Telegram last answered a call successfully, and last failed for a reason other than a refusal. */
-  lastTelegramSuccess = 0;
-  lastTelegramFailure = 0;
+  /**
+   * When Telegram last answered a call successfully, and last failed for a reason other than a refusal:
+   * on the monotonic clock, so that a jump of the wall clock does not make an old failure look newer
+   * than a later success. The failure's wall time is kept only to show it.
+   */
+  lastTelegramSuccess = Number.NEGATIVE_INFINITY;
+  lastTelegramFailure = Number.NEGATIVE_INFINITY;
+  lastTelegramFailureAt = 0;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
@@ -28,19 +33,24 @@ export class Metrics {
     api.config.use(async (prev, method, payload, signal) => {
       try {
         const result = await prev(method, payload, signal);
-        if (result.ok) this.lastTelegramSuccess = Date.now();
+        if (result.ok) this.lastTelegramSuccess = performance.now();
         else {
           this.apiErrors.inc({ method });
           if (result.error_code === 429) this.tooManyRequests.inc();
-          else if (result.error_code >= 500) this.lastTelegramFailure = Date.now();
-          else this.lastTelegramSuccess = Date.now(); // Telegram answered: it is reachable
+          else if (result.error_code >= 500) this.failed();
+          else this.lastTelegramSuccess = performance.now(); // Telegram answered: it is reachable
         }
         return result;
       } catch (error) {
         this.apiErrors.inc({ method });
-        this.lastTelegramFailure = Date.now();
+        this.failed();
         throw error;
       }
     });
+  }
+
+  private failed(): void {
+    this.lastTelegramFailure = performance.now();
+    this.lastTelegramFailureAt = Date.now();
   }
 }

@@ -6,7 +6,7 @@ import type { Logger } from '../logger.js';
  * the Bot API cannot be reached (once a minute at most while it lasts) and when it can again. The
  * error is logged whole (its cause quotes the request URL, token included; the logger scrubs it).
  */
-export function reportNetworkErrors(logger: Logger, everyMs = 60_000, now = Date.now): Transformer {
+export function reportNetworkErrors(logger: Logger, everyMs = 60_000, now = () => performance.now()): Transformer {
   let failingSince: number | undefined;
   let lastReport = Number.NEGATIVE_INFINITY;
   return async (prev, method, payload, signal) => {

@@ -1,5 +1,6 @@
 import { and, eq, lte } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
+import { prepared } from '../db/prepared.js';
 import { jobState, publications, type PublicationRow } from '../db/schema.js';
 
 export type PublicationStatus = 'sending' | 'sent' | 'failed' | 'skipped' | 'unknown' | 'abandoned';
@@ -51,6 +52,20 @@ export function markSkipped(db: Db, key: OccurrenceKey, reason: string, now: num
     .onConflictDoNothing()
     .run();
   return result.changes > 0;
+}
+
+/**
+ * Records many occurrences of one post and channel as not sent, in one transaction (after a long
+ * downtime or a jump of the clock there may be a thousand). Returns those newly recorded.
+ */
+export function markSkippedMany(db: Db, postSlug: string, channel: string, occurrences: number[], reason: string, now: number): number[] {
+  if (occurrences.length === 0) return [];
+  const insert = prepared(db, 'publicationsSkip', (d) =>
+    d.$client.prepare<[string, number, string, string, number]>(
+      "INSERT INTO publications (post_slug, occurrence, channel, status, error, updated_at) VALUES (?, ?, ?, 'skipped', ?, ?) ON CONFLICT DO NOTHING",
+    ),
+  );
+  return db.$client.transaction(() => occurrences.filter((occurrence) => insert.run(postSlug, occurrence, channel, reason, now).changes > 0))();
 }
 
 /** Saves the message ids sent so far, after each message, so a retry continues instead of repeating. */

@@ -1,4 +1,3 @@
-import cron, { type ScheduledTask } from 'node-cron';
 import { GrammyError, HttpError, type Api } from 'grammy';
 import { escapeHtml } from '../content/markdown.js';
 import type { Db } from '../db/connection.js';
@@ -11,6 +10,7 @@ import {
   markInterrupted,
   markSent,
   markSkipped,
+  markSkippedMany,
   messageIdsOf,
   recordProgress,
   setJobState,
@@ -20,6 +20,8 @@ import type { Post } from './posts.js';
 import { sendPost } from './publisher.js';
 import { formatLocal } from './time.js';
 import type { Metrics } from '../ops/metrics.js';
+import { Every } from '../time/every.js';
+import { monotonicMs } from '../time/steady.js';
 
 export interface SchedulerDeps {
   db: Db;
@@ -54,29 +56,27 @@ function describe(error: unknown): string {
  * progress is stored after every message, so a restart continues instead of repeating.
  */
 export class Scheduler {
-  private task?: ScheduledTask;
-  private running?: Promise<void>;
+  private readonly every: Every;
   private readonly clock: () => Date;
 
   constructor(private readonly deps: SchedulerDeps) {
     this.clock = deps.clock ?? (() => new Date());
+    this.every = new Every(1_000, () => this.publishDue(), (error: unknown) => this.deps.logger.error({ err: error }, 'publishing pass failed'));
   }
 
   /** Flags sends cut short by a crash, then checks for due posts every second. */
   async start(): Promise<void> {
     await this.recoverInterrupted();
-    this.task = cron.schedule('* * * * * *', () => this.tick(), { name: 'publish-due-posts', noOverlap: true });
+    this.every.start();
     await this.tick();
   }
 
   async stop(): Promise<void> {
-    await this.task?.destroy();
-    this.task = undefined;
-    await this.running;
+    await this.every.stop();
   }
 
   get isRunning(): boolean {
-    return this.task !== undefined;
+    return this.every.isRunning;
   }
 
   async recoverInterrupted(): Promise<void> {
@@ -88,35 +88,48 @@ export class Scheduler {
 
   /** One pass: publish what is due, retry what failed, report what was missed. Never throws. */
   tick(): Promise<void> {
-    if (this.running) return this.running;
-    this.running = this.publishDue()
-      .catch((error: unknown) => this.deps.logger.error({ err: error }, 'publishing pass failed'))
-      .finally(() => (this.running = undefined));
-    return this.running;
+    return this.every.runNow();
   }
 
-  /** When the last publishing pass finished (ms), for /healthz. */
-  lastPassAt = 0;
+  /**
+   * The wall clock jumped by `jumpMs` (either way): failed sends keep the wait they were given (a retry
+   * due in a minute is still due in a minute), and a pass runs at once. Occurrences need nothing: the
+   * next pass publishes only the latest one missed, and the ledger refuses one already sent.
+   */
+  async replan(jumpMs: number): Promise<void> {
+    this.deps.db.$client.prepare("UPDATE publications SET next_attempt_at = next_attempt_at + ? WHERE status = 'failed' AND next_attempt_at IS NOT NULL").run(Math.round(jumpMs));
+    await this.tick();
+  }
+
+  /** When the last publishing pass finished, on the monotonic clock (`performance.now()`), for /healthz. */
+  lastPassAt = Number.NEGATIVE_INFINITY;
 
   private async publishDue(): Promise<void> {
     const { db, timezone, graceMs } = this.deps;
     const now = this.clock();
-    this.lastPassAt = Date.now();
-    const last = Number(getJobState(db, LAST_TICK) ?? now.getTime() - graceMs);
-    const from = new Date(Math.max(last, now.getTime() - MAX_LOOKBACK));
+    this.lastPassAt = monotonicMs();
+    const stored = Number(getJobState(db, LAST_TICK) ?? now.getTime() - graceMs);
+    // After a jump back the last pass is in the future: nothing is due until the clock passes it again
+    // (and the ledger would refuse a second send anyway).
+    const last = Math.min(stored, now.getTime());
+    const from = Math.max(last, now.getTime() - MAX_LOOKBACK);
+    const recentFrom = Math.max(from, now.getTime() - graceMs);
     const missed: string[] = [];
     for (const post of this.deps.posts()) {
-      for (const occurrence of occurrencesBetween(post, from, now, timezone)) {
-        for (const channel of post.channels) {
-          const key = { postSlug: post.slug, occurrence: occurrence.getTime(), channel };
-          if (now.getTime() - occurrence.getTime() > graceMs) {
-            if (markSkipped(db, key, 'missed: the bot was not running', now.getTime())) {
-              missed.push(`${escapeHtml(post.file)} (${formatLocal(occurrence, timezone)} → ${escapeHtml(channel)})`);
-            }
-          } else {
-            await this.deliver(post, occurrence, channel);
-          }
+      // Beyond the grace period: skipped and reported, the latest of them by name (after a week away,
+      // a daily post is one line, not seven).
+      const old = from < recentFrom ? occurrencesBetween(post, new Date(from), new Date(recentFrom), timezone) : [];
+      // Within it, only the latest is published: a post due every hour publishes once after a day's jump.
+      const recent = occurrencesBetween(post, new Date(recentFrom), now, timezone);
+      const latest = recent.pop();
+      for (const channel of post.channels) {
+        markSkippedMany(db, post.slug, channel, recent.map((o) => o.getTime()), 'superseded by a later occurrence', now.getTime());
+        const skipped = markSkippedMany(db, post.slug, channel, old.map((o) => o.getTime()), 'missed: the bot was not running (or the clock jumped)', now.getTime());
+        if (skipped.length > 0) {
+          const earlier = skipped.length > 1 ? ` ${this.deps.text('publishing-missed-earlier', { count: skipped.length - 1 })}` : '';
+          missed.push(`${escapeHtml(post.file)} (${formatLocal(new Date(skipped.at(-1)!), timezone)} → ${escapeHtml(channel)})${earlier}`);
         }
+        if (latest) await this.deliver(post, latest, channel);
       }
     }
     for (const row of dueRetries(db, now.getTime())) {

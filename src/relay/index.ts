@@ -11,7 +11,7 @@ export type { TeamPost, ClientPost, PostExecutor, PostTarget } from './posts.js'
 export type { JoinableText } from './texts.js';
 export { joinTexts, JOIN_SEPARATOR } from './texts.js';
 export { findCounterpart, isJoinedCopy, isJoinedAtClient, wasCopied } from './pairs.js';
-export { backlog, clientCopyInFlight } from './outbox-store.js';
+export { backlog, clientCopyInFlight, latestStamp } from './outbox-store.js';
 
 /** A message accepted into a case, to be copied to the other side. */
 export type Accepted = {
@@ -68,8 +68,8 @@ export class Relay {
 
   /** Resolves once nothing is waiting that could go (for tests and benchmarks), or after `timeoutMs`. */
   async drain(timeoutMs = 30_000): Promise<boolean> {
-    const until = Date.now() + timeoutMs;
-    while (Date.now() < until) {
+    const until = performance.now() + timeoutMs;
+    while (performance.now() < until) {
       const { toInbox, toClients } = backlog(this.core.db);
       if (toInbox + toClients === 0 && this.clients.idle && [...this.teams.values()].every((t) => t.idle)) return true;
       await new Promise((r) => setTimeout(r, 20));
@@ -92,8 +92,8 @@ export class Relay {
 
   /** Resolves once nothing waits for the case in this direction (say, before its old topic is deleted), or after `timeoutMs`. */
   async drainCase(caseId: number, toClient: boolean, timeoutMs = 10_000): Promise<boolean> {
-    const until = Date.now() + timeoutMs;
-    while (Date.now() < until) {
+    const until = performance.now() + timeoutMs;
+    while (performance.now() < until) {
       if (!hasWaiting(this.core.db, caseId, toClient)) return true;
       await new Promise((r) => setTimeout(r, 50));
     }

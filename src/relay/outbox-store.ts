@@ -430,3 +430,12 @@ export function clientCopyInFlight(db: Db, caseId: number, sourceMessageId: numb
 export function hasPending(db: Db, caseId: number, kind: string): boolean {
   return db.select({ id: outbox.id }).from(outbox).where(and(eq(outbox.caseId, caseId), eq(outbox.kind, kind))).limit(1).get() !== undefined;
 }
+
+/**
+ * The latest time the outbox holds (queued or on its way). The relay's clock starts no earlier, so that
+ * after the wall clock jumped back between two runs nothing queued before waits out the jump.
+ */
+export function latestStamp(db: Db): number {
+  const row = db.$client.prepare<[], { at: number | null }>('SELECT max(max(created_at), coalesce(max(sending_at), 0)) AS at FROM outbox').get();
+  return row?.at ?? 0;
+}

@@ -6,7 +6,7 @@ export class SoonestTimer {
   constructor(private readonly fn: () => void) {}
 
   schedule(delay: number): void {
-    const at = Date.now() + delay;
+    const at = performance.now() + delay;
     if (this.timer !== undefined && this.at <= at) return;
     clearTimeout(this.timer);
     this.at = at;

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { previewSavedPosts } from './preview.js';
-import { createScene, sceneEnv } from './scene.js';
+import { createScene, sandboxToken, sceneEnv } from './scene.js';
 import { FakeTelegram } from './telegram-sim/index.js';
 import { loadScenarios } from './training/scenario.js';
 import { TrainingRunner } from './training/runner.js';
@@ -42,7 +42,8 @@ async function main(): Promise<void> {
   const language = process.env.DEFAULT_LANGUAGE ?? 'en';
   if (!['ru', 'kk', 'en'].includes(language)) fail(`DEFAULT_LANGUAGE must be ru, kk or en, got "${language}"`);
   const dir = mkdtempSync(join(tmpdir(), 'peer-help-sandbox-'));
-  const fake = await FakeTelegram.start({ botUsername: 'sandbox_help_bot', botFirstName: 'Peer help (sandbox)' });
+  // A token of its own for each run: a web page cannot know it, so cannot call the simulator as the bot.
+  const fake = await FakeTelegram.start({ token: sandboxToken(), botUsername: 'sandbox_help_bot', botFirstName: 'Peer help (sandbox)' });
   const scene = createScene(fake);
 
   const contentDir = process.env.CONTENT_DIR ?? join(ROOT, 'content');

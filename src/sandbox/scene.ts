@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Chat, FakeTelegram, User } from './telegram-sim/index.js';
 
 export const SANDBOX_LANGUAGES = ['ru', 'kk', 'en'] as const;
@@ -58,6 +59,14 @@ export function addClient(scene: Scene, language: SandboxLanguage, name?: string
   const client = { user, language };
   scene.clients.push(client);
   return client;
+}
+
+/**
+ * A bot token of the sandbox run's own: the simulator accepts only it, so a web page (which cannot know
+ * it) cannot call the simulator as the bot. The id part is fixed; the scene's chats do not depend on it.
+ */
+export function sandboxToken(): string {
+  return `1234567890:${randomBytes(24).toString('base64url')}`;
 }
 
 /** The bot's environment for this scene (the rest comes from the sandbox: paths, secret). */

@@ -63,7 +63,8 @@ async function flakyProxy(
     if (mode === 'drop') return void req.socket.destroy();
     if (mode === 'garbage') return void res.writeHead(200, { 'content-type': 'text/html' }).end('<html>bad gateway</html>');
     const out = request(
-      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
+      // As a reverse proxy does: addressed to the upstream (the simulator answers only on its own address).
+      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } },
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
@@ -163,6 +164,7 @@ describe('operator endpoint exposure', () => {
       TELEGRAM_API_ROOT: fake.apiRoot,
       STAFF_CHAT_ID: String(staff.id),
       HTTP_HOST: '0.0.0.0',
+      METRICS_TOKEN: 'expo-metrics-token-0002', // required beyond loopback
     });
     try {
       expect(bot.output()).toMatch(/"host":"0\.0\.0\.0"/);

@@ -214,9 +214,17 @@ describe.skipIf(!available)('the sandbox in a real browser', () => {
   it('training: scripted clients arrive, the consultant answers them, and a debrief follows', async () => {
     const team = page.getByRole('region', { name: 'Team', exact: true });
     await team.getByText('Training: practise on scripted clients').click();
+    // Start waits for a choice: nothing ticked, nothing to start (and no error on the page).
+    const startButton = team.getByRole('button', { name: 'Start practice' });
+    await expect.poll(() => startButton.isDisabled()).toBe(true);
+    await team.getByRole('checkbox', { name: /Test urgent/ }).check();
+    expect(await startButton.isDisabled()).toBe(false);
+    await team.getByRole('checkbox', { name: /Test urgent/ }).uncheck();
+    expect(await startButton.isDisabled()).toBe(true);
     await team.getByRole('checkbox', { name: /Test urgent/ }).check();
     await team.getByRole('checkbox', { name: /Test calm/ }).check();
-    await team.getByRole('button', { name: 'Start practice' }).click();
+    await startButton.click();
+    await expect.poll(() => team.locator('#team-status').innerText(), { timeout: 10_000 }).toMatch(/Practice started/);
     const topics = team.getByRole('navigation', { name: 'Topics' });
     const teamLog = team.getByRole('log');
     const teamBox = team.getByRole('textbox', { name: 'Message in the selected topic' });

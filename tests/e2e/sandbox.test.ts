@@ -55,6 +55,20 @@ describe('npm run sandbox', () => {
   });
 });
 
+describe('training from the API', () => {
+  it('Start with no scenario chosen starts the first one instead of failing', async () => {
+    const json = { 'content-type': 'application/json' };
+    const unknown = await raw('/api/training/start', { method: 'POST', headers: json, body: '{"scenarios":["no-such"]}' });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body).toMatch(/no such scenario: no-such/);
+    const started = await raw('/api/training/start', { method: 'POST', headers: json, body: '{"scenarios":[]}' });
+    expect(started.status).toBe(200);
+    const again = await raw('/api/training/start', { method: 'POST', headers: json, body: '{"scenarios":[]}' });
+    expect(again.body).toMatch(/a practice run is going on/); // the first one runs
+    expect((await raw('/api/training/stop', { method: 'POST', headers: json, body: '{}' })).status).toBe(200);
+  });
+});
+
 describe('a real deployment never runs the sandbox', () => {
   it('refuses to start with NODE_ENV=production', async () => {
     await expect(startSandbox({ NODE_ENV: 'production' }, 10_000)).rejects.toThrow(/refusing to start with NODE_ENV=production/);

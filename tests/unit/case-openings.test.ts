@@ -24,3 +24,13 @@ describe('how often one client may open a case', () => {
     expect((openings as unknown as { last: Map<string, unknown> }).last.has('a')).toBe(false);
   });
 });
+
+describe('case openings when the wall clock moves back', () => {
+  it('never asks a client to wait longer than the limit itself', () => {
+    const openings = new CaseOpenings(5 * 60_000, 2 * 60_000);
+    openings.opened('k', true, 10 * 3_600_000);
+    // The clock is stepped back an hour: the client waits the 5 minutes at most, not an hour and 5 minutes.
+    expect(openings.waitFor('k', true, 9 * 3_600_000)).toBe(5 * 60_000);
+    expect(openings.waitFor('k', false, 9 * 3_600_000)).toBe(2 * 60_000);
+  });
+});

@@ -114,7 +114,7 @@ describe('configuration', () => {
       'WEBHOOK_URL must start with https:// (Telegram only calls https webhooks)',
     ]);
     expect(problemsOf({ ...valid, PORT: '70000' })).toEqual(['PORT must be a TCP port number (0–65535)']);
-    expect(loadConfig({ ...valid, WEBHOOK_URL: 'https://bot.example.org/hook', WEBHOOK_SECRET: 'abcdefghijklmnop', HTTP_HOST: '0.0.0.0' }).webhook).toEqual({
+    expect(loadConfig({ ...valid, WEBHOOK_URL: 'https://bot.example.org/hook', WEBHOOK_SECRET: 'abcdefghijklmnop', HTTP_HOST: '0.0.0.0', METRICS_TOKEN: 'm'.repeat(16) }).webhook).toEqual({
       url: 'https://bot.example.org/hook',
       secret: 'abcdefghijklmnop',
     });
@@ -128,6 +128,24 @@ describe('configuration', () => {
     expect(webhookOnly).toEqual([expect.stringMatching(/^HTTP_HOST is required with WEBHOOK_URL: the address your reverse proxy reaches the bot on/)]);
     expect(problemsOf({ ...valid, HTTP_HOST: 'not a host!' })).toEqual([expect.stringMatching(/^HTTP_HOST must be an IP address or host name/)]);
     expect(problemsOf({ ...valid, METRICS_TOKEN: 'short' })).toEqual([expect.stringMatching(/^METRICS_TOKEN must be 16–256 printable characters/)]);
+  });
+
+  it('requires https for TELEGRAM_API_ROOT unless it is this machine, naming the variable', () => {
+    expect(loadConfig({ ...valid, TELEGRAM_API_ROOT: 'https://botapi.example.org' }).apiRoot).toBe('https://botapi.example.org');
+    for (const local of ['http://127.0.0.1:8081', 'http://localhost:8081', 'http://[::1]:8081', 'http://127.0.0.53']) {
+      expect(loadConfig({ ...valid, TELEGRAM_API_ROOT: local }).apiRoot).toBe(local);
+    }
+    for (const remote of ['http://botapi.example.org', 'http://10.0.0.5:8081', 'http://[2001:db8::1]:8081', 'http://127.0.0.1.example.org']) {
+      expect(problemsOf({ ...valid, TELEGRAM_API_ROOT: remote })).toEqual([expect.stringMatching(/^TELEGRAM_API_ROOT must use https:\/\/ unless it points at this machine .*the bot token/)]);
+    }
+  });
+
+  it('requires METRICS_TOKEN when HTTP_HOST is not a loopback address, naming both', () => {
+    for (const host of ['0.0.0.0', '::', '192.168.1.10', 'bot.internal']) {
+      expect(problemsOf({ ...valid, HTTP_HOST: host })).toEqual([expect.stringMatching(new RegExp(`^METRICS_TOKEN is required when HTTP_HOST is not a loopback address \\(HTTP_HOST is ${host.replace(/\./g, '\\.')}\\)`))]);
+      expect(loadConfig({ ...valid, HTTP_HOST: host, METRICS_TOKEN: 't'.repeat(24) }).metricsToken).toBe('t'.repeat(24));
+    }
+    for (const host of ['127.0.0.1', 'localhost', '::1']) expect(loadConfig({ ...valid, HTTP_HOST: host }).httpHost).toBe(host);
   });
 
   it('parses channels, working hours and the editors chat', () => {

@@ -72,3 +72,22 @@ describe('sandbox view of a message', () => {
     expect(reply.replyTo).toBe('question?');
   });
 });
+
+describe('the sandbox simulator token', () => {
+  it('is random for each run and a valid bot token; the simulator then refuses the public default one', async () => {
+    const { sandboxToken } = await import('../../src/sandbox/scene.js');
+    const { FakeTelegram } = await import('../../src/sandbox/telegram-sim/index.js');
+    const { loadConfig } = await import('../../src/config.js');
+    const token = sandboxToken();
+    expect(sandboxToken()).not.toBe(token);
+    expect(loadConfig({ BOT_TOKEN: token, BOT_SECRET: 'x'.repeat(32), STAFF_CHAT_ID: '-1001' }).botToken).toBe(token);
+    const fake = await FakeTelegram.start({ token });
+    try {
+      const call = (t: string) => fetch(`${fake.apiRoot}/bot${t}/getMe`, { method: 'POST' }).then((r) => r.status);
+      expect(await call(token)).toBe(200);
+      expect(await call('1234567890:AAFakeTelegramTokenForEndToEndTests00')).toBe(401);
+    } finally {
+      await fake.stop();
+    }
+  });
+});

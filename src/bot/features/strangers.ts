@@ -31,13 +31,13 @@ export class OwnChats {
 
   async isOwn(chat: Pick<Chat, 'id' | 'type'> & { username?: string }, api: Api, logger: Logger): Promise<boolean> {
     if (chat.type === 'private' || this.ids.has(chat.id)) return true;
-    if (this.unresolved.size > 0 && Date.now() - this.lastResolve >= RESOLVE_AGAIN_MS) await this.resolve(api, logger);
+    if (this.unresolved.size > 0 && performance.now() - this.lastResolve >= RESOLVE_AGAIN_MS) await this.resolve(api, logger);
     if (this.ids.has(chat.id)) return true;
     return chat.username !== undefined && this.unresolved.has(chat.username.toLowerCase());
   }
 
   private async resolve(api: Api, logger: Logger): Promise<void> {
-    this.lastResolve = Date.now();
+    this.lastResolve = performance.now();
     for (const username of [...this.unresolved]) {
       try {
         const chat = await api.getChat(`@${username}`);
@@ -66,8 +66,8 @@ export function strangersGuard(config: Config): MiddlewareFn<BotContext> {
     if (status === 'left' || status === 'kicked') return; // removed from it: nothing to do
     const added = status !== undefined;
     const last = leftAt.get(chat.id);
-    if (!added && last !== undefined && Date.now() - last < LEFT_RECENTLY_MS) return;
-    leftAt.set(chat.id, Date.now());
+    if (!added && last !== undefined && performance.now() - last < LEFT_RECENTLY_MS) return;
+    leftAt.set(chat.id, performance.now());
     if (leftAt.size > 1_000) leftAt.delete(leftAt.keys().next().value as number);
     ctx.logger.warn(
       { chat_type: chat.type, chat_id: chat.id, reason: added ? 'the bot was added to it' : 'an update came from it' },

@@ -28,6 +28,8 @@ export interface ServerDeps {
  */
 export class BotApiServer {
   private readonly server: Server;
+  /** `host:port` values a request may be addressed to (set once listening): a DNS-rebinding page's Host is not one. */
+  private allowedHosts = new Set<string>();
 
   constructor(private readonly deps: ServerDeps) {
     this.server = createServer((req, res) => void this.handle(req, res));
@@ -40,7 +42,9 @@ export class BotApiServer {
       this.server.listen(port, host, () => resolve());
     });
     const address = this.server.address() as AddressInfo;
-    return `http://${host}:${address.port}`;
+    const shown = host.includes(':') ? `[${host}]` : host;
+    this.allowedHosts = new Set([`${shown}:${address.port}`, `localhost:${address.port}`]);
+    return `http://${shown}:${address.port}`;
   }
 
   async close(): Promise<void> {
@@ -50,8 +54,24 @@ export class BotApiServer {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
+  /**
+   * Like the sandbox's page server: only requests addressed to this very address (a page that rebinds
+   * its name to 127.0.0.1 sends its own name), never from a web page (a browser sends Origin), and never
+   * a state-changing call as a GET (an <img> needs no preflight). The bot (Node's fetch) sends neither.
+   */
+  private refusal(req: IncomingMessage, method: string | undefined): { status: number; description: string } | undefined {
+    if (!this.allowedHosts.has(String(req.headers.host))) return { status: 421, description: 'Misdirected Request: this simulator answers only on its own address' };
+    if (req.headers.origin !== undefined) return { status: 403, description: 'Forbidden: requests from web pages are refused' };
+    if (req.method === 'GET' && method !== undefined && (!method.startsWith('get') || method.toLowerCase() === 'getupdates')) {
+      return { status: 405, description: `Method Not Allowed: ${method} changes state; use POST` };
+    }
+    return undefined;
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake-telegram');
+    const refused = this.refusal(req, /^\/bot[^/]*\/([^/]*)$/.exec(url.pathname)?.[1]);
+    if (refused) return this.send(res, refused.status, { ok: false, error_code: refused.status, description: refused.description });
     const at = Date.now();
     const download = /^\/file\/bot([^/]*)\/(.+)$/.exec(url.pathname);
     if (download) return this.download(res, download[1]!, download[2]!);

@@ -61,8 +61,9 @@ export class TrainingRunner {
   /** Starts a run with these scenarios at once (several make a busy shift). */
   start(ids: string[]): void {
     if (this.running) throw new Error('a practice run is going on: stop it first');
-    const chosen = this.scenarios.filter((s) => ids.includes(s.id));
-    if (chosen.length === 0) throw new Error('choose at least one scenario');
+    // Nothing ticked (the page keeps Start disabled then, but a request may still come): the first scenario.
+    const chosen = ids.length === 0 ? this.scenarios.slice(0, 1) : this.scenarios.filter((s) => ids.includes(s.id));
+    if (chosen.length === 0) throw new Error(this.scenarios.length === 0 ? 'there are no scenarios in content/training' : `no such scenario: ${ids.join(', ')}`);
     this.stopped = false;
     this.result = undefined;
     this.running = true;

@@ -207,6 +207,14 @@ function drawChannel(v: View): void {
   drawList($('editors-messages'), 'editors', v.editors.messages);
 }
 
+/** Start needs a scenario ticked (and no run going on); the server would start the first one otherwise. */
+function updateTrainingStart(): void {
+  const ticked = document.querySelector('#training-scenarios input:checked') !== null;
+  const start = $<HTMLButtonElement>('training-start');
+  start.disabled = (view?.training?.running ?? false) || !ticked;
+  start.title = ticked ? '' : 'Tick a scenario first';
+}
+
 /** The practice panel: scenarios to choose (redrawn only when the files change, so ticks stay), progress, debrief. */
 function drawTraining(v: View): void {
   const training = v.training;
@@ -226,7 +234,7 @@ function drawTraining(v: View): void {
     }), ...training.problems.map((p) => el('p', 'status', `Skipped: ${p}`)));
     if (training.scenarios.length === 0) box.append(el('p', '', 'No scenarios in content/training.'));
   }
-  $<HTMLButtonElement>('training-start').disabled = training.running;
+  updateTrainingStart();
   $<HTMLButtonElement>('training-stop').disabled = !training.running;
   $('training-clients').replaceChildren(...training.clients.map((c) => el('li', '', `${c.name} · ${c.title}: ${c.status}`)));
   const debrief = $('training-debrief');
@@ -307,6 +315,7 @@ function start(): void {
     );
   });
   $('training-stop').addEventListener('click', () => void post('training/stop', {}));
+  $('training-scenarios').addEventListener('change', updateTrainingStart);
   // Spoilers open on a click or Enter/Space, as in Telegram.
   const reveal = (target: EventTarget | null) => (target as HTMLElement | null)?.closest?.('.spoiler')?.classList.add('revealed');
   document.addEventListener('click', (event) => reveal(event.target));
