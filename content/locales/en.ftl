@@ -24,7 +24,7 @@ button-back = ⬅️ Back
 ## Safety information
 info-sections = 📖 <b>Safety information</b>
 
-    Choose a topic. Everything here is written by peers and checked against harm-reduction guidance.
+    Choose a topic. Everything here is written by peers from WHO and other harm-reduction guidance; each card says whether our doctor or lawyer has checked it.
 info-section = 📖 <b>{ $section }</b>
 info-empty =
     Safety information is being updated. Please try again later, or write to a consultant.
@@ -512,3 +512,33 @@ staff-lockdown-all = All inboxes are locked; it began in the inbox “{ $inbox }
 staff-unlock-all = All inboxes are unlocked; from the inbox “{ $inbox }”.
 staff-transferred-in = ↪️ This case was moved here from the <b>{ $from }</b> inbox. Take it to answer.
 staff-transferred-out = ↪️ A case was moved to the <b>{ $to }</b> inbox; its topic here is deleted.
+
+## review
+# Who checked a text (issue 20): shown only for a current sign-off in the text's front matter (review:).
+review-checked-clinician = ✅ Checked by the organisation's doctor on { $date }.
+review-checked-lawyer = ✅ Checked by the organisation's lawyer on { $date }.
+review-not-checked-clinician = 📝 Written from WHO and other public health guidance; our doctor has not reviewed this card yet.
+review-not-checked-lawyer = 📝 General information, not yet reviewed by our lawyer. Laws change: ask a consultant about your situation.
+# Shown instead of a sentence with an [[ORG: …]] placeholder the organisation has not filled in yet.
+review-org-pending = Ask a consultant about this: the details are being confirmed locally.
+# The mixing checker (/mix): names, reasons and advice are in content/mix/en.yml.
+command-mix = Mixing: how risky two substances are together
+button-mix = 🧪 Check a mix of two substances
+button-mix-again = 🧪 Another mix
+mix-choose-first = 🧪 <b>Mixing</b>: choose the first substance.
+mix-choose-second = 🧪 First: <b>{ $first }</b>. Now choose the second.
+mix-result-title = 🧪 <b>{ $first } + { $second }</b>
+mix-level-dangerous = ⛔ <b>Dangerous</b>
+mix-level-high = 🔴 <b>High risk</b>
+mix-level-caution = 🟠 <b>Caution</b>
+mix-level-unknown = ❓ <b>Unknown: ask a consultant</b>
+mix-why = <b>Why:</b> { $text }
+mix-do = <b>What to do:</b> { $text }
+mix-missing = We have no information on this mix yet. Ask a consultant before you take them together.
+mix-emergency = 🆘 Can't be woken, slow or strange breathing, blue lips, a seizure, chest pain or overheating: call <b>{ $ambulance }</b> now (<b>{ $general }</b> from any phone).
+mix-general = <i>ℹ️ General guidance ({ $sources }), not yet reviewed by our doctor. No mix is without risk: ask a consultant about your situation.</i>
+mix-signed = <i>✅ Checked by the organisation's doctor on { $date }. Sources: { $sources }. No mix is without risk.</i>
+mix-empty =
+    The mixing checker is not available right now. A consultant can tell you about a mix.
+
+    { emergency-numbers }
