@@ -51,7 +51,7 @@ export function reviewContent(root: string, content: Content, defaultLanguage: L
     if (lacking > 0) {
       warnings.push({
         file: `info/${summary.lang}`,
-        message: `${lacking} of ${summary.total} text(s) lack the current sign-off their topic needs (clinician, lawyer): clients are not told they were checked; npm run content:check lists them`,
+        message: `${lacking} of ${summary.total} text(s) (cards, emergency screen) lack the current sign-off their topic needs: clients are not told they were checked; npm run content:check lists them`,
       });
     }
   }

@@ -4,6 +4,9 @@ import { z } from 'zod';
 import { parseFrontMatter, type ContentProblem } from '../content/front-matter.js';
 import { readContentFile, resolveContentPath } from '../content/paths.js';
 import { renderMarkdownBlocks } from '../content/markdown.js';
+import { hidePlaceholders } from '../content/placeholders.js';
+import { placeholderNotice } from '../content/loader.js';
+import { loadSettings } from '../content/settings.js';
 import { CAPTION_LIMIT, splitMessage, visibleLength } from '../content/split.js';
 import { validateCron } from './cron.js';
 import { parseDateTime } from './time.js';
@@ -36,6 +39,9 @@ export interface PostOptions {
   timezone: string;
   /** Known channel aliases; undefined skips the check (content:check without CHANNELS). */
   channels?: string[];
+  /** settings.yml emergency_numbers and the placeholder notice (read from the folder when not given). */
+  numbers?: Record<string, string>;
+  notice?: (lang: string) => string;
 }
 
 const text = (field: string, max: number) =>
@@ -104,6 +110,18 @@ function mediaTypeOf(name: string): MediaType {
 }
 
 /** Parses and validates one post file; every problem names the file, field and what was expected. */
+/**
+ * The body as subscribers read it: `{{ambulance}}` and the other emergency numbers of settings.yml filled
+ * in, and a sentence holding an `[[ORG: …]]` placeholder replaced by the notice in the post's language
+ * (its file name ends in -ru, -kk…; else English).
+ */
+function clientText(root: string, slug: string, body: string, options: PostOptions): string {
+  const numbers = options.numbers ?? loadSettings(root).settings.emergency_numbers;
+  const lang = /-([a-z]{2})$/.exec(slug)?.[1] ?? 'en';
+  const notice = (options.notice ?? placeholderNotice(root, numbers))(lang);
+  return hidePlaceholders(body, notice).replace(/\{\{([a-z][a-z0-9_]*)\}\}/g, (whole, name: string) => numbers[name] ?? whole);
+}
+
 export function parsePost(root: string, path: string, options: PostOptions): { post?: Post; problems: ContentProblem[] } {
   const file = relative(root, path);
   const slug = relative(join(root, 'posts'), path).split(sep).join('/').replace(/\.md$/, '');
@@ -165,7 +183,7 @@ export function parsePost(root: string, path: string, options: PostOptions): { p
   }
   if (fm.poll && fm.media.length > 0) problem('poll', 'a post can have a poll or media, not both');
 
-  const blocks = renderMarkdownBlocks(parsed.body);
+  const blocks = renderMarkdownBlocks(clientText(root, slug, parsed.body, options));
   let parts: string[] = [];
   if (fm.media.length > 0) {
     const caption = blocks.join('\n\n');
@@ -210,7 +228,9 @@ function walk(dir: string): string[] {
 }
 
 /** Loads content/posts/**\/*.md. An invalid file is skipped and reported; the rest load. */
-export function loadPosts(root: string, options: PostOptions): { posts: Post[]; problems: ContentProblem[] } {
+export function loadPosts(root: string, given: PostOptions): { posts: Post[]; problems: ContentProblem[] } {
+  const numbers = given.numbers ?? loadSettings(root).settings.emergency_numbers;
+  const options = { ...given, numbers, notice: given.notice ?? placeholderNotice(root, numbers) };
   const posts: Post[] = [];
   const problems: ContentProblem[] = [];
   for (const path of walk(join(root, 'posts'))) {
