@@ -89,18 +89,20 @@ const pairsSchema = z.strictObject({
   sources: z.record(z.string(), text, { error: 'sources must be short keys with the full name, e.g. tripsit: "TripSit combination chart"' }).default({}),
   review: z.unknown().optional(),
   needs: z.unknown().optional(),
-  pairs: z.record(
-    z.string(),
-    z.strictObject({
-      risk: z.enum(RISKS, { error: `risk must be one of ${RISKS.join(', ')} (there is no "safe")` }),
-      reason: z.string({ error: 'reason is required: a key of reasons: in ru.yml, kk.yml, en.yml' }).regex(ID, 'reason must be a key like depressants'),
-      sources: z.array(z.string(), { error: 'sources must be a list of keys of sources:, e.g. [tripsit, euda]' }).min(1, 'sources must name at least one source'),
-      review: z.unknown().optional(),
-      needs: z.unknown().optional(),
-    }),
-    { error: 'pairs must be fields like "alcohol + benzos: { risk: dangerous, reason: depressants, sources: [tripsit] }"' },
-  ),
+  // Each pair is checked on its own: one bad entry is left out (and answered as unknown), not the table.
+  pairs: z.record(z.string(), z.unknown(), { error: 'pairs must be fields like "alcohol + benzos: { risk: dangerous, reason: depressants, sources: [tripsit] }"' }),
 });
+
+const pairSchema = z.strictObject(
+  {
+    risk: z.enum(RISKS, { error: `risk must be one of ${RISKS.join(', ')} (there is no "safe")` }),
+    reason: z.string({ error: 'reason is required: a key of reasons: in ru.yml, kk.yml, en.yml' }).regex(ID, 'reason must be a key like depressants'),
+    sources: z.array(z.string(), { error: 'sources must be a list of keys of sources:, e.g. [tripsit, euda]' }).min(1, 'sources must name at least one source'),
+    review: z.unknown().optional(),
+    needs: z.unknown().optional(),
+  },
+  { error: 'must be { risk: …, reason: …, sources: [...] }' },
+);
 
 const textsSchema = z.strictObject({
   substances: z.record(z.string(), text, { error: 'substances must be id: name fields, e.g. alcohol: Alcohol' }),
@@ -149,8 +151,17 @@ export function loadMixTable(root: string, languages: readonly Language[], now =
   signOffProblems.push(...tableSignOff.problems);
 
   const pairs = new Map<string, MixPair>();
-  for (const [name, entry] of Object.entries(data.pairs)) {
+  for (const [name, raw] of Object.entries(data.pairs)) {
     const field = `pairs.${name}`;
+    const checked = pairSchema.safeParse(raw);
+    if (!checked.success) {
+      for (const issue of checked.error.issues) {
+        const path = [...issue.path, ...(issue.code === 'unrecognized_keys' ? issue.keys.slice(0, 1) : [])].map(String).join('.');
+        problems.push({ file: PAIRS_FILE, field: path ? `${field}.${path}` : field, message: issue.message });
+      }
+      continue;
+    }
+    const entry = checked.data;
     const ids = name.split('+').map((part) => part.trim());
     if (ids.length !== 2 || ids.some((id) => !known.has(id)) || ids[0] === ids[1]) {
       problems.push({ file: PAIRS_FILE, field, message: `must be two different substances of substances: joined by " + ", e.g. "alcohol + benzos"` });
