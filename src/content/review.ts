@@ -55,6 +55,12 @@ export function reviewContent(root: string, content: Content, defaultLanguage: L
       });
     }
   }
+  // The mixing checker falls back to the default language's texts for a language without its file.
+  if (content.mix) {
+    for (const lang of languages.filter((l) => !content.mix!.texts[l] && !existsSync(join(root, 'mix', `${l}.yml`)))) {
+      warnings.push({ file: `mix/${lang}.yml`, message: `is missing: /mix in ${lang} shows the ${defaultLanguage} names and texts meanwhile` });
+    }
+  }
   // Content written for a language the bot does not speak (no locales/<code>.ftl) is never shown.
   if (existsSync(join(root, 'locales'))) {
     for (const lang of contentFolderLanguages(root).filter((l) => !languages.includes(l))) {
