@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadContent } from '../../src/content/loader.js';
 import { findPlaceholders, hidePlaceholders } from '../../src/content/placeholders.js';
 import { loadPosts } from '../../src/publishing/posts.js';
+import { createI18n } from '../../src/bot/i18n.js';
 import { contentFolder } from '../support/content.js';
 
 const NOTICE = 'Ask a consultant about this: the details are being confirmed locally.';
@@ -53,5 +54,15 @@ describe('organisation placeholders [[ORG: …]]', () => {
     const { posts, problems } = loadPosts(root, { timezone: 'Asia/Almaty' });
     expect(problems).toEqual([]);
     expect(posts[0]!.parts).toEqual(['103 нөміріне қоңырау шал. <i>Бұл туралы кеңесшіден сұра.</i>']);
+  });
+});
+
+describe('placeholders in UI texts (.ftl)', () => {
+  it('are replaced by the localized notice, in HTML, wherever the bot formats the text', () => {
+    const root = contentFolder({
+      'locales/en.ftl': 'review-org-pending = Ask a consultant about this.\nwhere = Free tests. The AIDS centre is at [[ORG: address]]. Call { $ambulance } if unwell.\n',
+    });
+    const i18n = createI18n(root, 'en', () => ({ ambulance: '103' }));
+    expect(i18n.t('en', 'where')).toBe('Free tests. <i>Ask a consultant about this.</i> Call 103 if unwell.');
   });
 });
