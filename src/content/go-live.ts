@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Language } from '../config.js';
 import type { ContentProblem } from './front-matter.js';
@@ -46,15 +46,13 @@ export interface GoLiveReport {
 const CLIENT_FOLDERS = ['info', 'emergency', 'snippets', 'services', 'posts'];
 const MAX_BYTES = 1024 * 1024;
 
+/** Markdown files below `dir`; a linked folder is not followed (as posts.ts walks). */
 function walk(dir: string): string[] {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) return [];
-  return readdirSync(dir)
-    .sort()
-    .flatMap((name) => {
-      if (name.startsWith('.') || name.startsWith('_')) return [];
-      const path = join(dir, name);
-      return statSync(path).isDirectory() ? walk(path) : name.endsWith('.md') ? [path] : [];
-    });
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => !entry.name.startsWith('.') && !entry.name.startsWith('_'))
+    .flatMap((entry) => (entry.isDirectory() ? walk(join(dir, entry.name)) : entry.name.endsWith('.md') ? [join(dir, entry.name)] : []))
+    .sort();
 }
 
 /** The markdown body of a file with its first line number (front matter skipped: sources may cite "Art. 103"). */

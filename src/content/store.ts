@@ -32,7 +32,8 @@ export class ContentStore {
 
   /** Cards without sources or a recent review, and what a language lacks: to review, nothing skipped. */
   get warnings(): string[] {
-    return reviewContent(this.dir, this.content, this.defaultLang).map(formatProblem);
+    // A malformed sign-off (content:check fails on it) is shown to the editors too: the text counts as unsigned.
+    return [...this.content.signOffProblems, ...reviewContent(this.dir, this.content, this.defaultLang)].map(formatProblem);
   }
 
   /** The mixing checker's table, if content/mix/ has one. */
