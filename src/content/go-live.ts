@@ -8,6 +8,7 @@ import { findLiteralNumbers, fluentTextLines } from './literal-numbers.js';
 import { findPlaceholders } from './placeholders.js';
 import { readContentFile } from './paths.js';
 import { signOffStatus, type SignOffRecord } from './signoff.js';
+import { SETTINGS_FILE } from './settings.js';
 
 /**
  * The go-live checks of content:check: who signed what, the organisation's placeholders, emergency
@@ -53,6 +54,11 @@ function walk(dir: string): string[] {
     .filter((entry) => !entry.name.startsWith('.') && !entry.name.startsWith('_'))
     .flatMap((entry) => (entry.isDirectory() ? walk(join(dir, entry.name)) : entry.name.endsWith('.md') ? [join(dir, entry.name)] : []))
     .sort();
+}
+
+function yamlFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).filter((name) => name.endsWith('.yml')).sort().map((name) => join(dir, name));
 }
 
 /** The markdown body of a file with its first line number (front matter skipped: sources may cite "Art. 103"). */
@@ -142,6 +148,15 @@ export function goLiveReport(root: string, content: Content, now = new Date()): 
       const body = bodyOf(source);
       literal(file, body.text, body.firstLine, (name) => `{{${name}}}`);
     }
+  }
+  // Placeholders also count where clients never read them (settings.yml, training scenarios): the
+  // organisation still has to answer them before launch. The mixing texts are client text.
+  for (const path of [join(root, SETTINGS_FILE), ...walk(join(root, 'training')), ...yamlFiles(join(root, 'mix'))]) {
+    const source = existsSync(path) ? readText(root, path) : undefined;
+    if (source === undefined) continue;
+    const file = relative(root, path);
+    for (const found of findPlaceholders(source)) report.placeholders.push({ file, line: found.line, message: found.note || '(no note)' });
+    if (file.startsWith('mix')) literal(file, fluentTextLines(source), 1, (name) => `{{${name}}}`);
   }
   const locales = join(root, 'locales');
   if (existsSync(locales)) {
