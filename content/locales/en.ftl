@@ -24,7 +24,7 @@ button-back = ⬅️ Back
 ## Safety information
 info-sections = 📖 <b>Safety information</b>
 
-    Choose a topic. Everything here is written by peers from WHO and other harm-reduction guidance; each card says whether our doctor or lawyer has checked it.
+    Choose a topic. These texts were written by peers, following international harm-reduction guidance. They are general information: for your own situation, ask a consultant.
 info-section = 📖 <b>{ $section }</b>
 info-empty =
     Safety information is being updated. Please try again later, or write to a consultant.
@@ -41,11 +41,11 @@ button-all-topics = 📖 All topics
 emergency-fallback =
     🆘 <b>Emergency</b>
 
-    Call an ambulance now: <b>{ $ambulance }</b> (or <b>{ $general }</b> from any phone).
-    If the person does not respond, check their breathing for up to 10 seconds. Gasping, rare or gurgling breaths are <b>not</b> normal breathing.
-    • <b>Breathing normally</b>: turn them on their side (recovery position) and stay with them until help arrives.
-    • <b>Not breathing normally</b>: start CPR, the dispatcher will guide you: push hard and fast in the centre of the chest, and give 2 rescue breaths after every 30 pushes if you can. If you cannot reach the dispatcher or cannot give breaths, keep pushing without stopping (hands-only CPR) until help arrives.
-    • <b>Naloxone</b>: if opioids may be involved (tramadol, methadone, heroin, unknown pills or powder) or you do not know what was taken, give it: it does no harm without opioids. Keep up the rescue breaths; if they still do not breathe normally after 2–3 minutes, give another dose.
+    Call an ambulance now: <b>{ $ambulance }</b> (or <b>{ $general }</b> from any phone). Put it on speaker: the dispatcher will guide you.
+    If the person does not respond, check their breathing for up to 10 seconds. Very slow, occasional gasping, or gurgling breaths are <b>not</b> normal breathing.
+    1. <b>Not breathing normally</b> → call <b>{ $ambulance }</b> if nobody has yet, and start CPR: heel of your hand on the centre of the chest, the other hand on top, arms straight; push 5–6 cm deep, 100–120 times a minute. Not trained in rescue breaths: pushes only, without pauses. Trained: 2 breaths after every 30 pushes.
+    2. <b>Naloxone</b>: if opioids may be involved (tramadol, methadone, heroin, unknown pills or powder) or you do not know what was taken, give it as early as you can: it does no harm without opioids. Two of you: one keeps pushing, the other gives naloxone. On your own: pause only for the injection or the spray, then go straight back to pushing. No normal breathing after 2–3 minutes → another dose.
+    3. <b>Breathing normally again</b> → turn them on their side (recovery position) and stay until help arrives: naloxone can wear off before the opioid does.
 button-urgent-consult = 💬 Reach a consultant now
 
 ## Services
@@ -84,6 +84,12 @@ privacy =
        *[other] "🧹 Clear this chat" deletes the messages of the last 48 hours: Telegram does not let bots delete older ones. Delete the rest yourself: chat menu → "Clear history" or "Delete chat".
     }
 
+    <b>In Telegram itself</b>: the chat with the bot is also stored on Telegram's servers until it is deleted. Telegram knows your account's phone number and the IP addresses you connect from. Its own privacy policy says it may give your phone number and IP address to the authorities on a court order naming you as a suspect in a criminal case. We cannot change that. What you can do:
+    • use a separate account, on another number, for conversations like this;
+    • set a passcode on Telegram (Settings → Privacy and Security → Passcode Lock);
+    • turn on the auto-delete timer in this chat (chat menu → "Auto-Delete");
+    • after a conversation, tap "🧹 Clear this chat" or send /forget.
+
     /forget erases everything at once: the database, the team's topic and this chat.
 button-forget = 🗑 Erase my data
 
@@ -101,10 +107,9 @@ forget-item-client = your code and nickname ({ $pseudonym })
 forget-item-chat = your encrypted chat number
 forget-item-language = your language choice
 forget-item-cases = { $count ->
-    [one] your conversation with a consultant, including its topic in the team's chat
-   *[other] your { $count } conversations with consultants, including their topics in the team's chat
+    [one] your conversation with a consultant, with its topic in the team's chat and every copy of your messages in it
+   *[other] your { $count } conversations with consultants, with their topics in the team's chat and every copy of your messages in them
 }
-} (the copies staff received stay in their chat)
 
 ## Unexpected input
 unknown-command =
@@ -432,7 +437,7 @@ code-issued =
     Valid until: { $until } (one time only)
 
     Show this code on your screen or say it aloud there: that is all they need. Nobody will ask your name for it, and the code tells them nothing about you.
-code-any-place = any of our partner services (see /services)
+code-any-place = any of our partner services (a consultant can tell you the nearest)
 code-type-psychologist = psychologist
 code-type-addiction = addiction specialist
 code-type-infectious = infectious disease doctor

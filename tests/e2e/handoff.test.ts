@@ -231,7 +231,7 @@ describe('handoff under stress', () => {
     const confirm = await clientSees(client, /Erase everything about you/);
     fake.pressButton(client, confirm, 'forget:yes');
     const done = await clientSees(client, /Erased/);
-    expect(done.text).toMatch(/your conversation with a consultant, including its topic in the team's chat/);
+    expect(done.text).toMatch(/your conversation with a consultant, with its topic in the team's chat and every copy of your messages in it/);
     // The team's chat: the whole topic is gone, with every copy in it; a note in General says why.
     await until(() => !fake.chat(staff.id).topics.some((t) => t.message_thread_id === threadId), 'the topic deleted');
     expect(inTopic(threadId)).toEqual([]);
