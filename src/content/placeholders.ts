@@ -23,7 +23,9 @@ export function findPlaceholders(text: string): Placeholder[] {
       any = true;
       found.push({ line: index + 1, note: match[1] ?? '' });
     }
-    if (!any && HAS_MARKER.test(line)) found.push({ line: index + 1, note: line.slice(line.search(HAS_MARKER)).trim() });
+    if (!any && HAS_MARKER.test(line)) {
+      found.push({ line: index + 1, note: `${line.slice(line.search(HAS_MARKER)).trim()} (not closed with ]] on this line: write a marker on one line)` });
+    }
   });
   return found;
 }

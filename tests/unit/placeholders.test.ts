@@ -14,7 +14,7 @@ describe('organisation placeholders [[ORG: …]]', () => {
       { line: 2, note: '24/7 PEP place in Almaty' },
       { line: 3, note: 'article of the Criminal Code' },
       { line: 3, note: 'its note' },
-      { line: 4, note: '[[ORG: unclosed' },
+      { line: 4, note: '[[ORG: unclosed (not closed with ]] on this line: write a marker on one line)' },
     ]);
   });
 
