@@ -37,10 +37,11 @@ export interface Post {
 
 export interface PostOptions {
   timezone: string;
+  /** `{{name}}` → that number (settings.yml emergency_numbers); read from the folder when not given. */
+  numbers?: Record<string, string>;
   /** Known channel aliases; undefined skips the check (content:check without CHANNELS). */
   channels?: string[];
-  /** settings.yml emergency_numbers and the placeholder notice (read from the folder when not given). */
-  numbers?: Record<string, string>;
+  /** The line shown instead of a sentence with an [[ORG: …]] placeholder, per language (read from locales/ when not given). */
   notice?: (lang: string) => string;
 }
 
@@ -92,6 +93,8 @@ const frontMatter = z
     protect_content: z.boolean({ error: 'protect_content must be true or false' }).default(false),
     link_preview: z.boolean({ error: 'link_preview must be true or false' }).default(false),
     draft: z.boolean({ error: 'draft must be true or false' }).default(false),
+    /** The guidance the post follows, for editors and reviewers; never published. */
+    sources: z.array(text('source', 500), { error: 'sources must be a list of texts' }).optional(),
   })
   .strict();
 
@@ -110,18 +113,6 @@ function mediaTypeOf(name: string): MediaType {
 }
 
 /** Parses and validates one post file; every problem names the file, field and what was expected. */
-/**
- * The body as subscribers read it: `{{ambulance}}` and the other emergency numbers of settings.yml filled
- * in, and a sentence holding an `[[ORG: …]]` placeholder replaced by the notice in the post's language
- * (its file name ends in -ru, -kk…; else English).
- */
-function clientText(root: string, slug: string, body: string, options: PostOptions): string {
-  const numbers = options.numbers ?? loadSettings(root).settings.emergency_numbers;
-  const lang = /-([a-z]{2})$/.exec(slug)?.[1] ?? 'en';
-  const notice = (options.notice ?? placeholderNotice(root, numbers))(lang);
-  return hidePlaceholders(body, notice).replace(/\{\{([a-z][a-z0-9_]*)\}\}/g, (whole, name: string) => numbers[name] ?? whole);
-}
-
 export function parsePost(root: string, path: string, options: PostOptions): { post?: Post; problems: ContentProblem[] } {
   const file = relative(root, path);
   const slug = relative(join(root, 'posts'), path).split(sep).join('/').replace(/\.md$/, '');
@@ -183,7 +174,21 @@ export function parsePost(root: string, path: string, options: PostOptions): { p
   }
   if (fm.poll && fm.media.length > 0) problem('poll', 'a post can have a poll or media, not both');
 
-  const blocks = renderMarkdownBlocks(clientText(root, slug, parsed.body, options));
+  // Emergency numbers come from settings.yml, so a changed number reaches every post with it; an
+  // [[ORG: …]] placeholder never reaches a channel: its sentence becomes the notice in the post's
+  // language (its file name ends in -ru, -kk…; else English).
+  const numbers = options.numbers ?? loadSettings(root).settings.emergency_numbers;
+  const lang = /-([a-z]{2})$/.exec(slug)?.[1] ?? 'en';
+  const shown = hidePlaceholders(parsed.body, (options.notice ?? placeholderNotice(root, numbers))(lang));
+  const body = shown.replace(/\{\{([a-z][a-z0-9_]*)\}\}/g, (whole, name: string) => {
+    const number = numbers[name];
+    if (number === undefined) {
+      problem(undefined, `{{${name}}} is not a number in settings.yml emergency_numbers (known: ${Object.keys(numbers).join(', ')})`);
+      return whole;
+    }
+    return number;
+  });
+  const blocks = renderMarkdownBlocks(body);
   let parts: string[] = [];
   if (fm.media.length > 0) {
     const caption = blocks.join('\n\n');

@@ -17,6 +17,18 @@ function problemsFor(files: Record<string, string>): string[] {
 }
 
 describe('post files', () => {
+  it('puts the emergency numbers of settings.yml into a post, and names an unknown one', () => {
+    const root = contentFolder({
+      'settings.yml': 'emergency_numbers:\n  ambulance: "103"\n  general: "112"\n  trust_line: "150"\n',
+      'posts/2026-12/tip.md': post('channel: news\npublish_at: 2026-12-07 12:00\nsources: ["ERC 2021"]', 'Call **{{ambulance}}** or {{general}}; to talk: {{trust_line}}.'),
+      'posts/2026-12/bad.md': post('channel: news\npublish_at: 2026-12-07 12:00', 'Call {{ambulence}} now.'),
+    });
+    const { posts, problems } = loadPosts(root, options);
+    expect(posts.map((p) => p.slug)).toEqual(['2026-12/tip']);
+    expect(posts[0]!.parts.join('')).toBe('Call <b>103</b> or 112; to talk: 150.');
+    expect(problems.map(formatProblem)).toEqual([expect.stringMatching(/posts\/2026-12\/bad\.md.*\{\{ambulence\}\} is not a number in settings\.yml emergency_numbers \(known: ambulance, general, trust_line\)/)]);
+  });
+
   it('loads a valid one-time post with buttons', () => {
     const root = contentFolder({
       'posts/2026-12/tip.md': post(`
