@@ -7,7 +7,9 @@ import { sealLegacyRows } from './ops/seal-legacy-rows.js';
 import { ContentStore } from './content/store.js';
 import { PostStore } from './publishing/store.js';
 import { Inboxes } from './inbox/inboxes.js';
-import { adoptUnconfiguredInboxes } from './inbox/cases.js';
+import { adoptUnconfiguredInboxes, recordLegacyTeamChats } from './inbox/cases.js';
+import { DEFAULT_INBOX_NAME } from './inbox/inbox-config.js';
+import { recordLegacySourceChats } from './relay/outbox-store.js';
 import { createBot, type CreatedBot } from './bot/index.js';
 import { registerCommands, registerPartnerCommands, registerStaffCommands } from './bot/commands.js';
 
@@ -60,14 +62,32 @@ export function openApp(config: Config, options: AppOptions): App {
   // Cases stored under an inbox name no longer configured (rows from before INBOXES say "main") belong
   // to STAFF_CHAT_ID's inbox, or the default one; INBOX_ROUTES may name topics or regions settings.yml does not list (yet).
   const inboxes = Inboxes.fromConfig(config);
+  // Upgrade: cases from before a case recorded its team chat are taken to be in their inbox's group as
+  // configured now ("main" of a lone STAFF_CHAT_ID: STAFF_CHAT_ID's); an unknown name's group is not known.
+  const legacyChat = (name: string) => (inboxes.names.includes(name) ? inboxes.chatOf(name) : name === DEFAULT_INBOX_NAME ? inboxes.chatOf(config.legacyInbox) : undefined);
+  const recorded = recordLegacyTeamChats(db, legacyChat);
+  if (recorded > 0) logger.info({ cases: recorded }, 'cases from before team chats were recorded: their topics are taken to be in their inbox\'s group as configured now');
   const adopted = adoptUnconfiguredInboxes(db, inboxes.names, config.legacyInbox);
-  if (adopted.moved > 0) logger.info({ cases: adopted.moved, inbox: config.legacyInbox }, 'cases of an inbox no longer configured now belong to the inbox of STAFF_CHAT_ID (or the default)');
-  if (adopted.left > 0) logger.warn({ cases: adopted.left }, 'cases of an inbox no longer configured could not move to the default inbox (their topic ids are taken there)');
+  if (adopted > 0) logger.info({ cases: adopted, inbox: config.legacyInbox }, 'cases of an inbox no longer configured now belong to the inbox of STAFF_CHAT_ID (or the default)');
+  // I6: the editors' commands publish to the public channels; in a staff group everyone there (an intruder too) could.
+  if (inboxes.chatIds.includes(config.editorsChatId)) {
+    logger.warn('EDITORS_CHAT_ID is unset or is a staff inbox: every member of that group can publish posts to the channels (/publish … force); give the editors a group of their own');
+  }
   const { intake_topics: topics, regions } = content.settings;
   for (const warning of inboxes.unknownIds({ topics, regions })) logger.warn({ warning }, 'INBOX_ROUTES names an id settings.yml does not list; the rule never matches');
 
   const created = createBot({ config, db, privacy, content, posts, logger, metrics: options.metrics, clock: options.clock, inboxes });
-  const { bot, i18n, scheduler, relay, inboxJobs, erasure } = created;
+  const { bot, i18n, scheduler, relay, inboxJobs, erasure, inbox, groupSettings } = created;
+  // Copies to clients queued before the upgrade name their source by inbox (its group as configured now).
+  recordLegacySourceChats(db, (name) => inboxes.chatOf(name));
+  // A topic id means something only in its group: cases whose inbox now names another group get new topics there.
+  const rehomed = inbox.rehomeCases();
+  if (rehomed.moved > 0) {
+    logger.warn(
+      { cases: rehomed.moved, unknownGroup: rehomed.unknownGroup },
+      'cases whose topic is in a group their inbox no longer names (INBOXES changed): open ones get a new topic in the right group, the old topics are queued for deletion',
+    );
+  }
   let started = false;
 
   return {
@@ -99,6 +119,7 @@ export function openApp(config: Config, options: AppOptions): App {
     async startBackground() {
       await scheduler.start();
       inboxJobs.start();
+      groupSettings.start(); // at start and every few minutes: is history hidden from new members, is saving restricted?
       // Deletions queued before the last stop (a topic of an erased case, say) are tried again now.
       void erasure.runPending().catch((error: unknown) => logger.warn({ err: error }, 'queued deletions not retried'));
     },
@@ -107,6 +128,7 @@ export function openApp(config: Config, options: AppOptions): App {
         if (started) {
           await scheduler.stop();
           await inboxJobs.stop();
+          await groupSettings.stop();
           await relay.stop();
         }
       } finally {

@@ -91,7 +91,7 @@ async function main(): Promise<void> {
     metricsToken: config.metricsToken,
     logger,
     metrics,
-    health: () => healthReport(db, scheduler, metrics, Date.now(), inboxes.names),
+    health: () => healthReport(db, scheduler, metrics, Date.now(), inboxes.names, () => app.groupSettings.report()),
     webhook: webhookPath
       ? { path: webhookPath, handle: webhookCallback(bot, 'http', { secretToken: config.webhook!.secret, onTimeout: 'return' }) }
       : undefined,

@@ -547,3 +547,34 @@ mix-empty =
     The mixing checker is not available right now. A consultant can tell you about a mix.
 
     { emergency-numbers }
+
+## staff
+staff-command-bans = Bans in force, by day (administrators only)
+staff-sender-refused = 🚫 A message sent as the group (an anonymous administrator) or on behalf of a channel was ignored: nobody can tell who wrote it, so it is not acted on and not sent to a client. To act as staff, write as yourself (administrators: turn off “Remain anonymous” in your rights).
+staff-membership-unknown = ⚠️ Telegram could not confirm just now that you are a member of this group, so this was not acted on or sent. Try again in a minute.
+staff-transfer-not-member = That person is not a member of this group now: the case stays where it is.
+staff-unlock-denied-elsewhere = 🔒 The lockdown began in the inbox “{ $inbox }”: only an administrator of that group can unlock, after checking its member list.
+staff-unlock-held = 🔒 <b>Still locked.</b> { $count } messages from the team to clients were queued before or during the lockdown and are held: they may be an intruder's. Read them in the topics:
+staff-unlock-held-line = • { $topic }: { $count } (from { $name })
+staff-unlock-held-more = … and { $count } more topics
+staff-unlock-held-how = Unlock and send them: <code>/unlock send</code>. Unlock and drop them (none of them reaches a client): <code>/unlock drop</code>.
+staff-unlock-dropped = { $count } held messages from the team were dropped, not sent.
+staff-group-settings-unsafe = ⚠️ <b>This group's settings put clients at risk</b>: { $list }. An administrator should fix it now in the group's settings (README, “Running the staff group safely”); the inbox keeps working meanwhile.
+staff-group-visible-history = new members can read every earlier message, every case included (<i>Chat history for new members: Visible</i>)
+staff-group-not-protected = messages can be forwarded and saved out of the group (<i>Restrict saving content</i> is off)
+staff-group-settings-fixed = ✅ This group's settings are safe again: new members do not see earlier messages, and messages cannot be saved out of the group.
+partner-too-many-unknown = ⏳ Too many unknown codes from you in the last hour: slow down and try again later. If a client's code does not work, ask them to check it letter by letter.
+staff-partner-guessing = ⚠️ A partner account ({ $name }) entered { $count } unknown codes within an hour; its redemptions are paused for an hour. Guessing uses up clients' codes: please check with the partner.
+staff-unban-unknown = No client { $pseudonym } is known (any more), so no ban can be lifted for them.
+staff-unban-not-banned = Client { $pseudonym } is not banned.
+staff-unbanned-pseudonym = Client { $pseudonym } is no longer banned.
+staff-bans = 🚫 <b>Bans in force</b> (each for { $days } days): { $count }
+    { $list }
+staff-bans-line = • { $on }: { $count }
+staff-bans-none = No bans are in force.
+staff-bans-admins-only = Only an administrator of this group can list bans.
+
+## keying
+staff-case-moved = This case is no longer in this topic (it moved to another inbox or topic). Its card in its current topic has the button.
+staff-not-sent-held = ℹ️ Not sent to the client: { $alias } has this case, so your messages in this topic stay internal.
+staff-topic-regrouped = ♻️ This case's previous topic was in another group (the inboxes were reconfigured); the conversation continues here.

@@ -31,7 +31,7 @@ import { unhandledFeature } from './features/unhandled.js';
 import { strangersGuard } from './features/strangers.js';
 import { createMembershipFeature } from './features/membership.js';
 import { createLockdownFeature } from './features/lockdown.js';
-import { Lockdown } from '../inbox/lockdown.js';
+import { heldByLockdown, Lockdown } from '../inbox/lockdown.js';
 import { Inboxes } from '../inbox/inboxes.js';
 import { createEditorsFeature } from './features/editors.js';
 import { Scheduler } from '../publishing/scheduler.js';
@@ -41,6 +41,10 @@ import { InboxJobs } from '../inbox/jobs.js';
 import { createClearChatFeature } from './features/clear-chat.js';
 import { traceIncoming, traceOutgoing } from './traces.js';
 import { reportNetworkErrors } from '../ops/network-errors.js';
+import { StaffMembers } from './staff-members.js';
+import { staffGate } from './features/staff-gate.js';
+import { GroupSettingsWatch } from '../inbox/group-settings.js';
+import { PRIORITY } from '../relay/posts.js';
 
 export type { BotDeps } from './deps.js';
 
@@ -54,6 +58,8 @@ export interface CreatedBot {
   /** Background work of the inbox (queue board, reminders, retention purge); started by main. */
   inboxJobs: InboxJobs;
   erasure: Erasure;
+  /** Reads each inbox's group settings (visible history, protected content) now and then; started by main. */
+  groupSettings: GroupSettingsWatch;
   /** Reloads content and posts, reports new problems to the editors chat, returns a summary (HTML blocks). */
   reload: () => string[];
   /** Sends an HTML notice to the editors chat (never throws). */
@@ -125,7 +131,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   deps.metrics?.watch(relayApi);
   relayApi.config.use(reportNetworkErrors(logger));
   relayApi.config.use(traceOutgoing(deps.db, deps.privacy, nowMs));
-  const posts = new InboxPosts({ db: deps.db, api: relayApi, logger, i18n: i18n as never, timezone: config.timezone, clock: nowMs }, inbox);
+  const posts = new InboxPosts({ db: deps.db, api: relayApi, logger, i18n: i18n as never, timezone: config.timezone, clock: nowMs, privacy: deps.privacy }, inbox);
   const relay = new Relay({
     db: deps.db,
     api: relayApi,
@@ -138,13 +144,28 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
     clock: nowMs,
     onClientGone: (row) => inbox.clientGone(row),
     onTopicMissing: (row) => inbox.topicMissing(row),
-    paused: () => lockdown.isLocked,
+    // Locked: nothing about cases into team chats; into clients' chats, what comes from staff (lockdown.ts).
+    paused: (toClient, row) => lockdown.isLocked && (!toClient || row === undefined || heldByLockdown(row)),
     // Under Telegram's limits one request at a time per team chat (at most one possible repeat per crash).
     teamConcurrency: config.outgoingPacing ? 1 : 16,
   });
   inbox.relay = relay;
   const erasure = new Erasure({ db: deps.db, api: bot.api, privacy: deps.privacy, logger, clock: nowMs });
   const inboxJobs = new InboxJobs({ db: deps.db, api: bot.api, config, privacy: deps.privacy, logger, i18n: i18n as never, clock: nowMs, inboxes }, inbox, erasure, posts);
+  const groupSettings = new GroupSettingsWatch({
+    db: deps.db,
+    logger,
+    inboxes,
+    clock: nowMs,
+    getChat: (chatId) => bot.api.getChat(chatId),
+    notify: (name, problems) => {
+      const html =
+        problems.length === 0
+          ? inbox.st('staff-group-settings-fixed')
+          : inbox.st('staff-group-settings-unsafe', { list: problems.map((p) => inbox.st(`staff-group-${p}`)).join('; ') });
+      relay.postToTeam({ kind: 'general', html }, { inbox: name, priority: PRIORITY.words });
+    },
+  });
   const reload = () => {
     const contentProblems = deps.content.reload();
     const { added, all } = deps.posts.reload();
@@ -170,6 +191,9 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   protectedBot.use(traceIncoming(deps.db, nowMs));
   protectedBot.use(i18n);
   protectedBot.use(answerCallbackQueries(bot.api));
+  // Only current members of an inbox's group act as staff there: checked before any feature sees the update.
+  const members = new StaffMembers((chatId, userId) => bot.api.getChatMember(chatId, userId));
+  protectedBot.use(staffGate(inbox, members));
   protectedBot.use(floodBrake((key) => findOpenCase(deps.db, key) !== undefined));
   protectedBot.use(
     conversations({
@@ -205,7 +229,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
     createForgetFeature(deps, {
       inbox,
       erasure,
-      teamChatRef: (name) => deps.privacy.encryptChatId(inboxes.chatOf(name)),
+      teamChatRef: (teamChatId) => deps.privacy.encryptChatId(teamChatId),
       refreshBoard: () => inboxJobs.updateBoard(),
     }),
   );
@@ -215,14 +239,14 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   protectedBot.use(createMembershipFeature(deps, inbox));
   protectedBot.use(createLockdownFeature(deps, { inbox, lockdown, relay })); // before the inbox: it holds the team back while locked
   protectedBot.use(codes.staffSide); // after the lockdown: an intruder cannot send codes to clients either
-  protectedBot.use(createInboxFeature(deps, inbox, erasure));
+  protectedBot.use(createInboxFeature(deps, inbox, erasure, members));
 
   protectedBot.use(createEditorsFeature(deps, { posts: deps.posts, scheduler, reload, text: editorsText }));
 
   protectedBot.use(unhandledFeature); // must be the last handler
 
   bot.catch((error) => logger.error({ err: error.error }, 'unhandled error'));
-  return { bot, i18n, scheduler, inbox, relay, inboxJobs, erasure, reload, reportToEditors, contentReport };
+  return { bot, i18n, scheduler, inbox, relay, inboxJobs, erasure, groupSettings, reload, reportToEditors, contentReport };
 }
 
 /** One line of a report, short enough that a whole report stays within Telegram's 4096 characters. */

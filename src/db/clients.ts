@@ -73,9 +73,9 @@ function dependentTables(db: Db): { table: string; column: string }[] {
 /**
  * Deletes everything about a client in one transaction; returns what was erased, or null if nothing was
  * held. The topics of their cases in the team's chat (and the reminders naming them) are queued for
- * deletion in the same transaction (`teamChatRef`: the sealed id of an inbox's chat, by its name).
+ * deletion in the same transaction (`teamChatRef`: the sealed id of the team chat a case's topic is in).
  */
-export function forgetClient(db: Db, key: string, teamChatRef?: (inbox: string) => string): ErasedClient | null {
+export function forgetClient(db: Db, key: string, teamChatRef?: (teamChatId: number) => string): ErasedClient | null {
   const sqlite = db.$client;
   const erased = sqlite.transaction(() => {
     // Message ids in their chat (for "Clear this chat") may exist without a client row.
@@ -83,7 +83,7 @@ export function forgetClient(db: Db, key: string, teamChatRef?: (inbox: string) 
     const row = findClient(db, key);
     if (!row) return traces > 0 ? { pseudonym: '', hadLanguage: false, rows: { chat_traces: traces }, caseIds: [], inboxes: {} } : null;
     const owned = db.select().from(cases).where(eq(cases.clientKey, key)).all();
-    if (teamChatRef) queueDeletions(db, owned.flatMap((c) => caseTraces({ ...c, clientThreadId: null }, teamChatRef(c.inbox))));
+    if (teamChatRef) queueDeletions(db, owned.flatMap((c) => caseTraces({ ...c, clientThreadId: null }, c.teamChatId === null ? undefined : teamChatRef(c.teamChatId))));
     coarsenStats(db, owned.flatMap((c) => (c.statsId === null ? [] : [c.statsId])));
     const rows: Record<string, number> = {};
     for (const { table, column } of dependentTables(db)) {

@@ -11,11 +11,14 @@ export interface DeletionTarget {
 
 export type PendingDeletion = typeof pendingDeletions.$inferSelect;
 
-/** What of a case lives in Telegram: its topic in the team's chat, its reminder in General, its topic in the client's chat. */
-export function caseTraces(row: Pick<CaseRow, 'threadId' | 'reminderMessageId' | 'clientThreadId'>, teamChatRef: string, clientChatRef?: string): DeletionTarget[] {
+/**
+ * What of a case lives in Telegram: its topic in the team's chat, its reminder in General, its topic in the
+ * client's chat. `teamChatRef`: the sealed id of the chat the case's topic and reminder are in (`team_chat_id`).
+ */
+export function caseTraces(row: Pick<CaseRow, 'threadId' | 'reminderMessageId' | 'clientThreadId'>, teamChatRef: string | undefined, clientChatRef?: string): DeletionTarget[] {
   const targets: DeletionTarget[] = [];
-  if (row.threadId !== null) targets.push({ chatRef: teamChatRef, threadId: row.threadId });
-  if (row.reminderMessageId !== null) targets.push({ chatRef: teamChatRef, messageId: row.reminderMessageId });
+  if (row.threadId !== null && teamChatRef) targets.push({ chatRef: teamChatRef, threadId: row.threadId });
+  if (row.reminderMessageId !== null && teamChatRef) targets.push({ chatRef: teamChatRef, messageId: row.reminderMessageId });
   if (row.clientThreadId !== null && clientChatRef) targets.push({ chatRef: clientChatRef, threadId: row.clientThreadId });
   return targets;
 }

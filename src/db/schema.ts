@@ -94,7 +94,13 @@ export const cases = sqliteTable(
     urgent: integer('urgent', { mode: 'boolean' }).notNull().default(false),
     /** waiting | active | closed */
     status: text('status').notNull(),
-    /** The forum topic (message_thread_id) in the inbox's chat, once created: unique per inbox, not overall. */
+    /**
+     * The team chat (the supergroup's numeric id: not client data) that `thread_id`, `card_message_id`
+     * and `reminder_message_id` belong to: Telegram numbers topics and messages per chat, so these ids
+     * mean nothing without it. Null while the case has none of them (a new or moved case).
+     */
+    teamChatId: integer('team_chat_id'),
+    /** The forum topic (message_thread_id) in `team_chat_id`, once created: unique per chat, not overall. */
     threadId: integer('thread_id'),
     /** The case's topic in the client's own chat, where the bot has topic mode in private chats. */
     clientThreadId: integer('client_thread_id'),
@@ -116,7 +122,7 @@ export const cases = sqliteTable(
   (t) => [
     index('cases_status').on(t.status, t.queuedAt),
     index('cases_client').on(t.clientKey),
-    uniqueIndex('cases_inbox_thread').on(t.inbox, t.threadId),
+    uniqueIndex('cases_chat_thread').on(t.teamChatId, t.threadId),
     uniqueIndex('cases_one_open_per_client').on(t.clientKey).where(sql`status <> 'closed'`),
   ],
 );
@@ -125,7 +131,8 @@ export type CaseRow = typeof cases.$inferSelect;
 
 /**
  * Message-id pairs (client chat ↔ inbox copy) for threading replies and carrying edits. Ids only,
- * never text; they go with the case.
+ * never text; they go with the case. The client's side is the case's client's chat; the team's side
+ * records its chat, since a case can move to another group (/transfer) and ids repeat between groups.
  */
 export const relayMessages = sqliteTable(
   'relay_messages',
@@ -135,10 +142,12 @@ export const relayMessages = sqliteTable(
       .references(() => cases.id, { onDelete: 'cascade' }),
     clientMessageId: integer('client_message_id').notNull(),
     inboxMessageId: integer('inbox_message_id').notNull(),
+    /** The team chat `inbox_message_id` is in. Null for pairs from before it was recorded: they match nothing. */
+    teamChatId: integer('team_chat_id'),
     /** True when the client wrote it (copied to the inbox), false for a consultant's reply. */
     fromClient: integer('from_client', { mode: 'boolean' }).notNull(),
   },
-  (t) => [primaryKey({ columns: [t.caseId, t.clientMessageId, t.inboxMessageId] }), index('relay_inbox').on(t.inboxMessageId)],
+  (t) => [primaryKey({ columns: [t.caseId, t.clientMessageId, t.inboxMessageId] }), index('relay_chat_message').on(t.teamChatId, t.inboxMessageId)],
 );
 
 /**
@@ -160,6 +169,8 @@ export const outbox = sqliteTable(
     kind: text('kind').notNull().default('copy'),
     /** Copies: the message to copy, in the other chat. */
     sourceMessageId: integer('source_message_id'),
+    /** Copies to a client: the team chat `source_message_id` (and `reply_to_source_id`) are in. */
+    sourceChatId: integer('source_chat_id'),
     mediaGroupId: text('media_group_id'),
     /** The source-side message this one replies to, to thread the copy. */
     replyToSourceId: integer('reply_to_source_id'),
@@ -182,7 +193,9 @@ export const outbox = sqliteTable(
     maybeRepeat: integer('maybe_repeat', { mode: 'boolean' }).notNull().default(false),
   },
   (t) => [
-    uniqueIndex('outbox_source').on(t.caseId, t.toClient, t.sourceMessageId),
+    // A message is queued once: a client's by its id in their chat, a consultant's by its chat and id.
+    uniqueIndex('outbox_source_client').on(t.caseId, t.sourceMessageId).where(sql`to_client = 0`),
+    uniqueIndex('outbox_source_team').on(t.caseId, t.sourceChatId, t.sourceMessageId).where(sql`to_client = 1`),
     uniqueIndex('outbox_coalesce').on(t.coalesceKey),
     index('outbox_lane').on(t.toClient, t.caseId, t.id),
   ],

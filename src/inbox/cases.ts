@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gte, inArray, isNotNull, lte, ne, notInArray, sql } from 'drizzle-orm';
+import { and, count, desc, eq, gte, inArray, isNotNull, isNull, lte, ne, notInArray, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { coarsenStats } from '../db/case-stats.js';
 import { caseTraces, queueDeletions } from '../db/deletions.js';
@@ -25,33 +25,79 @@ export function findCase(db: Db, id: number): CaseRow | undefined {
   return prepared(db, 'findCase', (d) => d.select().from(cases).where(eq(cases.id, sql.placeholder('id'))).prepare()).get({ id });
 }
 
-/** The case whose topic this is, in this inbox: thread ids are per chat, so two inboxes can have the same one. */
-export function findCaseByThread(db: Db, inbox: string, threadId: number): CaseRow | undefined {
+/**
+ * The case whose topic this is, in this team chat. Topic ids are numbered per chat, so the chat is half
+ * the key: the same topic id in another group is another case, or none.
+ */
+export function findCaseByThread(db: Db, teamChatId: number, threadId: number): CaseRow | undefined {
   return prepared(db, 'findCaseByThread', (d) =>
     d
       .select()
       .from(cases)
-      .where(and(eq(cases.inbox, sql.placeholder('inbox')), eq(cases.threadId, sql.placeholder('threadId'))))
+      .where(and(eq(cases.teamChatId, sql.placeholder('teamChatId')), eq(cases.threadId, sql.placeholder('threadId'))))
       .prepare(),
-  ).get({ inbox, threadId });
+  ).get({ teamChatId, threadId });
+}
+
+/** The case's topic in `teamChatId`, if it has one there: a topic id is never read in another chat. */
+export function topicIn(row: Pick<CaseRow, 'teamChatId' | 'threadId'>, teamChatId: number): number | undefined {
+  return row.teamChatId === teamChatId && row.threadId !== null ? row.threadId : undefined;
 }
 
 /**
  * Cases whose inbox name is no longer configured (rows from before INBOXES say "main"; an inbox may be
- * renamed) move to `to`: the inbox whose group they live in. One row at a time: a topic id that is
- * already taken there (a removed inbox's topic, from another group) is left alone and counted.
+ * renamed or removed) move to `to`. Their topics stay where they are: if that is not `to`'s group, the
+ * start moves them (see casesInAnotherChat). Returns how many moved.
  */
-export function adoptUnconfiguredInboxes(db: Db, configured: readonly string[], to: string): { moved: number; left: number } {
-  const orphans = db.select({ id: cases.id }).from(cases).where(notInArray(cases.inbox, [...configured])).all();
-  let moved = 0;
-  for (const { id } of orphans) {
+export function adoptUnconfiguredInboxes(db: Db, configured: readonly string[], to: string): number {
+  return db.update(cases).set({ inbox: to }).where(notInArray(cases.inbox, [...configured])).run().changes;
+}
+
+/**
+ * Upgrade: rows from before a case recorded its team chat get the chat their inbox has now (`chatOf`
+ * returns undefined for a name whose group is not known: then their topic ids are dropped at start).
+ */
+export function recordLegacyTeamChats(db: Db, chatOf: (inbox: string) => number | undefined): number {
+  const legacy = db
+    .select({ id: cases.id, inbox: cases.inbox })
+    .from(cases)
+    .where(and(isNull(cases.teamChatId), or(isNotNull(cases.threadId), isNotNull(cases.cardMessageId), isNotNull(cases.reminderMessageId))))
+    .all();
+  let filled = 0;
+  for (const { id, inbox } of legacy) {
+    const chat = chatOf(inbox);
+    if (chat === undefined) continue;
     try {
-      moved += db.update(cases).set({ inbox: to }).where(eq(cases.id, id)).run().changes;
+      filled += db.update(cases).set({ teamChatId: chat }).where(eq(cases.id, id)).run().changes;
     } catch {
-      // (inbox, thread_id) is unique: the same topic id exists in `to` already.
+      // (team_chat_id, thread_id) is unique: another case has that topic id there (a "main" case the old
+      // adoption could not move). Its group is not known, so its topic ids are dropped at start.
     }
   }
-  return { moved, left: orphans.length - moved };
+  return filled;
+}
+
+/**
+ * Cases whose topic (card, reminder) is in a chat other than the one their inbox names now: INBOXES
+ * changed (two ids swapped, an inbox pointed at a new group, renamed, or removed and its cases adopted).
+ */
+export function casesInAnotherChat(db: Db, chatOf: (inbox: string) => number): CaseRow[] {
+  return db
+    .select()
+    .from(cases)
+    .where(or(isNotNull(cases.threadId), isNotNull(cases.cardMessageId), isNotNull(cases.reminderMessageId)))
+    .all()
+    .filter((row) => row.teamChatId !== chatOf(row.inbox));
+}
+
+/** The case keeps nothing of its topic, card or reminder (they are in a chat it has left). */
+export function detachTopic(db: Db, caseId: number): CaseRow | undefined {
+  return db
+    .update(cases)
+    .set({ teamChatId: null, threadId: null, cardMessageId: null, reminderMessageId: null })
+    .where(eq(cases.id, caseId))
+    .returning()
+    .get();
 }
 
 export type OpenResult = { opened: true; reopened?: true; case: CaseRow } | { opened: false; case: CaseRow };
@@ -106,8 +152,9 @@ function reopenUrgentCase(db: Db, caseId: number, now: number): CaseRow | undefi
   return row;
 }
 
-export function attachTopic(db: Db, caseId: number, threadId: number, cardMessageId?: number): void {
-  db.update(cases).set({ threadId, ...(cardMessageId !== undefined ? { cardMessageId } : {}) }).where(eq(cases.id, caseId)).run();
+/** The case's topic is `threadId` in `teamChatId` (its card and reminder, if any, are in that chat too). */
+export function attachTopic(db: Db, caseId: number, teamChatId: number, threadId: number, cardMessageId?: number): void {
+  db.update(cases).set({ teamChatId, threadId, ...(cardMessageId !== undefined ? { cardMessageId } : {}) }).where(eq(cases.id, caseId)).run();
 }
 
 export type ClaimResult =
@@ -159,20 +206,21 @@ export function releaseCase(db: Db, caseId: number, now: number, specialty?: str
     .get();
 }
 
-/** Hands an active case straight to another consultant. */
 /**
  * The case moves to another inbox: it waits there for anyone (as a new arrival), with no topic yet (a
- * new one is made in that group) and none of the old topic's message ids.
+ * new one is made in that group). Its message-id pairs stay, with their chat: an edit or a reply that
+ * refers to a message of the old group is never taken as one of the new group.
  */
 export function moveCase(db: Db, caseId: number, inbox: string): CaseRow | undefined {
   return db
     .update(cases)
-    .set({ inbox, status: 'waiting', consultantId: null, specialty: null, threadId: null, cardMessageId: null, reminderMessageId: null, remindedAt: null })
+    .set({ inbox, status: 'waiting', consultantId: null, specialty: null, teamChatId: null, threadId: null, cardMessageId: null, reminderMessageId: null, remindedAt: null })
     .where(and(eq(cases.id, caseId), ne(cases.status, 'closed')))
     .returning()
     .get();
 }
 
+/** Hands an active case straight to another consultant. */
 export function transferCase(db: Db, caseId: number, consultantId: number): CaseRow | undefined {
   return db.update(cases).set({ consultantId }).where(and(eq(cases.id, caseId), ne(cases.status, 'closed'))).returning().get();
 }
@@ -242,11 +290,11 @@ export function earlierCaseCount(db: Db, clientKey: string): number {
 /**
  * Retention: closed cases older than the limit go, with their relay mappings and pending copies
  * (foreign keys cascade). Their topics in the team's chat (and in the client's chat), and the reminders
- * that named them, are queued for deletion in the same transaction (`teamChatRef`: the sealed id of a
- * case's inbox's chat). Their anonymous figures in
+ * that named them, are queued for deletion in the same transaction (`teamChatRef`: the sealed id of the
+ * chat a case's topic is in). Their anonymous figures in
  * case_stats stay for reporting. RETENTION_DAYS=0 purges every closed case.
  */
-export function purgeClosedCases(db: Db, now: number, retentionDays: number, teamChatRef: (inbox: string) => string): number {
+export function purgeClosedCases(db: Db, now: number, retentionDays: number, teamChatRef: (teamChatId: number) => string): number {
   const cutoff = now - retentionDays * 86_400_000;
   return db.$client.transaction(() => {
     const old = db
@@ -256,7 +304,7 @@ export function purgeClosedCases(db: Db, now: number, retentionDays: number, tea
       .where(and(eq(cases.status, 'closed'), isNotNull(cases.closedAt), lte(cases.closedAt, cutoff)))
       .all();
     if (old.length === 0) return 0;
-    queueDeletions(db, old.flatMap(({ row, chatRef }) => caseTraces(row, teamChatRef(row.inbox), chatRef)));
+    queueDeletions(db, old.flatMap(({ row, chatRef }) => caseTraces(row, row.teamChatId === null ? undefined : teamChatRef(row.teamChatId), chatRef)));
     coarsenStats(db, old.flatMap(({ row }) => (row.statsId === null ? [] : [row.statsId])));
     return db.delete(cases).where(inArray(cases.id, old.map(({ row }) => row.id))).run().changes;
   })();

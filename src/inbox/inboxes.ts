@@ -11,8 +11,11 @@ export interface RoutedCase {
 
 /**
  * The teams' inboxes (one forum supergroup each) and which cases go where, built from INBOXES and
- * INBOX_ROUTES. A case stores its inbox's name, never a chat id: `chatOf(row.inbox)` is where its team
- * is, so an inbox whose group changes, or a name no longer configured, still resolves.
+ * INBOX_ROUTES. A case stores its inbox's name, which says where it *goes* (`chatOf(row.inbox)`, the
+ * default inbox for a name no longer configured), and separately the chat its topic *is* in
+ * (`cases.team_chat_id`): topic and message ids mean something only in their own chat, so when an
+ * inbox's group changes the case gets a new topic in the new group at start (InboxService.rehomeCases);
+ * an old topic id is never read in another group.
  */
 export class Inboxes {
   private readonly byName = new Map<string, number>();

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, isNull, or } from 'drizzle-orm';
 import { InlineKeyboard, type Api } from 'grammy';
 import { escapeHtml, escapeHtmlValues } from '../content/markdown.js';
 import type { Db } from '../db/connection.js';
@@ -9,7 +9,10 @@ import { getJobState, setJobState } from '../publishing/ledger.js';
 import { formatLocal } from '../publishing/time.js';
 import type { ClientPost, PostExecutor, PostTarget, TeamPost } from '../relay/index.js';
 import { classifyError } from '../telegram/errors.js';
-import { attachTopic, waitingQueue } from './cases.js';
+import { attachTopic, findCase, topicIn, waitingQueue } from './cases.js';
+import { queueDeletions } from '../db/deletions.js';
+import type { Privacy } from '../privacy/keys.js';
+import type { JoinableText } from '../relay/index.js';
 import { readLockdown } from './lockdown.js';
 import { orderQueue } from './queue.js';
 import type { InboxService } from './service.js';
@@ -23,6 +26,8 @@ export interface InboxPostsDeps {
   i18n: I18n<never>;
   timezone: string;
   clock: () => number;
+  /** Seals a team chat's id for a queued deletion (a topic made for a case that moved meanwhile). */
+  privacy: Pick<Privacy, 'encryptChatId'>;
 }
 
 /** Where the queue board of an inbox is, and what it last showed (the default inbox keeps the keys it always had). */
@@ -44,18 +49,22 @@ export class InboxPosts implements PostExecutor {
   async team(post: TeamPost, target: PostTarget & { inboxName: string }): Promise<number | undefined> {
     const { api } = this.deps;
     const { chatId, row } = target;
-    const thread = row?.threadId ?? undefined;
+    // A topic id (and a message id) means something only in its own chat: one of another chat is never used here.
+    const thread = row ? topicIn(row, chatId) : undefined;
+    const here = (messageChat: number | undefined) => messageChat === chatId;
+    // Ids grow within a chat and a topic's id is its first message's: an older message is in an earlier topic.
+    const inTopic = (messageChat: number | undefined, messageId: number | undefined) => here(messageChat) && thread !== undefined && messageId !== undefined && messageId > thread;
     switch (post.kind) {
       case 'topic':
-        return void (row && (await this.createTopic(row, chatId, post.recreated === true)));
+        return void (row && (await this.createTopic(row, chatId, post.recreated ? 'deleted' : post.regrouped ? 'regrouped' : undefined)));
       case 'reopen': {
         if (!row) return undefined;
-        if (row.threadId === null) return void (await this.createTopic(row, chatId, false));
+        if (thread === undefined) return void (await this.createTopic(row, chatId));
         try {
-          await api.reopenForumTopic(chatId, row.threadId);
+          await api.reopenForumTopic(chatId, thread);
         } catch (error) {
           const failure = classifyError(error);
-          if (failure.kind === 'topic-missing') return void (await this.createTopic(row, chatId, false));
+          if (failure.kind === 'topic-missing') return void (await this.createTopic(row, chatId));
           if (failure.kind !== 'not-modified') throw error;
         }
         this.inbox.relay.postToTeam({ kind: 'rename' }, { row });
@@ -73,22 +82,19 @@ export class InboxPosts implements PostExecutor {
         if (thread === undefined) return undefined;
         return (await api.sendMessage(chatId, post.html, { ...HTML, message_thread_id: thread })).message_id;
       case 'edit':
+        // The copy is in a chat the case has left (a /transfer meanwhile): the new wording as a message of its own.
+        if (!inTopic(post.chatId, post.messageId)) return this.editedAsNew(post.text, chatId, thread);
         if (post.caption) await api.editMessageCaption(chatId, post.messageId, { caption: post.text.text, caption_entities: post.text.entities });
         else await api.editMessageText(chatId, post.messageId, post.text.text, { entities: post.text.entities });
         return undefined;
-      case 'edited-part': {
-        if (thread === undefined) return undefined;
-        const prefix = '✏️ ';
-        const entities = post.text.entities?.map((e) => ({ ...e, offset: e.offset + prefix.length }));
-        const sent = await api.sendMessage(chatId, prefix + post.text.text, {
-          message_thread_id: thread,
-          protect_content: true,
-          ...(entities?.length ? { entities } : {}),
-          reply_parameters: { message_id: post.replyTo, allow_sending_without_reply: true },
-        });
-        return sent.message_id;
-      }
+      case 'edited-part':
+        return this.editedAsNew(post.text, chatId, thread, inTopic(post.chatId, post.replyTo) ? post.replyTo : undefined);
+      case 'unbutton':
+        if (here(post.chatId)) await api.editMessageReplyMarkup(chatId, post.messageId, { reply_markup: { inline_keyboard: [] } });
+        return undefined;
       case 'reply': {
+        // An answer in the chat the command came from, or none (its topic and message ids mean nothing elsewhere).
+        if (!here(post.chatId)) return undefined;
         const sent = await api.sendMessage(chatId, post.html, {
           ...HTML,
           ...(post.threadId !== undefined ? { message_thread_id: post.threadId } : {}),
@@ -105,6 +111,7 @@ export class InboxPosts implements PostExecutor {
       case 'reminder':
         return row ? this.reminder(row, chatId) : undefined;
       case 'repeat-mark': {
+        if (!here(post.chatId)) return undefined;
         const sent = await api.sendMessage(chatId, this.inbox.st('staff-maybe-repeat'), {
           ...HTML,
           ...(thread !== undefined ? { message_thread_id: thread } : {}),
@@ -144,25 +151,49 @@ export class InboxPosts implements PostExecutor {
     }
   }
 
+  /** A client's edit as a ✏️ message of its own in the case's topic, under `replyTo` (a message of this chat) if given. */
+  private async editedAsNew(text: JoinableText, chatId: number, thread: number | undefined, replyTo?: number): Promise<number | undefined> {
+    if (thread === undefined) return undefined;
+    const prefix = '✏️ ';
+    const entities = text.entities?.map((e) => ({ ...e, offset: e.offset + prefix.length }));
+    const sent = await this.deps.api.sendMessage(chatId, prefix + text.text, {
+      message_thread_id: thread,
+      protect_content: true,
+      ...(entities?.length ? { entities } : {}),
+      ...(replyTo !== undefined ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } } : {}),
+    });
+    return sent.message_id;
+  }
+
   private ratingKeyboard(row: CaseRow): InlineKeyboard {
     const rating = new InlineKeyboard();
     for (let n = 1; n <= 5; n++) rating.text(`${n} ⭐`, `rate:${row.id}:${n}`);
     return rating.row().text(this.deps.i18n.t(this.inbox.languageOf(row), 'button-clear-chat'), 'chat:clear');
   }
 
-  /** The case's topic with its card (and, if the old topic was deleted, a note saying so). */
-  private async createTopic(row: CaseRow, chatId: number, recreated: boolean): Promise<void> {
-    if (row.threadId !== null && !recreated) return; // made already (a replay, or a second request)
+  /** The case's topic in `chatId` with its card (and, if it replaces one, a note saying why). */
+  private async createTopic(row: CaseRow, chatId: number, replaces?: 'deleted' | 'regrouped'): Promise<void> {
+    if (topicIn(row, chatId) !== undefined && !replaces) return; // made already (a replay, or a second request)
+    const { db } = this.deps;
     const topic = await this.deps.api.createForumTopic(chatId, this.inbox.topicName(row), { icon_color: row.urgent ? 0xff93b2 : 0x6fb9f0 });
-    this.deps.db.$client.transaction(() => {
-      this.deps.db.update(cases).set({ cardMessageId: null }).where(eq(cases.id, row.id)).run();
-      attachTopic(this.deps.db, row.id, topic.message_thread_id);
-      const fresh = { ...row, threadId: topic.message_thread_id, cardMessageId: null };
+    db.$client.transaction(() => {
+      const now = findCase(db, row.id);
+      if (!now || this.inbox.chatOf(now) !== chatId) {
+        // The case moved to another group (or went) while its topic was being made here: the topic goes.
+        queueDeletions(db, [{ chatRef: this.deps.privacy.encryptChatId(chatId), threadId: topic.message_thread_id }]);
+        return;
+      }
+      db.update(cases).set({ cardMessageId: null }).where(eq(cases.id, row.id)).run();
+      attachTopic(db, row.id, chatId, topic.message_thread_id);
+      const fresh = { ...now, teamChatId: chatId, threadId: topic.message_thread_id, cardMessageId: null };
       // The card before the words that waited for the topic: it says who the case is and has the Take button.
       this.inbox.relay.postToTeam({ kind: 'card' }, { row: fresh, priority: row.urgent ? 0 : 1 });
       // Why there is a new topic, before the words that follow into it.
-      if (recreated) this.inbox.relay.postToTeam({ kind: 'note', html: this.inbox.st('staff-topic-recreated') }, { row: fresh, priority: row.urgent ? 0 : 1 });
-      if (row.status === 'closed') this.inbox.relay.postToTeam({ kind: 'close-topic' }, { row: fresh });
+      if (replaces) {
+        const why = replaces === 'deleted' ? 'staff-topic-recreated' : 'staff-topic-regrouped';
+        this.inbox.relay.postToTeam({ kind: 'note', html: this.inbox.st(why) }, { row: fresh, priority: row.urgent ? 0 : 1 });
+      }
+      if (now.status === 'closed') this.inbox.relay.postToTeam({ kind: 'close-topic' }, { row: fresh });
     })();
   }
 
@@ -180,7 +211,11 @@ export class InboxPosts implements PostExecutor {
       }
     }
     const sent = await api.sendMessage(chatId, text, { ...HTML, message_thread_id: thread, reply_markup: keyboard });
-    db.update(cases).set({ cardMessageId: sent.message_id }).where(eq(cases.id, row.id)).run();
+    // Only while the topic is still the one the card went into (a /transfer may have moved the case meanwhile).
+    db.update(cases)
+      .set({ cardMessageId: sent.message_id })
+      .where(and(eq(cases.id, row.id), eq(cases.teamChatId, chatId), eq(cases.threadId, thread)))
+      .run();
     return undefined; // a card is never marked as a repeat: it is the one kept up to date
   }
 
@@ -202,15 +237,30 @@ export class InboxPosts implements PostExecutor {
 
   /** Whether the board shows something other than what it last showed. */
   boardChanged(inbox: string, isDefault: boolean): boolean {
+    const stored = this.boardMessage(inbox);
+    if (stored && stored.chatId !== this.inbox.inboxes.chatOf(inbox)) return true; // the inbox is another group now
     return this.boardText(inbox, isDefault) !== (getJobState(this.deps.db, boardKeys(inbox).text) ?? '');
+  }
+
+  /**
+   * Where the inbox's board is: "chat:message" (a message id means nothing without its chat). A bare id
+   * from before is taken to be in the inbox's group as configured now.
+   */
+  private boardMessage(inbox: string): { chatId: number; messageId: number } | undefined {
+    const value = getJobState(this.deps.db, boardKeys(inbox).message) ?? '';
+    const [first = '', second] = value.split(':');
+    if (second === undefined) return Number(first) ? { chatId: this.inbox.inboxes.chatOf(inbox), messageId: Number(first) } : undefined;
+    return Number(first) && Number(second) ? { chatId: Number(first), messageId: Number(second) } : undefined;
   }
 
   private async board(chatId: number, inbox: string): Promise<void> {
     const { api, db } = this.deps;
     const keys = boardKeys(inbox);
     const text = this.boardText(inbox, this.inbox.isDefaultInbox(inbox));
-    if (text === (getJobState(db, keys.text) ?? '')) return;
-    const messageId = Number(getJobState(db, keys.message) ?? 0);
+    const stored = this.boardMessage(inbox);
+    const elsewhere = stored !== undefined && stored.chatId !== chatId;
+    if (!elsewhere && text === (getJobState(db, keys.text) ?? '')) return;
+    const messageId = elsewhere ? undefined : stored?.messageId;
     if (messageId) {
       try {
         await api.editMessageText(chatId, messageId, text, HTML);
@@ -224,7 +274,9 @@ export class InboxPosts implements PostExecutor {
     }
     const sent = await api.sendMessage(chatId, text, { ...HTML, disable_notification: true });
     db.$client.transaction(() => {
-      setJobState(db, keys.message, String(sent.message_id));
+      // A board left in a group the inbox no longer is (it names waiting clients) goes.
+      if (elsewhere) queueDeletions(db, [{ chatRef: this.deps.privacy.encryptChatId(stored.chatId), messageId: stored.messageId }]);
+      setJobState(db, keys.message, `${chatId}:${sent.message_id}`);
       setJobState(db, keys.text, text);
     })();
   }
@@ -241,9 +293,14 @@ export class InboxPosts implements PostExecutor {
       minutes,
     });
     const sent = await api.sendMessage(chatId, text, HTML);
-    // Remembered so that it goes with the case (/forget, retention). Only the latest is remembered.
-    if (row.reminderMessageId !== null) await api.deleteMessage(chatId, row.reminderMessageId).catch(() => undefined);
-    db.update(cases).set({ reminderMessageId: sent.message_id }).where(eq(cases.id, row.id)).run();
+    // Remembered so that it goes with the case (/forget, retention). Only the latest is remembered, with its chat.
+    if (row.reminderMessageId !== null && row.teamChatId === chatId) await api.deleteMessage(chatId, row.reminderMessageId).catch(() => undefined);
+    const kept = db
+      .update(cases)
+      .set({ reminderMessageId: sent.message_id, teamChatId: chatId })
+      .where(and(eq(cases.id, row.id), or(isNull(cases.teamChatId), eq(cases.teamChatId, chatId))))
+      .run().changes;
+    if (kept === 0) await api.deleteMessage(chatId, sent.message_id).catch(() => undefined); // the case moved meanwhile
     return sent.message_id;
   }
 }

@@ -36,7 +36,7 @@ export interface PurgeReport {
  */
 export async function purgeExpired(deps: RetentionDeps, now: number): Promise<PurgeReport> {
   const { db, privacy, retentionDays } = deps;
-  const cases = purgeClosedCases(db, now, retentionDays, (inbox) => privacy.encryptChatId(deps.inboxes.chatOf(inbox)));
+  const cases = purgeClosedCases(db, now, retentionDays, (teamChatId) => privacy.encryptChatId(teamChatId));
   const clients = purgeIdleClients(db, new Date(now), retentionDays);
   const conversations = purgeAbandonedConversations(db, now);
   const bans = purgeExpiredBans(db, now, deps.banDays);

@@ -10,7 +10,8 @@ import type { Logger } from '../logger.js';
 import type { Privacy } from '../privacy/keys.js';
 import { formatLocal } from '../publishing/time.js';
 import { codeStatus, codesOfCase } from './referral-codes.js';
-import { closeCase, earlierCaseCount, findCase, waitingQueue } from './cases.js';
+import { casesInAnotherChat, closeCase, detachTopic, earlierCaseCount, findCase, waitingQueue } from './cases.js';
+import { caseTraces, queueDeletions } from '../db/deletions.js';
 import type { Relay } from '../relay/index.js';
 import { queuePosition } from './queue.js';
 import { isOpen, nextOpening } from './working-hours.js';
@@ -72,6 +73,7 @@ export class InboxService {
       {
         kind: 'reply',
         html: plain ? escapeHtml(text) : text,
+        chatId,
         ...(msg?.is_topic_message && msg.message_thread_id !== undefined ? { threadId: msg.message_thread_id } : {}),
         ...(msg ? { replyTo: msg.message_id } : {}),
       },
@@ -192,8 +194,8 @@ export class InboxService {
   }
 
   /** Queues a UI text for the client of a case, in their language; `vars` are plain text, escaped when it goes. */
-  tellClient(row: CaseRow, key: string, vars: Record<string, string | number> = {}, keyboard?: 'rating'): void {
-    this.relay.tellClient(row, { kind: 'tell', key, vars, ...(keyboard ? { keyboard } : {}) });
+  tellClient(row: CaseRow, key: string, vars: Record<string, string | number> = {}, keyboard?: 'rating', staff?: string): void {
+    this.relay.tellClient(row, { kind: 'tell', key, vars, ...(keyboard ? { keyboard } : {}), ...(staff !== undefined ? { staff } : {}) });
   }
 
   /** The topic name and the card after a change of status, and the topic closed if the case is. */
@@ -221,38 +223,47 @@ export class InboxService {
    * the team's chat learns it (note, topic name, closed topic, card) as its budget allows. One
    * transaction: a replayed /close finds the case closed and queues nothing twice.
    */
-  close(caseId: number, by: 'client' | 'consultant'): CaseRow | undefined {
+  close(caseId: number, by: 'client' | 'consultant', staffAlias?: string): CaseRow | undefined {
     const { db, config, clock } = this.deps;
     return db.$client.transaction(() => {
       const row = closeCase(db, caseId, clock());
       if (!row) return undefined;
-      this.tellClient(row, 'consult-ended', { retention: config.retentionDays }, 'rating');
+      this.tellClient(row, 'consult-ended', { retention: config.retentionDays }, 'rating', by === 'consultant' ? (staffAlias ?? this.st('staff-default-alias')) : undefined);
       this.noteInTopic(row, this.st(by === 'client' ? 'staff-closed-by-client' : 'staff-closed'));
       this.statusChanged(row);
       return row;
     })();
   }
 
-  /** The client edited a message already copied into the team's chat: carried over (text and captions). */
-  carryClientEdit(row: CaseRow, edited: Message, copyId: number): void {
+  /** The client edited a message already copied into the team chat `chatId` (the case's): carried over (text and captions). */
+  carryClientEdit(row: CaseRow, edited: Message, chatId: number, copyId: number): void {
     const text = edited.text ?? edited.caption;
     if (text === undefined) return; // media cannot be swapped
     const entities = edited.text !== undefined ? edited.entities : edited.caption_entities;
-    this.relay.postToTeam({ kind: 'edit', messageId: copyId, caption: edited.text === undefined, text: { text, ...(entities ? { entities } : {}) } }, { row });
+    this.relay.postToTeam({ kind: 'edit', messageId: copyId, chatId, caption: edited.text === undefined, text: { text, ...(entities ? { entities } : {}) } }, { row });
   }
 
   /** A consultant edited a reply already copied to the client: carried over, after whatever the client's lane holds. */
-  carryStaffEdit(row: CaseRow, edited: Message, copyId: number): void {
+  carryStaffEdit(row: CaseRow, edited: Message, copyId: number, staff: string): void {
     const text = edited.text ?? edited.caption;
     if (text === undefined) return;
     const entities = edited.text !== undefined ? edited.entities : edited.caption_entities;
-    this.relay.tellClient(row, { kind: 'edit', messageId: copyId, caption: edited.text === undefined, text: { text, ...(entities ? { entities } : {}) } });
+    this.relay.tellClient(row, { kind: 'edit', messageId: copyId, caption: edited.text === undefined, text: { text, ...(entities ? { entities } : {}) }, staff });
   }
 
-  /** The client edited one of several texts joined into one inbox message: the new wording goes under it. */
-  noteEditedPart(row: CaseRow, edited: Message, joinedId: number): void {
-    if (edited.text === undefined) return;
-    this.relay.postToTeam({ kind: 'edited-part', replyTo: joinedId, text: { text: edited.text, ...(edited.entities ? { entities: edited.entities } : {}) } }, { row });
+  /**
+   * The client edited a message whose copy cannot be edited: one of several texts joined into one message
+   * (`joined`: that message, in its chat), or a copy in a group the case has left (no `joined`). The new
+   * wording goes into the case's topic as a ✏️ message (under the joined one, if it is there).
+   */
+  noteEditedPart(row: CaseRow, edited: Message, joined?: { chatId: number; messageId: number }): void {
+    const text = edited.text ?? edited.caption;
+    if (text === undefined) return;
+    const entities = edited.text !== undefined ? edited.entities : edited.caption_entities;
+    this.relay.postToTeam(
+      { kind: 'edited-part', ...(joined ? { replyTo: joined.messageId, chatId: joined.chatId } : {}), text: { text, ...(entities ? { entities } : {}) } },
+      { row },
+    );
   }
 
   /** The client blocked the bot: the case closes with a note in its topic. */
@@ -296,9 +307,31 @@ export class InboxService {
     const { db } = this.deps;
     db.$client.transaction(() => {
       const row = findCase(db, stale.id);
-      if (!row || row.status === 'closed' || row.threadId !== stale.threadId) return; // closed, erased, or already replaced
+      if (!row || row.status === 'closed' || row.threadId !== stale.threadId || row.teamChatId !== stale.teamChatId) return; // closed, erased, or already replaced
       if (row.threadId !== null) db.update(cases).set({ threadId: null, cardMessageId: null }).where(eq(cases.id, row.id)).run();
       this.relay.postToTeam({ kind: 'topic', recreated: true }, { row: { ...row, threadId: null } });
+    })();
+  }
+
+  /**
+   * At start: cases whose topic is in a group their inbox no longer names (INBOXES changed: ids swapped,
+   * an inbox pointed at a new group, renamed, removed and its cases adopted) keep nothing of it: a topic
+   * id is never read in another group. The old topic and reminder are queued for deletion where their
+   * group is known; an open case gets a new topic (and card) in its inbox's group, saying why.
+   * Returns how many cases were moved, and how many of those had topics in a group no longer known.
+   */
+  rehomeCases(): { moved: number; unknownGroup: number } {
+    const { db, privacy } = this.deps;
+    return db.$client.transaction(() => {
+      let unknownGroup = 0;
+      const stale = casesInAnotherChat(db, (inbox) => this.inboxes.chatOf(inbox));
+      for (const row of stale) {
+        if (row.teamChatId === null) unknownGroup++;
+        queueDeletions(db, caseTraces(row, row.teamChatId === null ? undefined : privacy.encryptChatId(row.teamChatId)));
+        const detached = detachTopic(db, row.id);
+        if (detached && detached.status !== 'closed') this.relay.postToTeam({ kind: 'topic', regrouped: true }, { row: detached });
+      }
+      return { moved: stale.length, unknownGroup };
     })();
   }
 }

@@ -109,6 +109,50 @@ export function summarize(cases: readonly CaseFacts[], period: Period): Summary 
   };
 }
 
+/** Figures drawn from fewer cases than this are not shown ("<5"): with few cases, a cell is one person. */
+export const SMALL_CELL = 5;
+export type Cell = number | '<5';
+
+/** A count as shown: 0 and SMALL_CELL or more as they are, anything between as "<5". */
+export function cell(n: number): Cell {
+  return n > 0 && n < SMALL_CELL ? '<5' : n;
+}
+
+/** A Summary as it may be shown (in /stats and /export): small counts hidden, no statistic from fewer than SMALL_CELL cases. */
+export interface ShownSummary {
+  period: Period;
+  opened: Cell;
+  closed: Cell;
+  urgent: Cell;
+  byTopic: Record<string, { opened: Cell; closed: Cell }>;
+  wait: { median: number | null; p90: number | null; count: Cell };
+  firstResponse: { median: number | null; p90: number | null; count: Cell };
+  referrals: Record<string, Cell>;
+  /** Average and distribution only from SMALL_CELL ratings or more (else one client's rating could be read off). */
+  ratings: { count: Cell; average: number | null; distribution: Record<1 | 2 | 3 | 4 | 5, Cell> | null };
+}
+
+/**
+ * Suppresses small cells: a one-day period with two cases would otherwise show the rating one client
+ * gave, or how long one person waited.
+ */
+export function protectSmallCells(s: Summary): ShownSummary {
+  const timing = (t: Summary['wait']) => (t.count >= SMALL_CELL ? { ...t, count: t.count } : { median: null, p90: null, count: cell(t.count) });
+  const enough = s.ratings.count >= SMALL_CELL;
+  const distribution = Object.fromEntries(Object.entries(s.ratings.distribution).map(([k, n]) => [k, cell(n)])) as Record<1 | 2 | 3 | 4 | 5, Cell>;
+  return {
+    period: s.period,
+    opened: cell(s.opened),
+    closed: cell(s.closed),
+    urgent: cell(s.urgent),
+    byTopic: Object.fromEntries(Object.entries(s.byTopic).map(([t, n]) => [t, { opened: cell(n.opened), closed: cell(n.closed) }])),
+    wait: timing(s.wait),
+    firstResponse: timing(s.firstResponse),
+    referrals: Object.fromEntries(Object.entries(s.referrals).map(([r, n]) => [r, cell(n)])),
+    ratings: { count: cell(s.ratings.count), average: enough ? s.ratings.average : null, distribution: enough ? distribution : null },
+  };
+}
+
 /** "1 h 05 min", "4 min 10 s", "—" for none. */
 export function formatDuration(ms: number | null): string {
   if (ms === null) return '—';
@@ -124,8 +168,9 @@ function csvCell(value: string | number | null): string {
   return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** The same figures as a CSV table (metric, key, value) for donor reports. */
-export function summaryCsv(summary: Summary): string {
+/** The same figures as a CSV table (metric, key, value) for donor reports, small cells suppressed. */
+export function summaryCsv(full: Summary): string {
+  const summary = protectSmallCells(full);
   const rows: (string | number | null)[][] = [['metric', 'key', 'value']];
   rows.push(['period', 'from', new Date(summary.period.from).toISOString()], ['period', 'to', new Date(summary.period.to).toISOString()]);
   rows.push(['cases', 'opened', summary.opened], ['cases', 'closed', summary.closed], ['cases', 'urgent', summary.urgent]);
@@ -136,6 +181,6 @@ export function summaryCsv(summary: Summary): string {
   rows.push(['first_response_seconds', 'p90', summary.firstResponse.p90 === null ? null : Math.round(summary.firstResponse.p90 / 1000)]);
   for (const [type, n] of Object.entries(summary.referrals)) rows.push(['referrals', type, n]);
   rows.push(['ratings', 'count', summary.ratings.count], ['ratings', 'average', summary.ratings.average === null ? null : summary.ratings.average.toFixed(2)]);
-  for (const [stars, n] of Object.entries(summary.ratings.distribution)) rows.push(['ratings', `${stars}_stars`, n]);
+  for (const [stars, n] of Object.entries(summary.ratings.distribution ?? {})) rows.push(['ratings', `${stars}_stars`, n]);
   return `${rows.map((r) => r.map(csvCell).join(',')).join('\n')}\n`;
 }

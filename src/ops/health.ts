@@ -6,7 +6,14 @@ import type { HealthReport } from './http.js';
 import type { Metrics } from './metrics.js';
 
 /** What /healthz reports; also refreshes the gauges /metrics shows. */
-export function healthReport(db: Db, scheduler: Scheduler, metrics: Metrics, now = Date.now(), inboxNames: readonly string[] = []): HealthReport {
+export function healthReport(
+  db: Db,
+  scheduler: Scheduler,
+  metrics: Metrics,
+  now = Date.now(),
+  inboxNames: readonly string[] = [],
+  staffGroups?: () => HealthReport['staffGroups'],
+): HealthReport {
   let database = { ok: true } as { ok: boolean; detail?: string };
   try {
     db.$client.prepare('SELECT 1').get();
@@ -34,6 +41,8 @@ export function healthReport(db: Db, scheduler: Scheduler, metrics: Metrics, now
     backlog: outbox,
     queue: { waiting: queue.length, oldestWaitSeconds: Math.round((now - oldest) / 1000) },
     inboxes: database.ok ? perInbox(db, inboxNames, queue) : {},
+    // Unsafe group settings are told in the group and shown here; they do not make the bot unhealthy.
+    ...(staffGroups ? { staffGroups: staffGroups() } : {}),
   };
 }
 

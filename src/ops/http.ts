@@ -10,6 +10,8 @@ export interface HealthReport {
   queue: { waiting: number; oldestWaitSeconds: number };
   /** Per inbox: cases waiting for a consultant, and client messages waiting to be copied into its chat. */
   inboxes?: Record<string, { waiting: number; toInbox: number }>;
+  /** Per inbox: settings of its group that expose clients (visible history, saving allowed), as last read. */
+  staffGroups?: Record<string, { problems: string[]; checkedAt?: number; error?: string }>;
 }
 
 export interface OpsServerOptions {

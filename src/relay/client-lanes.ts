@@ -160,10 +160,16 @@ export class ClientLanes {
 
   /** Sends one batch. Returns 0 when done with it, or ms to wait before it is tried again. */
   private async deliver(batch: OutboxRow[], now: number, texts?: JoinableText[]): Promise<number> {
-    const { db, privacy, pacer, inboxes } = this.core;
+    const { db, privacy, pacer } = this.core;
     const first = batch[0]!;
     const isCopy = first.kind === 'copy';
-    if (isCopy && this.core.paused?.(true)) return PAUSED_RECHECK_MS;
+    if (this.core.paused?.(true, first)) return PAUSED_RECHECK_MS;
+    if (isCopy && batch.some((b) => b.sourceChatId === null)) {
+      // Without the chat it was written in, its id could name anyone's message: never copied.
+      this.core.logger.error({ case: first.caseId }, 'a copy to a client without its source chat; dropped');
+      removeRows(db, batch.map((b) => b.id));
+      return 0;
+    }
     const row = findCase(db, first.caseId!);
     const client = row && findClient(db, row.clientKey);
     if (!row || !client) {
@@ -179,9 +185,10 @@ export class ClientLanes {
     const thread = row.clientThreadId ?? undefined;
     try {
       if (isCopy) {
-        const copies = await makeCopies(this.core.api, db, { rows: batch, row, to, from: inboxes.chatOf(first.inbox ?? row.inbox), thread, texts });
+        // Copied from the team chat it was written in (the case may have moved since); joined texts may come from two.
+        const copies = await makeCopies(this.core.api, db, { rows: batch, row, to, from: first.sourceChatId!, thread, texts });
         this.core.metrics?.relayed.inc({ direction: 'to_client' }, batch.length);
-        const pairs = batch.map((b, i) => ({ caseId: row.id, clientMessageId: copies[i]!, inboxMessageId: b.sourceMessageId!, fromClient: false }));
+        const pairs = batch.map((b, i) => ({ caseId: row.id, clientMessageId: copies[i]!, inboxMessageId: b.sourceMessageId!, teamChatId: b.sourceChatId!, fromClient: false }));
         completeCopies(db, batch, pairs.filter((p) => p.clientMessageId !== undefined), () => {
           if (first.maybeRepeat && copies[0] !== undefined) this.markRepeat(row.id, copies[0], now);
         });

@@ -14,6 +14,8 @@ export interface InboxDirectory {
   readonly chatIds: number[];
   /** The chat of an inbox by name; an unknown name is the default inbox. */
   chatOf(name: string | null | undefined): number;
+  /** The inbox a team chat is, if it is one. */
+  byChat(chatId: number | undefined): string | undefined;
 }
 
 export interface RelayDeps {
@@ -31,8 +33,11 @@ export interface RelayDeps {
   onClientGone: (row: CaseRow) => void;
   /** The case's topic in the team's chat is gone: queue a new one (nothing, if the case is closed or erased). */
   onTopicMissing: (row: CaseRow) => void;
-  /** The inbox is locked down: copies (and posts about cases) in this direction wait; the unlock wakes the relay. */
-  paused?: (toClient: boolean) => boolean;
+  /**
+   * The inbox is locked down: into team chats, posts about cases wait; into a client's chat, the rows it
+   * says (the head of the case's lane, `row`) wait, and the lane behind them. The unlock wakes the relay.
+   */
+  paused?: (toClient: boolean, row?: OutboxRow) => boolean;
   /** Requests into one team chat at the same time: 1 under Telegram's limits (one repeat at most per crash). */
   teamConcurrency?: number;
 }

@@ -25,7 +25,12 @@ export interface CopyJob {
 export async function makeCopies(api: Api, db: Db, job: CopyJob): Promise<number[]> {
   const first = job.rows[0]!;
   const toClient = first.toClient;
-  const replyTo = first.replyToSourceId === null ? undefined : counterpart(db, job.row.id, toClient, first.replyToSourceId);
+  // The team-side id of a pair means something only in its chat: the source's for a reply to the client,
+  // the destination's for the client's reply. A reply to a message in a chat the case has left quotes nothing.
+  const teamChat = toClient ? job.from : job.to;
+  const paired = first.replyToSourceId === null ? undefined : counterpart(db, job.row.id, toClient, teamChat, first.replyToSourceId);
+  // Into the team's chat, only a message of the case's topic as it is now (ids grow within a chat; the topic's id is its first message's).
+  const replyTo = paired !== undefined && (toClient || job.thread === undefined || paired > job.thread) ? paired : undefined;
   const placement = {
     ...(job.thread !== undefined ? { message_thread_id: job.thread } : {}),
     ...(toClient ? {} : { protect_content: true }),

@@ -1,7 +1,7 @@
 import type { CaseRow } from '../db/schema.js';
 import { ClientLanes } from './client-lanes.js';
 import type { RelayCore, RelayDeps } from './context.js';
-import { backlog, caseInboxById, enqueueCopy, enqueuePost, hasWaiting, recoverInFlight } from './outbox-store.js';
+import { backlog, enqueueCopy, enqueuePost, hasWaiting, recoverInFlight } from './outbox-store.js';
 import { coalesceKeyOf, encodePost, priorityOf, PRIORITY, type ClientPost, type TeamPost } from './posts.js';
 import { TeamScheduler } from './team-scheduler.js';
 import { TextVault, type JoinableText } from './texts.js';
@@ -10,19 +10,22 @@ export type { RelayDeps, InboxDirectory } from './context.js';
 export type { TeamPost, ClientPost, PostExecutor, PostTarget } from './posts.js';
 export type { JoinableText } from './texts.js';
 export { joinTexts, JOIN_SEPARATOR } from './texts.js';
-export { findCounterpart, isJoinedCopy, isJoinedAtClient } from './pairs.js';
-export { backlog } from './outbox-store.js';
+export { findCounterpart, isJoinedCopy, isJoinedAtClient, wasCopied } from './pairs.js';
+export { backlog, clientCopyInFlight } from './outbox-store.js';
 
 /** A message accepted into a case, to be copied to the other side. */
-export interface Accepted {
+export type Accepted = {
   caseId: number;
-  toClient: boolean;
   sourceMessageId: number;
   mediaGroupId?: string;
   replyToSourceId?: number;
   /** A client's plain text (no album): kept sealed until copied, so texts that wait can be joined. */
   text?: JoinableText;
-}
+} & (
+  | { toClient: false }
+  /** A consultant's message: `sourceChatId` is the team chat it was written in, where its id and the id it replies to mean something. */
+  | { toClient: true; sourceChatId: number }
+);
 
 /**
  * The relay, behind one façade: everything the bot puts into a chat for a case or a team goes through
@@ -82,8 +85,7 @@ export class Relay {
         ? this.core.vault.seal(message.text, { kind: 'copy', caseId: message.caseId, toClient: message.toClient, sourceMessageId: message.sourceMessageId, createdAt: now })
         : undefined;
     // A consultant's message is copied from the team chat it was written in, even if the case moves meanwhile.
-    const sourceInbox = message.toClient ? caseInboxById(this.core.db, message.caseId) : undefined;
-    const queued = enqueueCopy(this.core.db, { ...message, sealedText, sourceInbox }, now);
+    const queued = enqueueCopy(this.core.db, { ...message, sealedText }, now);
     if (queued) this.wake(message.toClient ? message.caseId : undefined);
     return queued;
   }

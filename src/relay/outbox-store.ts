@@ -17,8 +17,8 @@ export interface CopyItem {
   replyToSourceId?: number;
   /** The text, sealed (see TextVault): kept only until the copy is made, for joining. */
   sealedText?: string;
-  /** Copies to a client: the inbox the consultant wrote in (the source chat). */
-  sourceInbox?: string;
+  /** Copies to a client: the team chat the consultant wrote in (where the source and the message it replies to are). */
+  sourceChatId?: number;
 }
 
 export interface PostItem {
@@ -43,7 +43,14 @@ export function enqueueCopy(db: Db, item: CopyItem, now: number): boolean {
         d
           .select({ id: relayMessages.clientMessageId })
           .from(relayMessages)
-          .where(and(eq(relayMessages.caseId, sql.placeholder('caseId')), eq(relayMessages.fromClient, false), eq(relayMessages.inboxMessageId, sql.placeholder('sourceMessageId'))))
+          .where(
+            and(
+              eq(relayMessages.caseId, sql.placeholder('caseId')),
+              eq(relayMessages.fromClient, false),
+              eq(relayMessages.teamChatId, sql.placeholder('sourceChatId')),
+              eq(relayMessages.inboxMessageId, sql.placeholder('sourceMessageId')),
+            ),
+          )
           .limit(1)
           .prepare(),
       )
@@ -55,7 +62,9 @@ export function enqueueCopy(db: Db, item: CopyItem, now: number): boolean {
           .limit(1)
           .prepare(),
       );
-  if (copied.get({ caseId: item.caseId, sourceMessageId: item.sourceMessageId })) return false;
+  if (item.toClient && item.sourceChatId === undefined) throw new Error(`enqueueCopy: a copy to the client of case ${item.caseId} needs the team chat it is copied from`);
+  const key = item.toClient ? { caseId: item.caseId, sourceChatId: item.sourceChatId!, sourceMessageId: item.sourceMessageId } : { caseId: item.caseId, sourceMessageId: item.sourceMessageId };
+  if (copied.get(key)) return false;
   return (
     prepared(db, 'enqueueCopy', (d) =>
       d
@@ -65,10 +74,10 @@ export function enqueueCopy(db: Db, item: CopyItem, now: number): boolean {
           toClient: sql.placeholder('toClient'),
           kind: 'copy',
           sourceMessageId: sql.placeholder('sourceMessageId'),
+          sourceChatId: sql.placeholder('sourceChatId'),
           mediaGroupId: sql.placeholder('mediaGroupId'),
           replyToSourceId: sql.placeholder('replyToSourceId'),
           sealedText: sql.placeholder('sealedText'),
-          inbox: sql.placeholder('inbox'),
           priority: 2,
           notBefore: sql.placeholder('now'),
           createdAt: sql.placeholder('now'),
@@ -79,10 +88,10 @@ export function enqueueCopy(db: Db, item: CopyItem, now: number): boolean {
       caseId: item.caseId,
       toClient: item.toClient ? 1 : 0,
       sourceMessageId: item.sourceMessageId,
+      sourceChatId: item.toClient ? item.sourceChatId! : null,
       mediaGroupId: item.mediaGroupId ?? null,
       replyToSourceId: item.replyToSourceId ?? null,
       sealedText: item.sealedText ?? null,
-      inbox: item.sourceInbox ?? null,
       now,
     }).changes > 0
   );
@@ -136,6 +145,8 @@ export interface LaneHead {
   mediaGroupId: string | null;
   urgent: boolean;
   threadId: number | null;
+  /** The chat the case's topic is in. */
+  teamChatId: number | null;
   inbox: string;
   rows: number;
 }
@@ -150,6 +161,7 @@ interface RawHead {
   media_group_id: string | null;
   urgent: number;
   thread_id: number | null;
+  team_chat_id: number | null;
   inbox: string;
   n: number;
 }
@@ -161,7 +173,7 @@ interface RawHead {
  */
 const HEADS_SQL = (toClient: boolean) => `
   SELECT o.id, o.case_id, o.to_client, o.kind, o.not_before, o.created_at, o.media_group_id,
-         c.urgent, c.thread_id, ${INBOX_COLUMN} AS inbox, h.n
+         c.urgent, c.thread_id, c.team_chat_id, ${INBOX_COLUMN} AS inbox, h.n
   FROM (SELECT min(id) AS id, count(*) AS n FROM outbox
         WHERE to_client = ${toClient ? 1 : 0} AND case_id IS NOT NULL ${toClient ? '' : "AND kind = 'copy'"}
         GROUP BY case_id) h
@@ -185,16 +197,17 @@ export function laneHeads(db: Db, toClient: boolean, limit: number): LaneHead[] 
     mediaGroupId: r.media_group_id,
     urgent: r.urgent === 1,
     threadId: r.thread_id,
+    teamChatId: r.team_chat_id,
     inbox: r.inbox,
     rows: r.n,
   }));
 }
 
 /** A team post waiting, with its case's inbox (or its own, for a caseless one). */
-export type TeamPostRow = OutboxRow & { caseInbox: string | null; urgent: boolean; caseThreadId: number | null };
+export type TeamPostRow = OutboxRow & { caseInbox: string | null; urgent: boolean; caseThreadId: number | null; caseTeamChatId: number | null };
 
 const TEAM_POSTS_SQL = `
-  SELECT o.*, ${INBOX_COLUMN} AS case_inbox, coalesce(c.urgent, 0) AS urgent, c.thread_id AS case_thread FROM outbox o
+  SELECT o.*, ${INBOX_COLUMN} AS case_inbox, coalesce(c.urgent, 0) AS urgent, c.thread_id AS case_thread, c.team_chat_id AS case_team_chat FROM outbox o
   LEFT JOIN cases c ON c.id = o.case_id
   WHERE o.to_client = 0 AND o.kind <> 'copy' AND o.not_before <= ?
   ORDER BY o.priority, o.id
@@ -209,6 +222,7 @@ export function dueTeamPosts(db: Db, now: number, limit: number): TeamPostRow[] 
     toClient: false,
     kind: r.kind as string,
     sourceMessageId: r.source_message_id as number | null,
+    sourceChatId: r.source_chat_id as number | null,
     mediaGroupId: r.media_group_id as string | null,
     replyToSourceId: r.reply_to_source_id as number | null,
     sealedText: r.sealed_text as string | null,
@@ -224,6 +238,7 @@ export function dueTeamPosts(db: Db, now: number, limit: number): TeamPostRow[] 
     caseInbox: r.case_inbox as string | null,
     urgent: r.urgent === 1,
     caseThreadId: r.case_thread as number | null,
+    caseTeamChatId: r.case_team_chat as number | null,
   }));
 }
 
@@ -249,7 +264,7 @@ export function markSending(db: Db, ids: number[], now: number): void {
 export function completeCopies(
   db: Db,
   rows: OutboxRow[],
-  pairs: { caseId: number; clientMessageId: number; inboxMessageId: number; fromClient: boolean }[],
+  pairs: { caseId: number; clientMessageId: number; inboxMessageId: number; teamChatId: number; fromClient: boolean }[],
   after?: () => void,
 ): void {
   const done = prepared(db, 'outboxDone', (d) => d.delete(outbox).where(eq(outbox.id, sql.placeholder('id'))).prepare());
@@ -260,6 +275,7 @@ export function completeCopies(
         caseId: sql.placeholder('caseId'),
         clientMessageId: sql.placeholder('clientMessageId'),
         inboxMessageId: sql.placeholder('inboxMessageId'),
+        teamChatId: sql.placeholder('teamChatId'),
         fromClient: sql.placeholder('fromClient'),
       })
       .onConflictDoNothing()
@@ -306,9 +322,30 @@ export function hasWaiting(db: Db, caseId: number, toClient: boolean): boolean {
   return db.select({ id: outbox.id }).from(outbox).where(and(eq(outbox.caseId, caseId), eq(outbox.toClient, toClient))).limit(1).get() !== undefined;
 }
 
-/** The inbox a case is in now. */
-export function caseInboxById(db: Db, caseId: number): string | undefined {
-  return db.select({ inbox: cases.inbox }).from(cases).where(eq(cases.id, caseId)).get()?.inbox;
+/**
+ * Upgrade: copies to clients queued before a row recorded its source chat named the inbox it was written
+ * in; that inbox's group as configured now is taken (the rows are seconds old at most).
+ */
+export function recordLegacySourceChats(db: Db, chatOf: (inbox: string) => number): number {
+  const legacy = db.$client
+    .prepare<[], { id: number; inbox: string }>(
+      "SELECT o.id, coalesce(o.inbox, c.inbox) AS inbox FROM outbox o JOIN cases c ON c.id = o.case_id WHERE o.to_client = 1 AND o.kind = 'copy' AND o.source_chat_id IS NULL",
+    )
+    .all();
+  for (const { id, inbox } of legacy) db.update(outbox).set({ sourceChatId: chatOf(inbox) }).where(eq(outbox.id, id)).run();
+  return legacy.length;
+}
+
+/** Whether a client's message is being copied into the team's chat right now (sent, its pair not yet recorded). */
+export function clientCopyInFlight(db: Db, caseId: number, sourceMessageId: number): boolean {
+  return (
+    db
+      .select({ id: outbox.id })
+      .from(outbox)
+      .where(and(eq(outbox.caseId, caseId), eq(outbox.toClient, false), eq(outbox.kind, 'copy'), eq(outbox.sourceMessageId, sourceMessageId), isNotNull(outbox.sendingAt)))
+      .limit(1)
+      .get() !== undefined
+  );
 }
 
 /** Whether a post of this kind waits for the case (say, the creation of its topic). */

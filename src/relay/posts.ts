@@ -33,8 +33,11 @@ export function effectiveRank(row: Pick<OutboxRow, 'priority' | 'createdAt'>, no
 
 /** What the bot posts into a team chat. */
 export type TeamPost =
-  /** Create the case's topic (again, if `recreated`: the old one was deleted). Its card follows. */
-  | { kind: 'topic'; recreated?: boolean }
+  /**
+   * Create the case's topic (again, if `recreated`: the old one was deleted; or `regrouped`: the old one
+   * is in a group the case's inbox no longer names). Its card follows.
+   */
+  | { kind: 'topic'; recreated?: boolean; regrouped?: boolean }
   /** Reopen the case's closed topic (an urgent case back), or create it again if it is gone. */
   | { kind: 'reopen' }
   /** Bring the case's card up to date (or post it, if it has none yet). */
@@ -44,30 +47,47 @@ export type TeamPost =
   | { kind: 'close-topic' }
   /** A note in the case's topic (HTML, already escaped). */
   | { kind: 'note'; html: string }
-  /** The client edited a message already copied: carried over to the copy (the text travels sealed). */
-  | { kind: 'edit'; messageId: number; caption: boolean; text: JoinableText }
-  /** The client edited one of several texts joined into one message: the new wording as a reply to it. */
-  | { kind: 'edited-part'; replyTo: number; text: JoinableText }
-  /** An answer to a consultant's command, where they wrote it. */
-  | { kind: 'reply'; html: string; threadId?: number; replyTo?: number }
+  /**
+   * The client edited a message already copied to `messageId` in the team chat `chatId`: carried over to
+   * the copy (the text travels sealed). If the case's topic is no longer in that chat, a new ✏️ message.
+   */
+  | { kind: 'edit'; messageId: number; chatId: number; caption: boolean; text: JoinableText }
+  /**
+   * The client edited a message the copy of which cannot be edited (one of several joined texts, or in
+   * a chat the case has left): the new wording as a ✏️ message, replying to `replyTo` if it is in `chatId`.
+   */
+  | { kind: 'edited-part'; replyTo?: number; chatId?: number; text: JoinableText }
+  /** An answer to a consultant's command, where they wrote it (chat, topic, message). */
+  | { kind: 'reply'; html: string; chatId: number; threadId?: number; replyTo?: number }
+  /** Take the buttons off a message of the team chat `chatId` (a case's old card after /transfer, a stale card pressed). */
+  | { kind: 'unbutton'; chatId: number; messageId: number }
   /** A notice in the General topic (with one button, say a lockdown). */
   | { kind: 'general'; html: string; button?: { text: string; data: string } }
   /** The queue board, edited in place. */
   | { kind: 'board' }
   /** A reminder about a case waiting long. */
   | { kind: 'reminder' }
-  /** "The message above may be a repeat": after something a crash may have sent twice. */
-  | { kind: 'repeat-mark'; replyTo: number };
+  /** "The message above may be a repeat": after something a crash may have sent twice (`replyTo` in `chatId`). */
+  | { kind: 'repeat-mark'; replyTo: number; chatId: number };
 
 /** What the bot posts into a client's chat, in the order of the case's lane. */
 export type ClientPost =
   /** A UI text in the client's language; `vars` plain text (escaped when rendered). */
-  | { kind: 'tell'; key: string; vars?: Record<string, string | number>; keyboard?: 'rating' }
+  | ({ kind: 'tell'; key: string; vars?: Record<string, string | number>; keyboard?: 'rating' } & ByStaff)
   /** An HTML text (a snippet a consultant chose), ready to send. */
-  | { kind: 'html'; html: string }
+  | ({ kind: 'html'; html: string } & ByStaff)
   /** A consultant edited a reply already copied: carried over (the text travels sealed). */
-  | { kind: 'edit'; messageId: number; caption: boolean; text: JoinableText }
+  | ({ kind: 'edit'; messageId: number; caption: boolean; text: JoinableText } & ByStaff)
   | { kind: 'repeat-mark'; replyTo: number };
+
+/**
+ * A client post that a staff member's action queued (a snippet, an edit, "has joined", a /close or /ban
+ * notice) carries the alias of who did it: a lockdown holds such posts, like copies, until an
+ * administrator has seen them (see src/inbox/lockdown.ts).
+ */
+export interface ByStaff {
+  staff?: string;
+}
 
 /** Where a post goes, resolved when it is its turn (the case's topic may have changed meanwhile). */
 export interface PostTarget {
@@ -118,6 +138,7 @@ export function priorityOf(post: TeamPost, urgent: boolean): number {
     case 'rename':
     case 'close-topic':
     case 'general':
+    case 'unbutton':
       return PRIORITY.housekeeping;
     case 'board':
     case 'reminder':
@@ -141,5 +162,5 @@ export function coalesceKeyOf(post: TeamPost, caseId: number | undefined, inbox:
 
 /** Kinds whose repeat would leave a second message (a repeat of an edit or a rename changes nothing). */
 export function createsMessage(kind: string): boolean {
-  return !['edit', 'rename', 'close-topic', 'card', 'board', 'reopen', 'topic', 'repeat-mark'].includes(kind);
+  return !['edit', 'rename', 'close-topic', 'card', 'board', 'reopen', 'topic', 'repeat-mark', 'unbutton'].includes(kind);
 }

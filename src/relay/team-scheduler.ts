@@ -160,8 +160,8 @@ export class TeamScheduler {
           wait = Math.min(wait, ALBUM_SETTLE_MS - (now - head.createdAt));
           continue;
         }
-        if (head.threadId === null) {
-          this.ensureTopic(head.caseId, head.urgent, now); // its words wait for their topic
+        if (head.threadId === null || head.teamChatId !== this.chatId) {
+          this.ensureTopic(head.caseId, head.urgent, now); // its words wait for their topic (in this chat: a topic id means nothing in another)
           continue;
         }
         candidates.push({ type: 'copies', key, rank: PRIORITY.words, head, newcomer: this.fair.isNewcomer(`${head.caseId}:false`, now) });
@@ -173,7 +173,7 @@ export class TeamScheduler {
       const key = `post:${post.id}`;
       if (!mine(post.caseId !== null ? post.caseInbox : post.inbox) || this.inFlight.has(key)) continue;
       if (paused && post.caseId !== null) continue; // locked down: nothing about a case moves
-      if (post.caseId !== null && post.caseThreadId === null && IN_TOPIC.has(post.kind)) {
+      if (post.caseId !== null && (post.caseThreadId === null || post.caseTeamChatId !== this.chatId) && IN_TOPIC.has(post.kind)) {
         this.ensureTopic(post.caseId, post.urgent, now); // it goes into the case's topic, made first
         continue;
       }
@@ -235,7 +235,7 @@ export class TeamScheduler {
     if (lane.length === 0) return;
     const row = findCase(db, head.caseId);
     const client = row && findClient(db, row.clientKey);
-    if (!row || !client || row.threadId === null) {
+    if (!row || !client || row.threadId === null || row.teamChatId !== this.chatId) {
       if (!row || !client) removeRows(db, lane.map((r) => r.id));
       return;
     }
@@ -262,7 +262,7 @@ export class TeamScheduler {
         texts: texts && texts.length > 1 ? texts : undefined,
       });
       this.core.metrics?.relayed.inc({ direction: 'to_inbox' }, batch.length);
-      const pairs = batch.map((b, i) => ({ caseId: row.id, clientMessageId: b.sourceMessageId!, inboxMessageId: copies[i]!, fromClient: true }));
+      const pairs = batch.map((b, i) => ({ caseId: row.id, clientMessageId: b.sourceMessageId!, inboxMessageId: copies[i]!, teamChatId: this.chatId, fromClient: true }));
       completeCopies(db, batch, pairs.filter((p) => p.inboxMessageId !== undefined), () => {
         if (repeat && copies[0] !== undefined) this.markRepeat(row.id, copies[copies.length - 1]!, now);
       });
@@ -297,8 +297,9 @@ export class TeamScheduler {
 
   /** The message `replyTo` may be a repeat (a crash while it was on its way): marked for the team, under it. */
   private markRepeat(caseId: number | null, replyTo: number, now: number): void {
-    const { kind, payload } = encodePost({ kind: 'repeat-mark', replyTo });
-    enqueuePost(this.core.db, { kind, payload, toClient: false, caseId: caseId ?? undefined, priority: PRIORITY.words }, now);
+    const { kind, payload } = encodePost({ kind: 'repeat-mark', replyTo, chatId: this.chatId });
+    const inbox = caseId === null ? this.core.inboxes.byChat(this.chatId) : undefined;
+    enqueuePost(this.core.db, { kind, payload, toClient: false, caseId: caseId ?? undefined, inbox, priority: PRIORITY.words }, now);
   }
 
   /** `used`: the case as it was when the request went (its topic then). */

@@ -26,7 +26,7 @@ export interface FootprintFigures {
   startupMs: number;
 }
 
-function seedDatabase(path: string, { clients: CLIENTS, openCases: OPEN_CASES }: FootprintOptions): void {
+function seedDatabase(path: string, staffChatId: number, { clients: CLIENTS, openCases: OPEN_CASES }: FootprintOptions): void {
   const db = openDatabase(path);
   const privacy = createPrivacy(SECRET);
   db.$client.transaction(() => {
@@ -36,7 +36,7 @@ function seedDatabase(path: string, { clients: CLIENTS, openCases: OPEN_CASES }:
       ensureClient(db, privacy, key, id);
       if (i < OPEN_CASES) {
         const row = openCase(db, { clientKey: key, topic: 'other', inbox: 'main', urgent: false, now: Date.now() }).case;
-        attachTopic(db, row.id, 100_000 + i);
+        attachTopic(db, row.id, staffChatId, 100_000 + i);
       }
     }
   })();
@@ -68,7 +68,7 @@ export async function footprint(options: FootprintOptions): Promise<FootprintFig
   fake.createChannel({ title: 'News', username: 'bench_news' });
   const measure = async (seed: boolean): Promise<{ rss: number; startups: number[] }> => {
     const databasePath = join(mkdtempSync(join(tmpdir(), 'bench-db-')), 'bot.db');
-    if (seed) seedDatabase(databasePath, options);
+    if (seed) seedDatabase(databasePath, staff.id, options);
     const env = {
       BOT_TOKEN: fake.token,
       BOT_SECRET: SECRET,

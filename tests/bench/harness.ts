@@ -51,7 +51,7 @@ export async function seedCases(fake: FakeTelegram, count: number, databasePath?
         const key = privacy.clientKey(user.id);
         ensureClient(db, privacy, key, user.id);
         const row = openCase(db, { clientKey: key, topic: 'substances', inbox: 'main', urgent: false, now }).case;
-        attachTopic(db, row.id, threadId);
+        attachTopic(db, row.id, staff.id, threadId);
         claimCase(db, row.id, consultant.id, now);
       }
     })();

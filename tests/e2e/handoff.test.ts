@@ -119,8 +119,10 @@ describe('handoff to a consultant, end to end', () => {
     // Figures.
     fake.sendText(anna, '/stats', { chatId: staff.id });
     const stats = await until(() => fake.messages(staff.id).find((m) => String(m.text).startsWith('📊')), 'stats');
-    expect(stats.text).toMatch(/Opened 1 \(urgent 0\) · closed 1/);
-    expect(stats.text).toMatch(/Ratings: 1, Ø 5\.0/);
+    // One case: its figures would describe one person (the rating this client gave), so they show as "<5".
+    expect(stats.text).toMatch(/Opened <5 \(urgent 0\) · closed <5/);
+    expect(stats.text).toMatch(/Ratings: <5$/m);
+    expect(stats.text).not.toMatch(/Ø/);
 
     // Anonymity: never a forward; nothing the bot sent to the staff chat names the client.
     expect(fake.calls.some((c) => c.method.startsWith('forward'))).toBe(false);

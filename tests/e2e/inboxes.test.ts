@@ -149,8 +149,13 @@ describe('several inboxes', () => {
     const southTopic = topicsOf(south)[0]!;
     fake.sendText(erlan, 'Tell me where you live', { chatId: south.id, threadId: southTopic.message_thread_id });
     await until(() => inTopic(south, southTopic.message_thread_id).find((m) => /was NOT sent/.test(String(m.text))), 'the not-sent warning');
-    // An administrator of any inbox may unlock (checked with Telegram in that group).
+    // Only an administrator of the inbox the lockdown began in may unlock (checked with Telegram in that
+    // group): the south team's administrator may not decide for main.
     fake.sendText(erlan, '/unlock', { chatId: south.id });
+    await until(() => fake.botMessages(south).find((m) => /began in the inbox “main”/.test(String(m.text)) && /administrator/.test(String(m.text))), 'the refusal in south');
+    expect(general(main).some((m) => /Inbox unlocked/.test(String(m.text)))).toBe(false);
+    fake.setMemberStatus(main, aigerim, 'administrator');
+    fake.sendText(aigerim, '/unlock', { chatId: main.id });
     for (const chat of [main, lawyers, south]) await until(() => general(chat).find((m) => /Inbox unlocked/.test(String(m.text))), `the unlock notice in ${chat.title}`);
     await new Promise((resolve) => setTimeout(resolve, 500));
     const fromSouth = fake.calls.filter((c) => c.method === 'copyMessage' && c.params.from_chat_id === south.id).length;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeTelegram } from '../../src/sandbox/telegram-sim/index.js';
 import { startBot, type BotProcess } from '../support/bot-process.js';
+import { until } from '../support/wait.js';
 
 let fake: FakeTelegram;
 let bot: BotProcess;
@@ -52,10 +53,15 @@ describe('bad and unexpected input', () => {
     // Everything was consumed and the bot still answers a normal request correctly.
     for (let i = 0; i < 400 && fake.updatesPending().length > 0; i++) await new Promise((r) => setTimeout(r, 50));
     expect(fake.updatesPending()).toEqual([]);
-    fake.sendText(client, '/privacy');
-    let answer = await fake.nextBotMessage(client.id, { timeoutMs: 20_000 });
-    while (!String(answer.text).includes('What is kept, where')) answer = await fake.nextBotMessage(client.id, { timeoutMs: 20_000 });
-    expect(answer.text).toMatch(/never stored/);
+    // Over the flood limit each kind of command gets one answer per 10 s and the rest are dropped (L4),
+    // and the bot is still working through the flood at the client's pace: asked again now and then, as
+    // a person would, the client is answered as usual once the flood is over.
+    const privacy = () => fake.botMessages(client.id).find((m) => String(m.text).includes('What is kept, where'));
+    for (let attempt = 0; attempt < 12 && !privacy(); attempt++) {
+      fake.sendText(client, '/privacy');
+      await until(privacy, 'the /privacy answer', 12_000).catch(() => undefined);
+    }
+    expect(privacy()?.text).toMatch(/never stored/);
 
     // The flood was noticed and the client asked, politely, to slow down.
     expect(fake.botMessages(client.id).filter((m) => /sending messages very fast/.test(String(m.text))).length).toBeGreaterThanOrEqual(1);
@@ -67,5 +73,5 @@ describe('bad and unexpected input', () => {
     const unexpected = fake.failedCalls().filter((c) => !String(c.error?.description).includes('message is not modified'));
     expect(unexpected).toEqual([]);
     expect(bot.output()).not.toMatch(/"level":50.*update handling failed/);
-  }, 120_000);
+  }, 240_000);
 });

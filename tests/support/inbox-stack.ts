@@ -10,7 +10,7 @@ import { Relay } from '../../src/relay/index.js';
  */
 export function inboxStack(deps: InboxDeps & { api: Api }) {
   const inbox = new InboxService(deps);
-  const posts = new InboxPosts({ db: deps.db, api: deps.api, logger: deps.logger, i18n: deps.i18n, timezone: deps.config.timezone, clock: deps.clock }, inbox);
+  const posts = new InboxPosts({ db: deps.db, api: deps.api, logger: deps.logger, i18n: deps.i18n, timezone: deps.config.timezone, clock: deps.clock, privacy: deps.privacy }, inbox);
   const relay = new Relay({
     db: deps.db,
     api: deps.api,

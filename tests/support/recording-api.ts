@@ -22,6 +22,7 @@ export function recordingApi(fail?: (call: RecordedCall) => { error_code: number
       const media = (payload as { media: unknown[] }).media;
       return { ok: true, result: media.map(() => ({ message_id: nextMessageId++, date: 0, chat: { id: 1, type: 'channel' } })) } as never;
     }
+    if (method === 'createForumTopic') return { ok: true, result: { message_thread_id: nextMessageId++, name: (payload as { name: string }).name, icon_color: 0 } } as never;
     if (method === 'copyMessage') return { ok: true, result: { message_id: nextMessageId++ } } as never;
     if (method === 'copyMessages') {
       const ids = (payload as { message_ids: number[] }).message_ids;

@@ -108,10 +108,10 @@ describe('cases', () => {
     const old = openCase(db, { clientKey: client(db, 10), topic: 'other', inbox: 'main', urgent: false, now: 0 }).case;
     const recent = openCase(db, { clientKey: client(db, 11), topic: 'other', inbox: 'main', urgent: false, now: 0 }).case;
     const open = openCase(db, { clientKey: client(db, 12), topic: 'other', inbox: 'main', urgent: false, now: 0 }).case;
-    db.insert(relayMessages).values({ caseId: old.id, clientMessageId: 1, inboxMessageId: 2, fromClient: true }).run();
+    db.insert(relayMessages).values({ caseId: old.id, clientMessageId: 1, inboxMessageId: 2, teamChatId: -100123, fromClient: true }).run();
     closeCase(db, old.id, 1 * day);
     closeCase(db, recent.id, 25 * day);
-    attachTopic(db, old.id, 555);
+    attachTopic(db, old.id, -100123, 555);
     expect(purgeClosedCases(db, 32 * day, 30, () => 'sealed-team-chat')).toBe(1);
     expect(db.select().from(relayMessages).all()).toEqual([]);
     // Its topic in the team's chat is queued for deletion in the same transaction.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { orderQueue, queuePosition } from '../../src/inbox/queue.js';
-import { formatDuration, parsePeriod, percentile, summarize, summaryCsv, type CaseFacts } from '../../src/inbox/stats.js';
+import { cell, formatDuration, parsePeriod, percentile, protectSmallCells, summarize, summaryCsv, type CaseFacts } from '../../src/inbox/stats.js';
 import { isOpen, nextOpening, parseWorkingHours } from '../../src/inbox/working-hours.js';
 
 const TZ = 'Asia/Almaty';
@@ -77,11 +77,29 @@ describe('statistics', () => {
       referrals: { 'hiv-test': 2, lawyer: 1 },
       ratings: { count: 2, average: 4, distribution: { 1: 0, 2: 0, 3: 1, 4: 0, 5: 1 } },
     });
+    // Three cases: every figure would describe one or two people, so the export shows none of them.
     const csv = summaryCsv(summary);
     expect(csv.split('\n')[0]).toBe('metric,key,value');
-    expect(csv).toContain('wait_seconds,p90,600');
-    expect(csv).toContain('referrals,hiv-test,2');
+    expect(csv).toContain('cases,opened,<5');
+    expect(csv).toContain('wait_seconds,p90,\n');
+    expect(csv).toContain('referrals,hiv-test,<5');
+    expect(csv).toContain('ratings,count,<5');
+    expect(csv).toContain('ratings,average,\n');
+    expect(csv).not.toMatch(/_stars/);
     expect(formatDuration(summary.wait.p90)).toBe('10 min 00 s');
     expect(formatDuration(3_725_000)).toBe('1 h 02 min');
+  });
+
+  it('suppresses cells drawn from fewer than 5 cases (I7): counts show "<5", no median or rating from so few', () => {
+    const t0 = Date.parse('2026-11-10T10:00:00Z');
+    const rated = (n: number, rating: number): CaseFacts => ({ topic: 'substances', urgent: false, openedAt: t0 + n * MIN, takenAt: t0 + n * MIN + MIN, closedAt: t0 + 60 * MIN, referrals: [], rating });
+    const period = { from: t0 - MIN, to: t0 + 120 * MIN, label: 'today' };
+    const few = protectSmallCells(summarize([rated(1, 1), rated(2, 5), rated(3, 5), rated(4, 5)], period));
+    expect(few).toMatchObject({ opened: '<5', closed: '<5', urgent: 0, wait: { median: null, p90: null, count: '<5' }, ratings: { count: '<5', average: null, distribution: null } });
+    expect(few.byTopic).toEqual({ substances: { opened: '<5', closed: '<5' } });
+    const five = protectSmallCells(summarize([rated(1, 1), rated(2, 5), rated(3, 5), rated(4, 5), rated(5, 4)], period));
+    expect(five).toMatchObject({ opened: 5, closed: 5, wait: { median: MIN, p90: MIN, count: 5 }, ratings: { count: 5, average: 4, distribution: { 1: '<5', 2: 0, 3: 0, 4: '<5', 5: '<5' } } });
+    expect(summaryCsv(summarize([rated(1, 1), rated(2, 5), rated(3, 5), rated(4, 5), rated(5, 4)], period))).toContain('ratings,average,4.00');
+    expect([0, 1, 4, 5, 17].map(cell)).toEqual([0, '<5', '<5', 5, 17]);
   });
 });

@@ -3,7 +3,8 @@ import { pino } from 'pino';
 import { I18n } from '@grammyjs/i18n';
 import { loadConfig } from '../../src/config.js';
 import { ensureClient } from '../../src/db/clients.js';
-import { cases, conversationState } from '../../src/db/schema.js';
+import { cases, conversationState, pendingDeletions } from '../../src/db/schema.js';
+import { setJobState } from '../../src/publishing/ledger.js';
 import { attachTopic, claimCase, closeCase, openCase, releaseCase } from '../../src/inbox/cases.js';
 import { eq } from 'drizzle-orm';
 import { InboxJobs } from '../../src/inbox/jobs.js';
@@ -30,7 +31,7 @@ function setup() {
     const key = privacy.clientKey(id);
     ensureClient(db, privacy, key, id);
     const row = openCase(db, { clientKey: key, topic: 'mental', inbox: 'main', urgent, now }).case;
-    attachTopic(db, row.id, 1000 + id);
+    attachTopic(db, row.id, -100777, 1000 + id);
     return row;
   };
   return { db, calls, jobs, open, settle: stack.settle, advance: (ms: number) => (now += ms) };
@@ -80,6 +81,17 @@ describe('inbox jobs', () => {
     await t.settle();
     expect(t.calls.map((c) => c.method)).toEqual(['sendMessage', 'editMessageText']);
     expect(t.calls[1]?.payload.text).toMatch(/1 waiting\n• Client [2-9A-Z]{4} · Mental health · 0 min/);
+  });
+
+  it('never edits a board message id in another group: a board left there (INBOXES changed) is replaced and queued for deletion', async () => {
+    const t = setup();
+    // The board of "main" was posted while "main" was another group (-100555), as message 3 there.
+    setJobState(t.db, 'inbox.queue_board_message', '-100555:3');
+    t.jobs.updateBoard();
+    await t.settle();
+    expect(t.calls.map((c) => [c.method, c.payload.chat_id])).toEqual([['sendMessage', -100777]]);
+    expect(t.db.select().from(pendingDeletions).all()).toMatchObject([{ messageId: 3, chatRef: expect.any(String) }]);
+    expect(privacy.decryptChatId(t.db.select().from(pendingDeletions).all()[0]!.chatRef)).toBe(-100555);
   });
 
   it('forgets an intake abandoned for hours, with the updates it held', async () => {

@@ -35,7 +35,7 @@ function stack(db: Db, limits: PacingLimits = NO_LIMITS, fail?: Failure) {
   const { api, calls } = recordingApi(fail as never);
   const deps = { db, api, config, privacy, logger: pino({ level: 'silent' }), i18n: i18n as never, clock: Date.now };
   const inbox = new InboxService(deps);
-  const posts = new InboxPosts({ db, api, logger: deps.logger, i18n: deps.i18n, timezone: config.timezone, clock: Date.now }, inbox);
+  const posts = new InboxPosts({ db, api, logger: deps.logger, i18n: deps.i18n, timezone: config.timezone, clock: Date.now, privacy: deps.privacy }, inbox);
   const relay = new Relay({
     db,
     api,
@@ -57,8 +57,8 @@ function caseFor(db: Db, userId: number, thread: number, urgent = false) {
   const key = privacy.clientKey(userId);
   ensureClient(db, privacy, key, userId);
   const row = openCase(db, { clientKey: key, topic: 'mental', urgent, inbox: 'main', now: Date.now() }).case;
-  attachTopic(db, row.id, thread);
-  return { ...row, threadId: thread };
+  attachTopic(db, row.id, STAFF, thread);
+  return { ...row, teamChatId: STAFF, threadId: thread };
 }
 
 const tight: PacingLimits = { groupPerMinute: 4, privatePerSecond: 1, privateBurstSeconds: 5, globalPerSecond: 30 };
@@ -120,7 +120,7 @@ describe('the relay', () => {
   it('sends again what was on its way at a crash, and marks it as possibly repeated', async () => {
     const db = memoryDb();
     const a = caseFor(db, 505, 70);
-    enqueueCopy(db, { caseId: a.id, toClient: true, sourceMessageId: 900 }, Date.now());
+    enqueueCopy(db, { caseId: a.id, toClient: true, sourceMessageId: 900, sourceChatId: STAFF }, Date.now());
     db.update(outbox).set({ sendingAt: Date.now() }).run(); // the process died with this request out
     const t = stack(db);
     t.relay.start();
@@ -205,9 +205,9 @@ describe('the relay', () => {
     const a = caseFor(db, 513, 70);
     const t = stack(db, { ...tight, privateBurstSeconds: 1 });
     t.relay.start();
-    t.relay.accept({ caseId: a.id, toClient: true, sourceMessageId: 201, text: { text: 'first' } });
+    t.relay.accept({ caseId: a.id, toClient: true, sourceMessageId: 201, sourceChatId: STAFF, text: { text: 'first' } });
     await until(() => t.calls.find((c) => c.payload.chat_id === 513), 'the first reply');
-    for (const [i, text] of ['second', 'third', 'fourth'].entries()) t.relay.accept({ caseId: a.id, toClient: true, sourceMessageId: 202 + i, text: { text } });
+    for (const [i, text] of ['second', 'third', 'fourth'].entries()) t.relay.accept({ caseId: a.id, toClient: true, sourceMessageId: 202 + i, sourceChatId: STAFF, text: { text } });
     await t.relay.drain(3_000);
     const toClient = t.calls.filter((c) => c.payload.chat_id === 513);
     expect(toClient.map((c) => c.method)).toEqual(['copyMessage', 'sendMessage']);

@@ -38,8 +38,7 @@ export function createCodesFeature(deps: BotDeps, inbox: InboxService, i18n: I18
   const staff = staffSide.filter((ctx) => inbox.inboxes.isInbox(ctx.chat?.id) && !!ctx.from && !ctx.from.is_bot);
   staff.command('code', async (ctx) => {
     const threadId = ctx.msg.is_topic_message ? ctx.msg.message_thread_id : undefined;
-    const here = inbox.inboxes.byChat(ctx.chat.id)!;
-    const row = threadId !== undefined ? findCaseByThread(db, here, threadId) : undefined;
+    const row = threadId !== undefined ? findCaseByThread(db, ctx.chat.id, threadId) : undefined;
     if (!row) return void (inbox.replyInTeam(ctx, inbox.st('staff-in-case-only'), true));
     const [type = '', place] = String(ctx.match ?? '').toLowerCase().split(/\s+/).filter(Boolean);
     const types = codeTypes(content.settings.referrals, config.codes.pickupTypes);

@@ -4,7 +4,7 @@ import type { Context } from 'grammy';
 import { ensureClient, setClientLanguage } from '../../db/clients.js';
 import { isBanned as isBannedKey } from '../../inbox/bans.js';
 import { caseAwaitingComment, commentReceived, findCase, findOpenCase, inviteComment, openCase, rateCase, type CaseTopic } from '../../inbox/cases.js';
-import { findCounterpart, isJoinedCopy } from '../../relay/index.js';
+import { clientCopyInFlight, findCounterpart, isJoinedCopy, wasCopied } from '../../relay/index.js';
 import type { InboxService } from '../../inbox/service.js';
 import { createIntake, type IntakeResult } from '../conversations/intake.js';
 import type { BotContext } from '../context.js';
@@ -189,14 +189,26 @@ export function createClientRelay(deps: BotDeps, inbox: InboxService, lockdown: 
     if (lockdown.shouldTell(row.id)) await ctx.reply(ctx.t('lockdown-client-waiting'), HTML);
   });
 
-  // An edit by the client is carried over to the copy in the inbox (text and captions).
+  // An edit by the client is carried over to the copy in the inbox (text and captions). The copy is looked
+  // up in the chat the case's topic is in now: after a /transfer, a copy in the old group is not this
+  // group's message of that id, and the new wording goes into the case's topic as a message of its own.
   relay.on('edited_message', async (ctx) => {
     const row = ctx.client && findOpenCase(db, ctx.client.key);
-    const copy = row && findCounterpart(db, row.id, true, ctx.editedMessage.message_id);
-    if (!row || copy === undefined || lockdown.isLocked) return; // during a lockdown an edit is not carried over
+    if (!row || lockdown.isLocked) return; // during a lockdown an edit is not carried over
+    const edited = ctx.editedMessage.message_id;
+    const teamChat = row.teamChatId ?? inbox.chatOf(row);
+    const found = findCounterpart(db, row.id, true, teamChat, edited);
+    // Message ids grow within a chat, and a topic's id is the id of the message that opened it: a copy
+    // older than the case's topic is in an earlier topic of the same group (the case came back, or its topic was made again).
+    const copy = found !== undefined && row.threadId !== null && found > row.threadId ? found : undefined;
+    if (copy === undefined) {
+      // Copied into a group the case has left, or on its way right now (its copy's id not known yet): a ✏️ message.
+      if (wasCopied(db, row.id, edited) || clientCopyInFlight(db, row.id, edited)) inbox.noteEditedPart(row, ctx.editedMessage);
+      return; // not copied yet: the copy, when it goes, shows the message as it is then
+    }
     // A part of joined texts: the joined message stays, and the new wording follows it as a reply.
-    if (isJoinedCopy(db, row.id, copy)) inbox.noteEditedPart(row, ctx.editedMessage, copy);
-    else inbox.carryClientEdit(row, ctx.editedMessage, copy);
+    if (isJoinedCopy(db, row.id, teamChat, copy)) inbox.noteEditedPart(row, ctx.editedMessage, { chatId: teamChat, messageId: copy });
+    else inbox.carryClientEdit(row, ctx.editedMessage, teamChat, copy);
   });
 
   return relay;

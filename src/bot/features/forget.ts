@@ -12,8 +12,8 @@ import { showScreen } from '../screens.js';
 export interface ForgetTools {
   inbox: InboxService;
   erasure: Erasure;
-  /** The sealed chat id of an inbox (by name), for queued deletions. */
-  teamChatRef: (inbox: string) => string;
+  /** The sealed id of the team chat a case's topic is in, for queued deletions. */
+  teamChatRef: (teamChatId: number) => string;
   /** Rewrites the queue board at once (it names waiting clients by pseudonym). */
   refreshBoard: () => void;
 }

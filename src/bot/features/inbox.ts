@@ -2,7 +2,7 @@ import { Composer, InputFile } from 'grammy';
 import { escapeHtml } from '../../content/markdown.js';
 import { splitMessage } from '../../content/split.js';
 import { caseStats, consultants, type CaseRow } from '../../db/schema.js';
-import { banClient, liftBan } from '../../inbox/bans.js';
+import { banClient, bansByDay, clientKeyOfPseudonym, liftBan } from '../../inbox/bans.js';
 import {
   addReferrals,
   claimCase,
@@ -18,26 +18,33 @@ import { findCounterpart, isJoinedAtClient } from '../../relay/index.js';
 import type { InboxService } from '../../inbox/service.js';
 import type { Erasure } from '../../inbox/erasure.js';
 import { caseTraces, queueDeletions } from '../../db/deletions.js';
-import { formatDuration, parsePeriod, summarize, summaryCsv, type CaseFacts } from '../../inbox/stats.js';
+import { formatDuration, parsePeriod, protectSmallCells, summarize, summaryCsv, type CaseFacts } from '../../inbox/stats.js';
 import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
-
+import type { StaffMembers } from '../staff-members.js';
 
 /**
  * The consultants' side, in the staff forum supergroup only (membership of that chat is the
  * permission): taking cases, replying through the bot, notes, referrals, snippets, bans, reports.
  */
-export function createInboxFeature(deps: BotDeps, inbox: InboxService, erasure: Erasure): Composer<BotContext> {
+export function createInboxFeature(deps: BotDeps, inbox: InboxService, erasure: Erasure, members: StaffMembers): Composer<BotContext> {
   const { db, config, content } = deps;
   const clock = () => (deps.clock ?? (() => new Date()))().getTime();
   const feature = new Composer<BotContext>();
   const staff = feature.filter((ctx) => inbox.inboxes.isInbox(ctx.chat?.id) && !!ctx.from && !ctx.from.is_bot);
 
+  /** The case whose topic this is: found by this chat and topic (a topic id means nothing in another chat). */
   const caseHere = (ctx: BotContext): CaseRow | undefined => {
     const msg = ctx.msg;
-    const here = inbox.inboxes.byChat(ctx.chat?.id);
-    return here && msg?.is_topic_message && msg.message_thread_id !== undefined ? findCaseByThread(db, here, msg.message_thread_id) : undefined;
+    const here = ctx.chat?.id;
+    return here !== undefined && msg?.is_topic_message && msg.message_thread_id !== undefined ? findCaseByThread(db, here, msg.message_thread_id) : undefined;
   };
+  /** Takes the buttons off a message of a team chat (through the outbox, within the chat's budget). */
+  const unbutton = (chatId: number, messageId: number) =>
+    inbox.relay.postToTeam({ kind: 'unbutton', chatId, messageId }, { inbox: inbox.inboxes.byChat(chatId) ?? inbox.inboxes.default });
+  /** Consultants told that their words in a case topic stayed internal (someone else has the case), and when. */
+  const toldNotSent = new Map<string, number>();
+  const NOT_SENT_NOTICE_MS = 10 * 60_000;
   const needCase = async (ctx: BotContext): Promise<CaseRow | undefined> => {
     const row = caseHere(ctx);
     if (!row) inbox.replyInTeam(ctx, inbox.st('staff-in-case-only'), true);
@@ -47,7 +54,7 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService, erasure: 
   function queueTake(taken: CaseRow, consultant: number): void {
     const alias = inbox.aliasOf(consultant);
     // The client first (their own chat, about a second), then the team's chat as its budget allows.
-    inbox.tellClient(taken, 'consult-joined', { alias });
+    inbox.tellClient(taken, 'consult-joined', { alias }, undefined, alias);
     const hint = inbox.aliasOf(consultant, '') ? '' : ` ${inbox.st('staff-set-alias')}`;
     inbox.noteInTopic(taken, `${inbox.st('staff-took', { alias: escapeHtml(alias) })}${hint}`);
     inbox.refreshCard(taken.id);
@@ -81,6 +88,14 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService, erasure: 
   staff.callbackQuery(/^case:take:(\d+)$/, async (ctx) => {
     const row = findCase(db, Number(ctx.match[1]));
     if (!row) return void (await ctx.answerCallbackQuery({ text: inbox.st('staff-case-gone') }));
+    // Only the card in the case's topic, where it is now: a card left in a group the case has left (or an
+    // older topic) takes nothing, and loses its button.
+    const card = ctx.callbackQuery.message;
+    if (row.teamChatId !== ctx.chat?.id || row.threadId === null || card?.message_thread_id !== row.threadId) {
+      await ctx.answerCallbackQuery({ text: inbox.st('staff-case-moved'), show_alert: true });
+      if (card && ctx.chat) unbutton(ctx.chat.id, card.message_id);
+      return;
+    }
     await take(ctx, row);
   });
 
@@ -117,11 +132,13 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService, erasure: 
     const specialty = String(ctx.match ?? '').trim().toLowerCase();
     const specialties = content.settings.specialties;
     if (target && !target.is_bot && target.id !== ctx.from!.id) {
+      // Only to someone who is a member of this group now.
+      if ((await members.isMember(ctx.chat.id, target.id)) !== true) return void inbox.replyInTeam(ctx, inbox.st('staff-transfer-not-member'), true);
       const alias = inbox.aliasOf(target.id);
       db.$client.transaction(() => {
         const moved = transferCase(db, row.id, target.id);
         if (!moved) return;
-        inbox.tellClient(moved, 'consult-joined', { alias });
+        inbox.tellClient(moved, 'consult-joined', { alias }, undefined, inbox.aliasOf(ctx.from!.id));
         inbox.noteInTopic(moved, inbox.st('staff-transferred', { alias: escapeHtml(alias) }));
         inbox.refreshCard(row.id);
       })();
@@ -131,7 +148,9 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService, erasure: 
       db.$client.transaction(() => {
         const moved = moveCase(db, row.id, specialty);
         if (!moved) return;
-        queueDeletions(db, caseTraces(row, deps.privacy.encryptChatId(inbox.chatOf(row))).filter((t) => t.threadId !== undefined || t.messageId !== undefined));
+        // The old card loses its Take button at once: the old topic goes only once the replies written in it are copied.
+        if (row.teamChatId !== null && row.cardMessageId !== null) unbutton(row.teamChatId, row.cardMessageId);
+        queueDeletions(db, caseTraces(row, row.teamChatId === null ? undefined : deps.privacy.encryptChatId(row.teamChatId)));
         inbox.createTopic(moved);
         inbox.noteInTopic(moved, inbox.st('staff-transferred-in', { from: escapeHtml(from) }));
         inbox.noteInGeneral(inbox.st('staff-transferred-out', { to: escapeHtml(specialty) }), from); // no pseudonym: a notice in General does not go with the case
@@ -155,7 +174,7 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService, erasure: 
 
   staff.command('close', async (ctx) => {
     const row = await needCase(ctx);
-    if (row) inbox.close(row.id, 'consultant');
+    if (row) inbox.close(row.id, 'consultant', inbox.aliasOf(ctx.from!.id));
   });
 
   staff.command('note', () => undefined); // stays in the topic: never relayed
@@ -190,11 +209,32 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService, erasure: 
     // To the client in their lane (after the "has joined" notice, if this took the case), and shown in the topic.
     db.$client.transaction(() => {
       for (const part of splitMessage(snippet.blocks)) {
-        inbox.relay.tellClient(row, { kind: 'html', html: part });
+        inbox.relay.tellClient(row, { kind: 'html', html: part, staff: inbox.aliasOf(ctx.from!.id) });
         inbox.noteInTopic(row, part);
       }
       recordFirstResponse(db, row, clock());
     })();
+  });
+
+  // `/unban 4F7K` anywhere (the General topic, once the case is gone): a ban outlives its case, and
+  // can be lifted while the client's row exists (until /forget or the idle purge).
+  staff.command('unban', async (ctx, next) => {
+    const typed = String(ctx.match ?? '').trim();
+    if (!typed) return next();
+    const { pseudonym, key } = clientKeyOfPseudonym(db, typed);
+    if (key === undefined) return void inbox.replyInTeam(ctx, inbox.st('staff-unban-unknown', { pseudonym }), true);
+    const lifted = liftBan(db, deps.privacy.banKey(key));
+    inbox.replyInTeam(ctx, inbox.st(lifted ? 'staff-unbanned-pseudonym' : 'staff-unban-not-banned', { pseudonym }), true);
+  });
+
+  // Administrators only (asked of Telegram now): how many bans are in force, by the day they were given.
+  staff.command('bans', async (ctx) => {
+    const member = await ctx.api.getChatMember(ctx.chat.id, ctx.from!.id).catch(() => undefined);
+    if (member?.status !== 'creator' && member?.status !== 'administrator') return void inbox.replyInTeam(ctx, inbox.st('staff-bans-admins-only'), true);
+    const days = bansByDay(db, clock(), config.banDays);
+    if (days.length === 0) return void inbox.replyInTeam(ctx, inbox.st('staff-bans-none'), true);
+    const lines = days.map((d) => inbox.st('staff-bans-line', { on: d.day, count: d.count }));
+    inbox.replyInTeam(ctx, inbox.st('staff-bans', { days: config.banDays, count: days.reduce((n, d) => n + d.count, 0), list: lines.join('\n') }));
   });
 
   staff.command(['ban', 'unban'], async (ctx) => {
@@ -206,8 +246,9 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService, erasure: 
     }
     db.$client.transaction(() => {
       banClient(db, deps.privacy.banKey(row.clientKey), clock());
-      inbox.tellClient(row, 'consult-banned');
-      inbox.close(row.id, 'consultant');
+      const by = inbox.aliasOf(ctx.from!.id);
+      inbox.tellClient(row, 'consult-banned', {}, undefined, by);
+      inbox.close(row.id, 'consultant', by);
     })();
     inbox.replyInTeam(ctx, inbox.st('staff-banned'), true);
   });
@@ -231,25 +272,26 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService, erasure: 
   staff.command('stats', async (ctx) => {
     const period = parsePeriod(String(ctx.match ?? ''), new Date(clock()), config.timezone);
     if ('error' in period) return void (inbox.replyInTeam(ctx, inbox.st('staff-stats-usage', { error: period.error }), true));
-    const s = summarize(facts(), period);
-    const topics = Object.entries(s.byTopic).map(([t, n]) => inbox.st('staff-stats-topic', { topic: escapeHtml(inbox.topicLabel(t)), opened: n.opened, closed: n.closed }));
-    const referrals = Object.entries(s.referrals).map(([r, n]) => `${escapeHtml(r)} ${n}`);
-    const stars = Object.entries(s.ratings.distribution).map(([k, n]) => `${k}★ ${n}`).join(' · ');
-    const ratings = `${s.ratings.count}${s.ratings.average !== null ? `, Ø ${s.ratings.average.toFixed(1)}` : ''}${s.ratings.count ? ` (${stars})` : ''}`;
+    const s = protectSmallCells(summarize(facts(), period));
+    const h = (cell: number | string) => escapeHtml(String(cell)); // "<5" in HTML
+    const topics = Object.entries(s.byTopic).map(([t, n]) => inbox.st('staff-stats-topic', { topic: escapeHtml(inbox.topicLabel(t)), opened: h(n.opened), closed: h(n.closed) }));
+    const referrals = Object.entries(s.referrals).map(([r, n]) => `${escapeHtml(r)} ${h(n)}`);
+    const stars = Object.entries(s.ratings.distribution ?? {}).map(([k, n]) => `${k}★ ${h(n)}`).join(' · ');
+    const ratings = `${h(s.ratings.count)}${s.ratings.average !== null ? `, Ø ${s.ratings.average.toFixed(1)}` : ''}${stars ? ` (${stars})` : ''}`;
     inbox.replyInTeam(
       ctx,
       inbox.st('staff-stats', {
         period: escapeHtml(period.label),
-        opened: s.opened,
-        urgent: s.urgent,
-        closed: s.closed,
+        opened: h(s.opened),
+        urgent: h(s.urgent),
+        closed: h(s.closed),
         topics: topics.join('\n') || '—',
         waitMedian: formatDuration(s.wait.median),
         waitP90: formatDuration(s.wait.p90),
-        waitCount: s.wait.count,
+        waitCount: h(s.wait.count),
         respMedian: formatDuration(s.firstResponse.median),
         respP90: formatDuration(s.firstResponse.p90),
-        respCount: s.firstResponse.count,
+        respCount: h(s.firstResponse.count),
         referrals: referrals.length ? referrals.join(', ') : inbox.st('staff-none'),
         ratings,
       }),
@@ -273,13 +315,24 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService, erasure: 
     if (row.status === 'closed' || ctx.msg.text?.startsWith('!') || ctx.msg.caption?.startsWith('!')) return;
     if (ctx.msg.forum_topic_created || ctx.msg.forum_topic_edited || ctx.msg.forum_topic_closed || ctx.msg.forum_topic_reopened) return;
     if (row.status === 'waiting' && !(await take(ctx, row))) return;
-    const current = findCaseByThread(db, row.inbox, row.threadId!);
-    if (!current || current.consultantId !== ctx.from.id) return; // someone else's case: internal
+    const current = findCaseByThread(db, ctx.chat.id, row.threadId!);
+    if (!current) return;
+    if (current.consultantId !== ctx.from.id) {
+      // Someone else's case: internal. The writer is told so (once in a while, not at every message).
+      const key = `${current.id}:${ctx.from.id}`;
+      const now = clock();
+      if (now - (toldNotSent.get(key) ?? -Infinity) >= NOT_SENT_NOTICE_MS) {
+        toldNotSent.set(key, now);
+        inbox.replyInTeam(ctx, inbox.st('staff-not-sent-held', { alias: escapeHtml(inbox.aliasOf(current.consultantId)) }));
+      }
+      return;
+    }
     db.$client.transaction(() => {
       inbox.relay.accept({
         caseId: current.id,
         toClient: true,
         sourceMessageId: ctx.msg.message_id,
+        sourceChatId: ctx.chat.id,
         mediaGroupId: ctx.msg.media_group_id,
         replyToSourceId: ctx.msg.reply_to_message?.message_id !== current.threadId ? ctx.msg.reply_to_message?.message_id : undefined,
         // The text, sealed until sent: replies that pile up at a client's pace go out joined.
@@ -291,11 +344,12 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService, erasure: 
 
   staff.on('edited_message', async (ctx, next) => {
     const row = caseHere(ctx);
-    const copy = row && findCounterpart(db, row.id, false, ctx.editedMessage.message_id);
+    const copy = row && findCounterpart(db, row.id, false, ctx.chat.id, ctx.editedMessage.message_id);
     if (!row || copy === undefined || row.consultantId !== ctx.from.id) return next();
     // A reply joined with others at the client: the new wording follows as a message of its own.
-    if (isJoinedAtClient(db, row.id, copy)) inbox.relay.tellClient(row, { kind: 'html', html: `✏️ ${escapeHtml(ctx.editedMessage.text ?? ctx.editedMessage.caption ?? '')}` });
-    else inbox.carryStaffEdit(row, ctx.editedMessage, copy);
+    const by = inbox.aliasOf(ctx.from.id);
+    if (isJoinedAtClient(db, row.id, ctx.chat.id, copy)) inbox.relay.tellClient(row, { kind: 'html', html: `✏️ ${escapeHtml(ctx.editedMessage.text ?? ctx.editedMessage.caption ?? '')}`, staff: by });
+    else inbox.carryStaffEdit(row, ctx.editedMessage, copy, by);
   });
 
   return feature;

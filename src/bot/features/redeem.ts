@@ -7,9 +7,62 @@ import type { InboxService } from '../../inbox/service.js';
 import { formatLocal } from '../../publishing/time.js';
 import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
+import { staffName } from './membership.js';
 
 const HTML = { parse_mode: 'HTML' } as const;
 const MEMBER = new Set(['creator', 'administrator', 'member']);
+/** Unknown codes a partner account may enter within GUESS_WINDOW_MS before its redemptions pause. */
+export const GUESS_LIMIT = 10;
+export const GUESS_WINDOW_MS = 3_600_000;
+/** While paused, the partner is told so at most this often; the rest goes unanswered. */
+const PAUSED_ANSWER_EVERY_MS = 60_000;
+
+/**
+ * Unknown codes per partner account, to stop guessing: each hit would use up a real client's code.
+ * Kept in memory only, under the same keyed hash as a client key (never the Telegram id).
+ */
+export class GuessBrake {
+  private readonly misses = new Map<string, number[]>();
+  private readonly told = new Map<string, number>();
+  private readonly alerted = new Map<string, number>();
+
+  constructor(private readonly now: () => number = () => performance.now()) {}
+
+  private recent(key: string): number[] {
+    const t = this.now();
+    const times = (this.misses.get(key) ?? []).filter((x) => x > t - GUESS_WINDOW_MS);
+    if (times.length > 0) this.misses.set(key, times);
+    else this.misses.delete(key);
+    return times;
+  }
+
+  /** Whether this partner's redemptions are paused (too many unknown codes within the hour). */
+  paused(key: string): boolean {
+    return this.recent(key).length >= GUESS_LIMIT;
+  }
+
+  /** An unknown code. Returns true the first time this makes the partner paused (then alert once). */
+  miss(key: string): boolean {
+    const times = this.recent(key);
+    times.push(this.now());
+    this.misses.set(key, times);
+    if (this.misses.size > 10_000) this.misses.delete(this.misses.keys().next().value as string);
+    if (times.length < GUESS_LIMIT) return false;
+    const last = this.alerted.get(key);
+    if (last !== undefined && last > this.now() - GUESS_WINDOW_MS) return false;
+    this.alerted.set(key, this.now());
+    return true;
+  }
+
+  /** Whether a paused partner is told so now (at most once a minute). */
+  tell(key: string): boolean {
+    const last = this.told.get(key);
+    if (last !== undefined && last > this.now() - PAUSED_ANSWER_EVERY_MS) return false;
+    this.told.set(key, this.now());
+    if (this.told.size > 10_000) this.told.delete(this.told.keys().next().value as string);
+    return true;
+  }
+}
 
 /**
  * Partners redeem codes: members of PARTNERS_CHAT_ID (membership is the permission, as for staff)
@@ -23,6 +76,7 @@ export function createRedeemFeature(deps: BotDeps, inbox: InboxService): Compose
   if (partnersChatId === undefined) return feature;
   const clock = () => (deps.clock ?? (() => new Date()))().getTime();
   const day = (ms: number) => formatLocal(new Date(ms), config.timezone).slice(0, 10);
+  const guesses = new GuessBrake();
   const placeName = (slug: string | null) =>
     slug === null ? inbox.st('staff-code-any-place') : (content.for(config.defaultLanguage).services.find((r) => r.slug === slug)?.region ?? slug);
 
@@ -55,7 +109,17 @@ export function createRedeemFeature(deps: BotDeps, inbox: InboxService): Compose
   async function redeem(ctx: BotContext, typed: string): Promise<void> {
     const code = normalizeCode(typed);
     if (!code) return void (await ctx.reply(inbox.st('partner-redeem-usage')));
+    const partner = deps.privacy.clientKey(ctx.from!.id);
+    if (guesses.paused(partner)) {
+      ctx.logger.info({ reason: 'partner-paused' }, 'redemption refused');
+      if (guesses.tell(partner)) await ctx.reply(inbox.st('partner-too-many-unknown'));
+      return;
+    }
     const result = redeemCode(db, code, clock());
+    if (result.status === 'unknown' && guesses.miss(partner)) {
+      ctx.logger.warn({ reason: 'partner-guessing', unknown: GUESS_LIMIT }, 'a partner account entered too many unknown codes; its redemptions are paused for an hour');
+      inbox.noteInGeneral(inbox.st('staff-partner-guessing', { name: staffName(ctx.from!), count: GUESS_LIMIT }));
+    }
     const { text, keyboard } = answer(result, typed.trim().slice(0, 16));
     await ctx.reply(text, { ...HTML, reply_markup: keyboard });
     if (result.status !== 'redeemed') return;
@@ -82,7 +146,12 @@ export function createRedeemFeature(deps: BotDeps, inbox: InboxService): Compose
 
   feature.callbackQuery(/^rc:o:(\d+):([a-z-]{1,24})$/, async (ctx) => {
     const outcome = ctx.match[2]!;
-    if (!(OUTCOMES as readonly string[]).includes(outcome) || !(await isPartner(ctx))) return void (await ctx.answerCallbackQuery());
+    // Only from the button under this code's own answer: the message it is pressed on (which Telegram
+    // sends with the query) must offer exactly this data, so a forged query cannot touch another chat's code.
+    const message = ctx.callbackQuery.message;
+    const offered = (message && 'reply_markup' in message ? (message.reply_markup?.inline_keyboard ?? []) : []).flat().some((b) => 'callback_data' in b && b.callback_data === ctx.callbackQuery.data);
+    if (!offered) ctx.logger.info({ reason: 'outcome-not-offered' }, 'outcome refused');
+    if (!offered || !(OUTCOMES as readonly string[]).includes(outcome) || !(await isPartner(ctx))) return void (await ctx.answerCallbackQuery());
     const saved = recordOutcome(db, Number(ctx.match[1]), outcome);
     await ctx.answerCallbackQuery({ text: inbox.st(saved ? 'partner-outcome-saved' : 'partner-outcome-already') });
     if (saved) await ctx.editMessageReplyMarkup({ reply_markup: { inline_keyboard: [] } }).catch(() => undefined);

@@ -143,6 +143,16 @@ export class FakeTelegram {
     users.chatOf(this.sim, chat).members.set(user.id, status);
   }
 
+  /**
+   * A group's "Chat history for new members" (`visibleHistory`: Visible) and "Restrict saving content"
+   * (`protectedContent`), as getChat reports them; groups start with history hidden and saving restricted.
+   */
+  setGroupSettings(chat: ChatRef, settings: { visibleHistory?: boolean; protectedContent?: boolean }): void {
+    const record = users.chatOf(this.sim, chat);
+    if (settings.visibleHistory !== undefined) record.visibleHistory = settings.visibleHistory;
+    if (settings.protectedContent !== undefined) record.protectedContent = settings.protectedContent;
+  }
+
   /** The bot is removed from a group or channel (`left`, or `kicked`): posting there fails with 403; the bot gets my_chat_member. */
   removeBotFromChat(chat: ChatRef, status: 'left' | 'kicked' = 'left', by?: User): void {
     users.setBotStatus(this.sim, chat, status, by);

@@ -28,6 +28,13 @@ export interface ChatRecord {
   /** Private chats: the user has written to the bot, so the bot may write to them. */
   started: boolean;
   description?: string;
+  /**
+   * Groups: "Chat history for new members: Visible" and "Restrict saving content", as getChat reports
+   * them (`has_visible_history`, `has_protected_content`). The simulator starts groups with the safe
+   * settings (history hidden, saving restricted); a test makes them unsafe with `setGroupSettings`.
+   */
+  visibleHistory?: boolean;
+  protectedContent?: boolean;
   menuButton?: unknown;
   /** The last reply keyboard (ReplyKeyboardMarkup/ForceReply) the bot showed; undefined once removed. */
   replyKeyboard?: unknown;

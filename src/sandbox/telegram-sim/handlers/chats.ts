@@ -42,6 +42,9 @@ const getChat: Handler = (ctx) => {
     max_reaction_count: 11,
     accepted_gift_types: complete(ctx.spec, 'AcceptedGiftTypes', {}),
     ...(record.description !== undefined ? { description: record.description } : {}),
+    // Telegram leaves out what is false; has_visible_history only for administrators (as the bot is here).
+    ...(chat.type !== 'private' && record.protectedContent !== false ? { has_protected_content: true } : {}),
+    ...(chat.type !== 'private' && record.visibleHistory === true && ctx.world.isBotAdmin(record) ? { has_visible_history: true } : {}),
     ...(pinned ? { pinned_message: structuredClone(pinned) } : {}),
     ...(chat.type === 'group' || chat.type === 'supergroup'
       ? { permissions: { can_send_messages: true, can_send_polls: true, can_invite_users: true } }
