@@ -514,6 +514,36 @@ staff-unlock-all = All inboxes are unlocked; from the inbox “{ $inbox }”.
 staff-transferred-in = ↪️ This case was moved here from the <b>{ $from }</b> inbox. Take it to answer.
 staff-transferred-out = ↪️ A case was moved to the <b>{ $to }</b> inbox; its topic here is deleted.
 
+## review
+# Who checked a text (issue 20): shown only for a current sign-off in the text's front matter (review:).
+review-checked-clinician = ✅ Checked by the organisation's doctor on { $date }.
+review-checked-lawyer = ✅ Checked by the organisation's lawyer on { $date }.
+review-not-checked-clinician = 📝 Written from WHO and other public health guidance; our doctor has not reviewed this card yet.
+review-not-checked-lawyer = 📝 General information, not yet reviewed by our lawyer. Laws change: ask a consultant about your situation.
+# Shown instead of a sentence with an [[ORG: …]] placeholder the organisation has not filled in yet.
+review-org-pending = Ask a consultant about this: the details are being confirmed locally.
+# The mixing checker (/mix): names, reasons and advice are in content/mix/en.yml.
+command-mix = Mixing: how risky two substances are together
+button-mix = 🧪 Check a mix of two substances
+button-mix-again = 🧪 Another mix
+mix-choose-first = 🧪 <b>Mixing</b>: choose the first substance.
+mix-choose-second = 🧪 First: <b>{ $first }</b>. Now choose the second.
+mix-result-title = 🧪 <b>{ $first } + { $second }</b>
+mix-level-dangerous = ⛔ <b>Dangerous</b>
+mix-level-high = 🔴 <b>High risk</b>
+mix-level-caution = 🟠 <b>Caution</b>
+mix-level-unknown = ❓ <b>Unknown: ask a consultant</b>
+mix-why = <b>Why:</b> { $text }
+mix-do = <b>What to do:</b> { $text }
+mix-missing = We have no information on this mix yet. Ask a consultant before you take them together.
+mix-emergency = 🆘 Can't be woken, slow or strange breathing, blue lips, a seizure, chest pain or overheating: call <b>{ $ambulance }</b> now (<b>{ $general }</b> from any phone).
+mix-general = <i>ℹ️ General guidance ({ $sources }), not yet reviewed by our doctor. No mix is without risk: ask a consultant about your situation.</i>
+mix-signed = <i>✅ Checked by the organisation's doctor on { $date }. Sources: { $sources }. No mix is without risk.</i>
+mix-empty =
+    The mixing checker is not available right now. A consultant can tell you about a mix.
+
+    { emergency-numbers }
+
 ## staff
 staff-command-bans = Bans in force, by day (administrators only)
 staff-sender-refused = 🚫 A message sent as the group (an anonymous administrator) or on behalf of a channel was ignored: nobody can tell who wrote it, so it is not acted on and not sent to a client. To act as staff, write as yourself (administrators: turn off “Remain anonymous” in your rights).

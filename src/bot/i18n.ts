@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { I18n } from '@grammyjs/i18n';
 import type { Language } from '../config.js';
 import type { BotContext } from './context.js';
+import { DEFAULT_PLACEHOLDER_NOTICE, hidePlaceholders } from '../content/placeholders.js';
 
 export { languageFromCode } from '../content/languages.js';
 
@@ -20,7 +21,11 @@ class ContentI18n extends I18n<BotContext> {
   }
 
   override translate(locale: string, key: string, variables?: Parameters<I18n<BotContext>['translate']>[2]): string {
-    return super.translate(locale, key, { ...this.globals(), ...variables });
+    const text = super.translate(locale, key, { ...this.globals(), ...variables });
+    // An [[ORG: …]] placeholder in a UI text is never shown: its sentence becomes the notice.
+    if (!text.includes('[[')) return text;
+    const notice = key === 'review-org-pending' ? DEFAULT_PLACEHOLDER_NOTICE : this.translate(locale, 'review-org-pending');
+    return hidePlaceholders(text, notice.startsWith('{') ? DEFAULT_PLACEHOLDER_NOTICE : notice, 'html');
   }
 }
 

@@ -9,6 +9,7 @@ import { answerCallbackQueries, attachLogger, identifyClient, sequenceKey, stora
 import { menuFeature } from './features/menu.js';
 import { createInfoFeature } from './features/info.js';
 import { createEmergencyFeature } from './features/emergency.js';
+import { createMixFeature } from './features/mix.js';
 import { createClientRelay, createConsultFeature } from './features/consult.js';
 import { createInboxFeature } from './features/inbox.js';
 import { conversations } from '@grammyjs/conversations';
@@ -225,6 +226,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   privateChats.use(menuFeature);
   privateChats.use(createEmergencyFeature(deps));
   privateChats.use(createInfoFeature(deps));
+  privateChats.use(createMixFeature(deps));
   privateChats.use(createConsultFeature(deps, inbox, i18n, lockdown));
   privateChats.use(createServicesFeature(deps));
   privateChats.use(createLanguageFeature(deps));

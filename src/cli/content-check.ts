@@ -1,29 +1,68 @@
 import { join } from 'node:path';
-import { formatProblem } from '../content/front-matter.js';
+import { formatProblem, type ContentProblem } from '../content/front-matter.js';
 import { loadContent } from '../content/loader.js';
 import { reviewContent } from '../content/review.js';
+import { goLiveBlockers, goLiveReport } from '../content/go-live.js';
 import { loadPosts } from '../publishing/posts.js';
 import { contentToolConfig } from './env.js';
 
 /**
- * npm run content:check — validates the whole content folder: `file:line: message` per problem
- * (exit 1 if any), then `warning: …` lines for a reviewer (cards without sources or a recent review,
- * what a language lacks), which do not fail the check.
+ * npm run content:check [-- --strict] — validates the whole content folder.
+ *
+ * Errors (`file:line: field: message`, exit 1): files that are skipped, bad sign-off fields, Fluent lines
+ * that would be dropped, a broken mixing table. Then, grouped: who signed what per language, the
+ * organisation's [[ORG: …]] placeholders, emergency numbers written out instead of {{name}}, the
+ * organisation's verify: notes, and other warnings for a reviewer.
+ * --strict is the go-live gate: it also fails while any card or emergency screen lacks the current
+ * sign-off its topic needs, any placeholder is unfilled, or an emergency number is written out.
  */
+const strict = process.argv.slice(2).includes('--strict');
 const { contentDir, timezone, channels, defaultLanguage } = contentToolConfig();
 const content = loadContent(contentDir);
 const posts = loadPosts(contentDir, { timezone, channels });
+const goLive = goLiveReport(contentDir, content);
 const located = <T extends { file: string }>(p: T): T => ({ ...p, file: join(contentDir, p.file) });
-const problems = [...content.problems, ...posts.problems].map((p) => formatProblem(located(p)));
-const warnings = reviewContent(contentDir, content, defaultLanguage).map((p) => `warning: ${formatProblem(located(p))}`);
+const problems = [...content.problems, ...posts.problems, ...goLive.errors].map((p) => formatProblem(located(p)));
+const warnings = reviewContent(contentDir, content, defaultLanguage)
+  .filter((p) => !/lack the current sign-off/.test(p.message)) // listed in full below
+  .map((p) => `warning: ${formatProblem(located(p))}`);
 
-for (const line of problems) process.stdout.write(`${line}\n`);
-for (const line of warnings) process.stdout.write(`${line}\n`);
-if (!channels) process.stdout.write('note: CHANNELS is not set, so channel aliases in posts were not checked\n');
+const out: string[] = [];
+const blocker = strict ? 'error' : 'warning';
+const group = (title: string, items: ContentProblem[], prefix: string) => {
+  if (items.length === 0) return;
+  out.push(`== ${title}: ${items.length}`);
+  for (const item of items) out.push(`${prefix}: ${formatProblem(located(item))}`);
+};
+
+if (problems.length > 0) out.push(`== Errors: ${problems.length}`, ...problems);
+out.push('== Sign-off (info cards and the emergency screen; who must sign comes from the topic)');
+for (const summary of goLive.signOff) {
+  out.push(`   ${summary.lang}: ${summary.signed} of ${summary.total} text(s) have the sign-off they need, ${summary.unsigned.length} unsigned, ${summary.expired.length} expired`);
+}
+if (goLive.mix) out.push(`   mix/pairs.yml: ${goLive.mix.signed} of ${goLive.mix.total} pairs signed`);
+for (const summary of goLive.signOff) {
+  for (const item of [...summary.expired, ...summary.unsigned]) out.push(`${blocker}: ${formatProblem(located(item))}`);
+}
+for (const item of goLive.mixUnsigned) out.push(`${blocker}: ${formatProblem(located(item))}`);
+group('Old review dates (not a sign-off)', goLive.legacyReviewed, 'warning');
+group('Organisation placeholders [[ORG: …]] (clients see "ask a consultant" instead)', goLive.placeholders, blocker);
+group('Emergency numbers written out (use the settings.yml names)', goLive.literalNumbers, blocker);
+group('Notes for the organisation (verify:, never shown to clients)', goLive.verify, 'note');
+if (warnings.length > 0) out.push(`== Other warnings: ${warnings.length}`, ...warnings);
+if (!channels) out.push('note: CHANNELS is not set, so channel aliases in posts were not checked');
+
+const blockers = goLiveBlockers(goLive);
+const unsigned = goLive.signOff.reduce((n, s) => n + s.unsigned.length + s.expired.length, 0) + goLive.mixUnsigned.length;
+const gate = `${unsigned} text(s) without a current sign-off, ${goLive.placeholders.length} placeholder(s), ${goLive.literalNumbers.length} emergency number(s) written out`;
+out.push(blockers === 0 ? 'go-live: ready (nothing --strict fails on)' : strict ? `go-live: NOT READY: ${gate}` : `go-live: --strict would fail: ${gate}`);
+
 const cards = Object.values(content.languages).reduce((n, l) => n + l.cards.size, 0);
 const drafts = posts.posts.filter((p) => p.draft).length;
 const languages = Object.keys(content.languages).join(', ') || 'none';
-process.stdout.write(
-  `${problems.length === 0 ? 'OK' : `${problems.length} problem(s)`}: ${cards} info card(s), ${posts.posts.length} valid post(s) (${drafts} draft(s)) in ${contentDir}; languages: ${languages}; ${warnings.length} warning(s)\n`,
+const shownWarnings = warnings.length + goLive.legacyReviewed.length + (strict ? 0 : blockers);
+out.push(
+  `${problems.length === 0 ? 'OK' : `${problems.length} problem(s)`}: ${cards} info card(s), ${posts.posts.length} valid post(s) (${drafts} draft(s)) in ${contentDir}; languages: ${languages}; ${shownWarnings} warning(s)`,
 );
-process.exit(problems.length === 0 ? 0 : 1);
+process.stdout.write(`${out.join('\n')}\n`);
+process.exit(problems.length === 0 && (!strict || blockers === 0) ? 0 : 1);

@@ -2,11 +2,15 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { z } from 'zod';
 import type { Language } from '../config.js';
-import { parseFrontMatter, type ContentProblem } from './front-matter.js';
+import { parseFrontMatter, type ContentProblem, type LineOf } from './front-matter.js';
 import { contentLanguages } from './languages.js';
 import { loadSettings, type Settings } from './settings.js';
 import { readContentFile } from './paths.js';
 import { renderMarkdownBlocks } from './markdown.js';
+import { parseSignOff, type RawSignOff, type SignOffRecord } from './signoff.js';
+import { DEFAULT_PLACEHOLDER_NOTICE, hidePlaceholders, stripPlaceholders } from './placeholders.js';
+import { formatFluentMessage } from './fluent-check.js';
+import { loadMixTable, type MixTable } from './mix.js';
 
 export interface InfoCard {
   slug: string;
@@ -15,8 +19,8 @@ export interface InfoCard {
   order: number;
   /** Where the facts come from (front matter `sources:`); empty when the card names none. */
   sources: string[];
-  /** The day of the last expert review (front matter `reviewed:`, YYYY-MM-DD), as written. */
-  reviewed?: unknown;
+  /** Who signed it and who must (front matter `topic:`, `review:`, `needs:`, `verify:`). */
+  signOff: SignOffRecord;
   /** Rendered Telegram-HTML blocks of the body. */
   blocks: string[];
 }
@@ -29,6 +33,8 @@ export interface InfoSection {
 export interface EmergencyPage {
   title: string;
   ambulance: string;
+  /** The emergency screen is medical: it needs a clinician unless `needs:` says otherwise. */
+  signOff: SignOffRecord;
   blocks: string[];
 }
 
@@ -64,22 +70,35 @@ export interface Content {
   settingsMissing: boolean;
   /** Files that were skipped (or settings that fell back to defaults). */
   problems: ContentProblem[];
+  /** Bad sign-off fields (the text is still shown, and counts as not signed); content:check fails on them. */
+  signOffProblems: ContentProblem[];
+  /** The mixing checker's table (content/mix/), if the folder has one. */
+  mix?: MixTable;
 }
 
 const requiredText = (field: string) =>
   z.string({ error: `${field} is required (a short text)` }).trim().min(1, `${field} must not be empty`);
 const order = z.number({ error: 'order must be a number, e.g. 10' }).finite();
 
-// sources and reviewed are checked by review.ts as warnings: a safety card is never hidden for its metadata.
+// Sources and sign-offs are checked by review.ts and signoff.ts: a safety card is never hidden for its metadata.
+const signOffFields = {
+  topic: z.unknown().optional(),
+  review: z.unknown().optional(),
+  needs: z.unknown().optional(),
+  verify: z.unknown().optional(),
+  /** The old bare review date: reported by content:check, never counted as a sign-off. */
+  reviewed: z.unknown().optional(),
+};
 const infoSchema = z.object({
   title: requiredText('title'),
   section: requiredText('section'),
   order,
   sources: z.unknown().optional(),
-  reviewed: z.unknown().optional(),
+  ...signOffFields,
 });
 const emergencySchema = z.object({
   title: requiredText('title'),
+  ...signOffFields,
   // The number itself lives in settings.yml (emergency_numbers.ambulance); this field may override it.
   ambulance: z.union([z.string(), z.number()], { error: 'ambulance must be the ambulance phone number, e.g. "103"' }).transform(String).optional(),
 });
@@ -110,6 +129,9 @@ function slugOf(name: string): string {
 interface Loader {
   root: string;
   problems: ContentProblem[];
+  signOffProblems: ContentProblem[];
+  /** Shown instead of a sentence holding an `[[ORG: …]]` placeholder, per language. */
+  notice: (lang: Language) => string;
   /** `{{name}}` in a text is replaced by that emergency number from settings.yml. */
   numbers: Record<string, string>;
 }
@@ -118,7 +140,7 @@ function withNumbers(loader: Loader, body: string): string {
   return body.replace(/\{\{([a-z][a-z0-9_]*)\}\}/g, (whole, name: string) => loader.numbers[name] ?? whole);
 }
 
-function read<T>(loader: Loader, path: string, schema: z.ZodType<T>): { data: T; body: string } | undefined {
+function read<T>(loader: Loader, path: string, schema: z.ZodType<T>): { data: T; body: string; file: string; lineOf: LineOf } | undefined {
   const file = relative(loader.root, path) || path;
   let source: string;
   try {
@@ -137,7 +159,22 @@ function read<T>(loader: Loader, path: string, schema: z.ZodType<T>): { data: T;
     loader.problems.push({ file, message: 'has no text after the front matter' });
     return undefined;
   }
-  return parsed;
+  return { ...parsed, file };
+}
+
+/** The body as a client sees it: placeholders replaced by the notice, emergency numbers filled in. */
+function clientBody(loader: Loader, lang: Language, body: string): string {
+  return withNumbers(loader, hidePlaceholders(body, loader.notice(lang)));
+}
+
+function signOffOf(loader: Loader, file: { data: RawSignOff; file: string; lineOf: LineOf }, defaults: Partial<RawSignOff> = {}): SignOffRecord {
+  const { record, problems } = parseSignOff(file.file, { ...defaults, ...stripUndefined(file.data) }, file.lineOf);
+  loader.signOffProblems.push(...problems);
+  return record;
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 function checkSlug(loader: Loader, path: string): string | undefined {
@@ -151,14 +188,20 @@ function checkSlug(loader: Loader, path: string): string | undefined {
 }
 
 /** Every valid `<kind>/<lang>/<slug>.md`, validated against `schema`; bad files become problems. */
-function loadFolder<T, R>(loader: Loader, kind: string, lang: Language, schema: z.ZodType<T>, build: (slug: string, data: T, blocks: string[]) => R): R[] {
+function loadFolder<T, R>(
+  loader: Loader,
+  kind: string,
+  lang: Language,
+  schema: z.ZodType<T>,
+  build: (slug: string, data: T, blocks: string[], file: { data: T; file: string; lineOf: LineOf }) => R,
+): R[] {
   const dir = join(loader.root, kind, lang);
   const items: R[] = [];
   for (const name of markdownFiles(dir)) {
     const path = join(dir, name);
     const slug = checkSlug(loader, path);
     const file = slug && read(loader, path, schema);
-    if (slug && file) items.push(build(slug, file.data, renderMarkdownBlocks(withNumbers(loader, file.body))));
+    if (slug && file) items.push(build(slug, file.data, renderMarkdownBlocks(clientBody(loader, lang, file.body)), file));
   }
   return items;
 }
@@ -170,7 +213,12 @@ function sourcesOf(value: unknown): string[] {
 }
 
 function loadInfo(loader: Loader, lang: Language): Pick<LanguageContent, 'sections' | 'cards'> {
-  const cards = new Map(loadFolder(loader, 'info', lang, infoSchema, (slug, data, blocks): [string, InfoCard] => [slug, { slug, ...data, sources: sourcesOf(data.sources), blocks }]));
+  const cards = new Map(
+    loadFolder(loader, 'info', lang, infoSchema, (slug, data, blocks, file): [string, InfoCard] => [
+      slug,
+      { slug, title: stripPlaceholders(data.title), section: data.section, order: data.order, sources: sourcesOf(data.sources), signOff: signOffOf(loader, file), blocks },
+    ]),
+  );
   const bySection = new Map<string, InfoCard[]>();
   for (const card of [...cards.values()].sort((a, b) => a.order - b.order || a.slug.localeCompare(b.slug))) {
     bySection.set(card.section, [...(bySection.get(card.section) ?? []), card]);
@@ -184,18 +232,19 @@ function loadEmergency(loader: Loader, lang: Language): EmergencyPage | undefine
   if (!existsSync(path)) return undefined;
   const parsed = read(loader, path, emergencySchema);
   if (!parsed) return undefined;
-  const file = { ...parsed, data: { ...parsed.data, ambulance: parsed.data.ambulance ?? loader.numbers.ambulance ?? '103' } };
-  const body = withNumbers(loader, file.body.replaceAll('{{ambulance}}', file.data.ambulance));
-  return { ...file.data, blocks: renderMarkdownBlocks(body) };
+  const ambulance = parsed.data.ambulance ?? loader.numbers.ambulance ?? '103';
+  const body = clientBody(loader, lang, parsed.body.replaceAll('{{ambulance}}', ambulance));
+  const signOff = signOffOf(loader, parsed, { topic: 'medical' });
+  return { title: stripPlaceholders(parsed.data.title), ambulance, signOff, blocks: renderMarkdownBlocks(body) };
 }
 
 function loadServices(loader: Loader, lang: Language): ServiceRegion[] {
-  const regions = loadFolder(loader, 'services', lang, serviceSchema, (slug, data, blocks): ServiceRegion => ({ slug, ...data, blocks }));
+  const regions = loadFolder(loader, 'services', lang, serviceSchema, (slug, data, blocks): ServiceRegion => ({ slug, ...data, region: stripPlaceholders(data.region), blocks }));
   return regions.sort((a, b) => a.order - b.order || a.region.localeCompare(b.region));
 }
 
 function loadSnippets(loader: Loader, lang: Language): Map<string, Snippet> {
-  const list = loadFolder(loader, 'snippets', lang, snippetSchema, (name, data, blocks): [string, Snippet] => [name, { name, title: data.title, blocks }]);
+  const list = loadFolder(loader, 'snippets', lang, snippetSchema, (name, data, blocks): [string, Snippet] => [name, { name, title: stripPlaceholders(data.title), blocks }]);
   return new Map(list);
 }
 
@@ -205,7 +254,7 @@ function loadSnippets(loader: Loader, lang: Language): Map<string, Snippet> {
  */
 export function loadContent(root: string, languageList?: readonly Language[]): Content {
   const { settings, problems, missing } = loadSettings(root);
-  const loader: Loader = { root, problems, numbers: settings.emergency_numbers };
+  const loader: Loader = { root, problems, signOffProblems: [], numbers: settings.emergency_numbers, notice: placeholderNotice(root, settings.emergency_numbers) };
   if (!existsSync(root)) loader.problems.push({ file: root, message: 'content folder does not exist (CONTENT_DIR)' });
   const languages = Object.fromEntries(
     (languageList ?? contentLanguages(root, settings.languages)).map((lang) => [
@@ -218,5 +267,32 @@ export function loadContent(root: string, languageList?: readonly Language[]): C
       },
     ]),
   ) as Record<Language, LanguageContent>;
-  return { languages, settings, settingsMissing: missing === true, problems: loader.problems };
+  const mix = loadMixTable(root, Object.keys(languages));
+  return {
+    languages,
+    settings,
+    settingsMissing: missing === true,
+    problems: [...loader.problems, ...mix.problems],
+    signOffProblems: [...loader.signOffProblems, ...mix.signOffProblems],
+    ...(mix.table ? { mix: mix.table } : {}),
+  };
+}
+
+/** The notice `review-org-pending` of locales/<lang>.ftl (else English's, else a built-in one), read once per language. */
+export function placeholderNotice(root: string, numbers: Record<string, string>): (lang: Language) => string {
+  const cache = new Map<Language, string | undefined>();
+  const own = (lang: Language) => {
+    if (!cache.has(lang)) {
+      let text: string | undefined;
+      try {
+        const path = join(root, 'locales', `${lang}.ftl`);
+        if (existsSync(path)) text = formatFluentMessage(readContentFile(root, path, MAX_TEXT_BYTES).toString('utf8'), lang, 'review-org-pending', numbers);
+      } catch {
+        text = undefined; // an unreadable locales file is reported by content:check
+      }
+      cache.set(lang, text);
+    }
+    return cache.get(lang);
+  };
+  return (lang) => own(lang) ?? own('en') ?? DEFAULT_PLACEHOLDER_NOTICE;
 }

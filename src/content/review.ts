@@ -5,10 +5,8 @@ import type { ContentProblem } from './front-matter.js';
 import type { Content } from './loader.js';
 import { contentFolderLanguages } from './languages.js';
 import { SETTINGS_FILE } from './settings.js';
+import { goLiveReport } from './go-live.js';
 
-const DAY_MS = 86_400_000;
-/** A card whose expert review is older than this is flagged for a new one. */
-export const REVIEW_MAX_AGE_DAYS = 365;
 
 /** The message ids of a Fluent file (lines like `key = …`); enough to compare languages. */
 export function fluentMessageIds(source: string): string[] {
@@ -30,15 +28,9 @@ function localeIds(root: string, lang: Language): Set<string> {
   return new Set(existsSync(path) ? fluentMessageIds(readFileSync(path, 'utf8')) : []);
 }
 
-function reviewDate(value: unknown): Date | undefined {
-  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return undefined;
-  const date = new Date(`${value}T00:00:00Z`);
-  return Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value ? undefined : date;
-}
-
 /**
- * What a reviewer should look at, without stopping anything: cards without sources or a recent
- * expert review, and what a language lacks compared with the others (cards, snippets, emergency
+ * What a reviewer should look at, without stopping anything: cards without sources, texts without the
+ * sign-off they need (one line per language), and what a language lacks compared with the others (cards, snippets, emergency
  * screen, UI texts). Missing texts fall back to DEFAULT_LANGUAGE for clients.
  */
 export function reviewContent(root: string, content: Content, defaultLanguage: Language, now = new Date()): ContentProblem[] {
@@ -51,12 +43,22 @@ export function reviewContent(root: string, content: Content, defaultLanguage: L
     for (const card of content.languages[lang]!.cards.values()) {
       const file = `info/${lang}/${card.slug}.md`;
       if (card.sources.length === 0) warnings.push({ file, field: 'sources', message: 'names no sources: add a list of the guidance this card follows' });
-      const reviewed = reviewDate(card.reviewed);
-      if (card.reviewed === undefined) warnings.push({ file, field: 'reviewed', message: 'has no review date: add reviewed: YYYY-MM-DD after an expert review' });
-      else if (!reviewed) warnings.push({ file, field: 'reviewed', message: 'must be a date like 2026-11-30' });
-      else if (now.getTime() - reviewed.getTime() > REVIEW_MAX_AGE_DAYS * DAY_MS) {
-        warnings.push({ file, field: 'reviewed', message: `is older than a year (${String(card.reviewed)}): the card needs a new review` });
-      }
+    }
+  }
+  // Sign-offs: one line per language here (the editors' report); content:check lists every text.
+  for (const summary of goLiveReport(root, content, now).signOff) {
+    const lacking = summary.unsigned.length + summary.expired.length;
+    if (lacking > 0) {
+      warnings.push({
+        file: `info/${summary.lang}`,
+        message: `${lacking} of ${summary.total} text(s) (cards, emergency screen) lack the current sign-off their topic needs: clients are not told they were checked; npm run content:check lists them`,
+      });
+    }
+  }
+  // The mixing checker falls back to the default language's texts for a language without its file.
+  if (content.mix) {
+    for (const lang of languages.filter((l) => !content.mix!.texts[l] && !existsSync(join(root, 'mix', `${l}.yml`)))) {
+      warnings.push({ file: `mix/${lang}.yml`, message: `is missing: /mix in ${lang} shows the ${defaultLanguage} names and texts meanwhile` });
     }
   }
   // Content written for a language the bot does not speak (no locales/<code>.ftl) is never shown.

@@ -4,6 +4,7 @@ import { contentLanguages } from './languages.js';
 import { loadContent, type Content, type LanguageContent } from './loader.js';
 import { reviewContent } from './review.js';
 import { loadSettings, type Settings } from './settings.js';
+import type { MixTable } from './mix.js';
 
 const EMPTY: LanguageContent = { sections: [], cards: new Map(), services: [], snippets: new Map() };
 
@@ -18,7 +19,7 @@ export class ContentStore {
 
   constructor(
     private readonly dir: string,
-    private readonly defaultLanguage: Language,
+    private readonly defaultLang: Language,
     languages?: Language[],
   ) {
     this.languages = languages ?? contentLanguages(dir, loadSettings(dir).settings.languages);
@@ -31,7 +32,17 @@ export class ContentStore {
 
   /** Cards without sources or a recent review, and what a language lacks: to review, nothing skipped. */
   get warnings(): string[] {
-    return reviewContent(this.dir, this.content, this.defaultLanguage).map(formatProblem);
+    // A malformed sign-off (content:check fails on it) is shown to the editors too: the text counts as unsigned.
+    return [...this.content.signOffProblems, ...reviewContent(this.dir, this.content, this.defaultLang)].map(formatProblem);
+  }
+
+  /** The mixing checker's table, if content/mix/ has one. */
+  get mix(): MixTable | undefined {
+    return this.content.mix;
+  }
+
+  get defaultLanguage(): Language {
+    return this.defaultLang;
   }
 
   get settings(): Settings {
@@ -46,7 +57,7 @@ export class ContentStore {
   /** Content in `lang`; a language with no cards (or services) falls back to the default language's. */
   for(lang: Language): LanguageContent {
     const own = this.content.languages[lang] ?? EMPTY;
-    const fallback = this.content.languages[this.defaultLanguage] ?? EMPTY;
+    const fallback = this.content.languages[this.defaultLang] ?? EMPTY;
     return {
       sections: own.sections.length > 0 ? own.sections : fallback.sections,
       cards: own.cards.size > 0 ? own.cards : fallback.cards,

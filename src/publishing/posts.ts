@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { parseFrontMatter, type ContentProblem } from '../content/front-matter.js';
 import { readContentFile, resolveContentPath } from '../content/paths.js';
 import { renderMarkdownBlocks } from '../content/markdown.js';
+import { hidePlaceholders } from '../content/placeholders.js';
+import { placeholderNotice } from '../content/loader.js';
 import { loadSettings } from '../content/settings.js';
 import { CAPTION_LIMIT, splitMessage, visibleLength } from '../content/split.js';
 import { validateCron } from './cron.js';
@@ -39,6 +41,8 @@ export interface PostOptions {
   numbers?: Record<string, string>;
   /** Known channel aliases; undefined skips the check (content:check without CHANNELS). */
   channels?: string[];
+  /** The line shown instead of a sentence with an [[ORG: …]] placeholder, per language (read from locales/ when not given). */
+  notice?: (lang: string) => string;
 }
 
 const text = (field: string, max: number) =>
@@ -170,9 +174,13 @@ export function parsePost(root: string, path: string, options: PostOptions): { p
   }
   if (fm.poll && fm.media.length > 0) problem('poll', 'a post can have a poll or media, not both');
 
-  // Emergency numbers come from settings.yml, so a changed number reaches every post with it.
+  // Emergency numbers come from settings.yml, so a changed number reaches every post with it; an
+  // [[ORG: …]] placeholder never reaches a channel: its sentence becomes the notice in the post's
+  // language (its file name ends in -ru, -kk…; else English).
   const numbers = options.numbers ?? loadSettings(root).settings.emergency_numbers;
-  const body = parsed.body.replace(/\{\{([a-z][a-z0-9_]*)\}\}/g, (whole, name: string) => {
+  const lang = /-([a-z]{2})$/.exec(slug)?.[1] ?? 'en';
+  const shown = hidePlaceholders(parsed.body, (options.notice ?? placeholderNotice(root, numbers))(lang));
+  const body = shown.replace(/\{\{([a-z][a-z0-9_]*)\}\}/g, (whole, name: string) => {
     const number = numbers[name];
     if (number === undefined) {
       problem(undefined, `{{${name}}} is not a number in settings.yml emergency_numbers (known: ${Object.keys(numbers).join(', ')})`);
@@ -225,8 +233,9 @@ function walk(dir: string): string[] {
 }
 
 /** Loads content/posts/**\/*.md. An invalid file is skipped and reported; the rest load. */
-export function loadPosts(root: string, options: PostOptions): { posts: Post[]; problems: ContentProblem[] } {
-  options = { ...options, numbers: options.numbers ?? loadSettings(root).settings.emergency_numbers };
+export function loadPosts(root: string, given: PostOptions): { posts: Post[]; problems: ContentProblem[] } {
+  const numbers = given.numbers ?? loadSettings(root).settings.emergency_numbers;
+  const options = { ...given, numbers, notice: given.notice ?? placeholderNotice(root, numbers) };
   const posts: Post[] = [];
   const problems: ContentProblem[] = [];
   for (const path of walk(join(root, 'posts'))) {

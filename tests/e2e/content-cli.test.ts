@@ -52,26 +52,88 @@ describe('npm run content:check', () => {
     expect(lines.at(-1)).toMatch(/^7 problem\(s\): 1 info card\(s\), 1 valid post\(s\)/);
   }, 30_000);
 
-  it('warns, without failing, about cards without sources or a recent review and about what a language lacks', () => {
+  it('warns, without failing, about cards without sources or a sign-off and about what a language lacks', () => {
     const front = (extra: string) => `---\ntitle: Naloxone\nsection: Overdose\norder: 1\n${extra}---\nText.\n`;
     const root = contentFolder({
       'locales/ru.ftl': 'welcome = Привет\nmenu-title = Что нужно?\n',
       'locales/kk.ftl': 'welcome = Сәлем\n',
       'info/ru/naloxone.md': front('sources: [WHO 2014, ERC 2021]\nreviewed: 2020-01-15\n'),
       'info/ru/ghb.md': front(''),
-      'info/kk/naloxone.md': front('sources: [WHO 2014]\nreviewed: 2099-01-01\n'),
+      'info/kk/naloxone.md': front('sources: [WHO 2014]\ntopic: medical\nreview: { clinician: { by: "A.K.", on: 2020-01-01 } }\n'),
     });
     const { code, out } = run('content-check.ts', { CONTENT_DIR: root, DEFAULT_LANGUAGE: 'ru' });
     expect(code).toBe(0);
     const lines = out.trim().split('\n');
-    expect(lines).toContain(`warning: ${root}/info/ru/naloxone.md: reviewed: is older than a year (2020-01-15): the card needs a new review`);
+    expect(lines).toContain(`warning: ${root}/info/ru/naloxone.md: reviewed: "2020-01-15" is not a sign-off: use review: { clinician: { by: "initials", on: YYYY-MM-DD } } (or lawyer, peer) once someone has actually signed`);
+    expect(lines).toContain(`warning: ${root}/info/ru/ghb.md: topic: has no topic, so nobody knows who must sign: add topic: medical, mental, legal, social or digital (or needs: [...])`);
+    expect(lines).toContain(`warning: ${root}/info/kk/naloxone.md: review: sign-off older than a year (clinician 2020-01-01): needs a new one`);
     expect(lines).toContain(`warning: ${root}/info/ru/ghb.md: sources: names no sources: add a list of the guidance this card follows`);
-    expect(lines).toContain(`warning: ${root}/info/ru/ghb.md: reviewed: has no review date: add reviewed: YYYY-MM-DD after an expert review`);
     expect(lines).toContain(`warning: ${root}/info/kk/ghb.md: is missing: kk lacks this card that other languages have`);
     expect(lines).toContain(`warning: ${root}/locales/kk.ftl: lacks 1 text(s) of ru.ftl (shown in ru meanwhile): menu-title`);
     expect(lines).toContain(`warning: ${root}/settings.yml: is missing: the built-in emergency numbers (103, 112), topics, referrals and specialties are used`);
+    expect(lines).toContain('   ru: 0 of 2 text(s) have the sign-off they need, 2 unsigned, 0 expired');
+    expect(lines).toContain('   kk: 0 of 1 text(s) have the sign-off they need, 0 unsigned, 1 expired');
+    expect(lines.at(-2)).toBe('go-live: --strict would fail: 3 text(s) without a current sign-off, 0 placeholder(s), 0 emergency number(s) written out');
     expect(lines.at(-1)).toMatch(/^OK: 3 info card\(s\), 0 valid post\(s\) \(0 draft\(s\)\) in .*; languages: kk, ru; \d+ warning\(s\)$/);
   }, 30_000);
+
+  describe('--strict, the go-live gate', () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const lastWeek = new Date(Date.now() - 7 * 86_400_000).toISOString().slice(0, 10);
+    const signed = (role: string) => `review:\n  ${role}: { by: "A.K.", on: ${lastWeek} }\n`;
+    const folder = (overrides: Record<string, string> = {}) =>
+      contentFolder({
+        'settings.yml': 'emergency_numbers: { ambulance: "103", general: "112" }\nintake_topics: [other]\nreferrals: [lawyer]\nspecialties: [peer]\n',
+        'locales/en.ftl': 'topic-other = Other\nstaff-topic-other = Other\nreview-org-pending = Ask a consultant about this.\n',
+        'emergency/en.md': `---\ntitle: Emergency\n${signed('clinician')}---\nCall {{ambulance}} now, or {{general}} from any phone.\n`,
+        'info/en/naloxone.md': `---\ntitle: Naloxone\nsection: Overdose\norder: 1\nsources: [WHO 2014]\ntopic: medical\n${signed('clinician')}---\nGive 0.4 mg. Call {{ambulance}}.\n`,
+        'info/en/police.md': `---\ntitle: Police\nsection: Rights\norder: 2\nsources: [CPC]\ntopic: legal\n${signed('lawyer')}verify:\n  - "Check the 3-hour protocol rule"\n---\nStay calm.\n`,
+        ...overrides,
+      });
+
+    it('passes on a folder where every text has the sign-off its topic needs', () => {
+      const root = folder();
+      const { code, out } = run('content-check.ts', { CONTENT_DIR: root }, ['--strict']);
+      expect(out).toContain('   en: 3 of 3 text(s) have the sign-off they need, 0 unsigned, 0 expired');
+      expect(out).toContain(`note: ${root}/info/en/police.md: verify: Check the 3-hour protocol rule`);
+      expect(out).toContain('go-live: ready (nothing --strict fails on)');
+      expect(code).toBe(0);
+    }, 30_000);
+
+    it('fails on an unsigned medical card, naming the card and who must sign', () => {
+      const root = folder({ 'info/en/ghb.md': '---\ntitle: G\nsection: Overdose\norder: 3\nsources: [EUDA]\ntopic: medical\nreview: { lawyer: { by: "B.S.", on: 2026-01-05 } }\n---\nText.\n' });
+      const { code, out } = run('content-check.ts', { CONTENT_DIR: root }, ['--strict']);
+      expect(out).toContain(`error: ${root}/info/en/ghb.md: review: not signed: needs clinician (topic medical)`);
+      expect(out).toContain('go-live: NOT READY: 1 text(s) without a current sign-off, 0 placeholder(s), 0 emergency number(s) written out');
+      expect(code).toBe(1);
+      // The same folder without --strict: a warning, and the check passes as before.
+      expect(run('content-check.ts', { CONTENT_DIR: root }).code).toBe(0);
+    }, 30_000);
+
+    it('fails on an organisation placeholder and on an emergency number written out, with file and line', () => {
+      const root = folder({
+        'info/en/pep.md': `---\ntitle: PEP\nsection: Health\norder: 4\nsources: [WHO]\ntopic: medical\n${signed('clinician')}---\nStart within 72 hours.\nAt night: [[ORG: the 24/7 PEP place in Almaty]].\nOr call 103.\n`,
+        'locales/en.ftl': 'topic-other = Other\nstaff-topic-other = Other\nreview-org-pending = Ask a consultant about this.\nhelp = Call 112 from any phone.\n',
+      });
+      const { code, out } = run('content-check.ts', { CONTENT_DIR: root }, ['--strict']);
+      expect(out).toContain(`error: ${root}/info/en/pep.md:11: the 24/7 PEP place in Almaty`);
+      expect(out).toContain(`error: ${root}/info/en/pep.md:12: "103" written out: use {{ambulance}} (emergency_numbers of settings.yml)`);
+      expect(out).toContain(`error: ${root}/locales/en.ftl:4: "112" written out: use { $general } (emergency_numbers of settings.yml)`);
+      expect(out).toContain('go-live: NOT READY: 0 text(s) without a current sign-off, 1 placeholder(s), 2 emergency number(s) written out');
+      expect(code).toBe(1);
+    }, 30_000);
+
+    it('always fails on a malformed sign-off and on a Fluent line that would be dropped', () => {
+      const root = folder({
+        'info/en/bad.md': `---\ntitle: Bad\nsection: S\norder: 5\nsources: [X]\ntopic: medical\nreview:\n  doctor: { by: "A.K.", on: ${today} }\n---\nText.\n`,
+        'locales/en.ftl': 'topic-other = Other\nstaff-topic-other = Other\nreview-org-pending = Ask.\nforget = { $n ->\n   *[other] all\n}\n} (stray)\n',
+      });
+      const { code, out } = run('content-check.ts', { CONTENT_DIR: root });
+      expect(out).toContain(`${root}/info/en/bad.md:8: review.doctor: "doctor" is not a role: use clinician, lawyer, peer`);
+      expect(out).toContain(`${root}/locales/en.ftl:7: Fluent drops this line (after forget), so no client ever sees it: "} (stray)"`);
+      expect(code).toBe(1);
+    }, 30_000);
+  });
 
   it('names a bad TIMEZONE instead of guessing', () => {
     const { code, out } = run('content-check.ts', { CONTENT_DIR: contentFolder({}), TIMEZONE: 'Mars/Olympus' });

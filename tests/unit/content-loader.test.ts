@@ -44,6 +44,8 @@ describe('content loading', () => {
     expect(loadContent(root).languages.kk!.emergency).toEqual({
       title: 'Шұғыл',
       ambulance: '103',
+      // The emergency screen is medical: a clinician must sign it; nobody has.
+      signOff: { topic: 'medical', review: {}, needs: ['clinician'], verify: [] },
       blocks: ['Қоңырау шалыңыз: <b>103</b>'],
     });
   });

@@ -8,7 +8,7 @@ import { contentFolder } from '../support/content.js';
 
 const NOW = new Date('2026-12-01T00:00:00Z');
 const cardWith = (front: string, title = 'Card') => `---\ntitle: ${title}\nsection: S\norder: 1\n${front}---\nText.\n`;
-const SOURCED = 'sources:\n  - WHO 2014\nreviewed: 2026-06-01\n';
+const SOURCED = 'sources:\n  - WHO 2014\ntopic: medical\nreview:\n  clinician: { by: "A.K.", on: 2026-06-01 }\n';
 
 describe('content/settings.yml', () => {
   it('is read with its lists and numbers', () => {
@@ -81,21 +81,19 @@ describe('content review (content:check warnings)', () => {
     return reviewContent(root, loadContent(root), defaultLanguage, NOW).map(formatProblem);
   };
 
-  it('warns about cards without sources or a review date, or with a review older than a year', () => {
+  it('warns about cards without sources, and per language about texts without the current sign-off they need', () => {
     const warnings = review({
       'locales/en.ftl': 'a = b\n',
       'settings.yml': 'emergency_numbers: { ambulance: "103", general: "112" }\nintake_topics: [other]\nreferrals: [lawyer]\nspecialties: [peer]\n',
       'info/en/fine.md': cardWith(SOURCED),
-      'info/en/unsourced.md': cardWith('reviewed: 2026-06-01\n'),
-      'info/en/unreviewed.md': cardWith('sources: [EUDA 2023]\n'),
-      'info/en/stale.md': cardWith('sources: [UNODC]\nreviewed: 2025-11-30\n'),
-      'info/en/bad-date.md': cardWith('sources: [UNODC]\nreviewed: last spring\n'),
+      'info/en/unsourced.md': cardWith('topic: digital\n'),
+      'info/en/unsigned.md': cardWith('sources: [EUDA 2023]\ntopic: medical\n'),
+      'info/en/stale.md': cardWith('sources: [UNODC]\ntopic: legal\nreview: { lawyer: { by: "B.S.", on: 2025-11-30 } }\n'),
+      'info/en/old-date.md': cardWith('sources: [UNODC]\ntopic: medical\nreviewed: 2026-11-01\n'),
     });
     expect(warnings).toEqual([
-      'info/en/bad-date.md: reviewed: must be a date like 2026-11-30',
-      'info/en/stale.md: reviewed: is older than a year (2025-11-30): the card needs a new review',
-      'info/en/unreviewed.md: reviewed: has no review date: add reviewed: YYYY-MM-DD after an expert review',
       'info/en/unsourced.md: sources: names no sources: add a list of the guidance this card follows',
+      'info/en: 3 of 5 text(s) (cards, emergency screen) lack the current sign-off their topic needs: clients are not told they were checked; npm run content:check lists them',
       'locales/en.ftl: has no text topic-other for the intake topic "other" of settings.yml (the id is shown instead)',
       'locales/en.ftl: has no text staff-topic-other for the intake topic "other" of settings.yml (the id is shown instead)',
     ]);
@@ -115,7 +113,10 @@ describe('content review (content:check warnings)', () => {
       'settings.yml': 'emergency_numbers: { ambulance: "103", general: "112" }\nintake_topics: [other]\nreferrals: [lawyer]\nspecialties: [peer]\n',
       'emergency/en.md': '---\ntitle: Emergency\nambulance: "03"\n---\nCall {{ambulance}}.\n',
     });
-    expect(warnings).toEqual(['emergency/en.md: ambulance: is "03", but settings.yml says "103": remove the field to use settings.yml']);
+    expect(warnings).toEqual([
+      'info/en: 1 of 1 text(s) (cards, emergency screen) lack the current sign-off their topic needs: clients are not told they were checked; npm run content:check lists them',
+      'emergency/en.md: ambulance: is "03", but settings.yml says "103": remove the field to use settings.yml',
+    ]);
   });
 
   it('still shows a card that lacks its sources: warnings never skip anything', () => {
@@ -134,7 +135,7 @@ describe('content review (content:check warnings)', () => {
         'info/ru/ghb.md': cardWith(SOURCED),
         'info/kk/naloxone.md': cardWith(SOURCED),
         'snippets/kk/lawyer.md': '---\ntitle: Заңгер\n---\nМәтін.\n',
-        'emergency/ru.md': '---\ntitle: Помощь\n---\nЗвони {{ambulance}}.\n',
+        'emergency/ru.md': '---\ntitle: Помощь\nreview: { clinician: { by: "A.K.", on: 2026-06-01 } }\n---\nЗвони {{ambulance}}.\n',
         'info/de/naloxone.md': cardWith(SOURCED),
       },
       'ru',

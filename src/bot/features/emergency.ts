@@ -4,9 +4,10 @@ import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
 import { NEW } from '../keyboards.js';
 import { sendContent } from '../screens.js';
+import { reviewLines } from '../../content/signoff.js';
 
 /** Emergency / overdose guidance: one tap from the menu, and /help. Always available, even without content. */
-export function createEmergencyFeature({ content }: BotDeps): Composer<BotContext> {
+export function createEmergencyFeature({ content, clock }: BotDeps): Composer<BotContext> {
   const feature = new Composer<BotContext>();
 
   async function showEmergency(ctx: BotContext): Promise<void> {
@@ -14,8 +15,12 @@ export function createEmergencyFeature({ content }: BotDeps): Composer<BotContex
     const keyboard = new InlineKeyboard()
       .text(ctx.t('button-urgent-consult'), `${NEW}consult:urgent`)
       .row()
+      .text(ctx.t('button-mix'), `${NEW}mix:start`)
+      .row()
       .text(ctx.t('button-menu'), `${NEW}menu:main`);
-    const blocks = page ? [`🆘 <b>${escapeHtml(page.title)}</b>`, ...page.blocks] : [ctx.t('emergency-fallback')];
+    // Only a claim when a clinician has signed: no "not yet reviewed" line to read in a crisis.
+    const review = page ? reviewLines(page.signOff, (clock ?? (() => new Date()))(), true).map((line) => `<i>${ctx.t(line.key, { date: line.date ?? '' })}</i>`) : [];
+    const blocks = page ? [`🆘 <b>${escapeHtml(page.title)}</b>`, ...page.blocks, ...review] : [ctx.t('emergency-fallback')];
     await sendContent(ctx, blocks, keyboard);
   }
 

@@ -4,9 +4,11 @@ import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
 import { NEW, mainMenu } from '../keyboards.js';
 import { sendContent, showScreen } from '../screens.js';
+import { reviewLines } from '../../content/signoff.js';
+import { MIX_CARDS } from './mix.js';
 
 /** Safety information: sections → cards, from content/info/<lang>/*.md. */
-export function createInfoFeature({ content }: BotDeps): Composer<BotContext> {
+export function createInfoFeature({ content, clock }: BotDeps): Composer<BotContext> {
   const feature = new Composer<BotContext>();
 
   async function showSections(ctx: BotContext, notice?: string): Promise<void> {
@@ -51,8 +53,11 @@ export function createInfoFeature({ content }: BotDeps): Composer<BotContext> {
       .row()
       .text(ctx.t('button-all-topics'), `${NEW}menu:info`)
       .text(ctx.t('button-menu'), `${NEW}menu:main`);
+    if (MIX_CARDS.has(card.slug)) keyboard.row().text(ctx.t('button-mix'), `${NEW}mix:start`);
     const disclaimer = ctx.t('info-disclaimer', { ambulance: escapeHtml(emergency?.ambulance ?? '103') });
-    await sendContent(ctx, [`<b>${escapeHtml(card.title)}</b>`, ...card.blocks, disclaimer, ctx.t('info-card-footer')], keyboard);
+    // "Checked by …" only for a current sign-off (content/…/*.md review:); otherwise a neutral line.
+    const review = reviewLines(card.signOff, (clock ?? (() => new Date()))()).map((line) => `<i>${ctx.t(line.key, { date: line.date ?? '' })}</i>`);
+    await sendContent(ctx, [`<b>${escapeHtml(card.title)}</b>`, ...card.blocks, disclaimer, ...review, ctx.t('info-card-footer')], keyboard);
   });
 
   return feature;
