@@ -4,7 +4,7 @@ import { escapeHtml } from '../content/markdown.js';
 import type { ReferralCodeRow } from '../db/schema.js';
 import { formatCode } from '../inbox/referral-codes.js';
 import { typeLabel } from '../inbox/referral-types.js';
-import { formatLocal } from '../publishing/time.js';
+import { formatLocal } from '../time/zoned.js';
 
 type Translate = (key: string, vars?: Record<string, string | number>) => string;
 

@@ -146,6 +146,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
     logger,
     privacy: deps.privacy,
     inboxes,
+    cases: inbox.cases,
     executor: posts,
     clock: steadyNow,
     onClientGone: (row) => inbox.clientGone(row),

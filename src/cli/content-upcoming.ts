@@ -1,7 +1,7 @@
 import { formatProblem } from '../content/front-matter.js';
 import { upcoming } from '../publishing/occurrences.js';
 import { loadPosts } from '../publishing/posts.js';
-import { formatLocal } from '../publishing/time.js';
+import { formatLocal } from '../time/zoned.js';
 import { contentToolConfig } from './env.js';
 
 /** npm run content:upcoming [-- COUNT] — the next publications with their local times. */

@@ -1,5 +1,5 @@
 import type { ReferralCodeRow } from '../db/schema.js';
-import { localParts } from '../publishing/time.js';
+import { localParts } from '../time/zoned.js';
 import { percentile, type Period } from './stats.js';
 
 const DAY = 86_400_000;

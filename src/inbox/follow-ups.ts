@@ -6,7 +6,7 @@ import type { Db } from '../db/connection.js';
 import { clients, referralCodes, type ReferralCodeRow } from '../db/schema.js';
 import type { Logger } from '../logger.js';
 import type { Privacy } from '../privacy/keys.js';
-import { formatLocal, localParts, zonedTimeToUtc } from '../publishing/time.js';
+import { formatLocal, localParts, zonedTimeToUtc } from '../time/zoned.js';
 import { formatCode } from './referral-codes.js';
 import { typeLabel } from './referral-types.js';
 import { clientChatId } from '../db/clients.js';

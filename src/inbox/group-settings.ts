@@ -1,6 +1,6 @@
 import type { Db } from '../db/connection.js';
 import type { Logger } from '../logger.js';
-import { getJobState, setJobState } from '../publishing/ledger.js';
+import { getJobState, setJobState } from '../db/job-state.js';
 
 /** How often each inbox's group settings are read again. */
 export const GROUP_SETTINGS_EVERY_MS = 5 * 60_000;

@@ -1,6 +1,6 @@
 import { and, eq, isNull, lt } from 'drizzle-orm';
 import { cases } from '../db/schema.js';
-import { getJobState, setJobState } from '../publishing/ledger.js';
+import { getJobState, setJobState } from '../db/job-state.js';
 import { purgeAbandonedConversations } from '../db/conversations.js';
 import { purgeOldTraces } from '../db/traces.js';
 import type { Erasure } from './erasure.js';

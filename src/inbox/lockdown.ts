@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, isNull, ne } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { cases, outbox, type CaseRow, type OutboxRow } from '../db/schema.js';
-import { getJobState, setJobState } from '../publishing/ledger.js';
+import { getJobState, setJobState } from '../db/job-state.js';
 
 const KEY = 'inbox.lockdown';
 

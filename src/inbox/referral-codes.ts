@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { and, count, eq, gte, isNull, lt, sql, sum } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { pickupCounts, referralCodes, type ReferralCodeRow } from '../db/schema.js';
-import { localParts, zonedTimeToUtc } from '../publishing/time.js';
+import { localParts, zonedTimeToUtc } from '../time/zoned.js';
 
 /** No 0/O, 1/I/L, 5/S, 2/Z, 8/B: a code read aloud over a counter or copied by hand stays one code. */
 export const CODE_ALPHABET = '34679ACDEFGHJKMNPQRTUVWXY';

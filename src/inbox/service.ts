@@ -8,11 +8,11 @@ import type { Db } from '../db/connection.js';
 import { cases, clients, consultants, type CaseRow } from '../db/schema.js';
 import type { Logger } from '../logger.js';
 import { CHAT_REF_BINDING, type Privacy } from '../privacy/keys.js';
-import { formatLocal } from '../publishing/time.js';
+import { formatLocal } from '../time/zoned.js';
 import { codeStatus, codesOfCase } from './referral-codes.js';
 import { casesInAnotherChat, closeCase, detachTopic, earlierCaseCount, findCase, waitingQueue } from './cases.js';
 import { caseTraces, queueDeletions } from '../db/deletions.js';
-import type { Relay } from '../relay/index.js';
+import type { CaseDirectory, Relay } from '../relay/index.js';
 import { queuePosition } from './queue.js';
 import { isOpen, nextOpening } from './working-hours.js';
 import { Inboxes } from './inboxes.js';
@@ -38,6 +38,8 @@ export interface InboxDeps {
  */
 export class InboxService {
   readonly inboxes: Inboxes;
+  /** How the relay finds cases (it does not read the cases table itself). */
+  readonly cases: CaseDirectory = { find: (caseId) => findCase(this.deps.db, caseId) };
 
   constructor(private readonly deps: InboxDeps) {
     this.inboxes = deps.inboxes ?? Inboxes.fromConfig(deps.config);

@@ -1,4 +1,4 @@
-import { localParts, zonedTimeToUtc } from '../publishing/time.js';
+import { localParts, zonedTimeToUtc } from '../time/zoned.js';
 
 /** What reporting needs to know about a case: no client, no consultant, no text. */
 export interface CaseFacts {

@@ -1,12 +1,11 @@
 import { asc, eq, sql } from 'drizzle-orm';
-import type { Bot } from 'grammy';
+import type { Bot, Context } from 'grammy';
 import type { Update } from 'grammy/types';
 import { createConcurrentSink, createRunner, createSource, type RunnerHandle } from '@grammyjs/runner';
 import type { Db } from '../db/connection.js';
 import { updateJournal } from '../db/schema.js';
 import type { Logger } from '../logger.js';
-import { getJobState, setJobState } from '../publishing/ledger.js';
-import type { BotContext } from '../bot/context.js';
+import { getJobState, setJobState } from '../db/job-state.js';
 import { isSealed, type Sealer } from '../privacy/sealing.js';
 
 const LAST_FETCHED = 'runner.last_fetched_update_id';
@@ -24,8 +23,8 @@ const journalAad = (updateId: number) => `update_journal:${updateId}`;
  * after a row is deleted, so each payload is sealed (AES-256-GCM, bound to its update_id) before it
  * touches the disk.
  */
-export function runJournaled(
-  bot: Bot<BotContext>,
+export function runJournaled<C extends Context>(
+  bot: Bot<C>,
   db: Db,
   sealer: Sealer,
   logger: Logger,

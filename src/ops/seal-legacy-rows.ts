@@ -1,7 +1,7 @@
 import type { Db } from '../db/connection.js';
 import type { Logger } from '../logger.js';
 import type { Privacy } from '../privacy/keys.js';
-import { sealLegacyConversations } from '../bot/conversations/storage.js';
+import { sealLegacyConversations } from '../db/conversations.js';
 import { sealLegacyJournal } from './journaled-runner.js';
 import { installRowIntegrity, stampLegacyRows } from '../db/row-integrity.js';
 

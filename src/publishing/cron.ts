@@ -1,5 +1,5 @@
 import cron from 'node-cron';
-import { localParts, type LocalParts } from './time.js';
+import { localParts, type LocalParts } from '../time/zoned.js';
 
 /**
  * Recurring posts use standard 5-field cron expressions (minute hour day-of-month month day-of-week),

@@ -1,7 +1,7 @@
 import { and, eq, lte } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { prepared } from '../db/prepared.js';
-import { jobState, publications, type PublicationRow } from '../db/schema.js';
+import { publications, type PublicationRow } from '../db/schema.js';
 
 export type PublicationStatus = 'sending' | 'sent' | 'failed' | 'skipped' | 'unknown' | 'abandoned';
 
@@ -116,12 +116,4 @@ export function sentPublications(db: Db, postSlug: string): PublicationRow[] {
 export function messageIdsOf(row: PublicationRow): number[] {
   const parsed: unknown = JSON.parse(row.messageIds);
   return Array.isArray(parsed) ? parsed.filter((n): n is number => typeof n === 'number') : [];
-}
-
-export function getJobState(db: Db, key: string): string | undefined {
-  return db.select().from(jobState).where(eq(jobState.key, key)).get()?.value;
-}
-
-export function setJobState(db: Db, key: string, value: string): void {
-  db.insert(jobState).values({ key, value }).onConflictDoUpdate({ target: jobState.key, set: { value } }).run();
 }

@@ -9,7 +9,7 @@ import { placeholderNotice } from '../content/loader.js';
 import { loadSettings } from '../content/settings.js';
 import { CAPTION_LIMIT, splitMessage, visibleLength } from '../content/split.js';
 import { validateCron } from './cron.js';
-import { parseDateTime } from './time.js';
+import { parseDateTime } from '../time/zoned.js';
 
 export type MediaType = 'photo' | 'video' | 'animation' | 'document';
 export type PostButton = { text: string; url: string } | { text: string; consult: true };

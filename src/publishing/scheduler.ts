@@ -5,7 +5,6 @@ import type { Logger } from '../logger.js';
 import {
   claimPublication,
   dueRetries,
-  getJobState,
   markFailed,
   markInterrupted,
   markSent,
@@ -13,15 +12,19 @@ import {
   markSkippedMany,
   messageIdsOf,
   recordProgress,
-  setJobState,
 } from './ledger.js';
+import { getJobState, setJobState } from '../db/job-state.js';
 import { nextOccurrenceOf, occurrencesBetween } from './occurrences.js';
 import type { Post } from './posts.js';
 import { sendPost } from './publisher.js';
-import { formatLocal } from './time.js';
-import type { Metrics } from '../ops/metrics.js';
+import { formatLocal } from '../time/zoned.js';
 import { Every } from '../time/every.js';
 import { monotonicMs } from '../time/steady.js';
+
+/** What publishing counts (src/ops/metrics.ts provides it): publishing does not depend on the ops layer above it. */
+export interface PublishingMetrics {
+  publications: { inc(labels: { outcome: 'sent' | 'failed' }): void };
+}
 
 export interface SchedulerDeps {
   db: Db;
@@ -38,7 +41,7 @@ export interface SchedulerDeps {
   /** The editors' texts (locales, in DEFAULT_LANGUAGE); values must already be escaped HTML. */
   text: (key: string, vars: Record<string, string | number>) => string;
   clock?: () => Date;
-  metrics?: Metrics;
+  metrics?: PublishingMetrics;
 }
 
 const LAST_TICK = 'publishing.last_tick';

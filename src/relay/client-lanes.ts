@@ -1,7 +1,6 @@
 import { eq } from 'drizzle-orm';
-import { cases, type OutboxRow } from '../db/schema.js';
+import { cases, type CaseRow, type OutboxRow } from '../db/schema.js';
 import { clientChatId, findClient } from '../db/clients.js';
-import { findCase } from '../inbox/cases.js';
 import { classifyError, describeFailure } from '../telegram/errors.js';
 import { makeCopies } from './copier.js';
 import { SoonestTimer } from './soonest-timer.js';
@@ -170,7 +169,7 @@ export class ClientLanes {
       removeRows(db, batch.map((b) => b.id));
       return 0;
     }
-    const row = findCase(db, first.caseId!);
+    const row = this.core.cases.find(first.caseId!);
     const client = row && findClient(db, row.clientKey);
     if (!row || !client) {
       removeRows(db, batch.map((b) => b.id));
@@ -213,7 +212,7 @@ export class ClientLanes {
     this.dirty.add(caseId); // the lane reads again once this batch is done
   }
 
-  private failed(error: unknown, batch: OutboxRow[], row: NonNullable<ReturnType<typeof findCase>>, to: number, now: number): number {
+  private failed(error: unknown, batch: OutboxRow[], row: CaseRow, to: number, now: number): number {
     const { db, logger, pacer } = this.core;
     const ids = batch.map((b) => b.id);
     const failure = classifyError(error);

@@ -2,7 +2,6 @@ import type { Api } from 'grammy';
 import type { Db } from '../db/connection.js';
 import type { CaseRow, OutboxRow } from '../db/schema.js';
 import type { Logger } from '../logger.js';
-import type { Metrics } from '../ops/metrics.js';
 import type { Privacy } from '../privacy/keys.js';
 import type { Pacer } from './pacing.js';
 import type { PostExecutor } from './posts.js';
@@ -18,6 +17,16 @@ export interface InboxDirectory {
   byChat(chatId: number | undefined): string | undefined;
 }
 
+/** What the relay counts (src/ops/metrics.ts provides it): the relay does not depend on the ops layer above it. */
+export interface RelayMetrics {
+  relayed: { inc(labels: { direction: 'to_client' | 'to_inbox' }, value?: number): void };
+}
+
+/** How the relay finds a case's current state (its topic, chat, client): given by whoever owns cases. */
+export interface CaseDirectory {
+  find(caseId: number): CaseRow | undefined;
+}
+
 export interface RelayDeps {
   db: Db;
   /** An API client of its own, without auto-retry: the relay paces itself and waits out 429s in the outbox. */
@@ -26,9 +35,10 @@ export interface RelayDeps {
   privacy: Privacy;
   pacer: Pacer;
   inboxes: InboxDirectory;
+  cases: CaseDirectory;
   executor: PostExecutor;
   clock?: () => number;
-  metrics?: Metrics;
+  metrics?: RelayMetrics;
   /** The client blocked the bot: close the case (queues what the team is told). */
   onClientGone: (row: CaseRow) => void;
   /** The case's topic in the team's chat is gone: queue a new one (nothing, if the case is closed or erased). */

@@ -6,7 +6,7 @@ import { clientMergeKey, clientPriorityOf, coalesceKeyOf, encodePost, inClientLa
 import { TeamScheduler } from './team-scheduler.js';
 import { TextVault, type JoinableText } from './texts.js';
 
-export type { RelayDeps, InboxDirectory } from './context.js';
+export type { RelayDeps, InboxDirectory, CaseDirectory } from './context.js';
 export type { TeamPost, ClientPost, PostExecutor, PostTarget } from './posts.js';
 export type { JoinableText } from './texts.js';
 export { joinTexts, JOIN_SEPARATOR } from './texts.js';

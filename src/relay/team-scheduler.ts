@@ -1,9 +1,8 @@
 import type { CaseRow, OutboxRow } from '../db/schema.js';
 import { findClient } from '../db/clients.js';
-import { findCase } from '../inbox/cases.js';
 import { FairShare } from './fair-share.js';
 import { GROUP_WINDOW_MS } from './pacing.js';
-import { getJobState, setJobState } from '../publishing/ledger.js';
+import { getJobState, setJobState } from '../db/job-state.js';
 import { classifyError, describeFailure } from '../telegram/errors.js';
 import { makeCopies } from './copier.js';
 import { SoonestTimer } from './soonest-timer.js';
@@ -284,7 +283,7 @@ export class TeamScheduler {
     const { db, privacy, vault } = this.core;
     const lane = laneRows(db, head.caseId, false).filter((r) => r.kind === 'copy');
     if (lane.length === 0) return;
-    const row = findCase(db, head.caseId);
+    const row = this.core.cases.find(head.caseId);
     const client = row && findClient(db, row.clientKey);
     if (!row || !client || row.threadId === null || row.teamChatId !== this.chatId) {
       if (!row || !client) removeRows(db, lane.map((r) => r.id));
@@ -327,7 +326,7 @@ export class TeamScheduler {
 
   private async post(post: TeamPostRow, now: number): Promise<void> {
     const { db, vault } = this.core;
-    const row = post.caseId !== null ? findCase(db, post.caseId) : undefined;
+    const row = post.caseId !== null ? this.core.cases.find(post.caseId) : undefined;
     if (post.caseId !== null && !row) {
       removeRows(db, [post.id]);
       return;
@@ -372,7 +371,7 @@ export class TeamScheduler {
         logger.warn({ retry_after_ms: failure.retryAfterMs }, 'the team chat answered 429: waiting');
         return;
       case 'topic-missing': {
-        const row = caseId !== null ? findCase(db, caseId) : undefined;
+        const row = caseId !== null ? this.core.cases.find(caseId) : undefined;
         if (row && used && row.status !== 'closed' && first.kind !== 'topic') {
           this.core.onTopicMissing(used); // a new topic is queued first (once: `used` names the topic that failed); these rows follow it
           postpone(db, ids, now);

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeTelegram } from '../../src/sandbox/telegram-sim/index.js';
 import { PROJECT_ROOT, startBot, type BotProcess } from '../support/bot-process.js';
 import { contentFolder } from '../support/content.js';
-import { localParts } from '../../src/publishing/time.js';
+import { localParts } from '../../src/time/zoned.js';
 
 const TZ = 'Asia/Almaty';
 let fake: FakeTelegram;

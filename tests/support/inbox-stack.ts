@@ -18,6 +18,7 @@ export function inboxStack(deps: InboxDeps & { api: Api }) {
     privacy: deps.privacy,
     pacer: new Pacer(NO_LIMITS),
     inboxes: inbox.inboxes,
+    cases: inbox.cases,
     executor: posts,
     clock: deps.clock,
     onClientGone: (row) => inbox.clientGone(row),

@@ -4,7 +4,7 @@ import { I18n } from '@grammyjs/i18n';
 import { loadConfig } from '../../src/config.js';
 import { ensureClient } from '../../src/db/clients.js';
 import { cases, conversationState, pendingDeletions } from '../../src/db/schema.js';
-import { setJobState } from '../../src/publishing/ledger.js';
+import { setJobState } from '../../src/db/job-state.js';
 import { attachTopic, claimCase, closeCase, openCase, releaseCase } from '../../src/inbox/cases.js';
 import { eq } from 'drizzle-orm';
 import { InboxJobs } from '../../src/inbox/jobs.js';

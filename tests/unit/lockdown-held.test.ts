@@ -29,7 +29,7 @@ describe('what a lockdown holds (L3)', () => {
     const inbox = new InboxService(deps);
     const posts = new InboxPosts({ db, api, logger: deps.logger, i18n: deps.i18n, timezone: config.timezone, clock: deps.clock, privacy }, inbox);
     // Not started: everything stays in the outbox to look at.
-    inbox.relay = new Relay({ db, api, logger: deps.logger, privacy, pacer: new Pacer(NO_LIMITS), inboxes: inbox.inboxes, executor: posts, clock: deps.clock, onClientGone: () => undefined, onTopicMissing: () => undefined });
+    inbox.relay = new Relay({ db, api, logger: deps.logger, privacy, pacer: new Pacer(NO_LIMITS), inboxes: inbox.inboxes, cases: inbox.cases, executor: posts, clock: deps.clock, onClientGone: () => undefined, onTopicMissing: () => undefined });
     const open = (id: number) => {
       const key = privacy.clientKey(id);
       ensureClient(db, privacy, key, id);

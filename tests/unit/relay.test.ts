@@ -45,6 +45,7 @@ function stack(db: Db, limits: PacingLimits = NO_LIMITS, fail?: Failure) {
     privacy,
     pacer: new Pacer(limits),
     inboxes: inbox.inboxes,
+    cases: inbox.cases,
     executor: posts,
     onClientGone: (row) => inbox.clientGone(row),
     onTopicMissing: (row) => inbox.topicMissing(row),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { nextOccurrence, validateCron } from '../../src/publishing/cron.js';
-import { formatLocal, parseDateTime } from '../../src/publishing/time.js';
+import { formatLocal, parseDateTime } from '../../src/time/zoned.js';
 
 const TZ = 'Asia/Almaty'; // UTC+5 all year
 

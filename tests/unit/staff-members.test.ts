@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { isMemberNow, MEMBERSHIP_TTL_MS, StaffMembers } from '../../src/bot/staff-members.js';
 import { GroupSettingsWatch, groupProblems, type GroupInfo } from '../../src/inbox/group-settings.js';
-import { getJobState } from '../../src/publishing/ledger.js';
+import { getJobState } from '../../src/db/job-state.js';
 import { memoryDb } from '../support/db.js';
 
 describe('staff membership cache', () => {

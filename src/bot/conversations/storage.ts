@@ -3,14 +3,13 @@ import { prepared } from '../../db/prepared.js';
 import type { ConversationStorage } from '@grammyjs/conversations';
 import type { Db } from '../../db/connection.js';
 import { conversationState } from '../../db/schema.js';
-import { isSealed, type Sealer } from '../../privacy/sealing.js';
+import type { Sealer } from '../../privacy/sealing.js';
+import { stateAad } from '../../db/conversations.js';
 import type { BotContext } from '../context.js';
 
 /** Bump when a conversation's code changes in a way that old saved states would replay wrongly. */
 export const CONVERSATIONS_VERSION = 2;
 
-/** Binds a sealed state to its row: copied under another client's key, it does not open. */
-const stateAad = (key: string) => `conversation_state:${key}`;
 
 /**
  * Conversation state in SQLite, keyed by the client key (never the chat id), versioned, and deleted
@@ -56,22 +55,4 @@ export function conversationStorage<S>(
       },
     },
   };
-}
-
-/**
- * Conversation states written before sealing hold plain JSON. Sealed in place at start, so an intake
- * under way during the upgrade goes on; returns how many there were.
- */
-export function sealLegacyConversations(db: Db, sealer: Sealer): number {
-  const legacy = db.select().from(conversationState).all().filter((row) => !isSealed(row.value));
-  if (legacy.length === 0) return 0;
-  db.$client.transaction(() => {
-    for (const row of legacy) {
-      db.update(conversationState)
-        .set({ value: sealer.seal(row.value, stateAad(row.key)) })
-        .where(eq(conversationState.key, row.key))
-        .run();
-    }
-  })();
-  return legacy.length;
 }

@@ -6,7 +6,7 @@ import { ensureClient } from '../../db/clients.js';
 import { findCaseByThread } from '../../inbox/cases.js';
 import { countPickup, issueCode, pickupsCounted, pickupsSince, purgePickupCounts } from '../../inbox/referral-codes.js';
 import { optInFollowUp, recordFollowUpAnswer, type FollowUpAnswer } from '../../inbox/follow-ups.js';
-import { formatLocal } from '../../publishing/time.js';
+import { formatLocal } from '../../time/zoned.js';
 import { referralCodes } from '../../db/schema.js';
 import { cascadeCsv, summarizeCascade, type CascadeLine } from '../../inbox/cascade.js';
 import { cascadeSvg, renderPng } from '../../inbox/cascade-chart.js';

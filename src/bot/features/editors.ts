@@ -7,7 +7,7 @@ import type { PostStore } from '../../publishing/store.js';
 import { sendPost } from '../../publishing/publisher.js';
 import { syncPost } from '../../publishing/sync.js';
 import { splitMessage } from '../../content/split.js';
-import { formatLocal } from '../../publishing/time.js';
+import { formatLocal } from '../../time/zoned.js';
 import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
 

@@ -5,7 +5,7 @@ import { PRIORITY } from '../../relay/posts.js';
 import { casesAwaitingTopic, dropHeldStaffPosts, heldStaffPosts, type HeldForCase, type Lockdown } from '../../inbox/lockdown.js';
 import { escapeHtml } from '../../content/markdown.js';
 import type { InboxService } from '../../inbox/service.js';
-import { formatLocal } from '../../publishing/time.js';
+import { formatLocal } from '../../time/zoned.js';
 import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
 import { LOCKDOWN_BUTTON, staffName } from './membership.js';

@@ -4,7 +4,7 @@ import { formatCode, normalizeCode, recordOutcome, redeemCode, type Redemption }
 import { followUpAfterRedeem } from '../../inbox/follow-ups.js';
 import { OUTCOMES, typeLabel } from '../../inbox/referral-types.js';
 import type { InboxService } from '../../inbox/service.js';
-import { formatLocal } from '../../publishing/time.js';
+import { formatLocal } from '../../time/zoned.js';
 import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
 import { staffName } from './membership.js';
