@@ -65,6 +65,22 @@ export function scrubProcessOutput(secrets: readonly (string | undefined)[]): vo
   }
 }
 
+/** Keys that may hold an update, a request's payload or a person, wherever they sit inside an error. */
+const SENSITIVE_KEYS = new Set(['payload', 'update', 'ctx', 'from', 'chat', 'text', 'caption', 'user', 'username', 'first_name', 'last_name', 'phone_number']);
+
+/** A copy of a serialized error without sensitive keys at any depth (an error wrapping an error that holds a payload). */
+function scrubError(value: unknown, depth = 0): unknown {
+  if (value === null || typeof value !== 'object' || depth > 8) return value;
+  if (Array.isArray(value)) return value.map((item) => scrubError(item, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [key, inner] of Object.entries(value)) {
+    out[key] = SENSITIVE_KEYS.has(key) ? '[redacted]' : scrubError(inner instanceof Error ? pino.stdSerializers.err(inner) : inner, depth + 1);
+  }
+  return out;
+}
+
+const errorSerializer = (error: unknown) => scrubError(error instanceof Error ? pino.stdSerializers.err(error) : error);
+
 export interface LoggerOptions {
   destination?: pino.DestinationStream;
   /** Values that must never be written (the bot token). */
@@ -77,6 +93,7 @@ export function createLogger(level: string, options: LoggerOptions = {}): Logger
     {
       level,
       redact: { paths: REDACT, censor: '[redacted]' },
+      serializers: { err: errorSerializer, error: errorSerializer },
       base: undefined,
       // Every line, whatever produced it (an error's message, its cause, its stack), is scrubbed on its way out.
       hooks: { streamWrite: (line) => redactSecrets(line, secrets) },

@@ -41,3 +41,19 @@ describe('the logger never writes the bot token', () => {
     for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
   });
 });
+
+describe('the logger never writes what an error carries about a person', () => {
+  it('drops a payload nested inside an error that wraps another (the review’s I5 case)', () => {
+    const { lines, destination } = capture();
+    const logger = createLogger('info', { destination });
+    const inner = Object.assign(new Error('Call to sendMessage failed'), { payload: { chat_id: 555000111, text: 'my address is Abay 12' } });
+    const outer = Object.assign(new Error('relay failed'), { error: inner, details: { request: { payload: { chat_id: 555000111 } } } });
+    logger.error({ err: outer }, 'relay failed');
+    logger.warn({ err: { error: inner } }, 'wrapped');
+    const output = lines.join('');
+    expect(output).toContain('relay failed');
+    expect(output).toContain('Call to sendMessage failed');
+    expect(output).not.toContain('555000111');
+    expect(output).not.toContain('Abay');
+  });
+});
