@@ -610,3 +610,19 @@ consult-open-wait = You started a conversation a moment ago: you can start a new
 
 ## clock
 publishing-missed-earlier = (and { $count } earlier)
+
+## risk
+staff-command-urgent = Mark this case urgent: /urgent [reason]
+staff-command-normal = This case is not urgent after all
+staff-card-urgent-reason = 🆘 Why: { $what }
+staff-risk-raised = 🆘 Marked urgent: the client's words suggest <b>{ $what }</b>. The client was not told. /normal if it is not.
+staff-urgent-by-hand = 🆘 { $alias } marked the case urgent.
+staff-urgent-by-hand-reason = 🆘 { $alias } marked the case urgent: { $what }
+staff-normal-by-hand = { $alias } marked the case not urgent. The same kind of words will not raise it again for { $hours } h.
+staff-normal-not-urgent = This case is not urgent.
+staff-risk-overdose = signs of an overdose
+staff-risk-not-breathing = someone not breathing
+staff-risk-suicide = suicide
+staff-risk-violence = violence
+staff-risk-arrest = an arrest or police
+staff-risk-child = a child in danger

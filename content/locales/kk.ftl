@@ -582,3 +582,19 @@ consult-open-wait = Сен жаңа ғана сөйлесу бастадың: ж
 
 ## clock
 publishing-missed-earlier = (және тағы { $count } ертеректе)
+
+## risk
+staff-command-urgent = Өтінішті шұғыл деп белгілеу: /urgent [себебі]
+staff-command-normal = Өтініш шұғыл емес екен
+staff-card-urgent-reason = 🆘 Себебі: { $what }
+staff-risk-raised = 🆘 Шұғыл деп белгіленді: клиенттің сөзі бойынша <b>{ $what }</b> сияқты. Клиентке бұл айтылған жоқ. Олай болмаса, /normal.
+staff-urgent-by-hand = 🆘 { $alias } өтінішті шұғыл деп белгіледі.
+staff-urgent-by-hand-reason = 🆘 { $alias } өтінішті шұғыл деп белгіледі: { $what }
+staff-normal-by-hand = { $alias } шұғылдықты алып тастады. Осындай сөздер оны { $hours } сағат бойы қайта көтермейді.
+staff-normal-not-urgent = Бұл өтініш шұғыл емес.
+staff-risk-overdose = артық доза белгілері
+staff-risk-not-breathing = адам дем алмайды
+staff-risk-suicide = суицид
+staff-risk-violence = зорлық-зомбылық
+staff-risk-arrest = ұстау, полиция
+staff-risk-child = бала қауіпте

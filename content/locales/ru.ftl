@@ -599,3 +599,19 @@ consult-open-wait = Разговор начат совсем недавно: н�
 
 ## clock
 publishing-missed-earlier = (и ещё { $count } раньше)
+
+## risk
+staff-command-urgent = Отметить обращение срочным: /urgent [причина]
+staff-command-normal = Обращение всё же не срочное
+staff-card-urgent-reason = 🆘 Почему: { $what }
+staff-risk-raised = 🆘 Отмечено срочным: по словам клиента похоже на <b>{ $what }</b>. Клиенту об этом не сообщалось. /normal, если это не так.
+staff-urgent-by-hand = 🆘 Отмечено срочным: { $alias }.
+staff-urgent-by-hand-reason = 🆘 Отмечено срочным: { $alias }. Причина: { $what }
+staff-normal-by-hand = Срочность снята: { $alias }. Слова того же рода не поднимут обращение снова { $hours } ч.
+staff-normal-not-urgent = Это обращение не срочное.
+staff-risk-overdose = признаки передозировки
+staff-risk-not-breathing = человек не дышит
+staff-risk-suicide = суицид
+staff-risk-violence = насилие
+staff-risk-arrest = задержание, полиция
+staff-risk-child = ребёнок в опасности

@@ -11,6 +11,7 @@ import { parseSignOff, type RawSignOff, type SignOffRecord } from './signoff.js'
 import { DEFAULT_PLACEHOLDER_NOTICE, hidePlaceholders, stripPlaceholders } from './placeholders.js';
 import { formatFluentMessage } from './fluent-check.js';
 import { loadMixTable, type MixTable } from './mix.js';
+import { loadRiskLists, type RiskLists } from './risk.js';
 
 export interface InfoCard {
   slug: string;
@@ -74,6 +75,8 @@ export interface Content {
   signOffProblems: ContentProblem[];
   /** The mixing checker's table (content/mix/), if the folder has one. */
   mix?: MixTable;
+  /** Risk words of every language (content/risk/), matched in clients' messages. */
+  risk: RiskLists;
 }
 
 const requiredText = (field: string) =>
@@ -268,12 +271,14 @@ export function loadContent(root: string, languageList?: readonly Language[]): C
     ]),
   ) as Record<Language, LanguageContent>;
   const mix = loadMixTable(root, Object.keys(languages));
+  const risk = loadRiskLists(root, Object.keys(languages));
   return {
     languages,
     settings,
     settingsMissing: missing === true,
-    problems: [...loader.problems, ...mix.problems],
-    signOffProblems: [...loader.signOffProblems, ...mix.signOffProblems],
+    problems: [...loader.problems, ...mix.problems, ...risk.problems],
+    signOffProblems: [...loader.signOffProblems, ...mix.signOffProblems, ...risk.signOffProblems],
+    risk: risk.lists,
     ...(mix.table ? { mix: mix.table } : {}),
   };
 }

@@ -5,6 +5,7 @@ import { loadContent, type Content, type LanguageContent } from './loader.js';
 import { reviewContent } from './review.js';
 import { loadSettings, type Settings } from './settings.js';
 import type { MixTable } from './mix.js';
+import type { RiskLists } from './risk.js';
 
 const EMPTY: LanguageContent = { sections: [], cards: new Map(), services: [], snippets: new Map() };
 
@@ -39,6 +40,11 @@ export class ContentStore {
   /** The mixing checker's table, if content/mix/ has one. */
   get mix(): MixTable | undefined {
     return this.content.mix;
+  }
+
+  /** The risk words of every language (content/risk/). */
+  get risk(): RiskLists {
+    return this.content.risk;
   }
 
   get defaultLanguage(): Language {

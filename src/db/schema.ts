@@ -92,6 +92,11 @@ export const cases = sqliteTable(
     /** A coarse region id (settings.yml `regions`) the client chose at intake, if any; goes with the case. */
     region: text('region'),
     urgent: integer('urgent', { mode: 'boolean' }).notNull().default(false),
+    /** Why the case is urgent, if not the emergency button: a risk category (content/risk/) or a consultant's short reason (/urgent). Never the client's words. */
+    urgentReason: text('urgent_reason'),
+    /** A consultant lowered the case (/normal): risk words of this category do not raise it again until `calm_until`. */
+    calmCategory: text('calm_category'),
+    calmUntil: integer('calm_until'),
     /** waiting | active | closed */
     status: text('status').notNull(),
     /**

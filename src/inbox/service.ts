@@ -154,7 +154,24 @@ export class InboxService {
     });
     // The region only if the client chose one (a region id without a text shows as itself).
     const region = row.region !== null ? `\n${this.st('staff-card-region', { region: escapeHtml(this.labelOr(`staff-region-${row.region}`, row.region)) })}` : '';
-    return `${card}${region}${this.codeLines(row.id)}`;
+    const why = row.urgent && row.urgentReason !== null ? `\n${this.st('staff-card-urgent-reason', { what: this.urgencyReason(row.urgentReason) })}` : '';
+    return `${card}${why}${region}${this.codeLines(row.id)}`;
+  }
+
+  /** A risk category's staff label (`staff-risk-<category>`), or a consultant's own reason, escaped. */
+  urgencyReason(reason: string): string {
+    return escapeHtml(this.labelOr(`staff-risk-${reason}`, reason));
+  }
+
+  /**
+   * The case became urgent or stopped being urgent (risk words, /urgent, /normal): a note in its topic,
+   * the topic's name (🆘) and the card. The queue, the board and the chat's budget read urgency from the
+   * case when they rank, so they follow by themselves. Nothing reaches the client.
+   */
+  urgencyChanged(row: CaseRow, noteHtml: string, byClient: boolean): void {
+    this.noteInTopic(row, noteHtml, byClient);
+    this.relay.postToTeam({ kind: 'rename' }, { row, byClient });
+    this.relay.postToTeam({ kind: 'card' }, { row, byClient });
   }
 
   /** Codes issued in the case: type, place and status only, never the code or anything about the client. */

@@ -30,6 +30,8 @@ export interface IntakeResult {
   descriptionMessageId?: number;
   /** A coarse region the client chose (settings.yml `regions`), if they wanted to say. */
   region?: string;
+  /** Risk categories (content/risk/) seen in the description: the case opens urgent. Only the categories. */
+  risk?: string[];
 }
 
 /**
@@ -40,7 +42,12 @@ export interface IntakeResult {
  * which runs through `conversation.external`. Button presses are answered by the bot's safety net
  * (answerCallbackQueries) once the update is handled.
  */
-export function createIntake(i18n: I18n<BotContext>, openCase: (ctx: BotContext, result: IntakeResult) => Promise<void>) {
+export function createIntake(
+  i18n: I18n<BotContext>,
+  openCase: (ctx: BotContext, result: IntakeResult) => Promise<void>,
+  /** The risk categories of a text (pure: it reads the content's lists, nothing that a replay could see differ in effect). */
+  riskOf: (text: string) => string[] = () => [],
+) {
   return async function intake(conversation: Conversation<BotContext, Context>, ctx: Context, args: IntakeArgs): Promise<void> {
     const t = (key: string, vars?: Record<string, string>) => i18n.t(args.lang, key, vars);
     const cancelButton = new InlineKeyboard().text(t('intake-cancel'), 'intake:cancel');
@@ -88,6 +95,7 @@ export function createIntake(i18n: I18n<BotContext>, openCase: (ctx: BotContext,
     });
 
     let descriptionMessageId: number | undefined;
+    let risk: string[] = [];
     for (;;) {
       const answer = await ask((u) => pressed(/^intake:(skip|cancel)$/)(u) || (!!u.message && !u.message.text?.startsWith('/')));
       if (!answer) return;
@@ -110,6 +118,7 @@ export function createIntake(i18n: I18n<BotContext>, openCase: (ctx: BotContext,
         continue;
       }
       descriptionMessageId = answer.message?.message_id;
+      risk = riskOf(answer.message?.text ?? answer.message?.caption ?? '');
       break;
     }
 
@@ -148,6 +157,6 @@ export function createIntake(i18n: I18n<BotContext>, openCase: (ctx: BotContext,
       return;
     }
     await confirmed.editMessageReplyMarkup();
-    await conversation.external((outside) => openCase(outside, { topic, descriptionMessageId, region }));
+    await conversation.external((outside) => openCase(outside, { topic, descriptionMessageId, region, ...(risk.length > 0 ? { risk } : {}) }));
   };
 }

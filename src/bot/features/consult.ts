@@ -14,6 +14,20 @@ import { escapeHtml } from '../../content/markdown.js';
 import { backToMenu } from '../keyboards.js';
 import type { Lockdown } from '../../inbox/lockdown.js';
 import { CaseOpenings } from '../../inbox/case-openings.js';
+import { matchRisk } from '../../content/risk.js';
+import { raiseForRisk } from '../../inbox/urgency.js';
+import type { CaseRow } from '../../db/schema.js';
+
+/**
+ * Risk words in a client's message (text or caption), matched when the relay accepts it: the case becomes
+ * urgent with the category on its card and a note in its topic. The client is told nothing; the text is
+ * not kept. Call inside the transaction that accepts the message: a replay finds the case urgent already.
+ */
+export function raiseOnRiskWords(deps: BotDeps, inbox: InboxService, row: CaseRow, categories: readonly string[], now: number): void {
+  if (categories.length === 0 || row.urgent) return;
+  const raised = raiseForRisk(deps.db, row.id, categories, now);
+  if (raised) inbox.urgencyChanged(raised.row, inbox.st('staff-risk-raised', { what: inbox.urgencyReason(raised.category) }), true);
+}
 
 const HTML = { parse_mode: 'HTML' } as const;
 
@@ -44,7 +58,7 @@ export function createConsultFeature(deps: BotDeps, inbox: InboxService, i18n: I
   }
 
   /** Opens the case, its topic and card, queues the description, tells the client where they stand. */
-  async function open(ctx: BotContext, topic: CaseTopic, urgent: boolean, descriptionMessageId?: number, region?: string): Promise<void> {
+  async function open(ctx: BotContext, topic: CaseTopic, urgent: boolean, descriptionMessageId?: number, region?: string, risk: readonly string[] = []): Promise<void> {
     if (!ctx.client || !ctx.chat) return;
     if (!(await mayOpen(ctx, urgent))) return;
     const client = ensureClient(db, privacy, ctx.client.key, ctx.chat.id);
@@ -62,6 +76,8 @@ export function createConsultFeature(deps: BotDeps, inbox: InboxService, i18n: I
         else inbox.createTopic(opened.case);
       }
       if (descriptionMessageId !== undefined) inbox.relay.accept({ caseId: opened.case.id, toClient: false, sourceMessageId: descriptionMessageId });
+      // Risk words in the description: urgent from the start (the topic is named when it is made).
+      raiseOnRiskWords(deps, inbox, opened.case, risk, clock());
       return opened;
     })();
     if (!result.opened) {
@@ -86,7 +102,11 @@ export function createConsultFeature(deps: BotDeps, inbox: InboxService, i18n: I
 
   feature.use(
     createConversation<BotContext, Context>(
-      createIntake(i18n, (ctx, result: IntakeResult) => open(ctx, result.topic, false, result.descriptionMessageId, result.region)),
+      createIntake(
+        i18n,
+        (ctx, result: IntakeResult) => open(ctx, result.topic, false, result.descriptionMessageId, result.region, result.risk),
+        (text) => matchRisk(deps.content.risk, text),
+      ),
       'intake',
     ),
   );
@@ -196,14 +216,19 @@ export function createClientRelay(deps: BotDeps, inbox: InboxService, lockdown: 
       return;
     }
     const text = ctx.msg.text !== undefined && ctx.msg.media_group_id === undefined ? { text: ctx.msg.text, ...(ctx.msg.entities ? { entities: ctx.msg.entities } : {}) } : undefined;
-    inbox.relay.accept({
-      caseId: row.id,
-      toClient: false,
-      sourceMessageId: ctx.msg.message_id,
-      mediaGroupId: ctx.msg.media_group_id,
-      replyToSourceId: ctx.msg.reply_to_message?.message_id,
-      text,
-    });
+    // Matched now, on the words as they arrive; only a category is kept.
+    const risk = matchRisk(deps.content.risk, ctx.msg.text ?? ctx.msg.caption ?? '');
+    db.$client.transaction(() => {
+      inbox.relay.accept({
+        caseId: row.id,
+        toClient: false,
+        sourceMessageId: ctx.msg.message_id,
+        mediaGroupId: ctx.msg.media_group_id,
+        replyToSourceId: ctx.msg.reply_to_message?.message_id,
+        text,
+      });
+      raiseOnRiskWords(deps, inbox, row, risk, clock());
+    })();
     if (lockdown.shouldTell(row.id)) await ctx.reply(ctx.t('lockdown-client-waiting'), HTML);
   });
 

@@ -24,6 +24,8 @@ import type { BotDeps } from '../deps.js';
 import type { StaffMembers } from '../staff-members.js';
 import { CHAT_REF_BINDING } from '../../privacy/keys.js';
 import { withoutMentions } from '../../privacy/mentions.js';
+import { markNormal, markUrgent, CALM_MS } from '../../inbox/urgency.js';
+import { RISK_CATEGORIES } from '../../content/risk.js';
 
 
 /**
@@ -181,6 +183,31 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService, erasure: 
   });
 
   staff.command('note', () => undefined); // stays in the topic: never relayed
+
+  // Urgency by hand: first in every queue (/urgent [reason]), or back to normal (/normal), which also
+  // keeps the words that raised the case from raising it again for a while (CALM_MS). The client is told nothing.
+  staff.command('urgent', async (ctx) => {
+    const row = await needCase(ctx);
+    if (!row) return;
+    const alias = escapeHtml(inbox.aliasOf(ctx.from!.id));
+    db.$client.transaction(() => {
+      const raised = markUrgent(db, row.id, String(ctx.match ?? ''));
+      if (!raised) return void inbox.replyInTeam(ctx, inbox.st('staff-case-closed'), true);
+      const reason = raised.urgentReason !== null ? inbox.urgencyReason(raised.urgentReason) : '';
+      inbox.urgencyChanged(raised, inbox.st(reason ? 'staff-urgent-by-hand-reason' : 'staff-urgent-by-hand', { alias, what: reason }), false);
+    })();
+  });
+
+  staff.command('normal', async (ctx) => {
+    const row = await needCase(ctx);
+    if (!row) return;
+    const alias = escapeHtml(inbox.aliasOf(ctx.from!.id));
+    db.$client.transaction(() => {
+      const lowered = markNormal(db, row.id, clock(), (reason) => (RISK_CATEGORIES as readonly string[]).includes(reason));
+      if (!lowered) return void inbox.replyInTeam(ctx, inbox.st('staff-normal-not-urgent'), true);
+      inbox.urgencyChanged(lowered, inbox.st('staff-normal-by-hand', { alias, hours: Math.round(CALM_MS / 3_600_000) }), false);
+    })();
+  });
 
   staff.command('refer', async (ctx) => {
     const row = await needCase(ctx);

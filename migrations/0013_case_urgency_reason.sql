@@ -1,0 +1,3 @@
+ALTER TABLE `cases` ADD `urgent_reason` text;--> statement-breakpoint
+ALTER TABLE `cases` ADD `calm_category` text;--> statement-breakpoint
+ALTER TABLE `cases` ADD `calm_until` integer;
