@@ -10,7 +10,7 @@ let staff: { id: number };
 type User = ReturnType<FakeTelegram['createUser']>;
 let anna: User;
 
-const { clientSees, intake } = chatHelpers(() => fake);
+const { clientSees, intake, withButton } = chatHelpers(() => fake);
 
 const inTopic = (threadId: number) => fake.messages(staff.id).filter((m) => m.message_thread_id === threadId);
 const topicName = (threadId: number) => fake.chat(staff.id).topics.find((t) => t.message_thread_id === threadId)?.name ?? '';
@@ -112,5 +112,19 @@ describe('risk words in a client\'s messages, end to end', () => {
     await until(() => inTopic(kk.thread).find((m) => m.text === 'This case is not urgent.'), 'the refusal');
     fake.sendText(anna, '/urgent', { chatId: staff.id });
     await until(() => fake.messages(staff.id).find((m) => m.message_thread_id === undefined && /inside a case topic/.test(String(m.text))), 'the in-case-only answer');
+  });
+
+  it('risk words in the intake description open the case urgent, with its reason', async () => {
+    const client = fake.createUser({ first_name: 'Secretdesc', language_code: 'ru' });
+    fake.sendText(client, '/consult');
+    fake.pressButton(client, await withButton(client, 'intake:topic:substances'), 'intake:topic:substances');
+    await withButton(client, 'intake:skip'); // asked to describe it
+    fake.sendText(client, 'друг без сознания, губы синие');
+    const confirm = await withButton(client, 'intake:go');
+    fake.pressButton(client, confirm, 'intake:go');
+    const copy = await until(() => fake.messages(staff.id).find((m) => m.text === 'друг без сознания, губы синие'), 'the description copy');
+    await until(() => topicName(copy.message_thread_id!).startsWith('🆘 '), 'the topic named 🆘');
+    await until(() => /Why: signs of an overdose/.test(String(card(copy.message_thread_id!)?.text)), 'the card with the reason');
+    expect(fake.botMessages(client.id).map((m) => String(m.text)).join('\n')).not.toMatch(/🆘|срочн/i);
   });
 });
