@@ -4,6 +4,7 @@ import { loadContent } from '../content/loader.js';
 import { reviewContent } from '../content/review.js';
 import { goLiveBlockers, goLiveReport } from '../content/go-live.js';
 import { loadPosts } from '../publishing/posts.js';
+import { unsignedRiskLists } from '../content/risk.js';
 import { contentToolConfig } from './env.js';
 
 /**
@@ -15,6 +16,8 @@ import { contentToolConfig } from './env.js';
  * organisation's verify: notes, and other warnings for a reviewer.
  * --strict is the go-live gate: it also fails while any card or emergency screen lacks the current
  * sign-off its topic needs, any placeholder is unfilled, or an emergency number is written out.
+ * The risk word lists (content/risk/) are checked like the rest (file, field, what was expected); an
+ * unsigned list is a warning, not a go-live blocker: clients never read them.
  */
 const strict = process.argv.slice(2).includes('--strict');
 const { contentDir, timezone, channels, defaultLanguage } = contentToolConfig();
@@ -45,6 +48,8 @@ for (const summary of goLive.signOff) {
   for (const item of [...summary.expired, ...summary.unsigned]) out.push(`${blocker}: ${formatProblem(located(item))}`);
 }
 for (const item of goLive.mixUnsigned) out.push(`${blocker}: ${formatProblem(located(item))}`);
+const riskUnsigned = unsignedRiskLists(content.risk);
+group('Risk word lists (content/risk/) a clinician has not signed off', riskUnsigned, 'warning');
 group('Old review dates (not a sign-off)', goLive.legacyReviewed, 'warning');
 group('Organisation placeholders [[ORG: …]] (clients see "ask a consultant" instead)', goLive.placeholders, blocker);
 group('Emergency numbers written out (use the settings.yml names)', goLive.literalNumbers, blocker);
@@ -60,7 +65,7 @@ out.push(blockers === 0 ? 'go-live: ready (nothing --strict fails on)' : strict 
 const cards = Object.values(content.languages).reduce((n, l) => n + l.cards.size, 0);
 const drafts = posts.posts.filter((p) => p.draft).length;
 const languages = Object.keys(content.languages).join(', ') || 'none';
-const shownWarnings = warnings.length + goLive.legacyReviewed.length + (strict ? 0 : blockers);
+const shownWarnings = warnings.length + goLive.legacyReviewed.length + riskUnsigned.length + (strict ? 0 : blockers);
 out.push(
   `${problems.length === 0 ? 'OK' : `${problems.length} problem(s)`}: ${cards} info card(s), ${posts.posts.length} valid post(s) (${drafts} draft(s)) in ${contentDir}; languages: ${languages}; ${shownWarnings} warning(s)`,
 );

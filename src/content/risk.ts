@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Language } from '../config.js';
 import { parseYamlFile, type ContentProblem } from './front-matter.js';
 import { readContentFile } from './paths.js';
-import { parseSignOff } from './signoff.js';
+import { parseSignOff, signOffStatus, type SignOffRecord } from './signoff.js';
 
 /**
  * Risk words (content/risk/<lang>.yml): phrases in a client's message that make their case urgent, by
@@ -24,6 +24,17 @@ interface Phrase {
 export interface RiskLists {
   /** Every language's phrases together: clients here often write in another language than their menus. */
   phrases: { category: RiskCategory; phrase: Phrase }[];
+  /** Each list's sign-off (topic: medical: a clinician's), for content:check. */
+  signOffs: { file: string; record: SignOffRecord }[];
+}
+
+/** The lists whose clinician's sign-off is missing or out of date: content:check lists them (not a go-live blocker: clients never read them). */
+export function unsignedRiskLists(lists: RiskLists, now = new Date()): ContentProblem[] {
+  return lists.signOffs.flatMap(({ file, record }) => {
+    const status = signOffStatus(record, now);
+    if (status.state === 'signed') return [];
+    return [{ file, field: 'review', message: `lacks a current clinician's sign-off (${status.state}): a clinician or crisis-line supervisor should review the phrases before the team relies on them` }];
+  });
 }
 
 // Kazakh letters fold to their nearest Russian ones, and ё to е: people type without them on a Russian keyboard.
@@ -87,7 +98,7 @@ const listSchema = z.strictObject({
 export function loadRiskLists(root: string, languages: readonly Language[], now = new Date()): { lists: RiskLists; problems: ContentProblem[]; signOffProblems: ContentProblem[] } {
   const problems: ContentProblem[] = [];
   const signOffProblems: ContentProblem[] = [];
-  const lists: RiskLists = { phrases: [] };
+  const lists: RiskLists = { phrases: [], signOffs: [] };
   for (const lang of languages) {
     const file = `${RISK_DIR}/${lang}.yml`;
     const path = join(root, file);
@@ -106,7 +117,9 @@ export function loadRiskLists(root: string, languages: readonly Language[], now 
     }
     const data = parsed.data;
     if (data.topic !== undefined && data.topic !== 'medical') problems.push({ file, field: 'topic', message: 'must be medical (a clinician signs the risk lists off)' });
-    signOffProblems.push(...parseSignOff(file, { topic: 'medical', review: data.review, needs: data.needs, verify: data.verify }, undefined, now).problems);
+    const signOff = parseSignOff(file, { topic: 'medical', review: data.review, needs: data.needs, verify: data.verify }, undefined, now);
+    signOffProblems.push(...signOff.problems);
+    lists.signOffs.push({ file, record: signOff.record });
     for (const [name, list] of Object.entries(data.categories)) {
       if (!(RISK_CATEGORIES as readonly string[]).includes(name)) {
         problems.push({ file, field: `categories.${name}`, message: `is not a risk category; expected one of ${RISK_CATEGORIES.join(', ')}` });

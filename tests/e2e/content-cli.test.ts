@@ -52,6 +52,21 @@ describe('npm run content:check', () => {
     expect(lines.at(-1)).toMatch(/^7 problem\(s\): 1 info card\(s\), 1 valid post\(s\)/);
   }, 30_000);
 
+  it('fails on a bad risk word list naming the file, the field and what was expected; warns that a list is not signed off', () => {
+    const root = contentFolder({
+      'locales/en.ftl': 'welcome = Hi\n',
+      'info/en/good.md': card('Good', 'Section', 1),
+      'risk/en.yml': 'topic: medical\ncategories:\n  overdose: ["overdose", "od*"]\n  weather: ["rain"]\n',
+    });
+    const { code, out } = run('content-check.ts', { CONTENT_DIR: root });
+    expect(code).toBe(1);
+    const lines = out.trim().split('\n');
+    expect(lines).toContain(`${root}/risk/en.yml: categories.overdose.1: "od*": a word ending in * needs at least 4 letters before it, or it matches ordinary words`);
+    expect(lines.find((l) => l.startsWith(`${root}/risk/en.yml: categories.weather:`))).toMatch(/not a risk category; expected one of overdose, not-breathing, suicide/);
+    expect(lines.find((l) => l.startsWith(`${root}/risk/en.yml: categories:`))).toMatch(/lacks phrases for not-breathing/);
+    expect(lines).toContain(`warning: ${root}/risk/en.yml: review: lacks a current clinician's sign-off (unsigned): a clinician or crisis-line supervisor should review the phrases before the team relies on them`);
+  }, 30_000);
+
   it('warns, without failing, about cards without sources or a sign-off and about what a language lacks', () => {
     const front = (extra: string) => `---\ntitle: Naloxone\nsection: Overdose\norder: 1\n${extra}---\nText.\n`;
     const root = contentFolder({
