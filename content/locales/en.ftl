@@ -610,3 +610,10 @@ consult-open-wait = You started a conversation a moment ago: you can start a new
 
 ## clock
 publishing-missed-earlier = (and { $count } earlier)
+
+## hanging
+consult-offered-back = Your consultant could not answer in time, so your conversation is back with the team: someone else may answer you. Your messages are all there; no need to repeat them.
+staff-answer-due = ⏰ { $alias }, the client has waited { $minutes } min for an answer. Reply, or /release the case; otherwise it goes back to the queue.
+staff-offered-back = ↩️ No answer from { $alias }: the case is back in the queue for anyone to take.
+staff-released-left = ↩️ { $alias } left the staff chat: the case is back in the queue for anyone to take.
+staff-status-offered-back = ⏳ waiting again (offered back: no answer in time)

@@ -116,6 +116,13 @@ export const cases = sqliteTable(
     queuedAt: integer('queued_at').notNull(),
     closedAt: integer('closed_at'),
     remindedAt: integer('reminded_at'),
+    /**
+     * A taken case: when the client's oldest unanswered message arrived (null once a consultant answered).
+     * A time, never the message: it decides the nudge and the offer back (src/inbox/answer-due.ts).
+     */
+    clientWroteAt: integer('client_wrote_at'),
+    /** When the holder was nudged for that unanswered spell; kept on a case offered back, so its card says so. */
+    nudgedAt: integer('nudged_at'),
     /** After closing: until when the client's next message is taken as a comment for the team. */
     feedbackUntil: integer('feedback_until'),
     /** The row's MAC (src/db/row-integrity.ts): a row whose routing was changed without BOT_SECRET fails it and is refused. */

@@ -1,3 +1,4 @@
+import { clientWrote } from '../../inbox/answer-due.js';
 import { Composer, InlineKeyboard } from 'grammy';
 import { createConversation } from '@grammyjs/conversations';
 import type { Context } from 'grammy';
@@ -196,14 +197,17 @@ export function createClientRelay(deps: BotDeps, inbox: InboxService, lockdown: 
       return;
     }
     const text = ctx.msg.text !== undefined && ctx.msg.media_group_id === undefined ? { text: ctx.msg.text, ...(ctx.msg.entities ? { entities: ctx.msg.entities } : {}) } : undefined;
-    inbox.relay.accept({
-      caseId: row.id,
-      toClient: false,
-      sourceMessageId: ctx.msg.message_id,
-      mediaGroupId: ctx.msg.media_group_id,
-      replyToSourceId: ctx.msg.reply_to_message?.message_id,
-      text,
-    });
+    db.$client.transaction(() => {
+      inbox.relay.accept({
+        caseId: row.id,
+        toClient: false,
+        sourceMessageId: ctx.msg.message_id,
+        mediaGroupId: ctx.msg.media_group_id,
+        replyToSourceId: ctx.msg.reply_to_message?.message_id,
+        text,
+      });
+      clientWrote(db, row.id, clock()); // the time only: it decides when the holder is nudged (answer-due.ts)
+    })();
     if (lockdown.shouldTell(row.id)) await ctx.reply(ctx.t('lockdown-client-waiting'), HTML);
   });
 

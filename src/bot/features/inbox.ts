@@ -1,3 +1,4 @@
+import { clientAnswered } from '../../inbox/answer-due.js';
 import { Composer, InputFile } from 'grammy';
 import { escapeHtml } from '../../content/markdown.js';
 import { splitMessage } from '../../content/split.js';
@@ -216,6 +217,7 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService, erasure: 
         inbox.noteInTopic(row, part);
       }
       recordFirstResponse(db, row, clock());
+      clientAnswered(db, row.id);
     })();
   });
 
@@ -348,6 +350,7 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService, erasure: 
         text: safe && ctx.msg.media_group_id === undefined ? { text: safe.text, ...(safe.entities ? { entities: safe.entities } : {}), ...(safe.removed > 0 ? { rewritten: true } : {}) } : undefined,
       });
       recordFirstResponse(db, current, clock());
+      clientAnswered(db, current.id);
     })();
   });
 
