@@ -616,4 +616,4 @@ consult-offered-back = Your consultant could not answer in time, so your convers
 staff-answer-due = ⏰ { $alias }, the client has waited { $minutes } min for an answer. Reply, or /release the case; otherwise it goes back to the queue.
 staff-offered-back = ↩️ No answer from { $alias }: the case is back in the queue for anyone to take.
 staff-released-left = ↩️ { $alias } left the staff chat: the case is back in the queue for anyone to take.
-staff-status-offered-back = ⏳ waiting again (offered back: no answer in time)
+staff-status-offered-back = ⏳ waiting again (offered back to the team)
