@@ -617,3 +617,4 @@ staff-answer-due = ⏰ { $alias }, the client has waited { $minutes } min for an
 staff-offered-back = ↩️ No answer from { $alias }: the case is back in the queue for anyone to take.
 staff-released-left = ↩️ { $alias } left the staff chat: the case is back in the queue for anyone to take.
 staff-status-offered-back = ⏳ waiting again (offered back to the team)
+staff-queue-unanswered = ⏰ <b>Unanswered</b>: { $count } taken, the client still waiting for an answer

@@ -96,13 +96,13 @@ export class InboxJobs {
   chaseUnanswered(): void {
     const { db, config, clock } = this.deps;
     if (readLockdown(db)) return; // nobody can answer during a lockdown
-    let offered = false;
+    let changed = false;
     for (const row of unansweredCases(db)) {
       const step = answerDueStep(row, clock(), config.answerDueMs);
-      if (step === 'nudge') this.inbox.nudge(row);
-      if (step === 'offer-back' && this.inbox.handBack(row, 'unanswered')) offered = true;
+      if (step === 'nudge' && this.inbox.nudge(row)) changed = true;
+      if (step === 'offer-back' && this.inbox.handBack(row, 'unanswered')) changed = true;
     }
-    if (offered) this.updateBoard();
+    if (changed) this.updateBoard(); // the board lists unanswered cases and the queue
   }
 
   /**

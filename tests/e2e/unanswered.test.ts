@@ -74,6 +74,10 @@ describe('a taken case left unanswered', () => {
     // Anna is mentioned (Telegram notifies her); the note is in the topic only, never in the client's chat.
     expect(nudge.entities?.some((e) => e.type === 'text_mention' && (e as { user?: { id: number } }).user?.id === anna.id)).toBe(true);
     expect(fake.botMessages(client).some((m) => /for an answer/.test(String(m.text)))).toBe(false);
+    // The queue board in General lists it as unanswered: pseudonym, how long, who holds it.
+    const board = () => fake.messages(staff.id).find((m) => m.message_thread_id === undefined && /Queue/.test(String(m.text)));
+    await until(() => /Unanswered: 1 taken/.test(String(board()?.text)), 'the board listing the unanswered case');
+    expect(board()?.text).toMatch(/⏰ Client [0-9A-Z]{4} · Other · 10 min · Consultant/);
     await advance(1 * MIN); // no second nudge for the same wait
     expect(inTopic(threadId).filter((m) => /for an answer/.test(String(m.text)))).toHaveLength(1);
 
@@ -82,6 +86,7 @@ describe('a taken case left unanswered', () => {
     await clientSees(client, /someone else may answer you/);
     const offered = await until(() => (takeButton(card(threadId)) ? card(threadId) : undefined), 'the card with Take again');
     expect(offered.text).toMatch(/waiting again/);
+    await until(() => /Queue: 1 waiting\n• Client/.test(String(board()?.text)) && !/Unanswered/.test(String(board()?.text)), 'the board listing it as waiting');
 
     fake.pressButton(boris, offered, takeButton(offered)!);
     await until(() => (takeButton(card(threadId)) === undefined && /💬 with/.test(String(card(threadId)?.text)) ? true : undefined), 'the card taken by Boris');
