@@ -618,3 +618,5 @@ staff-offered-back = ↩️ No answer from { $alias }: the case is back in the q
 staff-released-left = ↩️ { $alias } left the staff chat: the case is back in the queue for anyone to take.
 staff-status-offered-back = ⏳ waiting again (offered back to the team)
 staff-queue-unanswered = ⏰ <b>Unanswered</b>: { $count } taken, the client still waiting for an answer
+staff-stats-responses = <b>Response times</b> by inbox and week (from Monday): median / 90th percentile (cases)
+staff-stats-response-line = • { $inbox } · { $week }: first answer { $firstMedian } / { $firstP90 } ({ $firstCount }); next answers { $nextMedian } / { $nextP90 } ({ $nextCount })

@@ -590,3 +590,5 @@ staff-offered-back = ↩️ { $alias } уақытында жауап берме�
 staff-released-left = ↩️ { $alias } команда чатынан шықты: өтініш қайтадан кезекте, оны кез келген кеңесші ала алады.
 staff-status-offered-back = ⏳ қайтадан күтуде (командаға қайтарылды)
 staff-queue-unanswered = ⏰ <b>Жауапсыз</b>: { $count } алынған, клиент әлі жауап күтуде
+staff-stats-responses = <b>Жауап уақыты</b> кіріс пен апта бойынша (дүйсенбіден): медиана / 90-процентиль (өтініштер)
+staff-stats-response-line = • { $inbox } · { $week }: алғашқы жауап { $firstMedian } / { $firstP90 } ({ $firstCount }); келесі жауаптар { $nextMedian } / { $nextP90 } ({ $nextCount })

@@ -607,3 +607,5 @@ staff-offered-back = ↩️ От { $alias } не было ответа вовр�
 staff-released-left = ↩️ { $alias } больше нет в чате команды: обращение снова в очереди, его может взять любой.
 staff-status-offered-back = ⏳ снова ждёт (возвращено команде)
 staff-queue-unanswered = ⏰ <b>Без ответа</b>: { $count } взято, клиент всё ещё ждёт ответа
+staff-stats-responses = <b>Время ответа</b> по входящим и неделям (с понедельника): медиана / 90-й процентиль (обращений)
+staff-stats-response-line = • { $inbox } · { $week }: первый ответ { $firstMedian } / { $firstP90 } ({ $firstCount }); следующие ответы { $nextMedian } / { $nextP90 } ({ $nextCount })

@@ -71,6 +71,10 @@ export const caseStats = sqliteTable('case_stats', {
   /** JSON array of referral types. */
   referrals: text('referrals').notNull().default('[]'),
   rating: integer('rating'),
+  /** The inbox the case opened in (null: from before it was recorded), for response times per inbox. */
+  inbox: text('inbox'),
+  /** JSON array of milliseconds: how long the client waited for each answer after the first. Durations only, no times. */
+  nextResponses: text('next_responses').notNull().default('[]'),
 });
 
 /** A consultation: one forum topic in the staff chat. At most one open case per client. */

@@ -1,6 +1,6 @@
 import { and, eq, isNotNull, isNull } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
-import { cases, type CaseRow } from '../db/schema.js';
+import { caseStats, cases, type CaseRow } from '../db/schema.js';
 
 /** How long a taken case may leave its client unanswered before its holder is nudged, and again before it is offered back. */
 export interface AnswerDuePeriods {
@@ -34,9 +34,20 @@ export function clientWrote(db: Db, caseId: number, now: number): void {
   db.update(cases).set({ clientWroteAt: now }).where(and(eq(cases.id, caseId), isNull(cases.clientWroteAt))).run();
 }
 
-/** A consultant answered: no client waits in this case any more. */
-export function clientAnswered(db: Db, caseId: number): void {
-  db.update(cases).set({ clientWroteAt: null, nudgedAt: null }).where(and(eq(cases.id, caseId), isNotNull(cases.clientWroteAt))).run();
+/**
+ * A consultant answered: no client waits in this case any more. An answer after the first adds how long
+ * the client waited for it to the case's anonymous figures (a duration, never a time). Call it before
+ * recording the first response.
+ */
+export function clientAnswered(db: Db, caseId: number, now: number): void {
+  const row = db.select().from(cases).where(eq(cases.id, caseId)).get();
+  if (!row || row.clientWroteAt === null) return;
+  const stats = row.statsId === null ? undefined : db.select().from(caseStats).where(eq(caseStats.id, row.statsId)).get();
+  if (stats && stats.firstResponseAt !== null) {
+    const waited = [...(JSON.parse(stats.nextResponses) as number[]), Math.max(0, now - row.clientWroteAt)];
+    db.update(caseStats).set({ nextResponses: JSON.stringify(waited) }).where(eq(caseStats.id, stats.id)).run();
+  }
+  db.update(cases).set({ clientWroteAt: null, nudgedAt: null }).where(eq(cases.id, caseId)).run();
 }
 
 /** Records the nudge for this spell; false when it is no longer due (answered, released, or already nudged). */

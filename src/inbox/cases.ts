@@ -120,7 +120,7 @@ export function openCase(
       const reopened = recent && reopenUrgentCase(db, recent.id, input.now);
       if (reopened) return { opened: true, reopened: true, case: reopened };
     }
-    const stats = db.insert(caseStats).values({ topic: input.topic, urgent: input.urgent, openedAt: input.now }).returning().get();
+    const stats = db.insert(caseStats).values({ topic: input.topic, urgent: input.urgent, openedAt: input.now, inbox: input.inbox }).returning().get();
     const row = db
       .insert(cases)
       // A new case is a client waiting for an answer: whoever takes it has a period to give one (answer-due.ts).

@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { loadConfig } from '../../src/config.js';
 import { ensureClient } from '../../src/db/clients.js';
 import { answerDueStep } from '../../src/inbox/answer-due.js';
-import { attachTopic, claimCase, findCase, openCase } from '../../src/inbox/cases.js';
+import { attachTopic, claimCase, findCase, openCase, recordFirstResponse } from '../../src/inbox/cases.js';
+import { protectSmallCells, summarize, summaryCsv, weekOf, type CaseFacts } from '../../src/inbox/stats.js';
+import { caseStats } from '../../src/db/schema.js';
 import { clientAnswered, clientWrote } from '../../src/inbox/answer-due.js';
 import { InboxJobs } from '../../src/inbox/jobs.js';
 import { Erasure } from '../../src/inbox/erasure.js';
@@ -90,7 +92,7 @@ describe('chasing unanswered cases', () => {
     expect(texts().some((s) => s.includes('someone else may answer you'))).toBe(true);
     // Taken again and answered: nothing more, however long.
     expect(claimCase(t.db, t.row.id, 8, t.now()).ok).toBe(true);
-    clientAnswered(t.db, t.row.id);
+    clientAnswered(t.db, t.row.id, t.now());
     t.advance(60 * MIN);
     t.jobs.chaseUnanswered();
     expect(findCase(t.db, t.row.id)).toMatchObject({ status: 'active', consultantId: 8, nudgedAt: null });
@@ -99,5 +101,52 @@ describe('chasing unanswered cases', () => {
     t.advance(10 * MIN);
     t.jobs.chaseUnanswered();
     expect(findCase(t.db, t.row.id)?.nudgedAt).toBe(t.now());
+  });
+});
+
+describe('response times in /stats and the CSV', () => {
+  const monday = Date.parse('2026-11-30T06:00:00Z'); // Monday 11:00 in Almaty
+  const period = { from: monday - 30 * 86_400_000, to: monday + 30 * 86_400_000, label: 'test' };
+  const caseAt = (at: number, inbox: string, first: number | undefined, next: number[]): CaseFacts => ({
+    topic: 'other', urgent: false, openedAt: at, referrals: [], inbox, nextResponses: next, ...(first !== undefined ? { firstResponseAt: at + first } : {}),
+  });
+
+  it('groups by inbox and week, counting cases, with median and p90 of first and next answers', () => {
+    const cases = [1, 2, 3, 4, 5].map((i) => caseAt(monday + i * 3_600_000, 'main', i * MIN, [i * MIN, 10 * i * MIN]));
+    cases.push(caseAt(monday + 7 * 86_400_000, 'main', MIN, []), caseAt(monday, 'lawyers', 2 * MIN, [3 * MIN]));
+    const s = summarize(cases, period, 'Asia/Almaty');
+    expect(s.responseTimes.map((r) => [r.inbox, r.week])).toEqual([['lawyers', '2026-11-30'], ['main', '2026-11-30'], ['main', '2026-12-07']]);
+    const main = s.responseTimes[1]!;
+    expect(main.first).toEqual({ median: 3 * MIN, p90: 5 * MIN, count: 5 });
+    expect(main.next).toMatchObject({ count: 5, p90: 40 * MIN });
+    const shown = protectSmallCells(s).responseTimes;
+    expect(shown[1]?.first).toEqual({ median: 3 * MIN, p90: 5 * MIN, count: 5 });
+    // One case in a cell: no figure that would be that person's.
+    expect(shown[0]?.first).toEqual({ median: null, p90: null, count: '<5' });
+    expect(shown[2]?.next).toEqual({ median: null, p90: null, count: 0 });
+    const csv = summaryCsv(s);
+    expect(csv).toContain('first_response_seconds,main 2026-11-30 median,180\n');
+    expect(csv).toContain('next_response_seconds,main 2026-11-30 p90,2400\n');
+    expect(csv).toContain('first_response_seconds,lawyers 2026-11-30 median,\n');
+    expect(csv).toContain('first_response_seconds,lawyers 2026-11-30 cases,<5\n');
+  });
+
+  it('weeks start on Monday in the configured time zone', () => {
+    expect(weekOf(Date.parse('2026-11-29T20:00:00Z'), 'Asia/Almaty')).toBe('2026-11-30'); // Monday 01:00 there
+    expect(weekOf(Date.parse('2026-11-29T20:00:00Z'), 'UTC')).toBe('2026-11-23');
+  });
+
+  it('an answer after the first records how long the client waited, as a duration only', () => {
+    const t = setup();
+    expect(claimCase(t.db, t.row.id, 7, t.now()).ok).toBe(true);
+    t.advance(2 * MIN);
+    clientAnswered(t.db, t.row.id, t.now()); // the first answer: counted as the first response, not here
+    recordFirstResponse(t.db, t.row, t.now());
+    clientWrote(t.db, t.row.id, t.now());
+    t.advance(4 * MIN);
+    clientAnswered(t.db, t.row.id, t.now());
+    clientAnswered(t.db, t.row.id, t.now()); // a second message of the same answer adds nothing
+    const stats = t.db.select().from(caseStats).all();
+    expect(stats.map((s) => [s.inbox, JSON.parse(s.nextResponses)])).toEqual([['main', [4 * MIN]]]);
   });
 });
