@@ -97,6 +97,11 @@ describe('a taken case left unanswered', () => {
     expect(inTopic(threadId).filter((m) => /for an answer/.test(String(m.text)))).toHaveLength(1);
     fake.sendText(boris, '/close', { chatId: staff.id, threadId });
     await clientSees(client, /ended/i);
+
+    // /stats has a line per inbox and week; from one case it shows no figure (that would be one person's).
+    fake.sendText(anna, '/stats', { chatId: staff.id });
+    const stats = await until(() => fake.botMessages(staff.id).find((m) => /Response times/.test(String(m.text))), 'the stats');
+    expect(stats.text).toMatch(/• main · \d{4}-\d{2}-\d{2}: first answer — \/ — \(<5\); next answers — \/ — \(<5\)/);
   }, 60_000);
 });
 
