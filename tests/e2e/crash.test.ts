@@ -18,7 +18,7 @@ afterAll(async () => {
 
 
 describe('crash safety', () => {
-  it('kill -9 in the middle of a burst of client messages: after a restart every message is in the inbox once, in order', async () => {
+  it('kill -9 in the middle of a burst of client messages: after a restart every message is in the inbox, in order, a repeat only marked as one', async () => {
     const staff = fake.createSupergroup({ title: 'Inbox', isForum: true });
     env = { BOT_TOKEN: fake.token, BOT_SECRET: 'crash-secret-crash-secret-crash-secret-01', TELEGRAM_API_ROOT: fake.apiRoot, STAFF_CHAT_ID: String(staff.id), DEFAULT_LANGUAGE: 'en' };
     bot = await startBot(env);
@@ -62,6 +62,20 @@ describe('crash safety', () => {
     bot = await startBot({ ...env, DATABASE_PATH: bot.databasePath });
     await until(() => copies().length >= texts.length && copies(), 'every message', 30_000);
     await new Promise((r) => setTimeout(r, 1_000)); // anything doubled would show up by now
-    expect(copies()).toEqual(texts);
+    // Nothing lost, in order. The one window Telegram leaves (a send that arrived just before the kill,
+    // not yet recorded) may repeat the message that was on its way, and only that one: the repeat is
+    // then marked for the team as possibly repeated, never silent.
+    const seen = copies();
+    expect(seen.filter((text, i) => seen.indexOf(text) === i)).toEqual(texts);
+    const repeated = seen.filter((text, i) => seen.indexOf(text) !== i);
+    if (repeated.length > 0) {
+      // One request's worth (a joined message may hold several texts), and marked under the repeat.
+      const first = texts.indexOf(repeated[0]!);
+      expect(repeated).toEqual(texts.slice(first, first + repeated.length));
+      const topic = fake.messages(staff.id).filter((m) => m.message_thread_id === threadId);
+      const repeat = topic.filter((m) => String(m.text ?? '').split('\n\n').includes(repeated.at(-1)!)).at(-1)!;
+      const marked = topic.some((m) => /Possibly repeated/.test(String(m.text)) && m.reply_to_message?.message_id === repeat.message_id);
+      expect(marked, `the repeat of ${repeated.join(', ')} is marked as possibly repeated`).toBe(true);
+    }
   }, 90_000);
 });
