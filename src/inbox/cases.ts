@@ -223,8 +223,10 @@ export function moveCase(db: Db, caseId: number, inbox: string): CaseRow | undef
 }
 
 /** Hands an active case straight to another consultant. */
-export function transferCase(db: Db, caseId: number, consultantId: number): CaseRow | undefined {
-  return db.update(cases).set({ consultantId, nudgedAt: null }).where(and(eq(cases.id, caseId), ne(cases.status, 'closed'))).returning().get();
+export function transferCase(db: Db, caseId: number, consultantId: number, now?: number): CaseRow | undefined {
+  // The colleague has a full period to answer a client still waiting (answer-due.ts).
+  const wrote = now === undefined ? {} : { clientWroteAt: sql`CASE WHEN ${cases.clientWroteAt} IS NULL THEN NULL ELSE ${now} END` };
+  return db.update(cases).set({ consultantId, nudgedAt: null, ...wrote }).where(and(eq(cases.id, caseId), ne(cases.status, 'closed'))).returning().get();
 }
 
 export function recordFirstResponse(db: Db, row: CaseRow, now: number): void {

@@ -140,7 +140,7 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService, erasure: 
       if ((await members.isMember(ctx.chat.id, target.id)) !== true) return void inbox.replyInTeam(ctx, inbox.st('staff-transfer-not-member'), true);
       const alias = inbox.aliasOf(target.id);
       db.$client.transaction(() => {
-        const moved = transferCase(db, row.id, target.id);
+        const moved = transferCase(db, row.id, target.id, clock());
         if (!moved) return;
         inbox.tellClient(moved, 'consult-joined', { alias }, undefined, inbox.aliasOf(ctx.from!.id));
         inbox.noteInTopic(moved, inbox.st('staff-transferred', { alias: escapeHtml(alias) }));
