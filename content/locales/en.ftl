@@ -626,3 +626,13 @@ staff-risk-suicide = suicide
 staff-risk-violence = violence
 staff-risk-arrest = an arrest or police
 staff-risk-child = a child in danger
+
+## hanging
+consult-offered-back = Your consultant could not answer in time, so your conversation is back with the team: someone else may answer you. Your messages are all there; no need to repeat them.
+staff-answer-due = ⏰ { $alias }, the client has waited { $minutes } min for an answer. Reply, or /release the case; otherwise it goes back to the queue.
+staff-offered-back = ↩️ No answer from { $alias }: the case is back in the queue for anyone to take.
+staff-released-left = ↩️ { $alias } left the staff chat: the case is back in the queue for anyone to take.
+staff-status-offered-back = ⏳ waiting again (offered back to the team)
+staff-queue-unanswered = ⏰ <b>Unanswered</b>: { $count } taken, the client still waiting for an answer
+staff-stats-responses = <b>Response times</b> by inbox and week (from Monday): median / 90th percentile (cases)
+staff-stats-response-line = • { $inbox } · { $week }: first answer { $firstMedian } / { $firstP90 } ({ $firstCount }); next answers { $nextMedian } / { $nextP90 } ({ $nextCount })

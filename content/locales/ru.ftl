@@ -615,3 +615,13 @@ staff-risk-suicide = суицид
 staff-risk-violence = насилие
 staff-risk-arrest = задержание, полиция
 staff-risk-child = ребёнок в опасности
+
+## hanging
+consult-offered-back = Консультанту не удалось ответить вовремя, поэтому разговор снова у команды: вам может ответить кто-то другой. Все ваши сообщения на месте, повторять их не нужно.
+staff-answer-due = ⏰ { $alias }, клиент ждёт ответа уже { $minutes } мин. Ответьте или верните обращение в очередь (/release); иначе оно вернётся туда само.
+staff-offered-back = ↩️ От { $alias } не было ответа вовремя: обращение снова в очереди, его может взять любой.
+staff-released-left = ↩️ { $alias } больше нет в чате команды: обращение снова в очереди, его может взять любой.
+staff-status-offered-back = ⏳ снова ждёт (возвращено команде)
+staff-queue-unanswered = ⏰ <b>Без ответа</b>: { $count } взято, клиент всё ещё ждёт ответа
+staff-stats-responses = <b>Время ответа</b> по входящим и неделям (с понедельника): медиана / 90-й процентиль (обращений)
+staff-stats-response-line = • { $inbox } · { $week }: первый ответ { $firstMedian } / { $firstP90 } ({ $firstCount }); следующие ответы { $nextMedian } / { $nextP90 } ({ $nextCount })

@@ -71,6 +71,10 @@ export const caseStats = sqliteTable('case_stats', {
   /** JSON array of referral types. */
   referrals: text('referrals').notNull().default('[]'),
   rating: integer('rating'),
+  /** The inbox the case opened in (null: from before it was recorded), for response times per inbox. */
+  inbox: text('inbox'),
+  /** JSON array of milliseconds: how long the client waited for each answer after the first. Durations only, no times. */
+  nextResponses: text('next_responses').notNull().default('[]'),
 });
 
 /** A consultation: one forum topic in the staff chat. At most one open case per client. */
@@ -121,6 +125,13 @@ export const cases = sqliteTable(
     queuedAt: integer('queued_at').notNull(),
     closedAt: integer('closed_at'),
     remindedAt: integer('reminded_at'),
+    /**
+     * A taken case: when the client's oldest unanswered message arrived (null once a consultant answered).
+     * A time, never the message: it decides the nudge and the offer back (src/inbox/answer-due.ts).
+     */
+    clientWroteAt: integer('client_wrote_at'),
+    /** When the holder was nudged for that unanswered spell; kept on a case offered back, so its card says so. */
+    nudgedAt: integer('nudged_at'),
     /** After closing: until when the client's next message is taken as a comment for the team. */
     feedbackUntil: integer('feedback_until'),
     /** The row's MAC (src/db/row-integrity.ts): a row whose routing was changed without BOT_SECRET fails it and is refused. */

@@ -120,10 +120,11 @@ export function openCase(
       const reopened = recent && reopenUrgentCase(db, recent.id, input.now);
       if (reopened) return { opened: true, reopened: true, case: reopened };
     }
-    const stats = db.insert(caseStats).values({ topic: input.topic, urgent: input.urgent, openedAt: input.now }).returning().get();
+    const stats = db.insert(caseStats).values({ topic: input.topic, urgent: input.urgent, openedAt: input.now, inbox: input.inbox }).returning().get();
     const row = db
       .insert(cases)
-      .values({ ...values, region: values.region ?? null, statsId: stats.id, status: 'waiting', openedAt: input.now, queuedAt: input.now })
+      // A new case is a client waiting for an answer: whoever takes it has a period to give one (answer-due.ts).
+      .values({ ...values, region: values.region ?? null, statsId: stats.id, status: 'waiting', openedAt: input.now, queuedAt: input.now, clientWroteAt: input.now })
       .returning()
       .get();
     return { opened: true, case: row };
@@ -144,7 +145,7 @@ function recentUrgentCase(db: Db, clientKey: string, since: number): CaseRow | u
 function reopenUrgentCase(db: Db, caseId: number, now: number): CaseRow | undefined {
   const row = db
     .update(cases)
-    .set({ status: 'waiting', consultantId: null, specialty: null, queuedAt: now, closedAt: null, remindedAt: null, feedbackUntil: null })
+    .set({ status: 'waiting', consultantId: null, specialty: null, queuedAt: now, closedAt: null, remindedAt: null, feedbackUntil: null, clientWroteAt: now, nudgedAt: null })
     .where(and(eq(cases.id, caseId), eq(cases.status, 'closed')))
     .returning()
     .get();
@@ -179,7 +180,8 @@ export function claimCase(db: Db, caseId: number, consultantId: number, now: num
     }
     const row = db
       .update(cases)
-      .set({ status: 'active', consultantId, specialty: null })
+      // A client still waiting for an answer gives the new holder a full period from now.
+      .set({ status: 'active', consultantId, specialty: null, nudgedAt: null, clientWroteAt: sql`CASE WHEN ${cases.clientWroteAt} IS NULL THEN NULL ELSE ${now} END` })
       .where(and(eq(cases.id, caseId), eq(cases.status, 'waiting')))
       .returning()
       .get();
@@ -200,7 +202,7 @@ export function claimCase(db: Db, caseId: number, consultantId: number, now: num
 export function releaseCase(db: Db, caseId: number, now: number, specialty?: string): CaseRow | undefined {
   return db
     .update(cases)
-    .set({ status: 'waiting', consultantId: null, queuedAt: now, specialty: specialty ?? null, remindedAt: null })
+    .set({ status: 'waiting', consultantId: null, queuedAt: now, specialty: specialty ?? null, remindedAt: null, nudgedAt: null })
     .where(and(eq(cases.id, caseId), eq(cases.status, 'active')))
     .returning()
     .get();
@@ -214,15 +216,17 @@ export function releaseCase(db: Db, caseId: number, now: number, specialty?: str
 export function moveCase(db: Db, caseId: number, inbox: string): CaseRow | undefined {
   return db
     .update(cases)
-    .set({ inbox, status: 'waiting', consultantId: null, specialty: null, teamChatId: null, threadId: null, cardMessageId: null, reminderMessageId: null, remindedAt: null })
+    .set({ inbox, status: 'waiting', consultantId: null, specialty: null, teamChatId: null, threadId: null, cardMessageId: null, reminderMessageId: null, remindedAt: null, nudgedAt: null })
     .where(and(eq(cases.id, caseId), ne(cases.status, 'closed')))
     .returning()
     .get();
 }
 
 /** Hands an active case straight to another consultant. */
-export function transferCase(db: Db, caseId: number, consultantId: number): CaseRow | undefined {
-  return db.update(cases).set({ consultantId }).where(and(eq(cases.id, caseId), ne(cases.status, 'closed'))).returning().get();
+export function transferCase(db: Db, caseId: number, consultantId: number, now?: number): CaseRow | undefined {
+  // The colleague has a full period to answer a client still waiting (answer-due.ts).
+  const wrote = now === undefined ? {} : { clientWroteAt: sql`CASE WHEN ${cases.clientWroteAt} IS NULL THEN NULL ELSE ${now} END` };
+  return db.update(cases).set({ consultantId, nudgedAt: null, ...wrote }).where(and(eq(cases.id, caseId), ne(cases.status, 'closed'))).returning().get();
 }
 
 export function recordFirstResponse(db: Db, row: CaseRow, now: number): void {

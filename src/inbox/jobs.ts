@@ -11,12 +11,13 @@ import type { InboxPosts } from './posts-executor.js';
 import { readLockdown } from './lockdown.js';
 import { sendDueFollowUps } from './follow-ups.js';
 import { Every } from '../time/every.js';
+import { answerDueStep, unansweredCases } from './answer-due.js';
 
 const LAST_PURGE = 'inbox.last_purge';
 
 /**
  * Background work of the inbox, once a minute: the queue board in the General topic (edited in
- * place), reminders for cases waiting too long, the daily retention purge, and the referral codes'
+ * place), reminders for cases waiting too long, nudges and offers back for taken cases left unanswered, the daily retention purge, and the referral codes'
  * follow-ups the clients asked for. Each step catches its
  * own failures.
  */
@@ -55,7 +56,8 @@ export class InboxJobs {
     const followUps = async () => void (await sendDueFollowUps({ ...this.deps, timezone: this.deps.config.timezone }));
     const board = async () => this.updateBoard();
     const remind = async () => this.remind();
-    for (const job of [board, remind, () => this.purge(), sweep, followUps]) {
+    const chase = async () => this.chaseUnanswered();
+    for (const job of [board, remind, chase, () => this.purge(), sweep, followUps]) {
       await job().catch((error: unknown) => this.deps.logger.error({ err: error }, 'inbox job failed'));
     }
   }
@@ -85,6 +87,22 @@ export class InboxJobs {
         this.inbox.relay.postToTeam({ kind: 'reminder' }, { row });
       })();
     }
+  }
+
+  /**
+   * Taken cases whose client got no answer: the holder is nudged after ANSWER_DUE_MINUTES (urgent:
+   * ANSWER_DUE_URGENT_MINUTES), and the case offered back to the queue a period after the nudge.
+   */
+  chaseUnanswered(): void {
+    const { db, config, clock } = this.deps;
+    if (readLockdown(db)) return; // nobody can answer during a lockdown
+    let changed = false;
+    for (const row of unansweredCases(db)) {
+      const step = answerDueStep(row, clock(), config.answerDueMs);
+      if (step === 'nudge' && this.inbox.nudge(row)) changed = true;
+      if (step === 'offer-back' && this.inbox.handBack(row, 'unanswered')) changed = true;
+    }
+    if (changed) this.updateBoard(); // the board lists unanswered cases and the queue
   }
 
   /**

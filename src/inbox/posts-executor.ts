@@ -1,3 +1,4 @@
+import { unansweredCases } from './answer-due.js';
 import { and, eq, isNull, or } from 'drizzle-orm';
 import { InlineKeyboard, type Api } from 'grammy';
 import { escapeHtml, escapeHtmlValues } from '../content/markdown.js';
@@ -237,7 +238,22 @@ export class InboxPosts implements PostExecutor {
     const locked = readLockdown(db);
     return locked
       ? `${this.inbox.st('staff-queue-locked', { when: formatLocal(new Date(locked.since), timezone) })}\n${this.inbox.st('staff-queue', { count: queue.length })}`
-      : `${this.inbox.st('staff-queue', { count: queue.length })}\n${lines.join('\n') || this.inbox.st('staff-queue-empty')}`;
+      : `${this.inbox.st('staff-queue', { count: queue.length })}\n${lines.join('\n') || this.inbox.st('staff-queue-empty')}${this.unansweredLines(inbox, isDefault)}`;
+  }
+
+  /** Taken cases whose holder was nudged and has still not answered, longest wait first (none: nothing). */
+  private unansweredLines(inbox: string, isDefault: boolean): string {
+    const { db, clock } = this.deps;
+    const rows = unansweredCases(db)
+      .filter((row) => row.nudgedAt !== null && (this.inbox.inboxOf(row) === inbox || (isDefault && !this.inbox.knowsInbox(this.inbox.inboxOf(row)))))
+      .sort((a, b) => Number(b.urgent) - Number(a.urgent) || a.clientWroteAt! - b.clientWroteAt! || a.id - b.id);
+    if (rows.length === 0) return '';
+    const lines = rows.map((row) => {
+      const minutes = Math.max(0, Math.round((clock() - row.clientWroteAt!) / 60_000));
+      const client = escapeHtml(this.inbox.st('staff-client', { pseudonym: this.inbox.pseudonymOf(row) }));
+      return `${row.urgent ? '🆘' : '⏰'} ${client} · ${escapeHtml(this.inbox.topicLabel(row.topic))} · ${minutes} min · ${escapeHtml(this.inbox.aliasOf(row.consultantId))}`;
+    });
+    return `\n\n${this.inbox.st('staff-queue-unanswered', { count: rows.length })}\n${lines.join('\n')}`;
   }
 
   /** Whether the board shows something other than what it last showed. */

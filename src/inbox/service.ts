@@ -16,6 +16,7 @@ import type { CaseDirectory, Relay } from '../relay/index.js';
 import { queuePosition } from './queue.js';
 import { isOpen, nextOpening } from './working-hours.js';
 import { Inboxes } from './inboxes.js';
+import { markNudged, offerBack } from './answer-due.js';
 import { clientChatId } from '../db/clients.js';
 
 export interface InboxDeps {
@@ -136,7 +137,9 @@ export class InboxService {
     const { clock, config } = this.deps;
     const status =
       row.status === 'waiting'
-        ? row.specialty
+        ? row.nudgedAt !== null && !row.specialty
+          ? this.st('staff-status-offered-back')
+          : row.specialty
           ? this.st('staff-status-waiting-for', { specialty: escapeHtml(row.specialty) })
           : this.st('staff-status-waiting')
         : row.status === 'active'
@@ -206,6 +209,39 @@ export class InboxService {
   /** Queues a notice in the case's topic (internal: the client never sees it); `byClient`: in the client's lane. */
   noteInTopic(row: CaseRow, html: string, byClient = false): void {
     this.relay.postToTeam({ kind: 'note', html }, { row, byClient });
+  }
+
+  /** A consultant named so that Telegram notifies them (staff are not anonymous to each other), for HTML. */
+  private mention(consultantId: number): string {
+    return `<a href="tg://user?id=${consultantId}">${escapeHtml(this.aliasOf(consultantId))}</a>`;
+  }
+
+  /** Nudges the holder of a case whose client has waited too long for an answer, once per spell, in its topic. */
+  nudge(row: CaseRow): boolean {
+    const { db, clock } = this.deps;
+    return db.$client.transaction(() => {
+      if (!markNudged(db, row, clock())) return false;
+      const minutes = Math.max(1, Math.round((clock() - row.clientWroteAt!) / 60_000));
+      this.noteInTopic(row, this.st('staff-answer-due', { alias: this.mention(row.consultantId!), minutes }));
+      return true;
+    })();
+  }
+
+  /**
+   * The case goes back to the queue from its holder (`why`: no answer after the nudge, or they left the
+   * staff chat): a note in its topic naming them, the card waiting again with its Take button, and the
+   * client told that someone else may answer. Nothing if they no longer hold it.
+   */
+  handBack(row: CaseRow, why: 'unanswered' | 'left'): CaseRow | undefined {
+    const { db, clock } = this.deps;
+    return db.$client.transaction(() => {
+      const back = offerBack(db, row, clock());
+      if (!back) return undefined;
+      this.noteInTopic(back, this.st(why === 'unanswered' ? 'staff-offered-back' : 'staff-released-left', { alias: this.mention(row.consultantId!) }));
+      this.relay.postToTeam({ kind: 'card' }, { row: back });
+      this.tellClient(back, 'consult-offered-back');
+      return back;
+    })();
   }
 
   /** Queues a notice in the General topic of an inbox (the default one unless named). */

@@ -12,6 +12,25 @@ export interface CaseFacts {
   closedAt?: number;
   referrals: string[];
   rating?: number;
+  /** The inbox it opened in (unknown for cases from before it was recorded). */
+  inbox?: string;
+  /** How long the client waited for each answer after the first (ms). */
+  nextResponses?: number[];
+}
+
+/** Median and 90th percentile of some durations, and from how many cases they come. */
+export interface Timing {
+  median: number | null;
+  p90: number | null;
+  count: number;
+}
+
+/** First and next response times of the cases one inbox opened in one week (Monday, local date). */
+export interface ResponseTimes {
+  inbox: string;
+  week: string;
+  first: Timing;
+  next: Timing;
 }
 
 export interface Period {
@@ -79,10 +98,46 @@ export interface Summary {
   firstResponse: { median: number | null; p90: number | null; count: number };
   referrals: Record<string, number>;
   ratings: { count: number; average: number | null; distribution: Record<1 | 2 | 3 | 4 | 5, number> };
+  /** Per inbox and week the cases opened in, in that order. */
+  responseTimes: ResponseTimes[];
 }
 
-/** Aggregates cases opened (and closed) within the period. */
-export function summarize(cases: readonly CaseFacts[], period: Period): Summary {
+/** The Monday (YYYY-MM-DD, in `timeZone`) of the week `at` falls in. */
+export function weekOf(at: number, timeZone: string): string {
+  const p = localParts(new Date(at), timeZone);
+  const day = new Date(Date.UTC(p.year, p.month - 1, p.day));
+  day.setUTCDate(day.getUTCDate() - ((day.getUTCDay() + 6) % 7));
+  return day.toISOString().slice(0, 10);
+}
+
+/** `count` is the number of cases with at least one duration (the small-cell rule counts people, not answers). */
+function timing(perCase: readonly number[][]): Timing {
+  const values = perCase.flat();
+  return { median: percentile(values, 50), p90: percentile(values, 90), count: perCase.filter((v) => v.length > 0).length };
+}
+
+function responseTimes(opened: readonly CaseFacts[], timeZone: string): ResponseTimes[] {
+  const groups = new Map<string, { inbox: string; week: string; cases: CaseFacts[] }>();
+  for (const c of opened) {
+    const inbox = c.inbox ?? '?';
+    const week = weekOf(c.openedAt, timeZone);
+    const key = `${inbox}\u0000${week}`;
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = { inbox, week, cases: [] }));
+    group.cases.push(c);
+  }
+  return [...groups.values()]
+    .sort((a, b) => a.inbox.localeCompare(b.inbox) || a.week.localeCompare(b.week))
+    .map(({ inbox, week, cases }) => ({
+      inbox,
+      week,
+      first: timing(cases.map((c) => (c.firstResponseAt !== undefined ? [c.firstResponseAt - c.openedAt] : []))),
+      next: timing(cases.map((c) => c.nextResponses ?? [])),
+    }));
+}
+
+/** Aggregates cases opened (and closed) within the period; weeks for response times are in `timeZone`. */
+export function summarize(cases: readonly CaseFacts[], period: Period, timeZone = 'UTC'): Summary {
   const inPeriod = (t: number | undefined) => t !== undefined && t >= period.from && t < period.to;
   const opened = cases.filter((c) => inPeriod(c.openedAt));
   const closed = cases.filter((c) => inPeriod(c.closedAt));
@@ -106,6 +161,7 @@ export function summarize(cases: readonly CaseFacts[], period: Period): Summary 
     firstResponse: { median: percentile(responses, 50), p90: percentile(responses, 90), count: responses.length },
     referrals,
     ratings: { count: rated.length, average: rated.length ? rated.reduce((a, b) => a + b, 0) / rated.length : null, distribution },
+    responseTimes: responseTimes(opened, timeZone),
   };
 }
 
@@ -130,7 +186,10 @@ export interface ShownSummary {
   referrals: Record<string, Cell>;
   /** Average and distribution only from SMALL_CELL ratings or more (else one client's rating could be read off). */
   ratings: { count: Cell; average: number | null; distribution: Record<1 | 2 | 3 | 4 | 5, Cell> | null };
+  responseTimes: { inbox: string; week: string; first: ShownTiming; next: ShownTiming }[];
 }
+
+export type ShownTiming = { median: number | null; p90: number | null; count: Cell };
 
 /**
  * Suppresses small cells: a one-day period with two cases would otherwise show the rating one client
@@ -150,6 +209,7 @@ export function protectSmallCells(s: Summary): ShownSummary {
     firstResponse: timing(s.firstResponse),
     referrals: Object.fromEntries(Object.entries(s.referrals).map(([r, n]) => [r, cell(n)])),
     ratings: { count: cell(s.ratings.count), average: enough ? s.ratings.average : null, distribution: enough ? distribution : null },
+    responseTimes: s.responseTimes.map((r) => ({ inbox: r.inbox, week: r.week, first: timing(r.first), next: timing(r.next) })),
   };
 }
 
@@ -182,5 +242,12 @@ export function summaryCsv(full: Summary): string {
   for (const [type, n] of Object.entries(summary.referrals)) rows.push(['referrals', type, n]);
   rows.push(['ratings', 'count', summary.ratings.count], ['ratings', 'average', summary.ratings.average === null ? null : summary.ratings.average.toFixed(2)]);
   for (const [stars, n] of Object.entries(summary.ratings.distribution ?? {})) rows.push(['ratings', `${stars}_stars`, n]);
+  const seconds = (ms: number | null) => (ms === null ? null : Math.round(ms / 1000));
+  for (const r of summary.responseTimes) {
+    for (const [metric, t] of [['first_response_seconds', r.first], ['next_response_seconds', r.next]] as const) {
+      const key = `${r.inbox} ${r.week}`;
+      rows.push([metric, `${key} cases`, t.count], [metric, `${key} median`, seconds(t.median)], [metric, `${key} p90`, seconds(t.p90)]);
+    }
+  }
   return `${rows.map((r) => r.map(csvCell).join(',')).join('\n')}\n`;
 }

@@ -35,7 +35,7 @@ export async function startInProcessBot(env: Record<string, string>, options: { 
   const { db } = app;
   const created = app;
   await app.start({ commands: false, background: false });
-  const runner: RunnerHandle = run(created.bot, { runner: { fetch: { timeout: 1 } } });
+  const runner: RunnerHandle = run(created.bot, { runner: { fetch: { timeout: 1, allowed_updates: ['message', 'edited_message', 'callback_query', 'my_chat_member', 'chat_member'] } } }) // as main.ts asks;
   await created.scheduler.recoverInterrupted();
   return {
     config,

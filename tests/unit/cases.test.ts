@@ -80,7 +80,7 @@ describe('cases', () => {
     expect(rateCase(db, row, 6)).toBe(false);
     expect(earlierCaseCount(db, key)).toBe(1);
     expect(findOpenCase(db, key)).toBeUndefined();
-    const expected = { topic: 'legal', urgent: false, openedAt: 1_000, takenAt: 61_000, firstResponseAt: 121_000, closedAt: 181_000, referrals: '["lawyer","hiv-test"]', rating: 5 };
+    const expected = { topic: 'legal', urgent: false, openedAt: 1_000, takenAt: 61_000, firstResponseAt: 121_000, closedAt: 181_000, referrals: '["lawyer","hiv-test"]', rating: 5, inbox: 'main', nextResponses: '[]' };
     expect(db.select().from(caseStats).all()).toEqual([{ id: row.statsId, ...expected }]);
     forgetClient(db, key);
     // Still there, moved to the hour it opened in (here: the epoch's first hour), durations exact.

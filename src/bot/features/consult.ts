@@ -1,3 +1,4 @@
+import { clientWrote } from '../../inbox/answer-due.js';
 import { Composer, InlineKeyboard } from 'grammy';
 import { createConversation } from '@grammyjs/conversations';
 import type { Context } from 'grammy';
@@ -228,6 +229,7 @@ export function createClientRelay(deps: BotDeps, inbox: InboxService, lockdown: 
         text,
       });
       raiseOnRiskWords(deps, inbox, row, risk, clock());
+      clientWrote(db, row.id, clock()); // the time only: it decides when the holder is nudged (answer-due.ts)
     })();
     if (lockdown.shouldTell(row.id)) await ctx.reply(ctx.t('lockdown-client-waiting'), HTML);
   });

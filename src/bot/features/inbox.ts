@@ -1,3 +1,4 @@
+import { clientAnswered } from '../../inbox/answer-due.js';
 import { Composer, InputFile } from 'grammy';
 import { escapeHtml } from '../../content/markdown.js';
 import { splitMessage } from '../../content/split.js';
@@ -141,7 +142,7 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService, erasure: 
       if ((await members.isMember(ctx.chat.id, target.id)) !== true) return void inbox.replyInTeam(ctx, inbox.st('staff-transfer-not-member'), true);
       const alias = inbox.aliasOf(target.id);
       db.$client.transaction(() => {
-        const moved = transferCase(db, row.id, target.id);
+        const moved = transferCase(db, row.id, target.id, clock());
         if (!moved) return;
         inbox.tellClient(moved, 'consult-joined', { alias }, undefined, inbox.aliasOf(ctx.from!.id));
         inbox.noteInTopic(moved, inbox.st('staff-transferred', { alias: escapeHtml(alias) }));
@@ -242,6 +243,7 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService, erasure: 
         inbox.relay.tellClient(row, { kind: 'html', html: part, staff: inbox.aliasOf(ctx.from!.id) });
         inbox.noteInTopic(row, part);
       }
+      clientAnswered(db, row.id, clock());
       recordFirstResponse(db, row, clock());
     })();
   });
@@ -297,17 +299,33 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService, erasure: 
         closedAt: s.closedAt ?? undefined,
         referrals: JSON.parse(s.referrals) as string[],
         rating: s.rating ?? undefined,
+        inbox: s.inbox ?? undefined,
+        nextResponses: JSON.parse(s.nextResponses) as number[],
       }));
 
   staff.command('stats', async (ctx) => {
     const period = parsePeriod(String(ctx.match ?? ''), new Date(clock()), config.timezone);
     if ('error' in period) return void (inbox.replyInTeam(ctx, inbox.st('staff-stats-usage', { error: period.error }), true));
-    const s = protectSmallCells(summarize(facts(), period));
+    const s = protectSmallCells(summarize(facts(), period, config.timezone));
     const h = (cell: number | string) => escapeHtml(String(cell)); // "<5" in HTML
     const topics = Object.entries(s.byTopic).map(([t, n]) => inbox.st('staff-stats-topic', { topic: escapeHtml(inbox.topicLabel(t)), opened: h(n.opened), closed: h(n.closed) }));
     const referrals = Object.entries(s.referrals).map(([r, n]) => `${escapeHtml(r)} ${h(n)}`);
     const stars = Object.entries(s.ratings.distribution ?? {}).map(([k, n]) => `${k}★ ${h(n)}`).join(' · ');
     const ratings = `${h(s.ratings.count)}${s.ratings.average !== null ? `, Ø ${s.ratings.average.toFixed(1)}` : ''}${stars ? ` (${stars})` : ''}`;
+    // First and next response times per inbox and week (median / p90, from how many cases; "—" from fewer than 5).
+    const responseLines = s.responseTimes.map((r) =>
+      inbox.st('staff-stats-response-line', {
+        inbox: escapeHtml(r.inbox),
+        week: r.week,
+        firstMedian: formatDuration(r.first.median),
+        firstP90: formatDuration(r.first.p90),
+        firstCount: h(r.first.count),
+        nextMedian: formatDuration(r.next.median),
+        nextP90: formatDuration(r.next.p90),
+        nextCount: h(r.next.count),
+      }),
+    );
+    const responses = responseLines.length ? `\n\n${inbox.st('staff-stats-responses')}\n${responseLines.join('\n')}` : '';
     inbox.replyInTeam(
       ctx,
       inbox.st('staff-stats', {
@@ -324,14 +342,14 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService, erasure: 
         respCount: h(s.firstResponse.count),
         referrals: referrals.length ? referrals.join(', ') : inbox.st('staff-none'),
         ratings,
-      }),
+      }) + responses,
     );
   });
 
   staff.command('export', async (ctx) => {
     const period = parsePeriod(String(ctx.match ?? ''), new Date(clock()), config.timezone);
     if ('error' in period) return void (inbox.replyInTeam(ctx, inbox.st('staff-export-usage', { error: period.error }), true));
-    const csv = summaryCsv(summarize(facts(), period));
+    const csv = summaryCsv(summarize(facts(), period, config.timezone));
     await ctx.replyWithDocument(new InputFile(Buffer.from(csv, 'utf8'), `cases-${period.label.replace(/[^a-z0-9.-]+/gi, '_')}.csv`), {
       caption: inbox.st('staff-export-caption', { period: period.label }),
     });
@@ -374,6 +392,7 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService, erasure: 
         // The text, sealed until sent: replies that pile up at a client's pace go out joined.
         text: safe && ctx.msg.media_group_id === undefined ? { text: safe.text, ...(safe.entities ? { entities: safe.entities } : {}), ...(safe.removed > 0 ? { rewritten: true } : {}) } : undefined,
       });
+      clientAnswered(db, current.id, clock());
       recordFirstResponse(db, current, clock());
     })();
   });

@@ -1,4 +1,5 @@
 import { PRIORITY } from '../../relay/posts.js';
+import { casesHeldIn } from '../../inbox/answer-due.js';
 import { Composer } from 'grammy';
 import type { ChatMember, User } from 'grammy/types';
 import { escapeHtml } from '../../content/markdown.js';
@@ -52,11 +53,18 @@ export function createMembershipFeature(deps: BotDeps, inbox: InboxService): Com
       ...(update.invite_link ? [inbox.st('staff-member-via-link')] : []),
     ];
     const text = `${lines.join('\n')}${how.length ? ` ${how.join(' ')}` : ''}\n\n${inbox.st('staff-member-warning')}`;
+    const inboxName = inbox.inboxes.byChat(update.chat.id);
     // In the group where it happened; its 🔒 locks every inbox (see lockdown.ts).
     inbox.relay.postToTeam(
       { kind: 'general', html: text, button: { text: inbox.st('staff-lockdown-button'), data: LOCKDOWN_BUTTON } },
-      { inbox: inbox.inboxes.byChat(update.chat.id), priority: PRIORITY.words },
+      { inbox: inboxName, priority: PRIORITY.words },
     );
+    // Someone who can no longer see the topics cannot answer in them: their cases there go back to the queue at once.
+    if (inboxName !== undefined && (changes.includes('left') || changes.includes('removed'))) {
+      const held = casesHeldIn(deps.db, member.id, inboxName);
+      for (const row of held) inbox.handBack(row, 'left');
+      if (held.length > 0) inbox.relay.postToTeam({ kind: 'board' }, { inbox: inboxName });
+    }
   });
   // Telegram tells only administrators about members: a bot demoted here can no longer see who joins.
   feature.on('my_chat_member', async (ctx) => {
