@@ -47,12 +47,12 @@ export interface GoLiveReport {
 const CLIENT_FOLDERS = ['info', 'emergency', 'snippets', 'services', 'posts'];
 const MAX_BYTES = 1024 * 1024;
 
-/** Markdown files below `dir`; a linked folder is not followed (as posts.ts walks). */
-function walk(dir: string): string[] {
+/** Markdown files below `dir` (hidden and `_` files left out); a linked folder is not followed. Posts are found the same way. */
+export function markdownFilesBelow(dir: string): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true })
     .filter((entry) => !entry.name.startsWith('.') && !entry.name.startsWith('_'))
-    .flatMap((entry) => (entry.isDirectory() ? walk(join(dir, entry.name)) : entry.name.endsWith('.md') ? [join(dir, entry.name)] : []))
+    .flatMap((entry) => (entry.isDirectory() ? markdownFilesBelow(join(dir, entry.name)) : entry.name.endsWith('.md') ? [join(dir, entry.name)] : []))
     .sort();
 }
 
@@ -140,7 +140,7 @@ export function goLiveReport(root: string, content: Content, now = new Date()): 
     }
   };
   for (const folder of CLIENT_FOLDERS) {
-    for (const path of walk(join(root, folder))) {
+    for (const path of markdownFilesBelow(join(root, folder))) {
       const source = readText(root, path);
       if (source === undefined) continue;
       const file = relative(root, path);
@@ -151,7 +151,7 @@ export function goLiveReport(root: string, content: Content, now = new Date()): 
   }
   // Placeholders also count where clients never read them (settings.yml, training scenarios): the
   // organisation still has to answer them before launch. The mixing texts are client text.
-  for (const path of [join(root, SETTINGS_FILE), ...walk(join(root, 'training')), ...yamlFiles(join(root, 'mix'))]) {
+  for (const path of [join(root, SETTINGS_FILE), ...markdownFilesBelow(join(root, 'training')), ...yamlFiles(join(root, 'mix'))]) {
     const source = existsSync(path) ? readText(root, path) : undefined;
     if (source === undefined) continue;
     const file = relative(root, path);

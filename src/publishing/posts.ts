@@ -1,4 +1,3 @@
-import { existsSync, readdirSync } from 'node:fs';
 import { dirname, extname, join, relative, sep } from 'node:path';
 import { z } from 'zod';
 import { parseFrontMatter, type ContentProblem } from '../content/front-matter.js';
@@ -7,6 +6,7 @@ import { renderMarkdownBlocks } from '../content/markdown.js';
 import { hidePlaceholders } from '../content/placeholders.js';
 import { placeholderNotice } from '../content/loader.js';
 import { loadSettings } from '../content/settings.js';
+import { markdownFilesBelow } from '../content/go-live.js';
 import { CAPTION_LIMIT, splitMessage, visibleLength } from '../content/split.js';
 import { validateCron } from './cron.js';
 import { parseDateTime } from '../time/zoned.js';
@@ -224,13 +224,6 @@ export function parsePost(root: string, path: string, options: PostOptions): { p
   };
 }
 
-function walk(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true })
-    .filter((entry) => !entry.name.startsWith('.') && !entry.name.startsWith('_'))
-    .flatMap((entry) => (entry.isDirectory() ? walk(join(dir, entry.name)) : entry.name.endsWith('.md') ? [join(dir, entry.name)] : []))
-    .sort();
-}
 
 /** Loads content/posts/**\/*.md. An invalid file is skipped and reported; the rest load. */
 export function loadPosts(root: string, given: PostOptions): { posts: Post[]; problems: ContentProblem[] } {
@@ -238,7 +231,7 @@ export function loadPosts(root: string, given: PostOptions): { posts: Post[]; pr
   const options = { ...given, numbers, notice: given.notice ?? placeholderNotice(root, numbers) };
   const posts: Post[] = [];
   const problems: ContentProblem[] = [];
-  for (const path of walk(join(root, 'posts'))) {
+  for (const path of markdownFilesBelow(join(root, 'posts'))) {
     try {
       const result = parsePost(root, path, options);
       problems.push(...result.problems);
