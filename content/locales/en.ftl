@@ -636,3 +636,43 @@ staff-status-offered-back = ⏳ waiting again (offered back to the team)
 staff-queue-unanswered = ⏰ <b>Unanswered</b>: { $count } taken, the client still waiting for an answer
 staff-stats-responses = <b>Response times</b> by inbox and week (from Monday): median / 90th percentile (cases)
 staff-stats-response-line = • { $inbox } · { $week }: first answer { $firstMedian } / { $firstP90 } ({ $firstCount }); next answers { $nextMedian } / { $nextP90 } ({ $nextCount })
+
+## history
+staff-command-history = Earlier cases of a client: /history PSEUDONYM
+staff-snippets-found = 📋 Snippets with “{ $word }” ({ $count }; send: /snippet NAME, as a note: !snippet NAME):
+staff-snippets-none-found = No snippet has “{ $word }” in its name, title or text. All of them: /snippets
+staff-snippet-unfilled = ⛔ Not sent: in the snippet “{ $name }” these could not be filled, so nothing reached the client:
+    { $list }
+staff-snippet-var-no-service = there is no services entry “{ $name }” in the client's language
+staff-snippet-var-sample-service = the services entry “{ $name }” is a sample with placeholder contacts (sample: true)
+staff-snippet-var-no-numbers = the organisation has not set its emergency numbers yet (content/settings.yml)
+staff-snippet-var-no-number = there is no emergency number “{ $name }” in content/settings.yml
+staff-snippet-var-unknown = not a snippet variable
+staff-snippet-as-note = 📝 Snippet “{ $name }” as an internal note (not sent to the client):
+staff-history-usage = Write /history and the client's pseudonym, e.g. /history 4F7K (in a case topic, /history alone shows that client's).
+staff-history-unknown = No client { $pseudonym } is known: a mistyped pseudonym, erased with /forget, or no contact for { $days } days.
+staff-history-empty = Client { $pseudonym } has no cases kept (a closed case goes { $days } days after it closed).
+staff-history-head = 📁 <b>Client { $pseudonym }</b>: { $count } case(s), newest first. Kept { $days } days after closing; the messages themselves are never kept.
+staff-history-more = … and { $count } older case(s) that do not fit in one message.
+staff-history-more-notes = 📝 … { $count } more note(s)
+staff-history-referrals = Referrals: { $list }
+staff-history-rating = Rating: { $stars }
+staff-history-open = open now
+staff-history-waiting = waiting now
+staff-stats-care = 💛 <b>Check-ins</b> after urgent cases: { $total } answered{ $breakdown }
+staff-stats-care-breakdown = {" "}(🙂 { $ok } · 😐 { $soSo } · 😔 { $notOk })
+snippet-emergency = 🆘 Ambulance: <b>{ $ambulance }</b> · from any phone: <b>{ $general }</b>
+care-checkin = 💛 An urgent case you had has just closed. <b>How are you after this one?</b>
+    Your answer is only counted, as a number for the team's care; nobody sees who answered what.
+care-button-ok = 🙂 OK
+care-button-so-so = 😐 So-so
+care-button-not-ok = 😔 Not OK
+care-counted = Thank you: counted, anonymously.
+care-answered-ok = 🙂 Thank you. Take a breath before the next one.
+care-answered-so-so = 😐 Thank you. A short break helps, and a colleague to talk to.
+care-answered-not-ok = 😔 Thank you for saying so.
+care-not-ok = You do not have to carry this alone. Here is where you can turn:
+care-support-missing = The organisation has not added its support contacts yet (content/support/). Please talk to your coordinator.
+care-support-pending = (not filled in yet by the organisation: ask your coordinator)
+care-gone = This check-in was already answered, or has expired.
+care-start-bot = 💛 { $alias }, a private check-in waits for you after this urgent case. Open a private chat with @{ $bot } and press Start to see it (nobody here sees your answer).

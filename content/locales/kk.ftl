@@ -608,3 +608,43 @@ staff-status-offered-back = ⏳ қайтадан күтуде (командағ�
 staff-queue-unanswered = ⏰ <b>Жауапсыз</b>: { $count } алынған, клиент әлі жауап күтуде
 staff-stats-responses = <b>Жауап уақыты</b> кіріс пен апта бойынша (дүйсенбіден): медиана / 90-процентиль (өтініштер)
 staff-stats-response-line = • { $inbox } · { $week }: алғашқы жауап { $firstMedian } / { $firstP90 } ({ $firstCount }); келесі жауаптар { $nextMedian } / { $nextP90 } ({ $nextCount })
+
+## history
+staff-command-history = Клиенттің бұрынғы өтініштері: /history ЛАҚАП
+staff-snippets-found = 📋 «{ $word }» сөзі бар үлгілер ({ $count }; жіберу: /snippet АТЫ, ескертпе ретінде: !snippet АТЫ):
+staff-snippets-none-found = Үлгілердің атауында да, мәтінінде де «{ $word }» жоқ. Барлық үлгі: /snippets
+staff-snippet-unfilled = ⛔ Жіберілмеді: «{ $name }» үлгісінде мыналар толтырылмады, сондықтан клиентке ештеңе кеткен жоқ:
+    { $list }
+staff-snippet-var-no-service = клиент тіліндегі анықтамалықта «{ $name }» бөлімі жоқ
+staff-snippet-var-sample-service = анықтамалықтың «{ $name }» бөлімі — нақты емес байланыстары бар үлгі (sample: true)
+staff-snippet-var-no-numbers = ұйым шұғыл нөмірлерді әлі көрсетпеген (content/settings.yml)
+staff-snippet-var-no-number = content/settings.yml ішінде «{ $name }» шұғыл нөмірі жоқ
+staff-snippet-var-unknown = үлгілерде мұндай айнымалы жоқ
+staff-snippet-as-note = 📝 «{ $name }» үлгісі ішкі ескертпе ретінде (клиентке жіберілмеді):
+staff-history-usage = /history және клиенттің лақап атын жазыңыз, мысалы /history 4F7K (өтініш тақырыбында /history жеткілікті).
+staff-history-unknown = { $pseudonym } клиенті белгісіз: лақап ат қате жазылған, /forget арқылы өшірілген немесе { $days } күн байланыс болмаған.
+staff-history-empty = { $pseudonym } клиентінің сақталған өтініштері жоқ (жабылған өтініш { $days } күннен кейін өшеді).
+staff-history-head = 📁 <b>Клиент { $pseudonym }</b>: өтініштер саны — { $count }, алдымен жаңалары. Жабылғаннан кейін { $days } күн сақталады; хабарламалардың өзі сақталмайды.
+staff-history-more = … және бір хабарламаға сыймаған тағы { $count } бұрынғы өтініш.
+staff-history-more-notes = 📝 … тағы { $count } ескертпе
+staff-history-referrals = Жолдамалар: { $list }
+staff-history-rating = Баға: { $stars }
+staff-history-open = қазір ашық
+staff-history-waiting = қазір күтуде
+staff-stats-care = 💛 <b>Шұғыл өтініштерден кейінгі көңіл-күй</b>: жауаптар — { $total }{ $breakdown }
+staff-stats-care-breakdown = {" "}(🙂 { $ok } · 😐 { $soSo } · 😔 { $notOk })
+snippet-emergency = 🆘 Жедел жәрдем: <b>{ $ambulance }</b> · кез келген телефоннан: <b>{ $general }</b>
+care-checkin = 💛 Сіз жүргізген шұғыл өтініш жабылды. <b>Одан кейін өзіңізді қалай сезінесіз?</b>
+    Жауап тек сан ретінде, команданы қолдау үшін есептеледі; кімнің не жауап бергенін ешкім көрмейді.
+care-button-ok = 🙂 Жақсы
+care-button-so-so = 😐 Орташа
+care-button-not-ok = 😔 Нашар
+care-counted = Рақмет: жасырын есептелді.
+care-answered-ok = 🙂 Рақмет. Келесісіне дейін тыныс алыңыз.
+care-answered-so-so = 😐 Рақмет. Қысқа үзіліс пен әріптеспен сөйлесу көмектеседі.
+care-answered-not-ok = 😔 Айтқаныңызға рақмет.
+care-not-ok = Мұны жалғыз көтерудің қажеті жоқ. Қайда жүгінуге болады:
+care-support-missing = Ұйым қолдау байланыстарын әлі қоспаған (content/support/). Үйлестірушіңізбен сөйлесіңіз.
+care-support-pending = (ұйым әлі толтырмаған: үйлестірушіден сұраңыз)
+care-gone = Бұл сұраққа жауап берілген немесе оның мерзімі өткен.
+care-start-bot = 💛 { $alias }, осы шұғыл өтініштен кейін сізді жеке сұрақ күтіп тұр. @{ $bot } ботымен жеке чатты ашып, «Бастау» түймесін басыңыз (жауабыңызды мұнда ешкім көрмейді).

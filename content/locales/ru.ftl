@@ -625,3 +625,43 @@ staff-status-offered-back = ⏳ снова ждёт (возвращено ком
 staff-queue-unanswered = ⏰ <b>Без ответа</b>: { $count } взято, клиент всё ещё ждёт ответа
 staff-stats-responses = <b>Время ответа</b> по входящим и неделям (с понедельника): медиана / 90-й процентиль (обращений)
 staff-stats-response-line = • { $inbox } · { $week }: первый ответ { $firstMedian } / { $firstP90 } ({ $firstCount }); следующие ответы { $nextMedian } / { $nextP90 } ({ $nextCount })
+
+## history
+staff-command-history = Прежние обращения клиента: /history ПСЕВДОНИМ
+staff-snippets-found = 📋 Шаблоны со словом «{ $word }» ({ $count }; отправить: /snippet ИМЯ, заметкой: !snippet ИМЯ):
+staff-snippets-none-found = Ни в названии, ни в тексте шаблонов нет «{ $word }». Все шаблоны: /snippets
+staff-snippet-unfilled = ⛔ Не отправлено: в шаблоне «{ $name }» не удалось заполнить, поэтому клиенту ничего не ушло:
+    { $list }
+staff-snippet-var-no-service = в справочнике на языке клиента нет раздела «{ $name }»
+staff-snippet-var-sample-service = раздел справочника «{ $name }» — образец с ненастоящими контактами (sample: true)
+staff-snippet-var-no-numbers = организация ещё не указала экстренные номера (content/settings.yml)
+staff-snippet-var-no-number = в content/settings.yml нет экстренного номера «{ $name }»
+staff-snippet-var-unknown = такой переменной в шаблонах нет
+staff-snippet-as-note = 📝 Шаблон «{ $name }» как внутренняя заметка (клиенту не отправлен):
+staff-history-usage = Напишите /history и псевдоним клиента, например /history 4F7K (в теме обращения достаточно /history).
+staff-history-unknown = Клиент { $pseudonym } неизвестен: опечатка в псевдониме, данные стёрты через /forget или не было контакта { $days } дн.
+staff-history-empty = У клиента { $pseudonym } нет сохранённых обращений (закрытое обращение удаляется через { $days } дн.).
+staff-history-head = 📁 <b>Клиент { $pseudonym }</b>: обращений — { $count }, сначала новые. Хранятся { $days } дн. после закрытия; сами сообщения не хранятся.
+staff-history-more = … и ещё { $count } прежних обращений, не поместившихся в одно сообщение.
+staff-history-more-notes = 📝 … ещё заметок: { $count }
+staff-history-referrals = Направления: { $list }
+staff-history-rating = Оценка: { $stars }
+staff-history-open = открыто сейчас
+staff-history-waiting = ждёт сейчас
+staff-stats-care = 💛 <b>Самочувствие</b> после срочных обращений: ответов — { $total }{ $breakdown }
+staff-stats-care-breakdown = {" "}(🙂 { $ok } · 😐 { $soSo } · 😔 { $notOk })
+snippet-emergency = 🆘 Скорая: <b>{ $ambulance }</b> · с любого телефона: <b>{ $general }</b>
+care-checkin = 💛 Срочное обращение, которое вы вели, закрыто. <b>Как вы после него?</b>
+    Ответ только учитывается числом, для заботы о команде; никто не видит, кто что ответил.
+care-button-ok = 🙂 Нормально
+care-button-so-so = 😐 Так себе
+care-button-not-ok = 😔 Плохо
+care-counted = Спасибо: учтено анонимно.
+care-answered-ok = 🙂 Спасибо. Переведите дух перед следующим.
+care-answered-so-so = 😐 Спасибо. Помогает короткий перерыв и разговор с коллегой.
+care-answered-not-ok = 😔 Спасибо, что сказали.
+care-not-ok = Не нужно нести это в одиночку. Куда можно обратиться:
+care-support-missing = Организация ещё не добавила контакты поддержки (content/support/). Поговорите, пожалуйста, с координатором.
+care-support-pending = (организация ещё не заполнила: спросите координатора)
+care-gone = На этот вопрос уже ответили, или его срок истёк.
+care-start-bot = 💛 { $alias }, после этого срочного обращения вас ждёт личный вопрос. Откройте личный чат с @{ $bot } и нажмите «Старт» (ваш ответ здесь никто не увидит).

@@ -12,6 +12,7 @@ import { createEmergencyFeature } from './features/emergency.js';
 import { createMixFeature } from './features/mix.js';
 import { createClientRelay, createConsultFeature } from './features/consult.js';
 import { createInboxFeature } from './features/inbox.js';
+import { createCareFeature } from './features/care.js';
 import { conversations } from '@grammyjs/conversations';
 import { conversationStorage } from './conversations/storage.js';
 import { InboxService } from '../inbox/service.js';
@@ -222,6 +223,11 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   protectedBot.use(createRedeemFeature(deps, inbox));
   const codes = createCodesFeature(deps, inbox, i18n);
   protectedBot.use(codes.clientSide);
+
+  // Check-ins for consultants after urgent cases: in their private chat, before anything a client sees there.
+  const care = createCareFeature(deps, inbox, bot.api, () => (bot.isInited() ? bot.botInfo.username : 'bot'));
+  inbox.careDue = (row) => void care.deliver(row.consultantId!, row).catch((error: unknown) => logger.warn({ err: error }, 'a check-in was not delivered'));
+  protectedBot.use(care.feature);
 
   const privateChats = protectedBot.chatType('private');
   privateChats.use(menuFeature);

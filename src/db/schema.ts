@@ -351,3 +351,51 @@ export const referralCodes = sqliteTable(
 );
 
 export type ReferralCodeRow = typeof referralCodes.$inferSelect;
+
+/**
+ * Consultants' internal notes on a case (a message starting with "!" or /note in its topic), for /history
+ * when the client comes back. Sealed (Privacy.notes, bound to the case), never the client's words; they go
+ * with the case (retention, /forget) through the foreign key.
+ */
+export const caseNotes = sqliteTable(
+  'case_notes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    caseId: integer('case_id')
+      .notNull()
+      .references(() => cases.id, { onDelete: 'cascade' }),
+    /** Telegram id of the consultant who wrote it (staff are not anonymous to the system). */
+    consultantId: integer('consultant_id').notNull(),
+    /** The note's text, sealed ("gcm1:…"), bound to `case_notes:<case id>`. */
+    sealedText: text('sealed_text').notNull(),
+  },
+  (t) => [index('case_notes_case').on(t.caseId)],
+);
+
+/**
+ * A check-in owed to a consultant after an urgent case closed ("how are you after this one?"), until they
+ * answer it or it expires (CHECKIN_DAYS). No case, no client: only who is asked and since when.
+ */
+export const careCheckins = sqliteTable(
+  'care_checkins',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    consultantId: integer('consultant_id').notNull(),
+    createdAt: integer('created_at').notNull(),
+    /** When it reached their private chat; null while they have not started the bot (the topic says so). */
+    sentAt: integer('sent_at'),
+  },
+  (t) => [index('care_checkins_consultant').on(t.consultantId)],
+);
+
+/** Check-in answers, counted per week (its Monday, YYYY-MM-DD) and answer: numbers only, never who. */
+export const careAnswers = sqliteTable(
+  'care_answers',
+  {
+    week: text('week').notNull(),
+    /** ok | so-so | not-ok */
+    answer: text('answer').notNull(),
+    count: integer('count').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.week, t.answer] })],
+);

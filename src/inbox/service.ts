@@ -17,6 +17,7 @@ import { queuePosition } from './queue.js';
 import { isOpen, nextOpening } from './working-hours.js';
 import { Inboxes } from './inboxes.js';
 import { markNudged, offerBack } from './answer-due.js';
+import { oweCheckin } from './care.js';
 import { clientChatId } from '../db/clients.js';
 
 export interface InboxDeps {
@@ -88,6 +89,11 @@ export class InboxService {
   /** The team chat of a case. */
   teamChatOf(row: CaseRow): number {
     return this.inboxes.chatOf(this.inboxOf(row));
+  }
+
+  /** A client-side text in `lang` (a snippet's {emergency}). */
+  ct(lang: Language, key: string, vars: Record<string, string | number> = {}): string {
+    return this.deps.i18n.t(lang, key, vars);
   }
 
   /** A staff-side text, in DEFAULT_LANGUAGE. */
@@ -281,14 +287,27 @@ export class InboxService {
    */
   close(caseId: number, by: 'client' | 'consultant', staffAlias?: string): CaseRow | undefined {
     const { db, config, clock } = this.deps;
-    return db.$client.transaction(() => {
+    const closed = db.$client.transaction(() => {
       const row = closeCase(db, caseId, clock());
       if (!row) return undefined;
       this.tellClient(row, 'consult-ended', { retention: config.retentionDays }, 'rating', by === 'consultant' ? (staffAlias ?? this.st('staff-default-alias')) : undefined);
       this.noteInTopic(row, this.st(by === 'client' ? 'staff-closed-by-client' : 'staff-closed'), by === 'client');
       this.statusChanged(row, by === 'client');
-      return row;
+      return { row, owed: this.oweCare(row) };
     })();
+    if (closed?.owed) this.careDue?.(closed.row);
+    return closed?.row;
+  }
+
+  /**
+   * Set by the composition root: delivers the check-in an urgent case's consultant is owed (care.ts),
+   * outside the transaction that closed it; one not delivered now waits until they write to the bot.
+   */
+  careDue?: (row: CaseRow) => void;
+
+  /** An urgent case that someone held: its consultant is owed a check-in. */
+  private oweCare(row: CaseRow): boolean {
+    return row.urgent && row.consultantId !== null && oweCheckin(this.deps.db, row.consultantId, this.deps.clock()) !== undefined;
   }
 
   /** The client edited a message already copied into the team chat `chatId` (the case's): carried over (text and captions). */
@@ -325,12 +344,15 @@ export class InboxService {
   /** The client blocked the bot: the case closes with a note in its topic. */
   clientGone(row: CaseRow): void {
     const { db, clock } = this.deps;
+    let owed: CaseRow | undefined;
     db.$client.transaction(() => {
       const closed = closeCase(db, row.id, clock());
       if (!closed) return;
       this.noteInTopic(closed, this.st('staff-client-blocked'), true);
       this.statusChanged(closed, true);
+      if (this.oweCare(closed)) owed = closed;
     })();
+    if (owed) this.careDue?.(owed);
   }
 
   /**

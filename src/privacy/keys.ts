@@ -32,6 +32,8 @@ export interface Privacy {
   conversations: Sealer;
   /** A client's words waiting in the outbox (texts to join, edits to carry over), until they are sent. */
   outbox: Sealer;
+  /** Consultants' internal notes on a case (case_notes), for /history; bound to the case. */
+  notes: Sealer;
 }
 
 /** HKDF labels; never reuse one for another purpose, never change one in use. */
@@ -41,6 +43,7 @@ export const KEY_LABELS = {
   journal: 'update-journal-encryption',
   conversations: 'conversation-state-encryption',
   outbox: 'outbox-text-encryption',
+  notes: 'case-note-encryption',
   ban: 'ban-key',
   pickup: 'pickup-count-key',
   /** Followed by ':' and the table name: one subkey per table. */
@@ -86,6 +89,7 @@ export function createPrivacy(botSecret: string): Privacy {
     journal: createSealer(subkey(botSecret, KEY_LABELS.journal)),
     conversations: createSealer(subkey(botSecret, KEY_LABELS.conversations)),
     outbox: createSealer(subkey(botSecret, KEY_LABELS.outbox)),
+    notes: createSealer(subkey(botSecret, KEY_LABELS.notes)),
     clientKey(telegramUserId) {
       return createHmac('sha256', hmacKey).update(String(telegramUserId)).digest('hex');
     },
