@@ -676,3 +676,4 @@ care-support-missing = The organisation has not added its support contacts yet (
 care-support-pending = (not filled in yet by the organisation: ask your coordinator)
 care-gone = This check-in was already answered, or has expired.
 care-start-bot = 💛 { $alias }, a private check-in waits for you after this urgent case. Open a private chat with @{ $bot } and press Start to see it (nobody here sees your answer).
+staff-history-locked = 🔒 The inbox is locked: /history shows nothing until an administrator sends /unlock.

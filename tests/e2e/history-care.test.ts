@@ -6,6 +6,7 @@ import { FakeTelegram, type Message, type User } from '../../src/sandbox/telegra
 import { startInProcessBot, type InProcessBot } from '../support/in-process-bot.js';
 import { until } from '../support/wait.js';
 import { buttons, chatHelpers } from '../support/chat.js';
+import { databaseFiles, scanFiles } from '../support/byte-scan.js';
 
 /**
  * Issue 21.5 and the check-in of 21.6, through Telegram: /history of a returning client (notes, referrals,
@@ -102,6 +103,9 @@ describe('snippets and notes in a case, then /history when the client returns', 
     expect(history.text).toMatch(/📝 Aigerim: Police stop last week; offered the lawyer\n📝 Aigerim: Follow up on the court date/);
     expect(history.text).toMatch(/open now/);
     expect(history.text).not.toMatch(/secret words|I am Aigerim/);
+    // The notes are kept encrypted: not a byte of them in the database, its WAL or anything beside it.
+    const needles = ['Police stop last week', 'court date'].map((t) => ({ label: t, bytes: Buffer.from(t, 'utf8') }));
+    expect(scanFiles(databaseFiles(bot.config.databasePath), needles)).toEqual([]);
     // Bare /history in the case's topic shows the same client.
     inStaff(anna, '/history', second);
     await until(() => inTopic(second).find((m) => /📁/.test(String(m.text))), 'the history in the topic');
@@ -149,5 +153,14 @@ describe('the check-in after an urgent case', () => {
     inStaff(anna, '/stats');
     const stats = await staffSees(/Check-ins/, 'the stats');
     expect(stats.text).toMatch(/Check-ins after urgent cases: <5 answered$/m);
+
+    // Locked (a stranger may be in the chat): /history shows nothing.
+    const histories = () => fake.botMessages(staff.id).filter((m) => /📁/.test(String(m.text))).length;
+    const before = histories();
+    inStaff(anna, '/lockdown');
+    await staffSees(/locked/i, 'the lockdown');
+    inStaff(anna, `/history ${pseudonymOf(thread2)}`);
+    await new Promise((r) => setTimeout(r, 700));
+    expect(histories()).toBe(before);
   }, 60_000);
 });

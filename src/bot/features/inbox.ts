@@ -26,6 +26,7 @@ import type { StaffMembers } from '../staff-members.js';
 import { CHAT_REF_BINDING } from '../../privacy/keys.js';
 import { withoutMentions } from '../../privacy/mentions.js';
 import { markNormal, markUrgent, CALM_MS } from '../../inbox/urgency.js';
+import { readLockdown } from '../../inbox/lockdown.js';
 import { RISK_CATEGORIES } from '../../content/risk.js';
 import { addNote } from '../../inbox/history.js';
 import { careTotals } from '../../inbox/care.js';
@@ -269,12 +270,22 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService, erasure: 
   // `/history 4F7K` anywhere in the staff chat (or bare `/history` in a case topic): the client's earlier
   // cases kept within RETENTION_DAYS, with referrals, codes, ratings and the team's notes; never their words.
   staff.command('history', async (ctx) => {
+    // Locked (a stranger may be in the chat): no history, which would go straight to the chat (below).
+    if (readLockdown(db)) return void inbox.replyInTeam(ctx, inbox.st('staff-history-locked'), true);
     const typed = String(ctx.match ?? '').trim();
     const here = typed === '' ? caseHere(ctx) : undefined;
     if (typed === '' && !here) return void inbox.replyInTeam(ctx, inbox.st('staff-history-usage'), true);
     const { pseudonym, key } = here ? { pseudonym: inbox.pseudonymOf(here), key: here.clientKey } : clientKeyOfPseudonym(db, typed);
     if (key === undefined) return void inbox.replyInTeam(ctx, inbox.st('staff-history-unknown', { pseudonym: escapeHtml(pseudonym), days: config.retentionDays }));
-    inbox.replyInTeam(ctx, memory.history(pseudonym, key));
+    // Straight to Telegram, not through the outbox: the notes it holds are kept only sealed, and an
+    // outbox row (and the WAL's image of it) would hold them in clear until sent.
+    const msg = ctx.msg!;
+    await ctx.api.sendMessage(ctx.chat.id, memory.history(pseudonym, key), {
+      parse_mode: 'HTML',
+      link_preview_options: { is_disabled: true },
+      ...(msg.is_topic_message && msg.message_thread_id !== undefined ? { message_thread_id: msg.message_thread_id } : {}),
+      reply_parameters: { message_id: msg.message_id, allow_sending_without_reply: true },
+    });
   });
 
   // `/unban 4F7K` anywhere (the General topic, once the case is gone): a ban outlives its case, and
