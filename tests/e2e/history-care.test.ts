@@ -164,3 +164,26 @@ describe('the check-in after an urgent case', () => {
     expect(histories()).toBe(before);
   }, 60_000);
 });
+
+describe('the sandbox', () => {
+  it("shows each consultant their own private chat with the bot, with the check-in's buttons", async () => {
+    const { createScene } = await import('../../src/sandbox/scene.js');
+    const { buildView } = await import('../../src/sandbox/view.js');
+    const sim = await FakeTelegram.start({ botUsername: 'sandbox_bot' });
+    try {
+      const scene = createScene(sim);
+      const [first, second] = scene.consultants;
+      const res = await fetch(`${sim.apiRoot}/bot${sim.token}/sendMessage`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ chat_id: first!.id, text: 'How are you after this one?', reply_markup: { inline_keyboard: [[{ text: 'OK', callback_data: 'care:1:ok' }]] } }),
+      });
+      expect(res.ok).toBe(true);
+      const team = buildView(scene).team;
+      expect(team.consultants.find((c) => c.id === first!.id)!.private.map((m) => [m.html, m.buttons])).toEqual([['How are you after this one?', [[{ text: 'OK', data: 'care:1:ok' }]]]]);
+      expect(team.consultants.find((c) => c.id === second!.id)!.private).toEqual([]);
+    } finally {
+      await sim.stop();
+    }
+  });
+});
