@@ -676,3 +676,4 @@ care-support-pending = (not filled in yet by the organisation: ask your coordina
 care-gone = This check-in was already answered, or has expired.
 care-start-bot = 💛 { $alias }, a private check-in waits for you after this urgent case. Open a private chat with @{ $bot } and press Start to see it (nobody here sees your answer).
 staff-history-locked = 🔒 The inbox is locked: /history shows nothing until an administrator sends /unlock.
+staff-history-elsewhere = 🗂 { $count } more case(s) of this client in other inboxes: each team sees only its own.

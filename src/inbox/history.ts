@@ -92,6 +92,15 @@ export function clientHistory(db: Db, privacy: Pick<Privacy, 'notes'>, clientKey
 }
 
 /**
+ * The cases of the inbox `here` (a case of an inbox no longer configured counts as the default one's),
+ * and how many are in other inboxes: each team sees its own cases, the others only as a number.
+ */
+export function ownCases<T extends { inbox: string }>(cases: T[], here: string, configured: readonly string[], fallback: string): { own: T[]; elsewhere: number } {
+  const own = cases.filter((c) => (configured.includes(c.inbox) ? c.inbox : fallback) === here);
+  return { own, elsewhere: cases.length - own.length };
+}
+
+/**
  * Fits the per-case blocks into one message: whole cases, newest first, while the total stays within
  * `limit` characters; returns the blocks shown and how many were left out.
  */

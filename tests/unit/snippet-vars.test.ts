@@ -4,7 +4,7 @@ import { ensureClient, forgetClient } from '../../src/db/clients.js';
 import { caseNotes } from '../../src/db/schema.js';
 import { answerCheckin, careTotals, oweCheckin, purgeOldCheckins, undeliveredCheckins, weekOf } from '../../src/inbox/care.js';
 import { addReferrals, closeCase, openCase, purgeClosedCases, rateCase } from '../../src/inbox/cases.js';
-import { addNote, clientHistory, fitBlocks, NOTE_MAX_CHARS } from '../../src/inbox/history.js';
+import { addNote, clientHistory, fitBlocks, NOTE_MAX_CHARS, ownCases } from '../../src/inbox/history.js';
 import { createPrivacy } from '../../src/privacy/keys.js';
 import { memoryDb } from '../support/db.js';
 import { contentFolder } from '../support/content.js';
@@ -132,6 +132,12 @@ describe('history and notes', () => {
     addNote(db, privacy, row.id, 1, 'a note');
     forgetClient(db, key);
     expect(db.select().from(caseNotes).all()).toEqual([]);
+  });
+
+  it("shows a team only its own inbox's cases (an unconfigured inbox's count as the default's), the rest as a number", () => {
+    const cases = [{ inbox: 'main' }, { inbox: 'lawyers' }, { inbox: 'gone' }, { inbox: 'lawyers' }];
+    expect(ownCases(cases, 'main', ['main', 'lawyers'], 'main')).toEqual({ own: [{ inbox: 'main' }, { inbox: 'gone' }], elsewhere: 2 });
+    expect(ownCases(cases, 'lawyers', ['main', 'lawyers'], 'main')).toEqual({ own: [{ inbox: 'lawyers' }, { inbox: 'lawyers' }], elsewhere: 2 });
   });
 
   it('fits whole cases into one message and counts the rest', () => {

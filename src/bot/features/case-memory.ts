@@ -2,7 +2,7 @@ import { escapeHtml } from '../../content/markdown.js';
 import { fillSnippet, plainText, type FilledSnippet, type VariableValue } from '../../content/snippet-vars.js';
 import { MESSAGE_LIMIT, visibleLength } from '../../content/split.js';
 import type { CaseRow } from '../../db/schema.js';
-import { clientHistory, fitBlocks, type PastCase } from '../../inbox/history.js';
+import { clientHistory, fitBlocks, ownCases, type PastCase } from '../../inbox/history.js';
 import type { InboxService } from '../../inbox/service.js';
 import { formatLocal } from '../../time/zoned.js';
 import type { BotDeps } from '../deps.js';
@@ -71,13 +71,16 @@ export function caseMemory(deps: BotDeps, inbox: InboxService) {
     },
 
     /** The client's cases as one message: whole cases, newest first, cut with a count if they do not fit. */
-    history(pseudonym: string, clientKey: string): string {
-      const past = clientHistory(db, privacy, clientKey, now());
-      if (past.length === 0) return inbox.st('staff-history-empty', { pseudonym: escapeHtml(pseudonym), days: config.retentionDays });
+    history(pseudonym: string, clientKey: string, teamChatId: number): string {
+      // Each team sees its own cases: another inbox's are only counted (as the case card counts them).
+      const here = inbox.inboxes.byChat(teamChatId) ?? inbox.inboxes.default;
+      const { own: past, elsewhere } = ownCases(clientHistory(db, privacy, clientKey, now()), here, inbox.inboxes.names, inbox.inboxes.default);
+      const others = elsewhere > 0 ? `\n\n${inbox.st('staff-history-elsewhere', { count: elsewhere })}` : '';
+      if (past.length === 0) return inbox.st('staff-history-empty', { pseudonym: escapeHtml(pseudonym), days: config.retentionDays }) + others;
       const head = inbox.st('staff-history-head', { pseudonym: escapeHtml(pseudonym), count: past.length, days: config.retentionDays });
-      const { shown, left } = fitBlocks(past.map(caseBlock), MESSAGE_LIMIT - 300 - visibleLength(head), visibleLength);
+      const { shown, left } = fitBlocks(past.map(caseBlock), MESSAGE_LIMIT - 400 - visibleLength(head), visibleLength);
       const more = left > 0 ? `\n\n${inbox.st('staff-history-more', { count: left })}` : '';
-      return `${head}\n\n${shown.join('\n\n')}${more}`;
+      return `${head}\n\n${shown.join('\n\n')}${more}${others}`;
     },
   };
 

@@ -280,7 +280,7 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService, erasure: 
     // Straight to Telegram, not through the outbox: the notes it holds are kept only sealed, and an
     // outbox row (and the WAL's image of it) would hold them in clear until sent.
     const msg = ctx.msg!;
-    await ctx.api.sendMessage(ctx.chat.id, memory.history(pseudonym, key), {
+    await ctx.api.sendMessage(ctx.chat.id, memory.history(pseudonym, key, ctx.chat.id), {
       parse_mode: 'HTML',
       link_preview_options: { is_disabled: true },
       ...(msg.is_topic_message && msg.message_thread_id !== undefined ? { message_thread_id: msg.message_thread_id } : {}),
