@@ -636,3 +636,83 @@ staff-status-offered-back = ⏳ waiting again (offered back to the team)
 staff-queue-unanswered = ⏰ <b>Unanswered</b>: { $count } taken, the client still waiting for an answer
 staff-stats-responses = <b>Response times</b> by inbox and week (from Monday): median / 90th percentile (cases)
 staff-stats-response-line = • { $inbox } · { $week }: first answer { $firstMedian } / { $firstP90 } ({ $firstCount }); next answers { $nextMedian } / { $nextP90 } ({ $nextCount })
+
+## stories
+menu-share = ✍️ Share your story
+command-share = Share your story or trip report anonymously
+story-intro = ✍️ <b>Share your story</b>, anonymously. Write it in one or more messages (text only, up to { $limit } characters), then press <b>Done</b>. Before it goes anywhere you will see exactly what the editors will see, and nothing is published without them.
+    Please leave out names, places and phone numbers: @usernames and numbers that look like phone numbers are removed automatically.
+story-waiting = Waiting for the editors: { $list }.
+story-limit = You can have { $count } stories waiting, and send { $count } a day. Please wait for a decision, or withdraw one:
+story-withdraw-button = Withdraw { $number }
+story-done-button = ✅ Done
+story-cancel-button = Cancel
+story-no-media = Stories are text only: a photo, a voice or a video can show who someone is or where they are. Please describe it in words.
+story-too-long = That would make the story too long (at most { $limit } characters). Room left: { $room }. Shorten this message, or press Done.
+story-added = Added ({ $length } of { $limit } characters). Write more, or press Done.
+story-no-draft = This story is no longer being written. Start again with /share.
+story-empty = Nothing written yet: send your story as a message first.
+story-scrubbed = We removed { $count } thing(s) that looked like a username, a link to an account, an e-mail or a phone number (shown as […]).
+story-choose-kind = What kind of story is it?
+story-kind-trip = 🌀 Trip report
+story-kind-services = 🏥 Experience with services
+story-kind-other = 💬 Something else
+story-choose-substances = Which substances is it about? Choose any, or none.
+story-substances-done = Next →
+story-substances-none = No substance / Next →
+story-preview-intro = 👀 This is exactly what the editors will see (they never see who you are):
+story-confirm = Send it to the editors?
+story-send-button = 📨 Send
+story-sent = 📨 Sent as <b>{ $number }</b>. Editors read it and may ask you a question here; it is published only after { $needed } editor(s) approve it. You will be told when it is published or if it is not, and you can withdraw it until then.
+story-cancelled = Cancelled: the story is deleted.
+story-not-open = Story { $number } is no longer waiting: nothing to do.
+story-answer-button = ✍️ Answer
+story-question = ❓ The editors have a question about your story <b>{ $number }</b>:
+    
+    { $question }
+    
+    Press Answer and write your reply (text only).
+story-answer-prompt = Write your answer about { $number } in one message.
+story-answer-sent = Your answer went to the editors under { $number }.
+story-published = 📖 Your story <b>{ $number }</b> has been published in the channel. Thank you for sharing it. We no longer keep any link between you and it.
+story-rejected = Your story <b>{ $number }</b> will not be published. The editors say: { $reason }
+    We no longer keep it or any link between you and it.
+story-withdrawn = Your story <b>{ $number }</b> is withdrawn and deleted.
+story-card = 📝 <b>Story { $number }</b> · { $kind } · { $substances } · { $lang } → { $channel } · approvals { $approvals }/{ $needed }
+forget-item-stories = your stories not yet published ({ $count }), withdrawn
+editors-story-new = 📝 A new reader's story. Read it, then approve it, edit it, ask the author or reject it.
+editors-story-original = <b>The author's original:</b>
+editors-story-approve-button = ✅ Approve
+editors-story-commands = /story_edit { $number } TEXT · /story_ask { $number } QUESTION · /story_channel { $number } ALIAS · /story_reject { $number } REASON
+editors-story-answer = 💬 The author of <b>{ $number }</b> answers:
+    { $answer }
+editors-story-withdrawn = ↩️ The author withdrew story { $number }.
+editors-story-forgotten = ↩️ The author erased their data (/forget): stories { $list } are withdrawn and deleted.
+editors-story-not-member = Only current members of the editors chat can decide about stories.
+editors-story-usage-story = Usage: /story S-XXXX (the numbers are in /stories)
+editors-story-usage-edit = Usage: /story_edit S-XXXX the whole new text
+editors-story-usage-channel = Usage: /story_channel S-XXXX ALIAS (an alias from CHANNELS)
+editors-story-usage-ask = Usage: /story_ask S-XXXX your question to the author
+editors-story-usage-reject = Usage: /story_reject S-XXXX the reason (the author reads it)
+editors-story-unknown = There is no story { $number }.
+editors-story-not-open = Story { $number } is not waiting any more ({ $status }).
+editors-story-list = 📝 Stories waiting (number · kind · language · approvals):
+editors-story-none = No stories are waiting.
+editors-story-too-long = Too long: { $length } characters, at most { $limit } fit in one message with the frame.
+editors-story-edited = ✏️ Story { $number } was edited: approvals start again.
+editors-story-channel-unknown = “{ $alias }” is not a channel alias in CHANNELS (known: { $list }). Choose one with /story_channel.
+editors-story-channel-set = Story { $number } goes to { $alias }: approvals start again.
+editors-story-no-author = The author of { $number } can no longer be reached.
+editors-story-asked = ❓ Question sent to the author of { $number }; the answer comes here.
+editors-story-rejected = ❌ Story { $number } rejected; the author is told the reason.
+editors-story-refused = Telegram refused to publish { $number }: { $error }. Nothing was posted; press Approve to try again.
+editors-story-in-doubt = ⚠️ Story { $number } may or may not have reached { $channel } (no answer from Telegram). Check the channel; it is not sent again by itself.
+editors-story-published = 📖 Story { $number } published in { $channel }; the author is told.
+editors-story-again = You approved { $number } already: it needs { $needed } different editors.
+editors-story-approved-by = ✅ { $number }: { $count } of { $needed } approvals.
+editors-command-stories = Readers' stories waiting
+editors-command-story = Show a reader's story: /story S-XXXX
+editors-command-story-edit = Edit a story: /story_edit S-XXXX TEXT
+editors-command-story-ask = Ask a story's author: /story_ask S-XXXX QUESTION
+editors-command-story-channel = Choose a story's channel: /story_channel S-XXXX ALIAS
+editors-command-story-reject = Reject a story: /story_reject S-XXXX REASON

@@ -608,3 +608,83 @@ staff-status-offered-back = ⏳ қайтадан күтуде (командағ�
 staff-queue-unanswered = ⏰ <b>Жауапсыз</b>: { $count } алынған, клиент әлі жауап күтуде
 staff-stats-responses = <b>Жауап уақыты</b> кіріс пен апта бойынша (дүйсенбіден): медиана / 90-процентиль (өтініштер)
 staff-stats-response-line = • { $inbox } · { $week }: алғашқы жауап { $firstMedian } / { $firstP90 } ({ $firstCount }); келесі жауаптар { $nextMedian } / { $nextP90 } ({ $nextCount })
+
+## stories
+menu-share = ✍️ Әңгімеңмен бөліс
+command-share = Әңгімеңмен немесе трип-репортпен жасырын бөліс
+story-intro = ✍️ <b>Әңгімеңмен бөліс</b>, жасырын. Оны бір немесе бірнеше хабармен жаз (тек мәтін, { $limit } таңбаға дейін), содан кейін <b>Дайын</b> батырмасын бас. Ол бір жаққа жіберілмес бұрын редакторлар не көретінін дәл көресің, олардың рұқсатынсыз ештеңе жарияланбайды.
+    Өтінеміз, есімдерді, орындарды және телефон нөмірлерін жазба: @юзернеймдер мен телефонға ұқсас нөмірлер автоматты түрде алынып тасталады.
+story-waiting = Редакторларды күтуде: { $list }.
+story-limit = Бір мезгілде { $count } әңгіме күте алады, тәулігіне { $count } жіберуге болады. Шешімді күт немесе біреуін кері қайтар:
+story-withdraw-button = { $number } кері қайтару
+story-done-button = ✅ Дайын
+story-cancel-button = Болдырмау
+story-no-media = Әңгімелер тек мәтінмен: фото, дауыс немесе бейне адамның кім екенін не қайда екенін көрсетуі мүмкін. Өтінеміз, оны сөзбен сипатта.
+story-too-long = Бұл әңгімені тым ұзын етеді (ең көбі { $limit } таңба). Қалған орын: { $room }. Хабарды қысқарт немесе Дайын батырмасын бас.
+story-added = Қосылды ({ $limit } таңбаның { $length }). Әрі қарай жаз немесе Дайын батырмасын бас.
+story-no-draft = Бұл әңгіме енді жазылып жатқан жоқ. Қайтадан баста: /share.
+story-empty = Әлі ештеңе жазылмады: алдымен әңгімеңді хабармен жібер.
+story-scrubbed = Юзернеймге, аккаунт сілтемесіне, e-mail-ге немесе телефон нөміріне ұқсайтын нәрселерді алып тастадық ({ $count }; орнында — […]).
+story-choose-kind = Бұл қандай әңгіме?
+story-kind-trip = 🌀 Трип-репорт
+story-kind-services = 🏥 Қызметтерге жүгіну тәжірибесі
+story-kind-other = 💬 Басқа
+story-choose-substances = Қандай заттар туралы? Кез келгенін таңда немесе ешқайсысын.
+story-substances-done = Әрі қарай →
+story-substances-none = Затсыз / Әрі қарай →
+story-preview-intro = 👀 Редакторлар дәл осыны көреді (сенің кім екеніңді ешқашан көрмейді):
+story-confirm = Редакторларға жіберу керек пе?
+story-send-button = 📨 Жіберу
+story-sent = 📨 <b>{ $number }</b> нөмірімен жіберілді. Редакторлар оқиды және осында сұрақ қоюы мүмкін; { $needed } редактор мақұлдағаннан кейін ғана жарияланады. Жарияланғанда немесе жарияланбаса, саған хабарлаймыз, оған дейін оны кері қайтара аласың.
+story-cancelled = Болдырылмады: әңгіме жойылды.
+story-not-open = { $number } әңгімесі енді күтіп тұрған жоқ: істейтін ештеңе жоқ.
+story-answer-button = ✍️ Жауап беру
+story-question = ❓ Редакторлардың <b>{ $number }</b> әңгімең туралы сұрағы бар:
+    
+    { $question }
+    
+    «Жауап беру» батырмасын басып, жауабыңды жаз (тек мәтін).
+story-answer-prompt = { $number } туралы жауабыңды бір хабармен жаз.
+story-answer-sent = Жауабың редакторларға { $number } нөмірімен жіберілді.
+story-published = 📖 <b>{ $number }</b> әңгімең арнада жарияланды. Бөліскенің үшін рақмет. Сен мен оның арасындағы ешқандай байланысты енді сақтамаймыз.
+story-rejected = <b>{ $number }</b> әңгімең жарияланбайды. Редакторлар былай дейді: { $reason }
+    Оны да, сенімен байланысын да енді сақтамаймыз.
+story-withdrawn = <b>{ $number }</b> әңгімең кері қайтарылды және жойылды.
+story-card = 📝 <b>Әңгіме { $number }</b> · { $kind } · { $substances } · { $lang } → { $channel } · мақұлдау { $approvals }/{ $needed }
+forget-item-stories = әлі жарияланбаған әңгімелерің ({ $count }), кері қайтарылды
+editors-story-new = 📝 Оқырманның жаңа әңгімесі. Оқып шық, содан кейін мақұлда, өңде, авторға сұрақ қой немесе қабылдама.
+editors-story-original = <b>Автордың түпнұсқасы:</b>
+editors-story-approve-button = ✅ Мақұлдау
+editors-story-commands = /story_edit { $number } МӘТІН · /story_ask { $number } СҰРАҚ · /story_channel { $number } АЛИАС · /story_reject { $number } СЕБЕП
+editors-story-answer = 💬 <b>{ $number }</b> авторы жауап береді:
+    { $answer }
+editors-story-withdrawn = ↩️ Автор { $number } әңгімесін кері қайтарды.
+editors-story-forgotten = ↩️ Автор өз деректерін өшірді (/forget): { $list } әңгімелері кері қайтарылып, жойылды.
+editors-story-not-member = Әңгімелер туралы тек редакторлар чатының қазіргі мүшелері шешім қабылдай алады.
+editors-story-usage-story = Қолданылуы: /story S-XXXX (нөмірлер — /stories ішінде)
+editors-story-usage-edit = Қолданылуы: /story_edit S-XXXX жаңа мәтіннің толығы
+editors-story-usage-channel = Қолданылуы: /story_channel S-XXXX АЛИАС (CHANNELS ішіндегі алиас)
+editors-story-usage-ask = Қолданылуы: /story_ask S-XXXX авторға сұрақ
+editors-story-usage-reject = Қолданылуы: /story_reject S-XXXX себебі (автор оны оқиды)
+editors-story-unknown = { $number } әңгімесі жоқ.
+editors-story-not-open = { $number } әңгімесі енді күтіп тұрған жоқ ({ $status }).
+editors-story-list = 📝 Күтіп тұрған әңгімелер (нөмір · түрі · тілі · мақұлдаулар):
+editors-story-none = Күтіп тұрған әңгіме жоқ.
+editors-story-too-long = Тым ұзын: { $length } таңба, рамкасымен бір хабарға ең көбі { $limit } сыяды.
+editors-story-edited = ✏️ { $number } әңгімесі өңделді: мақұлдаулар қайта жиналады.
+editors-story-channel-unknown = «{ $alias }» CHANNELS ішіндегі арна алиасы емес (бары: { $list }). Арнаны /story_channel арқылы таңда.
+editors-story-channel-set = { $number } әңгімесі { $alias } арнасына барады: мақұлдаулар қайта жиналады.
+editors-story-no-author = { $number } авторымен енді байланысу мүмкін емес.
+editors-story-asked = ❓ Сұрақ { $number } авторына жіберілді; жауап осында келеді.
+editors-story-rejected = ❌ { $number } әңгімесі қабылданбады; авторға себебі айтылды.
+editors-story-refused = Telegram { $number } жариялаудан бас тартты: { $error }. Ештеңе жарияланған жоқ; қайта көру үшін «Мақұлдау» батырмасын бас.
+editors-story-in-doubt = ⚠️ { $number } әңгімесі { $channel } арнасына жетуі де, жетпеуі де мүмкін (Telegram жауап бермеді). Арнаны тексер; ол өздігінен қайта жіберілмейді.
+editors-story-published = 📖 { $number } әңгімесі { $channel } арнасында жарияланды; авторға хабарланды.
+editors-story-again = Сен { $number } әңгімесін мақұлдап қойдың: { $needed } түрлі редактор керек.
+editors-story-approved-by = ✅ { $number }: { $needed } мақұлдаудың { $count }.
+editors-command-stories = Күтіп тұрған оқырман әңгімелері
+editors-command-story = Әңгімені көрсету: /story S-XXXX
+editors-command-story-edit = Әңгімені өңдеу: /story_edit S-XXXX МӘТІН
+editors-command-story-ask = Авторға сұрақ қою: /story_ask S-XXXX СҰРАҚ
+editors-command-story-channel = Әңгіменің арнасын таңдау: /story_channel S-XXXX АЛИАС
+editors-command-story-reject = Әңгімені қабылдамау: /story_reject S-XXXX СЕБЕП

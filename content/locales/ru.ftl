@@ -625,3 +625,83 @@ staff-status-offered-back = ⏳ снова ждёт (возвращено ком
 staff-queue-unanswered = ⏰ <b>Без ответа</b>: { $count } взято, клиент всё ещё ждёт ответа
 staff-stats-responses = <b>Время ответа</b> по входящим и неделям (с понедельника): медиана / 90-й процентиль (обращений)
 staff-stats-response-line = • { $inbox } · { $week }: первый ответ { $firstMedian } / { $firstP90 } ({ $firstCount }); следующие ответы { $nextMedian } / { $nextP90 } ({ $nextCount })
+
+## stories
+menu-share = ✍️ Поделиться историей
+command-share = Анонимно поделиться историей или трип-репортом
+story-intro = ✍️ <b>Поделись историей</b> анонимно. Напиши её одним или несколькими сообщениями (только текст, до { $limit } символов), потом нажми <b>Готово</b>. Прежде чем она куда-то уйдёт, ты увидишь ровно то, что увидят редакторы, и без них ничего не публикуется.
+    Пожалуйста, не пиши имён, мест и номеров телефонов: @юзернеймы и похожие на телефон номера убираются автоматически.
+story-waiting = Ждут редакторов: { $list }.
+story-limit = Одновременно могут ждать { $count } истории, и отправить можно { $count } в сутки. Дождись решения или отзови одну:
+story-withdraw-button = Отозвать { $number }
+story-done-button = ✅ Готово
+story-cancel-button = Отмена
+story-no-media = Истории — только текстом: фото, голос или видео могут показать, кто человек или где он. Пожалуйста, опиши это словами.
+story-too-long = С этим история станет слишком длинной (не больше { $limit } символов). Осталось места: { $room }. Сократи сообщение или нажми Готово.
+story-added = Добавлено ({ $length } из { $limit } символов). Пиши дальше или нажми Готово.
+story-no-draft = Эта история уже не пишется. Начни заново: /share.
+story-empty = Пока ничего не написано: сначала отправь историю сообщением.
+story-scrubbed = Мы убрали то, что похоже на юзернейм, ссылку на аккаунт, e-mail или номер телефона ({ $count }; вместо этого — […]).
+story-choose-kind = Что это за история?
+story-kind-trip = 🌀 Трип-репорт
+story-kind-services = 🏥 Опыт обращения в службы
+story-kind-other = 💬 Другое
+story-choose-substances = О каких веществах она? Выбери любые или ни одного.
+story-substances-done = Дальше →
+story-substances-none = Без веществ / Дальше →
+story-preview-intro = 👀 Ровно это увидят редакторы (кто ты, они не видят никогда):
+story-confirm = Отправить редакторам?
+story-send-button = 📨 Отправить
+story-sent = 📨 Отправлено под номером <b>{ $number }</b>. Редакторы прочтут и, может быть, зададут здесь вопрос; публикация — только после одобрения { $needed } редакторов. Ты узнаешь, когда история опубликована или если нет, и до тех пор можешь её отозвать.
+story-cancelled = Отменено: история удалена.
+story-not-open = История { $number } больше не ждёт: делать нечего.
+story-answer-button = ✍️ Ответить
+story-question = ❓ У редакторов вопрос о твоей истории <b>{ $number }</b>:
+    
+    { $question }
+    
+    Нажми «Ответить» и напиши ответ (только текст).
+story-answer-prompt = Напиши ответ про { $number } одним сообщением.
+story-answer-sent = Твой ответ ушёл редакторам под номером { $number }.
+story-published = 📖 Твоя история <b>{ $number }</b> опубликована в канале. Спасибо за историю. Мы больше не храним никакой связи между тобой и ней.
+story-rejected = Твоя история <b>{ $number }</b> не будет опубликована. Редакторы пишут: { $reason }
+    Мы больше не храним ни её, ни связи с тобой.
+story-withdrawn = Твоя история <b>{ $number }</b> отозвана и удалена.
+story-card = 📝 <b>История { $number }</b> · { $kind } · { $substances } · { $lang } → { $channel } · одобрений { $approvals }/{ $needed }
+forget-item-stories = твои ещё не опубликованные истории ({ $count }), они отозваны
+editors-story-new = 📝 Новая история читателя. Прочти, затем одобри, отредактируй, задай вопрос автору или отклони.
+editors-story-original = <b>Оригинал автора:</b>
+editors-story-approve-button = ✅ Одобрить
+editors-story-commands = /story_edit { $number } ТЕКСТ · /story_ask { $number } ВОПРОС · /story_channel { $number } АЛИАС · /story_reject { $number } ПРИЧИНА
+editors-story-answer = 💬 Автор <b>{ $number }</b> отвечает:
+    { $answer }
+editors-story-withdrawn = ↩️ Автор отозвал историю { $number }.
+editors-story-forgotten = ↩️ Автор стёр свои данные (/forget): истории { $list } отозваны и удалены.
+editors-story-not-member = Решать об историях могут только нынешние участники чата редакторов.
+editors-story-usage-story = Использование: /story S-XXXX (номера — в /stories)
+editors-story-usage-edit = Использование: /story_edit S-XXXX весь новый текст
+editors-story-usage-channel = Использование: /story_channel S-XXXX АЛИАС (алиас из CHANNELS)
+editors-story-usage-ask = Использование: /story_ask S-XXXX вопрос автору
+editors-story-usage-reject = Использование: /story_reject S-XXXX причина (автор её прочтёт)
+editors-story-unknown = Истории { $number } нет.
+editors-story-not-open = История { $number } больше не ждёт ({ $status }).
+editors-story-list = 📝 Ждут истории (номер · вид · язык · одобрения):
+editors-story-none = Ни одна история не ждёт.
+editors-story-too-long = Слишком длинно: { $length } символов, в одно сообщение с рамкой помещается не больше { $limit }.
+editors-story-edited = ✏️ История { $number } отредактирована: одобрения собираются заново.
+editors-story-channel-unknown = «{ $alias }» — не алиас канала из CHANNELS (есть: { $list }). Выбери канал через /story_channel.
+editors-story-channel-set = История { $number } пойдёт в { $alias }: одобрения собираются заново.
+editors-story-no-author = С автором { $number } больше нельзя связаться.
+editors-story-asked = ❓ Вопрос отправлен автору { $number }; ответ придёт сюда.
+editors-story-rejected = ❌ История { $number } отклонена; автору сообщена причина.
+editors-story-refused = Telegram отказался публиковать { $number }: { $error }. Ничего не опубликовано; нажми «Одобрить», чтобы попробовать снова.
+editors-story-in-doubt = ⚠️ История { $number } могла дойти до { $channel }, а могла и нет (Telegram не ответил). Проверь канал; сама она повторно не отправится.
+editors-story-published = 📖 История { $number } опубликована в { $channel }; автору сообщено.
+editors-story-again = Твоё одобрение { $number } уже учтено: нужно { $needed } разных редакторов.
+editors-story-approved-by = ✅ { $number }: одобрений { $count } из { $needed }.
+editors-command-stories = Истории читателей, которые ждут
+editors-command-story = Показать историю: /story S-XXXX
+editors-command-story-edit = Отредактировать историю: /story_edit S-XXXX ТЕКСТ
+editors-command-story-ask = Спросить автора: /story_ask S-XXXX ВОПРОС
+editors-command-story-channel = Выбрать канал истории: /story_channel S-XXXX АЛИАС
+editors-command-story-reject = Отклонить историю: /story_reject S-XXXX ПРИЧИНА

@@ -47,6 +47,8 @@ import { staffGate } from './features/staff-gate.js';
 import { GroupSettingsWatch } from '../inbox/group-settings.js';
 import { CHAT_REF_BINDING } from '../privacy/keys.js';
 import { PRIORITY } from '../relay/posts.js';
+import { createStoriesFeature } from './features/stories.js';
+import { openNumbers } from '../stories/store.js';
 
 export type { BotDeps } from './deps.js';
 
@@ -68,6 +70,8 @@ export interface CreatedBot {
   reportToEditors: (html: string) => Promise<void>;
   /** The editors' report of skipped files and of content to review, in DEFAULT_LANGUAGE: one block each. */
   contentReport: (problems: string[], warnings: string[]) => string[];
+  /** Tells authors of stories decided while they could not be told (run at start). */
+  tellUntoldStories: () => Promise<void>;
 }
 
 /** Builds the bot with its features in a fixed order. No side effects beyond the objects passed in. */
@@ -223,6 +227,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   const codes = createCodesFeature(deps, inbox, i18n);
   protectedBot.use(codes.clientSide);
 
+  const stories = createStoriesFeature(deps, i18n, members, bot.api);
   const privateChats = protectedBot.chatType('private');
   privateChats.use(menuFeature);
   privateChats.use(createEmergencyFeature(deps));
@@ -238,9 +243,13 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
       erasure,
       teamChatRef: (teamChatId) => deps.privacy.encryptChatId(teamChatId, CHAT_REF_BINDING.deletion),
       refreshBoard: () => inboxJobs.updateBoard(PRIORITY.erasure),
+      openStories: (key) => openNumbers(deps.db, key),
+      storiesForgotten: stories.forgotten,
     }),
   );
   privateChats.use(createClearChatFeature(erasure));
+  // Before the relay: while a story is being written (or a question answered) the client's messages are the story's.
+  privateChats.use(stories.clientSide);
   privateChats.use(createClientRelay(deps, inbox, lockdown)); // after every client command
 
   protectedBot.use(createMembershipFeature(deps, inbox));
@@ -248,12 +257,13 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   protectedBot.use(codes.staffSide); // after the lockdown: an intruder cannot send codes to clients either
   protectedBot.use(createInboxFeature(deps, inbox, erasure, members));
 
+  protectedBot.use(stories.editorsSide);
   protectedBot.use(createEditorsFeature(deps, { posts: deps.posts, scheduler, reload, text: editorsText }));
 
   protectedBot.use(unhandledFeature); // must be the last handler
 
   bot.catch((error) => logger.error({ err: error.error }, 'unhandled error'));
-  return { bot, i18n, scheduler, inbox, relay, inboxJobs, erasure, groupSettings, reload, reportToEditors, contentReport };
+  return { bot, i18n, scheduler, inbox, relay, inboxJobs, erasure, groupSettings, reload, reportToEditors, contentReport, tellUntoldStories: stories.tellUntold };
 }
 
 /** One line of a report, short enough that a whole report stays within Telegram's 4096 characters. */

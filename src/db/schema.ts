@@ -351,3 +351,49 @@ export const referralCodes = sqliteTable(
 );
 
 export type ReferralCodeRow = typeof referralCodes.$inferSelect;
+
+/**
+ * Readers' stories (trip reports, experiences with services) on their way to a channel. The number is
+ * random, never derived from the client; editors see only it. The text is sealed (Privacy.stories, bound
+ * to the number) until the story is decided; then the texts, the chat ref and the client key are
+ * cleared, so a decided story links to nobody and keeps no words (a published one is in the channel).
+ * A draft (being written) or a pending story goes with the client row (/forget, ON DELETE CASCADE).
+ */
+export const stories = sqliteTable(
+  'stories',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** e.g. "S-7K3Q", random (src/stories/store.ts); null while a draft. */
+    number: text('number').unique(),
+    /** The author while the story is a draft or pending; null once decided. */
+    clientKey: text('client_key').references(() => clients.key, { onDelete: 'cascade' }),
+    /** The author's chat id, sealed and bound to the story's number (`stories:<number>`); null once the author is told of the decision. */
+    chatRef: text('chat_ref'),
+    /** draft | pending | approved | published | rejected | withdrawn */
+    status: text('status').notNull(),
+    /** ru | kk | en: the language it was written in (its channel by default). */
+    lang: text('lang').notNull(),
+    /** trip | services | other; null until chosen. */
+    kind: text('kind'),
+    /** JSON array of substance ids from content/stories/<lang>.md. */
+    substances: text('substances').notNull().default('[]'),
+    /** The author's words as they sent them (scrubbed), sealed; gone once decided. */
+    sealedOriginal: text('sealed_original'),
+    /** The text as an editor changed it, sealed; null while unedited; gone once decided. */
+    sealedEdited: text('sealed_edited'),
+    /** Channel alias from CHANNELS chosen by an editor (null: the language's channel from content). */
+    channel: text('channel'),
+    /** JSON array of the Telegram ids of the editors who approved the text as it is now (staff are not anonymous to the system). */
+    approvals: text('approvals').notNull().default('[]'),
+    /** An editor asked a question; the author's next message (after pressing Answer) goes back under the number. */
+    questionOpen: integer('question_open', { mode: 'boolean' }).notNull().default(false),
+    answering: integer('answering', { mode: 'boolean' }).notNull().default(false),
+    /** Why it was rejected, to tell the author (an editor's words, not the client's); gone once told. */
+    reason: text('reason'),
+    /** Last change, rounded down to the hour (ms): drafts left alone are purged. */
+    updatedHour: integer('updated_hour').notNull(),
+  },
+  (t) => [index('stories_client').on(t.clientKey), index('stories_status').on(t.status)],
+);
+
+export type StoryRow = typeof stories.$inferSelect;

@@ -32,6 +32,8 @@ export interface Privacy {
   conversations: Sealer;
   /** A client's words waiting in the outbox (texts to join, edits to carry over), until they are sent. */
   outbox: Sealer;
+  /** Readers' stories until they are decided (src/stories/): the author's words and an editor's version. */
+  stories: Sealer;
 }
 
 /** HKDF labels; never reuse one for another purpose, never change one in use. */
@@ -41,6 +43,7 @@ export const KEY_LABELS = {
   journal: 'update-journal-encryption',
   conversations: 'conversation-state-encryption',
   outbox: 'outbox-text-encryption',
+  stories: 'story-text-encryption',
   ban: 'ban-key',
   pickup: 'pickup-count-key',
   /** Followed by ':' and the table name: one subkey per table. */
@@ -53,6 +56,8 @@ export const CHAT_REF_BINDING = {
   client: (clientKey: string) => `clients:${clientKey}`,
   /** A chat in pending_deletions (the row id comes only after the insert: the row's MAC binds the rest). */
   deletion: 'pending_deletions',
+  /** A story's author, in stories.chat_ref (bound to the story's random number). */
+  story: (number: string) => `stories:${number}`,
 } as const;
 
 /** Marks the fixed-width, bound format; refs without it are of the earlier format (base64url has no '.'). */
@@ -86,6 +91,7 @@ export function createPrivacy(botSecret: string): Privacy {
     journal: createSealer(subkey(botSecret, KEY_LABELS.journal)),
     conversations: createSealer(subkey(botSecret, KEY_LABELS.conversations)),
     outbox: createSealer(subkey(botSecret, KEY_LABELS.outbox)),
+    stories: createSealer(subkey(botSecret, KEY_LABELS.stories)),
     clientKey(telegramUserId) {
       return createHmac('sha256', hmacKey).update(String(telegramUserId)).digest('hex');
     },
