@@ -716,3 +716,4 @@ editors-command-story-edit = Edit a story: /story_edit S-XXXX TEXT
 editors-command-story-ask = Ask a story's author: /story_ask S-XXXX QUESTION
 editors-command-story-channel = Choose a story's channel: /story_channel S-XXXX ALIAS
 editors-command-story-reject = Reject a story: /story_reject S-XXXX REASON
+privacy-stories = ✍️ A story you share is kept encrypted under a random number, with the kind and substances you chose, until the editors decide. The editors see the number, never who you are. Once it is published, rejected or withdrawn, its text and every link to you are deleted (a published story is in the channel, not with us). /forget withdraws the stories not yet published. Photos and voice messages are never accepted for stories.
