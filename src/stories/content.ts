@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { formatProblem, parseFrontMatter } from '../content/front-matter.js';
+import { formatProblem, parseFrontMatter, type ContentProblem } from '../content/front-matter.js';
 import { escapeHtml, renderMarkdown } from '../content/markdown.js';
 import { parseSignOff } from '../content/signoff.js';
 import { MESSAGE_LIMIT, visibleLength } from '../content/split.js';
@@ -95,4 +95,19 @@ export function framedStory(content: StoryContent, story: string, kind: string, 
 export function storyLimit(content: StoryContent): number {
   const longest = framedStory(content, '', 'x'.repeat(40), content.substances.map((s) => s.label));
   return Math.max(200, MESSAGE_LIMIT - visibleLength(longest));
+}
+
+/** For content:check: each language's stories file, and its channel among CHANNELS' aliases when they are known. */
+export function storyContentProblems(root: string, languages: string[], channels?: string[]): ContentProblem[] {
+  const problems: ContentProblem[] = [];
+  for (const lang of languages) {
+    const file = join('stories', `${lang}.md`);
+    try {
+      const content = loadStoryContent(root, lang);
+      if (channels && !channels.includes(content.channel)) problems.push({ file, field: 'channel', message: `"${content.channel}" is not an alias in CHANNELS (${channels.join(', ') || 'none'})` });
+    } catch (error) {
+      problems.push({ file, message: (error as Error).message });
+    }
+  }
+  return problems;
 }
