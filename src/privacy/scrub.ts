@@ -14,18 +14,19 @@ const PATTERNS: RegExp[] = [
   /(?<![\w])\+?\d(?:[\s().-]*\d){6,}(?![\w])/gu, // phone-like: 7+ digits with separators
 ];
 
-/** A date (2026-12-01, 01.12.2026) has as many digits as a phone number but says nobody's name. */
-const DATE = /^(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./]\d{1,2}[./]\d{2,4})$/;
+/** A date (2026-12-01, 01.12.2026) has as many digits as a phone number but says nobody's name: kept aside while scanning. */
+const DATES = /\b(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./]\d{1,2}[./]\d{2,4})\b/g;
 
 export function scrubIdentifiers(text: string): { text: string; removed: number } {
   let removed = 0;
-  let out = text;
+  const dates: string[] = [];
+  let out = text.replace(DATES, (date) => `\u0000${dates.push(date) - 1}\u0000`);
   for (const pattern of PATTERNS) {
-    out = out.replace(pattern, (found) => {
-      if (DATE.test(found.trim())) return found;
+    out = out.replace(pattern, () => {
       removed++;
       return REMOVED;
     });
   }
+  out = out.replace(/\u0000(\d+)\u0000/g, (_, index: string) => dates[Number(index)] ?? '');
   return { text: out, removed };
 }
