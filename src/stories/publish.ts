@@ -1,7 +1,7 @@
 import { GrammyError, type Api } from 'grammy';
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
-import { publications } from '../db/schema.js';
+import { publications, stories } from '../db/schema.js';
 import { claimPublication, findPublication, markSent, recordProgress, type OccurrenceKey } from '../publishing/ledger.js';
 import type { Post } from '../publishing/posts.js';
 import { sendPost, type ChatTarget } from '../publishing/publisher.js';
@@ -71,4 +71,24 @@ export async function publishStory(
     decideStory(db, story.id, 'published', now);
   })();
   return { status: 'sent', messageIds: ids };
+}
+
+/**
+ * A send in doubt (the bot stopped, or Telegram did not answer, while it was on its way), resolved by an
+ * editor who looked at the channel: `reached` marks it sent and the story published; otherwise the
+ * ledger row is removed and the story is approved again, to be sent by the next ✅ Approve.
+ * Returns false unless the story was in doubt.
+ */
+export function resolveInDoubt(db: Db, story: { id: number; number: string }, reached: boolean, now: number): boolean {
+  const rows = db.select().from(publications).where(eq(publications.postSlug, `story/${story.number}`)).all();
+  const doubtful = rows.find((r) => r.status === 'unknown' || r.status === 'sending');
+  if (!doubtful || rows.some((r) => r.status === 'sent')) return false;
+  return db.$client.transaction(() => {
+    if (reached) {
+      markSent(db, doubtful.id, JSON.parse(doubtful.messageIds) as number[], now);
+      return decideStory(db, story.id, 'published', now) !== undefined;
+    }
+    db.delete(publications).where(eq(publications.id, doubtful.id)).run();
+    return db.update(stories).set({ status: 'approved' }).where(and(eq(stories.id, story.id), eq(stories.status, 'publishing'))).run().changes === 1;
+  })();
 }

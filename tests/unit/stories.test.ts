@@ -22,6 +22,9 @@ import {
   untoldDecisions,
 } from '../../src/stories/store.js';
 import { framedStory, loadStoryContent, storyLimit } from '../../src/stories/content.js';
+import { publishStory, resolveInDoubt } from '../../src/stories/publish.js';
+import { publications } from '../../src/db/schema.js';
+import { GrammyError, HttpError, type Api } from 'grammy';
 import { PROJECT_ROOT } from '../support/bot-process.js';
 import { memoryDb } from '../support/db.js';
 import { join } from 'node:path';
@@ -119,5 +122,57 @@ describe('the shipped story frames', () => {
     const html = framedStory(content, 'x'.repeat(storyLimit(content)), 'y'.repeat(40), content.substances.map((s) => s.label));
     expect(html.replace(/<[^>]+>/g, '').length).toBeLessThanOrEqual(4096);
     expect(framedStory(content, '<b>not markup</b>', 'k', [])).toContain('&lt;b&gt;not markup&lt;/b&gt;');
+  });
+});
+
+describe('publishing a story once', () => {
+  /** An approved story being sent, and an API whose sendMessage does what `send` says. */
+  function sending(send: () => Promise<unknown>) {
+    const db = memoryDb();
+    const { row } = pending(db, 51, 'a story');
+    approveStory(db, row, 1, 1);
+    claimForPublishing(db, row.id);
+    let calls = 0;
+    const api = { sendMessage: async () => { calls++; return send(); } } as unknown as Api;
+    const publish = () => publishStory(db, api, { id: row.id, number: row.number! }, 'framed', 'news', '@news', NOW);
+    return { db, row, publish, calls: () => calls };
+  }
+  const ledger = (db: ReturnType<typeof memoryDb>) => db.select().from(publications).all();
+
+  it('sent: the ledger says sent with the message id and the story is published, in one go; a second call sends nothing', async () => {
+    const { db, row, publish, calls } = sending(async () => ({ message_id: 77 }));
+    expect(await publish()).toEqual({ status: 'sent', messageIds: [77] });
+    expect(ledger(db)).toMatchObject([{ postSlug: `story/${row.number}`, status: 'sent', messageIds: '[77]' }]);
+    expect(findStory(db, row.number!)?.status).toBe('published');
+    expect(await publish()).toEqual({ status: 'sent', messageIds: [77] });
+    expect(calls()).toBe(1);
+  });
+
+  it('no answer from Telegram: in doubt, never sent again by itself; an editor who finds it in the channel marks it published, else it is sent again once', async () => {
+    const { db, row, publish, calls } = sending(async () => { throw new HttpError('network', new Error('socket hang up')); });
+    expect(await publish()).toEqual({ status: 'in-doubt' });
+    expect(ledger(db)).toMatchObject([{ status: 'unknown' }]);
+    expect(await publish()).toEqual({ status: 'in-doubt' });
+    expect(calls()).toBe(1);
+    expect(resolveInDoubt(db, { id: row.id, number: row.number! }, false, NOW)).toBe(true);
+    expect(findStory(db, row.number!)?.status).toBe('approved');
+    expect(ledger(db)).toEqual([]);
+    expect(resolveInDoubt(db, { id: row.id, number: row.number! }, true, NOW)).toBe(false); // nothing in doubt now
+  });
+
+  it('an editor finds a send in doubt in the channel: published, never sent again', async () => {
+    const { db, row, publish } = sending(async () => { throw new HttpError('network', new Error('timeout')); });
+    await publish();
+    expect(resolveInDoubt(db, { id: row.id, number: row.number! }, true, NOW)).toBe(true);
+    expect(findStory(db, row.number!)?.status).toBe('published');
+    expect(ledger(db)).toMatchObject([{ status: 'sent' }]);
+  });
+
+  it('Telegram refuses: nothing was posted, the claim is released so the editors can try again', async () => {
+    const { db, publish } = sending(async () => {
+      throw new GrammyError('refused', { ok: false, error_code: 400, description: 'Bad Request: chat not found' }, 'sendMessage', {});
+    });
+    expect(await publish()).toEqual({ status: 'refused', error: '400: Bad Request: chat not found' });
+    expect(ledger(db)).toEqual([]);
   });
 });

@@ -6,7 +6,7 @@ import { ensureClient } from '../../db/clients.js';
 import type { StoryRow } from '../../db/schema.js';
 import { scrubIdentifiers } from '../../privacy/scrub.js';
 import { framedStory, loadStoryContent, storyLimit, type StoryContent } from '../../stories/content.js';
-import { publishStory } from '../../stories/publish.js';
+import { publishStory, resolveInDoubt } from '../../stories/publish.js';
 import {
   answerGiven,
   answeringStory,
@@ -327,7 +327,8 @@ export function createStoriesFeature(deps: BotDeps, i18n: I18n<BotContext>, memb
     if (!number || (needsRest && !rest)) return void (await ctx.reply(et(`editors-story-usage-${command}`), HTML));
     const row = findStory(db, number);
     if (!row || row.status === 'draft' || row.status === 'review') return void (await ctx.reply(et('editors-story-unknown', { number }), HTML));
-    if (row.status !== 'pending' && row.status !== 'approved' && !(command === 'reject' && row.status === 'publishing')) {
+    const inDoubtCommand = command === 'reject' || command === 'sent' || command === 'retry';
+    if (row.status !== 'pending' && row.status !== 'approved' && !(inDoubtCommand && row.status === 'publishing')) {
       return void (await ctx.reply(et('editors-story-not-open', { number, status: row.status }), HTML));
     }
     return { row, rest };
@@ -406,6 +407,21 @@ export function createStoriesFeature(deps: BotDeps, i18n: I18n<BotContext>, memb
     await ctx.reply(et('editors-story-published', { number: row.number!, channel: alias }), HTML);
     await tellUntold();
   }
+
+  // After a send in doubt the editors look at the channel and say what they found.
+  editors.command(['story_sent', 'story_retry'], async (ctx) => {
+    const reached = ctx.message?.text?.startsWith('/story_sent') === true;
+    const found = await storyFromCommand(ctx, reached ? 'sent' : 'retry', false);
+    if (!found) return;
+    if (!resolveInDoubt(db, { id: found.row.id, number: found.row.number! }, reached, clock())) {
+      return void (await ctx.reply(et('editors-story-not-in-doubt', { number: found.row.number! }), HTML));
+    }
+    if (reached) {
+      await ctx.reply(et('editors-story-published', { number: found.row.number!, channel: found.row.channel ?? contentFor(found.row.lang).channel }), HTML);
+      return tellUntold();
+    }
+    await publishApproved(ctx, findStory(db, found.row.number!)!);
+  });
 
   editors.callbackQuery(/^st:ap:(S-[2-9A-Z]{4,6})$/, async (ctx) => {
     await ctx.answerCallbackQuery();
