@@ -694,3 +694,4 @@ editors-story-usage-sent = Қолданылуы: /story_sent S-XXXX (ол арн
 editors-story-usage-retry = Қолданылуы: /story_retry S-XXXX (ол арнада жоқ: жіберу)
 editors-command-story-sent = Күмәнді әңгіме арнада бар: /story_sent S-XXXX
 editors-command-story-retry = Күмәнді әңгіме арнада жоқ, жіберу: /story_retry S-XXXX
+story-case-open = Қазір сенің кеңесшімен сөйлесуің жүріп жатыр, хабарларың соған барады. Әңгімеңмен сөйлесу аяқталған соң бөліс (/end).

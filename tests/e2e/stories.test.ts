@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { FakeTelegram, type Message } from '../../src/sandbox/telegram-sim/index.js';
 import { startInProcessBot, type InProcessBot } from '../support/in-process-bot.js';
 import { until } from '../support/wait.js';
-import { buttons } from '../support/chat.js';
+import { buttons, chatHelpers } from '../support/chat.js';
 import { databaseFiles, scanFiles } from '../support/byte-scan.js';
 import { publications, stories } from '../../src/db/schema.js';
 
@@ -217,5 +217,14 @@ describe('readers\' stories, end to end', () => {
     expect(bot.db.select().from(stories).where(eq(stories.status, 'draft')).all()).toHaveLength(0);
     fake.sendText(vera, `/story_ask ${waiting} still there?`, { chatId: editorsChat.id });
     await sees(editorsChat.id, new RegExp(`There is no story ${waiting}`));
+  });
+
+  it('a client talking to a consultant is not put into writing a story: their messages stay the consultant\'s', async () => {
+    const talking = fake.createUser({ first_name: 'Talking', language_code: 'en' });
+    await chatHelpers(() => fake).intake(talking, 'hiv');
+    await sees(talking.id, /You are in the queue/);
+    fake.sendText(talking, '/share');
+    await sees(talking.id, /in a conversation with a consultant now/);
+    expect(bot.db.select().from(stories).where(eq(stories.status, 'draft')).all()).toHaveLength(0);
   });
 });

@@ -41,6 +41,7 @@ import {
   type StoryKind,
 } from '../../stories/store.js';
 import { classifyError } from '../../telegram/errors.js';
+import { findOpenCase } from '../../inbox/cases.js';
 import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
 import type { StaffMembers } from '../staff-members.js';
@@ -159,6 +160,8 @@ export function createStoriesFeature(deps: BotDeps, i18n: I18n<BotContext>, memb
   async function start(ctx: BotContext): Promise<void> {
     if (!ctx.client || !ctx.chat) return;
     purgeStaleDrafts(db, clock(), DRAFT_MAX_AGE_MS);
+    // A client talking to a consultant: their messages are for the consultant, never swallowed by a draft.
+    if (findOpenCase(db, ctx.client.key)) return void (await ctx.reply(ctx.t('story-case-open'), HTML));
     const open = openStoriesOf(db, ctx.client.key);
     const limit = config.stories.perDay;
     if (open.length >= limit || recentSubmissions(ctx.client.key).length >= limit) {
@@ -193,7 +196,7 @@ export function createStoriesFeature(deps: BotDeps, i18n: I18n<BotContext>, memb
       return;
     }
     const draft = findDraft(db, ctx.client.key);
-    if (!draft || draft.status !== 'draft') return next();
+    if (!draft || draft.status !== 'draft' || findOpenCase(db, ctx.client.key)) return next();
     // Photos, voice, video and files can show or sound like a person: stories are text only.
     if (!ctx.msg.text) return void (await ctx.reply(ctx.t('story-no-media'), { ...HTML, reply_markup: writingKeyboard(ctx) }));
     const limit = storyLimit(contentFor(draft.lang));
