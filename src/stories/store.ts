@@ -244,6 +244,11 @@ export function answerGiven(db: Db, id: number): void {
   db.update(stories).set({ answering: false, questionOpen: false }).where(eq(stories.id, id)).run();
 }
 
+/** The author cancelled: the draft and its words go. */
+export function deleteDraft(db: Db, id: number): void {
+  db.delete(stories).where(and(eq(stories.id, id), inArray(stories.status, ['draft', 'review']))).run();
+}
+
 /** Drafts left alone for `maxAgeMs` go (they hold the author's words). */
 export function purgeStaleDrafts(db: Db, now: number, maxAgeMs: number): number {
   return db

@@ -18,6 +18,7 @@ import {
   authorTold,
   claimForPublishing,
   decideStory,
+  deleteDraft,
   editStory,
   findDraft,
   findStory,
@@ -136,6 +137,7 @@ export function createStoriesFeature(deps: BotDeps, i18n: I18n<BotContext>, memb
         await api.sendMessage(chatId, html, HTML);
       } catch (error) {
         const kind = classifyError(error).kind;
+        deps.logger.warn({ reason: kind }, 'could not tell a story\'s author the decision');
         // No answer from Telegram: kept, and tried again at the next decision or start.
         if (kind === 'network' || kind === 'rate-limited') return;
       }
@@ -150,6 +152,7 @@ export function createStoriesFeature(deps: BotDeps, i18n: I18n<BotContext>, memb
   }
 
   async function tellUntold(): Promise<void> {
+    purgeStaleDrafts(db, clock(), DRAFT_MAX_AGE_MS);
     for (const row of untoldDecisions(db)) await tellAuthor(row, decisionText(row));
   }
 
@@ -286,7 +289,7 @@ export function createStoriesFeature(deps: BotDeps, i18n: I18n<BotContext>, memb
     await ctx.answerCallbackQuery();
     await ctx.editMessageReplyMarkup().catch(() => undefined);
     const draft = ctx.client && findDraft(db, ctx.client.key);
-    if (draft) db.$client.prepare('DELETE FROM stories WHERE id = ?').run(draft.id);
+    if (draft) deleteDraft(db, draft.id);
     await ctx.reply(ctx.t('story-cancelled'), HTML);
   });
 
