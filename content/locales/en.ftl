@@ -722,3 +722,4 @@ editors-story-usage-retry = Usage: /story_retry S-XXXX (it is not in the channel
 editors-command-story-sent = A story in doubt is in the channel: /story_sent S-XXXX
 editors-command-story-retry = A story in doubt is not in the channel, send it: /story_retry S-XXXX
 story-case-open = You are in a conversation with a consultant now, so your messages go to them. Share your story after the conversation ends (/end).
+story-unavailable = Sharing stories is not available right now. You can still talk to a consultant (/consult).

@@ -694,3 +694,4 @@ editors-story-usage-retry = Қолданылуы: /story_retry S-XXXX (ол ар
 editors-command-story-sent = Күмәнді әңгіме арнада бар: /story_sent S-XXXX
 editors-command-story-retry = Күмәнді әңгіме арнада жоқ, жіберу: /story_retry S-XXXX
 story-case-open = Қазір сенің кеңесшімен сөйлесуің жүріп жатыр, хабарларың соған барады. Әңгімеңмен сөйлесу аяқталған соң бөліс (/end).
+story-unavailable = Қазір әңгімелермен бөлісу мүмкін емес. Бірақ кеңесшімен сөйлесуге болады (/consult).

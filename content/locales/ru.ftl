@@ -711,3 +711,4 @@ editors-story-usage-retry = Использование: /story_retry S-XXXX (е�
 editors-command-story-sent = Сомнительная история есть в канале: /story_sent S-XXXX
 editors-command-story-retry = Сомнительной истории нет в канале, отправить: /story_retry S-XXXX
 story-case-open = Сейчас у тебя разговор с консультантом, и сообщения уходят ему. Поделись историей после окончания разговора (/end).
+story-unavailable = Делиться историями сейчас нельзя. Но можно поговорить с консультантом (/consult).

@@ -26,7 +26,7 @@ const content = loadContent(contentDir);
 const posts = loadPosts(contentDir, { timezone, channels });
 const goLive = goLiveReport(contentDir, content);
 const located = <T extends { file: string }>(p: T): T => ({ ...p, file: join(contentDir, p.file) });
-const stories = storyContentProblems(contentDir, Object.keys(content.languages), channels);
+const stories = storyContentProblems(contentDir, Object.keys(content.languages), defaultLanguage, channels);
 const problems = [...content.problems, ...posts.problems, ...goLive.errors, ...stories].map((p) => formatProblem(located(p)));
 const warnings = reviewContent(contentDir, content, defaultLanguage)
   .filter((p) => !/lack the current sign-off/.test(p.message)) // listed in full below

@@ -97,11 +97,17 @@ export function storyLimit(content: StoryContent): number {
   return Math.max(200, MESSAGE_LIMIT - visibleLength(longest));
 }
 
-/** For content:check: each language's stories file, and its channel among CHANNELS' aliases when they are known. */
-export function storyContentProblems(root: string, languages: string[], channels?: string[]): ContentProblem[] {
+/**
+ * For content:check: each language's stories file, and its channel among CHANNELS' aliases when they are
+ * known. A folder without stories/ has the feature off (nothing to check); a language without its file
+ * uses the default language's, which must be there.
+ */
+export function storyContentProblems(root: string, languages: string[], defaultLanguage: string, channels?: string[]): ContentProblem[] {
   const problems: ContentProblem[] = [];
+  if (!existsSync(join(root, 'stories'))) return problems;
   for (const lang of languages) {
     const file = join('stories', `${lang}.md`);
+    if (lang !== defaultLanguage && !existsSync(join(root, file))) continue;
     try {
       const content = loadStoryContent(root, lang);
       if (channels && !channels.includes(content.channel)) problems.push({ file, field: 'channel', message: `"${content.channel}" is not an alias in CHANNELS (${channels.join(', ') || 'none'})` });

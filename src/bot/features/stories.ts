@@ -173,7 +173,14 @@ export function createStoriesFeature(deps: BotDeps, i18n: I18n<BotContext>, memb
       await ctx.reply(ctx.t('story-limit', { count: limit }), { ...HTML, reply_markup: keyboard });
       return;
     }
-    const content = contentFor(ctx.lang);
+    let content: StoryContent;
+    try {
+      content = contentFor(ctx.lang);
+    } catch (error) {
+      // No content/stories/ (or a broken file): the editors see why in content:check and the log.
+      ctx.logger.warn({ err: error }, 'readers\' stories have no content file');
+      return void (await ctx.reply(ctx.t('story-unavailable'), HTML));
+    }
     ensureClient(db, privacy, ctx.client.key, ctx.chat.id);
     startDraft(db, sealer, ctx.client.key, ctx.lang, clock());
     const waiting = open.length > 0 ? `\n\n${ctx.t('story-waiting', { list: open.map((r) => r.number!).join(', ') })}` : '';
