@@ -96,7 +96,7 @@ export function createStoriesFeature(deps: BotDeps, i18n: I18n<BotContext>, memb
     substancesOf(row).map((id) => content.substances.find((s) => s.id === id)?.label ?? id);
 
   /** The card editors see (and the author sees before sending), in `lang`: parts of at most 4096 characters. */
-  function card(row: StoryRow, lang: string, withOriginal = false): string[] {
+  function card(row: StoryRow, lang: string, withOriginal = false, footer?: string): string[] {
     const content = contentFor(row.lang);
     const substances = substanceLabels(content, row);
     const head = i18n.t(lang, 'story-card', {
@@ -110,17 +110,18 @@ export function createStoriesFeature(deps: BotDeps, i18n: I18n<BotContext>, memb
     });
     const blocks = [head, escapeHtml(storyText(sealer, row))];
     if (withOriginal && row.sealedEdited) blocks.push(`${et('editors-story-original')}\n${escapeHtml(originalText(sealer, row))}`);
+    if (footer) blocks.push(footer);
     return splitMessage(blocks);
   }
 
   const approveButton = (row: StoryRow) => new InlineKeyboard().text(et('editors-story-approve-button'), `st:ap:${row.number}`);
 
   async function postCard(row: StoryRow, note?: string): Promise<void> {
-    const parts = card(row, config.defaultLanguage, true);
+    const parts = card(row, config.defaultLanguage, true, et('editors-story-commands', { number: row.number! }));
     if (note) await api.sendMessage(config.editorsChatId, note, HTML);
     for (const [index, part] of parts.entries()) {
       const last = index === parts.length - 1;
-      await api.sendMessage(config.editorsChatId, last ? `${part}\n\n${et('editors-story-commands', { number: row.number! })}` : part, {
+      await api.sendMessage(config.editorsChatId, part, {
         ...HTML,
         ...(last ? { reply_markup: approveButton(row) } : {}),
       });
