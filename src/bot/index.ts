@@ -47,6 +47,7 @@ import { staffGate } from './features/staff-gate.js';
 import { GroupSettingsWatch } from '../inbox/group-settings.js';
 import { CHAT_REF_BINDING } from '../privacy/keys.js';
 import { PRIORITY } from '../relay/posts.js';
+import { createReportsFeature } from './features/reports.js';
 
 export type { BotDeps } from './deps.js';
 
@@ -222,6 +223,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   protectedBot.use(createRedeemFeature(deps, inbox));
   const codes = createCodesFeature(deps, inbox, i18n);
   protectedBot.use(codes.clientSide);
+  const reports = createReportsFeature(deps, { inbox, erasure, i18n });
 
   const privateChats = protectedBot.chatType('private');
   privateChats.use(menuFeature);
@@ -229,6 +231,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   privateChats.use(createInfoFeature(deps));
   privateChats.use(createMixFeature(deps));
   privateChats.use(createConsultFeature(deps, inbox, i18n, lockdown));
+  privateChats.use(reports.clientSide);
   privateChats.use(createServicesFeature(deps));
   privateChats.use(createLanguageFeature(deps));
   privateChats.use(createPrivacyFeature(deps));
@@ -246,6 +249,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   protectedBot.use(createMembershipFeature(deps, inbox));
   protectedBot.use(createLockdownFeature(deps, { inbox, lockdown, relay })); // before the inbox: it holds the team back while locked
   protectedBot.use(codes.staffSide); // after the lockdown: an intruder cannot send codes to clients either
+  protectedBot.use(reports.teamSide); // the moderation chat's buttons on report cards
   protectedBot.use(createInboxFeature(deps, inbox, erasure, members));
 
   protectedBot.use(createEditorsFeature(deps, { posts: deps.posts, scheduler, reload, text: editorsText }));
