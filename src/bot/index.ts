@@ -223,7 +223,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   protectedBot.use(createRedeemFeature(deps, inbox));
   const codes = createCodesFeature(deps, inbox, i18n);
   protectedBot.use(codes.clientSide);
-  const reports = createReportsFeature(deps, { inbox, erasure, i18n });
+  const reports = createReportsFeature(deps, { inbox, erasure, i18n, lockdown });
 
   const privateChats = protectedBot.chatType('private');
   privateChats.use(menuFeature);

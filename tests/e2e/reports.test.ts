@@ -202,6 +202,12 @@ describe('reports, end to end', () => {
     // A new day: the limit is lifted, and the old count is purged.
     expect(bot.db.select().from(reportCounts).all()).toEqual([]);
     await fillIn(client, { kind: 'batch', what: 'Again' });
+    // The emergency button leaves the flow for the emergency screen at once.
+    fake.sendText(client, '/report');
+    fake.pressButton(client, await sees(client, 'n:menu:emergency'), 'n:menu:emergency');
+    expect(buttons(await sees(client, 'n:consult:urgent'))).toContain('n:mix:start');
+    fake.sendText(client, 'Help');
+    expect(textOf(await sees(client, /./))).not.toMatch(/Please (use the buttons|answer in a few words)/);
   });
 });
 

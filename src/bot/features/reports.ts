@@ -7,6 +7,7 @@ import { formatLocal } from '../../time/zoned.js';
 import { CHAT_REF_BINDING } from '../../privacy/keys.js';
 import type { Erasure } from '../../inbox/erasure.js';
 import type { InboxService } from '../../inbox/service.js';
+import type { Lockdown } from '../../inbox/lockdown.js';
 import {
   attachMessages,
   countReport,
@@ -34,9 +35,9 @@ const HTML = { parse_mode: 'HTML' } as const;
  * so without its metadata) follows under it. The team's side: Dismiss, Reviewed or Use for alert, once;
  * the photo is deleted with the decision and the link to the reporter goes.
  */
-export function createReportsFeature(deps: BotDeps, tools: { inbox: InboxService; erasure: Erasure; i18n: I18n<BotContext> }) {
+export function createReportsFeature(deps: BotDeps, tools: { inbox: InboxService; erasure: Erasure; i18n: I18n<BotContext>; lockdown: Lockdown }) {
   const { db, privacy, config, logger } = deps;
-  const { inbox, erasure, i18n } = tools;
+  const { inbox, erasure, i18n, lockdown } = tools;
   const clock = () => (deps.clock ?? (() => new Date()))().getTime();
   const moderationChat = () => config.editorsChatId;
   const sealChat = (chatId: number) => privacy.encryptChatId(chatId, CHAT_REF_BINDING.deletion);
@@ -71,6 +72,10 @@ export function createReportsFeature(deps: BotDeps, tools: { inbox: InboxService
     if (!ctx.client || !ctx.chat) return;
     const key = ctx.client.key;
     if (overLimit(key)) return void (await tellLimit(ctx));
+    // A locked team chat may have a stranger in it: no client's words go there until /unlock.
+    if (lockdown.isLocked && inbox.inboxes.byChat(moderationChat()) !== undefined) {
+      return void (await ctx.reply(ctx.t('report-failed'), { ...HTML, reply_markup: backToMenu(ctx) }));
+    }
     ensureClient(db, privacy, key, ctx.chat.id);
     const now = clock();
     const row = createReport(db, { number: stamp.number, kind: draft.kind, region: draft.region, hasPhoto: draft.photoFileId !== undefined, clientKey: key, chatId: moderationChat(), now });
