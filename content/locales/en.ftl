@@ -680,7 +680,7 @@ report-limit = You have sent { $limit } reports today, the most for one day. Tha
 report-failed = The report could not reach the team just now, so nothing was kept. Please try again later.
 report-stale = That report is no longer open here. You can start a new one.
 forget-item-reports = your open reports ({ $count }), with their cards in the team's chat
-privacy-reports = ⚠️ A report of a bad batch or a bad reaction: your answers and photo go to the team's chat as a card without your name or account, and are not stored in the bot's database. The database keeps the report's kind, region, hour and status, and a link to you only until the team decides (or for { $days } days at most, or until /forget, which deletes the open report and its card). The photo is deleted from the team's chat when the team decides. To keep the limit of { $limit } reports a day we keep a count for the day under a separate code.
+privacy-reports = ⚠️ Reports of a bad batch or reaction: your answers and photo go to the team's chat as a card without your name or account. The bot's database keeps only the kind, region, hour and status, and a link to you until the team decides (at most { $days } days; /forget deletes an open report and its card). The photo is deleted when the team decides. For the limit of { $limit } a day, a count for the day is kept under a separate code.
 staff-report-card =
     ⚠️ <b>Report { $number }</b> · { $kind }
     <b>Sold as:</b> { $soldAs }
