@@ -226,12 +226,14 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   const reports = createReportsFeature(deps, { inbox, erasure, i18n, lockdown });
 
   const privateChats = protectedBot.chatType('private');
+  // First: while a report is being written, every update reaches its flow, which hands commands and the
+  // emergency button on (and ends), instead of staying open behind the screens they show.
+  privateChats.use(reports.clientSide);
   privateChats.use(menuFeature);
   privateChats.use(createEmergencyFeature(deps));
   privateChats.use(createInfoFeature(deps));
   privateChats.use(createMixFeature(deps));
   privateChats.use(createConsultFeature(deps, inbox, i18n, lockdown));
-  privateChats.use(reports.clientSide);
   privateChats.use(createServicesFeature(deps));
   privateChats.use(createLanguageFeature(deps));
   privateChats.use(createPrivacyFeature(deps));

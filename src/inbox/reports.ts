@@ -1,4 +1,4 @@
-import { and, eq, lt, sql, sum } from 'drizzle-orm';
+import { and, desc, eq, lt, sql, sum } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { queueDeletions, type DeletionTarget } from '../db/deletions.js';
 import { reportCounts, reports, type ReportRow } from '../db/schema.js';
@@ -85,6 +85,11 @@ export function decideReport(db: Db, id: number, decision: ReportDecision, now: 
     if (before.photoMessageId !== null) queueDeletions(db, [{ chatRef: chatRef(before.chatId), messageId: before.photoMessageId }]);
     return before;
   })();
+}
+
+/** Reports in one status, newest first (for the alerts feature: `used`, or `reviewed`). */
+export function reportsWithStatus(db: Db, status: ReportStatus): ReportRow[] {
+  return db.select().from(reports).where(eq(reports.status, status)).orderBy(desc(reports.receivedHour), desc(reports.id)).all();
 }
 
 /** What of a report lives in Telegram: its card and its photo. */

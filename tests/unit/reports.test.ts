@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ensureClient, forgetClient } from '../../src/db/clients.js';
 import { pendingDeletionList } from '../../src/db/deletions.js';
 import { reports } from '../../src/db/schema.js';
-import { attachMessages, countReport, createReport, decideReport, expireReports, purgeReportCounts, reportsToday } from '../../src/inbox/reports.js';
+import { attachMessages, countReport, createReport, decideReport, expireReports, purgeReportCounts, reportsToday, reportsWithStatus } from '../../src/inbox/reports.js';
 import { CHAT_REF_BINDING, createPrivacy } from '../../src/privacy/keys.js';
 import { memoryDb } from '../support/db.js';
 
@@ -35,6 +35,8 @@ describe('reports (domain)', () => {
     const { db, row } = setUp();
     expect(decideReport(db, row.id, 'used', now + 1000, seal)?.photoMessageId).toBe(11);
     expect(decideReport(db, row.id, 'dismissed', now + 2000, seal)).toBeUndefined();
+    expect(reportsWithStatus(db, 'used').map((r) => r.id)).toEqual([row.id]);
+    expect(reportsWithStatus(db, 'open')).toEqual([]);
     expect(db.select().from(reports).get()).toMatchObject({ status: 'used', clientKey: null, photoMessageId: null, cardMessageId: 10 });
     expect(pendingDeletionList(db).map((d) => [opened(d.chatRef), d.messageId])).toEqual([[MODERATION, 11]]);
   });

@@ -54,11 +54,15 @@ export function createReportFlow(i18n: I18n<BotContext>, tools: ReportFlowTools)
     const cancelRow = (k: InlineKeyboard) => k.row().text(t('report-cancel'), 'report:cancel');
     let unexpected = 0;
 
-    /** The next update that `accept`s; a command or the emergency button leaves the flow and is handled as usual. */
+    /**
+     * The next update that `accept`s. A command or any other button (the emergency screen, the menu) leaves
+     * the flow, unsent, and is handled as usual: nobody in a hurry is held by a half-written report.
+     */
     const ask = async (accept: (update: Context) => boolean, hint: (update: Context) => string): Promise<Context | undefined> => {
       for (;;) {
         const next = await conversation.wait();
-        if (next.message?.text?.startsWith('/') || /^(?:n:)?menu:emergency$/.test(next.callbackQuery?.data ?? '')) await conversation.halt({ next: true });
+        const data = next.callbackQuery?.data;
+        if (next.message?.text?.startsWith('/') || (data !== undefined && !data.startsWith('report:'))) await conversation.halt({ next: true });
         if (next.callbackQuery?.data === 'report:cancel') {
           await next.reply(t('report-cancelled'), HTML);
           return undefined;
