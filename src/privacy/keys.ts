@@ -24,6 +24,8 @@ export interface Privacy {
   banKey(clientKey: string): string;
   /** The key a pick-up count is kept under (it outlives /forget for its period): its own subkey, so it matches no client row and no ban. */
   pickupKey(clientKey: string): string;
+  /** The key a day's report count is kept under (the daily report limit): its own subkey, like the pick-up key. */
+  reportLimitKey(clientKey: string): string;
   /** A MAC over a row's canonical fields (see src/db/row-integrity.ts), under a subkey of the table's own. */
   rowMac(table: string, canonical: string): string;
   /** Raw updates in the update journal (they carry ids, names, phones, texts). */
@@ -46,6 +48,7 @@ export const KEY_LABELS = {
   stories: 'story-text-encryption',
   ban: 'ban-key',
   pickup: 'pickup-count-key',
+  reportLimit: 'report-count-key',
   /** Followed by ':' and the table name: one subkey per table. */
   rowMac: 'row-mac',
 } as const;
@@ -74,6 +77,7 @@ export function createPrivacy(botSecret: string): Privacy {
   const encKey = subkey(botSecret, KEY_LABELS.chatId);
   const banHmacKey = subkey(botSecret, KEY_LABELS.ban);
   const pickupHmacKey = subkey(botSecret, KEY_LABELS.pickup);
+  const reportHmacKey = subkey(botSecret, KEY_LABELS.reportLimit);
   const rowKeys = new Map<string, Buffer>();
   const rowKey = (table: string) => {
     let key = rowKeys.get(table);
@@ -122,6 +126,9 @@ export function createPrivacy(botSecret: string): Privacy {
     },
     pickupKey(clientKey) {
       return createHmac('sha256', pickupHmacKey).update(clientKey).digest('hex');
+    },
+    reportLimitKey(clientKey) {
+      return createHmac('sha256', reportHmacKey).update(clientKey).digest('hex');
     },
     rowMac(table, canonical) {
       return createHmac('sha256', rowKey(table)).update(canonical).digest('base64url');
