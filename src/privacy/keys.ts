@@ -24,6 +24,8 @@ export interface Privacy {
   banKey(clientKey: string): string;
   /** The key a pick-up count is kept under (it outlives /forget for its period): its own subkey, so it matches no client row and no ban. */
   pickupKey(clientKey: string): string;
+  /** The key a day's report count is kept under (the daily report limit): its own subkey, like the pick-up key. */
+  reportLimitKey(clientKey: string): string;
   /** A MAC over a row's canonical fields (see src/db/row-integrity.ts), under a subkey of the table's own. */
   rowMac(table: string, canonical: string): string;
   /** Raw updates in the update journal (they carry ids, names, phones, texts). */
@@ -34,6 +36,8 @@ export interface Privacy {
   outbox: Sealer;
   /** Consultants' internal notes on a case (case_notes), for /history; bound to the case. */
   notes: Sealer;
+  /** Readers' stories until they are decided (src/stories/): the author's words and an editor's version. */
+  stories: Sealer;
 }
 
 /** HKDF labels; never reuse one for another purpose, never change one in use. */
@@ -44,8 +48,10 @@ export const KEY_LABELS = {
   conversations: 'conversation-state-encryption',
   outbox: 'outbox-text-encryption',
   notes: 'case-note-encryption',
+  stories: 'story-text-encryption',
   ban: 'ban-key',
   pickup: 'pickup-count-key',
+  reportLimit: 'report-count-key',
   /** Followed by ':' and the table name: one subkey per table. */
   rowMac: 'row-mac',
 } as const;
@@ -56,6 +62,8 @@ export const CHAT_REF_BINDING = {
   client: (clientKey: string) => `clients:${clientKey}`,
   /** A chat in pending_deletions (the row id comes only after the insert: the row's MAC binds the rest). */
   deletion: 'pending_deletions',
+  /** A story's author, in stories.chat_ref (bound to the story's random number). */
+  story: (number: string) => `stories:${number}`,
 } as const;
 
 /** Marks the fixed-width, bound format; refs without it are of the earlier format (base64url has no '.'). */
@@ -72,6 +80,7 @@ export function createPrivacy(botSecret: string): Privacy {
   const encKey = subkey(botSecret, KEY_LABELS.chatId);
   const banHmacKey = subkey(botSecret, KEY_LABELS.ban);
   const pickupHmacKey = subkey(botSecret, KEY_LABELS.pickup);
+  const reportHmacKey = subkey(botSecret, KEY_LABELS.reportLimit);
   const rowKeys = new Map<string, Buffer>();
   const rowKey = (table: string) => {
     let key = rowKeys.get(table);
@@ -90,6 +99,7 @@ export function createPrivacy(botSecret: string): Privacy {
     conversations: createSealer(subkey(botSecret, KEY_LABELS.conversations)),
     outbox: createSealer(subkey(botSecret, KEY_LABELS.outbox)),
     notes: createSealer(subkey(botSecret, KEY_LABELS.notes)),
+    stories: createSealer(subkey(botSecret, KEY_LABELS.stories)),
     clientKey(telegramUserId) {
       return createHmac('sha256', hmacKey).update(String(telegramUserId)).digest('hex');
     },
@@ -120,6 +130,9 @@ export function createPrivacy(botSecret: string): Privacy {
     },
     pickupKey(clientKey) {
       return createHmac('sha256', pickupHmacKey).update(clientKey).digest('hex');
+    },
+    reportLimitKey(clientKey) {
+      return createHmac('sha256', reportHmacKey).update(clientKey).digest('hex');
     },
     rowMac(table, canonical) {
       return createHmac('sha256', rowKey(table)).update(canonical).digest('base64url');
