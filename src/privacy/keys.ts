@@ -32,6 +32,13 @@ export interface Privacy {
   conversations: Sealer;
   /** A client's words waiting in the outbox (texts to join, edits to carry over), until they are sent. */
   outbox: Sealer;
+  /** A check-in's plan (where the client is, how to get in): sealed until the check-in ends. */
+  checkinPlan: Sealer;
+  /**
+   * The key a check-in buddy is kept under: derived from the buddy's client key with its own subkey, so a
+   * pairing row matches no client row (a database copy shows no link between two clients).
+   */
+  buddyKey(clientKey: string): string;
 }
 
 /** HKDF labels; never reuse one for another purpose, never change one in use. */
@@ -43,6 +50,8 @@ export const KEY_LABELS = {
   outbox: 'outbox-text-encryption',
   ban: 'ban-key',
   pickup: 'pickup-count-key',
+  checkinPlan: 'checkin-plan-encryption',
+  buddy: 'checkin-buddy-key',
   /** Followed by ':' and the table name: one subkey per table. */
   rowMac: 'row-mac',
 } as const;
@@ -53,6 +62,8 @@ export const CHAT_REF_BINDING = {
   client: (clientKey: string) => `clients:${clientKey}`,
   /** A chat in pending_deletions (the row id comes only after the insert: the row's MAC binds the rest). */
   deletion: 'pending_deletions',
+  /** A check-in buddy's own chat, in buddies.buddy_chat_ref (bound to the pairing's row). */
+  buddy: (pairingId: number) => `buddies:${pairingId}`,
 } as const;
 
 /** Marks the fixed-width, bound format; refs without it are of the earlier format (base64url has no '.'). */
@@ -69,6 +80,7 @@ export function createPrivacy(botSecret: string): Privacy {
   const encKey = subkey(botSecret, KEY_LABELS.chatId);
   const banHmacKey = subkey(botSecret, KEY_LABELS.ban);
   const pickupHmacKey = subkey(botSecret, KEY_LABELS.pickup);
+  const buddyHmacKey = subkey(botSecret, KEY_LABELS.buddy);
   const rowKeys = new Map<string, Buffer>();
   const rowKey = (table: string) => {
     let key = rowKeys.get(table);
@@ -86,6 +98,10 @@ export function createPrivacy(botSecret: string): Privacy {
     journal: createSealer(subkey(botSecret, KEY_LABELS.journal)),
     conversations: createSealer(subkey(botSecret, KEY_LABELS.conversations)),
     outbox: createSealer(subkey(botSecret, KEY_LABELS.outbox)),
+    checkinPlan: createSealer(subkey(botSecret, KEY_LABELS.checkinPlan)),
+    buddyKey(clientKey) {
+      return createHmac('sha256', buddyHmacKey).update(clientKey).digest('hex');
+    },
     clientKey(telegramUserId) {
       return createHmac('sha256', hmacKey).update(String(telegramUserId)).digest('hex');
     },
