@@ -48,7 +48,7 @@ import { GroupSettingsWatch } from '../inbox/group-settings.js';
 import { CHAT_REF_BINDING } from '../privacy/keys.js';
 import { PRIORITY } from '../relay/posts.js';
 import { CheckinService } from '../inbox/checkin-service.js';
-import { createCheckinFeature } from './features/checkin.js';
+import { createCheckinFeature, forgetCheckinLinks } from './features/checkin.js';
 
 export type { BotDeps } from './deps.js';
 
@@ -244,6 +244,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
       erasure,
       teamChatRef: (teamChatId) => deps.privacy.encryptChatId(teamChatId, CHAT_REF_BINDING.deletion),
       refreshBoard: () => inboxJobs.updateBoard(PRIORITY.erasure),
+      beforeErase: (ctx, key) => forgetCheckinLinks(deps, i18n, ctx.api, key),
     }),
   );
   privateChats.use(createClearChatFeature(erasure));

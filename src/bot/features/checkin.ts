@@ -251,3 +251,26 @@ export function createCheckinFeature(deps: BotDeps, checkins: CheckinService, i1
   return feature;
 }
 
+
+/**
+ * /forget of someone in a pairing, either side: the other side is told (without a name), and the pairing
+ * goes (the client's own rows go with their client row; a buddy's are found by their buddy key).
+ */
+export async function forgetCheckinLinks(deps: BotDeps, i18n: I18n<BotContext>, api: BotContext['api'], clientKey: string): Promise<void> {
+  const { db, privacy, config } = deps;
+  const send = (chatId: () => number, lang: string | null, key: string) =>
+    Promise.resolve()
+      .then(() => api.sendMessage(chatId(), i18n.t(lang ?? config.defaultLanguage, key), HTML))
+      .catch(() => undefined);
+  const own = pairingOf(db, clientKey);
+  if (isPaired(own)) {
+    const checkin = findCheckin(db, clientKey);
+    // An alert they got is over: the plan goes with everything else.
+    if (checkin?.buddyAlerted) await send(() => buddyChatId(privacy, own), own.buddyLanguage, 'checkin-buddy-ended');
+    await send(() => buddyChatId(privacy, own), own.buddyLanguage, 'checkin-buddy-removed');
+  }
+  for (const pairing of endPairingsAsBuddy(db, privacy, clientKey)) {
+    const client = findClient(db, pairing.clientKey);
+    if (client) await send(() => clientChatId(privacy, client), client.language, 'checkin-buddy-quit');
+  }
+}

@@ -16,6 +16,8 @@ export interface ForgetTools {
   teamChatRef: (teamChatId: number) => string;
   /** Rewrites the queue board at once (it names waiting clients by pseudonym). */
   refreshBoard: () => void;
+  /** Before the rows go: links the client's rows do not hold (a check-in buddy's pairings) end, and the other side is told. */
+  beforeErase?: (ctx: BotContext, clientKey: string) => Promise<void>;
 }
 
 /** The lines telling a client exactly what "Clear this chat" deleted, what it could not, and what is left for them to do. */
@@ -59,6 +61,7 @@ export function createForgetFeature({ db, logger }: BotDeps, tools: ForgetTools)
     const open = findOpenCase(db, key);
     // Their own chat first, while the message ids and topics are still known.
     const clearing = await erasure.clearClientChat(key, ctx.chat!.id);
+    await tools.beforeErase?.(ctx, key);
     const erased = forgetClient(db, key, tools.teamChatRef);
     ctx.client.row = undefined;
     // Then the team's chat: the topics of every case (with every copy in them) and reminders naming them.
