@@ -146,15 +146,23 @@ export class CheckinService {
       const fresh = db.select().from(checkinsTable).where(eq(checkinsTable.id, row.id)).get();
       if (!fresh || fresh.step !== row.step) return true; // answered meanwhile: the new step has its own messages
       const part = parts[i]!;
+      let chatId: number;
       try {
-        await api.sendMessage(part.chatId(), part.text, { parse_mode: 'HTML', ...(part.keyboard ? { reply_markup: part.keyboard } : {}) });
+        chatId = part.chatId();
+      } catch {
+        logger.error('a check-in recipient\'s chat cannot be read with this BOT_SECRET; skipped');
+        partSent(db, row, i + 1);
+        continue;
+      }
+      try {
+        await api.sendMessage(chatId, part.text, { parse_mode: 'HTML', ...(part.keyboard ? { reply_markup: part.keyboard } : {}) });
       } catch (error) {
         const failure = classifyError(error);
         if (failure.kind === 'network' || failure.kind === 'rate-limited') {
           logger.warn({ reason: failure.kind }, 'a check-in message could not be sent yet; retried');
           return false;
         }
-        // Blocked, or a chat that cannot be read with this secret: nothing more can reach it.
+        // Blocked, or refused: trying again would not reach it.
         logger.warn({ reason: failure.kind }, 'a check-in message could not be delivered');
       }
       partSent(db, row, i + 1);

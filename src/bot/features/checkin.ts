@@ -107,6 +107,7 @@ export function createCheckinFeature(deps: BotDeps, checkins: CheckinService, i1
     const client = ensureClient(db, privacy, ctx.client.key, ctx.chat.id);
     if (client.language === null) setClientLanguage(db, client.key, ctx.lang); // asks come outside their updates
     ctx.client.row = client;
+    if (isActive(findCheckin(db, client.key))) return showCheckin(ctx); // a stale screen: the one that is on
     beginSetup(db, { clientKey: client.key, minutes, language: ctx.lang, now: now() });
     await showSetup(ctx);
   });
@@ -132,7 +133,10 @@ export function createCheckinFeature(deps: BotDeps, checkins: CheckinService, i1
   });
 
   feature.callbackQuery('ck:cancel', async (ctx) => {
-    if (ctx.client) checkins.end(ctx.client.key, 'ended');
+    const row = ctx.client && findCheckin(db, ctx.client.key);
+    // A stale setup screen never ends a check-in that is on.
+    if (row && !isActive(row)) checkins.end(row.clientKey, 'ended');
+    else if (row) return showCheckin(ctx);
     await showScreen(ctx, ctx.t('checkin-cancelled'), new InlineKeyboard().text(ctx.t('button-menu'), 'menu:main'));
   });
 
