@@ -755,3 +755,5 @@ staff-checkin-expired = The check-in expired without an answer. The plan is dele
 staff-card-checkin-plan = 🫂 Check-in plan: <i>{ $plan }</i>
 staff-card-checkin-no-plan = (no plan)
 staff-risk-checkin = a check-in not answered
+command-checkin = Check on me: ask if I'm OK at a set time
+command-buddy = My check-in buddy

@@ -723,3 +723,5 @@ staff-checkin-expired = Тексеру жауапсыз мерзімі өтті.
 staff-card-checkin-plan = 🫂 Тексеру жоспары: <i>{ $plan }</i>
 staff-card-checkin-no-plan = (жоспарсыз)
 staff-risk-checkin = тексеруге жауап жоқ
+command-checkin = Мені тексер: белгілі уақытта жағдайымды сұрау
+command-buddy = Тексеру серігім
