@@ -24,6 +24,7 @@ CREATE TABLE `checkins` (
 	`sealed_plan` text,
 	`language` text NOT NULL,
 	`buddy_alerted` integer DEFAULT false NOT NULL,
+	`buddy_alert_message_id` integer,
 	`case_id` integer,
 	`end_reason` text,
 	`step` integer DEFAULT 0 NOT NULL,

@@ -729,7 +729,7 @@ checkin-button-buddy-remove = ✖️ Remove my buddy
 checkin-button-buddy-invite = 🔗 Create an invitation link
 checkin-button-buddy-quit = ✖️ Stop being a buddy
 checkin-buddy-link = 🔗 Send the next message to the person you trust (forward it or copy the link). It works once, for { $hours } h. They will be asked to agree.
-checkin-buddy-link-message = Would you be my check-in buddy? Open this link: { $link }
+checkin-buddy-link-message = Would you be my check-in buddy? Open this link: <a href="{ $link }">{ $link }</a>
 checkin-buddy-removed = 👥 Someone you were a check-in buddy for has ended the pairing. You will get no more alerts from them.
 checkin-buddy-removed-done = Your buddy is removed (they were told, without your name).
 checkin-buddy-quit = 👥 Your buddy has ended the pairing: they will get no check-in alerts. You can invite someone else: /buddy.
@@ -757,3 +757,4 @@ staff-card-checkin-no-plan = (no plan)
 staff-risk-checkin = a check-in not answered
 command-checkin = Check on me: ask if I'm OK at a set time
 command-buddy = My check-in buddy
+checkin-buddy-alert-over = ⚠️ Check-in alert: over. The plan that was here has been removed.

@@ -414,6 +414,8 @@ export const checkins = sqliteTable(
     language: text('language').notNull(),
     /** Escalated: the buddy was alerted (so they are told when it ends). */
     buddyAlerted: integer('buddy_alerted', { mode: 'boolean' }).notNull().default(false),
+    /** The alert in the buddy's chat (its id there): edited to drop the plan when the check-in ends. */
+    buddyAlertMessageId: integer('buddy_alert_message_id'),
     /** Escalated to the team: the urgent case (its card shows the plan while the check-in lasts). */
     caseId: integer('case_id').references(() => cases.id, { onDelete: 'set null' }),
     /** Why it ended: ok | ended | expired (what the alerted are told). */

@@ -33,6 +33,10 @@ interface Part {
   chatId: () => number;
   text: string;
   keyboard?: InlineKeyboard;
+  /** Edit this message of the chat instead of sending (the buddy's alert, its plan taken out). */
+  editMessageId?: number;
+  /** The buddy's alert: its id is kept, to edit the plan out when the check-in ends. */
+  isBuddyAlert?: boolean;
 }
 
 /**
@@ -155,7 +159,12 @@ export class CheckinService {
         continue;
       }
       try {
-        await api.sendMessage(chatId, part.text, { parse_mode: 'HTML', ...(part.keyboard ? { reply_markup: part.keyboard } : {}) });
+        if (part.editMessageId !== undefined) {
+          await api.editMessageText(chatId, part.editMessageId, part.text, { parse_mode: 'HTML' });
+        } else {
+          const sent = await api.sendMessage(chatId, part.text, { parse_mode: 'HTML', ...(part.keyboard ? { reply_markup: part.keyboard } : {}) });
+          if (part.isBuddyAlert) db.update(checkinsTable).set({ buddyAlertMessageId: sent.message_id }).where(eq(checkinsTable.id, row.id)).run();
+        }
       } catch (error) {
         const failure = classifyError(error);
         if (failure.kind === 'network' || failure.kind === 'rate-limited') {
@@ -179,8 +188,8 @@ export class CheckinService {
     const client = db.select().from(clients).where(eq(clients.key, row.clientKey)).get();
     const toClient = (text: string, keyboard?: InlineKeyboard): Part[] => (client ? [{ chatId: () => clientChatId(privacy, client), text, keyboard }] : []);
     const pairing = pairingOf(db, row.clientKey);
-    const toBuddy = (key: string, vars?: Record<string, string | number>): Part[] =>
-      row.buddyAlerted && isPaired(pairing) ? [{ chatId: () => buddyChatId(privacy, pairing), text: t(pairing.buddyLanguage ?? lang, key, vars) }] : [];
+    const toBuddy = (key: string, vars?: Record<string, string | number>, extra: Partial<Part> = {}): Part[] =>
+      row.buddyAlerted && isPaired(pairing) ? [{ chatId: () => buddyChatId(privacy, pairing), text: t(pairing.buddyLanguage ?? lang, key, vars), ...extra }] : [];
     const ok = () => new InlineKeyboard().text(t(lang, 'checkin-button-ok'), 'ck:ok');
     switch (row.state) {
       case 'asked':
@@ -191,11 +200,15 @@ export class CheckinService {
         const plan = openPlan(privacy, row);
         return [
           ...toClient(t(lang, 'checkin-escalated', { who }), ok()),
-          ...toBuddy('checkin-buddy-alert', { plan: plan ? escapeHtml(plan) : '', hasPlan: plan ? 'yes' : 'no' }),
+          ...toBuddy('checkin-buddy-alert', { plan: plan ? escapeHtml(plan) : '', hasPlan: plan ? 'yes' : 'no' }, { isBuddyAlert: true }),
         ];
       }
       case 'ended':
-        return toBuddy(`checkin-buddy-${row.endReason ?? 'ended'}`);
+        // The plan leaves the buddy's chat too: the alert is edited to say it is over.
+        return [
+          ...(row.buddyAlertMessageId !== null ? toBuddy('checkin-buddy-alert-over', undefined, { editMessageId: row.buddyAlertMessageId }) : []),
+          ...toBuddy(`checkin-buddy-${row.endReason ?? 'ended'}`),
+        ];
       default:
         return [];
     }

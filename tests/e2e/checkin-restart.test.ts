@@ -99,6 +99,7 @@ describe('a check-in across kill -9 at the moment of escalation', () => {
 
     await press(kai, 'ck:ok');
     await sees(bea, /has answered that they are OK/);
+    await until(() => !fake.messages(bea.id).some((m) => textOf(m).includes(PLAN)), 'the plan gone from the buddy\'s chat');
     await until(() => staffTexts().some((t) => /answered the check-in/.test(t)), 'the team told');
     await until(() => !fake.messages(staff.id).some((m) => textOf(m).includes(PLAN)), 'the plan gone from the card');
     await pause(300);

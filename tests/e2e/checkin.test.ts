@@ -170,6 +170,8 @@ describe('check on me', () => {
     fake.sendText(kai, 'sorry, I was asleep');
     await sees(kai, /Good to hear.*Whoever was alerted/s);
     await sees(bea, /has answered that they are OK/);
+    await until(() => !fake.messages(bea.id).some((m) => textOf(m).includes(PLAN)), 'the plan gone from the buddy\'s chat');
+    await sees(bea, /Check-in alert: over/);
     await until(() => staffTexts().some((t) => /answered the check-in: they are OK/.test(t)), 'the team told');
     await until(() => !fake.messages(staff.id).some((m) => textOf(m).includes(PLAN)), 'the plan gone from the team\'s chat');
     await bot.created.checkins.run();

@@ -270,6 +270,12 @@ export async function forgetCheckinLinks(deps: BotDeps, i18n: I18n<BotContext>, 
   if (isPaired(own)) {
     const checkin = findCheckin(db, clientKey);
     // An alert they got is over: the plan goes with everything else.
+    if (checkin?.buddyAlertMessageId != null) {
+      const alertId = checkin.buddyAlertMessageId;
+      await Promise.resolve()
+        .then(() => api.editMessageText(buddyChatId(privacy, own), alertId, i18n.t(own.buddyLanguage ?? config.defaultLanguage, 'checkin-buddy-alert-over'), HTML))
+        .catch(() => undefined);
+    }
     if (checkin?.buddyAlerted) await send(() => buddyChatId(privacy, own), own.buddyLanguage, 'checkin-buddy-ended');
     await send(() => buddyChatId(privacy, own), own.buddyLanguage, 'checkin-buddy-removed');
   }
