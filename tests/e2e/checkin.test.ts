@@ -99,6 +99,8 @@ describe('check on me', () => {
     expect(seen(kai, /Are you OK\?/)).toHaveLength(0);
     await advance(1 * MIN);
     await sees(kai, /Are you OK\?/);
+    fake.sendText(kai, '/consult'); // in the middle of an intake, the check-in's buttons still work
+    await sees(kai, /What is it about/);
     await press(kai, 'ck:ext');
     await sees(kai, /the next "are you OK\?" comes at/);
     await advance(14 * MIN);
