@@ -757,3 +757,5 @@ staff-risk-checkin = a check-in not answered
 command-checkin = Check on me: ask if I'm OK at a set time
 command-buddy = My check-in buddy
 checkin-buddy-alert-over = ⚠️ Check-in alert: over. The plan that was here has been removed.
+forget-item-checkin = your check-in with its plan
+forget-item-buddy = your buddy pairing (your buddy was told, without your name)

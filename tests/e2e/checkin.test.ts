@@ -197,7 +197,8 @@ describe('check on me', () => {
     await until(() => rows().length === 1, 'the setup');
     fake.sendText(kai, '/forget');
     await press(kai, 'forget:yes');
-    await sees(kai, /Erased/i);
+    const done = await sees(kai, /Erased/i);
+    expect(textOf(done)).toMatch(/your check-in with its plan/);
     expect(rows()).toEqual([]);
     expect(bot.db.select().from(buddies).all()).toEqual([]);
   });

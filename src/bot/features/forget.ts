@@ -83,6 +83,8 @@ export function createForgetFeature({ db, logger }: BotDeps, tools: ForgetTools)
       if (erased.caseIds.length > 0) items.push(ctx.t('forget-item-cases', { count: erased.caseIds.length }));
       // Codes are unlinked, not deleted: they still work at the partner and count, for nobody.
       if (erased.rows.referral_codes) items.push(ctx.t('forget-item-codes', { count: erased.rows.referral_codes }));
+      if (erased.rows.checkins) items.push(ctx.t('forget-item-checkin'));
+      if (erased.rows.buddies) items.push(ctx.t('forget-item-buddy'));
       text = `${ctx.t('forget-done', { what: items.join(', ') })}\n\n${cleared}`;
     }
     // A new message in the chat itself: the screen the button was on (and any topic) has just been deleted.
