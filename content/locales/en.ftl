@@ -759,3 +759,72 @@ command-buddy = My check-in buddy
 checkin-buddy-alert-over = ⚠️ Check-in alert: over. The plan that was here has been removed.
 forget-item-checkin = your check-in with its plan
 forget-item-buddy = your buddy pairing (your buddy was told, without your name)
+
+## reports
+menu-report = ⚠️ Report a bad batch
+command-report = Report a bad batch or a bad reaction
+report-intro =
+    ⚠️ <b>Report a bad batch or a bad reaction</b>
+
+    Something sold as one thing that turned out to be another, or a reaction that was much stronger or stranger than expected: telling us helps warn others. The team reviews every report before any warning goes out; a single report is not published as it is.
+
+    • This is <b>not an emergency line</b>: if someone is unwell right now, press 🆘 below or call <b>{ $ambulance }</b> (<b>{ $general }</b> from any phone).
+    • Nobody will contact you about the report. If you want to talk, a consultant is one button away in the menu.
+    • Do not write names, addresses, places or anything else that could point to you or to someone else.
+
+    What is it about?
+report-kind-batch = 💊 A bad batch
+report-kind-reaction = 🤒 A bad reaction
+report-cancel = Cancel
+report-cancelled = Cancelled: nothing was sent.
+report-sold-as = What was it sold as? A street name is fine (up to { $max } characters), or press "I don't know".
+report-dont-know = I don't know
+report-what-batch = What was wrong with it? For example: how it looked, smelled or tasted, and what it did, in a few words (up to { $max } characters). No names or places.
+report-what-reaction = What happened? For example: what you or someone else felt, how soon, and how long it lasted, in a few words (up to { $max } characters). No names or places.
+report-use-words = Please answer in a few words here, or press Cancel.
+report-use-buttons = Please use the buttons above, or press Cancel.
+report-too-long = That is a bit long: please keep it within { $max } characters.
+report-too-many = That did not fit the questions, so I stopped the report here; nothing was sent. You can start again with /report.
+report-region = 📍 Which region was it in? This helps the team warn the right area.
+report-region-skip = I'd rather not say
+report-photo =
+    📷 You can add one photo of the pill or the packet, if you like.
+    Send it as a <b>photo</b>, not as a file. Only the pill or packet in the frame: no hands, faces, papers or surroundings.
+report-no-photo = No photo
+report-photo-as-file = That came as a file. Files keep hidden data, such as where and when the picture was taken, so I did not use it. Please send it again as a photo (in the attachment menu, not "File"), or press "No photo".
+report-photo-only = Please send one photo, or press "No photo".
+report-preview = 👀 <b>The team will see exactly this</b> (in their language), without your name or account:
+report-preview-photo = …and your photo under it, as Telegram compressed it (without its hidden data).
+report-send = ✅ Send the report
+report-sent =
+    ✅ Sent as report <b>{ $number }</b>. Thank you: this helps keep others safer.
+    The team reviews it before any warning goes out. Nobody will contact you about it.
+report-limit = You have sent { $limit } reports today, the most for one day. Thank you: you can send more tomorrow. If someone is unwell now, press 🆘 in the menu.
+report-failed = The report could not reach the team just now, so nothing was kept. Please try again later.
+report-stale = That report is no longer open here. You can start a new one.
+forget-item-reports = your open reports ({ $count }), with their cards in the team's chat
+privacy-reports = ⚠️ Reports of a bad batch or reaction: your answers and photo go to the team's chat as a card without your name or account. The bot's database keeps only the kind, region, hour and status, and a link to you until the team decides (at most { $days } days; /forget deletes an open report and its card). The photo is deleted when the team decides. For the limit of { $limit } a day, a count for the day is kept under a separate code.
+staff-report-card =
+    ⚠️ <b>Report { $number }</b> · { $kind }
+    <b>Sold as:</b> { $soldAs }
+    <b>What happened:</b> { $what }
+    <b>Region:</b> { $region }
+    <b>Received:</b> { $received } (to the hour)
+    { $photo }
+    <i>One person's account, unverified. The reporter is not named and expects no answer.</i>
+staff-report-kind-batch = bad batch
+staff-report-kind-reaction = bad reaction
+staff-report-sold-unknown = (doesn't know)
+staff-report-region-none = (not said)
+staff-report-photo-yes = 📷 Photo below (compressed by Telegram, without metadata); deleted when the report is decided.
+staff-report-photo-no = No photo.
+staff-report-dismiss = 🗑 Dismiss
+staff-report-reviewed = ✅ Reviewed
+staff-report-use = 📣 Use for an alert
+staff-report-already = This report was already decided.
+staff-report-done-dismissed = Dismissed.
+staff-report-done-reviewed = Marked reviewed.
+staff-report-done-used = Marked for an alert.
+staff-report-decided-dismissed = 🗑 Dismissed by { $alias }.
+staff-report-decided-reviewed = ✅ Reviewed by { $alias }.
+staff-report-decided-used = 📣 { $alias }: to be used for an alert.

@@ -49,6 +49,7 @@ import { CHAT_REF_BINDING } from '../privacy/keys.js';
 import { PRIORITY } from '../relay/posts.js';
 import { CheckinService } from '../inbox/checkin-service.js';
 import { createCheckinFeature, forgetCheckinLinks } from './features/checkin.js';
+import { createReportsFeature } from './features/reports.js';
 
 export type { BotDeps } from './deps.js';
 
@@ -227,8 +228,12 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   protectedBot.use(createRedeemFeature(deps, inbox));
   const codes = createCodesFeature(deps, inbox, i18n);
   protectedBot.use(codes.clientSide);
+  const reports = createReportsFeature(deps, { inbox, erasure, i18n, lockdown });
 
   const privateChats = protectedBot.chatType('private');
+  // First: while a report is being written, every update reaches its flow, which hands commands and the
+  // emergency button on (and ends), instead of staying open behind the screens they show.
+  privateChats.use(reports.clientSide);
   privateChats.use(menuFeature);
   privateChats.use(createEmergencyFeature(deps));
   privateChats.use(createCheckinFeature(deps, checkins, i18n)); // before the consultation: an answer to "are you OK?" is seen first
@@ -253,6 +258,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   protectedBot.use(createMembershipFeature(deps, inbox));
   protectedBot.use(createLockdownFeature(deps, { inbox, lockdown, relay })); // before the inbox: it holds the team back while locked
   protectedBot.use(codes.staffSide); // after the lockdown: an intruder cannot send codes to clients either
+  protectedBot.use(reports.teamSide); // the moderation chat's buttons on report cards
   protectedBot.use(createInboxFeature(deps, inbox, erasure, members));
 
   protectedBot.use(createEditorsFeature(deps, { posts: deps.posts, scheduler, reload, text: editorsText }));

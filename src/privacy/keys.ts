@@ -24,6 +24,8 @@ export interface Privacy {
   banKey(clientKey: string): string;
   /** The key a pick-up count is kept under (it outlives /forget for its period): its own subkey, so it matches no client row and no ban. */
   pickupKey(clientKey: string): string;
+  /** The key a day's report count is kept under (the daily report limit): its own subkey, like the pick-up key. */
+  reportLimitKey(clientKey: string): string;
   /** A MAC over a row's canonical fields (see src/db/row-integrity.ts), under a subkey of the table's own. */
   rowMac(table: string, canonical: string): string;
   /** Raw updates in the update journal (they carry ids, names, phones, texts). */
@@ -52,6 +54,7 @@ export const KEY_LABELS = {
   pickup: 'pickup-count-key',
   checkinPlan: 'checkin-plan-encryption',
   buddy: 'checkin-buddy-key',
+  reportLimit: 'report-count-key',
   /** Followed by ':' and the table name: one subkey per table. */
   rowMac: 'row-mac',
 } as const;
@@ -81,6 +84,7 @@ export function createPrivacy(botSecret: string): Privacy {
   const banHmacKey = subkey(botSecret, KEY_LABELS.ban);
   const pickupHmacKey = subkey(botSecret, KEY_LABELS.pickup);
   const buddyHmacKey = subkey(botSecret, KEY_LABELS.buddy);
+  const reportHmacKey = subkey(botSecret, KEY_LABELS.reportLimit);
   const rowKeys = new Map<string, Buffer>();
   const rowKey = (table: string) => {
     let key = rowKeys.get(table);
@@ -132,6 +136,9 @@ export function createPrivacy(botSecret: string): Privacy {
     },
     pickupKey(clientKey) {
       return createHmac('sha256', pickupHmacKey).update(clientKey).digest('hex');
+    },
+    reportLimitKey(clientKey) {
+      return createHmac('sha256', reportHmacKey).update(clientKey).digest('hex');
     },
     rowMac(table, canonical) {
       return createHmac('sha256', rowKey(table)).update(canonical).digest('base64url');

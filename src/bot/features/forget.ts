@@ -65,6 +65,8 @@ export function createForgetFeature({ db, logger }: BotDeps, tools: ForgetTools)
     const erased = forgetClient(db, key, tools.teamChatRef);
     ctx.client.row = undefined;
     // Then the team's chat: the topics of every case (with every copy in them) and reminders naming them.
+    // Their open reports' cards and photos in the moderation chat go too (queued with the rows).
+    if (erased?.rows.reports) await erasure.runPending();
     if (erased && erased.caseIds.length > 0) {
       const run = await erasure.runPending();
       // Each team that had one of the cases is told (in its General topic).
@@ -85,6 +87,7 @@ export function createForgetFeature({ db, logger }: BotDeps, tools: ForgetTools)
       if (erased.rows.referral_codes) items.push(ctx.t('forget-item-codes', { count: erased.rows.referral_codes }));
       if (erased.rows.checkins) items.push(ctx.t('forget-item-checkin'));
       if (erased.rows.buddies) items.push(ctx.t('forget-item-buddy'));
+      if (erased.rows.reports) items.push(ctx.t('forget-item-reports', { count: erased.rows.reports }));
       text = `${ctx.t('forget-done', { what: items.join(', ') })}\n\n${cleared}`;
     }
     // A new message in the chat itself: the screen the button was on (and any topic) has just been deleted.
