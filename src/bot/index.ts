@@ -50,6 +50,8 @@ import { CHAT_REF_BINDING } from '../privacy/keys.js';
 import { PRIORITY } from '../relay/posts.js';
 import { createStoriesFeature } from './features/stories.js';
 import { openNumbers } from '../stories/store.js';
+import { CheckinService } from '../inbox/checkin-service.js';
+import { createCheckinFeature, forgetCheckinLinks } from './features/checkin.js';
 import { createReportsFeature } from './features/reports.js';
 
 export type { BotDeps } from './deps.js';
@@ -64,6 +66,8 @@ export interface CreatedBot {
   /** Background work of the inbox (queue board, reminders, retention purge); started by main. */
   inboxJobs: InboxJobs;
   erasure: Erasure;
+  /** "Check on me": due asks and escalations, and their messages (issue 22); started by main. */
+  checkins: CheckinService;
   /** Reads each inbox's group settings (visible history, protected content) now and then; started by main. */
   groupSettings: GroupSettingsWatch;
   /** Reloads content and posts, reports new problems to the editors chat, returns a summary (HTML blocks). */
@@ -165,6 +169,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   inbox.relay = relay;
   const erasure = new Erasure({ db: deps.db, api: bot.api, privacy: deps.privacy, logger, clock: nowMs });
   const inboxJobs = new InboxJobs({ db: deps.db, api: bot.api, config, privacy: deps.privacy, logger, i18n: i18n as never, clock: nowMs, inboxes }, inbox, erasure, posts);
+  const checkins = new CheckinService({ db: deps.db, api: bot.api, privacy: deps.privacy, logger, i18n: i18n as never, clock: nowMs, timing: config.checkin }, inbox);
   const groupSettings = new GroupSettingsWatch({
     db: deps.db,
     logger,
@@ -242,6 +247,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   privateChats.use(reports.clientSide);
   privateChats.use(menuFeature);
   privateChats.use(createEmergencyFeature(deps));
+  privateChats.use(createCheckinFeature(deps, checkins, i18n)); // before the consultation: an answer to "are you OK?" is seen first
   privateChats.use(createInfoFeature(deps));
   privateChats.use(createMixFeature(deps));
   privateChats.use(createConsultFeature(deps, inbox, i18n, lockdown));
@@ -256,6 +262,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
       refreshBoard: () => inboxJobs.updateBoard(PRIORITY.erasure),
       openStories: (key) => openNumbers(deps.db, key),
       storiesForgotten: stories.forgotten,
+      beforeErase: (ctx, key) => forgetCheckinLinks(deps, i18n, ctx.api, key),
     }),
   );
   privateChats.use(createClearChatFeature(erasure));
@@ -275,7 +282,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   protectedBot.use(unhandledFeature); // must be the last handler
 
   bot.catch((error) => logger.error({ err: error.error }, 'unhandled error'));
-  return { bot, i18n, scheduler, inbox, relay, inboxJobs, erasure, groupSettings, reload, reportToEditors, contentReport, tellUntoldStories: stories.tellUntold };
+  return { bot, i18n, scheduler, inbox, relay, inboxJobs, checkins, erasure, groupSettings, reload, reportToEditors, contentReport, tellUntoldStories: stories.tellUntold };
 }
 
 /** One line of a report, short enough that a whole report stays within Telegram's 4096 characters. */

@@ -20,6 +20,8 @@ export interface ForgetTools {
   openStories?: (clientKey: string) => string[];
   /** Tells the editors those stories were withdrawn. */
   storiesForgotten?: (numbers: string[]) => Promise<void>;
+  /** Before the rows go: links the client's rows do not hold (a check-in buddy's pairings) end, and the other side is told. */
+  beforeErase?: (ctx: BotContext, clientKey: string) => Promise<void>;
 }
 
 /** The lines telling a client exactly what "Clear this chat" deleted, what it could not, and what is left for them to do. */
@@ -64,6 +66,7 @@ export function createForgetFeature({ db, logger }: BotDeps, tools: ForgetTools)
     const stories = tools.openStories?.(key) ?? [];
     // Their own chat first, while the message ids and topics are still known.
     const clearing = await erasure.clearClientChat(key, ctx.chat!.id);
+    await tools.beforeErase?.(ctx, key);
     const erased = forgetClient(db, key, tools.teamChatRef);
     ctx.client.row = undefined;
     // Drafts and stories not yet decided went with the row (ON DELETE CASCADE): their editors are told.
@@ -90,6 +93,8 @@ export function createForgetFeature({ db, logger }: BotDeps, tools: ForgetTools)
       // Codes are unlinked, not deleted: they still work at the partner and count, for nobody.
       if (erased.rows.referral_codes) items.push(ctx.t('forget-item-codes', { count: erased.rows.referral_codes }));
       if (erased.rows.stories) items.push(ctx.t('forget-item-stories', { count: erased.rows.stories }));
+      if (erased.rows.checkins) items.push(ctx.t('forget-item-checkin'));
+      if (erased.rows.buddies) items.push(ctx.t('forget-item-buddy'));
       if (erased.rows.reports) items.push(ctx.t('forget-item-reports', { count: erased.rows.reports }));
       text = `${ctx.t('forget-done', { what: items.join(', ') })}\n\n${cleared}`;
     }
