@@ -72,7 +72,7 @@ privacy =
     • a random nickname for consultants, such as "Client 4F7K";
     • your chat number, encrypted, so that the bot can reply;
     • your language, if you chose one, and the day you last wrote (the day only);
-    • for a conversation with a consultant: its subject, your region if you chose to say it, your rating, the numbers (never the text) of the messages passed between you, and the team's short internal notes on it, encrypted (so that a consultant who helps you next time knows what was already done);
+    • for a conversation with a consultant: its subject, your region if you chose to say it, your rating, the numbers (never the text) of the messages passed between you, and the team's notes on it, encrypted;
     • the numbers (never the text) of the messages in this chat from the last 48 hours, so that "Clear this chat" can delete them.
     Your name, username, phone number, photo and the text of your messages are never stored. A message waiting to be delivered is held encrypted, for seconds.
     All of it is deleted { retention-days } after your conversation ends (without a conversation: { retention-days } after you last wrote).
