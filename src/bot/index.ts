@@ -238,6 +238,13 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   const privateChats = protectedBot.chatType('private');
   // First: while a report is being written, every update reaches its flow, which hands commands and the
   // emergency button on (and ends), instead of staying open behind the screens they show.
+  // A button that is not the intake's (the 🆘 screen, the menu, a card) leaves an intake in progress: the
+  // client went elsewhere, and what they write next must not be taken for its answers (or refused).
+  privateChats.use(async (ctx, next) => {
+    const data = ctx.callbackQuery?.data;
+    if (data !== undefined && !/^(?:n:)?intake:/.test(data) && (await ctx.conversation.active('intake')) > 0) await ctx.conversation.exit('intake');
+    return next();
+  });
   privateChats.use(reports.clientSide);
   privateChats.use(menuFeature);
   privateChats.use(createEmergencyFeature(deps));
