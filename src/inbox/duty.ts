@@ -1,0 +1,121 @@
+import { and, eq, inArray, isNotNull, lte, sql } from 'drizzle-orm';
+import type { Db } from '../db/connection.js';
+import { duty, dutyWeeks, type DutyRow } from '../db/schema.js';
+import { localParts } from '../time/zoned.js';
+
+/**
+ * Duty state of consultants per inbox (issue 21.3), independent of Telegram. `on`: nudged, offered
+ * cases, counted towards the week's hours. `break`: back by themselves at `break_until`, not nudged;
+ * the team still counts as there for clients. `off`: their cases go back to the queue.
+ */
+export type DutyState = 'on' | 'break' | 'off';
+
+/** /break takes 1–120 minutes. */
+export const BREAK_MINUTES = { min: 1, max: 120 } as const;
+/** A round of the jobs counts at most this much duty time: time the bot was down is not counted. */
+export const MAX_COUNTED_GAP_MS = 5 * 60_000;
+
+export function dutyRow(db: Db, consultantId: number, inbox: string): DutyRow | undefined {
+  return db.select().from(duty).where(and(eq(duty.consultantId, consultantId), eq(duty.inbox, inbox))).get();
+}
+
+export function dutyRows(db: Db, inbox?: string): DutyRow[] {
+  return inbox === undefined ? db.select().from(duty).all() : db.select().from(duty).where(eq(duty.inbox, inbox)).all();
+}
+
+/** Duty is used in an inbox once anyone went on duty there (or the roster put them): only then does it decide what clients are told. */
+export function dutyInUse(db: Db, inbox: string): boolean {
+  return db.select({ id: duty.consultantId }).from(duty).where(eq(duty.inbox, inbox)).limit(1).get() !== undefined;
+}
+
+/** Whether someone is on duty, or on a break they come back from, in `inbox`. */
+export function teamPresent(db: Db, inbox: string): boolean {
+  return db.select({ id: duty.consultantId }).from(duty).where(and(eq(duty.inbox, inbox), inArray(duty.state, ['on', 'break']))).limit(1).get() !== undefined;
+}
+
+/** Whether this consultant may be nudged and offered cases in `inbox`: on duty, or duty not used there. */
+export function availableIn(db: Db, consultantId: number, inbox: string): boolean {
+  if (!dutyInUse(db, inbox)) return true;
+  return dutyRow(db, consultantId, inbox)?.state === 'on';
+}
+
+/** Sets the state; returns the row before (undefined if none). `rosterOn` is kept unless given. */
+export function setDuty(db: Db, consultantId: number, inbox: string, state: DutyState, now: number, options: { breakUntil?: number; rosterOn?: boolean | null } = {}): DutyRow | undefined {
+  const before = dutyRow(db, consultantId, inbox);
+  const values = { state, since: before?.state === state && state !== 'break' ? before.since : now, breakUntil: options.breakUntil ?? null };
+  const roster = options.rosterOn !== undefined ? { rosterOn: options.rosterOn } : {};
+  db.insert(duty)
+    .values({ consultantId, inbox, ...values, rosterOn: options.rosterOn ?? null })
+    .onConflictDoUpdate({ target: [duty.consultantId, duty.inbox], set: { ...values, ...roster } })
+    .run();
+  return before;
+}
+
+/** What the roster says now, recorded without changing the state (the state already agrees, or nothing to change). */
+export function recordRoster(db: Db, consultantId: number, inbox: string, rosterOn: boolean): void {
+  db.update(duty).set({ rosterOn }).where(and(eq(duty.consultantId, consultantId), eq(duty.inbox, inbox))).run();
+}
+
+/** Breaks that are over by `now`. */
+export function endedBreaks(db: Db, now: number): DutyRow[] {
+  return db.select().from(duty).where(and(eq(duty.state, 'break'), isNotNull(duty.breakUntil), lte(duty.breakUntil, now))).all();
+}
+
+/** The week (its Monday, YYYY-MM-DD) `at` falls in, in `timeZone`. */
+export function weekOf(at: number, timeZone: string): string {
+  const p = localParts(new Date(at), timeZone);
+  const back = (p.weekday + 6) % 7; // days since Monday
+  const monday = new Date(Date.UTC(p.year, p.month - 1, p.day - back));
+  return monday.toISOString().slice(0, 10);
+}
+
+/**
+ * Adds `ms` of duty time to each consultant's week; returns those who crossed `limitMs` now and were not
+ * warned this week yet (they are marked warned in the same step, so the warning goes once).
+ */
+export function countDutyTime(db: Db, consultantIds: readonly number[], ms: number, week: string, limitMs: number | undefined, now: number): { consultantId: number; dutyMs: number }[] {
+  const crossed: { consultantId: number; dutyMs: number }[] = [];
+  if (ms <= 0) return crossed;
+  db.$client.transaction(() => {
+    for (const consultantId of new Set(consultantIds)) {
+      const row = db
+        .insert(dutyWeeks)
+        .values({ consultantId, week, dutyMs: ms })
+        .onConflictDoUpdate({ target: [dutyWeeks.consultantId, dutyWeeks.week], set: { dutyMs: sqlAdd(ms) } })
+        .returning()
+        .get();
+      if (limitMs !== undefined && row.dutyMs >= limitMs && row.warnedAt === null) {
+        db.update(dutyWeeks).set({ warnedAt: now }).where(and(eq(dutyWeeks.consultantId, consultantId), eq(dutyWeeks.week, week))).run();
+        crossed.push({ consultantId, dutyMs: row.dutyMs });
+      }
+    }
+  })();
+  return crossed;
+}
+
+function sqlAdd(ms: number) {
+  return sql`${dutyWeeks.dutyMs} + ${ms}`;
+}
+
+/** Duty time this week, per consultant. */
+export function weekHours(db: Db, week: string): Map<number, number> {
+  return new Map(db.select().from(dutyWeeks).where(eq(dutyWeeks.week, week)).all().map((r) => [r.consultantId, r.dutyMs]));
+}
+
+/** A /break argument: whole minutes within BREAK_MINUTES, else undefined. */
+export function parseBreakMinutes(text: string): number | undefined {
+  const t = text.trim();
+  if (!/^\d{1,3}$/.test(t)) return undefined;
+  const n = Number(t);
+  return n >= BREAK_MINUTES.min && n <= BREAK_MINUTES.max ? n : undefined;
+}
+
+/**
+ * What the roster asks of one consultant in one inbox at a round: `on`/`off` only at a boundary (what it
+ * says differs from what it said at its last look); undefined otherwise, so a /duty by hand stands until then.
+ */
+export function rosterChange(row: Pick<DutyRow, 'rosterOn'> | undefined, rosteredNow: boolean): 'on' | 'off' | undefined {
+  const before = row?.rosterOn ?? false;
+  if (before === rosteredNow) return undefined;
+  return rosteredNow ? 'on' : 'off';
+}
