@@ -1,7 +1,6 @@
 import { and, eq, inArray, isNotNull, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { duty, dutyWeeks, type DutyRow } from '../db/schema.js';
-import { localParts } from '../time/zoned.js';
 
 /**
  * Duty state of consultants per inbox (issue 21.3), independent of Telegram. `on`: nudged, offered
@@ -61,13 +60,8 @@ export function endedBreaks(db: Db, now: number): DutyRow[] {
   return db.select().from(duty).where(and(eq(duty.state, 'break'), isNotNull(duty.breakUntil), lte(duty.breakUntil, now))).all();
 }
 
-/** The week (its Monday, YYYY-MM-DD) `at` falls in, in `timeZone`. */
-export function weekOf(at: number, timeZone: string): string {
-  const p = localParts(new Date(at), timeZone);
-  const back = (p.weekday + 6) % 7; // days since Monday
-  const monday = new Date(Date.UTC(p.year, p.month - 1, p.day - back));
-  return monday.toISOString().slice(0, 10);
-}
+/** The week (its Monday, YYYY-MM-DD, in TIMEZONE), as /stats counts weeks. */
+export { weekOf } from './stats.js';
 
 /**
  * Adds `ms` of duty time to each consultant's week; returns those who crossed `limitMs` now and were not

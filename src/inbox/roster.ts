@@ -102,9 +102,6 @@ export function rosterCovers(roster: Roster, inbox: string, defaultInbox: string
 
 /** The next moment a shift of `inbox` starts (within a week), or null. */
 export function nextShiftStart(roster: Roster, inbox: string, defaultInbox: string, date: Date, timeZone: string): Date | null {
-  const starts = roster.shifts
-    .filter((s) => (s.inbox ?? defaultInbox) === inbox)
-    .map((s) => nextOpening(s.when, date, timeZone))
-    .filter((d): d is Date => d !== null);
-  return starts.length ? new Date(Math.min(...starts.map((d) => d.getTime()))) : null;
+  const periods = roster.shifts.filter((s) => (s.inbox ?? defaultInbox) === inbox).flatMap((s) => s.when);
+  return periods.length ? nextOpening(periods, date, timeZone) : null;
 }
