@@ -4,7 +4,7 @@ CREATE TABLE `duty` (
 	`state` text NOT NULL,
 	`since` integer NOT NULL,
 	`break_until` integer,
-	`roster_on` integer,
+	`roster_slot` integer,
 	PRIMARY KEY(`consultant_id`, `inbox`)
 );
 --> statement-breakpoint

@@ -370,8 +370,11 @@ export const duty = sqliteTable(
     since: integer('since').notNull(),
     /** On a break: when they are back on duty by themselves. */
     breakUntil: integer('break_until'),
-    /** What the roster said at its last look (null: not in the roster); a change is a roster boundary, which overrides a manual /duty. */
-    rosterOn: integer('roster_on', { mode: 'boolean' }),
+    /**
+     * The start (ms) of the roster's shift this consultant was in at its last look (0: none; null: never
+     * looked). A change is a roster boundary, which overrides a /duty by hand.
+     */
+    rosterSlot: integer('roster_slot'),
   },
   (t) => [primaryKey({ columns: [t.consultantId, t.inbox] })],
 );

@@ -38,21 +38,21 @@ export function availableIn(db: Db, consultantId: number, inbox: string): boolea
   return dutyRow(db, consultantId, inbox)?.state === 'on';
 }
 
-/** Sets the state; returns the row before (undefined if none). `rosterOn` is kept unless given. */
-export function setDuty(db: Db, consultantId: number, inbox: string, state: DutyState, now: number, options: { breakUntil?: number; rosterOn?: boolean | null } = {}): DutyRow | undefined {
+/** Sets the state; returns the row before (undefined if none). `rosterSlot` is kept unless given. */
+export function setDuty(db: Db, consultantId: number, inbox: string, state: DutyState, now: number, options: { breakUntil?: number; rosterSlot?: number } = {}): DutyRow | undefined {
   const before = dutyRow(db, consultantId, inbox);
   const values = { state, since: before?.state === state && state !== 'break' ? before.since : now, breakUntil: options.breakUntil ?? null };
-  const roster = options.rosterOn !== undefined ? { rosterOn: options.rosterOn } : {};
+  const roster = options.rosterSlot !== undefined ? { rosterSlot: options.rosterSlot } : {};
   db.insert(duty)
-    .values({ consultantId, inbox, ...values, rosterOn: options.rosterOn ?? null })
+    .values({ consultantId, inbox, ...values, rosterSlot: options.rosterSlot ?? null })
     .onConflictDoUpdate({ target: [duty.consultantId, duty.inbox], set: { ...values, ...roster } })
     .run();
   return before;
 }
 
 /** What the roster says now, recorded without changing the state (the state already agrees, or nothing to change). */
-export function recordRoster(db: Db, consultantId: number, inbox: string, rosterOn: boolean): void {
-  db.update(duty).set({ rosterOn }).where(and(eq(duty.consultantId, consultantId), eq(duty.inbox, inbox))).run();
+export function recordRoster(db: Db, consultantId: number, inbox: string, rosterSlot: number): void {
+  db.update(duty).set({ rosterSlot }).where(and(eq(duty.consultantId, consultantId), eq(duty.inbox, inbox))).run();
 }
 
 /** Breaks that are over by `now`. */
@@ -105,11 +105,12 @@ export function parseBreakMinutes(text: string): number | undefined {
 }
 
 /**
- * What the roster asks of one consultant in one inbox at a round: `on`/`off` only at a boundary (what it
- * says differs from what it said at its last look); undefined otherwise, so a /duty by hand stands until then.
+ * What the roster asks of one consultant in one inbox at a round: `on`/`off` only at a boundary (the
+ * shift they are in, by its start, differs from the one at its last look; 0: none); undefined otherwise,
+ * so a /duty by hand stands until then.
  */
-export function rosterChange(row: Pick<DutyRow, 'rosterOn'> | undefined, rosteredNow: boolean): 'on' | 'off' | undefined {
-  const before = row?.rosterOn ?? false;
-  if (before === rosteredNow) return undefined;
-  return rosteredNow ? 'on' : 'off';
+export function rosterChange(row: Pick<DutyRow, 'rosterSlot'> | undefined, slotNow: number): 'on' | 'off' | undefined {
+  const before = row?.rosterSlot ?? 0;
+  if (before === slotNow) return undefined;
+  return slotNow !== 0 ? 'on' : 'off';
 }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { parseYamlFile, type ContentProblem } from '../content/front-matter.js';
 import { readContentFile } from '../content/paths.js';
 import { cleanAlias } from './alias.js';
-import { isOpen, nextOpening, parseWorkingHours, type WorkingHours } from './working-hours.js';
+import { localTime, nextOpening, parseWorkingHours, type WorkingHours } from './working-hours.js';
 
 /**
  * The duty roster (content/roster.yml): who is on duty when, by alias (the name a consultant set with
@@ -91,8 +91,27 @@ export function rosterInboxProblems(roster: Roster, inboxes: readonly string[]):
 
 /** Whether the roster has `alias` on duty in `inbox` now (lowercase match; a shift without inbox is the default inbox's). */
 export function rosteredOn(roster: Roster, alias: string, inbox: string, defaultInbox: string, date: Date, timeZone: string): boolean {
+  return rosterSlot(roster, alias, inbox, defaultInbox, date, timeZone) !== 0;
+}
+
+/**
+ * When the shift `alias` is in now began (ms, to the minute; the earliest of overlapping ones), or 0 if
+ * they are not rostered now. Two looks that differ are a boundary, even with no look in between.
+ */
+export function rosterSlot(roster: Roster, alias: string, inbox: string, defaultInbox: string, date: Date, timeZone: string): number {
   const name = alias.toLowerCase();
-  return roster.shifts.some((s) => s.alias.toLowerCase() === name && (s.inbox ?? defaultInbox) === inbox && isOpen(s.when, date, timeZone));
+  const { day, minutes } = localTime(date, timeZone);
+  const minute = Math.floor(date.getTime() / 60_000) * 60_000;
+  let start = 0;
+  for (const shift of roster.shifts) {
+    if (shift.alias.toLowerCase() !== name || (shift.inbox ?? defaultInbox) !== inbox) continue;
+    for (const period of shift.when) {
+      if (!period.days.includes(day) || minutes < period.from || minutes >= period.to) continue;
+      const began = minute - (minutes - period.from) * 60_000;
+      if (start === 0 || began < start) start = began;
+    }
+  }
+  return start;
 }
 
 /** Whether the roster has any shift in `inbox`. */

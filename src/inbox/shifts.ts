@@ -9,7 +9,7 @@ import { formatLocal } from '../time/zoned.js';
 import { casesHeldIn } from './answer-due.js';
 import { transferCase } from './cases.js';
 import { countDutyTime, dutyInUse, dutyRow, dutyRows, endedBreaks, MAX_COUNTED_GAP_MS, recordRoster, rosterChange, setDuty, teamPresent, weekHours, weekOf, type DutyState } from './duty.js';
-import { loadRoster, rosteredOn, ROSTER_FILE, rosterInboxProblems, type Roster } from './roster.js';
+import { loadRoster, rosterSlot, ROSTER_FILE, rosterInboxProblems, type Roster } from './roster.js';
 import type { InboxDeps, InboxService } from './service.js';
 
 const COUNTED_AT = 'duty.counted_at';
@@ -68,7 +68,7 @@ export class Shifts {
    * Changes someone's duty in `inbox`. Going off duty hands their cases there back at once; the last one
    * to leave has the clients of open cases told that the team is off duty (with the emergency numbers).
    */
-  change(consultantId: number, inbox: string, state: DutyState, options: { breakUntil?: number; rosterOn?: boolean | null; note?: string; why?: 'off-duty' | 'tapout' } = {}): void {
+  change(consultantId: number, inbox: string, state: DutyState, options: { breakUntil?: number; rosterSlot?: number; note?: string; why?: 'off-duty' | 'tapout' } = {}): void {
     const { db } = this.deps;
     db.$client.transaction(() => {
       const wasPresent = dutyInUse(db, inbox) && teamPresent(db, inbox);
@@ -117,13 +117,13 @@ export class Shifts {
     for (const inbox of this.inbox.inboxes.names) {
       for (const person of known) {
         const row = dutyRow(db, person.telegramId, inbox);
-        const rostered = roster ? rosteredOn(roster, person.alias, inbox, this.inbox.inboxes.default, date, config.timezone) : false;
-        const change = rosterChange(row, rostered);
+        const slot = roster ? rosterSlot(roster, person.alias, inbox, this.inbox.inboxes.default, date, config.timezone) : 0;
+        const change = rosterChange(row, slot);
         if (change === undefined) continue;
         // A boundary: the roster's word stands, over a /duty by hand (a break ends with it too).
-        if (change === 'on' && row?.state !== 'on') this.change(person.telegramId, inbox, 'on', { rosterOn: true });
-        else if (change === 'off' && row !== undefined && row.state !== 'off') this.change(person.telegramId, inbox, 'off', { rosterOn: false });
-        else recordRoster(db, person.telegramId, inbox, rostered);
+        if (change === 'on' && row?.state !== 'on') this.change(person.telegramId, inbox, 'on', { rosterSlot: slot });
+        else if (change === 'off' && row !== undefined && row.state !== 'off') this.change(person.telegramId, inbox, 'off', { rosterSlot: slot });
+        else recordRoster(db, person.telegramId, inbox, slot);
       }
     }
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRoster, rosteredOn, nextShiftStart, rosterInboxProblems } from '../../src/inbox/roster.js';
+import { parseRoster, rosteredOn, rosterSlot, nextShiftStart, rosterInboxProblems } from '../../src/inbox/roster.js';
 import { availableIn, countDutyTime, dutyInUse, endedBreaks, parseBreakMinutes, rosterChange, setDuty, teamPresent, weekHours, weekOf } from '../../src/inbox/duty.js';
 import { memoryDb } from '../support/db.js';
 
@@ -56,11 +56,20 @@ describe('duty', () => {
   });
 
   it('follows the roster only at its boundaries, so a /duty by hand stands until then', () => {
-    expect(rosterChange(undefined, false)).toBeUndefined();
-    expect(rosterChange(undefined, true)).toBe('on');
-    expect(rosterChange({ rosterOn: true }, true)).toBeUndefined(); // still in the shift: a /duty off by hand stands
-    expect(rosterChange({ rosterOn: true }, false)).toBe('off');
-    expect(rosterChange({ rosterOn: null }, false)).toBeUndefined(); // on by hand, not in the roster: stays on
+    expect(rosterChange(undefined, 0)).toBeUndefined();
+    expect(rosterChange(undefined, 1000)).toBe('on');
+    expect(rosterChange({ rosterSlot: 1000 }, 1000)).toBeUndefined(); // still in the shift: a /duty off by hand stands
+    expect(rosterChange({ rosterSlot: 1000 }, 0)).toBe('off');
+    expect(rosterChange({ rosterSlot: 1000 }, 9000)).toBe('on'); // another shift, even with no look in between
+    expect(rosterChange({ rosterSlot: null }, 0)).toBeUndefined(); // on by hand, not in the roster: stays on
+  });
+
+  it('knows when the shift someone is in began', () => {
+    const { roster } = parseRoster('shifts:\n  - alias: Kim\n    when: Mon 09:00-12:00, Mon 11:00-13:00, Tue 09:00-10:00\n');
+    expect(rosterSlot(roster!, 'kim', 'main', 'main', almaty('11:30'), TZ)).toBe(almaty('09:00').getTime()); // the earliest of overlapping ones
+    expect(rosterSlot(roster!, 'kim', 'main', 'main', almaty('12:30'), TZ)).toBe(almaty('11:00').getTime());
+    expect(rosterSlot(roster!, 'kim', 'main', 'main', almaty('09:59:30'.slice(0, 5), 1), TZ)).toBe(almaty('09:00', 1).getTime());
+    expect(rosterSlot(roster!, 'kim', 'main', 'main', almaty('13:00'), TZ)).toBe(0);
   });
 
   it('takes breaks of 1 to 120 whole minutes', () => {
