@@ -17,6 +17,21 @@ const COUNTED_AT = 'duty.counted_at';
 export const MESSAGE_LIMIT = 4096;
 
 /**
+ * Lines joined under `head`, as many as fit in one Telegram message with the line that counts the rest
+ * ("…and 12 more"), which is added only when some are left out.
+ */
+export function fitMessage(head: string, lines: readonly string[], more: (count: number) => string, limit = MESSAGE_LIMIT): string {
+  let text = head;
+  for (let i = 0; i < lines.length; i++) {
+    const next = `${text}\n${lines[i]}`;
+    const rest = i < lines.length - 1 ? `\n${more(lines.length - i - 1)}`.length : 0;
+    if (next.length + rest > limit) return `${text}\n${more(lines.length - i)}`;
+    text = next;
+  }
+  return text;
+}
+
+/**
  * Shifts (issue 21.3, 21.4, 21.6): consultants on and off duty, breaks, the roster, the off-duty notice
  * to clients, handovers and tap-outs, the supervisor's view, and the weekly hours. Uses the inbox service
  * for everything it says; every change is recorded before it is posted.
@@ -195,16 +210,8 @@ export class Shifts {
     return [...rows].sort((a, b) => rank(a) - rank(b) || Number(b.urgent) - Number(a.urgent) || since(a) - since(b));
   }
 
-  /** Lines joined under `head`, as many as fit in one message; the rest counted ("…and 12 more"). */
   private fit(head: string, lines: string[]): string {
-    let text = head;
-    for (let i = 0; i < lines.length; i++) {
-      const more = `\n${this.inbox.st('staff-team-more', { count: lines.length - i })}`;
-      const next = `${text}\n${lines[i]}`;
-      if (next.length + (i < lines.length - 1 ? more.length : 0) > MESSAGE_LIMIT) return `${text}${more}`;
-      text = next;
-    }
-    return text;
+    return fitMessage(head, lines, (count) => this.inbox.st('staff-team-more', { count }));
   }
 
   /** /team: who is on duty (or on a break, or off), how many cases each holds, and the open cases, unanswered first. */

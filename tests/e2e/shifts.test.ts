@@ -113,7 +113,8 @@ describe('shifts', () => {
     fake.sendText(client, 'Are you there?');
     await until(() => inTopic(threadId).find((m) => /Are you there/.test(String(m.text))), 'the copy');
     await advance(10 * MIN + 1000);
-    await until(() => inTopic(threadId).find((m) => /Anna is on a break and the client waited too long/.test(String(m.text))), 'the note that it went back');
+    const back = await until(() => inTopic(threadId).find((m) => /Anna is on a break and the client waited too long/.test(String(m.text))), 'the note that it went back');
+    expect(back.text).toMatch(/Nobody is on duty now/); // the offer names those on duty: none (Anna is away, Boris off)
     expect(inTopic(threadId).some((m) => /waited \d+ min for an answer/.test(String(m.text)))).toBe(false); // no nudge
     await clientSees(client, /someone else may answer you/);
     await advance(6 * MIN);
@@ -139,13 +140,20 @@ describe('shifts', () => {
     expect(lines[1]).toMatch(/^⏳ Client [0-9A-Z]{4} · Other · queue · waits 0 min/);
     expect(team).not.toMatch(/Breaker|Queued|tg:\/\/user\?id=\d+/);
 
-    // A supervisor only: /assign; to someone on duty.
+    // A supervisor only: /assign and /takeover; to someone on duty.
     expect(await command(boris, '/assign Anna', threadId)).toMatch(/Only the group's administrators/);
-    fake.sendText(anna, '/assign Anna', { chatId: staff.id, threadId });
-    await until(() => inTopic(threadId).find((m) => /Anna gave the case to Anna/.test(String(m.text))), 'the assignment');
-    await clientSees(client, /Anna has joined/);
-    // …and /takeover back is the same move to oneself (Boris is not an administrator: refused).
     expect(await command(boris, '/takeover', threadId)).toMatch(/Only the group's administrators/);
+    expect(await command(anna, '/assign Boris', threadId)).toMatch(/already with Boris/);
+    expect(await command(anna, '/assign Nobody', threadId)).toMatch(/Nobody here has the alias "Nobody"/);
+    fake.sendText(anna, '/takeover', { chatId: staff.id, threadId });
+    await until(() => inTopic(threadId).find((m) => /Anna gave the case to Anna/.test(String(m.text))), 'the takeover');
+    await clientSees(client, /Anna has joined/);
+    fake.sendText(anna, '/assign Boris', { chatId: staff.id, threadId });
+    await until(() => inTopic(threadId).find((m) => /Anna gave the case to Boris/.test(String(m.text))), 'the assignment');
+    await clientSees(client, /Boris has joined/);
+    fake.sendText(anna, '/takeover', { chatId: staff.id, threadId });
+    await until(() => inTopic(threadId).filter((m) => /Anna gave the case to Anna/.test(String(m.text))).length === 2 || undefined, 'the second takeover');
+    expect(await command(anna, '/mine')).toMatch(/Your cases<\/b>: 1|Your cases: 1/);
 
     // /handover at the end of Anna's shift: the summary in General, the case back in the queue, Anna off duty.
     fake.sendText(anna, '/handover client asked about mixing; follow up', { chatId: staff.id });

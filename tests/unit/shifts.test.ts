@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseRoster, rosteredOn, rosterSlot, nextShiftStart, rosterInboxProblems } from '../../src/inbox/roster.js';
 import { availableIn, countDutyTime, dutyInUse, endedBreaks, parseBreakMinutes, rosterChange, setDuty, teamPresent, weekHours, weekOf } from '../../src/inbox/duty.js';
 import { memoryDb } from '../support/db.js';
+import { fitMessage, MESSAGE_LIMIT } from '../../src/inbox/shifts.js';
 
 const TZ = 'Asia/Almaty'; // UTC+5 all year
 /** A local time in Almaty on Monday 7 December 2026 (+ days). */
@@ -90,5 +91,19 @@ describe('duty', () => {
     expect(countDutyTime(db, [7, 7], 1 * hour, week, 4 * hour, 3)).toEqual([]); // once a week; one person counted once
     expect(weekHours(db, week)).toEqual(new Map([[7, 5 * hour], [8, 3 * hour]]));
     expect(countDutyTime(db, [7], 1 * hour, '2026-12-14', 4 * hour, 4)).toEqual([]); // a new week starts from zero
+  });
+});
+
+describe('/team in one message', () => {
+  it('keeps within 4096 characters and counts the cases left out', () => {
+    const more = (n: number) => `…and ${n} more`;
+    const lines = Array.from({ length: 200 }, (_, i) => `⏰ Client ${String(i).padStart(4, '0')} · Substances and safety · Aigerim · waits ${i} min · last ${i} min ago`);
+    const text = fitMessage('👥 Team', lines, more);
+    expect(text.length).toBeLessThanOrEqual(MESSAGE_LIMIT);
+    const shown = text.split('\n').filter((l) => l.startsWith('⏰')).length;
+    expect(shown).toBeGreaterThan(30);
+    expect(text.endsWith(`…and ${200 - shown} more`)).toBe(true);
+    expect(fitMessage('head', ['a', 'b'], more)).toBe('head\na\nb'); // all fit: no count
+    expect(fitMessage('head', ['a'.repeat(10), 'b'.repeat(20)], more, 30)).toBe(`head\n${'a'.repeat(10)}\n…and 1 more`);
   });
 });
