@@ -696,3 +696,6 @@ staff-assigned = 👉 { $by } gave the case to { $alias }.
 staff-supervisors-only = Only the group's administrators (supervisors) can do this.
 staff-assign-usage = Use /assign alias in a case topic, e.g. /assign Aigerim.
 staff-duty-by-taking = 🟢 { $alias } took a case and is on duty now.
+staff-roster-on = 🟢 { $alias } is on duty now (roster).
+staff-roster-off = 🌙 { $alias } is off duty now (roster).
+staff-break-over = 🟢 { $alias } is back from the break, on duty.

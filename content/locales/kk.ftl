@@ -668,3 +668,6 @@ staff-assigned = 👉 { $by } кейсті берді: { $alias }.
 staff-supervisors-only = Мұны тек топ әкімшілері (супервизорлар) істей алады.
 staff-assign-usage = Кейс тақырыбында /assign есім деп жаз, мысалы /assign Aigerim.
 staff-duty-by-taking = 🟢 { $alias } кейс алды және енді кезекшілікте.
+staff-roster-on = 🟢 { $alias } енді кезекшілікте (кесте бойынша).
+staff-roster-off = 🌙 { $alias } енді кезекшілікте емес (кесте бойынша).
+staff-break-over = 🟢 { $alias } үзілістен оралды, кезекшілікте.

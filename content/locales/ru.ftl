@@ -685,3 +685,6 @@ staff-assigned = 👉 Кейс передан супервизором ({ $by })
 staff-supervisors-only = Это могут только администраторы группы (супервизоры).
 staff-assign-usage = Напиши /assign имя в теме кейса, например /assign Aigerim.
 staff-duty-by-taking = 🟢 { $alias }: кейс взят, теперь на дежурстве.
+staff-roster-on = 🟢 { $alias } теперь на дежурстве (по графику).
+staff-roster-off = 🌙 { $alias } больше не на дежурстве (по графику).
+staff-break-over = 🟢 У { $alias } закончился перерыв, снова на дежурстве.

@@ -120,7 +120,10 @@ export class Shifts {
   async tick(): Promise<void> {
     const { db } = this.deps;
     const now = this.now();
-    for (const row of endedBreaks(db, now)) this.change(row.consultantId, row.inbox, 'on');
+    for (const row of endedBreaks(db, now)) {
+      this.change(row.consultantId, row.inbox, 'on');
+      this.announce('staff-break-over', row.consultantId, row.inbox);
+    }
     this.applyRoster(new Date(now));
     await this.countHours(now);
   }
@@ -136,11 +139,20 @@ export class Shifts {
         const change = rosterChange(row, slot);
         if (change === undefined) continue;
         // A boundary: the roster's word stands, over a /duty by hand (a break ends with it too).
-        if (change === 'on' && row?.state !== 'on') this.change(person.telegramId, inbox, 'on', { rosterSlot: slot });
-        else if (change === 'off' && row !== undefined && row.state !== 'off') this.change(person.telegramId, inbox, 'off', { rosterSlot: slot });
-        else recordRoster(db, person.telegramId, inbox, slot);
+        if (change === 'on' && row?.state !== 'on') {
+          this.change(person.telegramId, inbox, 'on', { rosterSlot: slot });
+          this.announce('staff-roster-on', person.telegramId, inbox);
+        } else if (change === 'off' && row !== undefined && row.state !== 'off') {
+          this.change(person.telegramId, inbox, 'off', { rosterSlot: slot });
+          this.announce('staff-roster-off', person.telegramId, inbox);
+        } else recordRoster(db, person.telegramId, inbox, slot);
       }
     }
+  }
+
+  /** A change nobody typed (the roster, a break's end), in General, so the team sees who is on shift. */
+  private announce(key: string, consultantId: number, inbox: string): void {
+    this.inbox.noteInGeneral(this.inbox.st(key, { alias: escapeHtml(this.inbox.aliasOf(consultantId)) }), inbox);
   }
 
   private async countHours(now: number): Promise<void> {

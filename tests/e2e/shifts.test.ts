@@ -119,6 +119,7 @@ describe('shifts', () => {
     await clientSees(client, /someone else may answer you/);
     await advance(6 * MIN);
     expect(await command(anna, '/duty')).toMatch(/You are on duty here/);
+    await until(() => general().find((m) => /Anna is back from the break/.test(String(m.text))), 'the note in General');
 
     // Boris, off duty, takes it from the queue: taking a case puts him on duty.
     await take(boris, threadId);
@@ -208,6 +209,7 @@ describe('shifts', () => {
     expect(await command(boris, '/duty')).toMatch(/off duty/);
     await advance(at('14:05')); // the shift began
     expect(await command(boris, '/duty')).toMatch(/You are on duty/);
+    await until(() => general().find((m) => /Boris is on duty now \(roster\)/.test(String(m.text))), 'the roster note in General');
     await command(boris, '/duty off'); // by hand, within the shift
     await advance(at('14:10'));
     expect(await command(boris, '/duty')).toMatch(/off duty/); // stands
