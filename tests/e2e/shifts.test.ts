@@ -197,6 +197,9 @@ describe('shifts', () => {
     for (let i = 0; i < 26; i++) await advance(5 * MIN);
     const warning = await until(() => general().find((m) => /Anna has been on duty 2\.\d h this week \(limit 2 h\)/.test(String(m.text))), 'the weekly warning');
     expect(warning.text).toMatch(/Supervisors: /);
+    // Reminders of cases still waiting call those on duty (a mention notifies them).
+    const reminder = await until(() => general().find((m) => /has been waiting \d+ min\.\n👥 On duty: Anna$/.test(String(m.text))), 'a reminder naming Anna');
+    expect(reminder.entities?.some((e) => e.type === 'text_mention' && (e as { user?: { id: number } }).user?.id === anna.id)).toBe(true);
     await advance(5 * MIN);
     expect(general().filter((m) => /this week \(limit 2 h\)/.test(String(m.text)))).toHaveLength(1);
     expect(await command(anna, '/duty off')).toMatch(/off duty/);
