@@ -246,7 +246,7 @@ export class InboxService {
       const key = { unanswered: 'staff-offered-back', left: 'staff-released-left', 'off-duty': 'staff-released-off-duty', away: 'staff-released-away', tapout: 'staff-released-tapout' }[why];
       this.noteInTopic(back, `${this.st(key, { alias: this.mention(row.consultantId!), note: escapeHtml(note) })}${this.onDutyLine(this.inboxOf(back))}`);
       this.relay.postToTeam({ kind: 'card' }, { row: back });
-      this.tellClient(back, why === 'unanswered' || why === 'away' ? 'consult-offered-back' : 'consult-handed-back');
+      this.tellClient(back, why === 'off-duty' || why === 'tapout' ? 'consult-handed-back' : 'consult-offered-back');
       return back;
     })();
   }
