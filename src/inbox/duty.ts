@@ -55,6 +55,11 @@ export function recordRoster(db: Db, consultantId: number, inbox: string, roster
   db.update(duty).set({ rosterSlot }).where(and(eq(duty.consultantId, consultantId), eq(duty.inbox, inbox))).run();
 }
 
+/** Duty no longer used in `inbox` (a supervisor's /duty reset): WORKING_HOURS decides again. Returns how many rows went. */
+export function resetDuty(db: Db, inbox: string): number {
+  return db.delete(duty).where(eq(duty.inbox, inbox)).run().changes;
+}
+
 /** Breaks that are over by `now`. */
 export function endedBreaks(db: Db, now: number): DutyRow[] {
   return db.select().from(duty).where(and(eq(duty.state, 'break'), isNotNull(duty.breakUntil), lte(duty.breakUntil, now))).all();

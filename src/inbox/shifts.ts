@@ -8,7 +8,7 @@ import { cases, consultants, type CaseRow } from '../db/schema.js';
 import { formatLocal } from '../time/zoned.js';
 import { casesHeldIn } from './answer-due.js';
 import { transferCase } from './cases.js';
-import { countDutyTime, dutyInUse, dutyRow, dutyRows, endedBreaks, MAX_COUNTED_GAP_MS, recordRoster, rosterChange, setDuty, teamPresent, weekHours, weekOf, type DutyState } from './duty.js';
+import { countDutyTime, dutyInUse, dutyRow, dutyRows, endedBreaks, MAX_COUNTED_GAP_MS, recordRoster, resetDuty, rosterChange, setDuty, teamPresent, weekHours, weekOf, type DutyState } from './duty.js';
 import { loadRoster, rosterSlot, ROSTER_FILE, rosterInboxProblems, type Roster } from './roster.js';
 import type { InboxDeps, InboxService } from './service.js';
 
@@ -130,12 +130,13 @@ export class Shifts {
 
   private applyRoster(date: Date): void {
     const roster = this.roster();
+    if (!roster) return; // no roster (or a draft): duty is by hand only, and nobody is moved by its absence
     const { db, config } = this.deps;
     const known = db.select().from(consultants).all();
     for (const inbox of this.inbox.inboxes.names) {
       for (const person of known) {
         const row = dutyRow(db, person.telegramId, inbox);
-        const slot = roster ? rosterSlot(roster, person.alias, inbox, this.inbox.inboxes.default, date, config.timezone) : 0;
+        const slot = rosterSlot(roster, person.alias, inbox, this.inbox.inboxes.default, date, config.timezone);
         const change = rosterChange(row, slot);
         if (change === undefined) continue;
         // A boundary: the roster's word stands, over a /duty by hand (a break ends with it too).
@@ -310,6 +311,19 @@ export class Shifts {
     if (dutyInUse(db, inbox)) return this.change(consultantId, inbox, 'off', { why, note });
     for (const row of casesHeldIn(db, consultantId, inbox)) this.inbox.handBack(row, why, note);
     this.inbox.relay.postToTeam({ kind: 'board' }, { inbox });
+  }
+
+  /**
+   * A supervisor stops using duty in `inbox`: everyone's duty there is forgotten, so the bot behaves as
+   * without shifts (WORKING_HOURS for clients, everyone nudged). A roster in force starts it again at its
+   * next boundary.
+   */
+  reset(inbox: string): void {
+    const { db } = this.deps;
+    db.$client.transaction(() => {
+      resetDuty(db, inbox);
+      this.inbox.relay.postToTeam({ kind: 'board' }, { inbox });
+    })();
   }
 
   /** Whether the consultant may be given cases in `inbox` now (on duty, or duty not used there). */

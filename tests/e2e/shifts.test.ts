@@ -224,5 +224,13 @@ describe('shifts', () => {
     await advance(at('16:31')); // the shift ended: off duty by the roster, his case released, the client told when the team is back
     await until(() => inTopic(threadId).find((m) => /Boris went off duty/.test(String(m.text))), 'the case back in the queue');
     await clientSees(client, /The team is off duty now and will be back on 2026-12-21 14:00/);
+
+    // A supervisor stops using duty: WORKING_HOURS (always open here) decides again.
+    expect(await command(boris, '/duty reset')).toMatch(/Only the group's administrators/);
+    expect(await command(anna, '/duty reset')).toMatch(/Duty is no longer used here/);
+    expect(await command(boris, '/team')).toMatch(/Duty is not used here/);
+    const after = fake.createUser({ first_name: 'After', language_code: 'en' });
+    await openCase(after);
+    expect(queued?.text).toMatch(/Consultants are on duty now/);
   }, 90_000);
 });

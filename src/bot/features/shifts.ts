@@ -48,6 +48,11 @@ export function createShiftsFeature(deps: BotDeps, inbox: InboxService, shifts: 
       shifts.change(ctx.from!.id, here, 'off');
       return dutyReply(ctx);
     }
+    if (arg === 'reset') {
+      if (!(await isSupervisor(ctx))) return reply(ctx, 'staff-supervisors-only');
+      shifts.reset(here);
+      return reply(ctx, 'staff-duty-reset');
+    }
     if (arg === '') return dutyReply(ctx);
     reply(ctx, 'staff-duty-usage');
   });
