@@ -22,6 +22,8 @@ import { localTime, nextOpening, parseWorkingHours, type WorkingHours } from './
 export const ROSTER_FILE = 'roster.yml';
 
 export interface RosterShift {
+  /** Its place in the file's list, for problems found later. */
+  entry: number;
   alias: string;
   inbox?: string;
   when: WorkingHours;
@@ -66,7 +68,7 @@ export function parseRoster(source: string, file = ROSTER_FILE): { roster?: Rost
       return void problems.push({ file, field: `shifts.${i}.when`, message: `${(error as Error).message}` });
     }
     if (!when) return void problems.push({ file, field: `shifts.${i}.when`, message: 'must name days and hours, like "Mon-Fri 09:00-15:00" (a roster slot cannot be "always")' });
-    shifts.push({ alias, when, ...(entry.data.inbox ? { inbox: entry.data.inbox.trim() } : {}) });
+    shifts.push({ entry: i, alias, when, ...(entry.data.inbox ? { inbox: entry.data.inbox.trim() } : {}) });
   });
   return { roster: { draft: parsed.data.draft === true, shifts }, problems };
 }
@@ -84,8 +86,8 @@ export function loadRoster(contentDir: string): { roster?: Roster; problems: Con
 
 /** Problems that need the configuration: inboxes the roster names that do not exist. */
 export function rosterInboxProblems(roster: Roster, inboxes: readonly string[]): ContentProblem[] {
-  return roster.shifts.flatMap((s, i) =>
-    s.inbox !== undefined && !inboxes.includes(s.inbox) ? [{ file: ROSTER_FILE, field: `shifts.${i}.inbox`, message: `"${s.inbox}" is not an inbox; expected one of ${inboxes.join(', ')}` }] : [],
+  return roster.shifts.flatMap((s) =>
+    s.inbox !== undefined && !inboxes.includes(s.inbox) ? [{ file: ROSTER_FILE, field: `shifts.${s.entry}.inbox`, message: `"${s.inbox}" is not an inbox; expected one of ${inboxes.join(', ')}` }] : [],
   );
 }
 
