@@ -107,3 +107,44 @@ describe('/team in one message', () => {
     expect(fitMessage('head', ['a'.repeat(10), 'b'.repeat(20)], more, 30)).toBe(`head\n${'a'.repeat(10)}\n…and 1 more`);
   });
 });
+
+describe('shifts survive a restart', () => {
+  it('a break recorded before a restart ends on time after it; the hours counted go on, the time the bot was down does not count', async () => {
+    const { pino } = await import('pino');
+    const { I18n } = await import('@grammyjs/i18n');
+    const { loadConfig } = await import('../../src/config.js');
+    const { createPrivacy } = await import('../../src/privacy/keys.js');
+    const { Shifts } = await import('../../src/inbox/shifts.js');
+    const { inboxStack } = await import('../support/inbox-stack.js');
+    const { recordingApi } = await import('../support/recording-api.js');
+    const { PROJECT_ROOT } = await import('../support/bot-process.js');
+    const { join } = await import('node:path');
+    const privacy = createPrivacy('shifts-secret-shifts-secret-shifts-0001');
+    const db = memoryDb(privacy);
+    let now = almaty('10:00').getTime();
+    const config = loadConfig({ BOT_TOKEN: '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw', BOT_SECRET: 'x'.repeat(40), STAFF_CHAT_ID: '-100777', DEFAULT_LANGUAGE: 'en' });
+    const start = () => {
+      const deps = { db, api: recordingApi().api, config, privacy, logger: pino({ level: 'silent' }), i18n: new I18n({ defaultLocale: 'en', directory: join(PROJECT_ROOT, 'content', 'locales'), fluentBundleOptions: { useIsolating: false } }) as never, clock: () => now };
+      const stack = inboxStack(deps);
+      return { shifts: new Shifts({ ...deps, contentDir: join(PROJECT_ROOT, 'content'), applyDraftRoster: false }, stack.inbox), stack };
+    };
+    const first = start();
+    first.shifts.change(7, 'main', 'on');
+    await first.shifts.tick();
+    now += 4 * 60_000;
+    await first.shifts.tick(); // 4 minutes on duty
+    first.shifts.change(7, 'main', 'break', { breakUntil: now + 15 * 60_000 });
+    await first.stack.relay.stop();
+
+    now += 60 * 60_000; // the bot was down for an hour
+    const second = start();
+    expect(second.shifts.stateOf(7, 'main')).toBe('break'); // the break is in the database…
+    await second.shifts.tick();
+    expect(second.shifts.stateOf(7, 'main')).toBe('on'); // …and over: back on duty
+    now += 60_000;
+    await second.shifts.tick();
+    // 4 minutes before, at most 5 for the round after the restart (the hour down is not counted), 1 after.
+    expect(weekHours(db, weekOf(now, TZ)).get(7)).toBe(10 * 60_000);
+    await second.stack.relay.stop();
+  });
+});
