@@ -49,6 +49,11 @@ import { CHAT_REF_BINDING } from '../privacy/keys.js';
 import { PRIORITY } from '../relay/posts.js';
 import { Shifts } from '../inbox/shifts.js';
 import { createShiftsFeature } from './features/shifts.js';
+import { createStoriesFeature } from './features/stories.js';
+import { openNumbers } from '../stories/store.js';
+import { CheckinService } from '../inbox/checkin-service.js';
+import { createCheckinFeature, forgetCheckinLinks } from './features/checkin.js';
+import { createReportsFeature } from './features/reports.js';
 
 export type { BotDeps } from './deps.js';
 
@@ -64,6 +69,8 @@ export interface CreatedBot {
   /** Duty, breaks, the roster, handovers, the weekly hours (run by the inbox jobs). */
   shifts: Shifts;
   erasure: Erasure;
+  /** "Check on me": due asks and escalations, and their messages (issue 22); started by main. */
+  checkins: CheckinService;
   /** Reads each inbox's group settings (visible history, protected content) now and then; started by main. */
   groupSettings: GroupSettingsWatch;
   /** Reloads content and posts, reports new problems to the editors chat, returns a summary (HTML blocks). */
@@ -72,6 +79,8 @@ export interface CreatedBot {
   reportToEditors: (html: string) => Promise<void>;
   /** The editors' report of skipped files and of content to review, in DEFAULT_LANGUAGE: one block each. */
   contentReport: (problems: string[], warnings: string[]) => string[];
+  /** Tells authors of stories decided while they could not be told (run at start). */
+  tellUntoldStories: () => Promise<void>;
 }
 
 /** Builds the bot with its features in a fixed order. No side effects beyond the objects passed in. */
@@ -166,6 +175,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   const shifts = new Shifts({ ...inboxDeps, contentDir: config.contentDir, applyDraftRoster: config.applyDraftRoster, weeklyLimitMs: config.weeklyLimitMs }, inbox);
   inbox.roster = () => shifts.roster();
   const inboxJobs = new InboxJobs(inboxDeps, inbox, erasure, posts, shifts);
+  const checkins = new CheckinService({ db: deps.db, api: bot.api, privacy: deps.privacy, logger, i18n: i18n as never, clock: nowMs, timing: config.checkin }, inbox);
   const groupSettings = new GroupSettingsWatch({
     db: deps.db,
     logger,
@@ -229,10 +239,16 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   protectedBot.use(createRedeemFeature(deps, inbox));
   const codes = createCodesFeature(deps, inbox, i18n);
   protectedBot.use(codes.clientSide);
+  const reports = createReportsFeature(deps, { inbox, erasure, i18n, lockdown });
 
+  const stories = createStoriesFeature(deps, i18n, members, bot.api);
   const privateChats = protectedBot.chatType('private');
+  // First: while a report is being written, every update reaches its flow, which hands commands and the
+  // emergency button on (and ends), instead of staying open behind the screens they show.
+  privateChats.use(reports.clientSide);
   privateChats.use(menuFeature);
   privateChats.use(createEmergencyFeature(deps));
+  privateChats.use(createCheckinFeature(deps, checkins, i18n)); // before the consultation: an answer to "are you OK?" is seen first
   privateChats.use(createInfoFeature(deps));
   privateChats.use(createMixFeature(deps));
   privateChats.use(createConsultFeature(deps, inbox, i18n, lockdown));
@@ -245,23 +261,30 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
       erasure,
       teamChatRef: (teamChatId) => deps.privacy.encryptChatId(teamChatId, CHAT_REF_BINDING.deletion),
       refreshBoard: () => inboxJobs.updateBoard(PRIORITY.erasure),
+      openStories: (key) => openNumbers(deps.db, key),
+      storiesForgotten: stories.forgotten,
+      beforeErase: (ctx, key) => forgetCheckinLinks(deps, i18n, ctx.api, key),
     }),
   );
   privateChats.use(createClearChatFeature(erasure));
+  // Before the relay: while a story is being written (or a question answered) the client's messages are the story's.
+  privateChats.use(stories.clientSide);
   privateChats.use(createClientRelay(deps, inbox, lockdown)); // after every client command
 
   protectedBot.use(createMembershipFeature(deps, inbox));
   protectedBot.use(createLockdownFeature(deps, { inbox, lockdown, relay })); // before the inbox: it holds the team back while locked
   protectedBot.use(codes.staffSide); // after the lockdown: an intruder cannot send codes to clients either
+  protectedBot.use(reports.teamSide); // the moderation chat's buttons on report cards
   protectedBot.use(createShiftsFeature(deps, inbox, shifts, members)); // before the inbox: /duty, /team… are not replies to a case
   protectedBot.use(createInboxFeature(deps, inbox, erasure, members, shifts));
 
+  protectedBot.use(stories.editorsSide);
   protectedBot.use(createEditorsFeature(deps, { posts: deps.posts, scheduler, reload, text: editorsText }));
 
   protectedBot.use(unhandledFeature); // must be the last handler
 
   bot.catch((error) => logger.error({ err: error.error }, 'unhandled error'));
-  return { bot, i18n, scheduler, inbox, relay, inboxJobs, shifts, erasure, groupSettings, reload, reportToEditors, contentReport };
+  return { bot, i18n, scheduler, inbox, relay, inboxJobs, shifts, checkins, erasure, groupSettings, reload, reportToEditors, contentReport, tellUntoldStories: stories.tellUntold };
 }
 
 /** One line of a report, short enough that a whole report stays within Telegram's 4096 characters. */

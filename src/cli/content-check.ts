@@ -8,6 +8,7 @@ import { unsignedRiskLists } from '../content/risk.js';
 import { contentToolConfig } from './env.js';
 import { loadRoster, rosterInboxProblems, ROSTER_FILE } from '../inbox/roster.js';
 import { DEFAULT_INBOX_NAME, parseInboxes } from '../inbox/inbox-config.js';
+import { storyContentProblems } from '../stories/content.js';
 
 /**
  * npm run content:check [-- --strict] — validates the whole content folder.
@@ -27,11 +28,12 @@ const content = loadContent(contentDir);
 const posts = loadPosts(contentDir, { timezone, channels });
 const goLive = goLiveReport(contentDir, content);
 const located = <T extends { file: string }>(p: T): T => ({ ...p, file: join(contentDir, p.file) });
+const stories = storyContentProblems(contentDir, Object.keys(content.languages), defaultLanguage, channels);
 // The duty roster (content/roster.yml), if any: each bad entry named by file and field; inboxes as INBOXES names them.
 const roster = loadRoster(contentDir);
 const inboxNames = process.env.INBOXES ? parseInboxes(process.env.INBOXES).inboxes.map((i) => i.name) : [DEFAULT_INBOX_NAME];
 const rosterProblems = [...roster.problems, ...(roster.roster && inboxNames.length > 0 ? rosterInboxProblems(roster.roster, inboxNames) : [])];
-const problems = [...content.problems, ...posts.problems, ...goLive.errors, ...rosterProblems].map((p) => formatProblem(located(p)));
+const problems = [...content.problems, ...posts.problems, ...goLive.errors, ...stories, ...rosterProblems].map((p) => formatProblem(located(p)));
 const warnings = reviewContent(contentDir, content, defaultLanguage)
   .filter((p) => !/lack the current sign-off/.test(p.message)) // listed in full below
   .map((p) => `warning: ${formatProblem(located(p))}`);
