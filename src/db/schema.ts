@@ -132,6 +132,8 @@ export const cases = sqliteTable(
     clientWroteAt: integer('client_wrote_at'),
     /** When the holder was nudged for that unanswered spell; kept on a case offered back, so its card says so. */
     nudgedAt: integer('nudged_at'),
+    /** The last message either way (client or consultant): a time, never what was said; /team, /mine and /handover show it. */
+    lastActivityAt: integer('last_activity_at'),
     /** After closing: until when the client's next message is taken as a comment for the team. */
     feedbackUntil: integer('feedback_until'),
     /** The row's MAC (src/db/row-integrity.ts): a row whose routing was changed without BOT_SECRET fails it and is refused. */
@@ -581,3 +583,44 @@ export const stories = sqliteTable(
 );
 
 export type StoryRow = typeof stories.$inferSelect;
+
+/**
+ * Who is on duty (issue 21.3), per consultant and inbox: their Telegram id, as `cases.consultant_id`
+ * (staff are not anonymous to the system), never a client. No row in an inbox: duty is not used there,
+ * and WORKING_HOURS decides what clients are told.
+ */
+export const duty = sqliteTable(
+  'duty',
+  {
+    consultantId: integer('consultant_id').notNull(),
+    inbox: text('inbox').notNull(),
+    /** on | break | off */
+    state: text('state').notNull(),
+    /** When this state began (ms). */
+    since: integer('since').notNull(),
+    /** On a break: when they are back on duty by themselves. */
+    breakUntil: integer('break_until'),
+    /**
+     * The start (ms) of the roster's shift this consultant was in at its last look (0: none; null: never
+     * looked). A change is a roster boundary, which overrides a /duty by hand.
+     */
+    rosterSlot: integer('roster_slot'),
+  },
+  (t) => [primaryKey({ columns: [t.consultantId, t.inbox] })],
+);
+
+export type DutyRow = typeof duty.$inferSelect;
+
+/** Time on duty per consultant and week (Monday, in TIMEZONE), for WEEKLY_HOURS_LIMIT; staff only. */
+export const dutyWeeks = sqliteTable(
+  'duty_weeks',
+  {
+    consultantId: integer('consultant_id').notNull(),
+    /** The week's Monday, YYYY-MM-DD (local). */
+    week: text('week').notNull(),
+    dutyMs: integer('duty_ms').notNull().default(0),
+    /** When the consultant and the supervisors were warned that the limit was crossed (once a week). */
+    warnedAt: integer('warned_at'),
+  },
+  (t) => [primaryKey({ columns: [t.consultantId, t.week] })],
+);

@@ -31,13 +31,14 @@ import { RISK_CATEGORIES } from '../../content/risk.js';
 import { addNote } from '../../inbox/history.js';
 import { careTotals } from '../../inbox/care.js';
 import { caseMemory } from './case-memory.js';
+import type { Shifts } from '../../inbox/shifts.js';
 
 
 /**
  * The consultants' side, in the staff forum supergroup only (membership of that chat is the
  * permission): taking cases, replying through the bot, notes, referrals, snippets, bans, reports.
  */
-export function createInboxFeature(deps: BotDeps, inbox: InboxService, erasure: Erasure, members: StaffMembers): Composer<BotContext> {
+export function createInboxFeature(deps: BotDeps, inbox: InboxService, erasure: Erasure, members: StaffMembers, shifts?: Shifts): Composer<BotContext> {
   const { db, config, content } = deps;
   const clock = () => (deps.clock ?? (() => new Date()))().getTime();
   const feature = new Composer<BotContext>();
@@ -93,6 +94,8 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService, erasure: 
       return false;
     }
     if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: inbox.st('staff-yours') });
+    // Where duty is used, whoever takes a case is working: on duty from now (and counted).
+    if (shifts?.onDutyByTaking(consultant, inbox.inboxOf(result.case))) inbox.noteInTopic(result.case, inbox.st('staff-duty-by-taking', { alias: escapeHtml(inbox.aliasOf(consultant)) }));
     return true;
   }
 
