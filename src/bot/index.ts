@@ -35,6 +35,8 @@ import { createLockdownFeature } from './features/lockdown.js';
 import { heldByLockdown, Lockdown } from '../inbox/lockdown.js';
 import { Inboxes } from '../inbox/inboxes.js';
 import { createEditorsFeature } from './features/editors.js';
+import { createSurveysFeature, markOpenSurveys } from './features/surveys.js';
+import { createSurveyResultsFeature } from './features/survey-results.js';
 import { Scheduler } from '../publishing/scheduler.js';
 import { escapeHtml } from '../content/markdown.js';
 import { Erasure } from '../inbox/erasure.js';
@@ -224,10 +226,12 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   protectedBot.use(codes.clientSide);
 
   const privateChats = protectedBot.chatType('private');
+  privateChats.use(markOpenSurveys(deps)); // before the menu: it offers "Surveys" while one is open
   privateChats.use(menuFeature);
   privateChats.use(createEmergencyFeature(deps));
   privateChats.use(createInfoFeature(deps));
   privateChats.use(createMixFeature(deps));
+  privateChats.use(createSurveysFeature(deps)); // before the relay: the words of a survey's text question are not a message to the team
   privateChats.use(createConsultFeature(deps, inbox, i18n, lockdown));
   privateChats.use(createServicesFeature(deps));
   privateChats.use(createLanguageFeature(deps));
@@ -248,6 +252,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   protectedBot.use(codes.staffSide); // after the lockdown: an intruder cannot send codes to clients either
   protectedBot.use(createInboxFeature(deps, inbox, erasure, members));
 
+  protectedBot.use(createSurveyResultsFeature(deps, editorsText));
   protectedBot.use(createEditorsFeature(deps, { posts: deps.posts, scheduler, reload, text: editorsText }));
 
   protectedBot.use(unhandledFeature); // must be the last handler

@@ -18,6 +18,7 @@ import { contentToolConfig } from './env.js';
  * sign-off its topic needs, any placeholder is unfilled, or an emergency number is written out.
  * The risk word lists (content/risk/) are checked like the rest (file, field, what was expected); an
  * unsigned list is a warning, not a go-live blocker: clients never read them.
+ * Survey files (content/surveys/*.yml) are validated too; a draft survey (no `ready:`) is counted, not an error.
  */
 const strict = process.argv.slice(2).includes('--strict');
 const { contentDir, timezone, channels, defaultLanguage } = contentToolConfig();
@@ -64,10 +65,11 @@ out.push(blockers === 0 ? 'go-live: ready (nothing --strict fails on)' : strict 
 
 const cards = Object.values(content.languages).reduce((n, l) => n + l.cards.size, 0);
 const drafts = posts.posts.filter((p) => p.draft).length;
+const surveyDrafts = content.surveys.filter((s) => !s.ready).length;
 const languages = Object.keys(content.languages).join(', ') || 'none';
 const shownWarnings = warnings.length + goLive.legacyReviewed.length + riskUnsigned.length + (strict ? 0 : blockers);
 out.push(
-  `${problems.length === 0 ? 'OK' : `${problems.length} problem(s)`}: ${cards} info card(s), ${posts.posts.length} valid post(s) (${drafts} draft(s)) in ${contentDir}; languages: ${languages}; ${shownWarnings} warning(s)`,
+  `${problems.length === 0 ? 'OK' : `${problems.length} problem(s)`}: ${cards} info card(s), ${posts.posts.length} valid post(s) (${drafts} draft(s)), ${content.surveys.length} survey(s) (${surveyDrafts} draft(s)) in ${contentDir}; languages: ${languages}; ${shownWarnings} warning(s)`,
 );
 process.stdout.write(`${out.join('\n')}\n`);
 process.exit(problems.length === 0 && (!strict || blockers === 0) ? 0 : 1);

@@ -3,6 +3,7 @@ import { cases } from '../db/schema.js';
 import { getJobState, setJobState } from '../db/job-state.js';
 import { purgeAbandonedConversations } from '../db/conversations.js';
 import { purgeOldTraces } from '../db/traces.js';
+import { purgeExpiredSurveyRows } from '../db/surveys.js';
 import type { Erasure } from './erasure.js';
 import { purgeExpired } from './retention.js';
 import type { InboxService } from './service.js';
@@ -52,6 +53,7 @@ export class InboxJobs {
     const sweep = async () => {
       purgeAbandonedConversations(db, clock());
       purgeOldTraces(db, clock()); // message ids past Telegram's 48 hours cannot be deleted, so are not kept
+      purgeExpiredSurveyRows(db, clock()); // unfinished surveys after a week (or the close), markers after the close
     };
     const followUps = async () => void (await sendDueFollowUps({ ...this.deps, timezone: this.deps.config.timezone }));
     const board = async () => this.updateBoard();

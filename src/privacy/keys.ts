@@ -32,6 +32,10 @@ export interface Privacy {
   conversations: Sealer;
   /** A client's words waiting in the outbox (texts to join, edits to carry over), until they are sent. */
   outbox: Sealer;
+  /** Survey answers: in progress (bound to the client key) and finished (bound to the survey only). */
+  surveys: Sealer;
+  /** The "answered" marker of a client and a survey: its own subkey, so it matches no client row and no other survey's marker. */
+  surveyMarker(clientKey: string, surveyId: string): string;
 }
 
 /** HKDF labels; never reuse one for another purpose, never change one in use. */
@@ -43,6 +47,8 @@ export const KEY_LABELS = {
   outbox: 'outbox-text-encryption',
   ban: 'ban-key',
   pickup: 'pickup-count-key',
+  surveys: 'survey-answer-encryption',
+  surveyMarker: 'survey-marker-key',
   /** Followed by ':' and the table name: one subkey per table. */
   rowMac: 'row-mac',
 } as const;
@@ -69,6 +75,7 @@ export function createPrivacy(botSecret: string): Privacy {
   const encKey = subkey(botSecret, KEY_LABELS.chatId);
   const banHmacKey = subkey(botSecret, KEY_LABELS.ban);
   const pickupHmacKey = subkey(botSecret, KEY_LABELS.pickup);
+  const markerHmacKey = subkey(botSecret, KEY_LABELS.surveyMarker);
   const rowKeys = new Map<string, Buffer>();
   const rowKey = (table: string) => {
     let key = rowKeys.get(table);
@@ -86,6 +93,7 @@ export function createPrivacy(botSecret: string): Privacy {
     journal: createSealer(subkey(botSecret, KEY_LABELS.journal)),
     conversations: createSealer(subkey(botSecret, KEY_LABELS.conversations)),
     outbox: createSealer(subkey(botSecret, KEY_LABELS.outbox)),
+    surveys: createSealer(subkey(botSecret, KEY_LABELS.surveys)),
     clientKey(telegramUserId) {
       return createHmac('sha256', hmacKey).update(String(telegramUserId)).digest('hex');
     },
@@ -116,6 +124,9 @@ export function createPrivacy(botSecret: string): Privacy {
     },
     pickupKey(clientKey) {
       return createHmac('sha256', pickupHmacKey).update(clientKey).digest('hex');
+    },
+    surveyMarker(clientKey, surveyId) {
+      return createHmac('sha256', markerHmacKey).update(`${surveyId}\u0000${clientKey}`).digest('hex');
     },
     rowMac(table, canonical) {
       return createHmac('sha256', rowKey(table)).update(canonical).digest('base64url');

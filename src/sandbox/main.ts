@@ -61,6 +61,7 @@ async function main(): Promise<void> {
       DEFAULT_LANGUAGE: language,
       PORT: '0',
       OUTGOING_PACING: 'off', // the simulator has no flood limits unless asked
+      SURVEY_DRAFTS: 'offered', // the sample survey is a draft: try it here before the organisation approves it
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
