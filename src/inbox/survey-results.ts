@@ -177,7 +177,7 @@ export function tallySvg(tally: SurveyTally, lang: string, title: string, noAnsw
       parts.push(
         `<text x="20" y="${y + 14}" font-size="13">${escapeXml(clip(bar.label, 38))}</text>`,
         `<rect x="${LABEL}" y="${y}" width="${w}" height="${BAR}" fill="#6fb9f0"/>`,
-        `<text x="${LABEL + w + 6}" y="${y + 14}" font-size="13">${bar.n}</text>`,
+        `<text x="${LABEL + w + 6}" y="${y + 14}" font-size="13">${escapeXml(String(bar.n))}</text>`,
       );
       y += BAR + 6;
     }
