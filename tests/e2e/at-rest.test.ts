@@ -29,10 +29,11 @@ const texts = {
   caption: 'Вот что взяла Rk52',
   burst: Array.from({ length: 6 }, (_, i) => `Сообщение очередь Zp${40 + i}`),
   edited: 'Исправленный текст Jm77',
+  survey: 'Свободный ответ опроса Vb31',
 };
 const identity = {
   id: person.id,
-  strings: [person.username, person.first_name, person.last_name, person.phone, person.phone.slice(1), texts.description, ...texts.waiting, texts.caption, ...texts.burst, texts.edited],
+  strings: [person.username, person.first_name, person.last_name, person.phone, person.phone.slice(1), texts.description, ...texts.waiting, texts.caption, ...texts.burst, texts.edited, texts.survey],
 };
 
 const buttons = (m: Message) => (m.reply_markup?.inline_keyboard ?? []).flat().map((b) => b.callback_data ?? '');
@@ -100,8 +101,20 @@ describe('nothing in clear at rest', () => {
       TELEGRAM_API_ROOT: fake.apiRoot,
       STAFF_CHAT_ID: String(staff.id),
       DEFAULT_LANGUAGE: 'en',
+      SURVEY_DRAFTS: 'offered', // the sample survey (a draft), as in the sandbox
     });
     const client = fake.createUser({ id: person.id, username: person.username, first_name: person.first_name, last_name: person.last_name, language_code: 'en' });
+
+    // A survey started and left for later: its answers so far wait sealed under the client key.
+    const survey = 'sample-drug-checking';
+    fake.sendText(client, `/start survey-${survey}`);
+    const first = await clientSees(client, /1\/6/);
+    fake.pressButton(client, first, `sv:c:${survey}:0:0`);
+    const interest = await clientSees(client, /3\/6/);
+    fake.pressButton(client, interest, `sv:x:${survey}`);
+    await clientSees(client, /kept for a week/);
+    expect(count('survey_progress', "sealed_state LIKE 'gcm1:%'")).toBe(1);
+    expect(await scanMoment('mid-survey')).toEqual([]);
 
     // Menu, then the intake up to its last step: the conversation state now holds the description.
     fake.sendText(client, '/start');
@@ -148,6 +161,19 @@ describe('nothing in clear at rest', () => {
     fake.sendText(anna, 'Thank you, I am here', { chatId: staff.id, threadId });
     await clientSees(client, /Thank you, I am here/);
     expect(await scanMoment('after-burst')).toEqual([]);
+
+    // The survey finished, with words: stored unlinked and sealed, the unfinished one gone.
+    fake.sendText(client, '/surveys');
+    fake.pressButton(client, await clientSees(client, /Surveys/), `sv:go:${survey}`);
+    const again = await clientSees(client, /3\/6/);
+    fake.pressButton(client, again, `sv:s:${survey}:2`);
+    fake.pressButton(client, await clientSees(client, /4\/6/), `sv:s:${survey}:3`);
+    fake.pressButton(client, await clientSees(client, /5\/6/), `sv:d:${survey}:4`);
+    await clientSees(client, /6\/6/);
+    fake.sendText(client, texts.survey);
+    await clientSees(client, /Thank you! This helps us/);
+    expect([count('survey_progress'), count('survey_responses', "sealed_answers LIKE 'gcm1:%'"), count('survey_markers')]).toEqual([0, 1, 1]);
+    expect(await scanMoment('survey-finished')).toEqual([]);
 
     // The data folder and every file in it are the owner's alone, while it runs.
     expect(mode(join(bot.databasePath, '..'))).toBe(0o700);
