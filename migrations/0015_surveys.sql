@@ -5,6 +5,7 @@ CREATE TABLE `survey_markers` (
 --> statement-breakpoint
 CREATE TABLE `survey_opt_ins` (
 	`client_key` text PRIMARY KEY NOT NULL,
+	`language` text NOT NULL,
 	`invited` text DEFAULT '[]' NOT NULL,
 	FOREIGN KEY (`client_key`) REFERENCES `clients`(`key`) ON UPDATE no action ON DELETE cascade
 );

@@ -49,6 +49,7 @@ import { staffGate } from './features/staff-gate.js';
 import { GroupSettingsWatch } from '../inbox/group-settings.js';
 import { CHAT_REF_BINDING } from '../privacy/keys.js';
 import { PRIORITY } from '../relay/posts.js';
+import { SurveyInvitations } from '../inbox/survey-invitations.js';
 
 export type { BotDeps } from './deps.js';
 
@@ -62,6 +63,8 @@ export interface CreatedBot {
   /** Background work of the inbox (queue board, reminders, retention purge); started by main. */
   inboxJobs: InboxJobs;
   erasure: Erasure;
+  /** Invites opted-in clients to open surveys, after everything else; started by main. */
+  surveyInvitations: SurveyInvitations;
   /** Reads each inbox's group settings (visible history, protected content) now and then; started by main. */
   groupSettings: GroupSettingsWatch;
   /** Reloads content and posts, reports new problems to the editors chat, returns a summary (HTML blocks). */
@@ -175,6 +178,17 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
       relay.postToTeam({ kind: 'general', html }, { inbox: name, priority: PRIORITY.words });
     },
   });
+  const surveyInvitations = new SurveyInvitations({
+    db: deps.db,
+    api: bot.api,
+    privacy: deps.privacy,
+    logger,
+    t: (lang, key, vars) => i18n.t(lang, key, vars),
+    surveys: () => deps.content.surveys,
+    timeZone: config.timezone,
+    offerDrafts: config.offerDraftSurveys,
+    clock: nowMs,
+  });
   const reload = () => {
     const contentProblems = deps.content.reload();
     const { added, all } = deps.posts.reload();
@@ -258,7 +272,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   protectedBot.use(unhandledFeature); // must be the last handler
 
   bot.catch((error) => logger.error({ err: error.error }, 'unhandled error'));
-  return { bot, i18n, scheduler, inbox, relay, inboxJobs, erasure, groupSettings, reload, reportToEditors, contentReport };
+  return { bot, i18n, scheduler, inbox, relay, inboxJobs, surveyInvitations, erasure, groupSettings, reload, reportToEditors, contentReport };
 }
 
 /** One line of a report, short enough that a whole report stays within Telegram's 4096 characters. */

@@ -406,6 +406,8 @@ export const surveyOptIns = sqliteTable('survey_opt_ins', {
   clientKey: text('client_key')
     .primaryKey()
     .references(() => clients.key, { onDelete: 'cascade' }),
+  /** The language to invite them in (their language when they asked). */
+  language: text('language').notNull(),
   /** The surveys they were already invited to (JSON list of ids), so nobody is invited twice. */
   invited: text('invited').notNull().default('[]'),
 });

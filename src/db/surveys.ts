@@ -1,8 +1,8 @@
 import { randomInt } from 'node:crypto';
-import { and, eq, lte } from 'drizzle-orm';
+import { and, eq, lte, notLike } from 'drizzle-orm';
 import type { Privacy } from '../privacy/keys.js';
 import type { Db } from './connection.js';
-import { surveyMarkers, surveyOptIns, surveyProgress, surveyResponses } from './schema.js';
+import { clients, surveyMarkers, surveyOptIns, surveyProgress, surveyResponses } from './schema.js';
 
 /**
  * The SQL of surveys. What links to a client: an unfinished survey (keyed by the client key, sealed) and
@@ -114,7 +114,24 @@ export function isOptedIn(db: Db, clientKey: string): boolean {
 }
 
 /** The client row must exist (the invitation needs its sealed chat id). */
-export function setOptIn(db: Db, clientKey: string, on: boolean): void {
-  if (on) db.insert(surveyOptIns).values({ clientKey }).onConflictDoNothing().run();
+export function setOptIn(db: Db, clientKey: string, on: boolean, language: string): void {
+  if (on) db.insert(surveyOptIns).values({ clientKey, language }).onConflictDoUpdate({ target: surveyOptIns.clientKey, set: { language } }).run();
   else db.delete(surveyOptIns).where(eq(surveyOptIns.clientKey, clientKey)).run();
+}
+
+/** Opted-in clients not yet invited to `surveyId`, with what sending needs (at most `limit`). */
+export function notYetInvited(db: Db, surveyId: string, limit: number): { clientKey: string; chatRef: string; language: string; invited: string[] }[] {
+  const rows = db
+    .select({ clientKey: surveyOptIns.clientKey, chatRef: clients.chatRef, language: surveyOptIns.language, invited: surveyOptIns.invited })
+    .from(surveyOptIns)
+    .innerJoin(clients, eq(clients.key, surveyOptIns.clientKey))
+    .where(notLike(surveyOptIns.invited, `%${JSON.stringify(surveyId)}%`))
+    .limit(limit)
+    .all();
+  return rows.map((r) => ({ ...r, invited: JSON.parse(r.invited) as string[] }));
+}
+
+/** Notes the invitation before it is sent: a crash may lose one, never send it twice. */
+export function markInvited(db: Db, clientKey: string, invited: string[]): void {
+  db.update(surveyOptIns).set({ invited: JSON.stringify(invited) }).where(eq(surveyOptIns.clientKey, clientKey)).run();
 }

@@ -147,6 +147,16 @@ describe('answering a survey', () => {
     // The main menu offers surveys while one is open.
     fake.sendText(client, '/start');
     expect(buttons(await clientSees(client, /./))).toContain('menu:surveys');
+    // Invitations: one per open survey, to this client only (the only one opted in so far), once.
+    await bot.created.surveyInvitations.run();
+    const invitations = fake.botMessages(client.id).filter((m) => /A new survey/.test(textOf(m)));
+    expect(invitations.map((m) => buttons(m)[0]).sort()).toEqual(['sv:go:invited', 'sv:go:quick', `sv:go:${SAMPLE}`]);
+    await bot.created.surveyInvitations.run();
+    expect(fake.botMessages(client.id).filter((m) => /A new survey/.test(textOf(m)))).toHaveLength(3);
+    const invitation = invitations.find((m) => buttons(m)[0] === 'sv:go:invited')!;
+    fake.pressButton(client, invitation, 'sv:go:invited');
+    await clientSees(client, /For the invited/);
+    await withButton(client, 'sv:c:invited:0:0');
   }, 30_000);
 
   it('/forget erases an unfinished survey and the opt-in, and says so', async () => {

@@ -10,6 +10,12 @@ import { renderPng } from '../../src/inbox/cascade-chart.js';
 import { protectTally, shownTexts, tallyAnswers, tallyCsv, tallySvg } from '../../src/inbox/survey-results.js';
 import { answersOnPath, applyTap, availability, closesAt, finishSurvey, loadState, saveState, startSurvey, type SurveyState, type Tap } from '../../src/inbox/surveys.js';
 import { createPrivacy } from '../../src/privacy/keys.js';
+import { setOptIn } from '../../src/db/surveys.js';
+import { inviteToSurveys } from '../../src/inbox/survey-invitations.js';
+import { openCase } from '../../src/inbox/cases.js';
+import { enqueuePost } from '../../src/relay/outbox-store.js';
+import type { Api } from 'grammy';
+import { pino } from 'pino';
 import { PROJECT_ROOT } from '../support/bot-process.js';
 import { contentFolder } from '../support/content.js';
 import { memoryDb } from '../support/db.js';
@@ -259,5 +265,39 @@ describe('results', () => {
     const text = readFileSync(join(PROJECT_ROOT, 'content', 'surveys', 'sample-drug-checking.yml'), 'utf8');
     const { survey: sample } = parseSurvey('surveys/sample-drug-checking.yml', 'sample-drug-checking', text);
     for (const lang of ['ru', 'kk', 'en']) expect(tallyAnswers(sample!, [], lang).questions[0]!.counts.every((c) => c.label.length > 0)).toBe(true);
+  });
+});
+
+describe('invitations', () => {
+  it('opted-in clients are invited once per open survey, never while a message to a client waits, never after answering', async () => {
+    const db = memoryDb(privacy);
+    const s = { ...survey(), ready: { by: 'A.K.', on: '2027-01-01' } };
+    const draft = { ...survey(), id: 'draft' };
+    const now = Date.parse('2027-01-20T10:00:00Z');
+    const sent: { chatId: number; text: string; data: string }[] = [];
+    const api = {
+      sendMessage: async (chatId: number, text: string, other: { reply_markup: { inline_keyboard: { callback_data: string }[][] } }) => {
+        sent.push({ chatId, text, data: other.reply_markup.inline_keyboard[0]![0]!.callback_data });
+        return {};
+      },
+    } as unknown as Api;
+    const deps = { db, api, privacy, logger: pino({ level: 'silent' }), t: (lang: string, key: string, vars?: Record<string, string | number>) => `${lang}:${key}:${vars?.title ?? ''}`, surveys: () => [s, draft], timeZone: 'UTC', offerDrafts: false, clock: () => now };
+    for (const id of [501, 502, 503]) {
+      ensureClient(db, privacy, privacy.clientKey(id), id);
+      if (id !== 503) setOptIn(db, privacy.clientKey(id), true, id === 501 ? 'en' : 'ru');
+    }
+    // 502 has answered already: no invitation for them.
+    finishSurvey({ db, privacy, timeZone: 'UTC' }, s, privacy.clientKey(502), { at: 'q1', answers: { q1: { choice: 0 } } }, now);
+    // A message waiting for a client (a consultation) goes first: no invitation this pass.
+    const opened = openCase(db, { clientKey: privacy.clientKey(503), topic: 'hiv', inbox: 'main', urgent: false, now });
+    enqueuePost(db, { kind: 'tell', toClient: true, caseId: opened.case.id, payload: { key: 'x' }, priority: 2 }, now);
+    expect(await inviteToSurveys(deps)).toBe(0);
+    db.$client.prepare('DELETE FROM outbox').run();
+    expect(await inviteToSurveys(deps)).toBe(1);
+    expect(sent).toEqual([{ chatId: 501, text: 'en:survey-invitation:Checking', data: 'sv:go:check' }]);
+    expect(await inviteToSurveys(deps)).toBe(0);
+    // /forget takes the opt-in with the client row.
+    forgetClient(db, privacy.clientKey(501));
+    expect(db.$client.prepare('SELECT count(*) AS n FROM survey_opt_ins').get()).toEqual({ n: 1 });
   });
 });

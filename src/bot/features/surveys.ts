@@ -136,7 +136,7 @@ export function createSurveysFeature({ db, privacy, content, config, clock }: Bo
     const on = ctx.match[1] === 'on';
     // The invitation needs the client's chat: opting in is something to remember, so the client row is made.
     if (on) ctx.client.row = ensureClient(db, privacy, ctx.client.key, ctx.chat!.id);
-    setOptIn(db, ctx.client.key, on);
+    setOptIn(db, ctx.client.key, on, ctx.lang);
     await showList(ctx);
   });
   feature.callbackQuery(new RegExp(`^sv:go:(${ID})$`), async (ctx) => {
