@@ -30,10 +30,19 @@ const DAY = 86_400_000;
 
 export type SurveyAvailability = 'open' | 'draft' | 'not-yet' | 'closed';
 
-/** Start of `day` (YYYY-MM-DD) in `timeZone`, ms. */
+const dayStarts = new Map<string, number>();
+
+/** Start of `day` (YYYY-MM-DD) in `timeZone`, ms (remembered: every private update asks whether a survey is open). */
 function startOf(day: string, timeZone: string): number {
-  const [year, month, d] = day.split('-').map(Number) as [number, number, number];
-  return zonedTimeToUtc({ year, month, day: d, hour: 0, minute: 0, second: 0 }, timeZone).getTime();
+  const key = `${day}|${timeZone}`;
+  let start = dayStarts.get(key);
+  if (start === undefined) {
+    const [year, month, d] = day.split('-').map(Number) as [number, number, number];
+    start = zonedTimeToUtc({ year, month, day: d, hour: 0, minute: 0, second: 0 }, timeZone).getTime();
+    if (dayStarts.size > 1000) dayStarts.clear();
+    dayStarts.set(key, start);
+  }
+  return start;
 }
 
 /** The moment the survey closes: the end of its `closes` day in `timeZone`. */
