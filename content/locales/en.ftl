@@ -679,3 +679,5 @@ survey-invitation = 📋 A new survey: <b>{ $title }</b>. A few taps, any questi
 survey-invitation-start = ▶️ Answer
 forget-item-survey = { $count } unfinished survey(s) (finished ones were never linked to you)
 forget-item-survey-invitations = your request to be invited to surveys
+command-surveys = Surveys: answer anonymously, or be invited
+editors-command-survey = Surveys: list, results (/survey ID), CSV (/survey ID csv)

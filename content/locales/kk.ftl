@@ -651,3 +651,5 @@ survey-invitation = 📋 Жаңа сауалнама: <b>{ $title }</b>. Бір�
 survey-invitation-start = ▶️ Жауап беру
 forget-item-survey = аяқталмаған сауалнамалар: { $count } (аяқталғандары сенімен онсыз да байланыссыз)
 forget-item-survey-invitations = сауалнамаларға шақыру туралы өтінішің
+command-surveys = Сауалнамалар: анонимді жауап беру немесе шақыру алу
+editors-command-survey = Сауалнамалар: тізім, нәтижелер (/survey ID), CSV (/survey ID csv)

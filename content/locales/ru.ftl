@@ -668,3 +668,5 @@ survey-invitation = 📋 Новый опрос: <b>{ $title }</b>. Нескол�
 survey-invitation-start = ▶️ Ответить
 forget-item-survey = незаконченные опросы: { $count } (законченные и так не связаны с тобой)
 forget-item-survey-invitations = твою просьбу приглашать на опросы
+command-surveys = Опросы: ответить анонимно или получать приглашения
+editors-command-survey = Опросы: список, результаты (/survey ID), CSV (/survey ID csv)
