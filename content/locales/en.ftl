@@ -681,3 +681,4 @@ forget-item-survey = { $count } unfinished survey(s) (finished ones were never l
 forget-item-survey-invitations = your request to be invited to surveys
 command-surveys = Surveys: answer anonymously, or be invited
 editors-command-survey = Surveys: list, results (/survey ID), CSV (/survey ID csv)
+survey-risk-help = ⚠️ Survey answers are read by nobody for days and never reach a consultant. If you or someone near you needs help now, press a button below.

@@ -1,6 +1,7 @@
 import { Composer, InlineKeyboard, type MiddlewareFn } from 'grammy';
 import { escapeHtml } from '../../content/markdown.js';
 import { surveyLanguage, textIn, type Survey } from '../../content/surveys.js';
+import { matchRisk } from '../../content/risk.js';
 import { ensureClient } from '../../db/clients.js';
 import { isOptedIn, progressOf, setOptIn } from '../../db/surveys.js';
 import { applyTap, availability, finishSurvey, loadState, questionIndex, saveState, startSurvey, type SurveyState, type Tap } from '../../inbox/surveys.js';
@@ -165,7 +166,13 @@ export function createSurveysFeature({ db, privacy, content, config, clock }: Bo
       const state = loadState(store, survey, ctx.client.key, now());
       if (!state?.textSince || now() - state.textSince > TEXT_WAIT_MS) continue;
       if (survey.questions[questionIndex(survey, state.at)]?.type !== 'text') continue;
-      return tap(ctx, id, undefined, { kind: 'text', text: ctx.message.text });
+      await tap(ctx, id, undefined, { kind: 'text', text: ctx.message.text });
+      // Words of danger in a survey answer reach nobody: the client is shown where help is, at once.
+      if (matchRisk(content.risk, ctx.message.text).length > 0) {
+        const help = new InlineKeyboard().text(ctx.t('menu-emergency'), `${NEW}menu:emergency`).row().text(ctx.t('menu-consult'), `${NEW}menu:consult`);
+        await ctx.reply(ctx.t('survey-risk-help'), { parse_mode: 'HTML', reply_markup: help });
+      }
+      return;
     }
     return next();
   });
