@@ -66,10 +66,11 @@ out.push(blockers === 0 ? 'go-live: ready (nothing --strict fails on)' : strict 
 const cards = Object.values(content.languages).reduce((n, l) => n + l.cards.size, 0);
 const drafts = posts.posts.filter((p) => p.draft).length;
 const surveyDrafts = content.surveys.filter((s) => !s.ready).length;
+if (content.surveys.length > 0) out.push(`surveys: ${content.surveys.length} valid (${surveyDrafts} draft(s): not offered to clients until they have ready:)`);
 const languages = Object.keys(content.languages).join(', ') || 'none';
 const shownWarnings = warnings.length + goLive.legacyReviewed.length + riskUnsigned.length + (strict ? 0 : blockers);
 out.push(
-  `${problems.length === 0 ? 'OK' : `${problems.length} problem(s)`}: ${cards} info card(s), ${posts.posts.length} valid post(s) (${drafts} draft(s)), ${content.surveys.length} survey(s) (${surveyDrafts} draft(s)) in ${contentDir}; languages: ${languages}; ${shownWarnings} warning(s)`,
+  `${problems.length === 0 ? 'OK' : `${problems.length} problem(s)`}: ${cards} info card(s), ${posts.posts.length} valid post(s) (${drafts} draft(s)) in ${contentDir}; languages: ${languages}; ${shownWarnings} warning(s)`,
 );
 process.stdout.write(`${out.join('\n')}\n`);
 process.exit(problems.length === 0 && (!strict || blockers === 0) ? 0 : 1);
