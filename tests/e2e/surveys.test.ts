@@ -157,6 +157,9 @@ describe('answering a survey', () => {
     fake.pressButton(client, invitation, 'sv:go:invited');
     await clientSees(client, /For the invited/);
     await withButton(client, 'sv:c:invited:0:0');
+    // /privacy says what a survey keeps (and still fits one message).
+    fake.sendText(client, '/privacy');
+    expect(textOf(await clientSees(client, /What is kept/))).toMatch(/Surveys: while you answer, your answers are kept sealed .* \/forget does not erase that code/);
   }, 30_000);
 
   it('/forget erases an unfinished survey and the opt-in, and says so', async () => {
