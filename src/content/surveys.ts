@@ -98,7 +98,7 @@ const questionSchema = z.strictObject({
   type: z.enum(QUESTION_TYPES, { error: `type must be one of ${QUESTION_TYPES.join(', ')}` }),
   text: texts,
   options: z.array(optionSchema, { error: 'options must be a list of { id, text }' }).optional(),
-  min: z.number({ error: 'min must be a whole number, e.g. 1' }).int('min must be a whole number').optional(),
+  min: z.number({ error: 'min must be a whole number, e.g. 1' }).int('min must be a whole number').min(0, 'min must be 0 or more').optional(),
   max: z.number({ error: 'max must be a whole number, e.g. 5' }).int('max must be a whole number').optional(),
   min_label: texts.optional(),
   max_label: texts.optional(),

@@ -167,7 +167,8 @@ describe('answering', () => {
     const { state } = run(s, [{ kind: 'choose', option: 1 }]);
     saveState(store, s, key, state, now);
     const row = db.select().from(surveyProgress).get()!;
-    expect(row.sealedState).not.toContain('q2');
+    expect(row.sealedState.startsWith('gcm1:')).toBe(true);
+    expect(row.sealedState).not.toContain('"q1"'); // base64url has no quotes: the JSON is nowhere in clear
     expect(row.expiresAt).toBe(now + 7 * 86_400_000);
     expect(startSurvey(store, s, key, now + 1000)).toEqual({ kind: 'resume', state });
     // Sealed for this client and survey: copied to another client's row, it does not open.

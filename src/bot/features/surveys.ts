@@ -79,13 +79,15 @@ export function createSurveysFeature({ db, privacy, content, config, clock }: Bo
     return { html: lines.join('\n'), keyboard };
   }
 
-  async function showQuestion(ctx: BotContext, survey: Survey, state: SurveyState): Promise<void> {
+  /** Shows the question on screen: in place of the pressed screen, or as a new message (`fresh`: after the intro). */
+  async function showQuestion(ctx: BotContext, survey: Survey, state: SurveyState, fresh = false): Promise<void> {
     const question = survey.questions[questionIndex(survey, state.at)]!;
     // A text question waits for the next message (for a while): remembered with the state.
     const saved = question.type === 'text' ? { ...state, textSince: now() } : { ...state, textSince: undefined };
     saveState(store, survey, ctx.client!.key, saved, now());
     const { html, keyboard } = questionScreen(ctx, survey, saved);
-    await showScreen(ctx, html, keyboard);
+    if (fresh) await ctx.reply(html, { parse_mode: 'HTML', reply_markup: keyboard });
+    else await showScreen(ctx, html, keyboard);
   }
 
   async function begin(ctx: BotContext, id: string): Promise<void> {
@@ -102,7 +104,7 @@ export function createSurveysFeature({ db, privacy, content, config, clock }: Bo
     const lang = surveyLanguage(survey, ctx.lang);
     const intro = started.kind === 'resume' ? ctx.t('survey-resumed') : `${escapeHtml(textIn(survey.intro, lang, survey))}\n\n${ctx.t('survey-anonymous')}`;
     await ctx.reply(`<b>${escapeHtml(textIn(survey.title, lang, survey))}</b>\n\n${intro}`, { parse_mode: 'HTML' });
-    await showQuestion(ctx, survey, started.state);
+    await showQuestion(ctx, survey, started.state, true);
   }
 
   async function tap(ctx: BotContext, id: string, at: number | undefined, action: Tap): Promise<void> {
