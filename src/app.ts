@@ -134,11 +134,14 @@ export function openApp(config: Config, options: AppOptions): App {
     async startBackground() {
       await scheduler.start();
       inboxJobs.start();
+      created.checkins.start(); // a round at once: asks and escalations that came due while the bot was down go now
       groupSettings.start(); // at start and every few minutes: is history hidden from new members, is saving restricted?
       surveyInvitations.start(); // a pass a minute, only while nothing waits to reach a client
       backgroundStarted = true;
       // Deletions queued before the last stop (a topic of an erased case, say) are tried again now.
       void erasure.runPending().catch((error: unknown) => logger.warn({ err: error }, 'queued deletions not retried'));
+      // Authors of stories decided while they could not be told (a crash in between) are told now.
+      void created.tellUntoldStories().catch((error: unknown) => logger.warn({ err: error }, 'story decisions not told'));
     },
     async stop() {
       try {
@@ -146,6 +149,7 @@ export function openApp(config: Config, options: AppOptions): App {
           clockWatch.stop();
           await scheduler.stop();
           await inboxJobs.stop();
+          await created.checkins.stop();
           await groupSettings.stop();
           await surveyInvitations.stop();
           await relay.stop();

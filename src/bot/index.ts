@@ -49,6 +49,11 @@ import { staffGate } from './features/staff-gate.js';
 import { GroupSettingsWatch } from '../inbox/group-settings.js';
 import { CHAT_REF_BINDING } from '../privacy/keys.js';
 import { PRIORITY } from '../relay/posts.js';
+import { createStoriesFeature } from './features/stories.js';
+import { openNumbers } from '../stories/store.js';
+import { CheckinService } from '../inbox/checkin-service.js';
+import { createCheckinFeature, forgetCheckinLinks } from './features/checkin.js';
+import { createReportsFeature } from './features/reports.js';
 import { SurveyInvitations } from '../inbox/survey-invitations.js';
 
 export type { BotDeps } from './deps.js';
@@ -63,6 +68,8 @@ export interface CreatedBot {
   /** Background work of the inbox (queue board, reminders, retention purge); started by main. */
   inboxJobs: InboxJobs;
   erasure: Erasure;
+  /** "Check on me": due asks and escalations, and their messages (issue 22); started by main. */
+  checkins: CheckinService;
   /** Invites opted-in clients to open surveys, after everything else; started by main. */
   surveyInvitations: SurveyInvitations;
   /** Reads each inbox's group settings (visible history, protected content) now and then; started by main. */
@@ -73,6 +80,8 @@ export interface CreatedBot {
   reportToEditors: (html: string) => Promise<void>;
   /** The editors' report of skipped files and of content to review, in DEFAULT_LANGUAGE: one block each. */
   contentReport: (problems: string[], warnings: string[]) => string[];
+  /** Tells authors of stories decided while they could not be told (run at start). */
+  tellUntoldStories: () => Promise<void>;
 }
 
 /** Builds the bot with its features in a fixed order. No side effects beyond the objects passed in. */
@@ -164,6 +173,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   inbox.relay = relay;
   const erasure = new Erasure({ db: deps.db, api: bot.api, privacy: deps.privacy, logger, clock: nowMs });
   const inboxJobs = new InboxJobs({ db: deps.db, api: bot.api, config, privacy: deps.privacy, logger, i18n: i18n as never, clock: nowMs, inboxes }, inbox, erasure, posts);
+  const checkins = new CheckinService({ db: deps.db, api: bot.api, privacy: deps.privacy, logger, i18n: i18n as never, clock: nowMs, timing: config.checkin }, inbox);
   const groupSettings = new GroupSettingsWatch({
     db: deps.db,
     logger,
@@ -238,11 +248,17 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   protectedBot.use(createRedeemFeature(deps, inbox));
   const codes = createCodesFeature(deps, inbox, i18n);
   protectedBot.use(codes.clientSide);
+  const reports = createReportsFeature(deps, { inbox, erasure, i18n, lockdown });
 
+  const stories = createStoriesFeature(deps, i18n, members, bot.api);
   const privateChats = protectedBot.chatType('private');
+  // First: while a report is being written, every update reaches its flow, which hands commands and the
+  // emergency button on (and ends), instead of staying open behind the screens they show.
+  privateChats.use(reports.clientSide);
   privateChats.use(markOpenSurveys(deps)); // before the menu: it offers "Surveys" while one is open
   privateChats.use(menuFeature);
   privateChats.use(createEmergencyFeature(deps));
+  privateChats.use(createCheckinFeature(deps, checkins, i18n)); // before the consultation: an answer to "are you OK?" is seen first
   privateChats.use(createInfoFeature(deps));
   privateChats.use(createMixFeature(deps));
   privateChats.use(createSurveysFeature(deps)); // before the relay: the words of a survey's text question are not a message to the team
@@ -256,23 +272,30 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
       erasure,
       teamChatRef: (teamChatId) => deps.privacy.encryptChatId(teamChatId, CHAT_REF_BINDING.deletion),
       refreshBoard: () => inboxJobs.updateBoard(PRIORITY.erasure),
+      openStories: (key) => openNumbers(deps.db, key),
+      storiesForgotten: stories.forgotten,
+      beforeErase: (ctx, key) => forgetCheckinLinks(deps, i18n, ctx.api, key),
     }),
   );
   privateChats.use(createClearChatFeature(erasure));
+  // Before the relay: while a story is being written (or a question answered) the client's messages are the story's.
+  privateChats.use(stories.clientSide);
   privateChats.use(createClientRelay(deps, inbox, lockdown)); // after every client command
 
   protectedBot.use(createMembershipFeature(deps, inbox));
   protectedBot.use(createLockdownFeature(deps, { inbox, lockdown, relay })); // before the inbox: it holds the team back while locked
   protectedBot.use(codes.staffSide); // after the lockdown: an intruder cannot send codes to clients either
+  protectedBot.use(reports.teamSide); // the moderation chat's buttons on report cards
   protectedBot.use(createInboxFeature(deps, inbox, erasure, members));
 
+  protectedBot.use(stories.editorsSide);
   protectedBot.use(createSurveyResultsFeature(deps, editorsText));
   protectedBot.use(createEditorsFeature(deps, { posts: deps.posts, scheduler, reload, text: editorsText }));
 
   protectedBot.use(unhandledFeature); // must be the last handler
 
   bot.catch((error) => logger.error({ err: error.error }, 'unhandled error'));
-  return { bot, i18n, scheduler, inbox, relay, inboxJobs, surveyInvitations, erasure, groupSettings, reload, reportToEditors, contentReport };
+  return { bot, i18n, scheduler, inbox, relay, inboxJobs, checkins, surveyInvitations, erasure, groupSettings, reload, reportToEditors, contentReport, tellUntoldStories: stories.tellUntold };
 }
 
 /** One line of a report, short enough that a whole report stays within Telegram's 4096 characters. */

@@ -13,6 +13,8 @@ import { readLockdown } from './lockdown.js';
 import { sendDueFollowUps } from './follow-ups.js';
 import { Every } from '../time/every.js';
 import { answerDueStep, unansweredCases } from './answer-due.js';
+import { expireReports, purgeReportCounts } from './reports.js';
+import { CHAT_REF_BINDING } from '../privacy/keys.js';
 
 const LAST_PURGE = 'inbox.last_purge';
 
@@ -53,6 +55,9 @@ export class InboxJobs {
     const sweep = async () => {
       purgeAbandonedConversations(db, clock());
       purgeOldTraces(db, clock()); // message ids past Telegram's 48 hours cannot be deleted, so are not kept
+      purgeReportCounts(db, clock());
+      // Reports nobody decided within REPORT_EXPIRY_DAYS: their card and photo go from the moderation chat now.
+      if (expireReports(db, clock(), (chatId) => this.deps.privacy.encryptChatId(chatId, CHAT_REF_BINDING.deletion)) > 0) await this.erasure.runPending();
       purgeExpiredSurveyRows(db, clock()); // unfinished surveys after a week (or the close), markers after the close
     };
     const followUps = async () => void (await sendDueFollowUps({ ...this.deps, timezone: this.deps.config.timezone }));

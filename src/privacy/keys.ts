@@ -24,6 +24,8 @@ export interface Privacy {
   banKey(clientKey: string): string;
   /** The key a pick-up count is kept under (it outlives /forget for its period): its own subkey, so it matches no client row and no ban. */
   pickupKey(clientKey: string): string;
+  /** The key a day's report count is kept under (the daily report limit): its own subkey, like the pick-up key. */
+  reportLimitKey(clientKey: string): string;
   /** A MAC over a row's canonical fields (see src/db/row-integrity.ts), under a subkey of the table's own. */
   rowMac(table: string, canonical: string): string;
   /** Raw updates in the update journal (they carry ids, names, phones, texts). */
@@ -32,6 +34,15 @@ export interface Privacy {
   conversations: Sealer;
   /** A client's words waiting in the outbox (texts to join, edits to carry over), until they are sent. */
   outbox: Sealer;
+  /** Readers' stories until they are decided (src/stories/): the author's words and an editor's version. */
+  stories: Sealer;
+  /** A check-in's plan (where the client is, how to get in): sealed until the check-in ends. */
+  checkinPlan: Sealer;
+  /**
+   * The key a check-in buddy is kept under: derived from the buddy's client key with its own subkey, so a
+   * pairing row matches no client row (a database copy shows no link between two clients).
+   */
+  buddyKey(clientKey: string): string;
   /** Survey answers: in progress (bound to the client key) and finished (bound to the survey only). */
   surveys: Sealer;
   /** The "answered" marker of a client and a survey: its own subkey, so it matches no client row and no other survey's marker. */
@@ -45,8 +56,12 @@ export const KEY_LABELS = {
   journal: 'update-journal-encryption',
   conversations: 'conversation-state-encryption',
   outbox: 'outbox-text-encryption',
+  stories: 'story-text-encryption',
   ban: 'ban-key',
   pickup: 'pickup-count-key',
+  checkinPlan: 'checkin-plan-encryption',
+  buddy: 'checkin-buddy-key',
+  reportLimit: 'report-count-key',
   surveys: 'survey-answer-encryption',
   surveyMarker: 'survey-marker-key',
   /** Followed by ':' and the table name: one subkey per table. */
@@ -59,6 +74,10 @@ export const CHAT_REF_BINDING = {
   client: (clientKey: string) => `clients:${clientKey}`,
   /** A chat in pending_deletions (the row id comes only after the insert: the row's MAC binds the rest). */
   deletion: 'pending_deletions',
+  /** A story's author, in stories.chat_ref (bound to the story's random number). */
+  story: (number: string) => `stories:${number}`,
+  /** A check-in buddy's own chat, in buddies.buddy_chat_ref (bound to the pairing's row). */
+  buddy: (pairingId: number) => `buddies:${pairingId}`,
 } as const;
 
 /** Marks the fixed-width, bound format; refs without it are of the earlier format (base64url has no '.'). */
@@ -75,6 +94,8 @@ export function createPrivacy(botSecret: string): Privacy {
   const encKey = subkey(botSecret, KEY_LABELS.chatId);
   const banHmacKey = subkey(botSecret, KEY_LABELS.ban);
   const pickupHmacKey = subkey(botSecret, KEY_LABELS.pickup);
+  const buddyHmacKey = subkey(botSecret, KEY_LABELS.buddy);
+  const reportHmacKey = subkey(botSecret, KEY_LABELS.reportLimit);
   const markerHmacKey = subkey(botSecret, KEY_LABELS.surveyMarker);
   const rowKeys = new Map<string, Buffer>();
   const rowKey = (table: string) => {
@@ -93,6 +114,11 @@ export function createPrivacy(botSecret: string): Privacy {
     journal: createSealer(subkey(botSecret, KEY_LABELS.journal)),
     conversations: createSealer(subkey(botSecret, KEY_LABELS.conversations)),
     outbox: createSealer(subkey(botSecret, KEY_LABELS.outbox)),
+    stories: createSealer(subkey(botSecret, KEY_LABELS.stories)),
+    checkinPlan: createSealer(subkey(botSecret, KEY_LABELS.checkinPlan)),
+    buddyKey(clientKey) {
+      return createHmac('sha256', buddyHmacKey).update(clientKey).digest('hex');
+    },
     surveys: createSealer(subkey(botSecret, KEY_LABELS.surveys)),
     clientKey(telegramUserId) {
       return createHmac('sha256', hmacKey).update(String(telegramUserId)).digest('hex');
@@ -124,6 +150,9 @@ export function createPrivacy(botSecret: string): Privacy {
     },
     pickupKey(clientKey) {
       return createHmac('sha256', pickupHmacKey).update(clientKey).digest('hex');
+    },
+    reportLimitKey(clientKey) {
+      return createHmac('sha256', reportHmacKey).update(clientKey).digest('hex');
     },
     surveyMarker(clientKey, surveyId) {
       return createHmac('sha256', markerHmacKey).update(`${surveyId}\u0000${clientKey}`).digest('hex');
