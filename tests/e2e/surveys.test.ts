@@ -159,7 +159,7 @@ describe('answering a survey', () => {
     await withButton(client, 'sv:c:invited:0:0');
     // /privacy says what a survey keeps (and still fits one message).
     fake.sendText(client, '/privacy');
-    expect(textOf(await clientSees(client, /What is kept/))).toMatch(/Surveys: while you answer, your answers are kept sealed .* \/forget does not erase that code/);
+    expect(textOf(await clientSees(client, /Surveys: while you answer/))).toMatch(/Surveys: while you answer, your answers are kept sealed .* \/forget does not erase that code/);
   }, 30_000);
 
   it('/forget erases an unfinished survey and the opt-in, and says so', async () => {
