@@ -175,6 +175,19 @@ describe('client side, end to end', () => {
     })());
   });
 
+  it('leaves the intake when the client presses 🆘 in the middle of it: what they write next is not refused as a wrong answer', async () => {
+    const client = newClient('en', 'sos-intake');
+    const menu = await say(client, '/start');
+    const topics = await say(client, '/consult');
+    expect(buttons(topics).some((b) => b.data.startsWith('intake:topic:'))).toBe(true);
+    await press(client, menu, /menu:emergency$/);
+    const after = await say(client, 'my friend is not waking up');
+    expect(String(after.text)).not.toMatch(/choose one of the buttons above/);
+    // The intake's own buttons no longer act; /consult starts afresh.
+    const again = await say(client, '/consult');
+    expect(buttons(again).some((b) => b.data.startsWith('intake:topic:'))).toBe(true);
+  });
+
   it('explains privacy and the retention period', async () => {
     const client = newClient('en', 'privacy');
     // One message per Telegram's limit; the buttons come under the last one.
