@@ -80,7 +80,7 @@ export function openApp(config: Config, options: AppOptions): App {
   for (const warning of inboxes.unknownIds({ topics, regions })) logger.warn({ warning }, 'INBOX_ROUTES names an id settings.yml does not list; the rule never matches');
 
   const created = createBot({ config, db, privacy, content, posts, logger, metrics: options.metrics, clock: options.clock, inboxes });
-  const { bot, i18n, scheduler, relay, inboxJobs, erasure, inbox, groupSettings } = created;
+  const { bot, i18n, scheduler, relay, inboxJobs, surveyInvitations, erasure, inbox, groupSettings } = created;
   // Copies to clients queued before the upgrade name their source by inbox (its group as configured now).
   recordLegacySourceChats(db, (name) => inboxes.chatOf(name));
   // A topic id means something only in its group: cases whose inbox now names another group get new topics there.
@@ -136,6 +136,7 @@ export function openApp(config: Config, options: AppOptions): App {
       inboxJobs.start();
       created.checkins.start(); // a round at once: asks and escalations that came due while the bot was down go now
       groupSettings.start(); // at start and every few minutes: is history hidden from new members, is saving restricted?
+      surveyInvitations.start(); // a pass a minute, only while nothing waits to reach a client
       backgroundStarted = true;
       // Deletions queued before the last stop (a topic of an erased case, say) are tried again now.
       void erasure.runPending().catch((error: unknown) => logger.warn({ err: error }, 'queued deletions not retried'));
@@ -150,6 +151,7 @@ export function openApp(config: Config, options: AppOptions): App {
           await inboxJobs.stop();
           await created.checkins.stop();
           await groupSettings.stop();
+          await surveyInvitations.stop();
           await relay.stop();
         }
       } finally {

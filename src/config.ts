@@ -169,6 +169,9 @@ export const configSchema = z
     SHOW_SAMPLE_SERVICES: z
       .enum(['true', 'false'], { error: 'SHOW_SAMPLE_SERVICES must be true or false' })
       .default('false'),
+    SURVEY_DRAFTS: z
+      .enum(['hidden', 'offered'], { error: 'SURVEY_DRAFTS must be hidden or offered (offered only in the sandbox or a test bot: clients could answer a survey the organisation has not approved)' })
+      .default('hidden'),
     PARTNERS_CHAT_ID: chatId('PARTNERS_CHAT_ID').optional(),
     CODE_VALID_DAYS: wholeNumber('CODE_VALID_DAYS must be a whole number of days, 1 or more (how long a referral or pick-up code can be redeemed)', 1, 365).default(14),
     PICKUP_TYPES: z
@@ -296,6 +299,7 @@ export const configSchema = z
     stories: { approvals: env.STORY_APPROVALS, perDay: env.STORIES_PER_DAY },
     checkin: { answerMinutes: env.CHECKIN_ANSWER_MINUTES, minuteMs: env.CHECKIN_MINUTE_MS },
     showSampleServices: env.SHOW_SAMPLE_SERVICES === 'true',
+    offerDraftSurveys: env.SURVEY_DRAFTS === 'offered',
     partnersChatId: env.PARTNERS_CHAT_ID,
     codes: { validDays: env.CODE_VALID_DAYS, pickupTypes: env.PICKUP_TYPES, pickupLimit: env.PICKUP_LIMIT, pickupPeriodDays: env.PICKUP_PERIOD_DAYS },
     webhook: env.WEBHOOK_URL ? { url: env.WEBHOOK_URL, secret: env.WEBHOOK_SECRET ?? '' } : undefined,

@@ -14,6 +14,8 @@ export interface ClientFlavor {
   /** The language the bot answers in for this update. */
   lang: Language;
   logger: Logger;
+  /** A survey is open to everyone: the menu offers it (set for private chats, see features/surveys.ts). */
+  surveysOpen?: boolean;
 }
 
 export type BotContext = ConversationFlavor<Context & I18nFlavor & ClientFlavor>;

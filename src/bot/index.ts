@@ -36,6 +36,8 @@ import { createLockdownFeature } from './features/lockdown.js';
 import { heldByLockdown, Lockdown } from '../inbox/lockdown.js';
 import { Inboxes } from '../inbox/inboxes.js';
 import { createEditorsFeature } from './features/editors.js';
+import { createSurveysFeature, markOpenSurveys } from './features/surveys.js';
+import { createSurveyResultsFeature } from './features/survey-results.js';
 import { Scheduler } from '../publishing/scheduler.js';
 import { escapeHtml } from '../content/markdown.js';
 import { Erasure } from '../inbox/erasure.js';
@@ -55,6 +57,7 @@ import { openNumbers } from '../stories/store.js';
 import { CheckinService } from '../inbox/checkin-service.js';
 import { createCheckinFeature, forgetCheckinLinks } from './features/checkin.js';
 import { createReportsFeature } from './features/reports.js';
+import { SurveyInvitations } from '../inbox/survey-invitations.js';
 
 export type { BotDeps } from './deps.js';
 
@@ -72,6 +75,8 @@ export interface CreatedBot {
   erasure: Erasure;
   /** "Check on me": due asks and escalations, and their messages (issue 22); started by main. */
   checkins: CheckinService;
+  /** Invites opted-in clients to open surveys, after everything else; started by main. */
+  surveyInvitations: SurveyInvitations;
   /** Reads each inbox's group settings (visible history, protected content) now and then; started by main. */
   groupSettings: GroupSettingsWatch;
   /** Reloads content and posts, reports new problems to the editors chat, returns a summary (HTML blocks). */
@@ -191,6 +196,17 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
       relay.postToTeam({ kind: 'general', html }, { inbox: name, priority: PRIORITY.words });
     },
   });
+  const surveyInvitations = new SurveyInvitations({
+    db: deps.db,
+    api: bot.api,
+    privacy: deps.privacy,
+    logger,
+    t: (lang, key, vars) => i18n.t(lang, key, vars),
+    surveys: () => deps.content.surveys,
+    timeZone: config.timezone,
+    offerDrafts: config.offerDraftSurveys,
+    clock: nowMs,
+  });
   const reload = () => {
     const contentProblems = deps.content.reload();
     const { added, all } = deps.posts.reload();
@@ -259,11 +275,13 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
     return next();
   });
   privateChats.use(reports.clientSide);
+  privateChats.use(markOpenSurveys(deps)); // before the menu: it offers "Surveys" while one is open
   privateChats.use(menuFeature);
   privateChats.use(createEmergencyFeature(deps));
   privateChats.use(createCheckinFeature(deps, checkins, i18n)); // before the consultation: an answer to "are you OK?" is seen first
   privateChats.use(createInfoFeature(deps));
   privateChats.use(createMixFeature(deps));
+  privateChats.use(createSurveysFeature(deps)); // before the relay: the words of a survey's text question are not a message to the team
   privateChats.use(createConsultFeature(deps, inbox, i18n, lockdown));
   privateChats.use(createServicesFeature(deps));
   privateChats.use(createLanguageFeature(deps));
@@ -292,12 +310,13 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   protectedBot.use(createInboxFeature(deps, inbox, erasure, members, shifts));
 
   protectedBot.use(stories.editorsSide);
+  protectedBot.use(createSurveyResultsFeature(deps, editorsText));
   protectedBot.use(createEditorsFeature(deps, { posts: deps.posts, scheduler, reload, text: editorsText }));
 
   protectedBot.use(unhandledFeature); // must be the last handler
 
   bot.catch((error) => logger.error({ err: error.error }, 'unhandled error'));
-  return { bot, i18n, scheduler, inbox, relay, inboxJobs, shifts, checkins, erasure, groupSettings, reload, reportToEditors, contentReport, tellUntoldStories: stories.tellUntold };
+  return { bot, i18n, scheduler, inbox, relay, inboxJobs, shifts, checkins, surveyInvitations, erasure, groupSettings, reload, reportToEditors, contentReport, tellUntoldStories: stories.tellUntold };
 }
 
 /** One line of a report, short enough that a whole report stays within Telegram's 4096 characters. */

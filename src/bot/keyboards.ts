@@ -8,7 +8,7 @@ import type { BotContext } from './context.js';
 export const NEW = 'n:';
 
 export function mainMenu(ctx: BotContext, prefix = ''): InlineKeyboard {
-  return new InlineKeyboard()
+  const keyboard = new InlineKeyboard()
     .text(ctx.t('menu-info'), `${prefix}menu:info`)
     .text(ctx.t('menu-emergency'), `${prefix}menu:emergency`)
     .row()
@@ -20,6 +20,8 @@ export function mainMenu(ctx: BotContext, prefix = ''): InlineKeyboard {
     .row()
     .text(ctx.t('menu-language'), `${prefix}menu:language`)
     .text(ctx.t('menu-privacy'), `${prefix}menu:privacy`);
+  if (ctx.surveysOpen) keyboard.row().text(ctx.t('menu-surveys'), `${prefix}menu:surveys`);
+  return keyboard;
 }
 
 export function backToMenu(ctx: BotContext): InlineKeyboard {

@@ -21,6 +21,7 @@ import { storyContentProblems } from '../stories/content.js';
  * sign-off its topic needs, any placeholder is unfilled, or an emergency number is written out.
  * The risk word lists (content/risk/) are checked like the rest (file, field, what was expected); an
  * unsigned list is a warning, not a go-live blocker: clients never read them.
+ * Survey files (content/surveys/*.yml) are validated too; a draft survey (no `ready:`) is counted, not an error.
  */
 const strict = process.argv.slice(2).includes('--strict');
 const { contentDir, timezone, channels, defaultLanguage } = contentToolConfig();
@@ -76,6 +77,8 @@ out.push(blockers === 0 ? 'go-live: ready (nothing --strict fails on)' : strict 
 
 const cards = Object.values(content.languages).reduce((n, l) => n + l.cards.size, 0);
 const drafts = posts.posts.filter((p) => p.draft).length;
+const surveyDrafts = content.surveys.filter((s) => !s.ready).length;
+if (content.surveys.length > 0) out.push(`surveys: ${content.surveys.length} valid (${surveyDrafts} draft(s): not offered to clients until they have ready:)`);
 const languages = Object.keys(content.languages).join(', ') || 'none';
 const shownWarnings = warnings.length + goLive.legacyReviewed.length + riskUnsigned.length + (strict ? 0 : blockers);
 out.push(

@@ -155,11 +155,11 @@ function schemaProblems(file: string, error: z.ZodError, lineOf: (path: (string 
  * Parses a whole YAML file (such as content/settings.yml) with the same rules as a front matter:
  * data only, problems name the file, line and field.
  */
-export function parseYamlFile<T>(file: string, source: string, schema: z.ZodType<T>): { ok: true; data: T } | { ok: false; problems: ContentProblem[] } {
+export function parseYamlFile<T>(file: string, source: string, schema: z.ZodType<T>): { ok: true; data: T; lineOf: LineOf } | { ok: false; problems: ContentProblem[] } {
   const text = source.startsWith('\uFEFF') ? source.slice(1) : source;
   const yaml = parseYaml({ yaml: text, firstLine: 1, body: '' });
   if (!('data' in yaml)) return { ok: false, problems: [{ file, line: yaml.line, message: yaml.message.replace('front matter', 'the file') }] };
   const result = schema.safeParse(yaml.data);
-  if (result.success) return { ok: true, data: result.data };
+  if (result.success) return { ok: true, data: result.data, lineOf: yaml.lineOf };
   return { ok: false, problems: schemaProblems(file, result.error, yaml.lineOf) };
 }

@@ -13,6 +13,7 @@ import { formatFluentMessage } from './fluent-check.js';
 import { loadMixTable, type MixTable } from './mix.js';
 import { loadRiskLists, type RiskLists } from './risk.js';
 import { checkVariables } from './snippet-vars.js';
+import { loadSurveys, type Survey } from './surveys.js';
 
 export interface InfoCard {
   slug: string;
@@ -90,6 +91,8 @@ export interface Content {
   mix?: MixTable;
   /** Risk words of every language (content/risk/), matched in clients' messages. */
   risk: RiskLists;
+  /** Surveys (content/surveys/*.yml), drafts included. */
+  surveys: Survey[];
 }
 
 const requiredText = (field: string) =>
@@ -330,13 +333,15 @@ export function loadContent(root: string, languageList?: readonly Language[]): C
   }
   const mix = loadMixTable(root, Object.keys(languages));
   const risk = loadRiskLists(root, Object.keys(languages));
+  const surveys = loadSurveys(root);
   return {
     languages,
     settings,
     settingsMissing: missing === true,
-    problems: [...loader.problems, ...mix.problems, ...risk.problems],
+    problems: [...loader.problems, ...mix.problems, ...risk.problems, ...surveys.problems],
     signOffProblems: [...loader.signOffProblems, ...mix.signOffProblems, ...risk.signOffProblems],
     risk: risk.lists,
+    surveys: surveys.surveys,
     ...(mix.table ? { mix: mix.table } : {}),
   };
 }

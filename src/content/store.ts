@@ -6,6 +6,7 @@ import { reviewContent } from './review.js';
 import { loadSettings, SETTINGS_FILE, type Settings } from './settings.js';
 import type { MixTable } from './mix.js';
 import type { RiskLists } from './risk.js';
+import type { Survey } from './surveys.js';
 
 const EMPTY: LanguageContent = { sections: [], cards: new Map(), services: [], snippets: new Map() };
 
@@ -45,6 +46,11 @@ export class ContentStore {
   /** The risk words of every language (content/risk/). */
   get risk(): RiskLists {
     return this.content.risk;
+  }
+
+  /** Every valid survey file (drafts included). */
+  get surveys(): Survey[] {
+    return this.content.surveys;
   }
 
   get defaultLanguage(): Language {

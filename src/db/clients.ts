@@ -5,7 +5,7 @@ import { CHAT_REF_BINDING, randomPseudonym, type Privacy } from '../privacy/keys
 import type { Db } from './connection.js';
 import { coarsenStats } from './case-stats.js';
 import { caseTraces, queueDeletions } from './deletions.js';
-import { cases, chatTraces, clients, conversationState, reports, type ClientRow } from './schema.js';
+import { cases, chatTraces, clients, conversationState, reports, surveyProgress, type ClientRow } from './schema.js';
 
 export function today(now: Date = new Date()): string {
   return now.toISOString().slice(0, 10);
@@ -86,8 +86,13 @@ export function forgetClient(db: Db, key: string, teamChatRef?: (teamChatId: num
   const erased = sqlite.transaction(() => {
     // Message ids in their chat (for "Clear this chat") may exist without a client row.
     const traces = db.delete(chatTraces).where(eq(chatTraces.clientKey, key)).run().changes;
+    // An unfinished survey is keyed by the client key too, with or without a client row.
+    const surveys = db.delete(surveyProgress).where(eq(surveyProgress.clientKey, key)).run().changes;
     const row = findClient(db, key);
-    if (!row) return traces > 0 ? { pseudonym: '', hadLanguage: false, rows: { chat_traces: traces }, caseIds: [], inboxes: {} } : null;
+    if (!row) {
+      const loose = { ...(traces > 0 ? { chat_traces: traces } : {}), ...(surveys > 0 ? { survey_progress: surveys } : {}) };
+      return traces + surveys > 0 ? { pseudonym: '', hadLanguage: false, rows: loose, caseIds: [], inboxes: {} } : null;
+    }
     const owned = db.select().from(cases).where(eq(cases.clientKey, key)).all();
     if (teamChatRef) queueDeletions(db, owned.flatMap((c) => caseTraces({ ...c, clientThreadId: null }, c.teamChatId === null ? undefined : teamChatRef(c.teamChatId))));
     coarsenStats(db, owned.flatMap((c) => (c.statsId === null ? [] : [c.statsId])));
@@ -105,6 +110,7 @@ export function forgetClient(db: Db, key: string, teamChatRef?: (teamChatId: num
     const conversations = db.delete(conversationState).where(eq(conversationState.key, key)).run().changes;
     if (conversations > 0) rows.conversation_state = conversations;
     if (traces > 0) rows.chat_traces = traces;
+    if (surveys > 0) rows.survey_progress = surveys;
     rows.clients = db.delete(clients).where(eq(clients.key, key)).run().changes;
     return { pseudonym: row.pseudonym, hadLanguage: row.language !== null, rows, caseIds: owned.map((c) => c.id), inboxes: countBy(owned.map((c) => c.inbox)) };
   })();

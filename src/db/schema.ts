@@ -585,6 +585,66 @@ export const stories = sqliteTable(
 export type StoryRow = typeof stories.$inferSelect;
 
 /**
+ * A survey a client has started and not finished: keyed by the client key (no foreign key: a visitor
+ * without a client row can answer too), the answers so far sealed (bound to the key and survey). Deleted
+ * when the survey is finished (in the same transaction that writes the unlinked response), on /forget,
+ * and at `expires_at` (a week without an answer, or the survey's close).
+ */
+export const surveyProgress = sqliteTable(
+  'survey_progress',
+  {
+    clientKey: text('client_key').notNull(),
+    surveyId: text('survey_id').notNull(),
+    /** Privacy.surveys.seal(JSON of the answers so far and where the client is), AAD `survey_progress:<key>:<survey>`. */
+    sealedState: text('sealed_state').notNull(),
+    /** ms; the row is deleted then. */
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.clientKey, t.surveyId] }), index('survey_progress_expiry').on(t.expiresAt)],
+);
+
+/**
+ * A finished survey's answers, linked to nobody: no client key, no marker, the day only. The id is random
+ * (not a sequence), so the order rows were written in (which the markers' order would give away) is
+ * not kept. The answers stay sealed; only /survey opens them, to count.
+ */
+export const surveyResponses = sqliteTable(
+  'survey_responses',
+  {
+    /** A random 48-bit number, not a sequence. */
+    id: integer('id').primaryKey(),
+    surveyId: text('survey_id').notNull(),
+    /** YYYY-MM-DD (UTC). */
+    answeredOn: text('answered_on').notNull(),
+    /** Privacy.surveys.seal(JSON of the answers), AAD `survey_responses:<survey>`. */
+    sealedAnswers: text('sealed_answers').notNull(),
+  },
+  (t) => [index('survey_responses_survey').on(t.surveyId)],
+);
+
+/**
+ * "This client has answered this survey": a keyed hash of the client key and the survey id under its own
+ * subkey, so it matches no client row, no response and no other survey's marker. Kept through /forget
+ * (or forgetting would be a way to answer twice) until the survey closes (`expires_at`, ms).
+ */
+export const surveyMarkers = sqliteTable('survey_markers', {
+  /** Privacy.surveyMarker(client key, survey id), hex. */
+  marker: text('marker').primaryKey(),
+  expiresAt: integer('expires_at').notNull(),
+});
+
+/** Clients who asked to be invited to surveys for opted-in clients; goes with the client row (/forget, retention). */
+export const surveyOptIns = sqliteTable('survey_opt_ins', {
+  clientKey: text('client_key')
+    .primaryKey()
+    .references(() => clients.key, { onDelete: 'cascade' }),
+  /** The language to invite them in (their language when they asked). */
+  language: text('language').notNull(),
+  /** The surveys they were already invited to (JSON list of ids), so nobody is invited twice. */
+  invited: text('invited').notNull().default('[]'),
+});
+
+/**
  * Who is on duty (issue 21.3), per consultant and inbox: their Telegram id, as `cases.consultant_id`
  * (staff are not anonymous to the system), never a client. No row in an inbox: duty is not used there,
  * and WORKING_HOURS decides what clients are told.

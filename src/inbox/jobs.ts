@@ -3,6 +3,7 @@ import { cases } from '../db/schema.js';
 import { getJobState, setJobState } from '../db/job-state.js';
 import { purgeAbandonedConversations } from '../db/conversations.js';
 import { purgeOldTraces } from '../db/traces.js';
+import { purgeExpiredSurveyRows } from '../db/surveys.js';
 import type { Erasure } from './erasure.js';
 import { purgeExpired } from './retention.js';
 import type { InboxService } from './service.js';
@@ -60,6 +61,7 @@ export class InboxJobs {
       purgeReportCounts(db, clock());
       // Reports nobody decided within REPORT_EXPIRY_DAYS: their card and photo go from the moderation chat now.
       if (expireReports(db, clock(), (chatId) => this.deps.privacy.encryptChatId(chatId, CHAT_REF_BINDING.deletion)) > 0) await this.erasure.runPending();
+      purgeExpiredSurveyRows(db, clock()); // unfinished surveys after a week (or the close), markers after the close
     };
     const followUps = async () => void (await sendDueFollowUps({ ...this.deps, timezone: this.deps.config.timezone }));
     const board = async () => this.updateBoard();

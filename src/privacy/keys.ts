@@ -45,6 +45,10 @@ export interface Privacy {
    * pairing row matches no client row (a database copy shows no link between two clients).
    */
   buddyKey(clientKey: string): string;
+  /** Survey answers: in progress (bound to the client key) and finished (bound to the survey only). */
+  surveys: Sealer;
+  /** The "answered" marker of a client and a survey: its own subkey, so it matches no client row and no other survey's marker. */
+  surveyMarker(clientKey: string, surveyId: string): string;
 }
 
 /** HKDF labels; never reuse one for another purpose, never change one in use. */
@@ -61,6 +65,8 @@ export const KEY_LABELS = {
   checkinPlan: 'checkin-plan-encryption',
   buddy: 'checkin-buddy-key',
   reportLimit: 'report-count-key',
+  surveys: 'survey-answer-encryption',
+  surveyMarker: 'survey-marker-key',
   /** Followed by ':' and the table name: one subkey per table. */
   rowMac: 'row-mac',
 } as const;
@@ -93,6 +99,7 @@ export function createPrivacy(botSecret: string): Privacy {
   const pickupHmacKey = subkey(botSecret, KEY_LABELS.pickup);
   const buddyHmacKey = subkey(botSecret, KEY_LABELS.buddy);
   const reportHmacKey = subkey(botSecret, KEY_LABELS.reportLimit);
+  const markerHmacKey = subkey(botSecret, KEY_LABELS.surveyMarker);
   const rowKeys = new Map<string, Buffer>();
   const rowKey = (table: string) => {
     let key = rowKeys.get(table);
@@ -116,6 +123,7 @@ export function createPrivacy(botSecret: string): Privacy {
     buddyKey(clientKey) {
       return createHmac('sha256', buddyHmacKey).update(clientKey).digest('hex');
     },
+    surveys: createSealer(subkey(botSecret, KEY_LABELS.surveys)),
     clientKey(telegramUserId) {
       return createHmac('sha256', hmacKey).update(String(telegramUserId)).digest('hex');
     },
@@ -149,6 +157,9 @@ export function createPrivacy(botSecret: string): Privacy {
     },
     reportLimitKey(clientKey) {
       return createHmac('sha256', reportHmacKey).update(clientKey).digest('hex');
+    },
+    surveyMarker(clientKey, surveyId) {
+      return createHmac('sha256', markerHmacKey).update(`${surveyId}\u0000${clientKey}`).digest('hex');
     },
     rowMac(table, canonical) {
       return createHmac('sha256', rowKey(table)).update(canonical).digest('base64url');

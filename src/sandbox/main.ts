@@ -67,6 +67,7 @@ async function main(): Promise<void> {
       ANSWER_DUE_MINUTES: '2',
       ANSWER_DUE_URGENT_MINUTES: '1',
       REMINDER_MINUTES: '3',
+      SURVEY_DRAFTS: 'offered', // the sample survey is a draft: try it here before the organisation approves it
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,6 +1,6 @@
 /**
  * npm run bench: the real bot process (the build in dist/, as `npm start` runs it) against the fake
- * Bot API server, in ten scenarios (select some by name: `npm run bench -- busy-team`, or BENCH_ONLY=a,b). Prints a table and rewrites the measured part of BENCHMARKS.md
+ * Bot API server, in eleven scenarios (select some by name: `npm run bench -- busy-team`, or BENCH_ONLY=a,b). Prints a table and rewrites the measured part of BENCHMARKS.md
  * (between its markers; the notes around it are kept). BENCH_QUICK=1 runs everything small, to check
  * that the benchmark itself works; those figures mean little.
  */
@@ -18,6 +18,7 @@ import { startPath } from './start-path.js';
 import { redeemUnderLoad } from './redeem.js';
 import { BUSY_DEFAULTS, busyTeam, supportsInboxes, type BusyFigures } from './busy-team.js';
 import { ATTACK_DEFAULTS, attackScenario } from './attacks.js';
+import { surveyUnderLoad } from './survey.js';
 
 const quick = process.env.BENCH_QUICK === '1';
 // Scenarios by name, from BENCH_ONLY=a,b or the command line (`npm run bench -- busy-team`).
@@ -168,6 +169,18 @@ for (const [number, kind] of [[9, 'emergency-cycling'], [10, 'edit-flood']] as c
     [name, `victim's message → its topic, p50 / p95 (n), without the attack / during it (${attack}${f.attacked.lost ? `; ${f.attacked.lost} not arrived` : ''})`, `${s(f.attacked.p50)} / ${s(f.attacked.p95)} (${f.attacked.count})`, `calm: ${s(f.baseline.p50)} / ${s(f.baseline.p95)} (${f.baseline.count})`, 'p95 < one slot (3 s) over calm', verdict(f.attacked.lost === 0 && f.attacked.p95 < f.baseline.p95 + 3_000)],
     ['', `posts made for the attackers in the team chat during the attack${f.lastEditShown !== undefined ? `; the copy shows the last edit: ${f.lastEditShown ? 'yes' : 'no'}` : ''}`, n(f.attackerPosts), '', '', ''],
     ['', 'rows waiting for the team chat when the attack stopped', n(f.backlogAfter), '', '', ''],
+  );
+}
+
+if (wanted('survey')) {
+  const options = quick ? { clients: 100 } : { clients: 1_000 };
+  log(`survey: ${n(options.clients)} clients answer a 10-question survey at once, then ask for it again…`);
+  const f = await surveyUnderLoad(options);
+  const stored = f.responses === f.clients && f.markers === f.clients && f.unfinished === 0;
+  rows.push(
+    ['11. Survey', `answers stored once each (${n(f.clients)} clients × 10 questions, at once; then each asks again)`, `responses ${n(f.responses)}, markers ${n(f.markers)}, unfinished ${f.unfinished}; refused the second time: ${n(f.refusedAgain)}`, '', `${n(f.clients)} / ${n(f.clients)} / 0`, verdict(stored && f.refusedAgain === f.clients)],
+    ['', 'questions whose counts per answer match what the clients chose', `${f.correctQuestions} of 10`, '', '10 of 10', verdict(f.correctQuestions === 10)],
+    ['', `taps per second (${(f.seconds).toFixed(1)} s in all); tap → next question p50 / p95`, `${n(f.tapsPerSecond)}/s; ${ms(f.p50)} / ${ms(f.p95)}`, '', '', ''],
   );
 }
 

@@ -77,7 +77,7 @@ describe('client side, end to end', () => {
   it('registers the client commands in every language', () => {
     for (const lang of LANGUAGES) {
       const commands = fake.commands({ scope: { type: 'all_private_chats' }, language_code: lang });
-      expect(commands.map((c) => c.command)).toEqual(['start', 'help', 'consult', 'status', 'end', 'info', 'mix', 'checkin', 'buddy', 'services', 'report', 'language', 'privacy', 'share', 'forget']);
+      expect(commands.map((c) => c.command)).toEqual(['start', 'help', 'consult', 'status', 'end', 'info', 'mix', 'checkin', 'buddy', 'services', 'report', 'language', 'privacy', 'share', 'surveys', 'forget']);
     }
     expect(fake.commands({ scope: { type: 'all_private_chats' }, language_code: 'kk' })[0]?.description).not.toBe(
       fake.commands({ scope: { type: 'all_private_chats' }, language_code: 'en' })[0]?.description,

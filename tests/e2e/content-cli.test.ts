@@ -52,8 +52,9 @@ describe('npm run content:check', () => {
     expect(lines.at(-1)).toMatch(/^7 problem\(s\): 1 info card\(s\), 1 valid post\(s\)/);
   }, 30_000);
 
-  it('fails on a bad risk word list naming the file, the field and what was expected; warns that a list is not signed off', () => {
+  it('fails on a bad risk word list (and a bad survey file) naming the file, the line, the field and what was expected; warns that a list is not signed off', () => {
     const root = contentFolder({
+      'surveys/bad.yml': 'title: { en: "S" }\nintro: { en: "I" }\ncloses: 2099-01-01\nquestions:\n  - id: q1\n    type: single\n    text: { en: "Q" }\n    options:\n      - { id: a, text: { en: "A" }, next: q9 }\n      - { id: b, text: { en: "B" } }\n',
       'locales/en.ftl': 'welcome = Hi\n',
       'info/en/good.md': card('Good', 'Section', 1),
       'risk/en.yml': 'topic: medical\ncategories:\n  overdose: ["overdose", "od*"]\n  weather: ["rain"]\n',
@@ -64,6 +65,7 @@ describe('npm run content:check', () => {
     expect(lines).toContain(`${root}/risk/en.yml: categories.overdose.1: "od*": a word ending in * needs at least 4 letters before it, or it matches ordinary words`);
     expect(lines.find((l) => l.startsWith(`${root}/risk/en.yml: categories.weather:`))).toMatch(/not a risk category; expected one of overdose, not-breathing, suicide/);
     expect(lines.find((l) => l.startsWith(`${root}/risk/en.yml: categories:`))).toMatch(/lacks phrases for not-breathing/);
+    expect(lines).toContain(`${root}/surveys/bad.yml:9: questions.0.options.0.next: "q9" is not a question id of this survey (or end)`);
     expect(lines).toContain(`warning: ${root}/risk/en.yml: review: lacks a current clinician's sign-off (unsigned): a clinician or crisis-line supervisor should review the phrases before the team relies on them`);
   }, 30_000);
 

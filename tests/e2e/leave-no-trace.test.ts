@@ -43,6 +43,7 @@ describe('with topics in private chats (has_topics_enabled)', () => {
       STAFF_CHAT_ID: String(w.staff.id),
       DEFAULT_LANGUAGE: 'en',
       RETENTION_DAYS: '0', // closed cases go at the next purge
+      SURVEY_DRAFTS: 'offered', // the sample survey (a draft) can be started, as in the sandbox
     };
     w.bot = await startBot(w.env);
   });
@@ -102,6 +103,10 @@ describe('with topics in private chats (has_topics_enabled)', () => {
     const clientTopic = await until(() => w.fake.chat(client.id).topics[0], 'the topic in the client chat');
     w.fake.sendText(client, 'удалите всё, пожалуйста', { threadId: clientTopic.message_thread_id });
     await until(() => inTopic(w.staff.id, staffThread).find((m) => m.text === 'удалите всё, пожалуйста'), 'the copy');
+    // A survey left unfinished: it links to the client until /forget.
+    w.fake.sendText(client, '/start survey-sample-drug-checking');
+    w.fake.pressButton(client, await withButton(client, 'sv:c:sample-drug-checking:0:1'), 'sv:c:sample-drug-checking:0:1');
+    await clientSees(client, /2\/6/);
     w.fake.sendText(client, '/forget');
     w.fake.pressButton(client, await withButton(client, 'forget:yes'), 'forget:yes');
     const done = await clientSees(client, /Стёрто/);
@@ -113,6 +118,7 @@ describe('with topics in private chats (has_topics_enabled)', () => {
     const db = new Database(w.bot.databasePath, { readonly: true });
     expect(db.prepare('SELECT count(*) AS n FROM clients WHERE key = ?').get(key(client))).toEqual({ n: 0 });
     expect(db.prepare('SELECT count(*) AS n FROM chat_traces WHERE client_key = ?').get(key(client))).toEqual({ n: 0 });
+    expect(db.prepare('SELECT count(*) AS n FROM survey_progress').get()).toEqual({ n: 0 });
     db.close();
   }, 40_000);
 

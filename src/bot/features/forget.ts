@@ -85,6 +85,7 @@ export function createForgetFeature({ db, logger }: BotDeps, tools: ForgetTools)
     }
     const cleared = clearingReport(ctx, clearing);
     let text = `${ctx.t('forget-nothing')}\n\n${cleared}`;
+    if (erased?.rows.survey_progress) text = `${ctx.t('forget-done', { what: ctx.t('forget-item-survey', { count: erased.rows.survey_progress }) })}\n\n${cleared}`;
     if (erased && erased.pseudonym !== '') {
       logger.info({ rows: erased.rows }, 'client data erased on request');
       const items = [ctx.t('forget-item-client', { pseudonym: erased.pseudonym }), ctx.t('forget-item-chat')];
@@ -96,6 +97,8 @@ export function createForgetFeature({ db, logger }: BotDeps, tools: ForgetTools)
       if (erased.rows.checkins) items.push(ctx.t('forget-item-checkin'));
       if (erased.rows.buddies) items.push(ctx.t('forget-item-buddy'));
       if (erased.rows.reports) items.push(ctx.t('forget-item-reports', { count: erased.rows.reports }));
+      if (erased.rows.survey_progress) items.push(ctx.t('forget-item-survey', { count: erased.rows.survey_progress }));
+      if (erased.rows.survey_opt_ins) items.push(ctx.t('forget-item-survey-invitations'));
       text = `${ctx.t('forget-done', { what: items.join(', ') })}\n\n${cleared}`;
     }
     // A new message in the chat itself: the screen the button was on (and any topic) has just been deleted.

@@ -27,6 +27,7 @@ export function createPrivacyFeature({ config }: BotDeps): Composer<BotContext> 
       ctx.t('privacy-reports', { limit: REPORT_LIMIT_PER_DAY, days: REPORT_EXPIRY_DAYS }),
       ctx.t('privacy-stories'),
       ctx.t('privacy-checkin'),
+      ctx.t('privacy-surveys'),
     ];
     const whole = blocks.join('\n\n');
     if (whole.length <= SCREEN_LIMIT) return void (await showScreen(ctx, whole, keyboard));
