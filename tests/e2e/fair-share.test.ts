@@ -114,6 +114,8 @@ describe('no client can drown the others in the team chat', () => {
     await until(() => inTopic(aTopic.message_thread_id).find((m) => m.text === 'edit me 59'), 'the last edit on the copy', 30_000);
     const edits = fake.calls.filter((c) => c.method === 'editMessageText' && c.params.chat_id === staff.id && c.ok).length;
     expect(edits).toBeLessThanOrEqual(3);
-    expect(teamOutbox()).toBe(0);
+    // Nothing is left stuck behind them (the board and other team posts may still be on their way
+    // under the chat's 20-a-minute budget on a loaded machine: they drain).
+    await until(() => teamOutbox() === 0 || undefined, 'the team outbox drained', 30_000);
   }, 120_000);
 });
