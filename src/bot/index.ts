@@ -47,6 +47,9 @@ import { staffGate } from './features/staff-gate.js';
 import { GroupSettingsWatch } from '../inbox/group-settings.js';
 import { CHAT_REF_BINDING } from '../privacy/keys.js';
 import { PRIORITY } from '../relay/posts.js';
+import { EventReminders } from '../inbox/event-reminders.js';
+import { createInvitationsFeature, reminderMessage } from './features/invitations.js';
+import { createOutreachFeature } from './features/outreach.js';
 
 export type { BotDeps } from './deps.js';
 
@@ -60,6 +63,8 @@ export interface CreatedBot {
   /** Background work of the inbox (queue board, reminders, retention purge); started by main. */
   inboxJobs: InboxJobs;
   erasure: Erasure;
+  /** Reminders before invitation posts' events, for clients who asked (src/inbox/event-reminders.ts); started by main. */
+  eventReminders: EventReminders;
   /** Reads each inbox's group settings (visible history, protected content) now and then; started by main. */
   groupSettings: GroupSettingsWatch;
   /** Reloads content and posts, reports new problems to the editors chat, returns a summary (HTML blocks). */
@@ -159,6 +164,14 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   inbox.relay = relay;
   const erasure = new Erasure({ db: deps.db, api: bot.api, privacy: deps.privacy, logger, clock: nowMs });
   const inboxJobs = new InboxJobs({ db: deps.db, api: bot.api, config, privacy: deps.privacy, logger, i18n: i18n as never, clock: nowMs, inboxes }, inbox, erasure, posts);
+  const eventReminders = new EventReminders({
+    db: deps.db,
+    api: bot.api,
+    privacy: deps.privacy,
+    logger,
+    clock: nowMs,
+    render: reminderMessage(() => deps.posts.posts, (lang) => (key, vars) => i18n.t(lang, key, vars), config.timezone),
+  });
   const groupSettings = new GroupSettingsWatch({
     db: deps.db,
     logger,
@@ -222,6 +235,10 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   protectedBot.use(createRedeemFeature(deps, inbox));
   const codes = createCodesFeature(deps, inbox, i18n);
   protectedBot.use(codes.clientSide);
+  // Before the menu's /start: a source's code is counted, an RSVP link shows its event.
+  const outreach = createOutreachFeature(deps, inbox, editorsText, (lang) => (key, vars) => i18n.t(lang, key, vars));
+  protectedBot.use(outreach.clientSide);
+  protectedBot.use(createInvitationsFeature(deps, editorsText));
 
   const privateChats = protectedBot.chatType('private');
   privateChats.use(menuFeature);
@@ -245,6 +262,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
 
   protectedBot.use(createMembershipFeature(deps, inbox));
   protectedBot.use(createLockdownFeature(deps, { inbox, lockdown, relay })); // before the inbox: it holds the team back while locked
+  protectedBot.use(outreach.teamSide); // /stats sources before the codes' and cases' /stats
   protectedBot.use(codes.staffSide); // after the lockdown: an intruder cannot send codes to clients either
   protectedBot.use(createInboxFeature(deps, inbox, erasure, members));
 
@@ -253,7 +271,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   protectedBot.use(unhandledFeature); // must be the last handler
 
   bot.catch((error) => logger.error({ err: error.error }, 'unhandled error'));
-  return { bot, i18n, scheduler, inbox, relay, inboxJobs, erasure, groupSettings, reload, reportToEditors, contentReport };
+  return { bot, i18n, scheduler, inbox, relay, inboxJobs, eventReminders, erasure, groupSettings, reload, reportToEditors, contentReport };
 }
 
 /** One line of a report, short enough that a whole report stays within Telegram's 4096 characters. */

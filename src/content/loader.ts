@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Language } from '../config.js';
 import { parseFrontMatter, type ContentProblem, type LineOf } from './front-matter.js';
 import { contentLanguages } from './languages.js';
+import { loadSources, type Source } from './sources.js';
 import { loadSettings, type Settings } from './settings.js';
 import { readContentFile } from './paths.js';
 import { renderMarkdownBlocks } from './markdown.js';
@@ -77,6 +78,8 @@ export interface Content {
   mix?: MixTable;
   /** Risk words of every language (content/risk/), matched in clients' messages. */
   risk: RiskLists;
+  /** Outreach sources (sources.yml): codes for start links and posters. */
+  sources: Source[];
 }
 
 const requiredText = (field: string) =>
@@ -272,13 +275,15 @@ export function loadContent(root: string, languageList?: readonly Language[]): C
   ) as Record<Language, LanguageContent>;
   const mix = loadMixTable(root, Object.keys(languages));
   const risk = loadRiskLists(root, Object.keys(languages));
+  const sources = loadSources(root, Object.keys(languages), settings.regions);
   return {
     languages,
     settings,
     settingsMissing: missing === true,
-    problems: [...loader.problems, ...mix.problems, ...risk.problems],
+    problems: [...loader.problems, ...mix.problems, ...risk.problems, ...sources.problems],
     signOffProblems: [...loader.signOffProblems, ...mix.signOffProblems, ...risk.signOffProblems],
     risk: risk.lists,
+    sources: sources.sources,
     ...(mix.table ? { mix: mix.table } : {}),
   };
 }

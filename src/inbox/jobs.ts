@@ -11,6 +11,7 @@ import type { InboxPosts } from './posts-executor.js';
 import { readLockdown } from './lockdown.js';
 import { sendDueFollowUps } from './follow-ups.js';
 import { Every } from '../time/every.js';
+import { purgeSourceMarkers } from './source-counts.js';
 import { answerDueStep, unansweredCases } from './answer-due.js';
 
 const LAST_PURGE = 'inbox.last_purge';
@@ -52,6 +53,7 @@ export class InboxJobs {
     const sweep = async () => {
       purgeAbandonedConversations(db, clock());
       purgeOldTraces(db, clock()); // message ids past Telegram's 48 hours cannot be deleted, so are not kept
+      purgeSourceMarkers(db, clock()); // an outreach marker lives to the end of the month after the start
     };
     const followUps = async () => void (await sendDueFollowUps({ ...this.deps, timezone: this.deps.config.timezone }));
     const board = async () => this.updateBoard();

@@ -1,6 +1,8 @@
 import { Composer, InlineKeyboard } from 'grammy';
-import { forgetClient } from '../../db/clients.js';
+import { foldWal, forgetClient } from '../../db/clients.js';
 import { dropTraces } from '../../db/traces.js';
+import { forgetRsvps } from '../../inbox/event-reminders.js';
+import { forgetSourceMarker } from '../../inbox/source-counts.js';
 import { findOpenCase } from '../../inbox/cases.js';
 import type { ChatClearing, Erasure } from '../../inbox/erasure.js';
 import type { InboxService } from '../../inbox/service.js';
@@ -32,7 +34,7 @@ export function clearingReport(ctx: BotContext, clearing: ChatClearing): string 
  * /forget: after a confirmation, erases every row about the client, deletes their consultation from
  * their own chat and its topics from the team's chat, and says what went and what could not.
  */
-export function createForgetFeature({ db, logger }: BotDeps, tools: ForgetTools): Composer<BotContext> {
+export function createForgetFeature({ db, logger, privacy }: BotDeps, tools: ForgetTools): Composer<BotContext> {
   const { inbox, erasure } = tools;
   const feature = new Composer<BotContext>();
 
@@ -60,6 +62,9 @@ export function createForgetFeature({ db, logger }: BotDeps, tools: ForgetTools)
     // Their own chat first, while the message ids and topics are still known.
     const clearing = await erasure.clearClientChat(key, ctx.chat!.id);
     const erased = forgetClient(db, key, tools.teamChatRef);
+    // Kept under keys of their own (not the client key): the outreach marker and event reminders go too.
+    const reminders = forgetRsvps(db, privacy, key);
+    if (forgetSourceMarker(db, privacy, key) + reminders > 0) foldWal(db);
     ctx.client.row = undefined;
     // Then the team's chat: the topics of every case (with every copy in them) and reminders naming them.
     if (erased && erased.caseIds.length > 0) {
@@ -80,7 +85,10 @@ export function createForgetFeature({ db, logger }: BotDeps, tools: ForgetTools)
       if (erased.caseIds.length > 0) items.push(ctx.t('forget-item-cases', { count: erased.caseIds.length }));
       // Codes are unlinked, not deleted: they still work at the partner and count, for nobody.
       if (erased.rows.referral_codes) items.push(ctx.t('forget-item-codes', { count: erased.rows.referral_codes }));
+      if (reminders > 0) items.push(ctx.t('forget-item-reminders', { count: reminders }));
       text = `${ctx.t('forget-done', { what: items.join(', ') })}\n\n${cleared}`;
+    } else if (reminders > 0) {
+      text = `${ctx.t('forget-done', { what: ctx.t('forget-item-reminders', { count: reminders }) })}\n\n${cleared}`;
     }
     // A new message in the chat itself: the screen the button was on (and any topic) has just been deleted.
     await ctx.api.sendMessage(ctx.chat!.id, text, { parse_mode: 'HTML', reply_markup: mainMenu(ctx) });
