@@ -103,8 +103,9 @@ describe('nothing in clear at rest', () => {
     });
     const client = fake.createUser({ id: person.id, username: person.username, first_name: person.first_name, last_name: person.last_name, language_code: 'en' });
 
-    // Menu, then the intake up to its last step: the conversation state now holds the description.
-    fake.sendText(client, '/start');
+    // Through a poster's link (an outreach source), then the menu, then the intake up to its last step:
+    // the conversation state now holds the description.
+    fake.sendText(client, '/start apteka-sample');
     const menu = await clientSees(client, /./);
     expect(buttons(menu)).toContain('menu:consult');
     fake.pressButton(client, menu, 'menu:consult');
@@ -119,6 +120,12 @@ describe('nothing in clear at rest', () => {
     // Queued; Telegram holds the inbox back (429), so the client's messages wait in the outbox.
     fake.pressButton(client, reminder, 'intake:go');
     await clientSees(client, /You are in the queue/);
+    // An invitation's reminder asked for: its chat id waits sealed until the event.
+    fake.sendText(client, '/start rsvp-iod-evening-2027');
+    const invitation = await clientSees(client, /evening of remembrance/);
+    fake.pressButton(client, invitation, 'rsvp:y:iod-evening-2027');
+    await clientSees(client, /I will remind you/);
+    expect([count('source_markers'), count('event_reminders'), count('source_counts')]).toEqual([1, 2, 2]);
     const threadId = await until(() => fake.chat(staff.id).topics[0]?.message_thread_id, 'the topic');
     const inTopic = () => fake.messages(staff.id).filter((m) => m.message_thread_id === threadId);
     const card = await until(() => inTopic().find((m) => buttons(m).some((b) => b.startsWith('case:take:'))), 'the case card');
