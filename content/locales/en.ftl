@@ -676,3 +676,5 @@ staff-sources-export-caption = Sources { $from }…{ $to } (small numbers as <5)
 editors-events-title = <b>Invitations</b> (reminders asked for / cancelled; small numbers as &lt;5):
 editors-events-line = • { $when } · <code>{ $id }</code> { $title }: { $confirmed } / { $cancelled }, { $waiting } waiting
 editors-events-none = No invitation posts (a post with event: in its front matter).
+editors-command-qr = Poster for an outreach source: /qr CODE [ru|kk|en]
+editors-command-events = Invitations and how many asked for a reminder

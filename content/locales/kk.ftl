@@ -642,3 +642,5 @@ staff-sources-export-caption = Көздер { $from }…{ $to } (кіші сан
 editors-events-title = <b>Шақырулар</b> (еске салуды сұрағандар / болдырмағандар; кіші сандар &lt;5 ретінде):
 editors-events-line = • { $when } · <code>{ $id }</code> { $title }: { $confirmed } / { $cancelled }, күтуде: { $waiting }
 editors-events-none = Шақыру посттары жоқ (тақырыбында event: бар пост).
+editors-command-qr = Көзге арналған плакат: /qr КОД [ru|kk|en]
+editors-command-events = Шақырулар және қанша адам еске салуды сұрады

@@ -667,3 +667,5 @@ staff-sources-export-caption = Источники { $from }…{ $to } (малы�
 editors-events-title = <b>Приглашения</b> (просили напомнить / отменили; малые числа как &lt;5):
 editors-events-line = • { $when } · <code>{ $id }</code> { $title }: { $confirmed } / { $cancelled }, ждут: { $waiting }
 editors-events-none = Нет постов-приглашений (пост с event: в заголовке).
+editors-command-qr = Плакат для источника: /qr КОД [ru|kk|en]
+editors-command-events = Приглашения и сколько человек просили напомнить
