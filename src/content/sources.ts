@@ -58,9 +58,8 @@ function schema(languages: readonly string[], regions: readonly string[]) {
             for (const lang of Object.keys(lines)) {
               if (!languages.includes(lang)) ctx.addIssue({ code: 'custom', path: [lang], message: `"${lang}" is not a language of the bot (${languages.join(', ')})` });
             }
-            for (const lang of languages) {
-              if (!(lang in lines)) ctx.addIssue({ code: 'custom', path: [], message: `poster has no line for ${lang}` });
-            }
+            // A language without a line gets the default language's (a language added later does not break the file).
+            if (Object.keys(lines).length === 0) ctx.addIssue({ code: 'custom', path: [], message: `poster needs a line for at least one language (${languages.join(', ')})` });
           }),
         draft: z.boolean({ error: 'draft must be true or false' }).default(false),
       },

@@ -46,7 +46,7 @@ export function createOutreachFeature(deps: BotDeps, inbox: InboxService, editor
     const svg = await posterSvg({
       botUsername: username,
       code: source.code,
-      line: source.poster[lang] ?? '',
+      line: source.poster[lang] ?? source.poster[config.defaultLanguage] ?? Object.values(source.poster)[0] ?? '',
       hint: t(lang)('outreach-poster-hint'),
       ...(source.draft ? { sample: t(lang)('outreach-poster-sample') } : {}),
     });
