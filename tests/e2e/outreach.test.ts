@@ -188,7 +188,7 @@ describe('invitations', () => {
     expect(textOf(reminder)).toMatch(/Напоминание.*вечер памяти.*2027-08-31 19:00/s);
     await at(EVENT_AT - 24 * HOUR + 60_000);
     await at(EVENT_AT - 24 * HOUR + 120_000);
-    expect(fake.botMessages(client.id).filter((m) => /Напоминание/.test(textOf(m)))).toHaveLength(1);
+    expect(fake.botMessages(client.id).filter((m) => /^🔔 Напоминание/.test(textOf(m)))).toHaveLength(1);
 
     // Cancelled from the reminder: the second one never comes, nothing of it is kept.
     fake.pressButton(client, reminder, 'rsvp:c:iod-evening-2027');
@@ -196,7 +196,12 @@ describe('invitations', () => {
     expect(bot.db.select().from(eventReminders).all()).toEqual([]);
     await at(EVENT_AT - 2 * HOUR);
     await at(EVENT_AT + HOUR);
-    expect(fake.botMessages(client.id).filter((m) => /Напоминание/.test(textOf(m)))).toHaveLength(1);
+    expect(fake.botMessages(client.id).filter((m) => /^🔔 Напоминание/.test(textOf(m)))).toHaveLength(1);
+
+    // /privacy says what is kept for outreach and reminders (the whole screen still fits one message, in the longest language).
+    const kazakh = fake.createUser({ first_name: 'Kaz', language_code: 'kk' });
+    fake.sendText(kazakh, '/privacy');
+    expect(textOf(await clientSees(kazakh, /плакаттағы сілтеме/))).toMatch(/Оқиға туралы еске салу/);
 
     // After the event the link is just a start.
     fake.sendText(client, '/start rsvp-iod-evening-2027');
