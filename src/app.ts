@@ -140,6 +140,8 @@ export function openApp(config: Config, options: AppOptions): App {
       backgroundStarted = true;
       // Deletions queued before the last stop (a topic of an erased case, say) are tried again now.
       void erasure.runPending().catch((error: unknown) => logger.warn({ err: error }, 'queued deletions not retried'));
+      // Authors of stories decided while they could not be told (a crash in between) are told now.
+      void created.tellUntoldStories().catch((error: unknown) => logger.warn({ err: error }, 'story decisions not told'));
     },
     async stop() {
       try {

@@ -179,6 +179,8 @@ export const configSchema = z
       }),
     PICKUP_LIMIT: wholeNumber('PICKUP_LIMIT must be a whole number, 0 or more (pick-up codes one client may ask for per PICKUP_PERIOD_DAYS; 0 turns pick-up codes off)', 0).default(2),
     PICKUP_PERIOD_DAYS: wholeNumber('PICKUP_PERIOD_DAYS must be a whole number of days, 1 or more', 1).default(30),
+    STORY_APPROVALS: wholeNumber('STORY_APPROVALS must be a whole number from 1 to 5: how many different editors must approve a reader\'s story before it is published (2 by default; 1 lets one editor publish alone)', 1, 5).default(2),
+    STORIES_PER_DAY: wholeNumber('STORIES_PER_DAY must be a whole number from 1 to 20: how many stories one reader may submit in 24 hours (and have waiting at once)', 1, 20).default(3),
     OUTGOING_PACING: z
       .enum(['on', 'off'], { error: 'OUTGOING_PACING must be on or off' })
       .default('on'),
@@ -282,6 +284,7 @@ export const configSchema = z
     httpHost: env.HTTP_HOST ?? '127.0.0.1',
     metricsToken: env.METRICS_TOKEN,
     outgoingPacing: env.OUTGOING_PACING === 'on',
+    stories: { approvals: env.STORY_APPROVALS, perDay: env.STORIES_PER_DAY },
     showSampleServices: env.SHOW_SAMPLE_SERVICES === 'true',
     partnersChatId: env.PARTNERS_CHAT_ID,
     codes: { validDays: env.CODE_VALID_DAYS, pickupTypes: env.PICKUP_TYPES, pickupLimit: env.PICKUP_LIMIT, pickupPeriodDays: env.PICKUP_PERIOD_DAYS },

@@ -636,6 +636,163 @@ staff-queue-unanswered = ⏰ <b>Unanswered</b>: { $count } taken, the client sti
 staff-stats-responses = <b>Response times</b> by inbox and week (from Monday): median / 90th percentile (cases)
 staff-stats-response-line = • { $inbox } · { $week }: first answer { $firstMedian } / { $firstP90 } ({ $firstCount }); next answers { $nextMedian } / { $nextP90 } ({ $nextCount })
 
+## reports
+menu-report = ⚠️ Report a bad batch
+command-report = Report a bad batch or a bad reaction
+report-intro =
+    ⚠️ <b>Report a bad batch or a bad reaction</b>
+
+    Something sold as one thing that turned out to be another, or a reaction that was much stronger or stranger than expected: telling us helps warn others. The team reviews every report before any warning goes out; a single report is not published as it is.
+
+    • This is <b>not an emergency line</b>: if someone is unwell right now, press 🆘 below or call <b>{ $ambulance }</b> (<b>{ $general }</b> from any phone).
+    • Nobody will contact you about the report. If you want to talk, a consultant is one button away in the menu.
+    • Do not write names, addresses, places or anything else that could point to you or to someone else.
+
+    What is it about?
+report-kind-batch = 💊 A bad batch
+report-kind-reaction = 🤒 A bad reaction
+report-cancel = Cancel
+report-cancelled = Cancelled: nothing was sent.
+report-sold-as = What was it sold as? A street name is fine (up to { $max } characters), or press "I don't know".
+report-dont-know = I don't know
+report-what-batch = What was wrong with it? For example: how it looked, smelled or tasted, and what it did, in a few words (up to { $max } characters). No names or places.
+report-what-reaction = What happened? For example: what you or someone else felt, how soon, and how long it lasted, in a few words (up to { $max } characters). No names or places.
+report-use-words = Please answer in a few words here, or press Cancel.
+report-use-buttons = Please use the buttons above, or press Cancel.
+report-too-long = That is a bit long: please keep it within { $max } characters.
+report-too-many = That did not fit the questions, so I stopped the report here; nothing was sent. You can start again with /report.
+report-region = 📍 Which region was it in? This helps the team warn the right area.
+report-region-skip = I'd rather not say
+report-photo =
+    📷 You can add one photo of the pill or the packet, if you like.
+    Send it as a <b>photo</b>, not as a file. Only the pill or packet in the frame: no hands, faces, papers or surroundings.
+report-no-photo = No photo
+report-photo-as-file = That came as a file. Files keep hidden data, such as where and when the picture was taken, so I did not use it. Please send it again as a photo (in the attachment menu, not "File"), or press "No photo".
+report-photo-only = Please send one photo, or press "No photo".
+report-preview = 👀 <b>The team will see exactly this</b> (in their language), without your name or account:
+report-preview-photo = …and your photo under it, as Telegram compressed it (without its hidden data).
+report-send = ✅ Send the report
+report-sent =
+    ✅ Sent as report <b>{ $number }</b>. Thank you: this helps keep others safer.
+    The team reviews it before any warning goes out. Nobody will contact you about it.
+report-limit = You have sent { $limit } reports today, the most for one day. Thank you: you can send more tomorrow. If someone is unwell now, press 🆘 in the menu.
+report-failed = The report could not reach the team just now, so nothing was kept. Please try again later.
+report-stale = That report is no longer open here. You can start a new one.
+forget-item-reports = your open reports ({ $count }), with their cards in the team's chat
+privacy-reports = ⚠️ Reports of a bad batch or reaction: your answers and photo go to the team's chat as a card without your name or account. The bot's database keeps only the kind, region, hour and status, and a link to you until the team decides (at most { $days } days; /forget deletes an open report and its card). The photo is deleted when the team decides. For the limit of { $limit } a day, a count for the day is kept under a separate code.
+staff-report-card =
+    ⚠️ <b>Report { $number }</b> · { $kind }
+    <b>Sold as:</b> { $soldAs }
+    <b>What happened:</b> { $what }
+    <b>Region:</b> { $region }
+    <b>Received:</b> { $received } (to the hour)
+    { $photo }
+    <i>One person's account, unverified. The reporter is not named and expects no answer.</i>
+staff-report-kind-batch = bad batch
+staff-report-kind-reaction = bad reaction
+staff-report-sold-unknown = (doesn't know)
+staff-report-region-none = (not said)
+staff-report-photo-yes = 📷 Photo below (compressed by Telegram, without metadata); deleted when the report is decided.
+staff-report-photo-no = No photo.
+staff-report-dismiss = 🗑 Dismiss
+staff-report-reviewed = ✅ Reviewed
+staff-report-use = 📣 Use for an alert
+staff-report-already = This report was already decided.
+staff-report-done-dismissed = Dismissed.
+staff-report-done-reviewed = Marked reviewed.
+staff-report-done-used = Marked for an alert.
+staff-report-decided-dismissed = 🗑 Dismissed by { $alias }.
+staff-report-decided-reviewed = ✅ Reviewed by { $alias }.
+staff-report-decided-used = 📣 { $alias }: to be used for an alert.
+
+## stories
+menu-share = ✍️ Share your story
+command-share = Share your story or trip report anonymously
+story-intro = ✍️ <b>Share your story</b>, anonymously. Write it in one or more messages (text only, up to { $limit } characters), then press <b>Done</b>. Before it goes anywhere you will see exactly what the editors will see, and nothing is published without them.
+    Please leave out names, places and phone numbers: @usernames and numbers that look like phone numbers are removed automatically.
+story-waiting = Waiting for the editors: { $list }.
+story-limit = You can have { $count } stories waiting, and send { $count } a day. Please wait for a decision, or withdraw one:
+story-withdraw-button = Withdraw { $number }
+story-done-button = ✅ Done
+story-cancel-button = Cancel
+story-no-media = Stories are text only: a photo, a voice or a video can show who someone is or where they are. Please describe it in words.
+story-too-long = That would make the story too long (at most { $limit } characters). Room left: { $room }. Shorten this message, or press Done.
+story-added = Added ({ $length } of { $limit } characters). Write more, or press Done.
+story-no-draft = This story is no longer being written. Start again with /share.
+story-empty = Nothing written yet: send your story as a message first.
+story-scrubbed = We removed { $count } thing(s) that looked like a username, a link to an account, an e-mail or a phone number (shown as […]).
+story-choose-kind = What kind of story is it?
+story-kind-trip = 🌀 Trip report
+story-kind-services = 🏥 Experience with services
+story-kind-other = 💬 Something else
+story-choose-substances = Which substances is it about? Choose any, or none.
+story-substances-done = Next →
+story-substances-none = No substance / Next →
+story-preview-intro = 👀 This is exactly what the editors will see (they never see who you are):
+story-confirm = Send it to the editors?
+story-send-button = 📨 Send
+story-sent = 📨 Sent as <b>{ $number }</b>. Editors read it and may ask you a question here; it is published only after { $needed } editor(s) approve it. You will be told when it is published or if it is not, and you can withdraw it until then.
+story-cancelled = Cancelled: the story is deleted.
+story-not-open = Story { $number } is no longer waiting: nothing to do.
+story-answer-button = ✍️ Answer
+story-question = ❓ The editors have a question about your story <b>{ $number }</b>:
+    
+    { $question }
+    
+    Press Answer and write your reply (text only).
+story-answer-prompt = Write your answer about { $number } in one message.
+story-answer-sent = Your answer went to the editors under { $number }.
+story-published = 📖 Your story <b>{ $number }</b> has been published in the channel. Thank you for sharing it. We no longer keep any link between you and it.
+story-rejected = Your story <b>{ $number }</b> will not be published. The editors say: { $reason }
+    We no longer keep it or any link between you and it.
+story-withdrawn = Your story <b>{ $number }</b> is withdrawn and deleted.
+story-card = 📝 <b>Story { $number }</b> · { $kind } · { $substances } · { $lang } → { $channel } · approvals { $approvals }/{ $needed }
+forget-item-stories = your stories not yet published ({ $count }), withdrawn
+editors-story-new = 📝 A new reader's story. Read it, then approve it, edit it, ask the author or reject it.
+editors-story-original = <b>The author's original:</b>
+editors-story-approve-button = ✅ Approve
+editors-story-commands = /story_edit { $number } TEXT · /story_ask { $number } QUESTION · /story_channel { $number } ALIAS · /story_reject { $number } REASON
+editors-story-answer = 💬 The author of <b>{ $number }</b> answers:
+    { $answer }
+editors-story-withdrawn = ↩️ The author withdrew story { $number }.
+editors-story-forgotten = ↩️ The author erased their data (/forget): stories { $list } are withdrawn and deleted.
+editors-story-not-member = Only current members of the editors chat can decide about stories.
+editors-story-usage-story = Usage: /story S-XXXX (the numbers are in /stories)
+editors-story-usage-edit = Usage: /story_edit S-XXXX the whole new text
+editors-story-usage-channel = Usage: /story_channel S-XXXX ALIAS (an alias from CHANNELS)
+editors-story-usage-ask = Usage: /story_ask S-XXXX your question to the author
+editors-story-usage-reject = Usage: /story_reject S-XXXX the reason (the author reads it)
+editors-story-unknown = There is no story { $number }.
+editors-story-not-open = Story { $number } is not waiting any more ({ $status }).
+editors-story-list = 📝 Stories waiting (number · kind · language · approvals):
+editors-story-none = No stories are waiting.
+editors-story-too-long = Too long: { $length } characters, at most { $limit } fit in one message with the frame.
+editors-story-edited = ✏️ Story { $number } was edited: approvals start again.
+editors-story-channel-unknown = “{ $alias }” is not a channel alias in CHANNELS (known: { $list }). Choose one with /story_channel.
+editors-story-channel-set = Story { $number } goes to { $alias }: approvals start again.
+editors-story-no-author = The author of { $number } can no longer be reached.
+editors-story-asked = ❓ Question sent to the author of { $number }; the answer comes here.
+editors-story-rejected = ❌ Story { $number } rejected; the author is told the reason.
+editors-story-refused = Telegram refused to publish { $number }: { $error }. Nothing was posted; press Approve to try again.
+editors-story-in-doubt = ⚠️ Story { $number } may or may not have reached { $channel } (no answer from Telegram). Check the channel, then /story_sent { $number } if it is there or /story_retry { $number } if not; it is not sent again by itself.
+editors-story-published = 📖 Story { $number } published in { $channel }; the author is told.
+editors-story-again = You approved { $number } already: it needs { $needed } different editors.
+editors-story-approved-by = ✅ { $number }: { $count } of { $needed } approvals.
+editors-command-stories = Readers' stories waiting
+editors-command-story = Show a reader's story: /story S-XXXX
+editors-command-story-edit = Edit a story: /story_edit S-XXXX TEXT
+editors-command-story-ask = Ask a story's author: /story_ask S-XXXX QUESTION
+editors-command-story-channel = Choose a story's channel: /story_channel S-XXXX ALIAS
+editors-command-story-reject = Reject a story: /story_reject S-XXXX REASON
+privacy-stories = ✍️ A story you share is kept encrypted under a random number, with the kind and substances you chose, until the editors decide. The editors see the number, never who you are. Once it is published, rejected or withdrawn, its text and every link to you are deleted (a published story is in the channel, not with us). /forget withdraws the stories not yet published. Photos and voice messages are never accepted for stories.
+editors-story-not-in-doubt = Story { $number } is not in doubt: nothing to resolve.
+editors-story-usage-sent = Usage: /story_sent S-XXXX (it is in the channel)
+editors-story-usage-retry = Usage: /story_retry S-XXXX (it is not in the channel: send it)
+editors-command-story-sent = A story in doubt is in the channel: /story_sent S-XXXX
+editors-command-story-retry = A story in doubt is not in the channel, send it: /story_retry S-XXXX
+story-case-open = You are in a conversation with a consultant now, so your messages go to them. Share your story after the conversation ends (/end).
+story-unavailable = Sharing stories is not available right now. You can still talk to a consultant (/consult).
+
 ## outreach
 event-ask = Would you like a reminder before it? I will write to you { $before } before. Nothing else is kept: not your name, not your account; the reminder is deleted after the event, and you can cancel it at any time.
 event-button-remind = 🔔 Remind me

@@ -50,6 +50,9 @@ import { PRIORITY } from '../relay/posts.js';
 import { EventReminders } from '../inbox/event-reminders.js';
 import { createInvitationsFeature, reminderMessage } from './features/invitations.js';
 import { createOutreachFeature } from './features/outreach.js';
+import { createStoriesFeature } from './features/stories.js';
+import { openNumbers } from '../stories/store.js';
+import { createReportsFeature } from './features/reports.js';
 
 export type { BotDeps } from './deps.js';
 
@@ -73,6 +76,8 @@ export interface CreatedBot {
   reportToEditors: (html: string) => Promise<void>;
   /** The editors' report of skipped files and of content to review, in DEFAULT_LANGUAGE: one block each. */
   contentReport: (problems: string[], warnings: string[]) => string[];
+  /** Tells authors of stories decided while they could not be told (run at start). */
+  tellUntoldStories: () => Promise<void>;
 }
 
 /** Builds the bot with its features in a fixed order. No side effects beyond the objects passed in. */
@@ -239,8 +244,13 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   const outreach = createOutreachFeature(deps, inbox, editorsText, (lang) => (key, vars) => i18n.t(lang, key, vars));
   protectedBot.use(outreach.clientSide);
   protectedBot.use(createInvitationsFeature(deps, editorsText));
+  const reports = createReportsFeature(deps, { inbox, erasure, i18n, lockdown });
 
+  const stories = createStoriesFeature(deps, i18n, members, bot.api);
   const privateChats = protectedBot.chatType('private');
+  // First: while a report is being written, every update reaches its flow, which hands commands and the
+  // emergency button on (and ends), instead of staying open behind the screens they show.
+  privateChats.use(reports.clientSide);
   privateChats.use(menuFeature);
   privateChats.use(createEmergencyFeature(deps));
   privateChats.use(createInfoFeature(deps));
@@ -255,23 +265,29 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
       erasure,
       teamChatRef: (teamChatId) => deps.privacy.encryptChatId(teamChatId, CHAT_REF_BINDING.deletion),
       refreshBoard: () => inboxJobs.updateBoard(PRIORITY.erasure),
+      openStories: (key) => openNumbers(deps.db, key),
+      storiesForgotten: stories.forgotten,
     }),
   );
   privateChats.use(createClearChatFeature(erasure));
+  // Before the relay: while a story is being written (or a question answered) the client's messages are the story's.
+  privateChats.use(stories.clientSide);
   privateChats.use(createClientRelay(deps, inbox, lockdown)); // after every client command
 
   protectedBot.use(createMembershipFeature(deps, inbox));
   protectedBot.use(createLockdownFeature(deps, { inbox, lockdown, relay })); // before the inbox: it holds the team back while locked
   protectedBot.use(outreach.teamSide); // /stats sources before the codes' and cases' /stats
   protectedBot.use(codes.staffSide); // after the lockdown: an intruder cannot send codes to clients either
+  protectedBot.use(reports.teamSide); // the moderation chat's buttons on report cards
   protectedBot.use(createInboxFeature(deps, inbox, erasure, members));
 
+  protectedBot.use(stories.editorsSide);
   protectedBot.use(createEditorsFeature(deps, { posts: deps.posts, scheduler, reload, text: editorsText }));
 
   protectedBot.use(unhandledFeature); // must be the last handler
 
   bot.catch((error) => logger.error({ err: error.error }, 'unhandled error'));
-  return { bot, i18n, scheduler, inbox, relay, inboxJobs, eventReminders, erasure, groupSettings, reload, reportToEditors, contentReport };
+  return { bot, i18n, scheduler, inbox, relay, inboxJobs, eventReminders, erasure, groupSettings, reload, reportToEditors, contentReport, tellUntoldStories: stories.tellUntold };
 }
 
 /** One line of a report, short enough that a whole report stays within Telegram's 4096 characters. */

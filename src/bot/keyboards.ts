@@ -15,6 +15,9 @@ export function mainMenu(ctx: BotContext, prefix = ''): InlineKeyboard {
     .text(ctx.t('menu-consult'), `${prefix}menu:consult`)
     .text(ctx.t('menu-services'), `${prefix}menu:services`)
     .row()
+    .text(ctx.t('menu-report'), `${prefix}menu:report`)
+    .text(ctx.t('menu-share'), `${prefix}menu:share`)
+    .row()
     .text(ctx.t('menu-language'), `${prefix}menu:language`)
     .text(ctx.t('menu-privacy'), `${prefix}menu:privacy`);
 }

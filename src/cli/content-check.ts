@@ -6,6 +6,7 @@ import { goLiveBlockers, goLiveReport } from '../content/go-live.js';
 import { loadPosts } from '../publishing/posts.js';
 import { unsignedRiskLists } from '../content/risk.js';
 import { contentToolConfig } from './env.js';
+import { storyContentProblems } from '../stories/content.js';
 
 /**
  * npm run content:check [-- --strict] — validates the whole content folder.
@@ -25,7 +26,8 @@ const content = loadContent(contentDir);
 const posts = loadPosts(contentDir, { timezone, channels });
 const goLive = goLiveReport(contentDir, content);
 const located = <T extends { file: string }>(p: T): T => ({ ...p, file: join(contentDir, p.file) });
-const problems = [...content.problems, ...posts.problems, ...goLive.errors].map((p) => formatProblem(located(p)));
+const stories = storyContentProblems(contentDir, Object.keys(content.languages), defaultLanguage, channels);
+const problems = [...content.problems, ...posts.problems, ...goLive.errors, ...stories].map((p) => formatProblem(located(p)));
 const warnings = reviewContent(contentDir, content, defaultLanguage)
   .filter((p) => !/lack the current sign-off/.test(p.message)) // listed in full below
   .map((p) => `warning: ${formatProblem(located(p))}`);

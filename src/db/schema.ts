@@ -414,3 +414,107 @@ export const eventCounts = sqliteTable('event_counts', {
   confirmed: integer('confirmed').notNull().default(0),
   cancelled: integer('cancelled').notNull().default(0),
 });
+
+/**
+ * Bad batch and bad reaction reports from clients (issue 22.2), reviewed by the team before any alert.
+ * The row holds no words of the client: what was sold and what happened are only in the card the bot
+ * posted in the moderation chat (the editors chat). Status, read by the alerts feature:
+ *  - `open`: waiting for the team; `client_key` links it to the reporter (for /forget) until decided.
+ *  - `dismissed`: not used; its photo was deleted from the chat.
+ *  - `reviewed`: read and noted, not (yet) for an alert; photo deleted.
+ *  - `used`: the team means to use it for an alert; photo deleted.
+ *  - `expired`: nobody decided within REPORT_EXPIRY_DAYS: its card and photo were deleted.
+ * A decision or expiry empties `client_key` and `photo_message_id` at once (the link to the reporter goes
+ * with the decision). /forget deletes the reporter's open reports, their card and photo too.
+ */
+export const reports = sqliteTable(
+  'reports',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** Shown on the card, e.g. "R-7KQ4F": random, derived from nothing about the client. */
+    number: text('number').notNull().unique(),
+    /** batch (a bad batch) | reaction (a bad reaction) */
+    kind: text('kind').notNull(),
+    /** A coarse region id (settings.yml `regions`), or null: not said. */
+    region: text('region'),
+    hasPhoto: integer('has_photo', { mode: 'boolean' }).notNull().default(false),
+    /** When it was sent, rounded down to the hour (ms): no exact moment to match to a phone. */
+    receivedHour: integer('received_hour').notNull(),
+    /** open | dismissed | reviewed | used | expired (see above) */
+    status: text('status').notNull().default('open'),
+    /** When it was decided or expired, rounded down to the hour (ms). */
+    decidedHour: integer('decided_hour'),
+    /** The reporter while the report is open; null once decided (the link goes with the decision). */
+    clientKey: text('client_key').references(() => clients.key, { onDelete: 'cascade' }),
+    /** The moderation chat (a staff group's id: not client data) the card and the photo are in. */
+    chatId: integer('chat_id').notNull(),
+    cardMessageId: integer('card_message_id'),
+    /** The photo under the card, until it is deleted (at the decision or expiry). The file id is never kept. */
+    photoMessageId: integer('photo_message_id'),
+  },
+  (t) => [index('reports_status').on(t.status, t.receivedHour), index('reports_client').on(t.clientKey), index('reports_card').on(t.chatId, t.cardMessageId)],
+);
+
+export type ReportRow = typeof reports.$inferSelect;
+
+/**
+ * Reports sent, counted per day under a keyed hash of their own (Privacy.reportLimitKey), for the daily
+ * limit; like pick-up counts they match no client row without BOT_SECRET and outlive /forget for their
+ * day only (so erasing does not reset the limit). Purged after two days.
+ */
+export const reportCounts = sqliteTable(
+  'report_counts',
+  {
+    limitKey: text('limit_key').notNull(),
+    /** YYYY-MM-DD (UTC). */
+    day: text('day').notNull(),
+    count: integer('count').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.limitKey, t.day] })],
+);
+
+/**
+ * Readers' stories (trip reports, experiences with services) on their way to a channel. The number is
+ * random, never derived from the client; editors see only it. The text is sealed (Privacy.stories, bound
+ * to the number) until the story is decided; then the texts, the chat ref and the client key are
+ * cleared, so a decided story links to nobody and keeps no words (a published one is in the channel).
+ * A draft (being written) or a pending story goes with the client row (/forget, ON DELETE CASCADE).
+ */
+export const stories = sqliteTable(
+  'stories',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** e.g. "S-7K3Q", random (src/stories/store.ts); null while a draft. */
+    number: text('number').unique(),
+    /** The author while the story is a draft or pending; null once decided. */
+    clientKey: text('client_key').references(() => clients.key, { onDelete: 'cascade' }),
+    /** The author's chat id, sealed and bound to the story's number (`stories:<number>`); null once the author is told of the decision. */
+    chatRef: text('chat_ref'),
+    /** draft | pending | approved | published | rejected | withdrawn */
+    status: text('status').notNull(),
+    /** ru | kk | en: the language it was written in (its channel by default). */
+    lang: text('lang').notNull(),
+    /** trip | services | other; null until chosen. */
+    kind: text('kind'),
+    /** JSON array of substance ids from content/stories/<lang>.md. */
+    substances: text('substances').notNull().default('[]'),
+    /** The author's words as they sent them (scrubbed), sealed; gone once decided. */
+    sealedOriginal: text('sealed_original'),
+    /** The text as an editor changed it, sealed; null while unedited; gone once decided. */
+    sealedEdited: text('sealed_edited'),
+    /** Channel alias from CHANNELS chosen by an editor (null: the language's channel from content). */
+    channel: text('channel'),
+    /** JSON array of the Telegram ids of the editors who approved the text as it is now (staff are not anonymous to the system). */
+    approvals: text('approvals').notNull().default('[]'),
+    /** An editor asked a question; the author's next message (after pressing Answer) goes back under the number. */
+    questionOpen: integer('question_open', { mode: 'boolean' }).notNull().default(false),
+    answering: integer('answering', { mode: 'boolean' }).notNull().default(false),
+    /** Why it was rejected, to tell the author (an editor's words, not the client's); gone once told. */
+    reason: text('reason'),
+    /** Last change, rounded down to the hour (ms): drafts left alone are purged. */
+    updatedHour: integer('updated_hour').notNull(),
+  },
+  (t) => [index('stories_client').on(t.clientKey), index('stories_status').on(t.status)],
+);
+
+export type StoryRow = typeof stories.$inferSelect;

@@ -13,6 +13,8 @@ import { sendDueFollowUps } from './follow-ups.js';
 import { Every } from '../time/every.js';
 import { purgeSourceMarkers } from './source-counts.js';
 import { answerDueStep, unansweredCases } from './answer-due.js';
+import { expireReports, purgeReportCounts } from './reports.js';
+import { CHAT_REF_BINDING } from '../privacy/keys.js';
 
 const LAST_PURGE = 'inbox.last_purge';
 
@@ -54,6 +56,9 @@ export class InboxJobs {
       purgeAbandonedConversations(db, clock());
       purgeOldTraces(db, clock()); // message ids past Telegram's 48 hours cannot be deleted, so are not kept
       purgeSourceMarkers(db, clock()); // an outreach marker lives to the end of the month after the start
+      purgeReportCounts(db, clock());
+      // Reports nobody decided within REPORT_EXPIRY_DAYS: their card and photo go from the moderation chat now.
+      if (expireReports(db, clock(), (chatId) => this.deps.privacy.encryptChatId(chatId, CHAT_REF_BINDING.deletion)) > 0) await this.erasure.runPending();
     };
     const followUps = async () => void (await sendDueFollowUps({ ...this.deps, timezone: this.deps.config.timezone }));
     const board = async () => this.updateBoard();

@@ -28,6 +28,8 @@ export interface Privacy {
   sourceMarkerKey(clientKey: string): string;
   /** The key a client's event reminders are kept under (event_reminders): its own subkey, so it matches no client row. */
   rsvpKey(clientKey: string): string;
+  /** The key a day's report count is kept under (the daily report limit): its own subkey, like the pick-up key. */
+  reportLimitKey(clientKey: string): string;
   /** A MAC over a row's canonical fields (see src/db/row-integrity.ts), under a subkey of the table's own. */
   rowMac(table: string, canonical: string): string;
   /** Raw updates in the update journal (they carry ids, names, phones, texts). */
@@ -36,6 +38,8 @@ export interface Privacy {
   conversations: Sealer;
   /** A client's words waiting in the outbox (texts to join, edits to carry over), until they are sent. */
   outbox: Sealer;
+  /** Readers' stories until they are decided (src/stories/): the author's words and an editor's version. */
+  stories: Sealer;
 }
 
 /** HKDF labels; never reuse one for another purpose, never change one in use. */
@@ -45,10 +49,12 @@ export const KEY_LABELS = {
   journal: 'update-journal-encryption',
   conversations: 'conversation-state-encryption',
   outbox: 'outbox-text-encryption',
+  stories: 'story-text-encryption',
   ban: 'ban-key',
   pickup: 'pickup-count-key',
   sourceMarker: 'source-marker-key',
   rsvp: 'event-reminder-key',
+  reportLimit: 'report-count-key',
   /** Followed by ':' and the table name: one subkey per table. */
   rowMac: 'row-mac',
 } as const;
@@ -61,6 +67,8 @@ export const CHAT_REF_BINDING = {
   deletion: 'pending_deletions',
   /** A client's chat in event_reminders, bound to the holder's key. */
   rsvp: (holderKey: string) => `event_reminders:${holderKey}`,
+  /** A story's author, in stories.chat_ref (bound to the story's random number). */
+  story: (number: string) => `stories:${number}`,
 } as const;
 
 /** Marks the fixed-width, bound format; refs without it are of the earlier format (base64url has no '.'). */
@@ -79,6 +87,7 @@ export function createPrivacy(botSecret: string): Privacy {
   const pickupHmacKey = subkey(botSecret, KEY_LABELS.pickup);
   const sourceMarkerHmacKey = subkey(botSecret, KEY_LABELS.sourceMarker);
   const rsvpHmacKey = subkey(botSecret, KEY_LABELS.rsvp);
+  const reportHmacKey = subkey(botSecret, KEY_LABELS.reportLimit);
   const rowKeys = new Map<string, Buffer>();
   const rowKey = (table: string) => {
     let key = rowKeys.get(table);
@@ -96,6 +105,7 @@ export function createPrivacy(botSecret: string): Privacy {
     journal: createSealer(subkey(botSecret, KEY_LABELS.journal)),
     conversations: createSealer(subkey(botSecret, KEY_LABELS.conversations)),
     outbox: createSealer(subkey(botSecret, KEY_LABELS.outbox)),
+    stories: createSealer(subkey(botSecret, KEY_LABELS.stories)),
     clientKey(telegramUserId) {
       return createHmac('sha256', hmacKey).update(String(telegramUserId)).digest('hex');
     },
@@ -132,6 +142,9 @@ export function createPrivacy(botSecret: string): Privacy {
     },
     rsvpKey(clientKey) {
       return createHmac('sha256', rsvpHmacKey).update(clientKey).digest('hex');
+    },
+    reportLimitKey(clientKey) {
+      return createHmac('sha256', reportHmacKey).update(clientKey).digest('hex');
     },
     rowMac(table, canonical) {
       return createHmac('sha256', rowKey(table)).update(canonical).digest('base64url');

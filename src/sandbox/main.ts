@@ -129,6 +129,7 @@ async function main(): Promise<void> {
       '  The real bot runs against a simulated Telegram on this machine; no account, token or network needed.',
       `  Everything it stores is in ${dir} and is deleted when you stop it (Ctrl+C).`,
       `  Save a post file under ${join(contentDir, 'posts')} and its preview shows in the editors chat.`,
+      '  A client\'s "Share your story" lands in the editors chat: approve it as two different consultants and it shows in the Channel pane.',
       '',
     ].join('\n'),
   );

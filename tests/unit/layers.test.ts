@@ -16,7 +16,8 @@ const ALLOWED: Record<string, string[]> = {
   relay: ['db', 'privacy', 'telegram', 'time'],
   inbox: ['content', 'db', 'privacy', 'relay', 'telegram', 'time'],
   publishing: ['content', 'db', 'telegram', 'time'],
-  ops: ['content', 'db', 'inbox', 'privacy', 'publishing', 'relay', 'telegram', 'time'],
+  stories: ['content', 'db', 'privacy', 'publishing', 'telegram', 'time'],
+  ops: ['content', 'db', 'inbox', 'privacy', 'publishing', 'relay', 'stories', 'telegram', 'time'],
 };
 
 function files(dir: string): string[] {

@@ -18,6 +18,10 @@ export interface ForgetTools {
   teamChatRef: (teamChatId: number) => string;
   /** Rewrites the queue board at once (it names waiting clients by pseudonym). */
   refreshBoard: () => void;
+  /** The numbers of the client's stories waiting for editors (they go with the client's row). */
+  openStories?: (clientKey: string) => string[];
+  /** Tells the editors those stories were withdrawn. */
+  storiesForgotten?: (numbers: string[]) => Promise<void>;
 }
 
 /** The lines telling a client exactly what "Clear this chat" deleted, what it could not, and what is left for them to do. */
@@ -59,6 +63,7 @@ export function createForgetFeature({ db, logger, privacy }: BotDeps, tools: For
     if (!ctx.client) return;
     const key = ctx.client.key;
     const open = findOpenCase(db, key);
+    const stories = tools.openStories?.(key) ?? [];
     // Their own chat first, while the message ids and topics are still known.
     const clearing = await erasure.clearClientChat(key, ctx.chat!.id);
     const erased = forgetClient(db, key, tools.teamChatRef);
@@ -66,7 +71,11 @@ export function createForgetFeature({ db, logger, privacy }: BotDeps, tools: For
     const reminders = forgetRsvps(db, privacy, key);
     if (forgetSourceMarker(db, privacy, key) + reminders > 0) foldWal(db);
     ctx.client.row = undefined;
+    // Drafts and stories not yet decided went with the row (ON DELETE CASCADE): their editors are told.
+    if (erased && stories.length > 0) await tools.storiesForgotten?.(stories);
     // Then the team's chat: the topics of every case (with every copy in them) and reminders naming them.
+    // Their open reports' cards and photos in the moderation chat go too (queued with the rows).
+    if (erased?.rows.reports) await erasure.runPending();
     if (erased && erased.caseIds.length > 0) {
       const run = await erasure.runPending();
       // Each team that had one of the cases is told (in its General topic).
@@ -86,6 +95,8 @@ export function createForgetFeature({ db, logger, privacy }: BotDeps, tools: For
       // Codes are unlinked, not deleted: they still work at the partner and count, for nobody.
       if (erased.rows.referral_codes) items.push(ctx.t('forget-item-codes', { count: erased.rows.referral_codes }));
       if (reminders > 0) items.push(ctx.t('forget-item-reminders', { count: reminders }));
+      if (erased.rows.stories) items.push(ctx.t('forget-item-stories', { count: erased.rows.stories }));
+      if (erased.rows.reports) items.push(ctx.t('forget-item-reports', { count: erased.rows.reports }));
       text = `${ctx.t('forget-done', { what: items.join(', ') })}\n\n${cleared}`;
     } else if (reminders > 0) {
       text = `${ctx.t('forget-done', { what: ctx.t('forget-item-reminders', { count: reminders }) })}\n\n${cleared}`;

@@ -2,6 +2,7 @@ import { Composer, InlineKeyboard } from 'grammy';
 import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
 import { showScreen } from '../screens.js';
+import { REPORT_EXPIRY_DAYS, REPORT_LIMIT_PER_DAY } from '../../inbox/reports.js';
 
 /** /privacy: exactly what is stored, and for how long. */
 export function createPrivacyFeature({ config }: BotDeps): Composer<BotContext> {
@@ -16,7 +17,7 @@ export function createPrivacyFeature({ config }: BotDeps): Composer<BotContext> 
       .text(ctx.t('button-menu'), 'menu:main');
     const text = ctx.t('privacy', { retention: config.retentionDays, topics: ctx.me.has_topics_enabled ? 'yes' : 'no' });
     const pickups = config.codes.pickupLimit > 0 && config.codes.pickupTypes.length > 0 ? `\n\n${ctx.t('privacy-pickups', { days: config.codes.pickupPeriodDays })}` : '';
-    await showScreen(ctx, `${text}\n\n${ctx.t('privacy-bans', { days: config.banDays })}\n\n${ctx.t('privacy-codes')}${pickups}\n\n${ctx.t('privacy-outreach')}`, keyboard);
+    await showScreen(ctx, `${text}\n\n${ctx.t('privacy-bans', { days: config.banDays })}\n\n${ctx.t('privacy-codes')}${pickups}\n\n${ctx.t('privacy-reports', { limit: REPORT_LIMIT_PER_DAY, days: REPORT_EXPIRY_DAYS })}\n\n${ctx.t('privacy-stories')}\n\n${ctx.t('privacy-outreach')}`, keyboard);
   }
 
   feature.command('privacy', showPrivacy);
