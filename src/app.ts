@@ -136,6 +136,7 @@ export function openApp(config: Config, options: AppOptions): App {
       await scheduler.start();
       inboxJobs.start();
       eventReminders.start();
+      created.checkins.start(); // a round at once: asks and escalations that came due while the bot was down go now
       groupSettings.start(); // at start and every few minutes: is history hidden from new members, is saving restricted?
       backgroundStarted = true;
       // Deletions queued before the last stop (a topic of an erased case, say) are tried again now.
@@ -150,6 +151,7 @@ export function openApp(config: Config, options: AppOptions): App {
           await scheduler.stop();
           await inboxJobs.stop();
           await eventReminders.stop();
+          await created.checkins.stop();
           await groupSettings.stop();
           await relay.stop();
         }

@@ -181,6 +181,8 @@ export const configSchema = z
     PICKUP_PERIOD_DAYS: wholeNumber('PICKUP_PERIOD_DAYS must be a whole number of days, 1 or more', 1).default(30),
     STORY_APPROVALS: wholeNumber('STORY_APPROVALS must be a whole number from 1 to 5: how many different editors must approve a reader\'s story before it is published (2 by default; 1 lets one editor publish alone)', 1, 5).default(2),
     STORIES_PER_DAY: wholeNumber('STORIES_PER_DAY must be a whole number from 1 to 20: how many stories one reader may submit in 24 hours (and have waiting at once)', 1, 20).default(3),
+    CHECKIN_ANSWER_MINUTES: wholeNumber('CHECKIN_ANSWER_MINUTES must be a whole number of minutes, 1–60 (how long each "are you OK?" of a check-in waits for an answer)', 1, 60).default(5),
+    CHECKIN_MINUTE_MS: wholeNumber('CHECKIN_MINUTE_MS must be a whole number of milliseconds, 10–60000 (tests only: the length of a check-in minute)', 10, 60_000).default(60_000),
     OUTGOING_PACING: z
       .enum(['on', 'off'], { error: 'OUTGOING_PACING must be on or off' })
       .default('on'),
@@ -285,6 +287,7 @@ export const configSchema = z
     metricsToken: env.METRICS_TOKEN,
     outgoingPacing: env.OUTGOING_PACING === 'on',
     stories: { approvals: env.STORY_APPROVALS, perDay: env.STORIES_PER_DAY },
+    checkin: { answerMinutes: env.CHECKIN_ANSWER_MINUTES, minuteMs: env.CHECKIN_MINUTE_MS },
     showSampleServices: env.SHOW_SAMPLE_SERVICES === 'true',
     partnersChatId: env.PARTNERS_CHAT_ID,
     codes: { validDays: env.CODE_VALID_DAYS, pickupTypes: env.PICKUP_TYPES, pickupLimit: env.PICKUP_LIMIT, pickupPeriodDays: env.PICKUP_PERIOD_DAYS },

@@ -636,6 +636,130 @@ staff-queue-unanswered = ⏰ <b>Unanswered</b>: { $count } taken, the client sti
 staff-stats-responses = <b>Response times</b> by inbox and week (from Monday): median / 90th percentile (cases)
 staff-stats-response-line = • { $inbox } · { $week }: first answer { $firstMedian } / { $firstP90 } ({ $firstCount }); next answers { $nextMedian } / { $nextP90 } ({ $nextCount })
 
+## checkin
+button-checkin = 🫂 Check on me
+checkin-intro =
+    🫂 <b>Check on me</b>
+
+    If you are going to use alone, the bot can check on you. Choose a time: then the bot asks "are you OK?". If you don't answer, it asks once more a few minutes later, and then alerts whoever you chose: your buddy (someone you invite yourself) and/or the on-duty team. Nothing is alerted without your consent.
+
+    Be aware of the limits:
+    • the bot cannot call { $ambulance } or send anyone to you;
+    • a muted phone, no internet or a dead battery defeats it;
+    • your buddy or the team decide what to do, and they may not be available at once.
+    If you feel unwell, call { $ambulance } yourself; it is safer not to use alone.
+
+    How long until the first "are you OK?"
+checkin-button-minutes = { $minutes } min
+checkin-button-buddy = 👥 My buddy
+checkin-setup =
+    🫂 <b>Check-in in { $minutes } min</b>
+
+    If you don't answer twice, who may be alerted? Tick only what you agree to.
+    • Buddy: { $buddy ->
+        [on] ☑️ yes: they get an alert with your plan
+        [off] ⬜ no
+       *[none] you have no buddy yet
+    }
+    • On-duty team: { $team ->
+        [on] ☑️ yes: an urgent conversation opens for the team, with your plan; they decide what to do
+       *[off] ⬜ no
+    }
+    • Plan: { $hasPlan ->
+        [yes] <i>{ $plan }</i>
+       *[other] none. A plan says where you are and how to get in; it is kept encrypted and shown only if you don't answer, then deleted.
+    }
+checkin-button-alert-buddy = Alert my buddy
+checkin-button-add-buddy = 👥 Invite a buddy
+checkin-button-alert-team = Alert the on-duty team
+checkin-button-plan = ✏️ Write a plan
+checkin-button-plan-change = ✏️ Change the plan
+checkin-button-start = ▶️ Start ({ $minutes } min)
+checkin-button-cancel = ✖️ Cancel
+checkin-plan-ask = ✏️ Write your plan in one message: where you are, how to get in (door code, key), anything that helps. It is kept encrypted, shown only to whoever is alerted if you don't answer, and deleted when the check-in ends. Write your name or phone only if you want them to see it. I delete your message from this chat once it is saved.
+checkin-plan-saved = 🔒 Plan saved (encrypted).
+checkin-started = ✅ Check-in started. I will ask "are you OK?" at about { $time } (in { $minutes } min). You can answer, add time or end it at any moment: /checkin.
+checkin-status = 🫂 Your check-in is on: the next "are you OK?" comes at about { $time }.
+checkin-status-escalated = 🫂 You did not answer, so whoever you chose was alerted. Tap "I'm OK" when you can: they will be told.
+checkin-cancelled = Check-in cancelled. Nothing was kept.
+checkin-none = No check-in is on. /checkin starts one.
+checkin-ok = 💚 Good to hear. The check-in has ended and its plan is deleted.{ $alerted ->
+    [yes] {" "}Whoever was alerted is being told you answered.
+   *[other] {""}
+}
+checkin-ended = The check-in has ended and its plan is deleted.{ $alerted ->
+    [yes] {" "}Whoever was alerted is being told.
+   *[other] {""}
+}
+checkin-button-again = 🫂 New check-in
+checkin-button-ok = ✅ I'm OK
+checkin-button-extend = ⏱ +15 min
+checkin-button-end = ⏹ End check-in
+checkin-extended = ⏱ OK, the next "are you OK?" comes at about { $time }.
+checkin-ask = 🫂 <b>Are you OK?</b> Tap the button (or write anything).
+checkin-ask-again = 🫂 <b>Are you OK?</b> This is the second ask. If you don't answer in a few minutes, whoever you chose will be alerted.
+checkin-escalated = ⚠️ You did not answer. { $who ->
+    [both] Your buddy and the on-duty team have been alerted.
+    [buddy] Your buddy has been alerted.
+    [team] The on-duty team has been alerted.
+   *[none] Nobody was chosen to be alerted.
+} Tap "I'm OK" as soon as you can.
+checkin-buddy-alert =
+    ⚠️ <b>Check-in alert</b>
+
+    Someone who chose you as their check-in buddy started a check-in and did not answer two asks.
+    { $hasPlan ->
+        [yes] Their plan: <i>{ $plan }</i>
+       *[other] They left no plan.
+    }
+
+    The bot cannot call anyone and knows nothing more than this. You decide what to do: try to reach them the way you usually do; if you think their life is in danger, call { $ambulance }. You will get a message here if they answer.
+checkin-buddy-ok = 💚 Check-in: the person you were alerted about has answered that they are OK.
+checkin-buddy-ended = Check-in: the person you were alerted about has ended their check-in (they answered).
+checkin-buddy-expired = Check-in: the alert you got has expired without an answer; its plan is deleted.
+checkin-buddy-paired = 👥 You have a buddy. If you choose it in a check-in, they get an alert with your plan when you don't answer. The bot never shows them your account, and never shows you theirs.
+checkin-buddy-none =
+    👥 A buddy is someone you trust who gets an alert if you don't answer a check-in. Invite them with a one-time link: they open the bot with it and agree. The bot never shows them your account (only the plan you write), and never shows you theirs.
+checkin-buddy-of = You are the check-in buddy of { $count } { $count ->
+    [one] person
+   *[other] people
+}.
+checkin-button-buddy-remove = ✖️ Remove my buddy
+checkin-button-buddy-invite = 🔗 Create an invitation link
+checkin-button-buddy-quit = ✖️ Stop being a buddy
+checkin-buddy-link = 🔗 Send the next message to the person you trust (forward it or copy the link). It works once, for { $hours } h. They will be asked to agree.
+checkin-buddy-link-message = Would you be my check-in buddy? Open this link: <a href="{ $link }">{ $link }</a>
+checkin-buddy-removed = 👥 Someone you were a check-in buddy for has ended the pairing. You will get no more alerts from them.
+checkin-buddy-removed-done = Your buddy is removed (they were told, without your name).
+checkin-buddy-quit = 👥 Your buddy has ended the pairing: they will get no check-in alerts. You can invite someone else: /buddy.
+checkin-buddy-quit-done = Done: you are nobody's check-in buddy any more.
+checkin-invite =
+    👥 <b>Someone asks you to be their check-in buddy</b>
+
+    When they start a check-in and don't answer, you get a message here with the plan they wrote (where they are, how to get in). The bot cannot call anyone; you decide what to do. The bot does not show you their account, and does not show them yours.
+
+    You can stop at any time: /buddy. Do you agree?
+checkin-invite-invalid = This invitation link does not work (used already, or expired). Ask for a new one.
+checkin-invite-self = This is your own invitation: send it to the person you trust.
+checkin-button-invite-yes = ✅ I agree
+checkin-button-invite-no = ✖️ No
+checkin-invite-declined = OK, you are not a buddy. Nothing was kept.
+checkin-invite-accepted = ✅ You are now a check-in buddy. Keep this chat's notifications on. /buddy to stop.
+checkin-buddy-joined = 👥 Your buddy has agreed. You can choose them when you start a check-in: /checkin.
+privacy-checkin = 🫂 A check-in keeps its time, who you agreed to alert and your plan (encrypted) only while it is on; all of it is deleted when it ends. A buddy pairing keeps a code of your buddy made with a separate secret key and their chat number, encrypted, until either of you ends it or uses /forget. The bot never shows a buddy your account, or you theirs: only its own texts and your plan.
+staff-checkin-escalated = 🫂 <b>Check-in not answered</b>: the client asked to be checked on and did not answer two asks. Their plan is on the card while the check-in lasts. The bot cannot call anyone: decide what to do.
+staff-checkin-ok = 💚 The client answered the check-in: they are OK. The plan is deleted.
+staff-checkin-ended = The client ended the check-in. The plan is deleted.
+staff-checkin-expired = The check-in expired without an answer. The plan is deleted.
+staff-card-checkin-plan = 🫂 Check-in plan: <i>{ $plan }</i>
+staff-card-checkin-no-plan = (no plan)
+staff-risk-checkin = a check-in not answered
+command-checkin = Check on me: ask if I'm OK at a set time
+command-buddy = My check-in buddy
+checkin-buddy-alert-over = ⚠️ Check-in alert: over. The plan that was here has been removed.
+forget-item-checkin = your check-in with its plan
+forget-item-buddy = your buddy pairing (your buddy was told, without your name)
+
 ## reports
 menu-report = ⚠️ Report a bad batch
 command-report = Report a bad batch or a bad reaction

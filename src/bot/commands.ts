@@ -4,7 +4,7 @@ import type { LanguageCode } from 'grammy/types';
 import type { Language } from '../config.js';
 import type { BotContext } from './context.js';
 
-export const CLIENT_COMMANDS = ['start', 'help', 'consult', 'status', 'end', 'info', 'mix', 'services', 'report', 'language', 'privacy', 'share', 'forget'] as const;
+export const CLIENT_COMMANDS = ['start', 'help', 'consult', 'status', 'end', 'info', 'mix', 'checkin', 'buddy', 'services', 'report', 'language', 'privacy', 'share', 'forget'] as const;
 
 /** Staff commands, shown in the staff chat only; their descriptions are `staff-command-<name>` in DEFAULT_LANGUAGE. */
 export const STAFF_COMMANDS = ['take', 'release', 'transfer', 'close', 'urgent', 'normal', 'note', 'alias', 'snippets', 'snippet', 'refer', 'code', 'ban', 'unban', 'bans', 'stats', 'export', 'lockdown', 'unlock'] as const;

@@ -52,6 +52,8 @@ import { createInvitationsFeature, reminderMessage } from './features/invitation
 import { createOutreachFeature } from './features/outreach.js';
 import { createStoriesFeature } from './features/stories.js';
 import { openNumbers } from '../stories/store.js';
+import { CheckinService } from '../inbox/checkin-service.js';
+import { createCheckinFeature, forgetCheckinLinks } from './features/checkin.js';
 import { createReportsFeature } from './features/reports.js';
 
 export type { BotDeps } from './deps.js';
@@ -68,6 +70,8 @@ export interface CreatedBot {
   erasure: Erasure;
   /** Reminders before invitation posts' events, for clients who asked (src/inbox/event-reminders.ts); started by main. */
   eventReminders: EventReminders;
+  /** "Check on me": due asks and escalations, and their messages (issue 22); started by main. */
+  checkins: CheckinService;
   /** Reads each inbox's group settings (visible history, protected content) now and then; started by main. */
   groupSettings: GroupSettingsWatch;
   /** Reloads content and posts, reports new problems to the editors chat, returns a summary (HTML blocks). */
@@ -177,6 +181,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
     clock: nowMs,
     render: reminderMessage(() => deps.posts.posts, (lang) => (key, vars) => i18n.t(lang, key, vars), config.timezone),
   });
+  const checkins = new CheckinService({ db: deps.db, api: bot.api, privacy: deps.privacy, logger, i18n: i18n as never, clock: nowMs, timing: config.checkin }, inbox);
   const groupSettings = new GroupSettingsWatch({
     db: deps.db,
     logger,
@@ -250,9 +255,17 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   const privateChats = protectedBot.chatType('private');
   // First: while a report is being written, every update reaches its flow, which hands commands and the
   // emergency button on (and ends), instead of staying open behind the screens they show.
+  // A button that is not the intake's (the 🆘 screen, the menu, a card) leaves an intake in progress: the
+  // client went elsewhere, and what they write next must not be taken for its answers (or refused).
+  privateChats.use(async (ctx, next) => {
+    const data = ctx.callbackQuery?.data;
+    if (data !== undefined && !/^(?:n:)?intake:/.test(data) && (await ctx.conversation.active('intake')) > 0) await ctx.conversation.exit('intake');
+    return next();
+  });
   privateChats.use(reports.clientSide);
   privateChats.use(menuFeature);
   privateChats.use(createEmergencyFeature(deps));
+  privateChats.use(createCheckinFeature(deps, checkins, i18n)); // before the consultation: an answer to "are you OK?" is seen first
   privateChats.use(createInfoFeature(deps));
   privateChats.use(createMixFeature(deps));
   privateChats.use(createConsultFeature(deps, inbox, i18n, lockdown));
@@ -267,6 +280,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
       refreshBoard: () => inboxJobs.updateBoard(PRIORITY.erasure),
       openStories: (key) => openNumbers(deps.db, key),
       storiesForgotten: stories.forgotten,
+      beforeErase: (ctx, key) => forgetCheckinLinks(deps, i18n, ctx.api, key),
     }),
   );
   privateChats.use(createClearChatFeature(erasure));
@@ -287,7 +301,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   protectedBot.use(unhandledFeature); // must be the last handler
 
   bot.catch((error) => logger.error({ err: error.error }, 'unhandled error'));
-  return { bot, i18n, scheduler, inbox, relay, inboxJobs, eventReminders, erasure, groupSettings, reload, reportToEditors, contentReport, tellUntoldStories: stories.tellUntold };
+  return { bot, i18n, scheduler, inbox, relay, inboxJobs, eventReminders, checkins, erasure, groupSettings, reload, reportToEditors, contentReport, tellUntoldStories: stories.tellUntold };
 }
 
 /** One line of a report, short enough that a whole report stays within Telegram's 4096 characters. */

@@ -416,6 +416,84 @@ export const eventCounts = sqliteTable('event_counts', {
 });
 
 /**
+ * A check-in buddy pairing (issue 22): first a one-time invitation (a keyed hash of the token in the start
+ * link, and when it expires), then, once someone opened the link and agreed, the buddy: kept under a keyed
+ * hash of their client key with its own subkey (Privacy.buddyKey), so the row matches no client row, and
+ * their chat id sealed to this row. Neither side's Telegram account is ever shown to the other. One per
+ * client; deleted when either side ends it, by /forget of either side (the client's by ON DELETE CASCADE).
+ */
+export const buddies = sqliteTable(
+  'buddies',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    clientKey: text('client_key')
+      .notNull()
+      .unique()
+      .references(() => clients.key, { onDelete: 'cascade' }),
+    /** SHA-256 of the invitation token (base64url), until it is used; the token itself is only in the link. */
+    tokenHash: text('token_hash').unique(),
+    /** When the invitation stops working (ms). */
+    tokenExpiresAt: integer('token_expires_at'),
+    /** Privacy.buddyKey(the buddy's client key), hex, once paired. */
+    buddyKey: text('buddy_key'),
+    /** The buddy's private chat id, sealed and bound to this row (CHAT_REF_BINDING.buddy(id)). */
+    buddyChatRef: text('buddy_chat_ref'),
+    /** The language the buddy read the invitation in (ru | kk | en), for their alerts. */
+    buddyLanguage: text('buddy_language'),
+    /** Day of pairing, YYYY-MM-DD (UTC). */
+    pairedOn: text('paired_on'),
+  },
+  (t) => [index('buddies_buddy').on(t.buddyKey)],
+);
+
+export type BuddyRow = typeof buddies.$inferSelect;
+
+/**
+ * A running "check on me" (issue 22): durable due time and state, so a restart neither misses nor repeats a
+ * step. The plan is sealed (Privacy.checkinPlan, bound to this row) and goes with the row when the
+ * check-in ends. `step` counts transitions; `delivered_step` is the last one whose messages all went
+ * (`sent_parts` of the current one went already), so a crash resends only what may not have arrived.
+ */
+export const checkins = sqliteTable(
+  'checkins',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    clientKey: text('client_key')
+      .notNull()
+      .unique()
+      .references(() => clients.key, { onDelete: 'cascade' }),
+    /** setup | plan (waiting for the plan's text) | running | asked | asked-again | escalated | ended */
+    state: text('state').notNull(),
+    /** The time the client chose, in minutes. */
+    minutes: integer('minutes').notNull(),
+    /** When the next step is due (ms); null when nothing is due. */
+    dueAt: integer('due_at'),
+    /** The client consented to alerting their buddy / the on-duty team. */
+    withBuddy: integer('with_buddy', { mode: 'boolean' }).notNull().default(false),
+    withTeam: integer('with_team', { mode: 'boolean' }).notNull().default(false),
+    /** The client's plan, sealed; null if none. */
+    sealedPlan: text('sealed_plan'),
+    /** The language of the texts (ru | kk | en). */
+    language: text('language').notNull(),
+    /** Escalated: the buddy was alerted (so they are told when it ends). */
+    buddyAlerted: integer('buddy_alerted', { mode: 'boolean' }).notNull().default(false),
+    /** The alert in the buddy's chat (its id there): edited to drop the plan when the check-in ends. */
+    buddyAlertMessageId: integer('buddy_alert_message_id'),
+    /** Escalated to the team: the urgent case (its card shows the plan while the check-in lasts). */
+    caseId: integer('case_id').references(() => cases.id, { onDelete: 'set null' }),
+    /** Why it ended: ok | ended | expired (what the alerted are told). */
+    endReason: text('end_reason'),
+    step: integer('step').notNull().default(0),
+    deliveredStep: integer('delivered_step').notNull().default(0),
+    sentParts: integer('sent_parts').notNull().default(0),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('checkins_due').on(t.dueAt)],
+);
+
+export type CheckinRow = typeof checkins.$inferSelect;
+
+/**
  * Bad batch and bad reaction reports from clients (issue 22.2), reviewed by the team before any alert.
  * The row holds no words of the client: what was sold and what happened are only in the card the bot
  * posted in the moderation chat (the editors chat). Status, read by the alerts feature:

@@ -18,6 +18,7 @@ import { isOpen, nextOpening } from './working-hours.js';
 import { Inboxes } from './inboxes.js';
 import { markNudged, offerBack } from './answer-due.js';
 import { clientChatId } from '../db/clients.js';
+import { escalatedPlanOfCase } from './checkins.js';
 
 export interface InboxDeps {
   db: Db;
@@ -158,7 +159,14 @@ export class InboxService {
     // The region only if the client chose one (a region id without a text shows as itself).
     const region = row.region !== null ? `\n${this.st('staff-card-region', { region: escapeHtml(this.labelOr(`staff-region-${row.region}`, row.region)) })}` : '';
     const why = row.urgent && row.urgentReason !== null ? `\n${this.st('staff-card-urgent-reason', { what: this.urgencyReason(row.urgentReason) })}` : '';
-    return `${card}${why}${region}${this.codeLines(row.id)}`;
+    return `${card}${why}${region}${this.checkinLines(row.id)}${this.codeLines(row.id)}`;
+  }
+
+  /** An escalated check-in's plan (issue 22), only while the check-in lasts: the card is edited when it ends. */
+  private checkinLines(caseId: number): string {
+    const escalated = escalatedPlanOfCase(this.deps.db, this.deps.privacy, caseId);
+    if (!escalated) return '';
+    return `\n\n${this.st('staff-card-checkin-plan', { plan: escalated.plan ? escapeHtml(escalated.plan) : this.st('staff-card-checkin-no-plan') })}`;
   }
 
   /** A risk category's staff label (`staff-risk-<category>`), or a consultant's own reason, escaped. */

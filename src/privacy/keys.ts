@@ -40,6 +40,13 @@ export interface Privacy {
   outbox: Sealer;
   /** Readers' stories until they are decided (src/stories/): the author's words and an editor's version. */
   stories: Sealer;
+  /** A check-in's plan (where the client is, how to get in): sealed until the check-in ends. */
+  checkinPlan: Sealer;
+  /**
+   * The key a check-in buddy is kept under: derived from the buddy's client key with its own subkey, so a
+   * pairing row matches no client row (a database copy shows no link between two clients).
+   */
+  buddyKey(clientKey: string): string;
 }
 
 /** HKDF labels; never reuse one for another purpose, never change one in use. */
@@ -54,6 +61,8 @@ export const KEY_LABELS = {
   pickup: 'pickup-count-key',
   sourceMarker: 'source-marker-key',
   rsvp: 'event-reminder-key',
+  checkinPlan: 'checkin-plan-encryption',
+  buddy: 'checkin-buddy-key',
   reportLimit: 'report-count-key',
   /** Followed by ':' and the table name: one subkey per table. */
   rowMac: 'row-mac',
@@ -69,6 +78,8 @@ export const CHAT_REF_BINDING = {
   rsvp: (holderKey: string) => `event_reminders:${holderKey}`,
   /** A story's author, in stories.chat_ref (bound to the story's random number). */
   story: (number: string) => `stories:${number}`,
+  /** A check-in buddy's own chat, in buddies.buddy_chat_ref (bound to the pairing's row). */
+  buddy: (pairingId: number) => `buddies:${pairingId}`,
 } as const;
 
 /** Marks the fixed-width, bound format; refs without it are of the earlier format (base64url has no '.'). */
@@ -87,6 +98,7 @@ export function createPrivacy(botSecret: string): Privacy {
   const pickupHmacKey = subkey(botSecret, KEY_LABELS.pickup);
   const sourceMarkerHmacKey = subkey(botSecret, KEY_LABELS.sourceMarker);
   const rsvpHmacKey = subkey(botSecret, KEY_LABELS.rsvp);
+  const buddyHmacKey = subkey(botSecret, KEY_LABELS.buddy);
   const reportHmacKey = subkey(botSecret, KEY_LABELS.reportLimit);
   const rowKeys = new Map<string, Buffer>();
   const rowKey = (table: string) => {
@@ -106,6 +118,10 @@ export function createPrivacy(botSecret: string): Privacy {
     conversations: createSealer(subkey(botSecret, KEY_LABELS.conversations)),
     outbox: createSealer(subkey(botSecret, KEY_LABELS.outbox)),
     stories: createSealer(subkey(botSecret, KEY_LABELS.stories)),
+    checkinPlan: createSealer(subkey(botSecret, KEY_LABELS.checkinPlan)),
+    buddyKey(clientKey) {
+      return createHmac('sha256', buddyHmacKey).update(clientKey).digest('hex');
+    },
     clientKey(telegramUserId) {
       return createHmac('sha256', hmacKey).update(String(telegramUserId)).digest('hex');
     },

@@ -22,6 +22,8 @@ export interface ForgetTools {
   openStories?: (clientKey: string) => string[];
   /** Tells the editors those stories were withdrawn. */
   storiesForgotten?: (numbers: string[]) => Promise<void>;
+  /** Before the rows go: links the client's rows do not hold (a check-in buddy's pairings) end, and the other side is told. */
+  beforeErase?: (ctx: BotContext, clientKey: string) => Promise<void>;
 }
 
 /** The lines telling a client exactly what "Clear this chat" deleted, what it could not, and what is left for them to do. */
@@ -66,6 +68,7 @@ export function createForgetFeature({ db, logger, privacy }: BotDeps, tools: For
     const stories = tools.openStories?.(key) ?? [];
     // Their own chat first, while the message ids and topics are still known.
     const clearing = await erasure.clearClientChat(key, ctx.chat!.id);
+    await tools.beforeErase?.(ctx, key);
     const erased = forgetClient(db, key, tools.teamChatRef);
     // Kept under keys of their own (not the client key): the outreach marker and event reminders go too.
     const reminders = forgetRsvps(db, privacy, key);
@@ -96,6 +99,8 @@ export function createForgetFeature({ db, logger, privacy }: BotDeps, tools: For
       if (erased.rows.referral_codes) items.push(ctx.t('forget-item-codes', { count: erased.rows.referral_codes }));
       if (reminders > 0) items.push(ctx.t('forget-item-reminders', { count: reminders }));
       if (erased.rows.stories) items.push(ctx.t('forget-item-stories', { count: erased.rows.stories }));
+      if (erased.rows.checkins) items.push(ctx.t('forget-item-checkin'));
+      if (erased.rows.buddies) items.push(ctx.t('forget-item-buddy'));
       if (erased.rows.reports) items.push(ctx.t('forget-item-reports', { count: erased.rows.reports }));
       text = `${ctx.t('forget-done', { what: items.join(', ') })}\n\n${cleared}`;
     } else if (reminders > 0) {

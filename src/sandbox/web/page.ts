@@ -340,6 +340,16 @@ function start(): void {
   // Spoilers open on a click or Enter/Space, as in Telegram.
   const reveal = (target: EventTarget | null) => (target as HTMLElement | null)?.closest?.('.spoiler')?.classList.add('revealed');
   document.addEventListener('click', (event) => reveal(event.target));
+  // A start link (t.me/<bot>?start=…, say a check-in buddy's invitation) is opened the way Telegram opens it:
+  // "/start …" goes into the client's message box; switch to the client who should open it, and send.
+  document.addEventListener('click', (event) => {
+    const anchor = (event.target as HTMLElement | null)?.closest?.('a');
+    const match = anchor ? /^https:\/\/t\.me\/[A-Za-z0-9_]+\?start=([A-Za-z0-9_-]{1,64})$/.exec(anchor.href) : null;
+    if (!match) return;
+    event.preventDefault();
+    $<HTMLInputElement>('client-text').value = `/start ${match[1]}`;
+    setStatus('client', 'Start link: switch to the client who should open it (menu at the top), then send.');
+  });
   document.addEventListener('keydown', (event) => {
     if (event.key === 'Enter' || event.key === ' ') reveal(event.target);
   });
