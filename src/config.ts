@@ -140,6 +140,10 @@ export const configSchema = z
     REMINDER_MINUTES: wholeNumber('REMINDER_MINUTES must be a whole number of minutes, 1 or more', 1).default(15),
     ANSWER_DUE_MINUTES: wholeNumber('ANSWER_DUE_MINUTES must be a whole number of minutes, 1 or more', 1).default(10),
     ANSWER_DUE_URGENT_MINUTES: wholeNumber('ANSWER_DUE_URGENT_MINUTES must be a whole number of minutes, 1 or more', 1).default(3),
+    WEEKLY_HOURS_LIMIT: wholeNumber('WEEKLY_HOURS_LIMIT must be a whole number of hours on duty per week, 1–168 (or empty for no limit)', 1, 168).optional(),
+    APPLY_DRAFT_ROSTER: z
+      .enum(['true', 'false'], { error: 'APPLY_DRAFT_ROSTER must be true or false (true applies a content/roster.yml marked draft: true, as the sandbox does)' })
+      .default('false'),
     BAN_DAYS: wholeNumber('BAN_DAYS must be a whole number of days, 1 or more', 1).default(90),
     EMERGENCY_REUSE_MINUTES: wholeNumber('EMERGENCY_REUSE_MINUTES must be a whole number of minutes, 0 or more', 0).default(10),
     URGENT_CASE_MINUTES: wholeNumber('URGENT_CASE_MINUTES must be a whole number of minutes, 0 or more', 0).default(5),
@@ -278,6 +282,9 @@ export const configSchema = z
     reminderMs: env.REMINDER_MINUTES * 60_000,
     answerDueMs: { normal: env.ANSWER_DUE_MINUTES * 60_000, urgent: env.ANSWER_DUE_URGENT_MINUTES * 60_000 },
     banDays: env.BAN_DAYS,
+    /** Hours on duty per consultant and week after which they and the supervisors are warned (undefined: no limit). */
+    weeklyLimitMs: env.WEEKLY_HOURS_LIMIT === undefined ? undefined : env.WEEKLY_HOURS_LIMIT * 3_600_000,
+    applyDraftRoster: env.APPLY_DRAFT_ROSTER === 'true',
     emergencyReuseMs: env.EMERGENCY_REUSE_MINUTES * 60_000,
     urgentCaseIntervalMs: env.URGENT_CASE_MINUTES * 60_000,
     caseOpenIntervalMs: env.CASE_OPEN_MINUTES * 60_000,

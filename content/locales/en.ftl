@@ -72,7 +72,7 @@ privacy =
     • a random nickname for consultants, such as "Client 4F7K";
     • your chat number, encrypted, so that the bot can reply;
     • your language, if you chose one, and the day you last wrote (the day only);
-    • for a conversation with a consultant: its subject, your region if you chose to say it, your rating and the numbers (never the text) of the messages passed between you;
+    • for a conversation with a consultant: its subject, your region if you chose to say it, your rating, the numbers (never the text) of the messages passed between you, and the team's notes on it, encrypted;
     • the numbers (never the text) of the messages in this chat from the last 48 hours, so that "Clear this chat" can delete them.
     Your name, username, phone number, photo and the text of your messages are never stored. A message waiting to be delivered is held encrypted, for seconds.
     All of it is deleted { retention-days } after your conversation ends (without a conversation: { retention-days } after you last wrote).
@@ -636,6 +636,47 @@ staff-queue-unanswered = ⏰ <b>Unanswered</b>: { $count } taken, the client sti
 staff-stats-responses = <b>Response times</b> by inbox and week (from Monday): median / 90th percentile (cases)
 staff-stats-response-line = • { $inbox } · { $week }: first answer { $firstMedian } / { $firstP90 } ({ $firstCount }); next answers { $nextMedian } / { $nextP90 } ({ $nextCount })
 
+## history
+staff-command-history = Earlier cases of a client: /history PSEUDONYM
+staff-snippets-found = 📋 Snippets with “{ $word }” ({ $count }; send: /snippet NAME, as a note: !snippet NAME):
+staff-snippets-none-found = No snippet has “{ $word }” in its name, title or text. All of them: /snippets
+staff-snippet-unfilled = ⛔ Not sent: in the snippet “{ $name }” these could not be filled, so nothing reached the client:
+    { $list }
+staff-snippet-var-no-service = there is no services entry “{ $name }” in the client's language
+staff-snippet-var-sample-service = the services entry “{ $name }” is a sample with placeholder contacts (sample: true)
+staff-snippet-var-no-numbers = the organisation has not set its emergency numbers yet (content/settings.yml)
+staff-snippet-var-no-number = there is no emergency number “{ $name }” in content/settings.yml
+staff-snippet-var-unknown = not a snippet variable
+staff-snippet-as-note = 📝 Snippet “{ $name }” as an internal note (not sent to the client):
+staff-history-usage = Write /history and the client's pseudonym, e.g. /history 4F7K (in a case topic, /history alone shows that client's).
+staff-history-unknown = No client { $pseudonym } is known: a mistyped pseudonym, erased with /forget, or no contact for { $days } days.
+staff-history-empty = Client { $pseudonym } has no cases kept (a closed case goes { $days } days after it closed).
+staff-history-head = 📁 <b>Client { $pseudonym }</b>: { $count } case(s), newest first. Kept { $days } days after closing; the messages themselves are never kept.
+staff-history-more = … and { $count } older case(s) that do not fit in one message.
+staff-history-more-notes = 📝 … { $count } more note(s)
+staff-history-referrals = Referrals: { $list }
+staff-history-rating = Rating: { $stars }
+staff-history-open = open now
+staff-history-waiting = waiting now
+staff-stats-care = 💛 <b>Check-ins</b> after urgent cases: { $total } answered{ $breakdown }
+staff-stats-care-breakdown = {" "}(🙂 { $ok } · 😐 { $soSo } · 😔 { $notOk })
+snippet-emergency = 🆘 Ambulance: <b>{ $ambulance }</b> · from any phone: <b>{ $general }</b>
+care-checkin = 💛 An urgent case you had has just closed. <b>How are you after this one?</b>
+    Your answer is only counted, as a number for the team's care; nobody sees who answered what.
+care-button-ok = 🙂 OK
+care-button-so-so = 😐 So-so
+care-button-not-ok = 😔 Not OK
+care-counted = Thank you: counted, anonymously.
+care-answered-ok = 🙂 Thank you. Take a breath before the next one.
+care-answered-so-so = 😐 Thank you. A short break helps, and a colleague to talk to.
+care-answered-not-ok = 😔 Thank you for saying so.
+care-not-ok = You do not have to carry this alone. Here is where you can turn:
+care-support-missing = The organisation has not added its support contacts yet (content/support/). Please talk to your coordinator.
+care-support-pending = (not filled in yet by the organisation: ask your coordinator)
+care-gone = This check-in was already answered, or has expired.
+care-start-bot = 💛 { $alias }, a private check-in waits for you after this urgent case. Open a private chat with @{ $bot } and press Start to see it (nobody here sees your answer).
+staff-history-locked = 🔒 The inbox is locked: /history shows nothing until an administrator sends /unlock.
+staff-history-elsewhere = 🗂 { $count } more case(s) of this client in other inboxes: each team sees only its own.
 ## checkin
 button-checkin = 🫂 Check on me
 checkin-intro =
@@ -916,6 +957,70 @@ editors-command-story-sent = A story in doubt is in the channel: /story_sent S-X
 editors-command-story-retry = A story in doubt is not in the channel, send it: /story_retry S-XXXX
 story-case-open = You are in a conversation with a consultant now, so your messages go to them. Share your story after the conversation ends (/end).
 story-unavailable = Sharing stories is not available right now. You can still talk to a consultant (/consult).
+
+## shifts
+consult-off-duty-unknown =
+    🌙 The team is off duty now. Your messages will be waiting for them.
+
+    { emergency-numbers }
+consult-handed-back = Your consultant's shift has ended, so your conversation is back with the team: someone else will answer you. Your messages are all there; no need to repeat them.
+staff-command-duty = Your duty here: /duty on, /duty off
+staff-command-break = A break of N minutes (1–120): /break 15
+staff-command-handover = End of shift: a summary for the next shift, your cases released or to a colleague: /handover [@alias] [note]
+staff-command-tapout = Hand all your cases back now, with a note: /tapout [note]
+staff-command-mine = Your open cases
+staff-command-team = Who is on duty and every open case, unanswered first
+staff-command-assign = Supervisors: give this case to a colleague: /assign alias
+staff-command-takeover = Supervisors: take this case over
+staff-released-off-duty = ↩️ { $alias } went off duty: the case is back in the queue for anyone to take.
+staff-released-away = ↩️ { $alias } is on a break and the client waited too long: the case is back in the queue for anyone to take.
+staff-released-tapout = ↩️ { $alias } tapped out: the case is back in the queue for anyone to take. Their note: { $note }
+staff-on-duty-line = 👥 On duty: { $list }
+staff-nobody-on-duty = 👥 Nobody is on duty now.
+staff-team-left = 🌙 Nobody is on duty any more: the clients of { $count } open case(s) were told the team is off duty, with the emergency numbers.
+staff-weekly-hours = ⚠️ { $alias } has been on duty { $hours } h this week (limit { $limit } h). Please take care of yourself. Supervisors: { $supervisors }
+staff-minutes-ago = { $minutes } min ago
+staff-team-case = { $mark } { $client } · { $topic }{ $holder } · { $wait } · last { $last }
+staff-team-queue = queue
+staff-team-answered = answered
+staff-team-waits = waits { $minutes } min
+staff-team-more = …and { $count } more (see the topics)
+staff-team-person = { $alias } ({ $cases } case(s), { $hours } h this week){ $extra }
+staff-team-duty-unused = Duty is not used here (no roster, nobody said /duty on): everyone sees the queue.
+staff-team-on = 🟢 On duty:
+staff-team-break = ☕ On a break:
+staff-team-back-at = back { $time }
+staff-team-holding = 📌 Holding cases, not on duty:
+staff-team-title = 👥 <b>Team</b> · { $inbox } · { $count } open case(s)
+staff-team-no-cases = No open cases.
+staff-mine-none = You hold no open cases here.
+staff-mine-title = 📌 <b>Your cases</b>: { $count }
+staff-handover = 🔁 <b>Handover</b> from { $alias }: { $count } case(s), to { $to }
+staff-handover-note = 📝 { $note }
+staff-handed-over = 🔁 Handed over by { $from } to { $to }.
+staff-tapout-no-note = (no note)
+staff-tapout-general = 🫂 { $alias } tapped out: { $count } case(s) are back in the queue. Supervisors, please check in with them.
+staff-duty-is-on = 🟢 You are on duty here: you are nudged and offered cases.
+staff-duty-is-break = ☕ You are on a break.
+staff-duty-is-off = 🌙 You are off duty here.
+staff-duty-usage = Use /duty on or /duty off (/duty alone shows your state; supervisors: /duty reset stops using duty here).
+staff-break-usage = Use /break N with N from { $min } to { $max } minutes, e.g. /break 15.
+staff-break-not-on-duty = You are not on duty: /duty on first.
+staff-break-started = ☕ A break of { $minutes } min: back on duty at { $time } by yourself. Your cases stay yours unless a client waits too long.
+staff-alias-unknown = Nobody here has the alias "{ $alias }" (set with /alias).
+staff-handover-self = Hand over to a colleague, not to yourself.
+staff-not-on-duty = { $alias } is not on duty here (or not in this group).
+staff-handover-none = You held no cases: nothing to hand over. You are off duty.
+staff-tapout-done = 🫂 Done: your cases are back with the team and you are off duty. Thank you — take care.
+staff-assign-already = The case is already with { $alias }.
+staff-assigned = 👉 { $by } gave the case to { $alias }.
+staff-supervisors-only = Only the group's administrators (supervisors) can do this.
+staff-assign-usage = Use /assign alias in a case topic, e.g. /assign Aigerim.
+staff-duty-by-taking = 🟢 { $alias } took a case and is on duty now.
+staff-roster-on = 🟢 { $alias } is on duty now (roster).
+staff-roster-off = 🌙 { $alias } is off duty now (roster).
+staff-break-over = 🟢 { $alias } is back from the break, on duty.
+staff-duty-reset = Duty is no longer used here: WORKING_HOURS decides again what clients are told, and everyone is nudged and sees the queue. /duty on (or the roster) starts it again.
 
 ## outreach
 event-ask = Would you like a reminder before it? I will write to you { $before } before. Nothing else is kept: not your name, not your account; the reminder is deleted after the event, and you can cancel it at any time.

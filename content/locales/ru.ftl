@@ -72,7 +72,7 @@ privacy =
     • случайный ник для консультантов, например «Клиент 4F7K»;
     • номер твоего чата в зашифрованном виде, чтобы бот мог ответить;
     • язык, если он был выбран в /language, и день последнего сообщения (только дата);
-    • для разговора с консультантом: его тема, регион (если он был указан), твоя оценка и номера (но не текст) сообщений, переданных между вами;
+    • для разговора с консультантом: его тема, регион (если он был указан), твоя оценка, номера (но не текст) сообщений, переданных между вами, и заметки команды о нём, зашифрованные;
     • номера (но не текст) сообщений в этом чате за последние 48 часов — чтобы кнопка «Очистить этот чат» могла их удалить.
     Твоё имя, юзернейм, номер телефона, фото и текст сообщений не хранятся. Сообщение, которое ждёт доставки, хранится зашифрованным несколько секунд.
     Всё это удаляется через { retention-days } после окончания разговора (если разговора не было — через { retention-days } после твоего последнего сообщения).
@@ -625,6 +625,47 @@ staff-queue-unanswered = ⏰ <b>Без ответа</b>: { $count } взято, 
 staff-stats-responses = <b>Время ответа</b> по входящим и неделям (с понедельника): медиана / 90-й процентиль (обращений)
 staff-stats-response-line = • { $inbox } · { $week }: первый ответ { $firstMedian } / { $firstP90 } ({ $firstCount }); следующие ответы { $nextMedian } / { $nextP90 } ({ $nextCount })
 
+## history
+staff-command-history = Прежние обращения клиента: /history ПСЕВДОНИМ
+staff-snippets-found = 📋 Шаблоны со словом «{ $word }» ({ $count }; отправить: /snippet ИМЯ, заметкой: !snippet ИМЯ):
+staff-snippets-none-found = Ни в названии, ни в тексте шаблонов нет «{ $word }». Все шаблоны: /snippets
+staff-snippet-unfilled = ⛔ Не отправлено: в шаблоне «{ $name }» не удалось заполнить, поэтому клиенту ничего не ушло:
+    { $list }
+staff-snippet-var-no-service = в справочнике на языке клиента нет раздела «{ $name }»
+staff-snippet-var-sample-service = раздел справочника «{ $name }» — образец с ненастоящими контактами (sample: true)
+staff-snippet-var-no-numbers = организация ещё не указала экстренные номера (content/settings.yml)
+staff-snippet-var-no-number = в content/settings.yml нет экстренного номера «{ $name }»
+staff-snippet-var-unknown = такой переменной в шаблонах нет
+staff-snippet-as-note = 📝 Шаблон «{ $name }» как внутренняя заметка (клиенту не отправлен):
+staff-history-usage = Напишите /history и псевдоним клиента, например /history 4F7K (в теме обращения достаточно /history).
+staff-history-unknown = Клиент { $pseudonym } неизвестен: опечатка в псевдониме, данные стёрты через /forget или не было контакта { $days } дн.
+staff-history-empty = У клиента { $pseudonym } нет сохранённых обращений (закрытое обращение удаляется через { $days } дн.).
+staff-history-head = 📁 <b>Клиент { $pseudonym }</b>: обращений — { $count }, сначала новые. Хранятся { $days } дн. после закрытия; сами сообщения не хранятся.
+staff-history-more = … и ещё { $count } прежних обращений, не поместившихся в одно сообщение.
+staff-history-more-notes = 📝 … ещё заметок: { $count }
+staff-history-referrals = Направления: { $list }
+staff-history-rating = Оценка: { $stars }
+staff-history-open = открыто сейчас
+staff-history-waiting = ждёт сейчас
+staff-stats-care = 💛 <b>Самочувствие</b> после срочных обращений: ответов — { $total }{ $breakdown }
+staff-stats-care-breakdown = {" "}(🙂 { $ok } · 😐 { $soSo } · 😔 { $notOk })
+snippet-emergency = 🆘 Скорая: <b>{ $ambulance }</b> · с любого телефона: <b>{ $general }</b>
+care-checkin = 💛 Срочное обращение, которое вы вели, закрыто. <b>Как вы после него?</b>
+    Ответ только учитывается числом, для заботы о команде; никто не видит, кто что ответил.
+care-button-ok = 🙂 Нормально
+care-button-so-so = 😐 Так себе
+care-button-not-ok = 😔 Плохо
+care-counted = Спасибо: учтено анонимно.
+care-answered-ok = 🙂 Спасибо. Переведите дух перед следующим.
+care-answered-so-so = 😐 Спасибо. Помогает короткий перерыв и разговор с коллегой.
+care-answered-not-ok = 😔 Спасибо, что сказали.
+care-not-ok = Не нужно нести это в одиночку. Куда можно обратиться:
+care-support-missing = Организация ещё не добавила контакты поддержки (content/support/). Поговорите, пожалуйста, с координатором.
+care-support-pending = (организация ещё не заполнила: спросите координатора)
+care-gone = На этот вопрос уже ответили, или его срок истёк.
+care-start-bot = 💛 { $alias }, после этого срочного обращения вас ждёт личный вопрос. Откройте личный чат с @{ $bot } и нажмите «Старт» (ваш ответ здесь никто не увидит).
+staff-history-locked = 🔒 Входящие заблокированы: /history ничего не покажет, пока администратор не отправит /unlock.
+staff-history-elsewhere = 🗂 Ещё обращений этого клиента в других входящих: { $count }. Каждая команда видит только свои.
 ## checkin
 button-checkin = 🫂 Проверь меня
 checkin-intro =
@@ -904,6 +945,70 @@ editors-command-story-sent = Сомнительная история есть в
 editors-command-story-retry = Сомнительной истории нет в канале, отправить: /story_retry S-XXXX
 story-case-open = Сейчас у тебя разговор с консультантом, и сообщения уходят ему. Поделись историей после окончания разговора (/end).
 story-unavailable = Делиться историями сейчас нельзя. Но можно поговорить с консультантом (/consult).
+
+## shifts
+consult-off-duty-unknown =
+    🌙 Сейчас команда не на связи. Твои сообщения будут их ждать.
+
+    { emergency-numbers }
+consult-handed-back = Смена твоего консультанта закончилась, и разговор вернулся к команде: тебе ответит кто-то другой. Все твои сообщения на месте, повторять не нужно.
+staff-command-duty = Дежурство здесь: /duty on, /duty off
+staff-command-break = Перерыв на N минут (1–120): /break 15
+staff-command-handover = Конец смены: сводка для следующей смены, кейсы в очередь или коллеге: /handover [@имя] [заметка]
+staff-command-tapout = Вернуть все свои кейсы команде сейчас, с заметкой: /tapout [заметка]
+staff-command-mine = Мои открытые кейсы
+staff-command-team = Кто на дежурстве и все открытые кейсы, неотвеченные первыми
+staff-command-assign = Супервизорам: передать этот кейс коллеге: /assign имя
+staff-command-takeover = Супервизорам: забрать этот кейс себе
+staff-released-off-duty = ↩️ У { $alias } закончилось дежурство: кейс снова в очереди, его может взять любой.
+staff-released-away = ↩️ { $alias } на перерыве, а клиент ждал слишком долго: кейс снова в очереди, его может взять любой.
+staff-released-tapout = ↩️ { $alias } на паузе (tap out): кейс снова в очереди, его может взять любой. Заметка: { $note }
+staff-on-duty-line = 👥 На дежурстве: { $list }
+staff-nobody-on-duty = 👥 Сейчас никто не дежурит.
+staff-team-left = 🌙 Больше никто не дежурит: клиентам { $count } открытых кейсов сообщили, что команда не на связи, и дали экстренные номера.
+staff-weekly-hours = ⚠️ { $alias } дежурит на этой неделе уже { $hours } ч (предел { $limit } ч). Позаботься о себе. Супервизоры: { $supervisors }
+staff-minutes-ago = { $minutes } мин назад
+staff-team-case = { $mark } { $client } · { $topic }{ $holder } · { $wait } · последнее { $last }
+staff-team-queue = очередь
+staff-team-answered = отвечено
+staff-team-waits = ждёт { $minutes } мин
+staff-team-more = …и ещё { $count } (см. темы)
+staff-team-person = { $alias } (кейсов: { $cases }, { $hours } ч за неделю){ $extra }
+staff-team-duty-unused = Дежурства здесь не используются (нет графика, никто не писал /duty on): очередь видят все.
+staff-team-on = 🟢 На дежурстве:
+staff-team-break = ☕ На перерыве:
+staff-team-back-at = вернётся в { $time }
+staff-team-holding = 📌 Держат кейсы, не дежуря:
+staff-team-title = 👥 <b>Команда</b> · { $inbox } · открытых кейсов: { $count }
+staff-team-no-cases = Открытых кейсов нет.
+staff-mine-none = У тебя здесь нет открытых кейсов.
+staff-mine-title = 📌 <b>Твои кейсы</b>: { $count }
+staff-handover = 🔁 <b>Передача смены</b> от { $alias }: кейсов: { $count }, кому: { $to }
+staff-handover-note = 📝 { $note }
+staff-handed-over = 🔁 Кейс передан при смене: { $from } → { $to }.
+staff-tapout-no-note = (без заметки)
+staff-tapout-general = 🫂 { $alias } на паузе (tap out): кейсов вернулось в очередь: { $count }. Супервизоры, пожалуйста, поговорите с коллегой.
+staff-duty-is-on = 🟢 Ты на дежурстве здесь: тебе напоминают и предлагают кейсы.
+staff-duty-is-break = ☕ Ты на перерыве.
+staff-duty-is-off = 🌙 Ты не на дежурстве здесь.
+staff-duty-usage = Напиши /duty on или /duty off (/duty без слов покажет состояние).
+staff-break-usage = Напиши /break N, где N от { $min } до { $max } минут, например /break 15.
+staff-break-not-on-duty = Ты не на дежурстве: сначала /duty on.
+staff-break-started = ☕ Перерыв { $minutes } мин: в { $time } ты снова на дежурстве автоматически. Кейсы остаются твоими, если клиент не ждёт слишком долго.
+staff-alias-unknown = Ни у кого здесь нет имени «{ $alias }» (задаётся через /alias).
+staff-handover-self = Передавай коллеге, а не себе.
+staff-not-on-duty = { $alias } сейчас не на дежурстве здесь (или не в этой группе).
+staff-handover-none = У тебя не было кейсов: передавать нечего. Ты не на дежурстве.
+staff-tapout-done = 🫂 Готово: твои кейсы вернулись к команде, ты не на дежурстве. Спасибо — береги себя.
+staff-assign-already = Кейс уже у { $alias }.
+staff-assigned = 👉 Кейс передан супервизором ({ $by }): { $alias }.
+staff-supervisors-only = Это могут только администраторы группы (супервизоры).
+staff-assign-usage = Напиши /assign имя в теме кейса, например /assign Aigerim.
+staff-duty-by-taking = 🟢 { $alias }: кейс взят, теперь на дежурстве.
+staff-roster-on = 🟢 { $alias } теперь на дежурстве (по графику).
+staff-roster-off = 🌙 { $alias } больше не на дежурстве (по графику).
+staff-break-over = 🟢 У { $alias } закончился перерыв, снова на дежурстве.
+staff-duty-reset = Дежурства здесь больше не используются: что говорить клиентам, снова решает WORKING_HOURS, напоминания получают все. /duty on (или график) включает их снова.
 
 ## outreach
 event-ask = Напомнить тебе об этом? Я напишу за { $before } до начала. Больше ничего не сохраняется: ни имя, ни аккаунт; напоминание удаляется после события, и его можно отменить в любой момент.

@@ -12,6 +12,7 @@ import { createEmergencyFeature } from './features/emergency.js';
 import { createMixFeature } from './features/mix.js';
 import { createClientRelay, createConsultFeature } from './features/consult.js';
 import { createInboxFeature } from './features/inbox.js';
+import { createCareFeature } from './features/care.js';
 import { conversations } from '@grammyjs/conversations';
 import { conversationStorage } from './conversations/storage.js';
 import { InboxService } from '../inbox/service.js';
@@ -50,6 +51,8 @@ import { PRIORITY } from '../relay/posts.js';
 import { EventReminders } from '../inbox/event-reminders.js';
 import { createInvitationsFeature, reminderMessage } from './features/invitations.js';
 import { createOutreachFeature } from './features/outreach.js';
+import { Shifts } from '../inbox/shifts.js';
+import { createShiftsFeature } from './features/shifts.js';
 import { createStoriesFeature } from './features/stories.js';
 import { openNumbers } from '../stories/store.js';
 import { CheckinService } from '../inbox/checkin-service.js';
@@ -67,6 +70,8 @@ export interface CreatedBot {
   relay: Relay;
   /** Background work of the inbox (queue board, reminders, retention purge); started by main. */
   inboxJobs: InboxJobs;
+  /** Duty, breaks, the roster, handovers, the weekly hours (run by the inbox jobs). */
+  shifts: Shifts;
   erasure: Erasure;
   /** Reminders before invitation posts' events, for clients who asked (src/inbox/event-reminders.ts); started by main. */
   eventReminders: EventReminders;
@@ -172,7 +177,10 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   });
   inbox.relay = relay;
   const erasure = new Erasure({ db: deps.db, api: bot.api, privacy: deps.privacy, logger, clock: nowMs });
-  const inboxJobs = new InboxJobs({ db: deps.db, api: bot.api, config, privacy: deps.privacy, logger, i18n: i18n as never, clock: nowMs, inboxes }, inbox, erasure, posts);
+  const inboxDeps = { db: deps.db, api: bot.api, config, privacy: deps.privacy, logger, i18n: i18n as never, clock: nowMs, inboxes };
+  const shifts = new Shifts({ ...inboxDeps, contentDir: config.contentDir, applyDraftRoster: config.applyDraftRoster, weeklyLimitMs: config.weeklyLimitMs }, inbox);
+  inbox.roster = () => shifts.roster();
+  const inboxJobs = new InboxJobs(inboxDeps, inbox, erasure, posts, shifts);
   const eventReminders = new EventReminders({
     db: deps.db,
     api: bot.api,
@@ -251,6 +259,11 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   protectedBot.use(createInvitationsFeature(deps, editorsText));
   const reports = createReportsFeature(deps, { inbox, erasure, i18n, lockdown });
 
+  // Check-ins for consultants after urgent cases: in their private chat, before anything a client sees there.
+  const care = createCareFeature(deps, inbox, bot.api, () => (bot.isInited() ? bot.botInfo.username : 'bot'));
+  inbox.careDue = (row) => void care.deliver(row.consultantId!, row).catch((error: unknown) => logger.warn({ err: error }, 'a check-in was not delivered'));
+  protectedBot.use(care.feature);
+
   const stories = createStoriesFeature(deps, i18n, members, bot.api);
   const privateChats = protectedBot.chatType('private');
   // First: while a report is being written, every update reaches its flow, which hands commands and the
@@ -293,7 +306,8 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   protectedBot.use(outreach.teamSide); // /stats sources before the codes' and cases' /stats
   protectedBot.use(codes.staffSide); // after the lockdown: an intruder cannot send codes to clients either
   protectedBot.use(reports.teamSide); // the moderation chat's buttons on report cards
-  protectedBot.use(createInboxFeature(deps, inbox, erasure, members));
+  protectedBot.use(createShiftsFeature(deps, inbox, shifts, members)); // before the inbox: /duty, /team… are not replies to a case
+  protectedBot.use(createInboxFeature(deps, inbox, erasure, members, shifts));
 
   protectedBot.use(stories.editorsSide);
   protectedBot.use(createEditorsFeature(deps, { posts: deps.posts, scheduler, reload, text: editorsText }));
@@ -301,7 +315,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   protectedBot.use(unhandledFeature); // must be the last handler
 
   bot.catch((error) => logger.error({ err: error.error }, 'unhandled error'));
-  return { bot, i18n, scheduler, inbox, relay, inboxJobs, eventReminders, checkins, erasure, groupSettings, reload, reportToEditors, contentReport, tellUntoldStories: stories.tellUntold };
+  return { bot, i18n, scheduler, inbox, relay, inboxJobs, eventReminders, shifts, checkins, erasure, groupSettings, reload, reportToEditors, contentReport, tellUntoldStories: stories.tellUntold };
 }
 
 /** One line of a report, short enough that a whole report stays within Telegram's 4096 characters. */

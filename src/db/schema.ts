@@ -132,6 +132,8 @@ export const cases = sqliteTable(
     clientWroteAt: integer('client_wrote_at'),
     /** When the holder was nudged for that unanswered spell; kept on a case offered back, so its card says so. */
     nudgedAt: integer('nudged_at'),
+    /** The last message either way (client or consultant): a time, never what was said; /team, /mine and /handover show it. */
+    lastActivityAt: integer('last_activity_at'),
     /** After closing: until when the client's next message is taken as a comment for the team. */
     feedbackUntil: integer('feedback_until'),
     /** The row's MAC (src/db/row-integrity.ts): a row whose routing was changed without BOT_SECRET fails it and is refused. */
@@ -416,6 +418,54 @@ export const eventCounts = sqliteTable('event_counts', {
 });
 
 /**
+ * Consultants' internal notes on a case (a message starting with "!" or /note in its topic), for /history
+ * when the client comes back. Sealed (Privacy.notes, bound to the case), never the client's words; they go
+ * with the case (retention, /forget) through the foreign key.
+ */
+export const caseNotes = sqliteTable(
+  'case_notes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    caseId: integer('case_id')
+      .notNull()
+      .references(() => cases.id, { onDelete: 'cascade' }),
+    /** Telegram id of the consultant who wrote it (staff are not anonymous to the system). */
+    consultantId: integer('consultant_id').notNull(),
+    /** The note's text, sealed ("gcm1:…"), bound to `case_notes:<case id>`. */
+    sealedText: text('sealed_text').notNull(),
+  },
+  (t) => [index('case_notes_case').on(t.caseId)],
+);
+
+/**
+ * A check-in owed to a consultant after an urgent case closed ("how are you after this one?"), until they
+ * answer it or it expires (CHECKIN_DAYS). No case, no client: only who is asked and since when.
+ */
+export const careCheckins = sqliteTable(
+  'care_checkins',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    consultantId: integer('consultant_id').notNull(),
+    createdAt: integer('created_at').notNull(),
+    /** When it reached their private chat; null while they have not started the bot (the topic says so). */
+    sentAt: integer('sent_at'),
+  },
+  (t) => [index('care_checkins_consultant').on(t.consultantId)],
+);
+
+/** Check-in answers, counted per week (its Monday, YYYY-MM-DD) and answer: numbers only, never who. */
+export const careAnswers = sqliteTable(
+  'care_answers',
+  {
+    week: text('week').notNull(),
+    /** ok | so-so | not-ok */
+    answer: text('answer').notNull(),
+    count: integer('count').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.week, t.answer] })],
+);
+
+/**
  * A check-in buddy pairing (issue 22): first a one-time invitation (a keyed hash of the token in the start
  * link, and when it expires), then, once someone opened the link and agreed, the buddy: kept under a keyed
  * hash of their client key with its own subkey (Privacy.buddyKey), so the row matches no client row, and
@@ -596,3 +646,44 @@ export const stories = sqliteTable(
 );
 
 export type StoryRow = typeof stories.$inferSelect;
+
+/**
+ * Who is on duty (issue 21.3), per consultant and inbox: their Telegram id, as `cases.consultant_id`
+ * (staff are not anonymous to the system), never a client. No row in an inbox: duty is not used there,
+ * and WORKING_HOURS decides what clients are told.
+ */
+export const duty = sqliteTable(
+  'duty',
+  {
+    consultantId: integer('consultant_id').notNull(),
+    inbox: text('inbox').notNull(),
+    /** on | break | off */
+    state: text('state').notNull(),
+    /** When this state began (ms). */
+    since: integer('since').notNull(),
+    /** On a break: when they are back on duty by themselves. */
+    breakUntil: integer('break_until'),
+    /**
+     * The start (ms) of the roster's shift this consultant was in at its last look (0: none; null: never
+     * looked). A change is a roster boundary, which overrides a /duty by hand.
+     */
+    rosterSlot: integer('roster_slot'),
+  },
+  (t) => [primaryKey({ columns: [t.consultantId, t.inbox] })],
+);
+
+export type DutyRow = typeof duty.$inferSelect;
+
+/** Time on duty per consultant and week (Monday, in TIMEZONE), for WEEKLY_HOURS_LIMIT; staff only. */
+export const dutyWeeks = sqliteTable(
+  'duty_weeks',
+  {
+    consultantId: integer('consultant_id').notNull(),
+    /** The week's Monday, YYYY-MM-DD (local). */
+    week: text('week').notNull(),
+    dutyMs: integer('duty_ms').notNull().default(0),
+    /** When the consultant and the supervisors were warned that the limit was crossed (once a week). */
+    warnedAt: integer('warned_at'),
+  },
+  (t) => [primaryKey({ columns: [t.consultantId, t.week] })],
+);

@@ -38,6 +38,8 @@ export interface Privacy {
   conversations: Sealer;
   /** A client's words waiting in the outbox (texts to join, edits to carry over), until they are sent. */
   outbox: Sealer;
+  /** Consultants' internal notes on a case (case_notes), for /history; bound to the case. */
+  notes: Sealer;
   /** Readers' stories until they are decided (src/stories/): the author's words and an editor's version. */
   stories: Sealer;
   /** A check-in's plan (where the client is, how to get in): sealed until the check-in ends. */
@@ -56,6 +58,7 @@ export const KEY_LABELS = {
   journal: 'update-journal-encryption',
   conversations: 'conversation-state-encryption',
   outbox: 'outbox-text-encryption',
+  notes: 'case-note-encryption',
   stories: 'story-text-encryption',
   ban: 'ban-key',
   pickup: 'pickup-count-key',
@@ -117,6 +120,7 @@ export function createPrivacy(botSecret: string): Privacy {
     journal: createSealer(subkey(botSecret, KEY_LABELS.journal)),
     conversations: createSealer(subkey(botSecret, KEY_LABELS.conversations)),
     outbox: createSealer(subkey(botSecret, KEY_LABELS.outbox)),
+    notes: createSealer(subkey(botSecret, KEY_LABELS.notes)),
     stories: createSealer(subkey(botSecret, KEY_LABELS.stories)),
     checkinPlan: createSealer(subkey(botSecret, KEY_LABELS.checkinPlan)),
     buddyKey(clientKey) {

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { previewSavedPosts } from './preview.js';
-import { createScene, sandboxToken, sceneEnv } from './scene.js';
+import { createScene, introduceConsultants, sandboxToken, sceneEnv } from './scene.js';
 import { FakeTelegram } from './telegram-sim/index.js';
 import { loadScenarios } from './training/scenario.js';
 import { TrainingRunner } from './training/runner.js';
@@ -61,6 +61,12 @@ async function main(): Promise<void> {
       DEFAULT_LANGUAGE: language,
       PORT: '0',
       OUTGOING_PACING: 'off', // the simulator has no flood limits unless asked
+      // Shifts to try within minutes: the sample roster (a draft) applies, an unanswered case is nudged
+      // after 2 minutes (urgent: 1) and offered back 2 minutes later, a waiting one reminded after 3.
+      APPLY_DRAFT_ROSTER: 'true',
+      ANSWER_DUE_MINUTES: '2',
+      ANSWER_DUE_URGENT_MINUTES: '1',
+      REMINDER_MINUTES: '3',
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -109,6 +115,7 @@ async function main(): Promise<void> {
     child.stdout.on('data', check);
   });
 
+  introduceConsultants(scene); // their aliases: the names clients see, and the roster's
   stopPreview = previewSavedPosts(scene, contentDir);
   const { scenarios, problems } = loadScenarios(contentDir);
   for (const problem of problems) process.stderr.write(`Sandbox: training scenario skipped: ${problem}\n`);

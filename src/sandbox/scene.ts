@@ -82,3 +82,11 @@ export function sceneEnv(scene: Scene): Record<string, string> {
     CHECKIN_MINUTE_MS: '1000',
   };
 }
+
+/**
+ * The consultants set their aliases (their first names) in the team's chat, as a real team would on its
+ * first day: clients see them, and the sample roster (content/roster.yml) knows people by them.
+ */
+export function introduceConsultants(scene: Scene): void {
+  for (const consultant of scene.consultants) scene.fake.sendText(consultant, `/alias ${consultant.first_name}`, { chatId: scene.staff.id });
+}

@@ -6,7 +6,7 @@
  */
 import type { View, ViewButton, ViewMessage } from '../view.js';
 
-type ChatKind = 'client' | 'team' | 'editors';
+type ChatKind = 'client' | 'team' | 'editors' | 'private';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 let view: View | undefined;
@@ -57,7 +57,7 @@ async function post(path: string, body: Record<string, unknown>): Promise<Record
 }
 
 function actingUser(kind: ChatKind): number | undefined {
-  return kind === 'client' ? clientId : consultantId;
+  return kind === 'client' ? clientId : consultantId; // 'private': the consultant's own chat with the bot
 }
 
 function setStatus(kind: ChatKind, text: string): void {
@@ -207,6 +207,10 @@ function drawTeam(v: View): void {
   }
   const shown = v.team.messages.filter((m) => m.threadId === topicId);
   drawList($('team-messages'), 'team', shown, String(topicId));
+  // The acting consultant's private chat with the bot: shown only when the bot wrote there (a check-in).
+  const own = v.team.consultants.find((c) => c.id === consultantId)?.private ?? [];
+  $('private-box').hidden = own.length === 0;
+  drawList($('private-messages'), 'private', own, String(consultantId));
 }
 
 function drawChannel(v: View): void {
