@@ -80,7 +80,7 @@ export function openApp(config: Config, options: AppOptions): App {
   for (const warning of inboxes.unknownIds({ topics, regions })) logger.warn({ warning }, 'INBOX_ROUTES names an id settings.yml does not list; the rule never matches');
 
   const created = createBot({ config, db, privacy, content, posts, logger, metrics: options.metrics, clock: options.clock, inboxes });
-  const { bot, i18n, scheduler, relay, inboxJobs, surveyInvitations, erasure, inbox, groupSettings } = created;
+  const { bot, i18n, scheduler, relay, inboxJobs, surveyInvitations, eventReminders, erasure, inbox, groupSettings } = created;
   // Copies to clients queued before the upgrade name their source by inbox (its group as configured now).
   recordLegacySourceChats(db, (name) => inboxes.chatOf(name));
   // A topic id means something only in its group: cases whose inbox now names another group get new topics there.
@@ -100,6 +100,7 @@ export function openApp(config: Config, options: AppOptions): App {
       if (!backgroundStarted) return;
       await scheduler.replan(jumpMs);
       await inboxJobs.run();
+      await eventReminders.run();
     },
   });
 
@@ -134,6 +135,7 @@ export function openApp(config: Config, options: AppOptions): App {
     async startBackground() {
       await scheduler.start();
       inboxJobs.start();
+      eventReminders.start();
       created.checkins.start(); // a round at once: asks and escalations that came due while the bot was down go now
       groupSettings.start(); // at start and every few minutes: is history hidden from new members, is saving restricted?
       surveyInvitations.start(); // a pass a minute, only while nothing waits to reach a client
@@ -149,6 +151,7 @@ export function openApp(config: Config, options: AppOptions): App {
           clockWatch.stop();
           await scheduler.stop();
           await inboxJobs.stop();
+          await eventReminders.stop();
           await created.checkins.stop();
           await groupSettings.stop();
           await surveyInvitations.stop();

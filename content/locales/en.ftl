@@ -1066,3 +1066,45 @@ forget-item-survey-invitations = your request to be invited to surveys
 command-surveys = Surveys: answer anonymously, or be invited
 editors-command-survey = Surveys: list, results (/survey ID), CSV (/survey ID csv)
 survey-risk-help = ⚠️ Survey answers are read by nobody for days and never reach a consultant. If you or someone near you needs help now, press a button below.
+
+## outreach
+event-ask = Would you like a reminder before it? I will write to you { $before } before. Nothing else is kept: not your name, not your account; the reminder is deleted after the event, and you can cancel it at any time.
+event-button-remind = 🔔 Remind me
+event-button-no = No, thanks
+event-button-cancel = Cancel the reminder
+event-confirmed = Done: I will remind you on { $times }. You can cancel at any time with the button below or /forget.
+event-already = You already asked for a reminder ({ $times }).
+event-cancelled = Cancelled: no reminder will come, and nothing about it is kept.
+event-not-waiting = There is no reminder to cancel.
+event-too-late = The event is too soon for a reminder. See you there!
+event-too-many = You are waiting for reminders of { $max } events already: cancel one of them first.
+event-gone = This event is no longer planned.
+event-reminder = 🔔 <b>Reminder</b>
+event-in-days = { $count ->
+    [one] 1 day
+   *[other] { $count } days
+  }
+event-in-hours = { $count ->
+    [one] 1 hour
+   *[other] { $count } hours
+  }
+event-in-minutes = { $count } min
+forget-item-reminders = your event reminders ({ $count })
+privacy-outreach = 📣 If you came through a poster's link, we count that start for the place (a number per day, never who). To count a consultation that follows, a separate code made with our secret key keeps only the place's code until the end of the next month; /forget erases it. 🔔 An event reminder keeps your encrypted chat number and language until it is sent, cancelled or the event is over.
+outreach-qr-usage = Usage: /qr CODE [ru|kk|en]. Codes: { $codes }
+outreach-qr-unknown = “{ $code }” is not a code in sources.yml. Codes: { $codes }
+outreach-qr-language = “{ $lang }” is not a language of the bot ({ $languages }).
+outreach-qr-caption = Poster for { $label } ({ $region }), { $lang }: PNG to print, SVG to edit. Link: { $link }
+outreach-qr-draft = ⚠️ A draft (sample) source: the poster is marked as a sample. Delete draft: true in sources.yml before you print it.
+outreach-poster-hint = Point your phone's camera at the code
+outreach-poster-sample = SAMPLE
+staff-sources-title = <b>Sources</b> { $from }…{ $to }: starts / consultations / codes redeemed (small numbers as &lt;5)
+staff-sources-line = • { $month } · { $label } ({ $region }): { $starts } / { $consultations } / { $redeemed }
+staff-sources-none = No starts through a source's link in { $from }…{ $to }.
+staff-sources-usage = { $error }. Usage: /stats sources [2026-11 or 2026-09..2026-11]
+staff-sources-export-caption = Sources { $from }…{ $to } (small numbers as <5)
+editors-events-title = <b>Invitations</b> (reminders asked for / cancelled; small numbers as &lt;5):
+editors-events-line = • { $when } · <code>{ $id }</code> { $title }: { $confirmed } / { $cancelled }, { $waiting } waiting
+editors-events-none = No invitation posts (a post with event: in its front matter).
+editors-command-qr = Poster for an outreach source: /qr CODE [ru|kk|en]
+editors-command-events = Invitations and how many asked for a reminder

@@ -1054,3 +1054,47 @@ forget-item-survey-invitations = твою просьбу приглашать н
 command-surveys = Опросы: ответить анонимно или получать приглашения
 editors-command-survey = Опросы: список, результаты (/survey ID), CSV (/survey ID csv)
 survey-risk-help = ⚠️ Ответы на опрос никто не читает сразу, и они не доходят до консультанта. Если помощь нужна тебе или кому-то рядом прямо сейчас, нажми кнопку ниже.
+
+## outreach
+event-ask = Напомнить тебе об этом? Я напишу за { $before } до начала. Больше ничего не сохраняется: ни имя, ни аккаунт; напоминание удаляется после события, и его можно отменить в любой момент.
+event-button-remind = 🔔 Напомнить
+event-button-no = Нет, спасибо
+event-button-cancel = Отменить напоминание
+event-confirmed = Готово: напомню { $times }. Отменить можно в любой момент кнопкой ниже или через /forget.
+event-already = Напоминание уже включено ({ $times }).
+event-cancelled = Отменено: напоминания не будет, и ничего о нём не хранится.
+event-not-waiting = Нет напоминания, которое можно отменить.
+event-too-late = До события слишком мало времени для напоминания. Увидимся!
+event-too-many = Ты уже ждёшь напоминаний о { $max } событиях: сначала отмени одно из них.
+event-gone = Это событие больше не запланировано.
+event-reminder = 🔔 <b>Напоминание</b>
+event-in-days = { $count ->
+    [one] { $count } день
+    [few] { $count } дня
+   *[other] { $count } дней
+  }
+event-in-hours = { $count ->
+    [one] { $count } час
+    [few] { $count } часа
+   *[other] { $count } часов
+  }
+event-in-minutes = { $count } мин
+forget-item-reminders = твои напоминания о событиях ({ $count })
+privacy-outreach = 📣 Если ссылка на бота была с плаката, мы считаем этот старт для места (число за день, без того, кто). Чтобы посчитать консультацию после него, отдельный код, сделанный нашим секретным ключом, хранит только код места до конца следующего месяца; /forget его стирает. 🔔 Напоминание о событии хранит твой зашифрованный номер чата и язык, пока оно не отправлено, не отменено или событие не прошло.
+outreach-qr-usage = Как использовать: /qr КОД [ru|kk|en]. Коды: { $codes }
+outreach-qr-unknown = «{ $code }» — не код из sources.yml. Коды: { $codes }
+outreach-qr-language = «{ $lang }» — не язык бота ({ $languages }).
+outreach-qr-caption = Плакат для: { $label } ({ $region }), { $lang }: PNG для печати, SVG для правки. Ссылка: { $link }
+outreach-qr-draft = ⚠️ Черновик (пример): плакат помечен как образец. Удали draft: true в sources.yml перед печатью.
+outreach-poster-hint = Наведи камеру телефона на код
+outreach-poster-sample = ОБРАЗЕЦ
+staff-sources-title = <b>Источники</b> { $from }…{ $to }: старты / консультации / погашенные коды (малые числа как &lt;5)
+staff-sources-line = • { $month } · { $label } ({ $region }): { $starts } / { $consultations } / { $redeemed }
+staff-sources-none = Нет стартов по ссылкам источников за { $from }…{ $to }.
+staff-sources-usage = { $error }. Как использовать: /stats sources [2026-11 или 2026-09..2026-11]
+staff-sources-export-caption = Источники { $from }…{ $to } (малые числа как <5)
+editors-events-title = <b>Приглашения</b> (просили напомнить / отменили; малые числа как &lt;5):
+editors-events-line = • { $when } · <code>{ $id }</code> { $title }: { $confirmed } / { $cancelled }, ждут: { $waiting }
+editors-events-none = Нет постов-приглашений (пост с event: в заголовке).
+editors-command-qr = Плакат для источника: /qr КОД [ru|kk|en]
+editors-command-events = Приглашения и сколько человек просили напомнить

@@ -50,6 +50,9 @@ import { staffGate } from './features/staff-gate.js';
 import { GroupSettingsWatch } from '../inbox/group-settings.js';
 import { CHAT_REF_BINDING } from '../privacy/keys.js';
 import { PRIORITY } from '../relay/posts.js';
+import { EventReminders } from '../inbox/event-reminders.js';
+import { createInvitationsFeature, reminderMessage } from './features/invitations.js';
+import { createOutreachFeature } from './features/outreach.js';
 import { Shifts } from '../inbox/shifts.js';
 import { createShiftsFeature } from './features/shifts.js';
 import { createStoriesFeature } from './features/stories.js';
@@ -73,6 +76,8 @@ export interface CreatedBot {
   /** Duty, breaks, the roster, handovers, the weekly hours (run by the inbox jobs). */
   shifts: Shifts;
   erasure: Erasure;
+  /** Reminders before invitation posts' events, for clients who asked (src/inbox/event-reminders.ts); started by main. */
+  eventReminders: EventReminders;
   /** "Check on me": due asks and escalations, and their messages (issue 22); started by main. */
   checkins: CheckinService;
   /** Invites opted-in clients to open surveys, after everything else; started by main. */
@@ -181,6 +186,14 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   const shifts = new Shifts({ ...inboxDeps, contentDir: config.contentDir, applyDraftRoster: config.applyDraftRoster, weeklyLimitMs: config.weeklyLimitMs }, inbox);
   inbox.roster = () => shifts.roster();
   const inboxJobs = new InboxJobs(inboxDeps, inbox, erasure, posts, shifts);
+  const eventReminders = new EventReminders({
+    db: deps.db,
+    api: bot.api,
+    privacy: deps.privacy,
+    logger,
+    clock: nowMs,
+    render: reminderMessage(() => deps.posts.posts, (lang) => (key, vars) => i18n.t(lang, key, vars), config.timezone),
+  });
   const checkins = new CheckinService({ db: deps.db, api: bot.api, privacy: deps.privacy, logger, i18n: i18n as never, clock: nowMs, timing: config.checkin }, inbox);
   const groupSettings = new GroupSettingsWatch({
     db: deps.db,
@@ -256,6 +269,10 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   protectedBot.use(createRedeemFeature(deps, inbox));
   const codes = createCodesFeature(deps, inbox, i18n);
   protectedBot.use(codes.clientSide);
+  // Before the menu's /start: a source's code is counted, an RSVP link shows its event.
+  const outreach = createOutreachFeature(deps, inbox, editorsText, (lang) => (key, vars) => i18n.t(lang, key, vars));
+  protectedBot.use(outreach.clientSide);
+  protectedBot.use(createInvitationsFeature(deps, editorsText));
   const reports = createReportsFeature(deps, { inbox, erasure, i18n, lockdown });
 
   // Check-ins for consultants after urgent cases: in their private chat, before anything a client sees there.
@@ -304,6 +321,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
 
   protectedBot.use(createMembershipFeature(deps, inbox));
   protectedBot.use(createLockdownFeature(deps, { inbox, lockdown, relay })); // before the inbox: it holds the team back while locked
+  protectedBot.use(outreach.teamSide); // /stats sources before the codes' and cases' /stats
   protectedBot.use(codes.staffSide); // after the lockdown: an intruder cannot send codes to clients either
   protectedBot.use(reports.teamSide); // the moderation chat's buttons on report cards
   protectedBot.use(createShiftsFeature(deps, inbox, shifts, members)); // before the inbox: /duty, /team… are not replies to a case
@@ -316,7 +334,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   protectedBot.use(unhandledFeature); // must be the last handler
 
   bot.catch((error) => logger.error({ err: error.error }, 'unhandled error'));
-  return { bot, i18n, scheduler, inbox, relay, inboxJobs, shifts, checkins, surveyInvitations, erasure, groupSettings, reload, reportToEditors, contentReport, tellUntoldStories: stories.tellUntold };
+  return { bot, i18n, scheduler, inbox, relay, inboxJobs, eventReminders, shifts, checkins, surveyInvitations, erasure, groupSettings, reload, reportToEditors, contentReport, tellUntoldStories: stories.tellUntold };
 }
 
 /** One line of a report, short enough that a whole report stays within Telegram's 4096 characters. */

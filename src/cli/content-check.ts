@@ -82,7 +82,7 @@ if (content.surveys.length > 0) out.push(`surveys: ${content.surveys.length} val
 const languages = Object.keys(content.languages).join(', ') || 'none';
 const shownWarnings = warnings.length + goLive.legacyReviewed.length + riskUnsigned.length + (strict ? 0 : blockers);
 out.push(
-  `${problems.length === 0 ? 'OK' : `${problems.length} problem(s)`}: ${cards} info card(s), ${posts.posts.length} valid post(s) (${drafts} draft(s)) in ${contentDir}; languages: ${languages}; ${shownWarnings} warning(s)`,
+  `${problems.length === 0 ? 'OK' : `${problems.length} problem(s)`}: ${cards} info card(s), ${posts.posts.length} valid post(s) (${drafts} draft(s)), ${content.sources.length} source(s) (${content.sources.filter((s) => s.draft).length} draft(s)) in ${contentDir}; languages: ${languages}; ${shownWarnings} warning(s)`,
 );
 process.stdout.write(`${out.join('\n')}\n`);
 process.exit(problems.length === 0 && (!strict || blockers === 0) ? 0 : 1);

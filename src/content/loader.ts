@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Language } from '../config.js';
 import { parseFrontMatter, type ContentProblem, type LineOf } from './front-matter.js';
 import { contentLanguages } from './languages.js';
+import { loadSources, type Source } from './sources.js';
 import { loadSettings, type Settings } from './settings.js';
 import { readContentFile } from './paths.js';
 import { renderMarkdownBlocks } from './markdown.js';
@@ -93,6 +94,8 @@ export interface Content {
   risk: RiskLists;
   /** Surveys (content/surveys/*.yml), drafts included. */
   surveys: Survey[];
+  /** Outreach sources (sources.yml): codes for start links and posters. */
+  sources: Source[];
 }
 
 const requiredText = (field: string) =>
@@ -334,14 +337,16 @@ export function loadContent(root: string, languageList?: readonly Language[]): C
   const mix = loadMixTable(root, Object.keys(languages));
   const risk = loadRiskLists(root, Object.keys(languages));
   const surveys = loadSurveys(root);
+  const sources = loadSources(root, Object.keys(languages), settings.regions);
   return {
     languages,
     settings,
     settingsMissing: missing === true,
-    problems: [...loader.problems, ...mix.problems, ...risk.problems, ...surveys.problems],
+    problems: [...loader.problems, ...mix.problems, ...risk.problems, ...surveys.problems, ...sources.problems],
     signOffProblems: [...loader.signOffProblems, ...mix.signOffProblems, ...risk.signOffProblems],
     risk: risk.lists,
     surveys: surveys.surveys,
+    sources: sources.sources,
     ...(mix.table ? { mix: mix.table } : {}),
   };
 }

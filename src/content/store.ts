@@ -4,6 +4,7 @@ import { contentLanguages } from './languages.js';
 import { loadContent, type Content, type LanguageContent } from './loader.js';
 import { reviewContent } from './review.js';
 import { loadSettings, SETTINGS_FILE, type Settings } from './settings.js';
+import type { Source } from './sources.js';
 import type { MixTable } from './mix.js';
 import type { RiskLists } from './risk.js';
 import type { Survey } from './surveys.js';
@@ -55,6 +56,11 @@ export class ContentStore {
 
   get defaultLanguage(): Language {
     return this.defaultLang;
+  }
+
+  /** Outreach sources (sources.yml). */
+  get sources(): Source[] {
+    return this.content.sources;
   }
 
   /**

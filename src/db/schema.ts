@@ -355,6 +355,69 @@ export const referralCodes = sqliteTable(
 export type ReferralCodeRow = typeof referralCodes.$inferSelect;
 
 /**
+ * Outreach (content/sources.yml): how many new clients came through each source's start link, and how
+ * many consultations and redeemed codes followed, per day (local) and source. Counts only: no row says
+ * who. `metric` is start | consultation | redeemed.
+ */
+export const sourceCounts = sqliteTable(
+  'source_counts',
+  {
+    /** YYYY-MM-DD in TIMEZONE. */
+    day: text('day').notNull(),
+    source: text('source').notNull(),
+    metric: text('metric').notNull(),
+    count: integer('count').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.source, t.metric] })],
+);
+
+/**
+ * The one link from a client to the source they came through, so a later consultation or redeemed code
+ * can be counted for it: kept under a keyed hash of its own (Privacy.sourceMarkerKey, not the client
+ * key), holding only the source's code, and gone at the end of the month after the start, on /forget,
+ * or when the source is no longer needed. Not a foreign key to clients: it exists before a client row does.
+ */
+export const sourceMarkers = sqliteTable(
+  'source_markers',
+  {
+    markerKey: text('marker_key').primaryKey(),
+    source: text('source').notNull(),
+    /** End of the month after the start (ms), in TIMEZONE. */
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [index('source_markers_expiry').on(t.expiresAt)],
+);
+
+/**
+ * Reminders a client asked for before an event of an invitation post: the sealed chat id (bound to this
+ * holder), the language and when to remind; nothing else. Deleted when sent, on cancel, on /forget, and
+ * when the event is over. `holder_key` is Privacy.rsvpKey(client key): it matches no client row.
+ */
+export const eventReminders = sqliteTable(
+  'event_reminders',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    eventId: text('event_id').notNull(),
+    holderKey: text('holder_key').notNull(),
+    /** The client's chat id, sealed for `event_reminders:<holder_key>`. */
+    chatRef: text('chat_ref').notNull(),
+    lang: text('lang').notNull(),
+    remindAt: integer('remind_at').notNull(),
+    eventAt: integer('event_at').notNull(),
+    /** Claimed for sending (set before the request goes): never sent again, even after a crash. */
+    sendingAt: integer('sending_at'),
+  },
+  (t) => [uniqueIndex('event_reminders_once').on(t.holderKey, t.eventId, t.remindAt), index('event_reminders_due').on(t.remindAt)],
+);
+
+/** How many asked for a reminder of an event, and how many cancelled: counts for the editors, never who. */
+export const eventCounts = sqliteTable('event_counts', {
+  eventId: text('event_id').primaryKey(),
+  confirmed: integer('confirmed').notNull().default(0),
+  cancelled: integer('cancelled').notNull().default(0),
+});
+
+/**
  * Consultants' internal notes on a case (a message starting with "!" or /note in its topic), for /history
  * when the client comes back. Sealed (Privacy.notes, bound to the case), never the client's words; they go
  * with the case (retention, /forget) through the foreign key.

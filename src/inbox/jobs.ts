@@ -12,6 +12,7 @@ import type { InboxPosts } from './posts-executor.js';
 import { readLockdown } from './lockdown.js';
 import { sendDueFollowUps } from './follow-ups.js';
 import { Every } from '../time/every.js';
+import { purgeSourceMarkers } from './source-counts.js';
 import { answerDueStep, unansweredCases } from './answer-due.js';
 import { availableIn } from './duty.js';
 import type { Shifts } from './shifts.js';
@@ -58,6 +59,7 @@ export class InboxJobs {
     const sweep = async () => {
       purgeAbandonedConversations(db, clock());
       purgeOldTraces(db, clock()); // message ids past Telegram's 48 hours cannot be deleted, so are not kept
+      purgeSourceMarkers(db, clock()); // an outreach marker lives to the end of the month after the start
       purgeReportCounts(db, clock());
       // Reports nobody decided within REPORT_EXPIRY_DAYS: their card and photo go from the moderation chat now.
       if (expireReports(db, clock(), (chatId) => this.deps.privacy.encryptChatId(chatId, CHAT_REF_BINDING.deletion)) > 0) await this.erasure.runPending();

@@ -24,6 +24,10 @@ export interface Privacy {
   banKey(clientKey: string): string;
   /** The key a pick-up count is kept under (it outlives /forget for its period): its own subkey, so it matches no client row and no ban. */
   pickupKey(clientKey: string): string;
+  /** The key a client's outreach source marker is kept under (source_markers): its own subkey, so it matches no client row. */
+  sourceMarkerKey(clientKey: string): string;
+  /** The key a client's event reminders are kept under (event_reminders): its own subkey, so it matches no client row. */
+  rsvpKey(clientKey: string): string;
   /** The key a day's report count is kept under (the daily report limit): its own subkey, like the pick-up key. */
   reportLimitKey(clientKey: string): string;
   /** A MAC over a row's canonical fields (see src/db/row-integrity.ts), under a subkey of the table's own. */
@@ -62,6 +66,8 @@ export const KEY_LABELS = {
   stories: 'story-text-encryption',
   ban: 'ban-key',
   pickup: 'pickup-count-key',
+  sourceMarker: 'source-marker-key',
+  rsvp: 'event-reminder-key',
   checkinPlan: 'checkin-plan-encryption',
   buddy: 'checkin-buddy-key',
   reportLimit: 'report-count-key',
@@ -77,6 +83,8 @@ export const CHAT_REF_BINDING = {
   client: (clientKey: string) => `clients:${clientKey}`,
   /** A chat in pending_deletions (the row id comes only after the insert: the row's MAC binds the rest). */
   deletion: 'pending_deletions',
+  /** A client's chat in event_reminders, bound to the holder's key. */
+  rsvp: (holderKey: string) => `event_reminders:${holderKey}`,
   /** A story's author, in stories.chat_ref (bound to the story's random number). */
   story: (number: string) => `stories:${number}`,
   /** A check-in buddy's own chat, in buddies.buddy_chat_ref (bound to the pairing's row). */
@@ -97,6 +105,8 @@ export function createPrivacy(botSecret: string): Privacy {
   const encKey = subkey(botSecret, KEY_LABELS.chatId);
   const banHmacKey = subkey(botSecret, KEY_LABELS.ban);
   const pickupHmacKey = subkey(botSecret, KEY_LABELS.pickup);
+  const sourceMarkerHmacKey = subkey(botSecret, KEY_LABELS.sourceMarker);
+  const rsvpHmacKey = subkey(botSecret, KEY_LABELS.rsvp);
   const buddyHmacKey = subkey(botSecret, KEY_LABELS.buddy);
   const reportHmacKey = subkey(botSecret, KEY_LABELS.reportLimit);
   const markerHmacKey = subkey(botSecret, KEY_LABELS.surveyMarker);
@@ -154,6 +164,12 @@ export function createPrivacy(botSecret: string): Privacy {
     },
     pickupKey(clientKey) {
       return createHmac('sha256', pickupHmacKey).update(clientKey).digest('hex');
+    },
+    sourceMarkerKey(clientKey) {
+      return createHmac('sha256', sourceMarkerHmacKey).update(clientKey).digest('hex');
+    },
+    rsvpKey(clientKey) {
+      return createHmac('sha256', rsvpHmacKey).update(clientKey).digest('hex');
     },
     reportLimitKey(clientKey) {
       return createHmac('sha256', reportHmacKey).update(clientKey).digest('hex');

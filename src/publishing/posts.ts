@@ -14,6 +14,31 @@ import { parseDateTime } from '../time/zoned.js';
 export type MediaType = 'photo' | 'video' | 'animation' | 'document';
 export type PostButton = { text: string; url: string } | { text: string; consult: true };
 
+/** An invitation: an event with a date, a place or a link, and an RSVP button that leads to the bot. */
+export interface PostEvent {
+  /** Used in the button's link (t.me/<bot>?start=rsvp-<id>): the same id in the posts of each language. */
+  id: string;
+  title: string;
+  at: Date;
+  place?: string;
+  link?: string;
+  /** The RSVP button's text. */
+  button: string;
+  /** How long before the event each reminder goes (ms), longest first. */
+  remindBefore: number[];
+}
+
+/** Event ids: lowercase, short, safe in a start link after "rsvp-" and in callback data. */
+export const EVENT_ID = /^[a-z0-9][a-z0-9-]{1,39}$/;
+const DURATION = /^(\d{1,3})([dhm])$/;
+const UNIT_MS = { d: 86_400_000, h: 3_600_000, m: 60_000 } as const;
+
+/** `1d`, `3h`, `30m` in ms, or undefined. */
+export function parseBefore(text: string): number | undefined {
+  const m = DURATION.exec(text.trim());
+  return m ? Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS] : undefined;
+}
+
 export interface Post {
   /** Path inside content/posts without ".md", e.g. "2026-12/world-aids-day-ru". */
   slug: string;
@@ -31,6 +56,8 @@ export interface Post {
   protectContent: boolean;
   linkPreview: boolean;
   draft: boolean;
+  /** An invitation: the RSVP button goes under the post's last message. */
+  event?: PostEvent;
   /** Telegram-HTML texts: the messages of a text post, the caption of a media post, the text before a poll. */
   parts: string[];
 }
@@ -93,6 +120,27 @@ const frontMatter = z
     protect_content: z.boolean({ error: 'protect_content must be true or false' }).default(false),
     link_preview: z.boolean({ error: 'link_preview must be true or false' }).default(false),
     draft: z.boolean({ error: 'draft must be true or false' }).default(false),
+    event: z
+      .object(
+        {
+          id: z.string({ error: 'event id must be a text like iod-2027' }).regex(EVENT_ID, 'event id must be 2 to 40 lowercase latin letters, digits and dashes, e.g. iod-2027'),
+          title: text('event title', 120),
+          at: z.string({ error: 'event at must be a date and time like 2027-08-31 18:00' }),
+          place: text('event place', 200).optional(),
+          link: z.string({ error: 'event link must be a text' }).regex(/^https:\/\/\S+$/, 'event link must start with https://').optional(),
+          rsvp: text('event rsvp (the button text)', 64),
+          remind_before: z
+            .array(z.string({ error: 'each remind_before entry must be like 1d, 3h or 30m' }).refine((v) => parseBefore(v) !== undefined, 'each remind_before entry must be like 1d, 3h or 30m'), {
+              error: 'remind_before must be a list like [1d, 1h]',
+            })
+            .min(1, 'remind_before needs at least one entry, e.g. [1d, 1h]')
+            .max(3, 'remind_before can have at most 3 entries')
+            .default(['1d', '1h']),
+        },
+        { error: 'event must have id, title, at, place or link, and rsvp' },
+      )
+      .strict()
+      .optional(),
     /** The guidance the post follows, for editors and reviewers; never published. */
     sources: z.array(text('source', 500), { error: 'sources must be a list of texts' }).optional(),
   })
@@ -174,6 +222,28 @@ export function parsePost(root: string, path: string, options: PostOptions): { p
   }
   if (fm.poll && fm.media.length > 0) problem('poll', 'a post can have a poll or media, not both');
 
+  let event: PostEvent | undefined;
+  if (fm.event) {
+    const at = parseDateTime(fm.event.at, options.timezone);
+    if (!at) problem('event', `event at "${fm.event.at}" is not a date and time like 2027-08-31 18:00 (${options.timezone})`, ['event', 'at']);
+    if (!fm.event.place && !fm.event.link) problem('event', 'event needs a place or a link (or both)', ['event']);
+    if (media.length > 1) problem('event', 'Telegram cannot attach the RSVP button to an album (2 or more media); use one media file or none', ['event']);
+    if (fm.poll) problem('event', 'the RSVP button cannot go under a poll; make the invitation a post of its own', ['event']);
+    if (at && timing?.kind === 'once' && at.getTime() <= timing.at.getTime()) problem('event', 'the event must be after the post is published (publish_at)', ['event', 'at']);
+    if (at && timing?.kind === 'recurring') problem('event', 'an invitation is published once: use publish_at, not schedule', ['event']);
+    if (at) {
+      event = {
+        id: fm.event.id,
+        title: fm.event.title,
+        at,
+        ...(fm.event.place ? { place: fm.event.place } : {}),
+        ...(fm.event.link ? { link: fm.event.link } : {}),
+        button: fm.event.rsvp,
+        remindBefore: [...new Set(fm.event.remind_before.map((b) => parseBefore(b)!))].sort((a, b) => b - a),
+      };
+    }
+  }
+
   // Emergency numbers come from settings.yml, so a changed number reaches every post with it; an
   // [[ORG: …]] placeholder never reaches a channel: its sentence becomes the notice in the post's
   // language (its file name ends in -ru, -kk…; else English).
@@ -219,6 +289,7 @@ export function parsePost(root: string, path: string, options: PostOptions): { p
       protectContent: fm.protect_content,
       linkPreview: fm.link_preview,
       draft: fm.draft,
+      ...(event ? { event } : {}),
       parts,
     },
   };
@@ -238,6 +309,16 @@ export function loadPosts(root: string, given: PostOptions): { posts: Post[]; pr
       if (result.post) posts.push(result.post);
     } catch (error) {
       problems.push({ file: relative(root, path), message: `cannot be read: ${(error as Error).message}` });
+    }
+  }
+  // One event id, one event: the posts of each language that invite to it must agree on when it is.
+  const firstOf = new Map<string, Post>();
+  for (const post of posts) {
+    if (!post.event) continue;
+    const first = firstOf.get(post.event.id);
+    if (!first) firstOf.set(post.event.id, post);
+    else if (first.event!.at.getTime() !== post.event.at.getTime()) {
+      problems.push({ file: post.file, field: 'event', message: `event "${post.event.id}" is at another time in ${first.file}; one id is one event` });
     }
   }
   return { posts, problems };

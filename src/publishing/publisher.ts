@@ -28,12 +28,18 @@ function mediaFile(post: Post, media: Post['media'][number]): InputFile {
 export type ChatTarget = number | string;
 
 export function postKeyboard(post: Post, botUsername: string): InlineKeyboard | undefined {
-  if (post.buttons.length === 0) return undefined;
-  return InlineKeyboard.from(
-    post.buttons.map((button) => [
-      InlineKeyboard.url(button.text, 'url' in button ? button.url : `https://t.me/${botUsername}?start=consult`),
-    ]),
-  );
+  const rows = post.buttons.map((button) => [
+    InlineKeyboard.url(button.text, 'url' in button ? button.url : `https://t.me/${botUsername}?start=consult`),
+  ]);
+  // A channel's button cannot know who pressed it: the RSVP leads to the bot, where the client confirms in private.
+  if (post.event) rows.unshift([InlineKeyboard.url(post.event.button, rsvpLink(botUsername, post.event.id))]);
+  if (rows.length === 0) return undefined;
+  return InlineKeyboard.from(rows);
+}
+
+/** The link behind an invitation's RSVP button. */
+export function rsvpLink(botUsername: string, eventId: string): string {
+  return `https://t.me/${botUsername}?start=rsvp-${eventId}`;
 }
 
 export interface SendOptions {

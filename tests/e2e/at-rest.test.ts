@@ -107,6 +107,9 @@ describe('nothing in clear at rest', () => {
     });
     const client = fake.createUser({ id: person.id, username: person.username, first_name: person.first_name, last_name: person.last_name, language_code: 'en' });
 
+    // Through a poster's link (an outreach source) first: a newcomer is counted for the source.
+    fake.sendText(client, '/start apteka-sample');
+    await clientSees(client, /./);
     // A survey started and left for later: its answers so far wait sealed under the client key.
     const survey = 'sample-drug-checking';
     fake.sendText(client, `/start survey-${survey}`);
@@ -118,7 +121,7 @@ describe('nothing in clear at rest', () => {
     expect(count('survey_progress', "sealed_state LIKE 'gcm1:%'")).toBe(1);
     expect(await scanMoment('mid-survey')).toEqual([]);
 
-    // Menu, then the intake up to its last step: the conversation state now holds the description.
+    // Then the menu, then the intake up to its last step: the conversation state now holds the description.
     fake.sendText(client, '/start');
     const menu = await clientSees(client, /./);
     expect(buttons(menu)).toContain('menu:consult');
@@ -134,6 +137,12 @@ describe('nothing in clear at rest', () => {
     // Queued; Telegram holds the inbox back (429), so the client's messages wait in the outbox.
     fake.pressButton(client, reminder, 'intake:go');
     await clientSees(client, /You are in the queue/);
+    // An invitation's reminder asked for: its chat id waits sealed until the event.
+    fake.sendText(client, '/start rsvp-iod-evening-2027');
+    const invitation = await clientSees(client, /evening of remembrance/);
+    fake.pressButton(client, invitation, 'rsvp:y:iod-evening-2027');
+    await clientSees(client, /I will remind you/);
+    expect([count('source_markers'), count('event_reminders'), count('source_counts')]).toEqual([1, 2, 2]);
     const threadId = await until(() => fake.chat(staff.id).topics[0]?.message_thread_id, 'the topic');
     const inTopic = () => fake.messages(staff.id).filter((m) => m.message_thread_id === threadId);
     const card = await until(() => inTopic().find((m) => buttons(m).some((b) => b.startsWith('case:take:'))), 'the case card');

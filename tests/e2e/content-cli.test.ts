@@ -105,7 +105,7 @@ describe('npm run content:check', () => {
     expect(lines).toContain('   ru: 0 of 2 text(s) have the sign-off they need, 2 unsigned, 0 expired');
     expect(lines).toContain('   kk: 0 of 1 text(s) have the sign-off they need, 0 unsigned, 1 expired');
     expect(lines.at(-2)).toBe('go-live: --strict would fail: 3 text(s) without a current sign-off, 0 placeholder(s), 0 emergency number(s) written out');
-    expect(lines.at(-1)).toMatch(/^OK: 3 info card\(s\), 0 valid post\(s\) \(0 draft\(s\)\) in .*; languages: kk, ru; \d+ warning\(s\)$/);
+    expect(lines.at(-1)).toMatch(/^OK: 3 info card\(s\), 0 valid post\(s\) \(0 draft\(s\)\), 0 source\(s\) \(0 draft\(s\)\) in .*; languages: kk, ru; \d+ warning\(s\)$/);
   }, 30_000);
 
   describe('--strict, the go-live gate', () => {

@@ -99,6 +99,11 @@ describe('with topics in private chats (has_topics_enabled)', () => {
 
   it('/forget during an open case deletes the case topic on both sides', async () => {
     const client = w.fake.createUser({ first_name: 'Forgetme', language_code: 'ru' });
+    // Came through a poster's link and asked for an event's reminder: both are kept under keys of their own.
+    w.fake.sendText(client, '/start apteka-sample');
+    w.fake.sendText(client, '/start rsvp-iod-evening-2027');
+    w.fake.pressButton(client, await withButton(client, 'rsvp:y:iod-evening-2027'), 'rsvp:y:iod-evening-2027');
+    await clientSees(client, /Готово: напомню/);
     const staffThread = await openCase(client);
     const clientTopic = await until(() => w.fake.chat(client.id).topics[0], 'the topic in the client chat');
     w.fake.sendText(client, 'удалите всё, пожалуйста', { threadId: clientTopic.message_thread_id });
@@ -119,6 +124,8 @@ describe('with topics in private chats (has_topics_enabled)', () => {
     expect(db.prepare('SELECT count(*) AS n FROM clients WHERE key = ?').get(key(client))).toEqual({ n: 0 });
     expect(db.prepare('SELECT count(*) AS n FROM chat_traces WHERE client_key = ?').get(key(client))).toEqual({ n: 0 });
     expect(db.prepare('SELECT count(*) AS n FROM survey_progress').get()).toEqual({ n: 0 });
+    expect(db.prepare('SELECT (SELECT count(*) FROM source_markers) + (SELECT count(*) FROM event_reminders) AS n').get()).toEqual({ n: 0 });
+    expect(done.text).toMatch(/напоминания о событиях \(1\)/);
     db.close();
   }, 40_000);
 

@@ -211,6 +211,25 @@ describe.skipIf(!available)('the sandbox in a real browser', () => {
     expect(await editors.innerText()).toMatch(/Preview of/);
   }, 30_000);
 
+  it('outreach: /qr sends the poster; an invitation\'s RSVP button opens the bot as the client, who asks for the reminder', async () => {
+    const channel = page.getByRole('region', { name: 'Channel', exact: true });
+    const editors = channel.getByRole('log', { name: 'Editors chat' });
+    const box = channel.getByRole('textbox', { name: 'Message in the editors chat' });
+    await box.fill('/qr apteka-sample en');
+    await box.press('Enter');
+    await expect.poll(() => editors.innerText(), { timeout: 15_000 }).toMatch(/📄 poster-apteka-sample-en\.png[\s\S]*📄 poster-apteka-sample-en\.svg/);
+    await box.fill('/preview 2027-08/iod-evening-en');
+    await box.press('Enter');
+    const rsvp = editors.getByRole('button', { name: /I'll come: remind me/ });
+    await expect.poll(() => rsvp.count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    const clientLog = page.getByRole('region', { name: 'Client', exact: true }).getByRole('log');
+    await rsvp.last().click();
+    const remind = clientLog.getByRole('button', { name: /🔔/ }).last();
+    await expect.poll(() => remind.count(), { timeout: 10_000 }).toBe(1);
+    await press(clientLog, remind);
+    await expect.poll(() => lastText(clientLog), { timeout: 10_000 }).toMatch(/2027-08-30 19:00/);
+  }, 30_000);
+
   it('a client (in Kazakh) reports a bad batch with a photo; the card reaches the editors chat, where a consultant dismisses it', async () => {
     const client = page.getByRole('region', { name: 'Client', exact: true });
     const clientLog = client.getByRole('log');

@@ -4,6 +4,7 @@ import { createConversation } from '@grammyjs/conversations';
 import type { Context } from 'grammy';
 import { ensureClient, setClientLanguage } from '../../db/clients.js';
 import { isBanned as isBannedKey } from '../../inbox/bans.js';
+import { countForSource } from '../../inbox/source-counts.js';
 import { caseAwaitingComment, commentReceived, findCase, findOpenCase, inviteComment, openCase, rateCase, type CaseTopic } from '../../inbox/cases.js';
 import { clientCopyInFlight, findCounterpart, isJoinedCopy, wasCopied } from '../../relay/index.js';
 import type { InboxService } from '../../inbox/service.js';
@@ -79,6 +80,8 @@ export function createConsultFeature(deps: BotDeps, inbox: InboxService, i18n: I
       if (descriptionMessageId !== undefined) inbox.relay.accept({ caseId: opened.case.id, toClient: false, sourceMessageId: descriptionMessageId });
       // Risk words in the description: urgent from the start (the topic is named when it is made).
       raiseOnRiskWords(deps, inbox, opened.case, risk, clock());
+      // Counted for the source the client came through, if any (a number, never linked to the case).
+      if (!opened.reopened) countForSource(db, privacy, { clientKey: ctx.client!.key, metric: 'consultation', now: clock(), timeZone: deps.config.timezone });
       return opened;
     })();
     if (!result.opened) {

@@ -1,6 +1,8 @@
 import { Composer, InlineKeyboard } from 'grammy';
-import { forgetClient } from '../../db/clients.js';
+import { foldWal, forgetClient } from '../../db/clients.js';
 import { dropTraces } from '../../db/traces.js';
+import { forgetRsvps } from '../../inbox/event-reminders.js';
+import { forgetSourceMarker } from '../../inbox/source-counts.js';
 import { findOpenCase } from '../../inbox/cases.js';
 import type { ChatClearing, Erasure } from '../../inbox/erasure.js';
 import type { InboxService } from '../../inbox/service.js';
@@ -38,7 +40,7 @@ export function clearingReport(ctx: BotContext, clearing: ChatClearing): string 
  * /forget: after a confirmation, erases every row about the client, deletes their consultation from
  * their own chat and its topics from the team's chat, and says what went and what could not.
  */
-export function createForgetFeature({ db, logger }: BotDeps, tools: ForgetTools): Composer<BotContext> {
+export function createForgetFeature({ db, logger, privacy }: BotDeps, tools: ForgetTools): Composer<BotContext> {
   const { inbox, erasure } = tools;
   const feature = new Composer<BotContext>();
 
@@ -68,6 +70,9 @@ export function createForgetFeature({ db, logger }: BotDeps, tools: ForgetTools)
     const clearing = await erasure.clearClientChat(key, ctx.chat!.id);
     await tools.beforeErase?.(ctx, key);
     const erased = forgetClient(db, key, tools.teamChatRef);
+    // Kept under keys of their own (not the client key): the outreach marker and event reminders go too.
+    const reminders = forgetRsvps(db, privacy, key);
+    if (forgetSourceMarker(db, privacy, key) + reminders > 0) foldWal(db);
     ctx.client.row = undefined;
     // Drafts and stories not yet decided went with the row (ON DELETE CASCADE): their editors are told.
     if (erased && stories.length > 0) await tools.storiesForgotten?.(stories);
@@ -93,6 +98,7 @@ export function createForgetFeature({ db, logger }: BotDeps, tools: ForgetTools)
       if (erased.caseIds.length > 0) items.push(ctx.t('forget-item-cases', { count: erased.caseIds.length }));
       // Codes are unlinked, not deleted: they still work at the partner and count, for nobody.
       if (erased.rows.referral_codes) items.push(ctx.t('forget-item-codes', { count: erased.rows.referral_codes }));
+      if (reminders > 0) items.push(ctx.t('forget-item-reminders', { count: reminders }));
       if (erased.rows.stories) items.push(ctx.t('forget-item-stories', { count: erased.rows.stories }));
       if (erased.rows.checkins) items.push(ctx.t('forget-item-checkin'));
       if (erased.rows.buddies) items.push(ctx.t('forget-item-buddy'));
@@ -100,6 +106,8 @@ export function createForgetFeature({ db, logger }: BotDeps, tools: ForgetTools)
       if (erased.rows.survey_progress) items.push(ctx.t('forget-item-survey', { count: erased.rows.survey_progress }));
       if (erased.rows.survey_opt_ins) items.push(ctx.t('forget-item-survey-invitations'));
       text = `${ctx.t('forget-done', { what: items.join(', ') })}\n\n${cleared}`;
+    } else if (reminders > 0) {
+      text = `${ctx.t('forget-done', { what: ctx.t('forget-item-reminders', { count: reminders }) })}\n\n${cleared}`;
     }
     // A new message in the chat itself: the screen the button was on (and any topic) has just been deleted.
     await ctx.api.sendMessage(ctx.chat!.id, text, { parse_mode: 'HTML', reply_markup: mainMenu(ctx) });

@@ -28,6 +28,7 @@ export function createPrivacyFeature({ config }: BotDeps): Composer<BotContext> 
       ctx.t('privacy-stories'),
       ctx.t('privacy-checkin'),
       ctx.t('privacy-surveys'),
+      ctx.t('privacy-outreach'),
     ];
     const whole = blocks.join('\n\n');
     if (whole.length <= SCREEN_LIMIT) return void (await showScreen(ctx, whole, keyboard));

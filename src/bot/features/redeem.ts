@@ -1,6 +1,7 @@
 import { Composer, InlineKeyboard } from 'grammy';
 import { escapeHtml } from '../../content/markdown.js';
 import { formatCode, normalizeCode, recordOutcome, redeemCode, type Redemption } from '../../inbox/referral-codes.js';
+import { countForSource } from '../../inbox/source-counts.js';
 import { followUpAfterRedeem } from '../../inbox/follow-ups.js';
 import { OUTCOMES, typeLabel } from '../../inbox/referral-types.js';
 import type { InboxService } from '../../inbox/service.js';
@@ -124,6 +125,8 @@ export function createRedeemFeature(deps: BotDeps, inbox: InboxService): Compose
     await ctx.reply(text, { ...HTML, reply_markup: keyboard });
     if (result.status !== 'redeemed') return;
     followUpAfterRedeem(db, result.code.id, clock(), config.timezone);
+    // Counted for the source the code's client came through, if any (a number, never who).
+    if (result.code.clientKey !== null) countForSource(db, deps.privacy, { clientKey: result.code.clientKey, metric: 'redeemed', now: clock(), timeZone: config.timezone });
     if (result.code.caseId !== null) inbox.refreshCard(result.code.caseId);
   }
 

@@ -35,6 +35,20 @@ function safeHref(raw: string): string | undefined {
   }
 }
 
+/** The parameter of a link that opens the bot (t.me/<bot>?start=…): in the sandbox it is sent as /start by the client shown. */
+function startParameter(raw: string | undefined): string | undefined {
+  return raw ? /^https:\/\/t\.me\/[A-Za-z0-9_]{3,64}\?start=([A-Za-z0-9_-]{1,64})$/.exec(raw)?.[1] : undefined;
+}
+
+/** A button that opens the bot: the client shown sends /start with its parameter, as Telegram would. */
+function startButton(text: string, parameter: string): HTMLButtonElement {
+  const b = el('button', '', `${text} ↪`);
+  b.type = 'button';
+  b.title = `Opens the bot as the client shown: /start ${parameter}`;
+  b.addEventListener('click', () => void send('client', `/start ${parameter}`));
+  return b;
+}
+
 async function post(path: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
   const res = await fetch(`/api/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const answer = (await res.json().catch(() => ({}))) as Record<string, unknown>;
@@ -82,7 +96,9 @@ function messageItem(kind: ChatKind | 'channel', m: ViewMessage): HTMLLIElement 
       const line = el('div', 'row');
       for (const button of row) {
         const href = button.url ? safeHref(button.url) : undefined;
-        if (href) {
+        const start = startParameter(button.url);
+        if (start) line.append(startButton(button.text, start));
+        else if (href) {
           const a = el('a', 'button', `${button.text} ↗`);
           a.href = href;
           a.target = '_blank';
@@ -101,7 +117,12 @@ function messageItem(kind: ChatKind | 'channel', m: ViewMessage): HTMLLIElement 
     item.append(keyboard);
   } else if (m.buttons.length > 0) {
     const keyboard = el('div', 'inline-keyboard');
-    for (const row of m.buttons) for (const button of row) keyboard.append(el('span', 'button', button.text));
+    for (const row of m.buttons) {
+      for (const button of row) {
+        const start = startParameter(button.url);
+        keyboard.append(start ? startButton(button.text, start) : el('span', 'button', button.text));
+      }
+    }
     item.append(keyboard);
   }
   return item;
