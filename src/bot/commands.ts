@@ -4,12 +4,12 @@ import type { LanguageCode } from 'grammy/types';
 import type { Language } from '../config.js';
 import type { BotContext } from './context.js';
 
-export const CLIENT_COMMANDS = ['start', 'help', 'consult', 'status', 'end', 'info', 'mix', 'services', 'language', 'privacy', 'forget'] as const;
+export const CLIENT_COMMANDS = ['start', 'help', 'consult', 'status', 'end', 'info', 'mix', 'services', 'alerts', 'language', 'privacy', 'forget'] as const;
 
 /** Staff commands, shown in the staff chat only; their descriptions are `staff-command-<name>` in DEFAULT_LANGUAGE. */
-export const STAFF_COMMANDS = ['take', 'release', 'transfer', 'close', 'urgent', 'normal', 'note', 'alias', 'snippets', 'snippet', 'refer', 'code', 'ban', 'unban', 'bans', 'stats', 'export', 'lockdown', 'unlock'] as const;
+export const STAFF_COMMANDS = ['take', 'release', 'transfer', 'close', 'urgent', 'normal', 'note', 'alias', 'snippets', 'snippet', 'refer', 'code', 'ban', 'unban', 'bans', 'stats', 'export', 'lockdown', 'unlock', 'alert'] as const;
 /** Editors' commands, in the editors chat; descriptions are `editors-command-<name>`. */
-export const EDITORS_COMMANDS = ['upcoming', 'preview', 'publish', 'skip', 'sync', 'reload'] as const;
+export const EDITORS_COMMANDS = ['upcoming', 'preview', 'publish', 'skip', 'sync', 'reload', 'alert'] as const;
 
 export function clientCommands(i18n: I18n<BotContext>, lang: Language) {
   return CLIENT_COMMANDS.map((command) => ({ command, description: i18n.t(lang, `command-${command}`) }));

@@ -47,6 +47,9 @@ import { staffGate } from './features/staff-gate.js';
 import { GroupSettingsWatch } from '../inbox/group-settings.js';
 import { CHAT_REF_BINDING } from '../privacy/keys.js';
 import { PRIORITY } from '../relay/posts.js';
+import { Subscriptions } from '../alerts/subscriptions.js';
+import { Broadcaster } from '../alerts/broadcaster.js';
+import { AlertTemplates, alertNotices, createAlertTexts, createClientAlertsFeature, createStaffAlertsFeature, describeFigures } from './features/alerts.js';
 
 export type { BotDeps } from './deps.js';
 
@@ -62,6 +65,8 @@ export interface CreatedBot {
   erasure: Erasure;
   /** Reads each inbox's group settings (visible history, protected content) now and then; started by main. */
   groupSettings: GroupSettingsWatch;
+  /** Sends approved drug alerts to their subscribers; started by main. */
+  broadcaster: Broadcaster;
   /** Reloads content and posts, reports new problems to the editors chat, returns a summary (HTML blocks). */
   reload: () => string[];
   /** Sends an HTML notice to the editors chat (never throws). */
@@ -82,7 +87,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   // One budget per chat for everything the bot sends (the relay included). Private chats may take a
   // burst of a few messages (a long card), then about one a second.
   // OUTGOING_PACING=off turns it all off, the relay's too (only for tests and benchmarks).
-  const pacer = new Pacer(config.outgoingPacing ? { ...TELEGRAM_LIMITS, privateBurstSeconds: 3 } : NO_LIMITS);
+  const pacer = new Pacer(config.outgoingPacing ? { ...TELEGRAM_LIMITS, privateBurstSeconds: 3, globalPerSecond: config.outgoingGlobalPerSecond } : NO_LIMITS);
   const nowMs = () => (deps.clock ?? (() => new Date()))().getTime();
   // Pacing and the relay's waits are durations: they run on a steady clock that a jump of the wall
   // clock does not move (see src/time/steady.ts), started no earlier than what the outbox holds.
@@ -157,6 +162,26 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
     teamConcurrency: config.outgoingPacing ? 1 : 16,
   });
   inbox.relay = relay;
+  // Drug alerts: the relay's API client and pacer, below the relay and the emergency screen in priority
+  // (it leaves a sixth of Telegram's overall second to them).
+  const subscriptions = new Subscriptions(deps.db, deps.privacy);
+  const alertTemplates = new AlertTemplates(deps);
+  const alertTexts = createAlertTexts(deps, i18n, alertTemplates);
+  const broadcaster = new Broadcaster({
+    db: deps.db,
+    api: relayApi,
+    pacer,
+    logger,
+    subscriptions,
+    texts: alertTexts,
+    channels: config.channels,
+    clock: nowMs,
+    steady: steadyNow,
+    headroom: Math.max(1, Math.ceil(config.outgoingGlobalPerSecond / 6)),
+    // Each request on its way at a crash may be lost (never doubled): few at once under Telegram's limits.
+    concurrency: config.outgoingPacing ? 8 : 32,
+    ...alertNotices(bot.api, editorsText, (id) => describeFigures(deps.db, id, editorsText, nowMs())),
+  });
   const erasure = new Erasure({ db: deps.db, api: bot.api, privacy: deps.privacy, logger, clock: nowMs });
   const inboxJobs = new InboxJobs({ db: deps.db, api: bot.api, config, privacy: deps.privacy, logger, i18n: i18n as never, clock: nowMs, inboxes }, inbox, erasure, posts);
   const groupSettings = new GroupSettingsWatch({
@@ -174,7 +199,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
     },
   });
   const reload = () => {
-    const contentProblems = deps.content.reload();
+    const contentProblems = [...deps.content.reload(), ...alertTemplates.reload()];
     const { added, all } = deps.posts.reload();
     for (const problem of [...contentProblems, ...all]) logger.warn({ problem }, 'content file skipped');
     if (added.length > 0) void reportToEditors(problemReport(added, editorsText));
@@ -225,6 +250,15 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
 
   const privateChats = protectedBot.chatType('private');
   privateChats.use(menuFeature);
+  const alertTools = {
+    subscriptions,
+    broadcaster,
+    templates: alertTemplates,
+    texts: alertTexts,
+    members,
+    staffChats: () => [...inboxes.chatIds, config.editorsChatId],
+  };
+  privateChats.use(createClientAlertsFeature(deps, alertTools));
   privateChats.use(createEmergencyFeature(deps));
   privateChats.use(createInfoFeature(deps));
   privateChats.use(createMixFeature(deps));
@@ -238,6 +272,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
       erasure,
       teamChatRef: (teamChatId) => deps.privacy.encryptChatId(teamChatId, CHAT_REF_BINDING.deletion),
       refreshBoard: () => inboxJobs.updateBoard(PRIORITY.erasure),
+      forgetSubscription: (clientKey) => subscriptions.forget(clientKey),
     }),
   );
   privateChats.use(createClearChatFeature(erasure));
@@ -246,6 +281,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   protectedBot.use(createMembershipFeature(deps, inbox));
   protectedBot.use(createLockdownFeature(deps, { inbox, lockdown, relay })); // before the inbox: it holds the team back while locked
   protectedBot.use(codes.staffSide); // after the lockdown: an intruder cannot send codes to clients either
+  protectedBot.use(createStaffAlertsFeature(deps, alertTools, editorsText)); // after the lockdown too
   protectedBot.use(createInboxFeature(deps, inbox, erasure, members));
 
   protectedBot.use(createEditorsFeature(deps, { posts: deps.posts, scheduler, reload, text: editorsText }));
@@ -253,7 +289,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   protectedBot.use(unhandledFeature); // must be the last handler
 
   bot.catch((error) => logger.error({ err: error.error }, 'unhandled error'));
-  return { bot, i18n, scheduler, inbox, relay, inboxJobs, erasure, groupSettings, reload, reportToEditors, contentReport };
+  return { bot, i18n, scheduler, inbox, relay, broadcaster, inboxJobs, erasure, groupSettings, reload, reportToEditors, contentReport };
 }
 
 /** One line of a report, short enough that a whole report stays within Telegram's 4096 characters. */

@@ -15,6 +15,8 @@ export function mainMenu(ctx: BotContext, prefix = ''): InlineKeyboard {
     .text(ctx.t('menu-consult'), `${prefix}menu:consult`)
     .text(ctx.t('menu-services'), `${prefix}menu:services`)
     .row()
+    .text(ctx.t('menu-alerts'), `${prefix}menu:alerts`)
+    .row()
     .text(ctx.t('menu-language'), `${prefix}menu:language`)
     .text(ctx.t('menu-privacy'), `${prefix}menu:privacy`);
 }

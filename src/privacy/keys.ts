@@ -24,6 +24,10 @@ export interface Privacy {
   banKey(clientKey: string): string;
   /** The key a pick-up count is kept under (it outlives /forget for its period): its own subkey, so it matches no client row and no ban. */
   pickupKey(clientKey: string): string;
+  /** The key an alert subscription is kept under: its own subkey, so it matches no client row (see alert_subscriptions). */
+  subscriptionKey(clientKey: string): string;
+  /** A staff member's Telegram id as a keyed hash (who drafted or approved an alert; never a client's). */
+  staffKey(telegramUserId: number): string;
   /** A MAC over a row's canonical fields (see src/db/row-integrity.ts), under a subkey of the table's own. */
   rowMac(table: string, canonical: string): string;
   /** Raw updates in the update journal (they carry ids, names, phones, texts). */
@@ -43,6 +47,8 @@ export const KEY_LABELS = {
   outbox: 'outbox-text-encryption',
   ban: 'ban-key',
   pickup: 'pickup-count-key',
+  subscription: 'alert-subscription-key',
+  staff: 'staff-key',
   /** Followed by ':' and the table name: one subkey per table. */
   rowMac: 'row-mac',
 } as const;
@@ -53,6 +59,8 @@ export const CHAT_REF_BINDING = {
   client: (clientKey: string) => `clients:${clientKey}`,
   /** A chat in pending_deletions (the row id comes only after the insert: the row's MAC binds the rest). */
   deletion: 'pending_deletions',
+  /** A subscriber's chat, in alert_subscriptions.chat_ref. */
+  subscription: (key: string) => `alert_subscriptions:${key}`,
 } as const;
 
 /** Marks the fixed-width, bound format; refs without it are of the earlier format (base64url has no '.'). */
@@ -69,6 +77,8 @@ export function createPrivacy(botSecret: string): Privacy {
   const encKey = subkey(botSecret, KEY_LABELS.chatId);
   const banHmacKey = subkey(botSecret, KEY_LABELS.ban);
   const pickupHmacKey = subkey(botSecret, KEY_LABELS.pickup);
+  const subscriptionHmacKey = subkey(botSecret, KEY_LABELS.subscription);
+  const staffHmacKey = subkey(botSecret, KEY_LABELS.staff);
   const rowKeys = new Map<string, Buffer>();
   const rowKey = (table: string) => {
     let key = rowKeys.get(table);
@@ -116,6 +126,12 @@ export function createPrivacy(botSecret: string): Privacy {
     },
     pickupKey(clientKey) {
       return createHmac('sha256', pickupHmacKey).update(clientKey).digest('hex');
+    },
+    subscriptionKey(clientKey) {
+      return createHmac('sha256', subscriptionHmacKey).update(clientKey).digest('hex');
+    },
+    staffKey(telegramUserId) {
+      return createHmac('sha256', staffHmacKey).update(String(telegramUserId)).digest('hex');
     },
     rowMac(table, canonical) {
       return createHmac('sha256', rowKey(table)).update(canonical).digest('base64url');

@@ -16,6 +16,8 @@ export interface ForgetTools {
   teamChatRef: (teamChatId: number) => string;
   /** Rewrites the queue board at once (it names waiting clients by pseudonym). */
   refreshBoard: () => void;
+  /** Deletes the client's drug alert subscription (and its delivery rows); whether there was one. */
+  forgetSubscription?: (clientKey: string) => boolean;
 }
 
 /** The lines telling a client exactly what "Clear this chat" deleted, what it could not, and what is left for them to do. */
@@ -60,6 +62,7 @@ export function createForgetFeature({ db, logger }: BotDeps, tools: ForgetTools)
     // Their own chat first, while the message ids and topics are still known.
     const clearing = await erasure.clearClientChat(key, ctx.chat!.id);
     const erased = forgetClient(db, key, tools.teamChatRef);
+    const unsubscribed = tools.forgetSubscription?.(key) ?? false;
     ctx.client.row = undefined;
     // Then the team's chat: the topics of every case (with every copy in them) and reminders naming them.
     if (erased && erased.caseIds.length > 0) {
@@ -72,7 +75,7 @@ export function createForgetFeature({ db, logger }: BotDeps, tools: ForgetTools)
       tools.refreshBoard();
     }
     const cleared = clearingReport(ctx, clearing);
-    let text = `${ctx.t('forget-nothing')}\n\n${cleared}`;
+    let text = unsubscribed ? `${ctx.t('forget-done', { what: ctx.t('forget-item-alerts') })}\n\n${cleared}` : `${ctx.t('forget-nothing')}\n\n${cleared}`;
     if (erased && erased.pseudonym !== '') {
       logger.info({ rows: erased.rows }, 'client data erased on request');
       const items = [ctx.t('forget-item-client', { pseudonym: erased.pseudonym }), ctx.t('forget-item-chat')];
@@ -80,6 +83,7 @@ export function createForgetFeature({ db, logger }: BotDeps, tools: ForgetTools)
       if (erased.caseIds.length > 0) items.push(ctx.t('forget-item-cases', { count: erased.caseIds.length }));
       // Codes are unlinked, not deleted: they still work at the partner and count, for nobody.
       if (erased.rows.referral_codes) items.push(ctx.t('forget-item-codes', { count: erased.rows.referral_codes }));
+      if (unsubscribed) items.push(ctx.t('forget-item-alerts'));
       text = `${ctx.t('forget-done', { what: items.join(', ') })}\n\n${cleared}`;
     }
     // A new message in the chat itself: the screen the button was on (and any topic) has just been deleted.

@@ -16,7 +16,7 @@ export function createPrivacyFeature({ config }: BotDeps): Composer<BotContext> 
       .text(ctx.t('button-menu'), 'menu:main');
     const text = ctx.t('privacy', { retention: config.retentionDays, topics: ctx.me.has_topics_enabled ? 'yes' : 'no' });
     const pickups = config.codes.pickupLimit > 0 && config.codes.pickupTypes.length > 0 ? `\n\n${ctx.t('privacy-pickups', { days: config.codes.pickupPeriodDays })}` : '';
-    await showScreen(ctx, `${text}\n\n${ctx.t('privacy-bans', { days: config.banDays })}\n\n${ctx.t('privacy-codes')}${pickups}`, keyboard);
+    await showScreen(ctx, `${text}\n\n${ctx.t('privacy-bans', { days: config.banDays })}\n\n${ctx.t('privacy-codes')}${pickups}\n\n${ctx.t('privacy-alerts')}`, keyboard);
   }
 
   feature.command('privacy', showPrivacy);
