@@ -143,7 +143,10 @@ export class Broadcaster {
     const until = performance.now() + timeoutMs;
     while (performance.now() < until) {
       const due = nextDue(this.deps.db);
-      if (this.inFlight.size === 0 && (due === undefined || due > this.deps.steady() + timeoutMs)) return true;
+      if (this.inFlight.size === 0 && due === undefined) {
+        this.finish();
+        return true;
+      }
       await new Promise((r) => setTimeout(r, 20));
     }
     return false;
@@ -169,6 +172,11 @@ export class Broadcaster {
     }
   }
 
+  /** Alerts every subscriber of which is settled: marked sent, their figures reported. */
+  private finish(): void {
+    for (const alert of finishDone(this.deps.db, this.deps.clock())) this.deps.onFinished?.(alert);
+  }
+
   /** Starts what may go now; sets the timer for the rest. */
   private step(): void {
     const { db, pacer } = this.deps;
@@ -178,7 +186,7 @@ export class Broadcaster {
       if (this.buffer.length === 0) this.buffer = nextWork(db, now, BUFFER, new Set(this.inFlight.keys()));
       const work = this.buffer[0];
       if (!work) {
-        for (const alert of finishDone(db, this.deps.clock())) this.deps.onFinished?.(alert);
+        this.finish();
         const due = nextDue(db);
         if (due !== undefined && this.inFlight.size === 0) this.timer.schedule(Math.max(50, due - now));
         return;
