@@ -178,8 +178,9 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
     clock: nowMs,
     steady: steadyNow,
     headroom: Math.max(1, Math.ceil(config.outgoingGlobalPerSecond / 6)),
-    // Each request on its way at a crash may be lost (never doubled): few at once under Telegram's limits.
-    concurrency: config.outgoingPacing ? 8 : 32,
+    // Each request on its way at a crash may be lost (never doubled): few at once, a quarter of the
+    // overall second's budget (8 under Telegram's 30), enough for its round trips.
+    concurrency: config.outgoingPacing ? Math.max(4, Math.ceil(config.outgoingGlobalPerSecond / 4)) : 32,
     ...alertNotices(bot.api, editorsText, (id) => describeFigures(deps.db, id, editorsText, nowMs())),
   });
   const erasure = new Erasure({ db: deps.db, api: bot.api, privacy: deps.privacy, logger, clock: nowMs });

@@ -18,6 +18,7 @@ import { startPath } from './start-path.js';
 import { redeemUnderLoad } from './redeem.js';
 import { BUSY_DEFAULTS, busyTeam, supportsInboxes, type BusyFigures } from './busy-team.js';
 import { ATTACK_DEFAULTS, attackScenario } from './attacks.js';
+import { alertBroadcast } from './alerts.js';
 
 const quick = process.env.BENCH_QUICK === '1';
 // Scenarios by name, from BENCH_ONLY=a,b or the command line (`npm run bench -- busy-team`).
@@ -168,6 +169,29 @@ for (const [number, kind] of [[9, 'emergency-cycling'], [10, 'edit-flood']] as c
     [name, `victim's message → its topic, p50 / p95 (n), without the attack / during it (${attack}${f.attacked.lost ? `; ${f.attacked.lost} not arrived` : ''})`, `${s(f.attacked.p50)} / ${s(f.attacked.p95)} (${f.attacked.count})`, `calm: ${s(f.baseline.p50)} / ${s(f.baseline.p95)} (${f.baseline.count})`, 'p95 < one slot (3 s) over calm', verdict(f.attacked.lost === 0 && f.attacked.p95 < f.baseline.p95 + 3_000)],
     ['', `posts made for the attackers in the team chat during the attack${f.lastEditShown !== undefined ? `; the copy shows the last edit: ${f.lastEditShown ? 'yes' : 'no'}` : ''}`, n(f.attackerPosts), '', '', ''],
     ['', 'rows waiting for the team chat when the attack stopped', n(f.backlogAfter), '', '', ''],
+  );
+}
+
+if (wanted('alerts')) {
+  const subscribers = quick ? 1_000 : 10_000;
+  // Time-scaled: the fake server and the bot both allow `scale` × 30 messages a second overall.
+  const scale = Number(process.env.BENCH_ALERT_SCALE ?? 3);
+  const global = 30 * scale;
+  const ceiling = global - Math.max(1, Math.ceil(global / 6)); // the broadcast leaves a sixth to everything else
+  const s = (x: number) => (Number.isNaN(x) ? '—' : x < 1_000 ? ms(x) : `${(x / 1000).toFixed(1)} s`);
+  log(`alerts: ${n(subscribers)} subscribers, one alert to all, overall limit ${global}/s (×${scale}), with consultations during it…`);
+  const clean = await alertBroadcast({ subscribers, scale, kill: false, consultations: 4 });
+  log(`alerts: again, with kill -9 in the middle…`);
+  const killed = await alertBroadcast({ subscribers, scale, kill: true, consultations: 0 });
+  const floor = (subscribers / global) * 1000;
+  const unscaled = (subscribers / (clean.perSecond / scale)) / 1000;
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+  const worst = (xs: number[]) => (xs.length ? Math.max(...xs) : Number.NaN);
+  rows.push(
+    ['11. Drug alert', `${n(subscribers)} subscribers, one alert to all: time to finish (overall limit scaled ×${scale} to ${global}/s; the broadcast's own ceiling ${ceiling}/s)`, `${s(clean.finishMs)} (${clean.perSecond.toFixed(1)}/s)`, `floor ${s(floor)} at ${global}/s`, '', ''],
+    ['', `the same at Telegram's real 30/s (rate ÷ ${scale}; design ceiling 25/s = 400 s, floor 333 s)`, `≈ ${unscaled.toFixed(0)} s`, 'floor 333 s', '', ''],
+    ['', `kill -9 in the middle: doubled / not delivered (uncertain: on their way at the kill) / 429s`, `${killed.doubled} / ${killed.missed} / ${killed.refused}`, '', '0 doubled', verdict(killed.doubled === 0)],
+    ['', 'a consultation message → its topic: median / worst, without a broadcast / during it', `${s(median(clean.during))} / ${s(worst(clean.during))} (${clean.during.length})`, `calm: ${s(median(clean.calm))} / ${s(worst(clean.calm))} (${clean.calm.length})`, 'during ≈ calm (< 1 s more)', verdict(median(clean.during) < median(clean.calm) + 1_000 && worst(clean.during) < 3_000)],
   );
 }
 
