@@ -100,7 +100,10 @@ export class Broadcaster {
     this.expiryTimer = setInterval(() => this.checkExpiry(), EXPIRY_CHECK_MS);
     this.expiryTimer.unref?.();
     this.checkExpiry();
-    this.wake();
+    // After a restart Telegram still counts the last second's sends of the process before: the pacer,
+    // in memory, does not know them, so the first look waits that second out.
+    if (this.deps.pacer.active) this.timer.schedule(1_000);
+    else this.wake();
   }
 
   async stop(): Promise<void> {

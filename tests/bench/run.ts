@@ -184,7 +184,7 @@ if (wanted('alerts')) {
   log(`alerts: again, with kill -9 in the middle…`);
   const killed = await alertBroadcast({ subscribers, scale, kill: true, consultations: 0 });
   const floor = (subscribers / global) * 1000;
-  const unscaled = (subscribers / (clean.perSecond / scale)) / 1000;
+  const unscaled = subscribers / (clean.perSecond / scale); // seconds at the rate achieved, divided by the scale
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
   const worst = (xs: number[]) => (xs.length ? Math.max(...xs) : Number.NaN);
   rows.push(

@@ -100,6 +100,7 @@ describe('nothing in clear at rest', () => {
       TELEGRAM_API_ROOT: fake.apiRoot,
       STAFF_CHAT_ID: String(staff.id),
       DEFAULT_LANGUAGE: 'en',
+      ALERT_APPROVALS: '1',
     });
     const client = fake.createUser({ id: person.id, username: person.username, first_name: person.first_name, last_name: person.last_name, language_code: 'en' });
 
@@ -107,6 +108,11 @@ describe('nothing in clear at rest', () => {
     fake.sendText(client, '/start');
     const menu = await clientSees(client, /./);
     expect(buttons(menu)).toContain('menu:consult');
+    // A drug alert subscription: the regions, and the chat id sealed.
+    fake.sendText(client, '/alerts');
+    fake.pressButton(client, await clientSees(client, /Tap the regions/), 'alerts:t:almaty');
+    await clientSees(client, /You get alerts for: <b>Almaty|You get alerts for: Almaty/);
+    expect(count('alert_subscriptions')).toBe(1);
     fake.pressButton(client, menu, 'menu:consult');
     fake.pressButton(client, await clientSees(client, /What is it about/), 'intake:topic:substances');
     await clientSees(client, /In a few words/);
@@ -148,6 +154,12 @@ describe('nothing in clear at rest', () => {
     fake.sendText(anna, 'Thank you, I am here', { chatId: staff.id, threadId });
     await clientSees(client, /Thank you, I am here/);
     expect(await scanMoment('after-burst')).toEqual([]);
+
+    // A drug alert reaches them: its delivery row keeps the message id while the alert holds.
+    fake.sendText(anna, '/alert\nregions: almaty\nsubstance: nitazene\neffects: stops breathing\nexpires: 2h', { chatId: staff.id });
+    await clientSees(client, /Drug alert: nitazene/);
+    await until(() => count('alert_deliveries', "state = 'sent'") === 1, 'the delivery recorded');
+    expect(await scanMoment('alert-delivered')).toEqual([]);
 
     // The data folder and every file in it are the owner's alone, while it runs.
     expect(mode(join(bot.databasePath, '..'))).toBe(0o700);
