@@ -11,6 +11,7 @@ import {
   expireDue,
   findAlert,
   finishDone,
+  isLive,
   markEdited,
   markFailed,
   markNoticeDone,
@@ -235,7 +236,7 @@ export class Broadcaster {
       }
       return;
     }
-    if (work.kind === 'send' && alert.status !== 'sending') return;
+    if (work.kind === 'send' && !isLive(alert)) return;
     if (!markSending(db, work)) return; // settled meanwhile (withdrawn, unsubscribed)
     try {
       if (work.kind === 'send') {

@@ -236,7 +236,7 @@ export function nextWork(db: Db, now: number, limit: number, skip: ReadonlySet<s
          SELECT 'send', 1, CASE a.severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END, d.alert_id, d.subscription_key, s.chat_ref, s.language,
                 d.message_id, d.attempts, d.not_before, a.version
            FROM alert_deliveries d JOIN alert_subscriptions s ON s.key = d.subscription_key JOIN alerts a ON a.id = d.alert_id
-          WHERE d.state = 'queued' AND d.not_before <= ? AND a.status = 'sending'
+          WHERE d.state = 'queued' AND d.not_before <= ? AND a.status IN ('sending', 'sent')
          UNION ALL
          SELECT 'edit', 2, 0, d.alert_id, d.subscription_key, s.chat_ref, s.language,
                 d.message_id, d.attempts, d.not_before, a.version
@@ -254,7 +254,7 @@ export const workKey = (w: Pick<DeliveryWork, 'alertId' | 'subscriptionKey'>) =>
 export function nextDue(db: Db): number | undefined {
   const row = db.$client
     .prepare<[], { at: number | null }>(
-      "SELECT min(d.not_before) AS at FROM alert_deliveries d JOIN alerts a ON a.id = d.alert_id WHERE (d.state = 'queued' AND a.status = 'sending') OR d.notice = 'queued' OR (d.state = 'sent' AND d.version < a.version AND a.status IN ('sending', 'sent'))",
+      "SELECT min(d.not_before) AS at FROM alert_deliveries d JOIN alerts a ON a.id = d.alert_id WHERE (d.state = 'queued' AND a.status IN ('sending', 'sent')) OR d.notice = 'queued' OR (d.state = 'sent' AND d.version < a.version AND a.status IN ('sending', 'sent'))",
     )
     .get();
   return row?.at ?? undefined;

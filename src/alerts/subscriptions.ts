@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
-import { alertDeliveries, alerts, alertSubscriptions, type AlertSubscriptionRow } from '../db/schema.js';
+import { alertDeliveries, alertSubscriptions, type AlertSubscriptionRow } from '../db/schema.js';
 import { CHAT_REF_BINDING, type Privacy } from '../privacy/keys.js';
 import { joinRegions, overlaps, splitRegions } from './regions.js';
 
@@ -47,9 +47,8 @@ export class Subscriptions {
         .all(now);
       for (const alert of running) {
         if (overlaps(alert.regions, stored)) {
-          const added = this.db.insert(alertDeliveries).values({ alertId: alert.id, subscriptionKey: key, state: 'queued' }).onConflictDoNothing().run().changes;
-          // A finished alert goes on, for this newcomer.
-          if (added > 0 && alert.status === 'sent') this.db.update(alerts).set({ status: 'sending', finishedAt: null }).where(eq(alerts.id, alert.id)).run();
+          // A newcomer gets an alert that still holds (its figures count them; its time to finish stays the broadcast's).
+          this.db.insert(alertDeliveries).values({ alertId: alert.id, subscriptionKey: key, state: 'queued' }).onConflictDoNothing().run();
         } else {
           this.db.$client.prepare("DELETE FROM alert_deliveries WHERE alert_id = ? AND subscription_key = ? AND state = 'queued'").run(alert.id, key);
         }

@@ -193,3 +193,13 @@ describe('drug alerts: the broadcast', () => {
     expect(pacer.delay(101, 0, 0, 5)).toBe(1_000);
   });
 });
+
+describe('drug alerts: configuration', () => {
+  it('ALERT_APPROVALS out of range is refused, naming the variable and what it means', async () => {
+    const { loadConfig } = await import('../../src/config.js');
+    const env = { BOT_TOKEN: '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ', BOT_SECRET: 'x'.repeat(32), STAFF_CHAT_ID: '-1001234567890' };
+    expect(loadConfig(env).alertApprovals).toBe(2);
+    expect(() => loadConfig({ ...env, ALERT_APPROVALS: '0' })).toThrow(/ALERT_APPROVALS must be a whole number from 1 to 5: how many different members/);
+    expect(() => loadConfig({ ...env, OUTGOING_GLOBAL_PER_SECOND: 'fast' })).toThrow(/OUTGOING_GLOBAL_PER_SECOND must be a whole number/);
+  });
+});
