@@ -334,7 +334,6 @@ staff-unlocked = 🔓 <b>Inbox unlocked</b> by { $name }. Client messages waitin
 staff-locked-not-sent = 🔒 The inbox is locked: nothing written in case topics reaches clients, and this was NOT sent. Send it again after /unlock.
 staff-locked-button = 🔒 The inbox is locked until an administrator sends /unlock.
 staff-queue-locked = 🔒 <b>Inbox locked</b> since { $when }: client messages wait in the bot; an administrator ends it with /unlock.
-staff-anonymous-admin = an anonymous administrator
 staff-bot-not-admin = ⚠️ <b>The bot is no longer an administrator</b> of this chat (changed by { $name }): it cannot see who joins or leaves any more, nor manage case topics. Make it an administrator again, and check the member list.
 lockdown-client-waiting =
     ⏸ The team's inbox is paused for a short while. Your messages are saved and will be delivered to the team as soon as it reopens; nothing is lost. If it is an emergency, /help shows what to do right now.
@@ -487,7 +486,7 @@ followup-answer-not-ok = 👎 I went, but it was not OK
 followup-answer-not-yet = 🚫 I did not go
 followup-thanks = Thank you, that helps us.
 staff-cascade-title = 🎟 <b>Referral codes</b>, issued { $period }:
-staff-cascade-line = • <b>{ $type }</b> · { $place }: issued { $issued } → redeemed { $redeemed } ({ $percent }%), median { $median } d · outcomes: { $outcomes } · follow-up: { $answers }
+staff-cascade-line = • <b>{ $type }</b> · { $place }: issued { $issued } → redeemed { $redeemed } ({ $percent }), median { $median } d · outcomes: { $outcomes } · follow-up: { $answers }
 staff-cascade-all-places = all places
 staff-cascade-none = No codes were issued { $period }.
 staff-cascade-issued = issued

@@ -3,6 +3,8 @@ import { I18n } from '@grammyjs/i18n';
 import type { Language } from '../config.js';
 import type { BotContext } from './context.js';
 import { DEFAULT_PLACEHOLDER_NOTICE, hidePlaceholders } from '../content/placeholders.js';
+import { discoverLanguages } from '../content/languages.js';
+import { readContentFile } from '../content/paths.js';
 
 export { languageFromCode } from '../content/languages.js';
 
@@ -31,10 +33,9 @@ class ContentI18n extends I18n<BotContext> {
 
 /** UI strings come from Fluent files in `<contentDir>/locales`, so the organisation can edit them. */
 export function createI18n(contentDir: string, defaultLanguage: Language, numbers: () => Variables = () => ({})): I18n<BotContext> {
-  return new ContentI18n(
+  const i18n = new ContentI18n(
     {
       defaultLocale: defaultLanguage,
-      directory: join(contentDir, 'locales'),
       // Unicode isolation marks around variables would end up inside Telegram messages as invisible junk.
       fluentBundleOptions: { useIsolating: false },
       localeNegotiator: (ctx) => ctx.lang,
@@ -43,7 +44,22 @@ export function createI18n(contentDir: string, defaultLanguage: Language, number
     },
     numbers,
   );
+  // Each file is read as content is (a regular file inside the folder, never a FIFO that would block the
+  // bot, at most 1 MiB); one that cannot be read is left out (its texts fall back to the default
+  // language) and the content loader reports it to the editors.
+  for (const lang of discoverLanguages(contentDir)) {
+    let source: string;
+    try {
+      source = readContentFile(contentDir, join(contentDir, 'locales', `${lang}.ftl`), LOCALE_MAX_BYTES).toString('utf8');
+    } catch {
+      continue;
+    }
+    i18n.loadLocaleSync(lang, { source });
+  }
+  return i18n;
 }
+
+export const LOCALE_MAX_BYTES = 1024 * 1024;
 
 /** A text in `lang` (falling back to the default language), or undefined if no language has it. */
 export function optionalText(i18n: I18n<BotContext>, lang: Language, key: string, variables?: Variables): string | undefined {

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { LANGUAGE_CODE, type Language } from '../config.js';
 
@@ -12,6 +12,8 @@ export function discoverLanguages(contentDir: string, order: readonly string[] =
   if (!existsSync(dir)) return [];
   const present = readdirSync(dir)
     .filter((name) => name.endsWith('.ftl'))
+    // Only a regular file is a language (a FIFO or a link is reported by the content loader, never opened).
+    .filter((name) => lstatSync(join(dir, name), { throwIfNoEntry: false })?.isFile() === true)
     .map((name) => name.slice(0, -'.ftl'.length))
     .filter((code) => LANGUAGE_CODE.test(code))
     .sort();

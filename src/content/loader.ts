@@ -270,6 +270,15 @@ export function loadContent(root: string, languageList?: readonly Language[]): C
       },
     ]),
   ) as Record<Language, LanguageContent>;
+  // The UI texts are read by the bot's i18n, which leaves out a file it cannot read: say which here.
+  const localesDir = join(root, 'locales');
+  for (const name of existsSync(localesDir) ? readdirSync(localesDir).filter((n) => n.endsWith('.ftl')).sort() : []) {
+    try {
+      readContentFile(root, join(localesDir, name), MAX_TEXT_BYTES);
+    } catch (error) {
+      loader.problems.push({ file: `locales/${name}`, message: `skipped, its texts fall back to the default language: ${(error as Error).message}` });
+    }
+  }
   const mix = loadMixTable(root, Object.keys(languages));
   const risk = loadRiskLists(root, Object.keys(languages));
   return {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Language } from '../config.js';
 import type { ContentProblem } from './front-matter.js';
@@ -6,6 +6,16 @@ import type { Content } from './loader.js';
 import { contentFolderLanguages } from './languages.js';
 import { SETTINGS_FILE } from './settings.js';
 import { goLiveReport } from './go-live.js';
+import { readContentFile } from './paths.js';
+
+/** A locales file's text, or '' when it is missing or cannot be read as content (the loader reports that). */
+function readLocale(root: string, path: string): string {
+  try {
+    return existsSync(path) ? readContentFile(root, path, 1024 * 1024).toString('utf8') : '';
+  } catch {
+    return '';
+  }
+}
 
 
 /** The message ids of a Fluent file (lines like `key = …`); enough to compare languages. */
@@ -25,7 +35,7 @@ export function fluentMessageVariables(source: string, id: string): string[] {
 
 function localeIds(root: string, lang: Language): Set<string> {
   const path = join(root, 'locales', `${lang}.ftl`);
-  return new Set(existsSync(path) ? fluentMessageIds(readFileSync(path, 'utf8')) : []);
+  return new Set(fluentMessageIds(readLocale(root, path)));
 }
 
 /**
@@ -97,7 +107,7 @@ export function reviewContent(root: string, content: Content, defaultLanguage: L
   for (const lang of languages) {
     const path = join(root, 'locales', `${lang}.ftl`);
     if (!existsSync(path)) continue;
-    const unknown = fluentMessageVariables(readFileSync(path, 'utf8'), 'emergency-numbers').filter((name) => !(name in content.settings.emergency_numbers));
+    const unknown = fluentMessageVariables(readLocale(root, path), 'emergency-numbers').filter((name) => !(name in content.settings.emergency_numbers));
     if (unknown.length > 0) {
       warnings.push({ file: `locales/${lang}.ftl`, field: 'emergency-numbers', message: `uses ${unknown.map((n) => `$${n}`).join(', ')}, which emergency_numbers in settings.yml does not define` });
     }

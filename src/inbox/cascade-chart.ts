@@ -1,5 +1,6 @@
 import { Resvg } from '@resvg/resvg-js';
-import type { CascadeLine } from './cascade.js';
+import type { ShownCascadeLine } from './cascade.js';
+import type { Cell } from './stats.js';
 
 const WIDTH = 800;
 const ROW = 64;
@@ -16,13 +17,16 @@ function escapeXml(text: string): string {
  * A funnel per type (issued → redeemed → "it was OK"), as an SVG drawn here: three bars per type,
  * scaled to the largest number issued. Texts from content are escaped for XML.
  */
-export function cascadeSvg(lines: readonly CascadeLine[], title: string, legend: { issued: string; redeemed: string; ok: string }): string {
+export function cascadeSvg(lines: readonly ShownCascadeLine[], title: string, legend: { issued: string; redeemed: string; ok: string }): string {
   const types = lines.filter((l) => l.place === '*');
-  const max = Math.max(1, ...types.map((l) => l.issued));
+  // A "<5" cell is drawn as a sliver labelled "<5": its size would tell the number.
+  const value = (c: Cell | undefined) => (typeof c === 'number' ? c : 0);
+  const max = Math.max(1, ...types.map((l) => value(l.issued)));
   const height = TOP + Math.max(1, types.length) * ROW + 30;
-  const bar = (y: number, value: number, color: string) => {
-    const w = Math.max(value > 0 ? 2 : 0, Math.round((value / max) * BAR_MAX));
-    return `<rect x="${LABEL}" y="${y}" width="${w}" height="16" fill="${color}"/><text x="${LABEL + w + 6}" y="${y + 13}" font-size="13">${value}</text>`;
+  const bar = (y: number, shown: Cell | undefined, color: string) => {
+    const n = value(shown);
+    const w = shown === '<5' ? 2 : Math.max(n > 0 ? 2 : 0, Math.round((n / max) * BAR_MAX));
+    return `<rect x="${LABEL}" y="${y}" width="${w}" height="16" fill="${color}"/><text x="${LABEL + w + 6}" y="${y + 13}" font-size="13">${escapeXml(String(shown ?? 0))}</text>`;
   };
   const rows = types.map((l, i) => {
     const y = TOP + i * ROW;
@@ -30,7 +34,7 @@ export function cascadeSvg(lines: readonly CascadeLine[], title: string, legend:
       `<text x="10" y="${y + 30}" font-size="15">${escapeXml(l.type)}</text>`,
       bar(y, l.issued, COLORS.issued),
       bar(y + 19, l.redeemed, COLORS.redeemed),
-      bar(y + 38, l.answers.ok ?? 0, COLORS.ok),
+      bar(y + 38, l.answers.ok, COLORS.ok),
     ].join('');
   });
   const key = Object.entries(COLORS)

@@ -1,6 +1,6 @@
 import type { ReferralCodeRow } from '../db/schema.js';
 import { localParts } from '../time/zoned.js';
-import { percentile, type Period } from './stats.js';
+import { cell, percentile, SMALL_CELL, type Cell, type Period } from './stats.js';
 
 const DAY = 86_400_000;
 
@@ -16,6 +16,37 @@ export interface CascadeLine {
   outcomes: Record<string, number>;
   /** Follow-up answers (ok, not-ok, not-yet), counts only. */
   answers: Record<string, number>;
+}
+
+/**
+ * A cascade line as it may be shown (in /stats, the chart and the CSV): counts from 1 to 4 as "<5", and
+ * no percentage or median drawn from fewer than SMALL_CELL codes. A clinic knows who came with a code in
+ * a month; "1 redeemed, follow-up not OK" would tell it what that person answered.
+ */
+export interface ShownCascadeLine {
+  type: string;
+  place: string;
+  issued: Cell;
+  redeemed: Cell;
+  percent: number | null;
+  medianDays: number | null;
+  outcomes: Record<string, Cell>;
+  answers: Record<string, Cell>;
+}
+
+export function shownCascadeLine(l: CascadeLine): ShownCascadeLine {
+  const cells = (r: Record<string, number>) => Object.fromEntries(Object.entries(r).map(([k, n]) => [k, cell(n)]));
+  const redeemedShown = cell(l.redeemed);
+  return {
+    type: l.type,
+    place: l.place,
+    issued: cell(l.issued),
+    redeemed: redeemedShown,
+    percent: l.issued >= SMALL_CELL && redeemedShown !== '<5' ? Math.round((100 * l.redeemed) / l.issued) : null,
+    medianDays: l.redeemed >= SMALL_CELL ? l.medianDays : null,
+    outcomes: cells(l.outcomes),
+    answers: cells(l.answers),
+  };
 }
 
 type CodeFacts = Pick<ReferralCodeRow, 'type' | 'place' | 'issuedHour' | 'redeemedHour' | 'outcome' | 'followUpAnswer'>;
@@ -64,7 +95,7 @@ function csvCell(value: string | number | null): string {
 
 /**
  * The cascade by month of issue (local time), type and place, as a donor can read it: counts and a
- * median only, no code, no date finer than the month, nothing about anyone.
+ * median only, no code, no date finer than the month, nothing about anyone; small cells as "<5".
  */
 export function cascadeCsv(codes: readonly CodeFacts[], period: Pick<Period, 'from' | 'to'>, timeZone: string): string {
   const month = (ms: number) => {
@@ -76,14 +107,14 @@ export function cascadeCsv(codes: readonly CodeFacts[], period: Pick<Period, 'fr
   const header = ['month', 'type', 'place', 'issued', 'redeemed', 'redeemed_percent', 'median_days_to_redeem', ...OUTCOME_COLUMNS.map((o) => `outcome_${o}`), ...ANSWER_COLUMNS.map((a) => `followup_${a}`)];
   const rows: (string | number | null)[][] = [header];
   for (const m of [...byMonth.keys()].sort()) {
-    for (const l of summarizeCascade(byMonth.get(m)!, { from: Number.NEGATIVE_INFINITY, to: Number.POSITIVE_INFINITY })) {
+    for (const l of summarizeCascade(byMonth.get(m)!, { from: Number.NEGATIVE_INFINITY, to: Number.POSITIVE_INFINITY }).map(shownCascadeLine)) {
       rows.push([
         m,
         l.type,
         l.place === '*' ? 'all' : l.place || 'any',
         l.issued,
         l.redeemed,
-        l.issued ? Math.round((100 * l.redeemed) / l.issued) : null,
+        l.percent,
         l.medianDays,
         ...OUTCOME_COLUMNS.map((o) => l.outcomes[o] ?? 0),
         ...ANSWER_COLUMNS.map((a) => l.answers[a] ?? 0),

@@ -31,6 +31,8 @@ describe('a FIFO in the content folder', () => {
     const content = mkdtempSync(join(tmpdir(), 'fifo-content-'));
     cpSync(join(PROJECT_ROOT, 'content'), content, { recursive: true, filter: (src) => !src.startsWith(join(PROJECT_ROOT, 'content', 'posts')) });
     execFileSync('mkfifo', [join(content, 'info', 'en', 'zz-trap.md')]);
+    // A FIFO named as a language's UI texts: never opened, never offered as a language.
+    execFileSync('mkfifo', [join(content, 'locales', 'de.ftl')]);
     bot = await startBot({
       BOT_TOKEN: fake.token,
       BOT_SECRET: 'fifo-secret-fifo-secret-fifo-secret-0001',
@@ -41,9 +43,14 @@ describe('a FIFO in the content folder', () => {
     });
     const reports = () => fake.botMessages(staff.id).map((m) => String(m.text ?? '')).join('\n');
     await until(() => /zz-trap\.md.*not a regular file/.test(reports()), 'the report of the skipped file');
+    await until(() => /locales\/de\.ftl.*not a regular file/.test(reports()), 'the report of the skipped locales file');
     const client = fake.createUser({ first_name: 'Reader', language_code: 'en' });
     fake.sendText(client, '/start');
     expect(String((await fake.nextBotMessage(client.id)).text)).toMatch(/.+/);
+    fake.sendText(client, '/language');
+    const languages = await fake.nextBotMessage(client.id);
+    const offered = ((languages as { reply_markup?: { inline_keyboard: { callback_data?: string }[][] } }).reply_markup?.inline_keyboard ?? []).flat().map((b) => b.callback_data ?? '');
+    expect(offered.filter((d) => d.startsWith('lang:set:')).sort()).toEqual(['lang:set:en', 'lang:set:kk', 'lang:set:ru']);
 
     // One appears while the bot runs: the watcher reloads, the post is reported, and the bot still answers.
     mkdirSync(join(content, 'posts'), { recursive: true });

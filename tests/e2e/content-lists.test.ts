@@ -53,7 +53,8 @@ describe('the shipped content, as a client walks it', () => {
     await fake?.stop();
   });
 
-  it.each(['ru', 'kk', 'en'])(
+  // The three walks run at once (one client each): the bot serves them concurrently, as it would.
+  it.concurrent.each(['ru', 'kk', 'en'])(
     'shows no placeholder contact on any screen a %s client can reach',
     async (lang) => {
       const client = fake.createUser({ first_name: `Walker${lang}`, language_code: lang });

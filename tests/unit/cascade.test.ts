@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cascadeCsv, summarizeCascade } from '../../src/inbox/cascade.js';
+import { cascadeCsv, shownCascadeLine, summarizeCascade } from '../../src/inbox/cascade.js';
 import { cascadeSvg, renderPng } from '../../src/inbox/cascade-chart.js';
 
 const H = 3_600_000;
@@ -31,16 +31,24 @@ describe('the referral cascade', () => {
     expect(lines[2]).toMatchObject({ issued: 1, redeemed: 0, medianDays: null });
   });
 
-  it('writes one CSV row per month, type and place', () => {
-    const csv = cascadeCsv(codes, { from: 0, to: Date.UTC(2027, 0, 1) }, 'Asia/Almaty').trim().split('\n');
+  it('writes one CSV row per month, type and place, small cells as "<5" and no rate or median from fewer than 5 codes', () => {
+    const many = Array.from({ length: 6 }, (_, i) => code('naloxone', 'almaty', T0 + i * H, i < 5 ? 2 : null, i < 5 ? 'supplies-given' : null, i === 0 ? 'not-ok' : null));
+    const csv = cascadeCsv([...codes, ...many], { from: 0, to: Date.UTC(2027, 0, 1) }, 'Asia/Almaty').trim().split('\n');
     expect(csv[0]).toBe('month,type,place,issued,redeemed,redeemed_percent,median_days_to_redeem,outcome_tested,outcome_treatment-started,outcome_supplies-given,outcome_counselled,outcome_referred-on,followup_ok,followup_not-ok,followup_not-yet');
-    expect(csv).toContain('2026-11,hiv-test,all,3,2,67,1,2,0,0,0,0,1,0,1');
-    expect(csv).toContain('2026-11,naloxone,any,1,1,100,0,0,0,1,0,0,0,0,0');
-    expect(csv).toContain('2026-12,hiv-test,almaty,1,1,100,2,0,0,0,0,0,0,0,0');
+    expect(csv).toContain('2026-11,hiv-test,all,<5,<5,,,<5,0,0,0,0,<5,0,<5');
+    expect(csv).toContain('2026-11,naloxone,any,<5,<5,,,0,0,<5,0,0,0,0,0');
+    expect(csv).toContain('2026-12,hiv-test,almaty,<5,<5,,,0,0,0,0,0,0,0,0');
+    // Six naloxone codes at one place, five redeemed: the figures show, but one person's answer does not.
+    expect(csv).toContain('2026-11,naloxone,almaty,6,5,83,2,0,0,5,0,0,0,<5,0');
+  });
+
+  it('shows a line only as the small-cell rule allows', () => {
+    const [line] = summarizeCascade(codes, { from: Date.UTC(2026, 10, 1), to: Date.UTC(2026, 11, 1) });
+    expect(shownCascadeLine(line!)).toEqual({ type: 'hiv-test', place: '*', issued: '<5', redeemed: '<5', percent: null, medianDays: null, outcomes: { tested: '<5' }, answers: { ok: '<5', 'not-yet': '<5' } });
   });
 
   it('draws a funnel as SVG (content escaped) and renders it to PNG with system fonts', () => {
-    const lines = summarizeCascade([...codes, code('<script>', null, T0, null)], { from: 0, to: Date.UTC(2027, 0, 1) });
+    const lines = summarizeCascade([...codes, code('<script>', null, T0, null)], { from: 0, to: Date.UTC(2027, 0, 1) }).map(shownCascadeLine);
     const svg = cascadeSvg(lines, 'Cascade & more', { issued: 'issued', redeemed: 'redeemed', ok: 'OK' });
     expect(svg).not.toContain('<script>');
     expect(svg).toContain('&#60;script&#62;');

@@ -8,7 +8,7 @@ import { countPickup, issueCode, pickupsCounted, pickupsSince, purgePickupCounts
 import { optInFollowUp, recordFollowUpAnswer, type FollowUpAnswer } from '../../inbox/follow-ups.js';
 import { formatLocal } from '../../time/zoned.js';
 import { referralCodes } from '../../db/schema.js';
-import { cascadeCsv, summarizeCascade, type CascadeLine } from '../../inbox/cascade.js';
+import { cascadeCsv, shownCascadeLine, summarizeCascade, type ShownCascadeLine } from '../../inbox/cascade.js';
 import { cascadeSvg, renderPng } from '../../inbox/cascade-chart.js';
 import { parsePeriod } from '../../inbox/stats.js';
 import { codeTypes, typeLabel } from '../../inbox/referral-types.js';
@@ -69,16 +69,16 @@ export function createCodesFeature(deps: BotDeps, inbox: InboxService, i18n: I18
   });
 
   // The cascade: /stats and /export gain it; `/stats cascade [period]` draws the funnel per type.
-  const cascade = (period: { from: number; to: number }) => summarizeCascade(db.select().from(referralCodes).all(), period);
-  const cascadeText = (lines: CascadeLine[], label: string) => {
-    const counts = (r: Record<string, number>) => Object.entries(r).map(([k, n]) => `${k} ${n}`).join(', ') || '—';
+  const cascade = (period: { from: number; to: number }) => summarizeCascade(db.select().from(referralCodes).all(), period).map(shownCascadeLine);
+  const cascadeText = (lines: ShownCascadeLine[], label: string) => {
+    const counts = (r: Record<string, number | string>) => Object.entries(r).map(([k, n]) => `${k} ${n}`).join(', ') || '—';
     const rows = lines.map((l) =>
       inbox.st('staff-cascade-line', {
         type: escapeHtml(l.type),
         place: escapeHtml(l.place === '*' ? inbox.st('staff-cascade-all-places') : l.place || inbox.st('staff-code-any-place')),
-        issued: l.issued,
-        redeemed: l.redeemed,
-        percent: l.issued ? Math.round((100 * l.redeemed) / l.issued) : 0,
+        issued: escapeHtml(String(l.issued)),
+        redeemed: escapeHtml(String(l.redeemed)),
+        percent: l.percent === null ? '—' : `${l.percent}%`,
         median: l.medianDays ?? '—',
         outcomes: escapeHtml(counts(l.outcomes)),
         answers: escapeHtml(counts(l.answers)),
