@@ -91,6 +91,8 @@ export class Broadcaster {
   private pumping = false;
   private again = false;
   private expiryTimer?: NodeJS.Timeout;
+  /** After a 429 (with one message per chat, Telegram's overall limit): no new request before this. */
+  private pausedUntil = 0;
 
   constructor(private readonly deps: BroadcasterDeps) {}
 
@@ -185,6 +187,10 @@ export class Broadcaster {
   private step(): void {
     const { db, pacer } = this.deps;
     const now = this.deps.steady();
+    if (now < this.pausedUntil) {
+      this.timer.schedule(this.pausedUntil - now);
+      return;
+    }
     this.channelWork(now);
     while (this.inFlight.size < this.deps.concurrency) {
       if (this.buffer.length === 0) this.buffer = nextWork(db, now, BUFFER, new Set(this.inFlight.keys()));
@@ -258,8 +264,10 @@ export class Broadcaster {
     const attempts = work.attempts + 1;
     switch (failure.kind) {
       case 'rate-limited':
-        // A 429 means it was not sent: queued again once the wait is over.
+        // A 429 means it was not sent: queued again once the wait is over. The whole broadcast waits too
+        // (a subscriber gets one message at a time: it is the overall limit), rather than collect more 429s.
         pacer.block(chatId, now + failure.retryAfterMs);
+        this.pausedUntil = Math.max(this.pausedUntil, now + failure.retryAfterMs);
         postpone(db, work, now + failure.retryAfterMs, work.attempts);
         return;
       case 'blocked':
