@@ -201,6 +201,7 @@ export function recoverInFlight(db: Db): number {
     const notices = db.$client.prepare("UPDATE alert_deliveries SET notice = 'uncertain' WHERE notice = 'sending'").run().changes;
     db.$client.prepare("UPDATE alerts SET channel_state = 'unknown' WHERE channel_state = 'sending'").run();
     db.$client.prepare("UPDATE alerts SET channel_state = 'withdrawn-unknown' WHERE channel_state = 'withdrawing'").run();
+    db.$client.prepare("UPDATE alerts SET channel_state = 'edit' WHERE channel_state = 'editing'").run(); // an edit can be made again
     for (const { id } of db.$client.prepare<[], { id: number }>("SELECT id FROM alerts WHERE status IN ('expired', 'withdrawn')").all()) dropSettledRows(db, id);
     return rows.reduce((sum, r) => sum + r.n, 0) + notices;
   })();
