@@ -190,7 +190,7 @@ if (wanted('alerts')) {
   rows.push(
     ['11. Drug alert', `${n(subscribers)} subscribers, one alert to all: time to finish (overall limit scaled ×${scale} to ${global}/s; the broadcast's own ceiling ${ceiling}/s)`, `${s(clean.finishMs)} (${clean.perSecond.toFixed(1)}/s)`, `floor ${s(floor)} at ${global}/s`, '', ''],
     ['', `the same at Telegram's real 30/s (rate ÷ ${scale}; design ceiling 25/s = 400 s, floor 333 s)`, `≈ ${unscaled.toFixed(0)} s`, 'floor 333 s', '', ''],
-    ['', `kill -9 in the middle: doubled / not delivered (uncertain: on their way at the kill) / 429s`, `${killed.doubled} / ${killed.missed} / ${killed.refused}`, '', '0 doubled', verdict(killed.doubled === 0)],
+    ['', `kill -9 in the middle: doubled / never delivered / 429s`, `${killed.doubled} / ${killed.missed} / ${killed.refused}`, '', '0 doubled', verdict(killed.doubled === 0)],
     ['', 'a consultation message → its topic: median / worst, without a broadcast / during it', `${s(median(clean.during))} / ${s(worst(clean.during))} (${clean.during.length})`, `calm: ${s(median(clean.calm))} / ${s(worst(clean.calm))} (${clean.calm.length})`, 'during ≈ calm (< 1 s more)', verdict(median(clean.during) < median(clean.calm) + 1_000 && worst(clean.during) < 3_000)],
   );
 }
