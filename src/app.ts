@@ -136,10 +136,13 @@ export function openApp(config: Config, options: AppOptions): App {
     async startBackground() {
       await scheduler.start();
       inboxJobs.start();
+      created.checkins.start(); // a round at once: asks and escalations that came due while the bot was down go now
       groupSettings.start(); // at start and every few minutes: is history hidden from new members, is saving restricted?
       backgroundStarted = true;
       // Deletions queued before the last stop (a topic of an erased case, say) are tried again now.
       void erasure.runPending().catch((error: unknown) => logger.warn({ err: error }, 'queued deletions not retried'));
+      // Authors of stories decided while they could not be told (a crash in between) are told now.
+      void created.tellUntoldStories().catch((error: unknown) => logger.warn({ err: error }, 'story decisions not told'));
     },
     async stop() {
       try {
@@ -147,6 +150,7 @@ export function openApp(config: Config, options: AppOptions): App {
           clockWatch.stop();
           await scheduler.stop();
           await inboxJobs.stop();
+          await created.checkins.stop();
           await groupSettings.stop();
           await broadcaster.stop();
           await relay.stop();

@@ -140,6 +140,10 @@ export const configSchema = z
     REMINDER_MINUTES: wholeNumber('REMINDER_MINUTES must be a whole number of minutes, 1 or more', 1).default(15),
     ANSWER_DUE_MINUTES: wholeNumber('ANSWER_DUE_MINUTES must be a whole number of minutes, 1 or more', 1).default(10),
     ANSWER_DUE_URGENT_MINUTES: wholeNumber('ANSWER_DUE_URGENT_MINUTES must be a whole number of minutes, 1 or more', 1).default(3),
+    WEEKLY_HOURS_LIMIT: wholeNumber('WEEKLY_HOURS_LIMIT must be a whole number of hours on duty per week, 1–168 (or empty for no limit)', 1, 168).optional(),
+    APPLY_DRAFT_ROSTER: z
+      .enum(['true', 'false'], { error: 'APPLY_DRAFT_ROSTER must be true or false (true applies a content/roster.yml marked draft: true, as the sandbox does)' })
+      .default('false'),
     BAN_DAYS: wholeNumber('BAN_DAYS must be a whole number of days, 1 or more', 1).default(90),
     EMERGENCY_REUSE_MINUTES: wholeNumber('EMERGENCY_REUSE_MINUTES must be a whole number of minutes, 0 or more', 0).default(10),
     URGENT_CASE_MINUTES: wholeNumber('URGENT_CASE_MINUTES must be a whole number of minutes, 0 or more', 0).default(5),
@@ -179,6 +183,10 @@ export const configSchema = z
       }),
     PICKUP_LIMIT: wholeNumber('PICKUP_LIMIT must be a whole number, 0 or more (pick-up codes one client may ask for per PICKUP_PERIOD_DAYS; 0 turns pick-up codes off)', 0).default(2),
     PICKUP_PERIOD_DAYS: wholeNumber('PICKUP_PERIOD_DAYS must be a whole number of days, 1 or more', 1).default(30),
+    STORY_APPROVALS: wholeNumber('STORY_APPROVALS must be a whole number from 1 to 5: how many different editors must approve a reader\'s story before it is published (2 by default; 1 lets one editor publish alone)', 1, 5).default(2),
+    STORIES_PER_DAY: wholeNumber('STORIES_PER_DAY must be a whole number from 1 to 20: how many stories one reader may submit in 24 hours (and have waiting at once)', 1, 20).default(3),
+    CHECKIN_ANSWER_MINUTES: wholeNumber('CHECKIN_ANSWER_MINUTES must be a whole number of minutes, 1–60 (how long each "are you OK?" of a check-in waits for an answer)', 1, 60).default(5),
+    CHECKIN_MINUTE_MS: wholeNumber('CHECKIN_MINUTE_MS must be a whole number of milliseconds, 10–60000 (tests only: the length of a check-in minute)', 10, 60_000).default(60_000),
     OUTGOING_PACING: z
       .enum(['on', 'off'], { error: 'OUTGOING_PACING must be on or off' })
       .default('on'),
@@ -276,6 +284,9 @@ export const configSchema = z
     reminderMs: env.REMINDER_MINUTES * 60_000,
     answerDueMs: { normal: env.ANSWER_DUE_MINUTES * 60_000, urgent: env.ANSWER_DUE_URGENT_MINUTES * 60_000 },
     banDays: env.BAN_DAYS,
+    /** Hours on duty per consultant and week after which they and the supervisors are warned (undefined: no limit). */
+    weeklyLimitMs: env.WEEKLY_HOURS_LIMIT === undefined ? undefined : env.WEEKLY_HOURS_LIMIT * 3_600_000,
+    applyDraftRoster: env.APPLY_DRAFT_ROSTER === 'true',
     emergencyReuseMs: env.EMERGENCY_REUSE_MINUTES * 60_000,
     urgentCaseIntervalMs: env.URGENT_CASE_MINUTES * 60_000,
     caseOpenIntervalMs: env.CASE_OPEN_MINUTES * 60_000,
@@ -288,6 +299,8 @@ export const configSchema = z
     outgoingGlobalPerSecond: env.OUTGOING_GLOBAL_PER_SECOND,
     /** Drug alerts: how many different people must agree (the drafter first). */
     alertApprovals: env.ALERT_APPROVALS,
+    stories: { approvals: env.STORY_APPROVALS, perDay: env.STORIES_PER_DAY },
+    checkin: { answerMinutes: env.CHECKIN_ANSWER_MINUTES, minuteMs: env.CHECKIN_MINUTE_MS },
     showSampleServices: env.SHOW_SAMPLE_SERVICES === 'true',
     partnersChatId: env.PARTNERS_CHAT_ID,
     codes: { validDays: env.CODE_VALID_DAYS, pickupTypes: env.PICKUP_TYPES, pickupLimit: env.PICKUP_LIMIT, pickupPeriodDays: env.PICKUP_PERIOD_DAYS },

@@ -72,7 +72,7 @@ privacy =
     • a random nickname for consultants, such as "Client 4F7K";
     • your chat number, encrypted, so that the bot can reply;
     • your language, if you chose one, and the day you last wrote (the day only);
-    • for a conversation with a consultant: its subject, your region if you chose to say it, your rating and the numbers (never the text) of the messages passed between you;
+    • for a conversation with a consultant: its subject, your region if you chose to say it, your rating, the numbers (never the text) of the messages passed between you, and the team's notes on it, encrypted;
     • the numbers (never the text) of the messages in this chat from the last 48 hours, so that "Clear this chat" can delete them.
     Your name, username, phone number, photo and the text of your messages are never stored. A message waiting to be delivered is held encrypted, for seconds.
     All of it is deleted { retention-days } after your conversation ends (without a conversation: { retention-days } after you last wrote).
@@ -714,3 +714,388 @@ staff-alert-status-sent = out
 staff-alert-status-expired = expired
 staff-alert-status-withdrawn = withdrawn
 staff-alert-status-cancelled = cancelled
+## history
+staff-command-history = Earlier cases of a client: /history PSEUDONYM
+staff-snippets-found = 📋 Snippets with “{ $word }” ({ $count }; send: /snippet NAME, as a note: !snippet NAME):
+staff-snippets-none-found = No snippet has “{ $word }” in its name, title or text. All of them: /snippets
+staff-snippet-unfilled = ⛔ Not sent: in the snippet “{ $name }” these could not be filled, so nothing reached the client:
+    { $list }
+staff-snippet-var-no-service = there is no services entry “{ $name }” in the client's language
+staff-snippet-var-sample-service = the services entry “{ $name }” is a sample with placeholder contacts (sample: true)
+staff-snippet-var-no-numbers = the organisation has not set its emergency numbers yet (content/settings.yml)
+staff-snippet-var-no-number = there is no emergency number “{ $name }” in content/settings.yml
+staff-snippet-var-unknown = not a snippet variable
+staff-snippet-as-note = 📝 Snippet “{ $name }” as an internal note (not sent to the client):
+staff-history-usage = Write /history and the client's pseudonym, e.g. /history 4F7K (in a case topic, /history alone shows that client's).
+staff-history-unknown = No client { $pseudonym } is known: a mistyped pseudonym, erased with /forget, or no contact for { $days } days.
+staff-history-empty = Client { $pseudonym } has no cases kept (a closed case goes { $days } days after it closed).
+staff-history-head = 📁 <b>Client { $pseudonym }</b>: { $count } case(s), newest first. Kept { $days } days after closing; the messages themselves are never kept.
+staff-history-more = … and { $count } older case(s) that do not fit in one message.
+staff-history-more-notes = 📝 … { $count } more note(s)
+staff-history-referrals = Referrals: { $list }
+staff-history-rating = Rating: { $stars }
+staff-history-open = open now
+staff-history-waiting = waiting now
+staff-stats-care = 💛 <b>Check-ins</b> after urgent cases: { $total } answered{ $breakdown }
+staff-stats-care-breakdown = {" "}(🙂 { $ok } · 😐 { $soSo } · 😔 { $notOk })
+snippet-emergency = 🆘 Ambulance: <b>{ $ambulance }</b> · from any phone: <b>{ $general }</b>
+care-checkin = 💛 An urgent case you had has just closed. <b>How are you after this one?</b>
+    Your answer is only counted, as a number for the team's care; nobody sees who answered what.
+care-button-ok = 🙂 OK
+care-button-so-so = 😐 So-so
+care-button-not-ok = 😔 Not OK
+care-counted = Thank you: counted, anonymously.
+care-answered-ok = 🙂 Thank you. Take a breath before the next one.
+care-answered-so-so = 😐 Thank you. A short break helps, and a colleague to talk to.
+care-answered-not-ok = 😔 Thank you for saying so.
+care-not-ok = You do not have to carry this alone. Here is where you can turn:
+care-support-missing = The organisation has not added its support contacts yet (content/support/). Please talk to your coordinator.
+care-support-pending = (not filled in yet by the organisation: ask your coordinator)
+care-gone = This check-in was already answered, or has expired.
+care-start-bot = 💛 { $alias }, a private check-in waits for you after this urgent case. Open a private chat with @{ $bot } and press Start to see it (nobody here sees your answer).
+staff-history-locked = 🔒 The inbox is locked: /history shows nothing until an administrator sends /unlock.
+staff-history-elsewhere = 🗂 { $count } more case(s) of this client in other inboxes: each team sees only its own.
+## checkin
+button-checkin = 🫂 Check on me
+checkin-intro =
+    🫂 <b>Check on me</b>
+
+    If you are going to use alone, the bot can check on you. Choose a time: then the bot asks "are you OK?". If you don't answer, it asks once more a few minutes later, and then alerts whoever you chose: your buddy (someone you invite yourself) and/or the on-duty team. Nothing is alerted without your consent.
+
+    Be aware of the limits:
+    • the bot cannot call { $ambulance } or send anyone to you;
+    • a muted phone, no internet or a dead battery defeats it;
+    • your buddy or the team decide what to do, and they may not be available at once.
+    If you feel unwell, call { $ambulance } yourself; it is safer not to use alone.
+
+    How long until the first "are you OK?"
+checkin-button-minutes = { $minutes } min
+checkin-button-buddy = 👥 My buddy
+checkin-setup =
+    🫂 <b>Check-in in { $minutes } min</b>
+
+    If you don't answer twice, who may be alerted? Tick only what you agree to.
+    • Buddy: { $buddy ->
+        [on] ☑️ yes: they get an alert with your plan
+        [off] ⬜ no
+       *[none] you have no buddy yet
+    }
+    • On-duty team: { $team ->
+        [on] ☑️ yes: an urgent conversation opens for the team, with your plan; they decide what to do
+       *[off] ⬜ no
+    }
+    • Plan: { $hasPlan ->
+        [yes] <i>{ $plan }</i>
+       *[other] none. A plan says where you are and how to get in; it is kept encrypted and shown only if you don't answer, then deleted.
+    }
+checkin-button-alert-buddy = Alert my buddy
+checkin-button-add-buddy = 👥 Invite a buddy
+checkin-button-alert-team = Alert the on-duty team
+checkin-button-plan = ✏️ Write a plan
+checkin-button-plan-change = ✏️ Change the plan
+checkin-button-start = ▶️ Start ({ $minutes } min)
+checkin-button-cancel = ✖️ Cancel
+checkin-plan-ask = ✏️ Write your plan in one message: where you are, how to get in (door code, key), anything that helps. It is kept encrypted, shown only to whoever is alerted if you don't answer, and deleted when the check-in ends. Write your name or phone only if you want them to see it. I delete your message from this chat once it is saved.
+checkin-plan-saved = 🔒 Plan saved (encrypted).
+checkin-started = ✅ Check-in started. I will ask "are you OK?" at about { $time } (in { $minutes } min). You can answer, add time or end it at any moment: /checkin.
+checkin-status = 🫂 Your check-in is on: the next "are you OK?" comes at about { $time }.
+checkin-status-escalated = 🫂 You did not answer, so whoever you chose was alerted. Tap "I'm OK" when you can: they will be told.
+checkin-cancelled = Check-in cancelled. Nothing was kept.
+checkin-none = No check-in is on. /checkin starts one.
+checkin-ok = 💚 Good to hear. The check-in has ended and its plan is deleted.{ $alerted ->
+    [yes] {" "}Whoever was alerted is being told you answered.
+   *[other] {""}
+}
+checkin-ended = The check-in has ended and its plan is deleted.{ $alerted ->
+    [yes] {" "}Whoever was alerted is being told.
+   *[other] {""}
+}
+checkin-button-again = 🫂 New check-in
+checkin-button-ok = ✅ I'm OK
+checkin-button-extend = ⏱ +15 min
+checkin-button-end = ⏹ End check-in
+checkin-extended = ⏱ OK, the next "are you OK?" comes at about { $time }.
+checkin-ask = 🫂 <b>Are you OK?</b> Tap the button (or write anything).
+checkin-ask-again = 🫂 <b>Are you OK?</b> This is the second ask. If you don't answer in a few minutes, whoever you chose will be alerted.
+checkin-escalated = ⚠️ You did not answer. { $who ->
+    [both] Your buddy and the on-duty team have been alerted.
+    [buddy] Your buddy has been alerted.
+    [team] The on-duty team has been alerted.
+   *[none] Nobody was chosen to be alerted.
+} Tap "I'm OK" as soon as you can.
+checkin-buddy-alert =
+    ⚠️ <b>Check-in alert</b>
+
+    Someone who chose you as their check-in buddy started a check-in and did not answer two asks.
+    { $hasPlan ->
+        [yes] Their plan: <i>{ $plan }</i>
+       *[other] They left no plan.
+    }
+
+    The bot cannot call anyone and knows nothing more than this. You decide what to do: try to reach them the way you usually do; if you think their life is in danger, call { $ambulance }. You will get a message here if they answer.
+checkin-buddy-ok = 💚 Check-in: the person you were alerted about has answered that they are OK.
+checkin-buddy-ended = Check-in: the person you were alerted about has ended their check-in (they answered).
+checkin-buddy-expired = Check-in: the alert you got has expired without an answer; its plan is deleted.
+checkin-buddy-paired = 👥 You have a buddy. If you choose it in a check-in, they get an alert with your plan when you don't answer. The bot never shows them your account, and never shows you theirs.
+checkin-buddy-none =
+    👥 A buddy is someone you trust who gets an alert if you don't answer a check-in. Invite them with a one-time link: they open the bot with it and agree. The bot never shows them your account (only the plan you write), and never shows you theirs.
+checkin-buddy-of = You are the check-in buddy of { $count } { $count ->
+    [one] person
+   *[other] people
+}.
+checkin-button-buddy-remove = ✖️ Remove my buddy
+checkin-button-buddy-invite = 🔗 Create an invitation link
+checkin-button-buddy-quit = ✖️ Stop being a buddy
+checkin-buddy-link = 🔗 Send the next message to the person you trust (forward it or copy the link). It works once, for { $hours } h. They will be asked to agree.
+checkin-buddy-link-message = Would you be my check-in buddy? Open this link: <a href="{ $link }">{ $link }</a>
+checkin-buddy-removed = 👥 Someone you were a check-in buddy for has ended the pairing. You will get no more alerts from them.
+checkin-buddy-removed-done = Your buddy is removed (they were told, without your name).
+checkin-buddy-quit = 👥 Your buddy has ended the pairing: they will get no check-in alerts. You can invite someone else: /buddy.
+checkin-buddy-quit-done = Done: you are nobody's check-in buddy any more.
+checkin-invite =
+    👥 <b>Someone asks you to be their check-in buddy</b>
+
+    When they start a check-in and don't answer, you get a message here with the plan they wrote (where they are, how to get in). The bot cannot call anyone; you decide what to do. The bot does not show you their account, and does not show them yours.
+
+    You can stop at any time: /buddy. Do you agree?
+checkin-invite-invalid = This invitation link does not work (used already, or expired). Ask for a new one.
+checkin-invite-self = This is your own invitation: send it to the person you trust.
+checkin-button-invite-yes = ✅ I agree
+checkin-button-invite-no = ✖️ No
+checkin-invite-declined = OK, you are not a buddy. Nothing was kept.
+checkin-invite-accepted = ✅ You are now a check-in buddy. Keep this chat's notifications on. /buddy to stop.
+checkin-buddy-joined = 👥 Your buddy has agreed. You can choose them when you start a check-in: /checkin.
+privacy-checkin = 🫂 A check-in keeps its time, who you agreed to alert and your plan (encrypted) only while it is on; all of it is deleted when it ends. A buddy pairing keeps a code of your buddy made with a separate secret key and their chat number, encrypted, until either of you ends it or uses /forget. The bot never shows a buddy your account, or you theirs: only its own texts and your plan.
+staff-checkin-escalated = 🫂 <b>Check-in not answered</b>: the client asked to be checked on and did not answer two asks. Their plan is on the card while the check-in lasts. The bot cannot call anyone: decide what to do.
+staff-checkin-ok = 💚 The client answered the check-in: they are OK. The plan is deleted.
+staff-checkin-ended = The client ended the check-in. The plan is deleted.
+staff-checkin-expired = The check-in expired without an answer. The plan is deleted.
+staff-card-checkin-plan = 🫂 Check-in plan: <i>{ $plan }</i>
+staff-card-checkin-no-plan = (no plan)
+staff-risk-checkin = a check-in not answered
+command-checkin = Check on me: ask if I'm OK at a set time
+command-buddy = My check-in buddy
+checkin-buddy-alert-over = ⚠️ Check-in alert: over. The plan that was here has been removed.
+forget-item-checkin = your check-in with its plan
+forget-item-buddy = your buddy pairing (your buddy was told, without your name)
+
+## reports
+menu-report = ⚠️ Report a bad batch
+command-report = Report a bad batch or a bad reaction
+report-intro =
+    ⚠️ <b>Report a bad batch or a bad reaction</b>
+
+    Something sold as one thing that turned out to be another, or a reaction that was much stronger or stranger than expected: telling us helps warn others. The team reviews every report before any warning goes out; a single report is not published as it is.
+
+    • This is <b>not an emergency line</b>: if someone is unwell right now, press 🆘 below or call <b>{ $ambulance }</b> (<b>{ $general }</b> from any phone).
+    • Nobody will contact you about the report. If you want to talk, a consultant is one button away in the menu.
+    • Do not write names, addresses, places or anything else that could point to you or to someone else.
+
+    What is it about?
+report-kind-batch = 💊 A bad batch
+report-kind-reaction = 🤒 A bad reaction
+report-cancel = Cancel
+report-cancelled = Cancelled: nothing was sent.
+report-sold-as = What was it sold as? A street name is fine (up to { $max } characters), or press "I don't know".
+report-dont-know = I don't know
+report-what-batch = What was wrong with it? For example: how it looked, smelled or tasted, and what it did, in a few words (up to { $max } characters). No names or places.
+report-what-reaction = What happened? For example: what you or someone else felt, how soon, and how long it lasted, in a few words (up to { $max } characters). No names or places.
+report-use-words = Please answer in a few words here, or press Cancel.
+report-use-buttons = Please use the buttons above, or press Cancel.
+report-too-long = That is a bit long: please keep it within { $max } characters.
+report-too-many = That did not fit the questions, so I stopped the report here; nothing was sent. You can start again with /report.
+report-region = 📍 Which region was it in? This helps the team warn the right area.
+report-region-skip = I'd rather not say
+report-photo =
+    📷 You can add one photo of the pill or the packet, if you like.
+    Send it as a <b>photo</b>, not as a file. Only the pill or packet in the frame: no hands, faces, papers or surroundings.
+report-no-photo = No photo
+report-photo-as-file = That came as a file. Files keep hidden data, such as where and when the picture was taken, so I did not use it. Please send it again as a photo (in the attachment menu, not "File"), or press "No photo".
+report-photo-only = Please send one photo, or press "No photo".
+report-preview = 👀 <b>The team will see exactly this</b> (in their language), without your name or account:
+report-preview-photo = …and your photo under it, as Telegram compressed it (without its hidden data).
+report-send = ✅ Send the report
+report-sent =
+    ✅ Sent as report <b>{ $number }</b>. Thank you: this helps keep others safer.
+    The team reviews it before any warning goes out. Nobody will contact you about it.
+report-limit = You have sent { $limit } reports today, the most for one day. Thank you: you can send more tomorrow. If someone is unwell now, press 🆘 in the menu.
+report-failed = The report could not reach the team just now, so nothing was kept. Please try again later.
+report-stale = That report is no longer open here. You can start a new one.
+forget-item-reports = your open reports ({ $count }), with their cards in the team's chat
+privacy-reports = ⚠️ Reports of a bad batch or reaction: your answers and photo go to the team's chat as a card without your name or account. The bot's database keeps only the kind, region, hour and status, and a link to you until the team decides (at most { $days } days; /forget deletes an open report and its card). The photo is deleted when the team decides. For the limit of { $limit } a day, a count for the day is kept under a separate code.
+staff-report-card =
+    ⚠️ <b>Report { $number }</b> · { $kind }
+    <b>Sold as:</b> { $soldAs }
+    <b>What happened:</b> { $what }
+    <b>Region:</b> { $region }
+    <b>Received:</b> { $received } (to the hour)
+    { $photo }
+    <i>One person's account, unverified. The reporter is not named and expects no answer.</i>
+staff-report-kind-batch = bad batch
+staff-report-kind-reaction = bad reaction
+staff-report-sold-unknown = (doesn't know)
+staff-report-region-none = (not said)
+staff-report-photo-yes = 📷 Photo below (compressed by Telegram, without metadata); deleted when the report is decided.
+staff-report-photo-no = No photo.
+staff-report-dismiss = 🗑 Dismiss
+staff-report-reviewed = ✅ Reviewed
+staff-report-use = 📣 Use for an alert
+staff-report-already = This report was already decided.
+staff-report-done-dismissed = Dismissed.
+staff-report-done-reviewed = Marked reviewed.
+staff-report-done-used = Marked for an alert.
+staff-report-decided-dismissed = 🗑 Dismissed by { $alias }.
+staff-report-decided-reviewed = ✅ Reviewed by { $alias }.
+staff-report-decided-used = 📣 { $alias }: to be used for an alert.
+
+## stories
+menu-share = ✍️ Share your story
+command-share = Share your story or trip report anonymously
+story-intro = ✍️ <b>Share your story</b>, anonymously. Write it in one or more messages (text only, up to { $limit } characters), then press <b>Done</b>. Before it goes anywhere you will see exactly what the editors will see, and nothing is published without them.
+    Please leave out names, places and phone numbers: @usernames and numbers that look like phone numbers are removed automatically.
+story-waiting = Waiting for the editors: { $list }.
+story-limit = You can have { $count } stories waiting, and send { $count } a day. Please wait for a decision, or withdraw one:
+story-withdraw-button = Withdraw { $number }
+story-done-button = ✅ Done
+story-cancel-button = Cancel
+story-no-media = Stories are text only: a photo, a voice or a video can show who someone is or where they are. Please describe it in words.
+story-too-long = That would make the story too long (at most { $limit } characters). Room left: { $room }. Shorten this message, or press Done.
+story-added = Added ({ $length } of { $limit } characters). Write more, or press Done.
+story-no-draft = This story is no longer being written. Start again with /share.
+story-empty = Nothing written yet: send your story as a message first.
+story-scrubbed = We removed { $count } thing(s) that looked like a username, a link to an account, an e-mail or a phone number (shown as […]).
+story-choose-kind = What kind of story is it?
+story-kind-trip = 🌀 Trip report
+story-kind-services = 🏥 Experience with services
+story-kind-other = 💬 Something else
+story-choose-substances = Which substances is it about? Choose any, or none.
+story-substances-done = Next →
+story-substances-none = No substance / Next →
+story-preview-intro = 👀 This is exactly what the editors will see (they never see who you are):
+story-confirm = Send it to the editors?
+story-send-button = 📨 Send
+story-sent = 📨 Sent as <b>{ $number }</b>. Editors read it and may ask you a question here; it is published only after { $needed } editor(s) approve it. You will be told when it is published or if it is not, and you can withdraw it until then.
+story-cancelled = Cancelled: the story is deleted.
+story-not-open = Story { $number } is no longer waiting: nothing to do.
+story-answer-button = ✍️ Answer
+story-question = ❓ The editors have a question about your story <b>{ $number }</b>:
+    
+    { $question }
+    
+    Press Answer and write your reply (text only).
+story-answer-prompt = Write your answer about { $number } in one message.
+story-answer-sent = Your answer went to the editors under { $number }.
+story-published = 📖 Your story <b>{ $number }</b> has been published in the channel. Thank you for sharing it. We no longer keep any link between you and it.
+story-rejected = Your story <b>{ $number }</b> will not be published. The editors say: { $reason }
+    We no longer keep it or any link between you and it.
+story-withdrawn = Your story <b>{ $number }</b> is withdrawn and deleted.
+story-card = 📝 <b>Story { $number }</b> · { $kind } · { $substances } · { $lang } → { $channel } · approvals { $approvals }/{ $needed }
+forget-item-stories = your stories not yet published ({ $count }), withdrawn
+editors-story-new = 📝 A new reader's story. Read it, then approve it, edit it, ask the author or reject it.
+editors-story-original = <b>The author's original:</b>
+editors-story-approve-button = ✅ Approve
+editors-story-commands = /story_edit { $number } TEXT · /story_ask { $number } QUESTION · /story_channel { $number } ALIAS · /story_reject { $number } REASON
+editors-story-answer = 💬 The author of <b>{ $number }</b> answers:
+    { $answer }
+editors-story-withdrawn = ↩️ The author withdrew story { $number }.
+editors-story-forgotten = ↩️ The author erased their data (/forget): stories { $list } are withdrawn and deleted.
+editors-story-not-member = Only current members of the editors chat can decide about stories.
+editors-story-usage-story = Usage: /story S-XXXX (the numbers are in /stories)
+editors-story-usage-edit = Usage: /story_edit S-XXXX the whole new text
+editors-story-usage-channel = Usage: /story_channel S-XXXX ALIAS (an alias from CHANNELS)
+editors-story-usage-ask = Usage: /story_ask S-XXXX your question to the author
+editors-story-usage-reject = Usage: /story_reject S-XXXX the reason (the author reads it)
+editors-story-unknown = There is no story { $number }.
+editors-story-not-open = Story { $number } is not waiting any more ({ $status }).
+editors-story-list = 📝 Stories waiting (number · kind · language · approvals):
+editors-story-none = No stories are waiting.
+editors-story-too-long = Too long: { $length } characters, at most { $limit } fit in one message with the frame.
+editors-story-edited = ✏️ Story { $number } was edited: approvals start again.
+editors-story-channel-unknown = “{ $alias }” is not a channel alias in CHANNELS (known: { $list }). Choose one with /story_channel.
+editors-story-channel-set = Story { $number } goes to { $alias }: approvals start again.
+editors-story-no-author = The author of { $number } can no longer be reached.
+editors-story-asked = ❓ Question sent to the author of { $number }; the answer comes here.
+editors-story-rejected = ❌ Story { $number } rejected; the author is told the reason.
+editors-story-refused = Telegram refused to publish { $number }: { $error }. Nothing was posted; press Approve to try again.
+editors-story-in-doubt = ⚠️ Story { $number } may or may not have reached { $channel } (no answer from Telegram). Check the channel, then /story_sent { $number } if it is there or /story_retry { $number } if not; it is not sent again by itself.
+editors-story-published = 📖 Story { $number } published in { $channel }; the author is told.
+editors-story-again = You approved { $number } already: it needs { $needed } different editors.
+editors-story-approved-by = ✅ { $number }: { $count } of { $needed } approvals.
+editors-command-stories = Readers' stories waiting
+editors-command-story = Show a reader's story: /story S-XXXX
+editors-command-story-edit = Edit a story: /story_edit S-XXXX TEXT
+editors-command-story-ask = Ask a story's author: /story_ask S-XXXX QUESTION
+editors-command-story-channel = Choose a story's channel: /story_channel S-XXXX ALIAS
+editors-command-story-reject = Reject a story: /story_reject S-XXXX REASON
+privacy-stories = ✍️ A story you share is kept encrypted under a random number, with the kind and substances you chose, until the editors decide. The editors see the number, never who you are. Once it is published, rejected or withdrawn, its text and every link to you are deleted (a published story is in the channel, not with us). /forget withdraws the stories not yet published. Photos and voice messages are never accepted for stories.
+editors-story-not-in-doubt = Story { $number } is not in doubt: nothing to resolve.
+editors-story-usage-sent = Usage: /story_sent S-XXXX (it is in the channel)
+editors-story-usage-retry = Usage: /story_retry S-XXXX (it is not in the channel: send it)
+editors-command-story-sent = A story in doubt is in the channel: /story_sent S-XXXX
+editors-command-story-retry = A story in doubt is not in the channel, send it: /story_retry S-XXXX
+story-case-open = You are in a conversation with a consultant now, so your messages go to them. Share your story after the conversation ends (/end).
+story-unavailable = Sharing stories is not available right now. You can still talk to a consultant (/consult).
+
+## shifts
+consult-off-duty-unknown =
+    🌙 The team is off duty now. Your messages will be waiting for them.
+
+    { emergency-numbers }
+consult-handed-back = Your consultant's shift has ended, so your conversation is back with the team: someone else will answer you. Your messages are all there; no need to repeat them.
+staff-command-duty = Your duty here: /duty on, /duty off
+staff-command-break = A break of N minutes (1–120): /break 15
+staff-command-handover = End of shift: a summary for the next shift, your cases released or to a colleague: /handover [@alias] [note]
+staff-command-tapout = Hand all your cases back now, with a note: /tapout [note]
+staff-command-mine = Your open cases
+staff-command-team = Who is on duty and every open case, unanswered first
+staff-command-assign = Supervisors: give this case to a colleague: /assign alias
+staff-command-takeover = Supervisors: take this case over
+staff-released-off-duty = ↩️ { $alias } went off duty: the case is back in the queue for anyone to take.
+staff-released-away = ↩️ { $alias } is on a break and the client waited too long: the case is back in the queue for anyone to take.
+staff-released-tapout = ↩️ { $alias } tapped out: the case is back in the queue for anyone to take. Their note: { $note }
+staff-on-duty-line = 👥 On duty: { $list }
+staff-nobody-on-duty = 👥 Nobody is on duty now.
+staff-team-left = 🌙 Nobody is on duty any more: the clients of { $count } open case(s) were told the team is off duty, with the emergency numbers.
+staff-weekly-hours = ⚠️ { $alias } has been on duty { $hours } h this week (limit { $limit } h). Please take care of yourself. Supervisors: { $supervisors }
+staff-minutes-ago = { $minutes } min ago
+staff-team-case = { $mark } { $client } · { $topic }{ $holder } · { $wait } · last { $last }
+staff-team-queue = queue
+staff-team-answered = answered
+staff-team-waits = waits { $minutes } min
+staff-team-more = …and { $count } more (see the topics)
+staff-team-person = { $alias } ({ $cases } case(s), { $hours } h this week){ $extra }
+staff-team-duty-unused = Duty is not used here (no roster, nobody said /duty on): everyone sees the queue.
+staff-team-on = 🟢 On duty:
+staff-team-break = ☕ On a break:
+staff-team-back-at = back { $time }
+staff-team-holding = 📌 Holding cases, not on duty:
+staff-team-title = 👥 <b>Team</b> · { $inbox } · { $count } open case(s)
+staff-team-no-cases = No open cases.
+staff-mine-none = You hold no open cases here.
+staff-mine-title = 📌 <b>Your cases</b>: { $count }
+staff-handover = 🔁 <b>Handover</b> from { $alias }: { $count } case(s), to { $to }
+staff-handover-note = 📝 { $note }
+staff-handed-over = 🔁 Handed over by { $from } to { $to }.
+staff-tapout-no-note = (no note)
+staff-tapout-general = 🫂 { $alias } tapped out: { $count } case(s) are back in the queue. Supervisors, please check in with them.
+staff-duty-is-on = 🟢 You are on duty here: you are nudged and offered cases.
+staff-duty-is-break = ☕ You are on a break.
+staff-duty-is-off = 🌙 You are off duty here.
+staff-duty-usage = Use /duty on or /duty off (/duty alone shows your state; supervisors: /duty reset stops using duty here).
+staff-break-usage = Use /break N with N from { $min } to { $max } minutes, e.g. /break 15.
+staff-break-not-on-duty = You are not on duty: /duty on first.
+staff-break-started = ☕ A break of { $minutes } min: back on duty at { $time } by yourself. Your cases stay yours unless a client waits too long.
+staff-alias-unknown = Nobody here has the alias "{ $alias }" (set with /alias).
+staff-handover-self = Hand over to a colleague, not to yourself.
+staff-not-on-duty = { $alias } is not on duty here (or not in this group).
+staff-handover-none = You held no cases: nothing to hand over. You are off duty.
+staff-tapout-done = 🫂 Done: your cases are back with the team and you are off duty. Thank you — take care.
+staff-assign-already = The case is already with { $alias }.
+staff-assigned = 👉 { $by } gave the case to { $alias }.
+staff-supervisors-only = Only the group's administrators (supervisors) can do this.
+staff-assign-usage = Use /assign alias in a case topic, e.g. /assign Aigerim.
+staff-duty-by-taking = 🟢 { $alias } took a case and is on duty now.
+staff-roster-on = 🟢 { $alias } is on duty now (roster).
+staff-roster-off = 🌙 { $alias } is off duty now (roster).
+staff-break-over = 🟢 { $alias } is back from the break, on duty.
+staff-duty-reset = Duty is no longer used here: WORKING_HOURS decides again what clients are told, and everyone is nudged and sees the queue. /duty on (or the roster) starts it again.

@@ -4,12 +4,12 @@ import type { LanguageCode } from 'grammy/types';
 import type { Language } from '../config.js';
 import type { BotContext } from './context.js';
 
-export const CLIENT_COMMANDS = ['start', 'help', 'consult', 'status', 'end', 'info', 'mix', 'services', 'alerts', 'language', 'privacy', 'forget'] as const;
+export const CLIENT_COMMANDS = ['start', 'help', 'consult', 'status', 'end', 'info', 'mix', 'checkin', 'buddy', 'services', 'report', 'alerts', 'language', 'privacy', 'share', 'forget'] as const;
 
 /** Staff commands, shown in the staff chat only; their descriptions are `staff-command-<name>` in DEFAULT_LANGUAGE. */
-export const STAFF_COMMANDS = ['take', 'release', 'transfer', 'close', 'urgent', 'normal', 'note', 'alias', 'snippets', 'snippet', 'refer', 'code', 'ban', 'unban', 'bans', 'stats', 'export', 'lockdown', 'unlock', 'alert'] as const;
+export const STAFF_COMMANDS = ['take', 'release', 'transfer', 'close', 'urgent', 'normal', 'note', 'alias', 'snippets', 'snippet', 'history', 'refer', 'code', 'ban', 'unban', 'bans', 'stats', 'export', 'lockdown', 'unlock', 'duty', 'break', 'handover', 'tapout', 'mine', 'team', 'assign', 'takeover', 'alert'] as const;
 /** Editors' commands, in the editors chat; descriptions are `editors-command-<name>`. */
-export const EDITORS_COMMANDS = ['upcoming', 'preview', 'publish', 'skip', 'sync', 'reload', 'alert'] as const;
+export const EDITORS_COMMANDS = ['upcoming', 'preview', 'publish', 'skip', 'sync', 'reload', 'stories', 'story', 'story_edit', 'story_ask', 'story_channel', 'story_reject', 'story_sent', 'story_retry', 'alert'] as const;
 
 export function clientCommands(i18n: I18n<BotContext>, lang: Language) {
   return CLIENT_COMMANDS.map((command) => ({ command, description: i18n.t(lang, `command-${command}`) }));
@@ -30,7 +30,7 @@ export async function registerCommands(api: Api, i18n: I18n<BotContext>, default
 /** Staff commands in every inbox's chat and editors commands in theirs, described in DEFAULT_LANGUAGE. */
 export async function registerStaffCommands(api: Api, inboxChatIds: readonly number[], editorsChatId: number, i18n: I18n<BotContext>, defaultLanguage: Language): Promise<void> {
   const describe = (prefix: string, names: readonly string[]) =>
-    names.map((command) => ({ command, description: i18n.t(defaultLanguage, `${prefix}-command-${command}`).slice(0, 256) }));
+    names.map((command) => ({ command, description: i18n.t(defaultLanguage, `${prefix}-command-${command.replace(/_/g, '-')}`).slice(0, 256) }));
   const staff = describe('staff', STAFF_COMMANDS);
   const editors = describe('editors', EDITORS_COMMANDS);
   for (const chatId of inboxChatIds) {

@@ -12,6 +12,7 @@ import { createEmergencyFeature } from './features/emergency.js';
 import { createMixFeature } from './features/mix.js';
 import { createClientRelay, createConsultFeature } from './features/consult.js';
 import { createInboxFeature } from './features/inbox.js';
+import { createCareFeature } from './features/care.js';
 import { conversations } from '@grammyjs/conversations';
 import { conversationStorage } from './conversations/storage.js';
 import { InboxService } from '../inbox/service.js';
@@ -50,6 +51,13 @@ import { PRIORITY } from '../relay/posts.js';
 import { Subscriptions } from '../alerts/subscriptions.js';
 import { Broadcaster } from '../alerts/broadcaster.js';
 import { AlertTemplates, alertNotices, createAlertTexts, createClientAlertsFeature, createStaffAlertsFeature, describeFigures } from './features/alerts.js';
+import { Shifts } from '../inbox/shifts.js';
+import { createShiftsFeature } from './features/shifts.js';
+import { createStoriesFeature } from './features/stories.js';
+import { openNumbers } from '../stories/store.js';
+import { CheckinService } from '../inbox/checkin-service.js';
+import { createCheckinFeature, forgetCheckinLinks } from './features/checkin.js';
+import { createReportsFeature } from './features/reports.js';
 
 export type { BotDeps } from './deps.js';
 
@@ -62,7 +70,11 @@ export interface CreatedBot {
   relay: Relay;
   /** Background work of the inbox (queue board, reminders, retention purge); started by main. */
   inboxJobs: InboxJobs;
+  /** Duty, breaks, the roster, handovers, the weekly hours (run by the inbox jobs). */
+  shifts: Shifts;
   erasure: Erasure;
+  /** "Check on me": due asks and escalations, and their messages (issue 22); started by main. */
+  checkins: CheckinService;
   /** Reads each inbox's group settings (visible history, protected content) now and then; started by main. */
   groupSettings: GroupSettingsWatch;
   /** Sends approved drug alerts to their subscribers; started by main. */
@@ -73,6 +85,8 @@ export interface CreatedBot {
   reportToEditors: (html: string) => Promise<void>;
   /** The editors' report of skipped files and of content to review, in DEFAULT_LANGUAGE: one block each. */
   contentReport: (problems: string[], warnings: string[]) => string[];
+  /** Tells authors of stories decided while they could not be told (run at start). */
+  tellUntoldStories: () => Promise<void>;
 }
 
 /** Builds the bot with its features in a fixed order. No side effects beyond the objects passed in. */
@@ -184,7 +198,11 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
     ...alertNotices(bot.api, editorsText, (id) => describeFigures(deps.db, id, editorsText, nowMs())),
   });
   const erasure = new Erasure({ db: deps.db, api: bot.api, privacy: deps.privacy, logger, clock: nowMs });
-  const inboxJobs = new InboxJobs({ db: deps.db, api: bot.api, config, privacy: deps.privacy, logger, i18n: i18n as never, clock: nowMs, inboxes }, inbox, erasure, posts);
+  const inboxDeps = { db: deps.db, api: bot.api, config, privacy: deps.privacy, logger, i18n: i18n as never, clock: nowMs, inboxes };
+  const shifts = new Shifts({ ...inboxDeps, contentDir: config.contentDir, applyDraftRoster: config.applyDraftRoster, weeklyLimitMs: config.weeklyLimitMs }, inbox);
+  inbox.roster = () => shifts.roster();
+  const inboxJobs = new InboxJobs(inboxDeps, inbox, erasure, posts, shifts);
+  const checkins = new CheckinService({ db: deps.db, api: bot.api, privacy: deps.privacy, logger, i18n: i18n as never, clock: nowMs, timing: config.checkin }, inbox);
   const groupSettings = new GroupSettingsWatch({
     db: deps.db,
     logger,
@@ -248,8 +266,25 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   protectedBot.use(createRedeemFeature(deps, inbox));
   const codes = createCodesFeature(deps, inbox, i18n);
   protectedBot.use(codes.clientSide);
+  const reports = createReportsFeature(deps, { inbox, erasure, i18n, lockdown });
 
+  // Check-ins for consultants after urgent cases: in their private chat, before anything a client sees there.
+  const care = createCareFeature(deps, inbox, bot.api, () => (bot.isInited() ? bot.botInfo.username : 'bot'));
+  inbox.careDue = (row) => void care.deliver(row.consultantId!, row).catch((error: unknown) => logger.warn({ err: error }, 'a check-in was not delivered'));
+  protectedBot.use(care.feature);
+
+  const stories = createStoriesFeature(deps, i18n, members, bot.api);
   const privateChats = protectedBot.chatType('private');
+  // First: while a report is being written, every update reaches its flow, which hands commands and the
+  // emergency button on (and ends), instead of staying open behind the screens they show.
+  // A button that is not the intake's (the 🆘 screen, the menu, a card) leaves an intake in progress: the
+  // client went elsewhere, and what they write next must not be taken for its answers (or refused).
+  privateChats.use(async (ctx, next) => {
+    const data = ctx.callbackQuery?.data;
+    if (data !== undefined && !/^(?:n:)?intake:/.test(data) && (await ctx.conversation.active('intake')) > 0) await ctx.conversation.exit('intake');
+    return next();
+  });
+  privateChats.use(reports.clientSide);
   privateChats.use(menuFeature);
   const alertTools = {
     subscriptions,
@@ -261,6 +296,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   };
   privateChats.use(createClientAlertsFeature(deps, alertTools));
   privateChats.use(createEmergencyFeature(deps));
+  privateChats.use(createCheckinFeature(deps, checkins, i18n)); // before the consultation: an answer to "are you OK?" is seen first
   privateChats.use(createInfoFeature(deps));
   privateChats.use(createMixFeature(deps));
   privateChats.use(createConsultFeature(deps, inbox, i18n, lockdown));
@@ -274,9 +310,14 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
       teamChatRef: (teamChatId) => deps.privacy.encryptChatId(teamChatId, CHAT_REF_BINDING.deletion),
       refreshBoard: () => inboxJobs.updateBoard(PRIORITY.erasure),
       forgetSubscription: (clientKey) => subscriptions.forget(clientKey),
+      openStories: (key) => openNumbers(deps.db, key),
+      storiesForgotten: stories.forgotten,
+      beforeErase: (ctx, key) => forgetCheckinLinks(deps, i18n, ctx.api, key),
     }),
   );
   privateChats.use(createClearChatFeature(erasure));
+  // Before the relay: while a story is being written (or a question answered) the client's messages are the story's.
+  privateChats.use(stories.clientSide);
   privateChats.use(createClientRelay(deps, inbox, lockdown)); // after every client command
 
   protectedBot.use(createMembershipFeature(deps, inbox));
@@ -284,13 +325,17 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   protectedBot.use(codes.staffSide); // after the lockdown: an intruder cannot send codes to clients either
   protectedBot.use(createStaffAlertsFeature(deps, alertTools, editorsText)); // after the lockdown too
   protectedBot.use(createInboxFeature(deps, inbox, erasure, members));
+  protectedBot.use(reports.teamSide); // the moderation chat's buttons on report cards
+  protectedBot.use(createShiftsFeature(deps, inbox, shifts, members)); // before the inbox: /duty, /team… are not replies to a case
+  protectedBot.use(createInboxFeature(deps, inbox, erasure, members, shifts));
 
+  protectedBot.use(stories.editorsSide);
   protectedBot.use(createEditorsFeature(deps, { posts: deps.posts, scheduler, reload, text: editorsText }));
 
   protectedBot.use(unhandledFeature); // must be the last handler
 
   bot.catch((error) => logger.error({ err: error.error }, 'unhandled error'));
-  return { bot, i18n, scheduler, inbox, relay, broadcaster, inboxJobs, erasure, groupSettings, reload, reportToEditors, contentReport };
+  return { bot, i18n, scheduler, inbox, relay, broadcaster, inboxJobs, shifts, checkins, erasure, groupSettings, reload, reportToEditors, contentReport, tellUntoldStories: stories.tellUntold };
 }
 
 /** One line of a report, short enough that a whole report stays within Telegram's 4096 characters. */

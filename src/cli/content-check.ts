@@ -7,6 +7,9 @@ import { goLiveBlockers, goLiveReport } from '../content/go-live.js';
 import { loadPosts } from '../publishing/posts.js';
 import { unsignedRiskLists } from '../content/risk.js';
 import { contentToolConfig } from './env.js';
+import { loadRoster, rosterInboxProblems, ROSTER_FILE } from '../inbox/roster.js';
+import { DEFAULT_INBOX_NAME, parseInboxes } from '../inbox/inbox-config.js';
+import { storyContentProblems } from '../stories/content.js';
 
 /**
  * npm run content:check [-- --strict] — validates the whole content folder.
@@ -31,7 +34,12 @@ const alertTemplates = loadAlertTemplates(contentDir, Object.keys(content.langua
 const alertsUnsigned: ContentProblem[] = [...alertTemplates.templates.values()]
   .filter((t) => alertReviewLines(t, new Date()).length === 0)
   .map((t) => ({ file: t.file, message: 'no current clinician sign-off: staff may send alerts with it, and they will not say they were checked' }));
-const problems = [...content.problems, ...posts.problems, ...goLive.errors, ...alertTemplates.problems].map((p) => formatProblem(located(p)));
+const stories = storyContentProblems(contentDir, Object.keys(content.languages), defaultLanguage, channels);
+// The duty roster (content/roster.yml), if any: each bad entry named by file and field; inboxes as INBOXES names them.
+const roster = loadRoster(contentDir);
+const inboxNames = process.env.INBOXES ? parseInboxes(process.env.INBOXES).inboxes.map((i) => i.name) : [DEFAULT_INBOX_NAME];
+const rosterProblems = [...roster.problems, ...(roster.roster && inboxNames.length > 0 ? rosterInboxProblems(roster.roster, inboxNames) : [])];
+const problems = [...content.problems, ...posts.problems, ...goLive.errors, ...stories, ...rosterProblems, ...alertTemplates.problems].map((p) => formatProblem(located(p)));
 const warnings = reviewContent(contentDir, content, defaultLanguage)
   .filter((p) => !/lack the current sign-off/.test(p.message)) // listed in full below
   .map((p) => `warning: ${formatProblem(located(p))}`);
@@ -62,6 +70,10 @@ group('Organisation placeholders [[ORG: …]] (clients see "ask a consultant" in
 group('Emergency numbers written out (use the settings.yml names)', goLive.literalNumbers, blocker);
 group('Notes for the organisation (verify:, never shown to clients)', goLive.verify, 'note');
 if (warnings.length > 0) out.push(`== Other warnings: ${warnings.length}`, ...warnings);
+if (roster.roster) {
+  const people = new Set(roster.roster.shifts.map((s) => s.alias.toLowerCase())).size;
+  out.push(`note: ${ROSTER_FILE}: ${roster.roster.shifts.length} shift(s) of ${people} consultant(s)${roster.roster.draft ? ', a draft: not applied (unless APPLY_DRAFT_ROSTER=true)' : ''}; aliases are matched to /alias names when the bot runs`);
+}
 if (!channels) out.push('note: CHANNELS is not set, so channel aliases in posts were not checked');
 
 const blockers = goLiveBlockers(goLive);

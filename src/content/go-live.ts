@@ -150,8 +150,9 @@ export function goLiveReport(root: string, content: Content, now = new Date()): 
     }
   }
   // Placeholders also count where clients never read them (settings.yml, training scenarios): the
-  // organisation still has to answer them before launch. The mixing texts are client text.
-  for (const path of [join(root, SETTINGS_FILE), ...markdownFilesBelow(join(root, 'training')), ...yamlFiles(join(root, 'mix'))]) {
+  // organisation still has to answer them before launch (support/: the consultants' support contacts).
+  // The mixing texts are client text.
+  for (const path of [join(root, SETTINGS_FILE), ...markdownFilesBelow(join(root, 'training')), ...markdownFilesBelow(join(root, 'support')), ...yamlFiles(join(root, 'mix'))]) {
     const source = existsSync(path) ? readText(root, path) : undefined;
     if (source === undefined) continue;
     const file = relative(root, path);

@@ -12,6 +12,7 @@ import { DEFAULT_PLACEHOLDER_NOTICE, hidePlaceholders, stripPlaceholders } from 
 import { formatFluentMessage } from './fluent-check.js';
 import { loadMixTable, type MixTable } from './mix.js';
 import { loadRiskLists, type RiskLists } from './risk.js';
+import { checkVariables } from './snippet-vars.js';
 
 export interface InfoCard {
   slug: string;
@@ -53,6 +54,16 @@ export interface Snippet {
   blocks: string[];
 }
 
+/**
+ * Where a consultant can turn after a hard case (content/support/<lang>.md): the organisation's own
+ * contacts, filled in by the organisation ([[ORG: …]] until then). Staff-facing; kept as markdown with
+ * the emergency numbers filled in, rendered when shown (an unfilled placeholder says so to the consultant).
+ */
+export interface SupportContacts {
+  title: string;
+  markdown: string;
+}
+
 export interface LanguageContent {
   /** Sections in display order (by their smallest card order). */
   sections: InfoSection[];
@@ -61,6 +72,8 @@ export interface LanguageContent {
   services: ServiceRegion[];
   /** Canned answers for consultants, by name. */
   snippets: Map<string, Snippet>;
+  /** Support contacts for consultants (content/support/<lang>.md), if the folder has them. */
+  support?: SupportContacts;
 }
 
 export interface Content {
@@ -112,6 +125,7 @@ const serviceSchema = z.object({
 });
 
 const snippetSchema = z.object({ title: requiredText('title') });
+const supportSchema = z.object({ title: requiredText('title') });
 
 const MAX_TEXT_BYTES = 1024 * 1024;
 
@@ -246,6 +260,39 @@ function loadServices(loader: Loader, lang: Language): ServiceRegion[] {
   return regions.sort((a, b) => a.order - b.order || a.region.localeCompare(b.region));
 }
 
+function loadSupport(loader: Loader, lang: Language): SupportContacts | undefined {
+  const path = join(loader.root, 'support', `${lang}.md`);
+  if (!existsSync(path)) return undefined;
+  const parsed = read(loader, path, supportSchema);
+  return parsed ? { title: stripPlaceholders(parsed.data.title), markdown: withNumbers(loader, parsed.body) } : undefined;
+}
+
+/**
+ * Snippet variables that can never be filled (an unknown name, a services entry or emergency number that
+ * does not exist): reported with the file and line. The snippet still loads; using it tells the consultant.
+ */
+function checkSnippetVariables(loader: Loader, languages: Record<string, LanguageContent>): void {
+  const allServices = [...new Set(Object.values(languages).flatMap((l) => l.services.map((s) => s.slug)))];
+  for (const [lang, content] of Object.entries(languages)) {
+    const services = content.services.length > 0 ? content.services.map((s) => s.slug) : allServices;
+    for (const name of content.snippets.keys()) {
+      const path = join(loader.root, 'snippets', lang, `${name}.md`);
+      let source: string;
+      try {
+        source = readContentFile(loader.root, path, MAX_TEXT_BYTES).toString('utf8');
+      } catch {
+        continue; // reported when loading
+      }
+      const lines = source.replace(/^\uFEFF/, '').split('\n');
+      const close = lines[0]?.trimEnd() === '---' ? lines.findIndex((line, index) => index > 0 && line.trimEnd() === '---') : -1;
+      const offset = close < 0 ? 0 : close + 1;
+      for (const problem of checkVariables(lines.slice(offset).join('\n'), { services, numbers: Object.keys(loader.numbers) })) {
+        loader.problems.push({ file: `snippets/${lang}/${name}.md`, line: problem.line + offset, field: problem.token, message: `${problem.message} (the snippet cannot be sent until this is fixed)` });
+      }
+    }
+  }
+}
+
 function loadSnippets(loader: Loader, lang: Language): Map<string, Snippet> {
   const list = loadFolder(loader, 'snippets', lang, snippetSchema, (name, data, blocks): [string, Snippet] => [name, { name, title: stripPlaceholders(data.title), blocks }]);
   return new Map(list);
@@ -267,9 +314,11 @@ export function loadContent(root: string, languageList?: readonly Language[]): C
         emergency: loadEmergency(loader, lang),
         services: loadServices(loader, lang),
         snippets: loadSnippets(loader, lang),
+        support: loadSupport(loader, lang),
       },
     ]),
   ) as Record<Language, LanguageContent>;
+  checkSnippetVariables(loader, languages);
   // The UI texts are read by the bot's i18n, which leaves out a file it cannot read: say which here.
   const localesDir = join(root, 'locales');
   for (const name of existsSync(localesDir) ? readdirSync(localesDir).filter((n) => n.endsWith('.ftl')).sort() : []) {

@@ -3,7 +3,7 @@ import { formatProblem } from './front-matter.js';
 import { contentLanguages } from './languages.js';
 import { loadContent, type Content, type LanguageContent } from './loader.js';
 import { reviewContent } from './review.js';
-import { loadSettings, type Settings } from './settings.js';
+import { loadSettings, SETTINGS_FILE, type Settings } from './settings.js';
 import type { MixTable } from './mix.js';
 import type { RiskLists } from './risk.js';
 
@@ -51,6 +51,14 @@ export class ContentStore {
     return this.defaultLang;
   }
 
+  /**
+   * The organisation has set its emergency numbers: settings.yml exists and its emergency_numbers field
+   * is valid (otherwise the built-in defaults are in use, which a snippet's {emergency} never sends).
+   */
+  get emergencyNumbersSet(): boolean {
+    return !this.content.settingsMissing && !this.content.problems.some((p) => p.file === SETTINGS_FILE && /emergency_numbers/.test(`${p.field ?? ''} ${p.message}`));
+  }
+
   get settings(): Settings {
     return this.content.settings;
   }
@@ -70,6 +78,7 @@ export class ContentStore {
       emergency: own.emergency ?? fallback.emergency ?? Object.values(this.content.languages).find((l) => l.emergency)?.emergency,
       services: own.services.length > 0 ? own.services : fallback.services,
       snippets: own.snippets.size > 0 ? own.snippets : fallback.snippets,
+      support: own.support ?? fallback.support ?? Object.values(this.content.languages).find((l) => l.support)?.support,
     };
   }
 }

@@ -5,7 +5,7 @@ import { CHAT_REF_BINDING, randomPseudonym, type Privacy } from '../privacy/keys
 import type { Db } from './connection.js';
 import { coarsenStats } from './case-stats.js';
 import { caseTraces, queueDeletions } from './deletions.js';
-import { cases, chatTraces, clients, conversationState, type ClientRow } from './schema.js';
+import { cases, chatTraces, clients, conversationState, reports, type ClientRow } from './schema.js';
 
 export function today(now: Date = new Date()): string {
   return now.toISOString().slice(0, 10);
@@ -78,7 +78,8 @@ function dependentTables(db: Db): { table: string; column: string }[] {
 /**
  * Deletes everything about a client in one transaction; returns what was erased, or null if nothing was
  * held. The topics of their cases in the team's chat (and the reminders naming them) are queued for
- * deletion in the same transaction (`teamChatRef`: the sealed id of the team chat a case's topic is in).
+ * deletion in the same transaction (`teamChatRef`: the sealed id of the team chat a case's topic is in),
+ * and so are the cards and photos of their open reports (in the moderation chat, sealed the same way).
  */
 export function forgetClient(db: Db, key: string, teamChatRef?: (teamChatId: number) => string): ErasedClient | null {
   const sqlite = db.$client;
@@ -90,6 +91,11 @@ export function forgetClient(db: Db, key: string, teamChatRef?: (teamChatId: num
     const owned = db.select().from(cases).where(eq(cases.clientKey, key)).all();
     if (teamChatRef) queueDeletions(db, owned.flatMap((c) => caseTraces({ ...c, clientThreadId: null }, c.teamChatId === null ? undefined : teamChatRef(c.teamChatId))));
     coarsenStats(db, owned.flatMap((c) => (c.statsId === null ? [] : [c.statsId])));
+    // Their open reports go (by ON DELETE CASCADE) with their card and photo in the moderation chat.
+    if (teamChatRef) {
+      const open = db.select().from(reports).where(eq(reports.clientKey, key)).all();
+      queueDeletions(db, open.flatMap((r) => [r.cardMessageId, r.photoMessageId].flatMap((messageId) => (messageId === null ? [] : [{ chatRef: teamChatRef(r.chatId), messageId }]))));
+    }
     const rows: Record<string, number> = {};
     for (const { table, column } of dependentTables(db)) {
       const { n } = sqlite.prepare(`SELECT count(*) AS n FROM "${table}" WHERE "${column}" = ?`).get(key) as { n: number };

@@ -132,6 +132,8 @@ export const cases = sqliteTable(
     clientWroteAt: integer('client_wrote_at'),
     /** When the holder was nudged for that unanswered spell; kept on a case offered back, so its card says so. */
     nudgedAt: integer('nudged_at'),
+    /** The last message either way (client or consultant): a time, never what was said; /team, /mine and /handover show it. */
+    lastActivityAt: integer('last_activity_at'),
     /** After closing: until when the client's next message is taken as a comment for the team. */
     feedbackUntil: integer('feedback_until'),
     /** The row's MAC (src/db/row-integrity.ts): a row whose routing was changed without BOT_SECRET fails it and is refused. */
@@ -457,3 +459,274 @@ export const alertDeliveries = sqliteTable(
 );
 
 export type AlertDeliveryRow = typeof alertDeliveries.$inferSelect;
+
+/**
+ * Consultants' internal notes on a case (a message starting with "!" or /note in its topic), for /history
+ * when the client comes back. Sealed (Privacy.notes, bound to the case), never the client's words; they go
+ * with the case (retention, /forget) through the foreign key.
+ */
+export const caseNotes = sqliteTable(
+  'case_notes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    caseId: integer('case_id')
+      .notNull()
+      .references(() => cases.id, { onDelete: 'cascade' }),
+    /** Telegram id of the consultant who wrote it (staff are not anonymous to the system). */
+    consultantId: integer('consultant_id').notNull(),
+    /** The note's text, sealed ("gcm1:…"), bound to `case_notes:<case id>`. */
+    sealedText: text('sealed_text').notNull(),
+  },
+  (t) => [index('case_notes_case').on(t.caseId)],
+);
+
+/**
+ * A check-in owed to a consultant after an urgent case closed ("how are you after this one?"), until they
+ * answer it or it expires (CHECKIN_DAYS). No case, no client: only who is asked and since when.
+ */
+export const careCheckins = sqliteTable(
+  'care_checkins',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    consultantId: integer('consultant_id').notNull(),
+    createdAt: integer('created_at').notNull(),
+    /** When it reached their private chat; null while they have not started the bot (the topic says so). */
+    sentAt: integer('sent_at'),
+  },
+  (t) => [index('care_checkins_consultant').on(t.consultantId)],
+);
+
+/** Check-in answers, counted per week (its Monday, YYYY-MM-DD) and answer: numbers only, never who. */
+export const careAnswers = sqliteTable(
+  'care_answers',
+  {
+    week: text('week').notNull(),
+    /** ok | so-so | not-ok */
+    answer: text('answer').notNull(),
+    count: integer('count').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.week, t.answer] })],
+);
+
+/**
+ * A check-in buddy pairing (issue 22): first a one-time invitation (a keyed hash of the token in the start
+ * link, and when it expires), then, once someone opened the link and agreed, the buddy: kept under a keyed
+ * hash of their client key with its own subkey (Privacy.buddyKey), so the row matches no client row, and
+ * their chat id sealed to this row. Neither side's Telegram account is ever shown to the other. One per
+ * client; deleted when either side ends it, by /forget of either side (the client's by ON DELETE CASCADE).
+ */
+export const buddies = sqliteTable(
+  'buddies',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    clientKey: text('client_key')
+      .notNull()
+      .unique()
+      .references(() => clients.key, { onDelete: 'cascade' }),
+    /** SHA-256 of the invitation token (base64url), until it is used; the token itself is only in the link. */
+    tokenHash: text('token_hash').unique(),
+    /** When the invitation stops working (ms). */
+    tokenExpiresAt: integer('token_expires_at'),
+    /** Privacy.buddyKey(the buddy's client key), hex, once paired. */
+    buddyKey: text('buddy_key'),
+    /** The buddy's private chat id, sealed and bound to this row (CHAT_REF_BINDING.buddy(id)). */
+    buddyChatRef: text('buddy_chat_ref'),
+    /** The language the buddy read the invitation in (ru | kk | en), for their alerts. */
+    buddyLanguage: text('buddy_language'),
+    /** Day of pairing, YYYY-MM-DD (UTC). */
+    pairedOn: text('paired_on'),
+  },
+  (t) => [index('buddies_buddy').on(t.buddyKey)],
+);
+
+export type BuddyRow = typeof buddies.$inferSelect;
+
+/**
+ * A running "check on me" (issue 22): durable due time and state, so a restart neither misses nor repeats a
+ * step. The plan is sealed (Privacy.checkinPlan, bound to this row) and goes with the row when the
+ * check-in ends. `step` counts transitions; `delivered_step` is the last one whose messages all went
+ * (`sent_parts` of the current one went already), so a crash resends only what may not have arrived.
+ */
+export const checkins = sqliteTable(
+  'checkins',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    clientKey: text('client_key')
+      .notNull()
+      .unique()
+      .references(() => clients.key, { onDelete: 'cascade' }),
+    /** setup | plan (waiting for the plan's text) | running | asked | asked-again | escalated | ended */
+    state: text('state').notNull(),
+    /** The time the client chose, in minutes. */
+    minutes: integer('minutes').notNull(),
+    /** When the next step is due (ms); null when nothing is due. */
+    dueAt: integer('due_at'),
+    /** The client consented to alerting their buddy / the on-duty team. */
+    withBuddy: integer('with_buddy', { mode: 'boolean' }).notNull().default(false),
+    withTeam: integer('with_team', { mode: 'boolean' }).notNull().default(false),
+    /** The client's plan, sealed; null if none. */
+    sealedPlan: text('sealed_plan'),
+    /** The language of the texts (ru | kk | en). */
+    language: text('language').notNull(),
+    /** Escalated: the buddy was alerted (so they are told when it ends). */
+    buddyAlerted: integer('buddy_alerted', { mode: 'boolean' }).notNull().default(false),
+    /** The alert in the buddy's chat (its id there): edited to drop the plan when the check-in ends. */
+    buddyAlertMessageId: integer('buddy_alert_message_id'),
+    /** Escalated to the team: the urgent case (its card shows the plan while the check-in lasts). */
+    caseId: integer('case_id').references(() => cases.id, { onDelete: 'set null' }),
+    /** Why it ended: ok | ended | expired (what the alerted are told). */
+    endReason: text('end_reason'),
+    step: integer('step').notNull().default(0),
+    deliveredStep: integer('delivered_step').notNull().default(0),
+    sentParts: integer('sent_parts').notNull().default(0),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('checkins_due').on(t.dueAt)],
+);
+
+export type CheckinRow = typeof checkins.$inferSelect;
+
+/**
+ * Bad batch and bad reaction reports from clients (issue 22.2), reviewed by the team before any alert.
+ * The row holds no words of the client: what was sold and what happened are only in the card the bot
+ * posted in the moderation chat (the editors chat). Status, read by the alerts feature:
+ *  - `open`: waiting for the team; `client_key` links it to the reporter (for /forget) until decided.
+ *  - `dismissed`: not used; its photo was deleted from the chat.
+ *  - `reviewed`: read and noted, not (yet) for an alert; photo deleted.
+ *  - `used`: the team means to use it for an alert; photo deleted.
+ *  - `expired`: nobody decided within REPORT_EXPIRY_DAYS: its card and photo were deleted.
+ * A decision or expiry empties `client_key` and `photo_message_id` at once (the link to the reporter goes
+ * with the decision). /forget deletes the reporter's open reports, their card and photo too.
+ */
+export const reports = sqliteTable(
+  'reports',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** Shown on the card, e.g. "R-7KQ4F": random, derived from nothing about the client. */
+    number: text('number').notNull().unique(),
+    /** batch (a bad batch) | reaction (a bad reaction) */
+    kind: text('kind').notNull(),
+    /** A coarse region id (settings.yml `regions`), or null: not said. */
+    region: text('region'),
+    hasPhoto: integer('has_photo', { mode: 'boolean' }).notNull().default(false),
+    /** When it was sent, rounded down to the hour (ms): no exact moment to match to a phone. */
+    receivedHour: integer('received_hour').notNull(),
+    /** open | dismissed | reviewed | used | expired (see above) */
+    status: text('status').notNull().default('open'),
+    /** When it was decided or expired, rounded down to the hour (ms). */
+    decidedHour: integer('decided_hour'),
+    /** The reporter while the report is open; null once decided (the link goes with the decision). */
+    clientKey: text('client_key').references(() => clients.key, { onDelete: 'cascade' }),
+    /** The moderation chat (a staff group's id: not client data) the card and the photo are in. */
+    chatId: integer('chat_id').notNull(),
+    cardMessageId: integer('card_message_id'),
+    /** The photo under the card, until it is deleted (at the decision or expiry). The file id is never kept. */
+    photoMessageId: integer('photo_message_id'),
+  },
+  (t) => [index('reports_status').on(t.status, t.receivedHour), index('reports_client').on(t.clientKey), index('reports_card').on(t.chatId, t.cardMessageId)],
+);
+
+export type ReportRow = typeof reports.$inferSelect;
+
+/**
+ * Reports sent, counted per day under a keyed hash of their own (Privacy.reportLimitKey), for the daily
+ * limit; like pick-up counts they match no client row without BOT_SECRET and outlive /forget for their
+ * day only (so erasing does not reset the limit). Purged after two days.
+ */
+export const reportCounts = sqliteTable(
+  'report_counts',
+  {
+    limitKey: text('limit_key').notNull(),
+    /** YYYY-MM-DD (UTC). */
+    day: text('day').notNull(),
+    count: integer('count').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.limitKey, t.day] })],
+);
+
+/**
+ * Readers' stories (trip reports, experiences with services) on their way to a channel. The number is
+ * random, never derived from the client; editors see only it. The text is sealed (Privacy.stories, bound
+ * to the number) until the story is decided; then the texts, the chat ref and the client key are
+ * cleared, so a decided story links to nobody and keeps no words (a published one is in the channel).
+ * A draft (being written) or a pending story goes with the client row (/forget, ON DELETE CASCADE).
+ */
+export const stories = sqliteTable(
+  'stories',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** e.g. "S-7K3Q", random (src/stories/store.ts); null while a draft. */
+    number: text('number').unique(),
+    /** The author while the story is a draft or pending; null once decided. */
+    clientKey: text('client_key').references(() => clients.key, { onDelete: 'cascade' }),
+    /** The author's chat id, sealed and bound to the story's number (`stories:<number>`); null once the author is told of the decision. */
+    chatRef: text('chat_ref'),
+    /** draft | pending | approved | published | rejected | withdrawn */
+    status: text('status').notNull(),
+    /** ru | kk | en: the language it was written in (its channel by default). */
+    lang: text('lang').notNull(),
+    /** trip | services | other; null until chosen. */
+    kind: text('kind'),
+    /** JSON array of substance ids from content/stories/<lang>.md. */
+    substances: text('substances').notNull().default('[]'),
+    /** The author's words as they sent them (scrubbed), sealed; gone once decided. */
+    sealedOriginal: text('sealed_original'),
+    /** The text as an editor changed it, sealed; null while unedited; gone once decided. */
+    sealedEdited: text('sealed_edited'),
+    /** Channel alias from CHANNELS chosen by an editor (null: the language's channel from content). */
+    channel: text('channel'),
+    /** JSON array of the Telegram ids of the editors who approved the text as it is now (staff are not anonymous to the system). */
+    approvals: text('approvals').notNull().default('[]'),
+    /** An editor asked a question; the author's next message (after pressing Answer) goes back under the number. */
+    questionOpen: integer('question_open', { mode: 'boolean' }).notNull().default(false),
+    answering: integer('answering', { mode: 'boolean' }).notNull().default(false),
+    /** Why it was rejected, to tell the author (an editor's words, not the client's); gone once told. */
+    reason: text('reason'),
+    /** Last change, rounded down to the hour (ms): drafts left alone are purged. */
+    updatedHour: integer('updated_hour').notNull(),
+  },
+  (t) => [index('stories_client').on(t.clientKey), index('stories_status').on(t.status)],
+);
+
+export type StoryRow = typeof stories.$inferSelect;
+
+/**
+ * Who is on duty (issue 21.3), per consultant and inbox: their Telegram id, as `cases.consultant_id`
+ * (staff are not anonymous to the system), never a client. No row in an inbox: duty is not used there,
+ * and WORKING_HOURS decides what clients are told.
+ */
+export const duty = sqliteTable(
+  'duty',
+  {
+    consultantId: integer('consultant_id').notNull(),
+    inbox: text('inbox').notNull(),
+    /** on | break | off */
+    state: text('state').notNull(),
+    /** When this state began (ms). */
+    since: integer('since').notNull(),
+    /** On a break: when they are back on duty by themselves. */
+    breakUntil: integer('break_until'),
+    /**
+     * The start (ms) of the roster's shift this consultant was in at its last look (0: none; null: never
+     * looked). A change is a roster boundary, which overrides a /duty by hand.
+     */
+    rosterSlot: integer('roster_slot'),
+  },
+  (t) => [primaryKey({ columns: [t.consultantId, t.inbox] })],
+);
+
+export type DutyRow = typeof duty.$inferSelect;
+
+/** Time on duty per consultant and week (Monday, in TIMEZONE), for WEEKLY_HOURS_LIMIT; staff only. */
+export const dutyWeeks = sqliteTable(
+  'duty_weeks',
+  {
+    consultantId: integer('consultant_id').notNull(),
+    /** The week's Monday, YYYY-MM-DD (local). */
+    week: text('week').notNull(),
+    dutyMs: integer('duty_ms').notNull().default(0),
+    /** When the consultant and the supervisors were warned that the limit was crossed (once a week). */
+    warnedAt: integer('warned_at'),
+  },
+  (t) => [primaryKey({ columns: [t.consultantId, t.week] })],
+);

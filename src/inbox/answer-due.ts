@@ -31,6 +31,7 @@ export function unansweredCases(db: Db): CaseRow[] {
 
 /** The client wrote: the spell without an answer starts now, unless one is already running. */
 export function clientWrote(db: Db, caseId: number, now: number): void {
+  db.update(cases).set({ lastActivityAt: now }).where(eq(cases.id, caseId)).run();
   db.update(cases).set({ clientWroteAt: now }).where(and(eq(cases.id, caseId), isNull(cases.clientWroteAt))).run();
 }
 
@@ -40,6 +41,7 @@ export function clientWrote(db: Db, caseId: number, now: number): void {
  * recording the first response.
  */
 export function clientAnswered(db: Db, caseId: number, now: number): void {
+  db.update(cases).set({ lastActivityAt: now }).where(eq(cases.id, caseId)).run();
   const row = db.select().from(cases).where(eq(cases.id, caseId)).get();
   if (!row || row.clientWroteAt === null) return;
   const stats = row.statsId === null ? undefined : db.select().from(caseStats).where(eq(caseStats.id, row.statsId)).get();
@@ -47,7 +49,7 @@ export function clientAnswered(db: Db, caseId: number, now: number): void {
     const waited = [...(JSON.parse(stats.nextResponses) as number[]), Math.max(0, now - row.clientWroteAt)];
     db.update(caseStats).set({ nextResponses: JSON.stringify(waited) }).where(eq(caseStats.id, stats.id)).run();
   }
-  db.update(cases).set({ clientWroteAt: null, nudgedAt: null }).where(eq(cases.id, caseId)).run();
+  db.update(cases).set({ clientWroteAt: null, nudgedAt: null, lastActivityAt: now }).where(eq(cases.id, caseId)).run();
 }
 
 /** Records the nudge for this spell; false when it is no longer due (answered, released, or already nudged). */

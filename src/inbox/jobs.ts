@@ -12,6 +12,10 @@ import { readLockdown } from './lockdown.js';
 import { sendDueFollowUps } from './follow-ups.js';
 import { Every } from '../time/every.js';
 import { answerDueStep, unansweredCases } from './answer-due.js';
+import { availableIn } from './duty.js';
+import type { Shifts } from './shifts.js';
+import { expireReports, purgeReportCounts } from './reports.js';
+import { CHAT_REF_BINDING } from '../privacy/keys.js';
 
 const LAST_PURGE = 'inbox.last_purge';
 
@@ -29,6 +33,7 @@ export class InboxJobs {
     private readonly inbox: InboxService,
     private readonly erasure: Erasure,
     private readonly posts: InboxPosts,
+    private readonly shifts?: Shifts,
   ) {
     this.every = new Every(20_000, () => this.runAll(), (error: unknown) => this.deps.logger.error({ err: error }, 'inbox jobs failed'));
   }
@@ -52,12 +57,16 @@ export class InboxJobs {
     const sweep = async () => {
       purgeAbandonedConversations(db, clock());
       purgeOldTraces(db, clock()); // message ids past Telegram's 48 hours cannot be deleted, so are not kept
+      purgeReportCounts(db, clock());
+      // Reports nobody decided within REPORT_EXPIRY_DAYS: their card and photo go from the moderation chat now.
+      if (expireReports(db, clock(), (chatId) => this.deps.privacy.encryptChatId(chatId, CHAT_REF_BINDING.deletion)) > 0) await this.erasure.runPending();
     };
     const followUps = async () => void (await sendDueFollowUps({ ...this.deps, timezone: this.deps.config.timezone }));
     const board = async () => this.updateBoard();
     const remind = async () => this.remind();
     const chase = async () => this.chaseUnanswered();
-    for (const job of [board, remind, chase, () => this.purge(), sweep, followUps]) {
+    const duty = async () => this.shifts?.tick();
+    for (const job of [duty, board, remind, chase, () => this.purge(), sweep, followUps]) {
       await job().catch((error: unknown) => this.deps.logger.error({ err: error }, 'inbox job failed'));
     }
   }
@@ -91,7 +100,8 @@ export class InboxJobs {
 
   /**
    * Taken cases whose client got no answer: the holder is nudged after ANSWER_DUE_MINUTES (urgent:
-   * ANSWER_DUE_URGENT_MINUTES), and the case offered back to the queue a period after the nudge.
+   * ANSWER_DUE_URGENT_MINUTES), and the case offered back to the queue a period after the nudge. Where
+   * duty is used, a holder who is not on duty (a break) is not nudged: the case goes back at once.
    */
   chaseUnanswered(): void {
     const { db, config, clock } = this.deps;
@@ -99,6 +109,9 @@ export class InboxJobs {
     let changed = false;
     for (const row of unansweredCases(db)) {
       const step = answerDueStep(row, clock(), config.answerDueMs);
+      const away = step !== undefined && !availableIn(db, row.consultantId!, this.inbox.inboxOf(row));
+      if (away && this.inbox.handBack(row, 'away')) changed = true;
+      if (away) continue;
       if (step === 'nudge' && this.inbox.nudge(row)) changed = true;
       if (step === 'offer-back' && this.inbox.handBack(row, 'unanswered')) changed = true;
     }

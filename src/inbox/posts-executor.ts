@@ -312,7 +312,7 @@ export class InboxPosts implements PostExecutor {
       client: escapeHtml(this.inbox.st('staff-client', { pseudonym: this.inbox.pseudonymOf(row) })),
       topic: escapeHtml(this.inbox.topicLabel(row.topic)),
       minutes,
-    });
+    }) + this.inbox.onDutyLine(this.inbox.inboxOf(row)); // where duty is used, those on duty are called
     const sent = await api.sendMessage(chatId, text, HTML);
     // Remembered so that it goes with the case (/forget, retention). Only the latest is remembered, with its chat.
     if (row.reminderMessageId !== null && row.teamChatId === chatId) await api.deleteMessage(chatId, row.reminderMessageId).catch(() => undefined);

@@ -5,6 +5,7 @@ import { purgeOldTraces } from '../db/traces.js';
 import { CHAT_REF_BINDING, type Privacy } from '../privacy/keys.js';
 import { purgeExpiredBans } from './bans.js';
 import { purgeClosedCases } from './cases.js';
+import { purgeOldCheckins } from './care.js';
 import { purgePickupCounts, scrubOldCodes } from './referral-codes.js';
 import type { DeletionRun, Erasure } from './erasure.js';
 import type { Inboxes } from './inboxes.js';
@@ -43,6 +44,7 @@ export async function purgeExpired(deps: RetentionDeps, now: number): Promise<Pu
   const conversations = purgeAbandonedConversations(db, now);
   const bans = purgeExpiredBans(db, now, deps.banDays);
   purgeOldTraces(db, now);
+  purgeOldCheckins(db, now);
   scrubOldCodes(db, now, retentionDays);
   if (deps.pickupPeriodDays !== undefined) purgePickupCounts(db, now, deps.pickupPeriodDays);
   foldWal(db); // the purged rows' old pages leave the WAL too

@@ -17,7 +17,11 @@ import { queuePosition } from './queue.js';
 import { isOpen, nextOpening } from './working-hours.js';
 import { Inboxes } from './inboxes.js';
 import { markNudged, offerBack } from './answer-due.js';
+import { oweCheckin } from './care.js';
 import { clientChatId } from '../db/clients.js';
+import { dutyInUse, dutyRows, teamPresent } from './duty.js';
+import { nextShiftStart, type Roster } from './roster.js';
+import { escalatedPlanOfCase } from './checkins.js';
 
 export interface InboxDeps {
   db: Db;
@@ -90,6 +94,11 @@ export class InboxService {
     return this.inboxes.chatOf(this.inboxOf(row));
   }
 
+  /** A client-side text in `lang` (a snippet's {emergency}). */
+  ct(lang: Language, key: string, vars: Record<string, string | number> = {}): string {
+    return this.deps.i18n.t(lang, key, vars);
+  }
+
   /** A staff-side text, in DEFAULT_LANGUAGE. */
   st(key: string, vars: Record<string, string | number> = {}): string {
     return this.deps.i18n.t(this.deps.config.defaultLanguage, key, vars);
@@ -158,7 +167,14 @@ export class InboxService {
     // The region only if the client chose one (a region id without a text shows as itself).
     const region = row.region !== null ? `\n${this.st('staff-card-region', { region: escapeHtml(this.labelOr(`staff-region-${row.region}`, row.region)) })}` : '';
     const why = row.urgent && row.urgentReason !== null ? `\n${this.st('staff-card-urgent-reason', { what: this.urgencyReason(row.urgentReason) })}` : '';
-    return `${card}${why}${region}${this.codeLines(row.id)}`;
+    return `${card}${why}${region}${this.checkinLines(row.id)}${this.codeLines(row.id)}`;
+  }
+
+  /** An escalated check-in's plan (issue 22), only while the check-in lasts: the card is edited when it ends. */
+  private checkinLines(caseId: number): string {
+    const escalated = escalatedPlanOfCase(this.deps.db, this.deps.privacy, caseId);
+    if (!escalated) return '';
+    return `\n\n${this.st('staff-card-checkin-plan', { plan: escalated.plan ? escapeHtml(escalated.plan) : this.st('staff-card-checkin-no-plan') })}`;
   }
 
   /** A risk category's staff label (`staff-risk-<category>`), or a consultant's own reason, escaped. */
@@ -192,6 +208,9 @@ export class InboxService {
     return row.status === 'waiting' ? new InlineKeyboard().text(this.st('staff-take-button'), `case:take:${row.id}`) : undefined;
   }
 
+  /** The duty roster in force (content/roster.yml; set by the composition root), if any. */
+  roster: () => Roster | undefined = () => undefined;
+
   /** The relay: everything this service puts into a chat is queued there (set by the composition root). */
   relay!: Relay;
 
@@ -212,7 +231,7 @@ export class InboxService {
   }
 
   /** A consultant named so that Telegram notifies them (staff are not anonymous to each other), for HTML. */
-  private mention(consultantId: number): string {
+  mention(consultantId: number): string {
     return `<a href="tg://user?id=${consultantId}">${escapeHtml(this.aliasOf(consultantId))}</a>`;
   }
 
@@ -228,20 +247,33 @@ export class InboxService {
   }
 
   /**
-   * The case goes back to the queue from its holder (`why`: no answer after the nudge, or they left the
-   * staff chat): a note in its topic naming them, the card waiting again with its Take button, and the
-   * client told that someone else may answer. Nothing if they no longer hold it.
+   * The case goes back to the queue from its holder (`why`: no answer after the nudge, they left the
+   * staff chat, went off duty, were away (a break) when an answer was due, or tapped out with `note`): a
+   * note in its topic naming them and who is on duty, the card waiting again with its Take button, and
+   * the client told that someone else may answer. Nothing if they no longer hold it.
    */
-  handBack(row: CaseRow, why: 'unanswered' | 'left'): CaseRow | undefined {
+  handBack(row: CaseRow, why: 'unanswered' | 'left' | 'off-duty' | 'away' | 'tapout', note = ''): CaseRow | undefined {
     const { db, clock } = this.deps;
     return db.$client.transaction(() => {
       const back = offerBack(db, row, clock());
       if (!back) return undefined;
-      this.noteInTopic(back, this.st(why === 'unanswered' ? 'staff-offered-back' : 'staff-released-left', { alias: this.mention(row.consultantId!) }));
+      const key = { unanswered: 'staff-offered-back', left: 'staff-released-left', 'off-duty': 'staff-released-off-duty', away: 'staff-released-away', tapout: 'staff-released-tapout' }[why];
+      this.noteInTopic(back, `${this.st(key, { alias: this.mention(row.consultantId!), note: escapeHtml(note) })}${this.onDutyLine(this.inboxOf(back))}`);
       this.relay.postToTeam({ kind: 'card' }, { row: back });
-      this.tellClient(back, 'consult-offered-back');
+      this.tellClient(back, why === 'off-duty' || why === 'tapout' ? 'consult-handed-back' : 'consult-offered-back');
       return back;
     })();
+  }
+
+  /**
+   * Where duty is used: a line naming (and so notifying) who is on duty in `inbox`, for notes that offer
+   * a case; empty where it is not used (everyone sees the queue, as before).
+   */
+  onDutyLine(inbox: string): string {
+    const { db } = this.deps;
+    if (!dutyInUse(db, inbox)) return '';
+    const on = dutyRows(db, inbox).filter((d) => d.state === 'on');
+    return `\n${on.length ? this.st('staff-on-duty-line', { list: on.map((d) => this.mention(d.consultantId)).join(', ') }) : this.st('staff-nobody-on-duty')}`;
   }
 
   /** Queues a notice in the General topic of an inbox (the default one unless named). */
@@ -265,13 +297,30 @@ export class InboxService {
     return queuePosition(waitingQueue(this.deps.db), caseId);
   }
 
-  /** What the client is told about the team's hours. */
-  dutyNotice(lang: Language): string {
-    const { config, clock, i18n } = this.deps;
+  /**
+   * Whether the team of `inbox` is there for clients now, and when it is back if not: by duty where duty
+   * is used there (someone on duty or on a break; back at the roster's next shift, else WORKING_HOURS'
+   * next opening), else by WORKING_HOURS as always.
+   */
+  teamHours(inbox = this.inboxes.default): { open: boolean; back: Date | null } {
+    const { config, clock, db } = this.deps;
     const now = new Date(clock());
-    if (isOpen(config.workingHours, now, config.timezone)) return i18n.t(lang, 'consult-on-duty');
-    const back = nextOpening(config.workingHours, now, config.timezone);
-    return i18n.t(lang, 'consult-off-duty', { when: back ? formatLocal(back, config.timezone) : '—' });
+    if (dutyInUse(db, inbox)) {
+      if (teamPresent(db, inbox)) return { open: true, back: null };
+      const roster = this.roster();
+      const shift = roster ? nextShiftStart(roster, inbox, this.inboxes.default, now, config.timezone) : null;
+      return { open: false, back: shift ?? nextOpening(config.workingHours, now, config.timezone) };
+    }
+    if (isOpen(config.workingHours, now, config.timezone)) return { open: true, back: null };
+    return { open: false, back: nextOpening(config.workingHours, now, config.timezone) };
+  }
+
+  /** What the client is told about the team's hours (of the inbox their case is in, or the default one). */
+  dutyNotice(lang: Language, inbox?: string): string {
+    const { config, i18n } = this.deps;
+    const { open, back } = this.teamHours(inbox);
+    if (open) return i18n.t(lang, 'consult-on-duty');
+    return back ? i18n.t(lang, 'consult-off-duty', { when: formatLocal(back, config.timezone) }) : i18n.t(lang, 'consult-off-duty-unknown');
   }
 
   /**
@@ -281,14 +330,27 @@ export class InboxService {
    */
   close(caseId: number, by: 'client' | 'consultant', staffAlias?: string): CaseRow | undefined {
     const { db, config, clock } = this.deps;
-    return db.$client.transaction(() => {
+    const closed = db.$client.transaction(() => {
       const row = closeCase(db, caseId, clock());
       if (!row) return undefined;
       this.tellClient(row, 'consult-ended', { retention: config.retentionDays }, 'rating', by === 'consultant' ? (staffAlias ?? this.st('staff-default-alias')) : undefined);
       this.noteInTopic(row, this.st(by === 'client' ? 'staff-closed-by-client' : 'staff-closed'), by === 'client');
       this.statusChanged(row, by === 'client');
-      return row;
+      return { row, owed: this.oweCare(row) };
     })();
+    if (closed?.owed) this.careDue?.(closed.row);
+    return closed?.row;
+  }
+
+  /**
+   * Set by the composition root: delivers the check-in an urgent case's consultant is owed (care.ts),
+   * outside the transaction that closed it; one not delivered now waits until they write to the bot.
+   */
+  careDue?: (row: CaseRow) => void;
+
+  /** An urgent case that someone held: its consultant is owed a check-in. */
+  private oweCare(row: CaseRow): boolean {
+    return row.urgent && row.consultantId !== null && oweCheckin(this.deps.db, row.consultantId, this.deps.clock()) !== undefined;
   }
 
   /** The client edited a message already copied into the team chat `chatId` (the case's): carried over (text and captions). */
@@ -325,12 +387,15 @@ export class InboxService {
   /** The client blocked the bot: the case closes with a note in its topic. */
   clientGone(row: CaseRow): void {
     const { db, clock } = this.deps;
+    let owed: CaseRow | undefined;
     db.$client.transaction(() => {
       const closed = closeCase(db, row.id, clock());
       if (!closed) return;
       this.noteInTopic(closed, this.st('staff-client-blocked'), true);
       this.statusChanged(closed, true);
+      if (this.oweCare(closed)) owed = closed;
     })();
+    if (owed) this.careDue?.(owed);
   }
 
   /**

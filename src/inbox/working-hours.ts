@@ -48,15 +48,17 @@ export function parseWorkingHours(value: string): WorkingHours | null {
   });
 }
 
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
 /** Local weekday (0 = Monday) and minutes since midnight of `date` in `timeZone`. */
 export function localTime(date: Date, timeZone: string): { day: number; minutes: number } {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    weekday: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(date);
+  let format = formatters.get(timeZone);
+  if (!format) {
+    // Made once per zone: nextOpening asks minute by minute.
+    format = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    formatters.set(timeZone, format);
+  }
+  const parts = format.formatToParts(date);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return { day: DAYS.indexOf(get('weekday').toLowerCase()), minutes: Number(get('hour')) * 60 + Number(get('minute')) };
 }

@@ -28,6 +28,8 @@ export interface Privacy {
   subscriptionKey(clientKey: string): string;
   /** A staff member's Telegram id as a keyed hash (who drafted or approved an alert; never a client's). */
   staffKey(telegramUserId: number): string;
+  /** The key a day's report count is kept under (the daily report limit): its own subkey, like the pick-up key. */
+  reportLimitKey(clientKey: string): string;
   /** A MAC over a row's canonical fields (see src/db/row-integrity.ts), under a subkey of the table's own. */
   rowMac(table: string, canonical: string): string;
   /** Raw updates in the update journal (they carry ids, names, phones, texts). */
@@ -36,6 +38,17 @@ export interface Privacy {
   conversations: Sealer;
   /** A client's words waiting in the outbox (texts to join, edits to carry over), until they are sent. */
   outbox: Sealer;
+  /** Consultants' internal notes on a case (case_notes), for /history; bound to the case. */
+  notes: Sealer;
+  /** Readers' stories until they are decided (src/stories/): the author's words and an editor's version. */
+  stories: Sealer;
+  /** A check-in's plan (where the client is, how to get in): sealed until the check-in ends. */
+  checkinPlan: Sealer;
+  /**
+   * The key a check-in buddy is kept under: derived from the buddy's client key with its own subkey, so a
+   * pairing row matches no client row (a database copy shows no link between two clients).
+   */
+  buddyKey(clientKey: string): string;
 }
 
 /** HKDF labels; never reuse one for another purpose, never change one in use. */
@@ -45,10 +58,15 @@ export const KEY_LABELS = {
   journal: 'update-journal-encryption',
   conversations: 'conversation-state-encryption',
   outbox: 'outbox-text-encryption',
+  notes: 'case-note-encryption',
+  stories: 'story-text-encryption',
   ban: 'ban-key',
   pickup: 'pickup-count-key',
   subscription: 'alert-subscription-key',
   staff: 'staff-key',
+  checkinPlan: 'checkin-plan-encryption',
+  buddy: 'checkin-buddy-key',
+  reportLimit: 'report-count-key',
   /** Followed by ':' and the table name: one subkey per table. */
   rowMac: 'row-mac',
 } as const;
@@ -61,6 +79,10 @@ export const CHAT_REF_BINDING = {
   deletion: 'pending_deletions',
   /** A subscriber's chat, in alert_subscriptions.chat_ref. */
   subscription: (key: string) => `alert_subscriptions:${key}`,
+  /** A story's author, in stories.chat_ref (bound to the story's random number). */
+  story: (number: string) => `stories:${number}`,
+  /** A check-in buddy's own chat, in buddies.buddy_chat_ref (bound to the pairing's row). */
+  buddy: (pairingId: number) => `buddies:${pairingId}`,
 } as const;
 
 /** Marks the fixed-width, bound format; refs without it are of the earlier format (base64url has no '.'). */
@@ -79,6 +101,8 @@ export function createPrivacy(botSecret: string): Privacy {
   const pickupHmacKey = subkey(botSecret, KEY_LABELS.pickup);
   const subscriptionHmacKey = subkey(botSecret, KEY_LABELS.subscription);
   const staffHmacKey = subkey(botSecret, KEY_LABELS.staff);
+  const buddyHmacKey = subkey(botSecret, KEY_LABELS.buddy);
+  const reportHmacKey = subkey(botSecret, KEY_LABELS.reportLimit);
   const rowKeys = new Map<string, Buffer>();
   const rowKey = (table: string) => {
     let key = rowKeys.get(table);
@@ -96,6 +120,12 @@ export function createPrivacy(botSecret: string): Privacy {
     journal: createSealer(subkey(botSecret, KEY_LABELS.journal)),
     conversations: createSealer(subkey(botSecret, KEY_LABELS.conversations)),
     outbox: createSealer(subkey(botSecret, KEY_LABELS.outbox)),
+    notes: createSealer(subkey(botSecret, KEY_LABELS.notes)),
+    stories: createSealer(subkey(botSecret, KEY_LABELS.stories)),
+    checkinPlan: createSealer(subkey(botSecret, KEY_LABELS.checkinPlan)),
+    buddyKey(clientKey) {
+      return createHmac('sha256', buddyHmacKey).update(clientKey).digest('hex');
+    },
     clientKey(telegramUserId) {
       return createHmac('sha256', hmacKey).update(String(telegramUserId)).digest('hex');
     },
@@ -132,6 +162,9 @@ export function createPrivacy(botSecret: string): Privacy {
     },
     staffKey(telegramUserId) {
       return createHmac('sha256', staffHmacKey).update(String(telegramUserId)).digest('hex');
+    },
+    reportLimitKey(clientKey) {
+      return createHmac('sha256', reportHmacKey).update(clientKey).digest('hex');
     },
     rowMac(table, canonical) {
       return createHmac('sha256', rowKey(table)).update(canonical).digest('base64url');

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { previewSavedPosts } from './preview.js';
 import { showAlertsDemo } from './alerts-demo.js';
-import { createScene, sandboxToken, sceneEnv } from './scene.js';
+import { createScene, introduceConsultants, sandboxToken, sceneEnv } from './scene.js';
 import { FakeTelegram } from './telegram-sim/index.js';
 import { loadScenarios } from './training/scenario.js';
 import { TrainingRunner } from './training/runner.js';
@@ -62,6 +62,12 @@ async function main(): Promise<void> {
       DEFAULT_LANGUAGE: language,
       PORT: '0',
       OUTGOING_PACING: 'off', // the simulator has no flood limits unless asked
+      // Shifts to try within minutes: the sample roster (a draft) applies, an unanswered case is nudged
+      // after 2 minutes (urgent: 1) and offered back 2 minutes later, a waiting one reminded after 3.
+      APPLY_DRAFT_ROSTER: 'true',
+      ANSWER_DUE_MINUTES: '2',
+      ANSWER_DUE_URGENT_MINUTES: '1',
+      REMINDER_MINUTES: '3',
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -110,6 +116,7 @@ async function main(): Promise<void> {
     child.stdout.on('data', check);
   });
 
+  introduceConsultants(scene); // their aliases: the names clients see, and the roster's
   stopPreview = previewSavedPosts(scene, contentDir);
   // A subscriber and a sample drug alert, drafted and approved by two consultants (SANDBOX_ALERTS_DEMO=off: none).
   if (process.env.SANDBOX_ALERTS_DEMO !== 'off') {
@@ -134,6 +141,7 @@ async function main(): Promise<void> {
       '  The real bot runs against a simulated Telegram on this machine; no account, token or network needed.',
       `  Everything it stores is in ${dir} and is deleted when you stop it (Ctrl+C).`,
       `  Save a post file under ${join(contentDir, 'posts')} and its preview shows in the editors chat.`,
+      '  A client\'s "Share your story" lands in the editors chat: approve it as two different consultants and it shows in the Channel pane.',
       '',
     ].join('\n'),
   );

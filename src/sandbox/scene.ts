@@ -47,6 +47,7 @@ export function createScene(fake: FakeTelegram): Scene {
   ];
   const scene: Scene = { fake, staff, editors, channels, consultants, clients: [] };
   addClient(scene, 'en');
+  addClient(scene, 'en'); // a second person at hand, e.g. to be the first one's check-in buddy
   return scene;
 }
 
@@ -77,5 +78,15 @@ export function sceneEnv(scene: Scene): Record<string, string> {
     STAFF_CHAT_ID: String(scene.staff.id),
     EDITORS_CHAT_ID: String(scene.editors.id),
     CHANNELS: scene.channels.map((c) => `${c.alias}=@${c.chat.username}`).join(','),
+    // A check-in "minute" is a second here: a 15-minute check-in asks after 15 s and escalates 10 s later.
+    CHECKIN_MINUTE_MS: '1000',
   };
+}
+
+/**
+ * The consultants set their aliases (their first names) in the team's chat, as a real team would on its
+ * first day: clients see them, and the sample roster (content/roster.yml) knows people by them.
+ */
+export function introduceConsultants(scene: Scene): void {
+  for (const consultant of scene.consultants) scene.fake.sendText(consultant, `/alias ${consultant.first_name}`, { chatId: scene.staff.id });
 }

@@ -44,7 +44,8 @@ export interface ViewTopic {
 export interface View {
   bot: string;
   clients: { id: number; name: string; language: string; messages: ViewMessage[]; keyboard: string[][] }[];
-  team: { id: number; title: string; consultants: { id: number; name: string }[]; topics: ViewTopic[]; messages: ViewMessage[] };
+  /** `consultants[].private`: their own private chat with the bot (check-ins after urgent cases). */
+  team: { id: number; title: string; consultants: { id: number; name: string; private: ViewMessage[] }[]; topics: ViewTopic[]; messages: ViewMessage[] };
   editors: { id: number; title: string; messages: ViewMessage[] };
   channels: { id: number; title: string; username: string; messages: ViewMessage[] }[];
   training?: TrainingView;
@@ -130,7 +131,7 @@ export function buildView(scene: Scene): View {
     team: {
       id: scene.staff.id,
       title: scene.staff.title ?? '',
-      consultants: scene.consultants.map((c) => ({ id: c.id, name: c.first_name })),
+      consultants: scene.consultants.map((c) => ({ id: c.id, name: c.first_name, private: messages(c.id) })),
       topics: staff.topics.map((t) => ({ id: t.message_thread_id, name: t.name, color: `#${t.icon_color.toString(16).padStart(6, '0')}`, closed: t.closed })),
       messages: messages(scene.staff.id),
     },

@@ -107,7 +107,7 @@ export async function startSandboxWeb(scene: Scene, options: { port: number; hos
   }
 
   /** The person acting, checked against who may act in that chat. */
-  function actor(body: Record<string, unknown>): { user: User; chatId: number; chat: 'client' | 'team' | 'editors' } {
+  function actor(body: Record<string, unknown>): { user: User; chatId: number; chat: 'client' | 'team' | 'editors' | 'private' } {
     const id = Number(body.user);
     const chat = body.chat;
     if (chat === 'client') {
@@ -119,7 +119,9 @@ export async function startSandboxWeb(scene: Scene, options: { port: number; hos
     if (!consultant) throw new BadRequest('no such consultant');
     if (chat === 'team') return { user: consultant, chatId: scene.staff.id, chat };
     if (chat === 'editors') return { user: consultant, chatId: scene.editors.id, chat };
-    throw new BadRequest('chat must be client, team or editors');
+    // A consultant's own private chat with the bot (check-ins after urgent cases).
+    if (chat === 'private') return { user: consultant, chatId: consultant.id, chat };
+    throw new BadRequest('chat must be client, team, editors or private');
   }
 
   async function act(action: string, body: Record<string, unknown>): Promise<unknown> {
@@ -132,7 +134,7 @@ export async function startSandboxWeb(scene: Scene, options: { port: number; hos
         const threadId = chat === 'team' && Number.isInteger(body.thread) && Number(body.thread) > 1 ? Number(body.thread) : undefined;
         const replyTo = Number.isInteger(body.replyTo) ? fake.messages(chatId).find((m) => m.message_id === body.replyTo) : undefined;
         fake.sendText(user, text, { chatId, ...(threadId !== undefined ? { threadId } : {}), ...(replyTo ? { replyTo } : {}) });
-        training?.observe({ kind: 'send', chat, user: user.id, text, ...(threadId !== undefined ? { threadId } : {}) });
+        if (chat !== 'private') training?.observe({ kind: 'send', chat, user: user.id, text, ...(threadId !== undefined ? { threadId } : {}) });
         return {};
       }
       case 'press': {
@@ -145,7 +147,7 @@ export async function startSandboxWeb(scene: Scene, options: { port: number; hos
         } catch (error) {
           throw new BadRequest(error instanceof Error ? error.message : String(error));
         }
-        training?.observe({ kind: 'press', chat, user: user.id, message, data: String(body.data) });
+        if (chat !== 'private') training?.observe({ kind: 'press', chat, user: user.id, message, data: String(body.data) });
         return { answer: await answerOf(queryId) };
       }
       case 'media': {

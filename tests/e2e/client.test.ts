@@ -77,7 +77,7 @@ describe('client side, end to end', () => {
   it('registers the client commands in every language', () => {
     for (const lang of LANGUAGES) {
       const commands = fake.commands({ scope: { type: 'all_private_chats' }, language_code: lang });
-      expect(commands.map((c) => c.command)).toEqual(['start', 'help', 'consult', 'status', 'end', 'info', 'mix', 'services', 'alerts', 'language', 'privacy', 'forget']);
+      expect(commands.map((c) => c.command)).toEqual(['start', 'help', 'consult', 'status', 'end', 'info', 'mix', 'checkin', 'buddy', 'services', 'report', 'alerts', 'language', 'privacy', 'share', 'forget']);
     }
     expect(fake.commands({ scope: { type: 'all_private_chats' }, language_code: 'kk' })[0]?.description).not.toBe(
       fake.commands({ scope: { type: 'all_private_chats' }, language_code: 'en' })[0]?.description,
@@ -95,7 +95,7 @@ describe('client side, end to end', () => {
     expect(greeting.text).toMatch(promise);
     expect(greeting.text).toContain('/forget');
     expect(buttons(greeting).map((b) => b.data)).toEqual([
-      'menu:info', 'menu:emergency', 'menu:consult', 'menu:services', 'menu:alerts', 'menu:language', 'menu:privacy',
+      'menu:info', 'menu:emergency', 'menu:consult', 'menu:services', 'menu:report', 'menu:share', 'menu:alerts', 'menu:language', 'menu:privacy',
     ]);
   });
 
@@ -175,15 +175,36 @@ describe('client side, end to end', () => {
     })());
   });
 
+  it('leaves the intake when the client presses 🆘 in the middle of it: what they write next is not refused as a wrong answer', async () => {
+    const client = newClient('en', 'sos-intake');
+    const menu = await say(client, '/start');
+    const topics = await say(client, '/consult');
+    expect(buttons(topics).some((b) => b.data.startsWith('intake:topic:'))).toBe(true);
+    await press(client, menu, /menu:emergency$/);
+    const after = await say(client, 'my friend is not waking up');
+    expect(String(after.text)).not.toMatch(/choose one of the buttons above/);
+    // The intake's own buttons no longer act; /consult starts afresh.
+    const again = await say(client, '/consult');
+    expect(buttons(again).some((b) => b.data.startsWith('intake:topic:'))).toBe(true);
+  });
+
   it('explains privacy and the retention period', async () => {
     const client = newClient('en', 'privacy');
-    const page = await say(client, '/privacy');
-    expect(page.text).toMatch(/never stored/i);
-    expect(page.text).toMatch(/deleted 30 days after your conversation ends/);
+    // One message per Telegram's limit; the buttons come under the last one.
+    const pages = [await say(client, '/privacy')];
+    while (buttons(pages.at(-1)!).length === 0) pages.push(await fake.nextBotMessage(client.id));
+    for (const page of pages) expect(String(page.text).length).toBeLessThanOrEqual(4096);
+    const text = pages.map((p) => String(p.text)).join('\n\n');
+    expect(text).toMatch(/never stored/i);
+    expect(text).toMatch(/deleted 30 days after your conversation ends/);
     // Where each thing lives: the database, the team's chat, this chat (48 hours without topic mode).
-    expect(page.text).toMatch(/In the team's private chat/);
-    expect(page.text).toMatch(/last 48 hours: Telegram does not let bots delete older ones/);
-    expect(buttons(page).map((b) => b.data)).toEqual(expect.arrayContaining(['forget:ask', 'chat:clear']));
+    expect(text).toMatch(/In the team's private chat/);
+    expect(text).toMatch(/last 48 hours: Telegram does not let bots delete older ones/);
+    // What the newer features keep is there too, to the last paragraph.
+    expect(text).toMatch(/report/i);
+    expect(text).toMatch(/stor(y|ies)/i);
+    expect(text).toMatch(/check-in/i);
+    expect(buttons(pages.at(-1)!).map((b) => b.data)).toEqual(expect.arrayContaining(['forget:ask', 'chat:clear']));
   });
 
   it('erases the client on /forget after confirmation, and starts fresh afterwards', async () => {
@@ -235,7 +256,7 @@ describe('client side, end to end', () => {
       callback_query: { id: 'stale-1', from: client, chat_instance: 'ci', message: menu, data: 'old:button:v0' },
     });
     const reply = await fake.nextBotMessage(client.id);
-    expect(buttons(reply).length).toBe(7);
+    expect(buttons(reply).length).toBe(9);
     withNumbers(reply.text);
     expect(fake.unansweredCallbackQueries()).toEqual([]);
     expect(fake.failedCalls()).toEqual([]);

@@ -67,6 +67,20 @@ describe('npm run content:check', () => {
     expect(lines).toContain(`warning: ${root}/risk/en.yml: review: lacks a current clinician's sign-off (unsigned): a clinician or crisis-line supervisor should review the phrases before the team relies on them`);
   }, 30_000);
 
+  it('fails on a bad duty roster naming the file and the field; names the inboxes it may use', () => {
+    const root = contentFolder({
+      'locales/en.ftl': 'welcome = Hi\n',
+      'info/en/good.md': card('Good', 'Section', 1),
+      'roster.yml': 'shifts:\n  - alias: Aigerim\n    when: Mon-Fri 9-15\n  - alias: Dmitry\n    when: Sat 10:00-14:00\n    inbox: night\n  - alias: Sam\n    when: Sun 10:00-14:00\n',
+    });
+    const { code, out } = run('content-check.ts', { CONTENT_DIR: root, INBOXES: 'main=-1001,lawyers=-1002' });
+    expect(code).toBe(1);
+    const lines = out.trim().split('\n');
+    expect(lines).toContain(`${root}/roster.yml: shifts.0.when: part "Mon-Fri 9-15" must look like "Mon-Fri 10:00-20:00"`);
+    expect(lines).toContain(`${root}/roster.yml: shifts.1.inbox: "night" is not an inbox; expected one of main, lawyers`);
+    expect(lines).toContain('note: roster.yml: 2 shift(s) of 2 consultant(s); aliases are matched to /alias names when the bot runs');
+  }, 30_000);
+
   it('warns, without failing, about cards without sources or a sign-off and about what a language lacks', () => {
     const front = (extra: string) => `---\ntitle: Naloxone\nsection: Overdose\norder: 1\n${extra}---\nText.\n`;
     const root = contentFolder({

@@ -211,6 +211,30 @@ describe.skipIf(!available)('the sandbox in a real browser', () => {
     expect(await editors.innerText()).toMatch(/Preview of/);
   }, 30_000);
 
+  it('a client (in Kazakh) reports a bad batch with a photo; the card reaches the editors chat, where a consultant dismisses it', async () => {
+    const client = page.getByRole('region', { name: 'Client', exact: true });
+    const clientLog = client.getByRole('log');
+    const box = client.getByRole('textbox', { name: 'Message to the bot' });
+    const lastMessage = () => clientLog.locator('li.msg').last();
+    const says = async (text: string, then: RegExp) => {
+      await box.fill(text);
+      await box.press('Enter');
+      await expect.poll(() => lastText(clientLog), { timeout: 10_000 }).toMatch(then);
+    };
+    await says('/report', /шұғыл көмек желісі емес/);
+    await press(clientLog, lastMessage().getByRole('button', { name: /Жаман партия/ }));
+    await says('Розовые кристаллы', /Онда не дұрыс болмады/);
+    await says('Пахло растворителем, сердце колотилось', /фотосын қосуға/);
+    await client.getByRole('combobox', { name: 'Attach' }).selectOption('photo');
+    await client.getByRole('button', { name: 'Send sample' }).click();
+    await expect.poll(() => lastText(clientLog), { timeout: 10_000 }).toMatch(/Команда дәл осыны көреді/);
+    await press(clientLog, lastMessage().getByRole('button', { name: /Жіберу/ }));
+    const editors = page.getByRole('region', { name: 'Channel', exact: true }).getByRole('log', { name: 'Editors chat' });
+    await expect.poll(() => editors.innerText(), { timeout: 10_000 }).toMatch(/Report R-[A-Z0-9]{5} · bad batch[\s\S]*Пахло растворителем/);
+    await editors.getByRole('button', { name: /Dismiss/ }).last().click();
+    await expect.poll(() => editors.innerText(), { timeout: 10_000 }).toMatch(/Dismissed by/);
+  }, 30_000);
+
   it('training: scripted clients arrive, the consultant answers them, and a debrief follows', async () => {
     const team = page.getByRole('region', { name: 'Team', exact: true });
     await team.getByText('Training: practise on scripted clients').click();

@@ -35,6 +35,16 @@ describe('configuration', () => {
     expect(problemsOf({ ...valid, PARTNERS_CHAT_ID: valid.STAFF_CHAT_ID })).toEqual([expect.stringMatching(/^PARTNERS_CHAT_ID must be a group of its own/)]);
   });
 
+  it('needs two editors for a story and allows three stories a day unless told otherwise, naming a bad value', () => {
+    expect(loadConfig(valid).stories).toEqual({ approvals: 2, perDay: 3 });
+    expect(loadConfig({ ...valid, STORY_APPROVALS: '1', STORIES_PER_DAY: '5' }).stories).toEqual({ approvals: 1, perDay: 5 });
+    const problems = problemsOf({ ...valid, STORY_APPROVALS: '0', STORIES_PER_DAY: 'many' });
+    expect(problems).toEqual([
+      expect.stringMatching(/^STORY_APPROVALS must be a whole number from 1 to 5: how many different editors/),
+      expect.stringMatching(/^STORIES_PER_DAY must be a whole number from 1 to 20/),
+    ]);
+  });
+
   it('applies the documented defaults', () => {
     const config = loadConfig(valid);
     expect(config).toMatchObject({

@@ -17,7 +17,8 @@ const ALLOWED: Record<string, string[]> = {
   inbox: ['content', 'db', 'privacy', 'relay', 'telegram', 'time'],
   publishing: ['content', 'db', 'telegram', 'time'],
   alerts: ['content', 'db', 'privacy', 'relay', 'telegram', 'time'],
-  ops: ['content', 'db', 'inbox', 'privacy', 'publishing', 'relay', 'telegram', 'time'],
+  stories: ['content', 'db', 'privacy', 'publishing', 'telegram', 'time'],
+  ops: ['content', 'db', 'inbox', 'privacy', 'publishing', 'relay', 'stories', 'telegram', 'time'],
 };
 
 function files(dir: string): string[] {

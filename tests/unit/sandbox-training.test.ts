@@ -7,7 +7,7 @@ describe('training scenarios', () => {
   it('the scenarios shipped in content/training are all valid', () => {
     const { scenarios, problems } = loadScenarios(join(import.meta.dirname, '../../content'));
     expect(problems).toEqual([]);
-    expect(scenarios.map((s) => s.id)).toEqual(['first-contact', 'goes-silent', 'legal-after-arrest', 'overdose-at-night']);
+    expect(scenarios.map((s) => s.id)).toEqual(['first-contact', 'goes-silent', 'legal-after-arrest', 'overdose-at-night', 'two-on-shift']);
     expect(scenarios.find((s) => s.id === 'overdose-at-night')).toMatchObject({ entry: 'urgent', language: 'en' });
     expect(scenarios.every((s) => s.brief.length > 0)).toBe(true);
   });

@@ -48,7 +48,7 @@ export function createConsultFeature(deps: BotDeps, inbox: InboxService, i18n: I
     const existing = findOpenCase(db, ctx.client!.key);
     if (existing) {
       // Pressing emergency again while the urgent case is open changes nothing in the team's chat.
-      const text = urgent && existing.urgent ? `${ctx.t('consult-urgent')}\n\n${inbox.dutyNotice(ctx.lang)}` : ctx.t('consult-already-open');
+      const text = urgent && existing.urgent ? `${ctx.t('consult-urgent')}\n\n${inbox.dutyNotice(ctx.lang, existing.inbox)}` : ctx.t('consult-already-open');
       await ctx.reply(text, HTML);
       return false;
     }
@@ -91,7 +91,7 @@ export function createConsultFeature(deps: BotDeps, inbox: InboxService, i18n: I
     const clientThread = ctx.me.has_topics_enabled
       ? (result.case.clientThreadId ?? (await inbox.createClientTopic(result.case, ctx.chat.id, ctx.lang)))
       : undefined;
-    const duty = inbox.dutyNotice(ctx.lang);
+    const duty = inbox.dutyNotice(ctx.lang, result.case.inbox);
     const text = urgent
       ? `${ctx.t('consult-urgent')}\n\n${duty}`
       : `${ctx.t('consult-queued', { place: inbox.queuePlace(result.case.id) ?? 1 })}\n\n${duty}`;
@@ -143,7 +143,7 @@ export function createConsultFeature(deps: BotDeps, inbox: InboxService, i18n: I
     const row = ctx.client && findOpenCase(db, ctx.client.key);
     if (!row) return void (await ctx.reply(ctx.t('consult-status-none'), { ...HTML, reply_markup: backToMenu(ctx) }));
     if (row.status === 'waiting') {
-      await ctx.reply(`${ctx.t('consult-status-waiting', { place: inbox.queuePlace(row.id) ?? 1 })}\n\n${inbox.dutyNotice(ctx.lang)}`, HTML);
+      await ctx.reply(`${ctx.t('consult-status-waiting', { place: inbox.queuePlace(row.id) ?? 1 })}\n\n${inbox.dutyNotice(ctx.lang, row.inbox)}`, HTML);
     } else {
       await ctx.reply(ctx.t('consult-status-active', { alias: escapeHtml(inbox.aliasOf(row.consultantId)) }), HTML);
     }

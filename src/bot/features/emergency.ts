@@ -17,6 +17,8 @@ export function createEmergencyFeature({ content, clock }: BotDeps): Composer<Bo
       .row()
       .text(ctx.t('button-mix'), `${NEW}mix:start`)
       .row()
+      .text(ctx.t('button-checkin'), `${NEW}checkin:open`)
+      .row()
       .text(ctx.t('button-menu'), `${NEW}menu:main`);
     // Only a claim when a clinician has signed: no "not yet reviewed" line to read in a crisis.
     const review = page ? reviewLines(page.signOff, (clock ?? (() => new Date()))(), true).map((line) => `<i>${ctx.t(line.key, { date: line.date ?? '' })}</i>`) : [];

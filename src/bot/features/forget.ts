@@ -18,6 +18,12 @@ export interface ForgetTools {
   refreshBoard: () => void;
   /** Deletes the client's drug alert subscription (and its delivery rows); whether there was one. */
   forgetSubscription?: (clientKey: string) => boolean;
+  /** The numbers of the client's stories waiting for editors (they go with the client's row). */
+  openStories?: (clientKey: string) => string[];
+  /** Tells the editors those stories were withdrawn. */
+  storiesForgotten?: (numbers: string[]) => Promise<void>;
+  /** Before the rows go: links the client's rows do not hold (a check-in buddy's pairings) end, and the other side is told. */
+  beforeErase?: (ctx: BotContext, clientKey: string) => Promise<void>;
 }
 
 /** The lines telling a client exactly what "Clear this chat" deleted, what it could not, and what is left for them to do. */
@@ -59,12 +65,18 @@ export function createForgetFeature({ db, logger }: BotDeps, tools: ForgetTools)
     if (!ctx.client) return;
     const key = ctx.client.key;
     const open = findOpenCase(db, key);
+    const stories = tools.openStories?.(key) ?? [];
     // Their own chat first, while the message ids and topics are still known.
     const clearing = await erasure.clearClientChat(key, ctx.chat!.id);
+    await tools.beforeErase?.(ctx, key);
     const erased = forgetClient(db, key, tools.teamChatRef);
     const unsubscribed = tools.forgetSubscription?.(key) ?? false;
     ctx.client.row = undefined;
+    // Drafts and stories not yet decided went with the row (ON DELETE CASCADE): their editors are told.
+    if (erased && stories.length > 0) await tools.storiesForgotten?.(stories);
     // Then the team's chat: the topics of every case (with every copy in them) and reminders naming them.
+    // Their open reports' cards and photos in the moderation chat go too (queued with the rows).
+    if (erased?.rows.reports) await erasure.runPending();
     if (erased && erased.caseIds.length > 0) {
       const run = await erasure.runPending();
       // Each team that had one of the cases is told (in its General topic).
@@ -84,6 +96,10 @@ export function createForgetFeature({ db, logger }: BotDeps, tools: ForgetTools)
       // Codes are unlinked, not deleted: they still work at the partner and count, for nobody.
       if (erased.rows.referral_codes) items.push(ctx.t('forget-item-codes', { count: erased.rows.referral_codes }));
       if (unsubscribed) items.push(ctx.t('forget-item-alerts'));
+      if (erased.rows.stories) items.push(ctx.t('forget-item-stories', { count: erased.rows.stories }));
+      if (erased.rows.checkins) items.push(ctx.t('forget-item-checkin'));
+      if (erased.rows.buddies) items.push(ctx.t('forget-item-buddy'));
+      if (erased.rows.reports) items.push(ctx.t('forget-item-reports', { count: erased.rows.reports }));
       text = `${ctx.t('forget-done', { what: items.join(', ') })}\n\n${cleared}`;
     }
     // A new message in the chat itself: the screen the button was on (and any topic) has just been deleted.

@@ -26,17 +26,23 @@ import type { StaffMembers } from '../staff-members.js';
 import { CHAT_REF_BINDING } from '../../privacy/keys.js';
 import { withoutMentions } from '../../privacy/mentions.js';
 import { markNormal, markUrgent, CALM_MS } from '../../inbox/urgency.js';
+import { readLockdown } from '../../inbox/lockdown.js';
 import { RISK_CATEGORIES } from '../../content/risk.js';
+import { addNote } from '../../inbox/history.js';
+import { careTotals } from '../../inbox/care.js';
+import { caseMemory } from './case-memory.js';
+import type { Shifts } from '../../inbox/shifts.js';
 
 
 /**
  * The consultants' side, in the staff forum supergroup only (membership of that chat is the
  * permission): taking cases, replying through the bot, notes, referrals, snippets, bans, reports.
  */
-export function createInboxFeature(deps: BotDeps, inbox: InboxService, erasure: Erasure, members: StaffMembers): Composer<BotContext> {
+export function createInboxFeature(deps: BotDeps, inbox: InboxService, erasure: Erasure, members: StaffMembers, shifts?: Shifts): Composer<BotContext> {
   const { db, config, content } = deps;
   const clock = () => (deps.clock ?? (() => new Date()))().getTime();
   const feature = new Composer<BotContext>();
+  const memory = caseMemory(deps, inbox);
   const staff = feature.filter((ctx) => inbox.inboxes.isInbox(ctx.chat?.id) && !!ctx.from && !ctx.from.is_bot);
 
   /** The case whose topic this is: found by this chat and topic (a topic id means nothing in another chat). */
@@ -88,6 +94,8 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService, erasure: 
       return false;
     }
     if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: inbox.st('staff-yours') });
+    // Where duty is used, whoever takes a case is working: on duty from now (and counted).
+    if (shifts?.onDutyByTaking(consultant, inbox.inboxOf(result.case))) inbox.noteInTopic(result.case, inbox.st('staff-duty-by-taking', { alias: escapeHtml(inbox.aliasOf(consultant)) }));
     return true;
   }
 
@@ -183,7 +191,12 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService, erasure: 
     if (row) inbox.close(row.id, 'consultant', inbox.aliasOf(ctx.from!.id));
   });
 
-  staff.command('note', () => undefined); // stays in the topic: never relayed
+  // Stays in the topic (never relayed), and is kept, sealed, for /history while the case is.
+  staff.command('note', async (ctx) => {
+    const row = caseHere(ctx);
+    const text = String(ctx.match ?? '').trim();
+    if (row && text) addNote(db, deps.privacy, row.id, ctx.from!.id, text);
+  });
 
   // Urgency by hand: first in every queue (/urgent [reason]), or back to normal (/normal), which also
   // keeps the words that raised the case from raising it again for a while (CALM_MS). The client is told nothing.
@@ -223,10 +236,9 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService, erasure: 
     inbox.replyInTeam(ctx, inbox.st('staff-referrals', { list: all.join(', ') }), true);
   });
 
+  // `/snippets` lists them, `/snippets word` finds them by name, title or text (in the case's language).
   staff.command('snippets', async (ctx) => {
-    const lang = caseHere(ctx) ? inbox.languageOf(caseHere(ctx)!) : config.defaultLanguage;
-    const list = [...content.for(lang).snippets.values()].map((s) => `• <code>${escapeHtml(s.name)}</code> — ${escapeHtml(s.title)}`);
-    inbox.replyInTeam(ctx, list.length ? `${inbox.st('staff-snippets')}\n${list.join('\n')}` : inbox.st('staff-no-snippets'));
+    inbox.replyInTeam(ctx, memory.search(caseHere(ctx), String(ctx.match ?? '').trim()));
   });
 
   staff.command('snippet', async (ctx) => {
@@ -234,18 +246,49 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService, erasure: 
     if (!row) return;
     if (row.status === 'closed') return void (inbox.replyInTeam(ctx, inbox.st('staff-case-closed'), true));
     const name = String(ctx.match ?? '').trim();
-    const snippet = content.for(inbox.languageOf(row)).snippets.get(name);
-    if (!snippet) return void (inbox.replyInTeam(ctx, inbox.st('staff-no-snippet', { name: escapeHtml(name) })));
+    const filled = memory.fill(row, ctx.from!.id, name);
+    if (!filled) return void (inbox.replyInTeam(ctx, inbox.st('staff-no-snippet', { name: escapeHtml(name) })));
+    // Whole or not at all: a variable that cannot be filled stops the snippet, and the consultant learns which.
+    if (!filled.ok) return void inbox.replyInTeam(ctx, memory.unfilledText(name, filled.unfilled));
     if (!(await take(ctx, row))) return;
     // To the client in their lane (after the "has joined" notice, if this took the case), and shown in the topic.
     db.$client.transaction(() => {
-      for (const part of splitMessage(snippet.blocks)) {
+      for (const part of splitMessage(filled.blocks)) {
         inbox.relay.tellClient(row, { kind: 'html', html: part, staff: inbox.aliasOf(ctx.from!.id) });
         inbox.noteInTopic(row, part);
       }
       clientAnswered(db, row.id, clock());
       recordFirstResponse(db, row, clock());
     })();
+  });
+
+  /** `!snippet name` in a topic: the snippet, filled, as an internal note only (never to the client). */
+  function snippetAsNote(row: CaseRow, ctx: BotContext, name: string): void {
+    const filled = memory.fill(row, ctx.from!.id, name);
+    if (!filled) return void inbox.replyInTeam(ctx, inbox.st('staff-no-snippet', { name: escapeHtml(name) }));
+    if (!filled.ok) return void inbox.replyInTeam(ctx, memory.unfilledText(name, filled.unfilled));
+    for (const part of splitMessage([inbox.st('staff-snippet-as-note', { name: escapeHtml(name) }), ...filled.blocks])) inbox.noteInTopic(row, part);
+  }
+
+  // `/history 4F7K` anywhere in the staff chat (or bare `/history` in a case topic): the client's earlier
+  // cases kept within RETENTION_DAYS, with referrals, codes, ratings and the team's notes; never their words.
+  staff.command('history', async (ctx) => {
+    // Locked (a stranger may be in the chat): no history, which would go straight to the chat (below).
+    if (readLockdown(db)) return void inbox.replyInTeam(ctx, inbox.st('staff-history-locked'), true);
+    const typed = String(ctx.match ?? '').trim();
+    const here = typed === '' ? caseHere(ctx) : undefined;
+    if (typed === '' && !here) return void inbox.replyInTeam(ctx, inbox.st('staff-history-usage'), true);
+    const { pseudonym, key } = here ? { pseudonym: inbox.pseudonymOf(here), key: here.clientKey } : clientKeyOfPseudonym(db, typed);
+    if (key === undefined) return void inbox.replyInTeam(ctx, inbox.st('staff-history-unknown', { pseudonym: escapeHtml(pseudonym), days: config.retentionDays }));
+    // Straight to Telegram, not through the outbox: the notes it holds are kept only sealed, and an
+    // outbox row (and the WAL's image of it) would hold them in clear until sent.
+    const msg = ctx.msg!;
+    await ctx.api.sendMessage(ctx.chat.id, memory.history(pseudonym, key, ctx.chat.id), {
+      parse_mode: 'HTML',
+      link_preview_options: { is_disabled: true },
+      ...(msg.is_topic_message && msg.message_thread_id !== undefined ? { message_thread_id: msg.message_thread_id } : {}),
+      reply_parameters: { message_id: msg.message_id, allow_sending_without_reply: true },
+    });
   });
 
   // `/unban 4F7K` anywhere (the General topic, once the case is gone): a ban outlives its case, and
@@ -326,6 +369,12 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService, erasure: 
       }),
     );
     const responses = responseLines.length ? `\n\n${inbox.st('staff-stats-responses')}\n${responseLines.join('\n')}` : '';
+    // Check-ins after urgent cases: totals only, by week; no breakdown from fewer than 5 answers.
+    const care = careTotals(db, period.from, period.to);
+    const careLine = `\n\n${inbox.st('staff-stats-care', {
+      total: h(care.total),
+      breakdown: care.byAnswer ? inbox.st('staff-stats-care-breakdown', { ok: h(care.byAnswer.ok), soSo: h(care.byAnswer['so-so']), notOk: h(care.byAnswer['not-ok']) }) : '',
+    })}`;
     inbox.replyInTeam(
       ctx,
       inbox.st('staff-stats', {
@@ -342,7 +391,7 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService, erasure: 
         respCount: h(s.firstResponse.count),
         referrals: referrals.length ? referrals.join(', ') : inbox.st('staff-none'),
         ratings,
-      }) + responses,
+      }) + responses + careLine,
     );
   });
 
@@ -360,7 +409,15 @@ export function createInboxFeature(deps: BotDeps, inbox: InboxService, erasure: 
   staff.on('message', async (ctx, next) => {
     const row = caseHere(ctx);
     if (!row || ctx.msg.text?.startsWith('/')) return next(); // other commands (editors') and the General topic
-    if (row.status === 'closed' || ctx.msg.text?.startsWith('!') || ctx.msg.caption?.startsWith('!')) return;
+    // "!" first: an internal note, kept (sealed) for /history; `!snippet name` puts a snippet in the topic as a note.
+    const note = ctx.msg.text ?? ctx.msg.caption;
+    if (note?.startsWith('!')) {
+      const asSnippet = /^!\s*snippet\s+(\S+)\s*$/i.exec(note);
+      if (asSnippet) return void snippetAsNote(row, ctx, asSnippet[1]!);
+      addNote(db, deps.privacy, row.id, ctx.from.id, note.slice(1));
+      return;
+    }
+    if (row.status === 'closed') return;
     if (ctx.msg.forum_topic_created || ctx.msg.forum_topic_edited || ctx.msg.forum_topic_closed || ctx.msg.forum_topic_reopened) return;
     if (row.status === 'waiting' && !(await take(ctx, row))) return;
     const current = findCaseByThread(db, ctx.chat.id, row.threadId!);

@@ -54,6 +54,7 @@ export function createInfoFeature({ content, clock }: BotDeps): Composer<BotCont
       .text(ctx.t('button-all-topics'), `${NEW}menu:info`)
       .text(ctx.t('button-menu'), `${NEW}menu:main`);
     if (MIX_CARDS.has(card.slug)) keyboard.row().text(ctx.t('button-mix'), `${NEW}mix:start`);
+    keyboard.row().text(ctx.t('button-checkin'), `${NEW}checkin:open`);
     const disclaimer = ctx.t('info-disclaimer', { ambulance: escapeHtml(emergency?.ambulance ?? '103') });
     // "Checked by …" only for a current sign-off (content/…/*.md review:); otherwise a neutral line.
     const review = reviewLines(card.signOff, (clock ?? (() => new Date()))()).map((line) => `<i>${ctx.t(line.key, { date: line.date ?? '' })}</i>`);

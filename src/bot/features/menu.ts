@@ -7,7 +7,7 @@ export const menuFeature = new Composer<BotContext>();
 
 menuFeature.command('start', async (ctx, next) => {
   // t.me/<bot>?start=consult (from channel posts) goes straight to the consultation path.
-  if (ctx.match === 'consult') return next();
+  if (ctx.match === 'consult' || ctx.match.startsWith('bd_')) return next(); // bd_…: a check-in buddy's invitation (checkin.ts)
   await ctx.reply(ctx.t('welcome'), { parse_mode: 'HTML', reply_markup: mainMenu(ctx) });
 });
 

@@ -6,7 +6,7 @@
  */
 import type { View, ViewButton, ViewMessage } from '../view.js';
 
-type ChatKind = 'client' | 'team' | 'editors';
+type ChatKind = 'client' | 'team' | 'editors' | 'private';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 let view: View | undefined;
@@ -43,7 +43,7 @@ async function post(path: string, body: Record<string, unknown>): Promise<Record
 }
 
 function actingUser(kind: ChatKind): number | undefined {
-  return kind === 'client' ? clientId : consultantId;
+  return kind === 'client' ? clientId : consultantId; // 'private': the consultant's own chat with the bot
 }
 
 function setStatus(kind: ChatKind, text: string): void {
@@ -186,6 +186,10 @@ function drawTeam(v: View): void {
   }
   const shown = v.team.messages.filter((m) => m.threadId === topicId);
   drawList($('team-messages'), 'team', shown, String(topicId));
+  // The acting consultant's private chat with the bot: shown only when the bot wrote there (a check-in).
+  const own = v.team.consultants.find((c) => c.id === consultantId)?.private ?? [];
+  $('private-box').hidden = own.length === 0;
+  drawList($('private-messages'), 'private', own, String(consultantId));
 }
 
 function drawChannel(v: View): void {
@@ -319,6 +323,16 @@ function start(): void {
   // Spoilers open on a click or Enter/Space, as in Telegram.
   const reveal = (target: EventTarget | null) => (target as HTMLElement | null)?.closest?.('.spoiler')?.classList.add('revealed');
   document.addEventListener('click', (event) => reveal(event.target));
+  // A start link (t.me/<bot>?start=…, say a check-in buddy's invitation) is opened the way Telegram opens it:
+  // "/start …" goes into the client's message box; switch to the client who should open it, and send.
+  document.addEventListener('click', (event) => {
+    const anchor = (event.target as HTMLElement | null)?.closest?.('a');
+    const match = anchor ? /^https:\/\/t\.me\/[A-Za-z0-9_]+\?start=([A-Za-z0-9_-]{1,64})$/.exec(anchor.href) : null;
+    if (!match) return;
+    event.preventDefault();
+    $<HTMLInputElement>('client-text').value = `/start ${match[1]}`;
+    setStatus('client', 'Start link: switch to the client who should open it (menu at the top), then send.');
+  });
   document.addEventListener('keydown', (event) => {
     if (event.key === 'Enter' || event.key === ' ') reveal(event.target);
   });
