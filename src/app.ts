@@ -80,7 +80,7 @@ export function openApp(config: Config, options: AppOptions): App {
   for (const warning of inboxes.unknownIds({ topics, regions })) logger.warn({ warning }, 'INBOX_ROUTES names an id settings.yml does not list; the rule never matches');
 
   const created = createBot({ config, db, privacy, content, posts, logger, metrics: options.metrics, clock: options.clock, inboxes });
-  const { bot, i18n, scheduler, relay, inboxJobs, surveyInvitations, eventReminders, erasure, inbox, groupSettings } = created;
+  const { bot, i18n, scheduler, relay, broadcaster, inboxJobs, surveyInvitations, eventReminders, erasure, inbox, groupSettings } = created;
   // Copies to clients queued before the upgrade name their source by inbox (its group as configured now).
   recordLegacySourceChats(db, (name) => inboxes.chatOf(name));
   // A topic id means something only in its group: cases whose inbox now names another group get new topics there.
@@ -99,6 +99,7 @@ export function openApp(config: Config, options: AppOptions): App {
     onJump: async (jumpMs) => {
       if (!backgroundStarted) return;
       await scheduler.replan(jumpMs);
+      broadcaster.checkExpiry();
       await inboxJobs.run();
       await eventReminders.run();
     },
@@ -128,6 +129,7 @@ export function openApp(config: Config, options: AppOptions): App {
         }
       }
       relay.start();
+      broadcaster.start();
       clockWatch.start();
       started = true;
       if (background) await this.startBackground();
@@ -155,6 +157,7 @@ export function openApp(config: Config, options: AppOptions): App {
           await created.checkins.stop();
           await groupSettings.stop();
           await surveyInvitations.stop();
+          await broadcaster.stop();
           await relay.stop();
         }
       } finally {

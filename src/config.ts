@@ -193,6 +193,8 @@ export const configSchema = z
     OUTGOING_PACING: z
       .enum(['on', 'off'], { error: 'OUTGOING_PACING must be on or off' })
       .default('on'),
+    ALERT_APPROVALS: wholeNumber('ALERT_APPROVALS must be a whole number from 1 to 5: how many different members of the chat must agree to a drug alert, the one who drafted it counting as the first (2: the drafter and one other person)', 1, 5).default(2),
+    OUTGOING_GLOBAL_PER_SECOND: wholeNumber('OUTGOING_GLOBAL_PER_SECOND must be a whole number of messages a second, 1 or more (Telegram allows about 30 overall; raise it only for a Bot API server without that limit, like the benchmark\'s simulator)', 1, 100_000).default(30),
     LOG_LEVEL: z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   })
   // Runs even when other variables are bad (`when`), so a missing inbox is reported with them.
@@ -296,6 +298,10 @@ export const configSchema = z
     httpHost: env.HTTP_HOST ?? '127.0.0.1',
     metricsToken: env.METRICS_TOKEN,
     outgoingPacing: env.OUTGOING_PACING === 'on',
+    /** Telegram's overall limit the pacer keeps to (messages a second, all chats together). */
+    outgoingGlobalPerSecond: env.OUTGOING_GLOBAL_PER_SECOND,
+    /** Drug alerts: how many different people must agree (the drafter first). */
+    alertApprovals: env.ALERT_APPROVALS,
     stories: { approvals: env.STORY_APPROVALS, perDay: env.STORIES_PER_DAY },
     checkin: { answerMinutes: env.CHECKIN_ANSWER_MINUTES, minuteMs: env.CHECKIN_MINUTE_MS },
     showSampleServices: env.SHOW_SAMPLE_SERVICES === 'true',

@@ -636,6 +636,84 @@ staff-queue-unanswered = ⏰ <b>Unanswered</b>: { $count } taken, the client sti
 staff-stats-responses = <b>Response times</b> by inbox and week (from Monday): median / 90th percentile (cases)
 staff-stats-response-line = • { $inbox } · { $week }: first answer { $firstMedian } / { $firstP90 } ({ $firstCount }); next answers { $nextMedian } / { $nextP90 } ({ $nextCount })
 
+## alerts
+menu-alerts = 🔔 Drug alerts
+command-alerts = Drug alerts for your region
+alerts-intro = 🔔 <b>Drug alerts</b>: when the team learns of a dangerous batch (say, something much stronger sold as something else), we warn the people of that region. An alert is checked by two people of the team before it goes out, and always says until when it holds.
+alerts-choose = Tap the regions you want alerts for (tap again to stop). Nothing else is asked.
+alerts-current = You get alerts for: <b>{ $regions }</b>.
+alerts-none = You get no alerts now.
+alerts-kept = We keep only the regions, your chat number (encrypted) and your language. /forget or "Stop all alerts" deletes them.
+alerts-off-button = 🔕 Stop all alerts
+alerts-stopped = 🔕 Done: you will get no more alerts, and your subscription is deleted.
+alerts-unavailable = Drug alerts are not set up yet.
+alert-severity-high = 🔴 Danger
+alert-severity-medium = 🟠 Warning
+alert-severity-low = 🟡 Heads-up
+alert-updated = ✏️ Updated by the team.
+alert-withdrawn = ↩️ <b>This alert was withdrawn</b> by the team ({ $substance }). It no longer holds.
+alert-no-template = (the alert template for this language is missing)
+privacy-alerts = 🔔 If you subscribe to drug alerts, we keep the regions you chose, your chat number (encrypted) and your language, under a separate code made with our secret key (it does not link to the rest of your data). The number of each alert's message to you is kept only while that alert holds, so that it can be corrected or withdrawn. "Stop all alerts" or /forget deletes it all; if you block the bot, the subscription is deleted.
+forget-item-alerts = your drug alert subscription
+region-north = North
+region-south = South
+region-east = East
+region-west = West
+region-almaty = Almaty
+region-astana = Astana
+staff-region-north = north
+staff-region-south = south
+staff-region-east = east
+staff-region-west = west
+staff-region-almaty = Almaty
+staff-region-astana = Astana
+staff-command-alert = Drug alerts: /alert (draft), /alert list, /alert stats N, /alert update N, /alert withdraw N
+editors-command-alert = Drug alerts: /alert (draft), /alert list, /alert stats N, /alert update N, /alert withdraw N
+staff-alert-usage =
+    <b>Draft a drug alert</b>: /alert, then one field per line:
+    <code>regions: { $regions }</code> (or all)
+    <code>severity: high</code> (high, medium, low)
+    <code>substance: …</code> what was found
+    <code>sold as: …</code> (optional)
+    <code>effects: …</code> what it does
+    <code>action: …</code> (optional) what to do
+    <code>expires: 48h</code> (90m, 3d, or 2026-12-10 18:00)
+    <code>channel: …</code> (optional: { $channels })
+    A field per language: <code>effects.kk: …</code>
+    It goes out once { $approvals } people of this chat have agreed (the drafter first).
+    Then: /alert list · /alert stats N · /alert update N (fields on the next lines) · /alert withdraw N · /alert cancel N
+staff-alert-problems = ⚠️ Not drafted:
+    { $list }
+staff-alert-draft = 📝 <b>Alert #{ $id }</b>, draft: { $severity }, regions { $regions }, until { $until }{ $channel }. It needs { $need } people to agree; { $have } so far. Subscribers in those regions now: { $subscribers }.
+staff-alert-draft-channel = , and a copy in { $channel }
+staff-alert-unsigned = ⚠️ The template { $files } has no current clinician's sign-off: the alert will not say it was checked.
+staff-alert-preview = Preview ({ $language }):
+staff-alert-approve = ✅ Approve #{ $id }
+staff-alert-cancel = ✖️ Cancel
+staff-alert-own = ✋ You have agreed to alert #{ $id } already: another member of this chat must approve it.
+staff-alert-counted = 👍 Alert #{ $id }: { $have } of { $need } agreed.
+staff-alert-started = 📣 Alert #{ $id } approved: going out to { $count } subscribers.
+staff-alert-not-draft = Alert #{ $id } is not a draft any more ({ $status }).
+staff-alert-not-found = There is no alert #{ $id } drafted in this chat.
+staff-alert-not-member = Only a current member of this chat can approve an alert.
+staff-alert-cancelled = ✖️ Alert #{ $id } cancelled: it will not go out.
+staff-alert-expired-draft = Alert #{ $id } expired before it was approved.
+staff-alert-figures = 📊 <b>Alert #{ $id }</b> ({ $status }): sent { $sent }, failed { $failed }, blocked the bot { $blocked }, uncertain { $uncertain }, not sent (ended first) { $unsent }, waiting { $queued }. { $duration }
+staff-alert-duration = Time to finish: { $seconds } s.
+staff-alert-running = Going out for { $seconds } s so far.
+staff-alert-finished = ✅ Alert #{ $id } has reached every subscriber.
+staff-alert-ended = ⌛ Alert #{ $id } has expired: nothing more goes out, the delivered messages' numbers are deleted.
+staff-alert-withdrawn = ↩️ Alert #{ $id } withdrawn: { $count } subscribers who got it are told.
+staff-alert-updated = ✏️ Alert #{ $id } updated: those who got it will see the new wording; those not reached yet get it as it is now.
+staff-alert-not-live = Alert #{ $id } is not going out or out there now ({ $status }).
+staff-alert-list-empty = No alerts drafted in this chat yet.
+staff-alert-list-line = #{ $id } { $status } · { $severity } · { $regions } · until { $until }
+staff-alert-status-draft = draft
+staff-alert-status-sending = going out
+staff-alert-status-sent = out
+staff-alert-status-expired = expired
+staff-alert-status-withdrawn = withdrawn
+staff-alert-status-cancelled = cancelled
 ## history
 staff-command-history = Earlier cases of a client: /history PSEUDONYM
 staff-snippets-found = 📋 Snippets with “{ $word }” ({ $count }; send: /snippet NAME, as a note: !snippet NAME):

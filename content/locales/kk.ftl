@@ -608,6 +608,84 @@ staff-queue-unanswered = ⏰ <b>Жауапсыз</b>: { $count } алынған,
 staff-stats-responses = <b>Жауап уақыты</b> кіріс пен апта бойынша (дүйсенбіден): медиана / 90-процентиль (өтініштер)
 staff-stats-response-line = • { $inbox } · { $week }: алғашқы жауап { $firstMedian } / { $firstP90 } ({ $firstCount }); келесі жауаптар { $nextMedian } / { $nextP90 } ({ $nextCount })
 
+## alerts
+menu-alerts = 🔔 Заттар туралы ескертулер
+command-alerts = Өз аймағыңдағы заттар туралы ескертулер
+alerts-intro = 🔔 <b>Заттар туралы ескертулер</b>: команда қауіпті партия туралы білгенде (мысалы, бір нәрсе деп әлдеқайда күшті затты сатса), сол аймақтың адамдарына ескертеміз. Әр ескертуді командадан екі адам тексереді, және онда қашанға дейін жарамды екені әрдайым айтылады.
+alerts-choose = Ескерту алғың келетін аймақтарды бас (тоқтату үшін тағы бас). Басқа ештеңе сұрамаймыз.
+alerts-current = Сен мына аймақтар бойынша ескерту аласың: <b>{ $regions }</b>.
+alerts-none = Қазір ескерту алмайсың.
+alerts-kept = Біз тек аймақтарды, чат нөміріңді (шифрланған) және тілді сақтаймыз. /forget немесе «Барлығын тоқтату» оларды өшіреді.
+alerts-off-button = 🔕 Барлығын тоқтату
+alerts-stopped = 🔕 Дайын: енді ескерту келмейді, жазылым өшірілді.
+alerts-unavailable = Заттар туралы ескертулер әлі бапталмаған.
+alert-severity-high = 🔴 Қауіпті
+alert-severity-medium = 🟠 Назар аудар
+alert-severity-low = 🟡 Мәлімет үшін
+alert-updated = ✏️ Команда бұл ескертуді жаңартты.
+alert-withdrawn = ↩️ <b>Бұл ескерту кері қайтарылды</b> ({ $substance }). Ол енді жарамсыз.
+alert-no-template = (бұл тілге ескерту үлгісі табылмады)
+privacy-alerts = 🔔 Ескертулерге жазылсаң, таңдаған аймақтарыңды, чат нөміріңді (шифрланған) және тілді құпия кілтімізбен жасалған бөлек кодпен сақтаймыз (ол басқа деректеріңмен байланыспайды). Әр ескерту хабарының нөмірі ескерту жарамды болғанша ғана сақталады, оны түзету не кері қайтару үшін. «Барлығын тоқтату» немесе /forget мұның бәрін өшіреді; ботты бұғаттасаң, жазылым өшіріледі.
+forget-item-alerts = ескертулерге жазылымың
+region-north = Солтүстік
+region-south = Оңтүстік
+region-east = Шығыс
+region-west = Батыс
+region-almaty = Алматы
+region-astana = Астана
+staff-region-north = солтүстік
+staff-region-south = оңтүстік
+staff-region-east = шығыс
+staff-region-west = батыс
+staff-region-almaty = Алматы
+staff-region-astana = Астана
+staff-command-alert = Ескертулер: /alert (жоба), /alert list, /alert stats N, /alert update N, /alert withdraw N
+editors-command-alert = Ескертулер: /alert (жоба), /alert list, /alert stats N, /alert update N, /alert withdraw N
+staff-alert-usage =
+    <b>Ескерту жобасы</b>: /alert, содан кейін әр жолға бір өріс:
+    <code>regions: { $regions }</code> (немесе all)
+    <code>severity: high</code> (high, medium, low)
+    <code>substance: …</code> не табылды
+    <code>sold as: …</code> (міндетті емес)
+    <code>effects: …</code> қалай әсер етеді
+    <code>action: …</code> (міндетті емес) не істеу керек
+    <code>expires: 48h</code> (90m, 3d немесе 2026-12-10 18:00)
+    <code>channel: …</code> (міндетті емес: { $channels })
+    Бір тілге арналған өріс: <code>effects.kk: …</code>
+    Осы чаттың { $approvals } адамы келіскенде жіберіледі (автор — бірінші).
+    Содан кейін: /alert list · /alert stats N · /alert update N (өрістер келесі жолдарда) · /alert withdraw N · /alert cancel N
+staff-alert-problems = ⚠️ Жоба жасалмады:
+    { $list }
+staff-alert-draft = 📝 <b>Ескерту #{ $id }</b>, жоба: { $severity }, аймақтар { $regions }, { $until } дейін{ $channel }. { $need } адамның келісімі керек; әзірге { $have }. Осы аймақтардағы жазылушылар қазір: { $subscribers }.
+staff-alert-draft-channel = , және { $channel } арнасына көшірме
+staff-alert-unsigned = ⚠️ { $files } үлгісінде дәрігердің жарамды қолы жоқ: ескерту тексерілді деп айтпайды.
+staff-alert-preview = Алдын ала көру ({ $language }):
+staff-alert-approve = ✅ #{ $id } мақұлдау
+staff-alert-cancel = ✖️ Болдырмау
+staff-alert-own = ✋ Сен #{ $id } ескертуімен келістің: оны осы чаттың басқа мүшесі мақұлдауы керек.
+staff-alert-counted = 👍 Ескерту #{ $id }: { $need } адамның { $have } келісті.
+staff-alert-started = 📣 Ескерту #{ $id } мақұлданды: { $count } жазылушыға жіберілуде.
+staff-alert-not-draft = Ескерту #{ $id } енді жоба емес ({ $status }).
+staff-alert-not-found = Бұл чатта #{ $id } ескерту жоқ.
+staff-alert-not-member = Ескертуді тек осы чаттың қазіргі мүшесі мақұлдай алады.
+staff-alert-cancelled = ✖️ Ескерту #{ $id } болдырылмады: ол жіберілмейді.
+staff-alert-expired-draft = Ескерту #{ $id } мақұлданбай тұрып мерзімі өтті.
+staff-alert-figures = 📊 <b>Ескерту #{ $id }</b> ({ $status }): жіберілді { $sent }, қате { $failed }, ботты бұғаттады { $blocked }, белгісіз { $uncertain }, жіберілмеді (ертерек аяқталды) { $unsent }, күтуде { $queued }. { $duration }
+staff-alert-duration = Таратудың ұзақтығы: { $seconds } с.
+staff-alert-running = Тарату { $seconds } с бойы жүріп жатыр.
+staff-alert-finished = ✅ Ескерту #{ $id } барлық жазылушыға жетті.
+staff-alert-ended = ⌛ Ескерту #{ $id } мерзімі өтті: енді ештеңе жіберілмейді, жеткізілген хабарлардың нөмірлері өшірілді.
+staff-alert-withdrawn = ↩️ Ескерту #{ $id } кері қайтарылды: оны алған { $count } жазылушыға хабарланады.
+staff-alert-updated = ✏️ Ескерту #{ $id } жаңартылды: алғандар жаңа мәтінді көреді; әлі алмағандар оны жаңа түрінде алады.
+staff-alert-not-live = Ескерту #{ $id } қазір жіберіліп жатқан жоқ және жарамсыз ({ $status }).
+staff-alert-list-empty = Бұл чатта әлі ескерту жоқ.
+staff-alert-list-line = #{ $id } { $status } · { $severity } · { $regions } · { $until } дейін
+staff-alert-status-draft = жоба
+staff-alert-status-sending = жіберілуде
+staff-alert-status-sent = жіберілді
+staff-alert-status-expired = мерзімі өтті
+staff-alert-status-withdrawn = кері қайтарылды
+staff-alert-status-cancelled = болдырылмады
 ## history
 staff-command-history = Клиенттің бұрынғы өтініштері: /history ЛАҚАП
 staff-snippets-found = 📋 «{ $word }» сөзі бар үлгілер ({ $count }; жіберу: /snippet АТЫ, ескертпе ретінде: !snippet АТЫ):

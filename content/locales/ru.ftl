@@ -625,6 +625,84 @@ staff-queue-unanswered = ⏰ <b>Без ответа</b>: { $count } взято, 
 staff-stats-responses = <b>Время ответа</b> по входящим и неделям (с понедельника): медиана / 90-й процентиль (обращений)
 staff-stats-response-line = • { $inbox } · { $week }: первый ответ { $firstMedian } / { $firstP90 } ({ $firstCount }); следующие ответы { $nextMedian } / { $nextP90 } ({ $nextCount })
 
+## alerts
+menu-alerts = 🔔 Предупреждения о веществах
+command-alerts = Предупреждения о веществах в твоём регионе
+alerts-intro = 🔔 <b>Предупреждения о веществах</b>: когда команда узнаёт об опасной партии (например, под видом одного продают что-то намного сильнее), мы предупреждаем людей этого региона. Каждое предупреждение проверяют два человека из команды, и в нём всегда сказано, до какого времени оно действует.
+alerts-choose = Нажми на регионы, о которых хочешь получать предупреждения (ещё раз — чтобы отписаться). Больше ничего не спрашиваем.
+alerts-current = Ты получаешь предупреждения для: <b>{ $regions }</b>.
+alerts-none = Сейчас ты не получаешь предупреждений.
+alerts-kept = Мы храним только регионы, номер твоего чата (зашифрованный) и язык. /forget или «Отключить все» удаляют это.
+alerts-off-button = 🔕 Отключить все
+alerts-stopped = 🔕 Готово: предупреждений больше не будет, подписка удалена.
+alerts-unavailable = Предупреждения о веществах пока не настроены.
+alert-severity-high = 🔴 Опасно
+alert-severity-medium = 🟠 Внимание
+alert-severity-low = 🟡 К сведению
+alert-updated = ✏️ Команда обновила это предупреждение.
+alert-withdrawn = ↩️ <b>Это предупреждение отозвано</b> командой ({ $substance }). Оно больше не действует.
+alert-no-template = (шаблон предупреждения для этого языка не найден)
+privacy-alerts = 🔔 Если ты подписываешься на предупреждения, мы храним выбранные регионы, номер твоего чата (зашифрованный) и язык под отдельным кодом, сделанным нашим секретным ключом (он не связан с остальными твоими данными). Номер сообщения с каждым предупреждением хранится, только пока предупреждение действует, чтобы его можно было исправить или отозвать. «Отключить все» или /forget удаляют всё это; если ты заблокируешь бота, подписка удаляется.
+forget-item-alerts = твоя подписка на предупреждения
+region-north = Север
+region-south = Юг
+region-east = Восток
+region-west = Запад
+region-almaty = Алматы
+region-astana = Астана
+staff-region-north = север
+staff-region-south = юг
+staff-region-east = восток
+staff-region-west = запад
+staff-region-almaty = Алматы
+staff-region-astana = Астана
+staff-command-alert = Предупреждения: /alert (черновик), /alert list, /alert stats N, /alert update N, /alert withdraw N
+editors-command-alert = Предупреждения: /alert (черновик), /alert list, /alert stats N, /alert update N, /alert withdraw N
+staff-alert-usage =
+    <b>Черновик предупреждения</b>: /alert, затем по одному полю в строке:
+    <code>regions: { $regions }</code> (или all)
+    <code>severity: high</code> (high, medium, low)
+    <code>substance: …</code> что нашли
+    <code>sold as: …</code> (не обязательно)
+    <code>effects: …</code> как действует
+    <code>action: …</code> (не обязательно) что делать
+    <code>expires: 48h</code> (90m, 3d или 2026-12-10 18:00)
+    <code>channel: …</code> (не обязательно: { $channels })
+    Поле для одного языка: <code>effects.kk: …</code>
+    Уходит, когда согласятся { $approvals } человек из этого чата (автор — первый).
+    Потом: /alert list · /alert stats N · /alert update N (поля на следующих строках) · /alert withdraw N · /alert cancel N
+staff-alert-problems = ⚠️ Черновик не создан:
+    { $list }
+staff-alert-draft = 📝 <b>Предупреждение #{ $id }</b>, черновик: { $severity }, регионы { $regions }, до { $until }{ $channel }. Нужно согласие { $need } человек; пока { $have }. Подписчиков в этих регионах сейчас: { $subscribers }.
+staff-alert-draft-channel = , и копия в { $channel }
+staff-alert-unsigned = ⚠️ У шаблона { $files } нет действующей подписи врача: предупреждение не будет говорить, что его проверили.
+staff-alert-preview = Как увидят ({ $language }):
+staff-alert-approve = ✅ Одобрить #{ $id }
+staff-alert-cancel = ✖️ Отменить
+staff-alert-own = ✋ Твоё согласие на предупреждение #{ $id } уже учтено: одобрить должен другой участник этого чата.
+staff-alert-counted = 👍 Предупреждение #{ $id }: согласны { $have } из { $need }.
+staff-alert-started = 📣 Предупреждение #{ $id } одобрено: уходит { $count } подписчикам.
+staff-alert-not-draft = Предупреждение #{ $id } уже не черновик ({ $status }).
+staff-alert-not-found = В этом чате нет предупреждения #{ $id }.
+staff-alert-not-member = Одобрить предупреждение может только нынешний участник этого чата.
+staff-alert-cancelled = ✖️ Предупреждение #{ $id } отменено: оно не уйдёт.
+staff-alert-expired-draft = Срок предупреждения #{ $id } истёк до одобрения.
+staff-alert-figures = 📊 <b>Предупреждение #{ $id }</b> ({ $status }): отправлено { $sent }, ошибок { $failed }, заблокировали бота { $blocked }, неизвестно { $uncertain }, не отправлено (закончилось раньше) { $unsent }, ждут { $queued }. { $duration }
+staff-alert-duration = Время до конца рассылки: { $seconds } с.
+staff-alert-running = Рассылка идёт { $seconds } с.
+staff-alert-finished = ✅ Предупреждение #{ $id } дошло до всех подписчиков.
+staff-alert-ended = ⌛ Срок предупреждения #{ $id } истёк: больше ничего не уходит, номера доставленных сообщений удалены.
+staff-alert-withdrawn = ↩️ Предупреждение #{ $id } отозвано: { $count } подписчикам, которые его получили, сообщат.
+staff-alert-updated = ✏️ Предупреждение #{ $id } обновлено: получившие увидят новый текст; ещё не получившие получат его в новом виде.
+staff-alert-not-live = Предупреждение #{ $id } сейчас не рассылается и не действует ({ $status }).
+staff-alert-list-empty = В этом чате ещё нет предупреждений.
+staff-alert-list-line = #{ $id } { $status } · { $severity } · { $regions } · до { $until }
+staff-alert-status-draft = черновик
+staff-alert-status-sending = рассылается
+staff-alert-status-sent = разослано
+staff-alert-status-expired = истекло
+staff-alert-status-withdrawn = отозвано
+staff-alert-status-cancelled = отменено
 ## history
 staff-command-history = Прежние обращения клиента: /history ПСЕВДОНИМ
 staff-snippets-found = 📋 Шаблоны со словом «{ $word }» ({ $count }; отправить: /snippet ИМЯ, заметкой: !snippet ИМЯ):

@@ -4,12 +4,12 @@ import type { LanguageCode } from 'grammy/types';
 import type { Language } from '../config.js';
 import type { BotContext } from './context.js';
 
-export const CLIENT_COMMANDS = ['start', 'help', 'consult', 'status', 'end', 'info', 'mix', 'checkin', 'buddy', 'services', 'report', 'language', 'privacy', 'share', 'surveys', 'forget'] as const;
+export const CLIENT_COMMANDS = ['start', 'help', 'consult', 'status', 'end', 'info', 'mix', 'checkin', 'buddy', 'services', 'report', 'alerts', 'language', 'privacy', 'share', 'surveys', 'forget'] as const;
 
 /** Staff commands, shown in the staff chat only; their descriptions are `staff-command-<name>` in DEFAULT_LANGUAGE. */
-export const STAFF_COMMANDS = ['take', 'release', 'transfer', 'close', 'urgent', 'normal', 'note', 'alias', 'snippets', 'snippet', 'history', 'refer', 'code', 'ban', 'unban', 'bans', 'stats', 'export', 'lockdown', 'unlock', 'duty', 'break', 'handover', 'tapout', 'mine', 'team', 'assign', 'takeover'] as const;
+export const STAFF_COMMANDS = ['take', 'release', 'transfer', 'close', 'urgent', 'normal', 'note', 'alias', 'snippets', 'snippet', 'history', 'refer', 'code', 'ban', 'unban', 'bans', 'stats', 'export', 'lockdown', 'unlock', 'duty', 'break', 'handover', 'tapout', 'mine', 'team', 'assign', 'takeover', 'alert'] as const;
 /** Editors' commands, in the editors chat; descriptions are `editors-command-<name>`. */
-export const EDITORS_COMMANDS = ['upcoming', 'preview', 'publish', 'skip', 'sync', 'reload', 'qr', 'events', 'stories', 'story', 'story_edit', 'story_ask', 'story_channel', 'story_reject', 'story_sent', 'story_retry', 'survey'] as const;
+export const EDITORS_COMMANDS = ['upcoming', 'preview', 'publish', 'skip', 'sync', 'reload', 'qr', 'events', 'stories', 'story', 'story_edit', 'story_ask', 'story_channel', 'story_reject', 'story_sent', 'story_retry', 'survey', 'alert'] as const;
 
 export function clientCommands(i18n: I18n<BotContext>, lang: Language) {
   return CLIENT_COMMANDS.map((command) => ({ command, description: i18n.t(lang, `command-${command}`) }));

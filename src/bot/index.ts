@@ -53,6 +53,9 @@ import { PRIORITY } from '../relay/posts.js';
 import { EventReminders } from '../inbox/event-reminders.js';
 import { createInvitationsFeature, reminderMessage } from './features/invitations.js';
 import { createOutreachFeature } from './features/outreach.js';
+import { Subscriptions } from '../alerts/subscriptions.js';
+import { Broadcaster } from '../alerts/broadcaster.js';
+import { AlertTemplates, alertNotices, createAlertTexts, createClientAlertsFeature, createStaffAlertsFeature, describeFigures } from './features/alerts.js';
 import { Shifts } from '../inbox/shifts.js';
 import { createShiftsFeature } from './features/shifts.js';
 import { createStoriesFeature } from './features/stories.js';
@@ -84,6 +87,8 @@ export interface CreatedBot {
   surveyInvitations: SurveyInvitations;
   /** Reads each inbox's group settings (visible history, protected content) now and then; started by main. */
   groupSettings: GroupSettingsWatch;
+  /** Sends approved drug alerts to their subscribers; started by main. */
+  broadcaster: Broadcaster;
   /** Reloads content and posts, reports new problems to the editors chat, returns a summary (HTML blocks). */
   reload: () => string[];
   /** Sends an HTML notice to the editors chat (never throws). */
@@ -106,7 +111,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   // One budget per chat for everything the bot sends (the relay included). Private chats may take a
   // burst of a few messages (a long card), then about one a second.
   // OUTGOING_PACING=off turns it all off, the relay's too (only for tests and benchmarks).
-  const pacer = new Pacer(config.outgoingPacing ? { ...TELEGRAM_LIMITS, privateBurstSeconds: 3 } : NO_LIMITS);
+  const pacer = new Pacer(config.outgoingPacing ? { ...TELEGRAM_LIMITS, privateBurstSeconds: 3, globalPerSecond: config.outgoingGlobalPerSecond } : NO_LIMITS);
   const nowMs = () => (deps.clock ?? (() => new Date()))().getTime();
   // Pacing and the relay's waits are durations: they run on a steady clock that a jump of the wall
   // clock does not move (see src/time/steady.ts), started no earlier than what the outbox holds.
@@ -181,6 +186,27 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
     teamConcurrency: config.outgoingPacing ? 1 : 16,
   });
   inbox.relay = relay;
+  // Drug alerts: the relay's API client and pacer, below the relay and the emergency screen in priority
+  // (it leaves a sixth of Telegram's overall second to them).
+  const subscriptions = new Subscriptions(deps.db, deps.privacy);
+  const alertTemplates = new AlertTemplates(deps);
+  const alertTexts = createAlertTexts(deps, i18n, alertTemplates);
+  const broadcaster = new Broadcaster({
+    db: deps.db,
+    api: relayApi,
+    pacer,
+    logger,
+    subscriptions,
+    texts: alertTexts,
+    channels: config.channels,
+    clock: nowMs,
+    steady: steadyNow,
+    headroom: Math.max(1, Math.ceil(config.outgoingGlobalPerSecond / 6)),
+    // Each request on its way at a crash may be lost (never doubled): few at once, a quarter of the
+    // overall second's budget (8 under Telegram's 30), enough for its round trips.
+    concurrency: config.outgoingPacing ? Math.max(4, Math.ceil(config.outgoingGlobalPerSecond / 4)) : 32,
+    ...alertNotices(bot.api, editorsText, (id) => describeFigures(deps.db, id, editorsText, nowMs())),
+  });
   const erasure = new Erasure({ db: deps.db, api: bot.api, privacy: deps.privacy, logger, clock: nowMs });
   const inboxDeps = { db: deps.db, api: bot.api, config, privacy: deps.privacy, logger, i18n: i18n as never, clock: nowMs, inboxes };
   const shifts = new Shifts({ ...inboxDeps, contentDir: config.contentDir, applyDraftRoster: config.applyDraftRoster, weeklyLimitMs: config.weeklyLimitMs }, inbox);
@@ -221,7 +247,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
     clock: nowMs,
   });
   const reload = () => {
-    const contentProblems = deps.content.reload();
+    const contentProblems = [...deps.content.reload(), ...alertTemplates.reload()];
     const { added, all } = deps.posts.reload();
     for (const problem of [...contentProblems, ...all]) logger.warn({ problem }, 'content file skipped');
     if (added.length > 0) void reportToEditors(problemReport(added, editorsText));
@@ -294,6 +320,15 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   privateChats.use(reports.clientSide);
   privateChats.use(markOpenSurveys(deps)); // before the menu: it offers "Surveys" while one is open
   privateChats.use(menuFeature);
+  const alertTools = {
+    subscriptions,
+    broadcaster,
+    templates: alertTemplates,
+    texts: alertTexts,
+    members,
+    staffChats: () => [...inboxes.chatIds, config.editorsChatId],
+  };
+  privateChats.use(createClientAlertsFeature(deps, alertTools));
   privateChats.use(createEmergencyFeature(deps));
   privateChats.use(createCheckinFeature(deps, checkins, i18n)); // before the consultation: an answer to "are you OK?" is seen first
   privateChats.use(createInfoFeature(deps));
@@ -309,6 +344,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
       erasure,
       teamChatRef: (teamChatId) => deps.privacy.encryptChatId(teamChatId, CHAT_REF_BINDING.deletion),
       refreshBoard: () => inboxJobs.updateBoard(PRIORITY.erasure),
+      forgetSubscription: (clientKey) => subscriptions.forget(clientKey),
       openStories: (key) => openNumbers(deps.db, key),
       storiesForgotten: stories.forgotten,
       beforeErase: (ctx, key) => forgetCheckinLinks(deps, i18n, ctx.api, key),
@@ -323,6 +359,8 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   protectedBot.use(createLockdownFeature(deps, { inbox, lockdown, relay })); // before the inbox: it holds the team back while locked
   protectedBot.use(outreach.teamSide); // /stats sources before the codes' and cases' /stats
   protectedBot.use(codes.staffSide); // after the lockdown: an intruder cannot send codes to clients either
+  protectedBot.use(createStaffAlertsFeature(deps, alertTools, editorsText)); // after the lockdown too
+  protectedBot.use(createInboxFeature(deps, inbox, erasure, members));
   protectedBot.use(reports.teamSide); // the moderation chat's buttons on report cards
   protectedBot.use(createShiftsFeature(deps, inbox, shifts, members)); // before the inbox: /duty, /team… are not replies to a case
   protectedBot.use(createInboxFeature(deps, inbox, erasure, members, shifts));
@@ -334,7 +372,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   protectedBot.use(unhandledFeature); // must be the last handler
 
   bot.catch((error) => logger.error({ err: error.error }, 'unhandled error'));
-  return { bot, i18n, scheduler, inbox, relay, inboxJobs, eventReminders, shifts, checkins, surveyInvitations, erasure, groupSettings, reload, reportToEditors, contentReport, tellUntoldStories: stories.tellUntold };
+  return { bot, i18n, scheduler, inbox, relay, broadcaster, inboxJobs, eventReminders, shifts, checkins, surveyInvitations, erasure, groupSettings, reload, reportToEditors, contentReport, tellUntoldStories: stories.tellUntold };
 }
 
 /** One line of a report, short enough that a whole report stays within Telegram's 4096 characters. */

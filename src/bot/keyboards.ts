@@ -18,6 +18,8 @@ export function mainMenu(ctx: BotContext, prefix = ''): InlineKeyboard {
     .text(ctx.t('menu-report'), `${prefix}menu:report`)
     .text(ctx.t('menu-share'), `${prefix}menu:share`)
     .row()
+    .text(ctx.t('menu-alerts'), `${prefix}menu:alerts`)
+    .row()
     .text(ctx.t('menu-language'), `${prefix}menu:language`)
     .text(ctx.t('menu-privacy'), `${prefix}menu:privacy`);
   if (ctx.surveysOpen) keyboard.row().text(ctx.t('menu-surveys'), `${prefix}menu:surveys`);

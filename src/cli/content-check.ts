@@ -1,3 +1,4 @@
+import { alertReviewLines, loadAlertTemplates } from '../content/alert-templates.js';
 import { join } from 'node:path';
 import { formatProblem, type ContentProblem } from '../content/front-matter.js';
 import { loadContent } from '../content/loader.js';
@@ -29,12 +30,17 @@ const content = loadContent(contentDir);
 const posts = loadPosts(contentDir, { timezone, channels });
 const goLive = goLiveReport(contentDir, content);
 const located = <T extends { file: string }>(p: T): T => ({ ...p, file: join(contentDir, p.file) });
+// Drug alert templates (content/alerts/<lang>.md): a broken one is an error; an unsigned one a warning (staff may use it, the alert claims no check).
+const alertTemplates = loadAlertTemplates(contentDir, Object.keys(content.languages), content.settings.emergency_numbers);
+const alertsUnsigned: ContentProblem[] = [...alertTemplates.templates.values()]
+  .filter((t) => alertReviewLines(t, new Date()).length === 0)
+  .map((t) => ({ file: t.file, message: 'no current clinician sign-off: staff may send alerts with it, and they will not say they were checked' }));
 const stories = storyContentProblems(contentDir, Object.keys(content.languages), defaultLanguage, channels);
 // The duty roster (content/roster.yml), if any: each bad entry named by file and field; inboxes as INBOXES names them.
 const roster = loadRoster(contentDir);
 const inboxNames = process.env.INBOXES ? parseInboxes(process.env.INBOXES).inboxes.map((i) => i.name) : [DEFAULT_INBOX_NAME];
 const rosterProblems = [...roster.problems, ...(roster.roster && inboxNames.length > 0 ? rosterInboxProblems(roster.roster, inboxNames) : [])];
-const problems = [...content.problems, ...posts.problems, ...goLive.errors, ...stories, ...rosterProblems].map((p) => formatProblem(located(p)));
+const problems = [...content.problems, ...posts.problems, ...goLive.errors, ...stories, ...rosterProblems, ...alertTemplates.problems].map((p) => formatProblem(located(p)));
 const warnings = reviewContent(contentDir, content, defaultLanguage)
   .filter((p) => !/lack the current sign-off/.test(p.message)) // listed in full below
   .map((p) => `warning: ${formatProblem(located(p))}`);
@@ -59,6 +65,7 @@ for (const summary of goLive.signOff) {
 for (const item of goLive.mixUnsigned) out.push(`${blocker}: ${formatProblem(located(item))}`);
 const riskUnsigned = unsignedRiskLists(content.risk);
 group('Risk word lists (content/risk/) a clinician has not signed off', riskUnsigned, 'warning');
+group('Drug alert templates (content/alerts/) a clinician has not signed off', alertsUnsigned, 'warning');
 group('Old review dates (not a sign-off)', goLive.legacyReviewed, 'warning');
 group('Organisation placeholders [[ORG: …]] (clients see "ask a consultant" instead)', goLive.placeholders, blocker);
 group('Emergency numbers written out (use the settings.yml names)', goLive.literalNumbers, blocker);
@@ -80,7 +87,7 @@ const drafts = posts.posts.filter((p) => p.draft).length;
 const surveyDrafts = content.surveys.filter((s) => !s.ready).length;
 if (content.surveys.length > 0) out.push(`surveys: ${content.surveys.length} valid (${surveyDrafts} draft(s): not offered to clients until they have ready:)`);
 const languages = Object.keys(content.languages).join(', ') || 'none';
-const shownWarnings = warnings.length + goLive.legacyReviewed.length + riskUnsigned.length + (strict ? 0 : blockers);
+const shownWarnings = warnings.length + goLive.legacyReviewed.length + riskUnsigned.length + alertsUnsigned.length + (strict ? 0 : blockers);
 out.push(
   `${problems.length === 0 ? 'OK' : `${problems.length} problem(s)`}: ${cards} info card(s), ${posts.posts.length} valid post(s) (${drafts} draft(s)), ${content.sources.length} source(s) (${content.sources.filter((s) => s.draft).length} draft(s)) in ${contentDir}; languages: ${languages}; ${shownWarnings} warning(s)`,
 );

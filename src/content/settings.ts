@@ -47,7 +47,19 @@ const fields = {
     })
     .refine((list) => new Set(list).size === list.length, 'regions has the same entry twice')
     .default([]),
+  // Drug alerts' regions (clients subscribe to some); absent: the same as regions.
+  alert_regions: z
+    .array(z.string().regex(ID, 'each alert_regions entry must be lowercase latin letters, digits and dashes (at most 24), e.g. almaty'), {
+      error: 'alert_regions must be a list, e.g. [north, south, almaty], or [] for no alerts',
+    })
+    .refine((list) => new Set(list).size === list.length, 'alert_regions has the same entry twice')
+    .optional(),
 };
+
+/** The regions drug alerts are sent for: alert_regions, else regions. */
+export function alertRegionsOf(settings: Settings): string[] {
+  return settings.alert_regions ?? settings.regions;
+}
 
 const settingsSchema = z.strictObject(fields);
 export type Settings = z.output<typeof settingsSchema>;

@@ -418,6 +418,112 @@ export const eventCounts = sqliteTable('event_counts', {
 });
 
 /**
+ * Opt-in drug alerts (issue 22): a client's subscription, and nothing else about them. Keyed by a hash of
+ * the client key under a subkey of its own (`privacy.subscriptionKey`), so it matches no client row: a
+ * subscription outlives the client row's retention (someone who only reads alerts keeps getting them) and
+ * goes with /forget, "unsubscribe", or the first 403 (blocked the bot).
+ */
+export const alertSubscriptions = sqliteTable('alert_subscriptions', {
+  key: text('key').primaryKey(),
+  /** The chat id, sealed and bound to this row (`alert_subscriptions:<key>`). */
+  chatRef: text('chat_ref').notNull(),
+  /** Region ids of settings.yml (alert_regions), between commas: ",north,almaty,". */
+  regions: text('regions').notNull(),
+  /** The language alerts are sent in (the one the client used last with the bot). */
+  language: text('language').notNull(),
+});
+
+export type AlertSubscriptionRow = typeof alertSubscriptions.$inferSelect;
+
+/**
+ * An alert drafted by staff: what it says (the template's fields: staff's words about a substance, never
+ * about a client), where, until when, and its delivery figures. No client data; kept after it ends for
+ * the figures.
+ */
+export const alerts = sqliteTable('alerts', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  /** draft | sending | sent | expired | withdrawn | cancelled */
+  status: text('status').notNull(),
+  /** Region ids between commas, as in alert_subscriptions. */
+  regions: text('regions').notNull(),
+  /** high | medium | low */
+  severity: text('severity').notNull(),
+  /** JSON: { substance, sold_as, effects, action } (and per-language overrides "effects.kk"). */
+  fields: text('fields').notNull(),
+  /** A CHANNELS alias to post a copy to, or null. */
+  channel: text('channel'),
+  expiresAt: integer('expires_at').notNull(),
+  /** The chat it was drafted in (staff or editors chat): answers and figures go there. */
+  chatId: integer('chat_id').notNull(),
+  /** Keyed hash of the drafter's Telegram id (privacy.staffKey): the approver must be someone else. */
+  draftedBy: text('drafted_by').notNull(),
+  /** People who must have agreed, the drafter counting as the first (ALERT_APPROVALS at drafting). */
+  approvalsNeeded: integer('approvals_needed').notNull(),
+  /** The client report it answers (the reports flow's number), if any. */
+  reportNo: text('report_no'),
+  /** Bumped by /alert update: delivered messages showing an older version are edited. */
+  version: integer('version').notNull().default(1),
+  createdAt: integer('created_at').notNull(),
+  approvedAt: integer('approved_at'),
+  /** When the last subscriber's delivery was settled. */
+  finishedAt: integer('finished_at'),
+  endedAt: integer('ended_at'),
+  sent: integer('sent').notNull().default(0),
+  failed: integer('failed').notNull().default(0),
+  blocked: integer('blocked').notNull().default(0),
+  /** On its way when the process died: not sent again (no doubles), may not have arrived. */
+  uncertain: integer('uncertain').notNull().default(0),
+  /** Still waiting when the alert expired or was withdrawn. */
+  unsent: integer('unsent').notNull().default(0),
+  /** The channel copy: sending | sent | failed | unknown; its message id while the alert lives. */
+  channelState: text('channel_state'),
+  channelMessageId: integer('channel_message_id'),
+});
+
+export type AlertRow = typeof alerts.$inferSelect;
+
+/** Who agreed to an alert (keyed hashes of staff ids), one row each. */
+export const alertApprovals = sqliteTable(
+  'alert_approvals',
+  {
+    alertId: integer('alert_id')
+      .notNull()
+      .references(() => alerts.id, { onDelete: 'cascade' }),
+    staffKey: text('staff_key').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.alertId, t.staffKey] })],
+);
+
+/**
+ * One row per (alert, subscriber), written for every subscriber of its regions when it is approved:
+ * "sending" is committed before the request, so a crash can never send it twice. The delivered message
+ * id is kept only while the alert lives (for its update or withdrawal), then every row goes.
+ */
+export const alertDeliveries = sqliteTable(
+  'alert_deliveries',
+  {
+    alertId: integer('alert_id')
+      .notNull()
+      .references(() => alerts.id, { onDelete: 'cascade' }),
+    subscriptionKey: text('subscription_key')
+      .notNull()
+      .references(() => alertSubscriptions.key, { onDelete: 'cascade' }),
+    /** queued | sending | sent | failed | uncertain */
+    state: text('state').notNull(),
+    messageId: integer('message_id'),
+    /** The alert's version the delivered message shows. */
+    version: integer('version').notNull().default(0),
+    /** The withdrawal notice: queued | sending | done | uncertain; null when none is due. */
+    notice: text('notice'),
+    attempts: integer('attempts').notNull().default(0),
+    notBefore: integer('not_before').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.alertId, t.subscriptionKey] }), index('alert_deliveries_state').on(t.state, t.notBefore), index('alert_deliveries_subscription').on(t.subscriptionKey)],
+);
+
+export type AlertDeliveryRow = typeof alertDeliveries.$inferSelect;
+
+/**
  * Consultants' internal notes on a case (a message starting with "!" or /note in its topic), for /history
  * when the client comes back. Sealed (Privacy.notes, bound to the case), never the client's words; they go
  * with the case (retention, /forget) through the foreign key.

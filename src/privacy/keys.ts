@@ -28,6 +28,10 @@ export interface Privacy {
   sourceMarkerKey(clientKey: string): string;
   /** The key a client's event reminders are kept under (event_reminders): its own subkey, so it matches no client row. */
   rsvpKey(clientKey: string): string;
+  /** The key an alert subscription is kept under: its own subkey, so it matches no client row (see alert_subscriptions). */
+  subscriptionKey(clientKey: string): string;
+  /** A staff member's Telegram id as a keyed hash (who drafted or approved an alert; never a client's). */
+  staffKey(telegramUserId: number): string;
   /** The key a day's report count is kept under (the daily report limit): its own subkey, like the pick-up key. */
   reportLimitKey(clientKey: string): string;
   /** A MAC over a row's canonical fields (see src/db/row-integrity.ts), under a subkey of the table's own. */
@@ -68,6 +72,8 @@ export const KEY_LABELS = {
   pickup: 'pickup-count-key',
   sourceMarker: 'source-marker-key',
   rsvp: 'event-reminder-key',
+  subscription: 'alert-subscription-key',
+  staff: 'staff-key',
   checkinPlan: 'checkin-plan-encryption',
   buddy: 'checkin-buddy-key',
   reportLimit: 'report-count-key',
@@ -85,6 +91,8 @@ export const CHAT_REF_BINDING = {
   deletion: 'pending_deletions',
   /** A client's chat in event_reminders, bound to the holder's key. */
   rsvp: (holderKey: string) => `event_reminders:${holderKey}`,
+  /** A subscriber's chat, in alert_subscriptions.chat_ref. */
+  subscription: (key: string) => `alert_subscriptions:${key}`,
   /** A story's author, in stories.chat_ref (bound to the story's random number). */
   story: (number: string) => `stories:${number}`,
   /** A check-in buddy's own chat, in buddies.buddy_chat_ref (bound to the pairing's row). */
@@ -107,6 +115,8 @@ export function createPrivacy(botSecret: string): Privacy {
   const pickupHmacKey = subkey(botSecret, KEY_LABELS.pickup);
   const sourceMarkerHmacKey = subkey(botSecret, KEY_LABELS.sourceMarker);
   const rsvpHmacKey = subkey(botSecret, KEY_LABELS.rsvp);
+  const subscriptionHmacKey = subkey(botSecret, KEY_LABELS.subscription);
+  const staffHmacKey = subkey(botSecret, KEY_LABELS.staff);
   const buddyHmacKey = subkey(botSecret, KEY_LABELS.buddy);
   const reportHmacKey = subkey(botSecret, KEY_LABELS.reportLimit);
   const markerHmacKey = subkey(botSecret, KEY_LABELS.surveyMarker);
@@ -170,6 +180,12 @@ export function createPrivacy(botSecret: string): Privacy {
     },
     rsvpKey(clientKey) {
       return createHmac('sha256', rsvpHmacKey).update(clientKey).digest('hex');
+    },
+    subscriptionKey(clientKey) {
+      return createHmac('sha256', subscriptionHmacKey).update(clientKey).digest('hex');
+    },
+    staffKey(telegramUserId) {
+      return createHmac('sha256', staffHmacKey).update(String(telegramUserId)).digest('hex');
     },
     reportLimitKey(clientKey) {
       return createHmac('sha256', reportHmacKey).update(clientKey).digest('hex');

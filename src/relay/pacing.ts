@@ -51,19 +51,26 @@ export class Pacer {
 
   /**
    * 0 if a message to `chatId` may go now, else how many ms to wait. `reserve`: slots of the chat's
-   * window to leave free (a backlog leaves a few for other cases' first messages).
+   * window to leave free (a backlog leaves a few for other cases' first messages). `globalReserve`:
+   * slots of the overall second to leave free (a broadcast leaves them to consultations and emergencies).
    */
-  delay(chatId: number, now: number, reserve = 0): number {
-    if (chatId > 0) return this.privateDelay(chatId, now);
+  delay(chatId: number, now: number, reserve = 0, globalReserve = 0): number {
+    if (chatId > 0) return this.privateDelay(chatId, now, globalReserve);
     const span = this.spanOf(chatId);
     const max = Math.max(1, this.maxOf(chatId) - reserve);
     const own = this.window(`chat:${chatId}`, now, span);
-    const all = this.window('global', now, 1_000);
     let wait = Math.max(0, (this.blocked.get(chatId) ?? 0) - now);
     if (wait === 0) this.blocked.delete(chatId);
     if (own.length >= max) wait = Math.max(wait, (own[own.length - max] ?? now) + span - now);
-    if (all.length >= this.limits.globalPerSecond) wait = Math.max(wait, (all[all.length - this.limits.globalPerSecond] ?? now) + 1_000 - now);
-    return wait;
+    return Math.max(wait, this.globalDelay(now, globalReserve));
+  }
+
+  /** How long until the overall second has a slot, leaving `globalReserve` of them free. */
+  private globalDelay(now: number, globalReserve: number): number {
+    if (this.limits.globalPerSecond === Infinity) return 0;
+    const all = this.window('global', now, 1_000);
+    const max = Math.max(1, this.limits.globalPerSecond - globalReserve);
+    return all.length >= max ? Math.max(0, (all[all.length - max] ?? now) + 1_000 - now) : 0;
   }
 
   private bucket(chatId: number, now: number): { tokens: number; at: number } {
@@ -76,16 +83,14 @@ export class Pacer {
     return bucket;
   }
 
-  private privateDelay(chatId: number, now: number): number {
+  private privateDelay(chatId: number, now: number, globalReserve = 0): number {
     let wait = Math.max(0, (this.blocked.get(chatId) ?? 0) - now);
     if (wait === 0) this.blocked.delete(chatId);
     if (this.limits.privatePerSecond !== Infinity) {
       const { tokens } = this.bucket(chatId, now);
       if (tokens < 1) wait = Math.max(wait, Math.ceil(((1 - tokens) / this.limits.privatePerSecond) * 1000));
     }
-    const all = this.window('global', now, 1_000);
-    if (all.length >= this.limits.globalPerSecond) wait = Math.max(wait, (all[all.length - this.limits.globalPerSecond] ?? now) + 1_000 - now);
-    return wait;
+    return Math.max(wait, this.globalDelay(now, globalReserve));
   }
 
   /** Whether any limit applies (OUTGOING_PACING=off has none). */

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { previewSavedPosts } from './preview.js';
+import { showAlertsDemo } from './alerts-demo.js';
 import { createScene, introduceConsultants, sandboxToken, sceneEnv } from './scene.js';
 import { FakeTelegram } from './telegram-sim/index.js';
 import { loadScenarios } from './training/scenario.js';
@@ -118,6 +119,10 @@ async function main(): Promise<void> {
 
   introduceConsultants(scene); // their aliases: the names clients see, and the roster's
   stopPreview = previewSavedPosts(scene, contentDir);
+  // A subscriber and a sample drug alert, drafted and approved by two consultants (SANDBOX_ALERTS_DEMO=off: none).
+  if (process.env.SANDBOX_ALERTS_DEMO !== 'off') {
+    await showAlertsDemo(scene).catch((error: unknown) => process.stderr.write(`Sandbox: the drug alerts demo did not complete: ${(error as Error).message}\n`));
+  }
   const { scenarios, problems } = loadScenarios(contentDir);
   for (const problem of problems) process.stderr.write(`Sandbox: training scenario skipped: ${problem}\n`);
   let broadcast = () => {};

@@ -19,6 +19,7 @@ import { redeemUnderLoad } from './redeem.js';
 import { BUSY_DEFAULTS, busyTeam, supportsInboxes, type BusyFigures } from './busy-team.js';
 import { ATTACK_DEFAULTS, attackScenario } from './attacks.js';
 import { surveyUnderLoad } from './survey.js';
+import { alertBroadcast } from './alerts.js';
 
 const quick = process.env.BENCH_QUICK === '1';
 // Scenarios by name, from BENCH_ONLY=a,b or the command line (`npm run bench -- busy-team`).
@@ -181,6 +182,29 @@ if (wanted('survey')) {
     ['11. Survey', `answers stored once each (${n(f.clients)} clients × 10 questions, at once; then each asks again)`, `responses ${n(f.responses)}, markers ${n(f.markers)}, unfinished ${f.unfinished}; refused the second time: ${n(f.refusedAgain)}`, '', `${n(f.clients)} / ${n(f.clients)} / 0`, verdict(stored && f.refusedAgain === f.clients)],
     ['', 'questions whose counts per answer match what the clients chose', `${f.correctQuestions} of 10`, '', '10 of 10', verdict(f.correctQuestions === 10)],
     ['', `taps per second (${(f.seconds).toFixed(1)} s in all); tap → next question p50 / p95`, `${n(f.tapsPerSecond)}/s; ${ms(f.p50)} / ${ms(f.p95)}`, '', '', ''],
+  );
+}
+
+if (wanted('alerts')) {
+  const subscribers = quick ? 1_000 : 10_000;
+  // Time-scaled: the fake server and the bot both allow `scale` × 30 messages a second overall.
+  const scale = Number(process.env.BENCH_ALERT_SCALE ?? 3);
+  const global = 30 * scale;
+  const ceiling = global - Math.max(1, Math.ceil(global / 6)); // the broadcast leaves a sixth to everything else
+  const s = (x: number) => (Number.isNaN(x) ? '—' : x < 1_000 ? ms(x) : `${(x / 1000).toFixed(1)} s`);
+  log(`alerts: ${n(subscribers)} subscribers, one alert to all, overall limit ${global}/s (×${scale}), with consultations during it…`);
+  const clean = await alertBroadcast({ subscribers, scale, kill: false, consultations: 4 });
+  log(`alerts: again, with kill -9 in the middle…`);
+  const killed = await alertBroadcast({ subscribers, scale, kill: true, consultations: 0 });
+  const floor = (subscribers / global) * 1000;
+  const unscaled = subscribers / (clean.perSecond / scale); // seconds at the rate achieved, divided by the scale
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+  const worst = (xs: number[]) => (xs.length ? Math.max(...xs) : Number.NaN);
+  rows.push(
+    ['12. Drug alert', `${n(subscribers)} subscribers, one alert to all: time to finish (overall limit scaled ×${scale} to ${global}/s; the broadcast's own ceiling ${ceiling}/s)`, `${s(clean.finishMs)} (${clean.perSecond.toFixed(1)}/s)`, `floor ${s(floor)} at ${global}/s`, '', ''],
+    ['', `the same at Telegram's real 30/s (rate ÷ ${scale}; design ceiling 25/s = 400 s, floor 333 s)`, `≈ ${unscaled.toFixed(0)} s`, 'floor 333 s', '', ''],
+    ['', `kill -9 in the middle: doubled / never delivered / 429s`, `${killed.doubled} / ${killed.missed} / ${killed.refused}`, '', '0 doubled', verdict(killed.doubled === 0)],
+    ['', 'a consultation message → its topic: median / worst, without a broadcast / during it', `${s(median(clean.during))} / ${s(worst(clean.during))} (${clean.during.length})`, `calm: ${s(median(clean.calm))} / ${s(worst(clean.calm))} (${clean.calm.length})`, 'during ≈ calm (< 1 s more)', verdict(median(clean.during) < median(clean.calm) + 1_000 && worst(clean.during) < 3_000)],
   );
 }
 

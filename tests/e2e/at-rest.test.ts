@@ -104,6 +104,7 @@ describe('nothing in clear at rest', () => {
       STAFF_CHAT_ID: String(staff.id),
       DEFAULT_LANGUAGE: 'en',
       SURVEY_DRAFTS: 'offered', // the sample survey (a draft), as in the sandbox
+      ALERT_APPROVALS: '1',
     });
     const client = fake.createUser({ id: person.id, username: person.username, first_name: person.first_name, last_name: person.last_name, language_code: 'en' });
 
@@ -125,6 +126,11 @@ describe('nothing in clear at rest', () => {
     fake.sendText(client, '/start');
     const menu = await clientSees(client, /./);
     expect(buttons(menu)).toContain('menu:consult');
+    // A drug alert subscription: the regions, and the chat id sealed.
+    fake.sendText(client, '/alerts');
+    fake.pressButton(client, await clientSees(client, /Tap the regions/), 'alerts:t:almaty');
+    await clientSees(client, /You get alerts for: <b>Almaty|You get alerts for: Almaty/);
+    expect(count('alert_subscriptions')).toBe(1);
     fake.pressButton(client, menu, 'menu:consult');
     fake.pressButton(client, await clientSees(client, /What is it about/), 'intake:topic:substances');
     await clientSees(client, /In a few words/);
@@ -173,6 +179,11 @@ describe('nothing in clear at rest', () => {
     await clientSees(client, /Thank you, I am here/);
     expect(await scanMoment('after-burst')).toEqual([]);
 
+    // A drug alert reaches them: its delivery row keeps the message id while the alert holds.
+    fake.sendText(anna, '/alert\nregions: almaty\nsubstance: nitazene\neffects: stops breathing\nexpires: 2h', { chatId: staff.id });
+    await clientSees(client, /Drug alert: nitazene/);
+    await until(() => count('alert_deliveries', "state = 'sent'") === 1, 'the delivery recorded');
+    expect(await scanMoment('alert-delivered')).toEqual([]);
     // A bad batch report (issue 22.2) with a photo, scanned mid-flow and once it reached the team.
     fake.sendText(client, '/report');
     fake.pressButton(client, await clientSees(client, /Report a bad batch/), 'report:kind:batch');

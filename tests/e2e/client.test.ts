@@ -77,7 +77,7 @@ describe('client side, end to end', () => {
   it('registers the client commands in every language', () => {
     for (const lang of LANGUAGES) {
       const commands = fake.commands({ scope: { type: 'all_private_chats' }, language_code: lang });
-      expect(commands.map((c) => c.command)).toEqual(['start', 'help', 'consult', 'status', 'end', 'info', 'mix', 'checkin', 'buddy', 'services', 'report', 'language', 'privacy', 'share', 'surveys', 'forget']);
+      expect(commands.map((c) => c.command)).toEqual(['start', 'help', 'consult', 'status', 'end', 'info', 'mix', 'checkin', 'buddy', 'services', 'report', 'alerts', 'language', 'privacy', 'share', 'surveys', 'forget']);
     }
     expect(fake.commands({ scope: { type: 'all_private_chats' }, language_code: 'kk' })[0]?.description).not.toBe(
       fake.commands({ scope: { type: 'all_private_chats' }, language_code: 'en' })[0]?.description,
@@ -95,7 +95,7 @@ describe('client side, end to end', () => {
     expect(greeting.text).toMatch(promise);
     expect(greeting.text).toContain('/forget');
     expect(buttons(greeting).map((b) => b.data)).toEqual([
-      'menu:info', 'menu:emergency', 'menu:consult', 'menu:services', 'menu:report', 'menu:share', 'menu:language', 'menu:privacy',
+      'menu:info', 'menu:emergency', 'menu:consult', 'menu:services', 'menu:report', 'menu:share', 'menu:alerts', 'menu:language', 'menu:privacy',
     ]);
   });
 
@@ -256,7 +256,7 @@ describe('client side, end to end', () => {
       callback_query: { id: 'stale-1', from: client, chat_instance: 'ci', message: menu, data: 'old:button:v0' },
     });
     const reply = await fake.nextBotMessage(client.id);
-    expect(buttons(reply).length).toBe(8);
+    expect(buttons(reply).length).toBe(9);
     withNumbers(reply.text);
     expect(fake.unansweredCallbackQueries()).toEqual([]);
     expect(fake.failedCalls()).toEqual([]);

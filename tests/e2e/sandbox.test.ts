@@ -74,3 +74,26 @@ describe('a real deployment never runs the sandbox', () => {
     await expect(startSandbox({ NODE_ENV: 'production' }, 10_000)).rejects.toThrow(/refusing to start with NODE_ENV=production/);
   });
 });
+
+describe('npm run sandbox: drug alerts', () => {
+  it('shows a subscriber client and a sample alert drafted by one consultant, approved by another, received', async () => {
+    const url = new URL('/events', sandbox.url);
+    const first = await new Promise<string>((resolve, reject) => {
+      const req = request({ host: url.hostname, port: url.port, path: url.pathname, headers: { accept: 'text/event-stream' } }, (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => {
+          body += chunk.toString('utf8');
+          if (body.includes('\n\n')) {
+            req.destroy();
+            resolve(body);
+          }
+        });
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(first).toContain('Robin (alerts)');
+    expect(first).toMatch(/Drug alert: SAMPLE: a nitazene/);
+    expect(first).toMatch(/Alert #1 approved/);
+  });
+});

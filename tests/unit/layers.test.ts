@@ -16,6 +16,7 @@ const ALLOWED: Record<string, string[]> = {
   relay: ['db', 'privacy', 'telegram', 'time'],
   inbox: ['content', 'db', 'privacy', 'relay', 'telegram', 'time'],
   publishing: ['content', 'db', 'telegram', 'time'],
+  alerts: ['content', 'db', 'privacy', 'relay', 'telegram', 'time'],
   stories: ['content', 'db', 'privacy', 'publishing', 'telegram', 'time'],
   ops: ['content', 'db', 'inbox', 'privacy', 'publishing', 'relay', 'stories', 'telegram', 'time'],
 };

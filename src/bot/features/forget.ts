@@ -18,6 +18,8 @@ export interface ForgetTools {
   teamChatRef: (teamChatId: number) => string;
   /** Rewrites the queue board at once (it names waiting clients by pseudonym). */
   refreshBoard: () => void;
+  /** Deletes the client's drug alert subscription (and its delivery rows); whether there was one. */
+  forgetSubscription?: (clientKey: string) => boolean;
   /** The numbers of the client's stories waiting for editors (they go with the client's row). */
   openStories?: (clientKey: string) => string[];
   /** Tells the editors those stories were withdrawn. */
@@ -73,6 +75,7 @@ export function createForgetFeature({ db, logger, privacy }: BotDeps, tools: For
     // Kept under keys of their own (not the client key): the outreach marker and event reminders go too.
     const reminders = forgetRsvps(db, privacy, key);
     if (forgetSourceMarker(db, privacy, key) + reminders > 0) foldWal(db);
+    const unsubscribed = tools.forgetSubscription?.(key) ?? false;
     ctx.client.row = undefined;
     // Drafts and stories not yet decided went with the row (ON DELETE CASCADE): their editors are told.
     if (erased && stories.length > 0) await tools.storiesForgotten?.(stories);
@@ -89,8 +92,13 @@ export function createForgetFeature({ db, logger, privacy }: BotDeps, tools: For
       tools.refreshBoard();
     }
     const cleared = clearingReport(ctx, clearing);
-    let text = `${ctx.t('forget-nothing')}\n\n${cleared}`;
-    if (erased?.rows.survey_progress) text = `${ctx.t('forget-done', { what: ctx.t('forget-item-survey', { count: erased.rows.survey_progress }) })}\n\n${cleared}`;
+    // Without a client row, what was kept under keys of its own (a survey begun, alerts, reminders) is named.
+    const loose = [
+      ...(erased?.rows.survey_progress ? [ctx.t('forget-item-survey', { count: erased.rows.survey_progress })] : []),
+      ...(unsubscribed ? [ctx.t('forget-item-alerts')] : []),
+      ...(reminders > 0 ? [ctx.t('forget-item-reminders', { count: reminders })] : []),
+    ];
+    let text = loose.length > 0 ? `${ctx.t('forget-done', { what: loose.join(', ') })}\n\n${cleared}` : `${ctx.t('forget-nothing')}\n\n${cleared}`;
     if (erased && erased.pseudonym !== '') {
       logger.info({ rows: erased.rows }, 'client data erased on request');
       const items = [ctx.t('forget-item-client', { pseudonym: erased.pseudonym }), ctx.t('forget-item-chat')];
@@ -99,6 +107,7 @@ export function createForgetFeature({ db, logger, privacy }: BotDeps, tools: For
       // Codes are unlinked, not deleted: they still work at the partner and count, for nobody.
       if (erased.rows.referral_codes) items.push(ctx.t('forget-item-codes', { count: erased.rows.referral_codes }));
       if (reminders > 0) items.push(ctx.t('forget-item-reminders', { count: reminders }));
+      if (unsubscribed) items.push(ctx.t('forget-item-alerts'));
       if (erased.rows.stories) items.push(ctx.t('forget-item-stories', { count: erased.rows.stories }));
       if (erased.rows.checkins) items.push(ctx.t('forget-item-checkin'));
       if (erased.rows.buddies) items.push(ctx.t('forget-item-buddy'));
@@ -106,8 +115,6 @@ export function createForgetFeature({ db, logger, privacy }: BotDeps, tools: For
       if (erased.rows.survey_progress) items.push(ctx.t('forget-item-survey', { count: erased.rows.survey_progress }));
       if (erased.rows.survey_opt_ins) items.push(ctx.t('forget-item-survey-invitations'));
       text = `${ctx.t('forget-done', { what: items.join(', ') })}\n\n${cleared}`;
-    } else if (reminders > 0) {
-      text = `${ctx.t('forget-done', { what: ctx.t('forget-item-reminders', { count: reminders }) })}\n\n${cleared}`;
     }
     // A new message in the chat itself: the screen the button was on (and any topic) has just been deleted.
     await ctx.api.sendMessage(ctx.chat!.id, text, { parse_mode: 'HTML', reply_markup: mainMenu(ctx) });

@@ -29,6 +29,7 @@ export function createPrivacyFeature({ config }: BotDeps): Composer<BotContext> 
       ctx.t('privacy-checkin'),
       ctx.t('privacy-surveys'),
       ctx.t('privacy-outreach'),
+      ctx.t('privacy-alerts'),
     ];
     const whole = blocks.join('\n\n');
     if (whole.length <= SCREEN_LIMIT) return void (await showScreen(ctx, whole, keyboard));

@@ -1,0 +1,205 @@
+import { GrammyError, HttpError, type Api } from 'grammy';
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { Broadcaster, type AlertTexts } from '../../src/alerts/broadcaster.js';
+import { parseDraft } from '../../src/alerts/draft.js';
+import { approve, createDraft, expireDue, findAlert, markSending, nextWork, withdrawAlert } from '../../src/alerts/store.js';
+import { Subscriptions } from '../../src/alerts/subscriptions.js';
+import type { Db } from '../../src/db/connection.js';
+import { createPrivacy } from '../../src/privacy/keys.js';
+import { NO_LIMITS, Pacer, TELEGRAM_LIMITS } from '../../src/relay/pacing.js';
+import { memoryDb } from '../support/db.js';
+
+const privacy = createPrivacy('unit-test-secret-unit-test-secret-0001');
+const texts: AlertTexts = { alert: (a, lang) => `alert ${a.id} v${a.version} ${lang}`, withdrawn: (a) => `withdrawn ${a.id}`, channel: (a) => `channel ${a.id}` };
+const NOW = Date.UTC(2026, 11, 8, 6, 0);
+const FIELDS = { substance: 'nitazene', effects: 'stops breathing' };
+
+interface Call {
+  method: string;
+  chat: number | string;
+  text: string;
+}
+
+/** A Bot API stand-in: records every call; `fail` may throw for a chat (once or always). */
+function fakeApi(fail: (call: Call, n: number) => unknown = () => undefined): { api: Api; calls: Call[] } {
+  const calls: Call[] = [];
+  let id = 100;
+  const seen = new Map<string, number>();
+  const call = async (method: string, chat: number | string, text: string) => {
+    const record = { method, chat, text };
+    const key = `${method}:${chat}`;
+    const n = (seen.get(key) ?? 0) + 1;
+    seen.set(key, n);
+    const error = fail(record, n);
+    if (error) throw error;
+    calls.push(record);
+    return { message_id: ++id };
+  };
+  const api = {
+    sendMessage: (chat: number, text: string) => call('sendMessage', chat, text),
+    editMessageText: (chat: number, _id: number, text: string) => call('editMessageText', chat, text),
+  } as unknown as Api;
+  return { api, calls };
+}
+
+function setup(subscribers: { chat: number; regions: string[]; lang?: string }[]) {
+  const db = memoryDb(privacy);
+  const subscriptions = new Subscriptions(db, privacy);
+  for (const s of subscribers) subscriptions.set(privacy.clientKey(s.chat), s.chat, s.regions, s.lang ?? 'en', NOW);
+  return { db, subscriptions };
+}
+
+function broadcaster(db: Db, subscriptions: Subscriptions, api: Api, pacer = new Pacer(NO_LIMITS), clock = () => NOW) {
+  return new Broadcaster({ db, api, pacer, logger: pino({ level: 'silent' }), subscriptions, texts, channels: {}, clock, steady: clock, headroom: 5, concurrency: 4 });
+}
+
+function approved(db: Db, regions: string[], approvalsNeeded = 2): number {
+  const { row } = createDraft(db, { regions, severity: 'high', fields: FIELDS, expiresAt: NOW + 3_600_000 }, { chatId: -100, staffKey: 'drafter', approvalsNeeded }, NOW);
+  if (approvalsNeeded > 1) approve(db, row.id, 'second', NOW);
+  return row.id;
+}
+
+const count = (db: Db, sql: string, ...args: unknown[]) => (db.$client.prepare(sql).get(...args) as { n: number }).n;
+
+describe('drug alerts: approvals', () => {
+  it('the drafter counts once and cannot approve their own draft; the last agreement needed starts it for the subscribers of its regions only', () => {
+    const { db } = setup([{ chat: 1, regions: ['north'] }, { chat: 2, regions: ['south'] }, { chat: 3, regions: ['south', 'almaty'] }]);
+    const { row } = createDraft(db, { regions: ['north', 'almaty'], severity: 'high', fields: FIELDS, expiresAt: NOW + 3_600_000 }, { chatId: -100, staffKey: 'a', approvalsNeeded: 3 }, NOW);
+    expect(approve(db, row.id, 'a', NOW)).toEqual({ outcome: 'already' });
+    expect(approve(db, row.id, 'b', NOW)).toEqual({ outcome: 'counted', have: 2, need: 3 });
+    expect(approve(db, row.id, 'b', NOW)).toEqual({ outcome: 'already' });
+    expect(count(db, 'SELECT count(*) AS n FROM alert_deliveries')).toBe(0);
+    const started = approve(db, row.id, 'c', NOW);
+    expect(started.outcome === 'started' && started.subscribers).toBe(2);
+    expect(approve(db, row.id, 'd', NOW)).toEqual({ outcome: 'not-draft', status: 'sending' });
+    // A draft past its time is never started.
+    const { row: late } = createDraft(db, { regions: ['north'], severity: 'low', fields: FIELDS, expiresAt: NOW + 1 }, { chatId: -100, staffKey: 'a', approvalsNeeded: 2 }, NOW);
+    expect(approve(db, late.id, 'b', NOW + 10)).toEqual({ outcome: 'expired' });
+  });
+
+  it('a draft names every bad field and what was expected', () => {
+    const context = { regions: ['north', 'south'], languages: ['ru', 'kk', 'en'], channels: ['news'], timezone: 'Asia/Almaty', now: NOW };
+    const bad = parseDraft('regions: mars\nseverity: extreme\nsubstance: x\nexpires: 90d\nchannel: tv\ncolour: red\neffects.de: y', context);
+    expect(bad.ok).toBe(false);
+    const problems = bad.ok ? [] : bad.problems;
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^regions: mars is not in alert_regions/),
+        expect.stringMatching(/^severity must be one of high, medium, low/),
+        expect.stringMatching(/^expires must be within 30 days/),
+        expect.stringMatching(/^channel must be one of CHANNELS \(news\)/),
+        expect.stringMatching(/^colour is not a field of alerts/),
+        expect.stringMatching(/^effects\.de: de is not a language/),
+        expect.stringMatching(/^effects is required/),
+      ]),
+    );
+    const good = parseDraft('regions: all\nsubstance: x\nsold as: y\neffects: z\nexpires: 48h', context);
+    expect(good.ok && good.alert).toMatchObject({ regions: ['north', 'south'], severity: 'high', fields: { substance: 'x', sold_as: 'y', effects: 'z' }, expiresAt: NOW + 48 * 3_600_000 });
+  });
+});
+
+describe('drug alerts: the broadcast', () => {
+  it('sends each subscriber the alert once in their language; a crash while one was on its way leaves it uncertain and never sends it again', async () => {
+    const { db, subscriptions } = setup([
+      { chat: 1, regions: ['north'], lang: 'ru' },
+      { chat: 2, regions: ['north'], lang: 'kk' },
+      { chat: 3, regions: ['north'] },
+      { chat: 4, regions: ['south'] },
+    ]);
+    const id = approved(db, ['north']);
+    // The process "dies" with subscriber 2's message on its way: its row was committed as sending.
+    const onTheWay = nextWork(db, NOW, 10, new Set()).find((w) => w.subscriptionKey === subscriptions.keyOf(privacy.clientKey(2)))!;
+    expect(markSending(db, onTheWay)).toBe(true);
+    const { api, calls } = fakeApi();
+    const b = broadcaster(db, subscriptions, api);
+    b.start(); // recovers: what was on its way is uncertain
+    expect(await b.drain(5_000)).toBe(true);
+    await b.stop();
+    expect(calls.map((c) => [c.chat, c.text]).sort()).toEqual([
+      [1, `alert ${id} v1 ru`],
+      [3, `alert ${id} v1 en`],
+    ]);
+    const alert = findAlert(db, id)!;
+    expect({ sent: alert.sent, uncertain: alert.uncertain, status: alert.status }).toEqual({ sent: 2, uncertain: 1, status: 'sent' });
+    // Started again: nothing more goes out.
+    const again = broadcaster(db, subscriptions, api);
+    again.start();
+    expect(await again.drain(2_000)).toBe(true);
+    await again.stop();
+    expect(calls).toHaveLength(2);
+  });
+
+  it('403 drops the subscription; 429 waits and sends once; a request that may have left is not sent again', async () => {
+    const { db, subscriptions } = setup([{ chat: 1, regions: ['north'] }, { chat: 2, regions: ['north'] }, { chat: 3, regions: ['north'] }, { chat: 4, regions: ['north'] }]);
+    const id = approved(db, ['north']);
+    const { api, calls } = fakeApi((call, n) => {
+      if (call.chat === 1) return new GrammyError('blocked', { ok: false, error_code: 403, description: 'Forbidden: bot was blocked by the user' }, 'sendMessage', {});
+      if (call.chat === 2 && n === 1) return new GrammyError('flood', { ok: false, error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } }, 'sendMessage', {});
+      if (call.chat === 3) return new HttpError('Network request for sendMessage failed', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+      return undefined;
+    });
+    let now = NOW;
+    const b = broadcaster(db, subscriptions, api, new Pacer(NO_LIMITS), () => now);
+    b.start();
+    const ticking = setInterval(() => (now += 250), 20);
+    expect(await b.drain(5_000)).toBe(true);
+    clearInterval(ticking);
+    await b.stop();
+    expect(calls.map((c) => c.chat).sort()).toEqual([2, 4]);
+    const alert = findAlert(db, id)!;
+    expect({ sent: alert.sent, blocked: alert.blocked, uncertain: alert.uncertain }).toEqual({ sent: 2, blocked: 1, uncertain: 1 });
+    expect(subscriptions.find(privacy.clientKey(1))).toBeUndefined();
+    expect(subscriptions.find(privacy.clientKey(2))).toBeDefined();
+  });
+
+  it('withdrawn: what had not gone is not sent, those who got it are told, then nothing of the deliveries is kept; expiry likewise', async () => {
+    const { db, subscriptions } = setup([{ chat: 1, regions: ['north'] }, { chat: 2, regions: ['north'] }]);
+    const id = approved(db, ['north']);
+    const { api, calls } = fakeApi();
+    const b = broadcaster(db, subscriptions, api);
+    // One delivered by hand (as if the broadcast had reached it), then withdrawn.
+    const first = nextWork(db, NOW, 1, new Set())[0]!;
+    markSending(db, first);
+    db.$client.prepare("UPDATE alert_deliveries SET state = 'sent', message_id = 7, version = 1 WHERE subscription_key = ?").run(first.subscriptionKey);
+    expect(withdrawAlert(db, id, NOW)).toBe(1);
+    b.start();
+    expect(await b.drain(2_000)).toBe(true);
+    await b.stop();
+    expect(calls).toEqual([{ method: 'sendMessage', chat: first.subscriptionKey === subscriptions.keyOf(privacy.clientKey(1)) ? 1 : 2, text: `withdrawn ${id}` }]);
+    expect(findAlert(db, id)).toMatchObject({ status: 'withdrawn', unsent: 1 });
+    expect(count(db, 'SELECT count(*) AS n FROM alert_deliveries')).toBe(0);
+
+    const other = approved(db, ['north']);
+    const ended = expireDue(db, NOW + 3_600_000);
+    expect(ended.map((a) => a.id)).toEqual([other]);
+    expect(findAlert(db, other)).toMatchObject({ status: 'expired', unsent: 2 });
+    expect(count(db, 'SELECT count(*) AS n FROM alert_deliveries')).toBe(0);
+  });
+
+  it('a broadcast leaves a sixth of the overall second free: a consultation or the emergency screen never waits behind it', () => {
+    const pacer = new Pacer(TELEGRAM_LIMITS);
+    let sent = 0;
+    for (let chat = 1; chat <= 100; chat++) {
+      if (pacer.delay(chat, 0, 0, 5) > 0) break;
+      pacer.record(chat, 0);
+      sent++;
+    }
+    expect(sent).toBe(25);
+    // A client's reply, a case's copy into the team's group: at once.
+    expect(pacer.delay(5_000, 0)).toBe(0);
+    expect(pacer.delay(-100, 0)).toBe(0);
+    // The broadcast itself waits for the next second.
+    expect(pacer.delay(101, 0, 0, 5)).toBe(1_000);
+  });
+});
+
+describe('drug alerts: configuration', () => {
+  it('ALERT_APPROVALS out of range is refused, naming the variable and what it means', async () => {
+    const { loadConfig } = await import('../../src/config.js');
+    const env = { BOT_TOKEN: '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ', BOT_SECRET: 'x'.repeat(32), STAFF_CHAT_ID: '-1001234567890' };
+    expect(loadConfig(env).alertApprovals).toBe(2);
+    expect(() => loadConfig({ ...env, ALERT_APPROVALS: '0' })).toThrow(/ALERT_APPROVALS must be a whole number from 1 to 5: how many different members/);
+    expect(() => loadConfig({ ...env, OUTGOING_GLOBAL_PER_SECOND: 'fast' })).toThrow(/OUTGOING_GLOBAL_PER_SECOND must be a whole number/);
+  });
+});
