@@ -360,7 +360,6 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   protectedBot.use(outreach.teamSide); // /stats sources before the codes' and cases' /stats
   protectedBot.use(codes.staffSide); // after the lockdown: an intruder cannot send codes to clients either
   protectedBot.use(createStaffAlertsFeature(deps, alertTools, editorsText)); // after the lockdown too
-  protectedBot.use(createInboxFeature(deps, inbox, erasure, members));
   protectedBot.use(reports.teamSide); // the moderation chat's buttons on report cards
   protectedBot.use(createShiftsFeature(deps, inbox, shifts, members)); // before the inbox: /duty, /team… are not replies to a case
   protectedBot.use(createInboxFeature(deps, inbox, erasure, members, shifts));
