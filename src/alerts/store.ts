@@ -135,6 +135,54 @@ export function updateAlert(db: Db, id: number, fields: Record<string, string>, 
     .get();
 }
 
+/** What became of a proposed change to a live alert, or of an agreement to one. */
+export type Revision =
+  | { outcome: 'missing' }
+  | { outcome: 'not-live'; status: string }
+  | { outcome: 'none' }
+  | { outcome: 'already' }
+  | { outcome: 'counted'; have: number; need: number }
+  | { outcome: 'applied'; alert: AlertRow };
+
+function applyPending(db: Db, alert: AlertRow): Revision {
+  const updated = updateAlert(db, alert.id, JSON.parse(alert.pendingFields ?? '{}') as Record<string, string>, alert.pendingExpiresAt ?? undefined)!;
+  db.update(alerts).set({ pendingFields: null, pendingExpiresAt: null, pendingApprovals: null }).where(eq(alerts.id, alert.id)).run();
+  return { outcome: 'applied', alert: { ...updated, pendingFields: null, pendingExpiresAt: null, pendingApprovals: null } };
+}
+
+/**
+ * A change to a live alert's words or expiry is held until as many people agree as the alert needed
+ * (the proposer counting as the first), so that no one person can change what thousands receive. A new
+ * proposal replaces one still waiting. With ALERT_APPROVALS=1 it applies at once.
+ */
+export function proposeUpdate(db: Db, id: number, fields: Record<string, string>, expiresAt: number | undefined, staffKey: string): Revision {
+  return db.$client.transaction((): Revision => {
+    const alert = findAlert(db, id);
+    if (!alert) return { outcome: 'missing' };
+    if (!isLive(alert)) return { outcome: 'not-live', status: alert.status };
+    const pending = { pendingFields: JSON.stringify(fields), pendingExpiresAt: expiresAt ?? null, pendingApprovals: JSON.stringify([staffKey]) };
+    db.update(alerts).set(pending).where(eq(alerts.id, id)).run();
+    if (alert.approvalsNeeded <= 1) return applyPending(db, { ...alert, ...pending });
+    return { outcome: 'counted', have: 1, need: alert.approvalsNeeded };
+  })();
+}
+
+/** Another person agrees to the change waiting on a live alert; the last one needed applies it. */
+export function approveUpdate(db: Db, id: number, staffKey: string): Revision {
+  return db.$client.transaction((): Revision => {
+    const alert = findAlert(db, id);
+    if (!alert) return { outcome: 'missing' };
+    if (!isLive(alert)) return { outcome: 'not-live', status: alert.status };
+    if (alert.pendingFields === null) return { outcome: 'none' };
+    const agreed = JSON.parse(alert.pendingApprovals ?? '[]') as string[];
+    if (agreed.includes(staffKey)) return { outcome: 'already' };
+    agreed.push(staffKey);
+    if (agreed.length >= alert.approvalsNeeded) return applyPending(db, alert);
+    db.update(alerts).set({ pendingApprovals: JSON.stringify(agreed) }).where(eq(alerts.id, id)).run();
+    return { outcome: 'counted', have: agreed.length, need: alert.approvalsNeeded };
+  })();
+}
+
 /**
  * Withdrawn: nothing more goes out; whoever got it is told, under the message they got. Returns how many
  * will be told, or undefined if the alert is not live.

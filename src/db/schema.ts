@@ -463,6 +463,14 @@ export const alerts = sqliteTable('alerts', {
   reportNo: text('report_no'),
   /** Bumped by /alert update: delivered messages showing an older version are edited. */
   version: integer('version').notNull().default(1),
+  /**
+   * A proposed change (`/alert update`), held until as many people agree as for the alert itself: the
+   * changed fields (JSON), a new expiry if any, and the keyed hashes of those who agreed (JSON array,
+   * the proposer first). Cleared when applied or replaced.
+   */
+  pendingFields: text('pending_fields'),
+  pendingExpiresAt: integer('pending_expires_at'),
+  pendingApprovals: text('pending_approvals'),
   createdAt: integer('created_at').notNull(),
   approvedAt: integer('approved_at'),
   /** When the last subscriber's delivery was settled. */

@@ -148,8 +148,15 @@ describe('drug alerts', () => {
     await subscribe(late, 'almaty');
     await clientSees(late, /Drug alert: nitazene/);
 
-    // Update: the delivered messages are edited.
+    // Update: held until a second person agrees (the proposer cannot agree twice), then the delivered
+    // messages are edited.
     fake.sendText(aigerim, `/alert update ${id}\naction: carry naloxone`, { chatId: staff.id });
+    const waiting = await staffSees(new RegExp(`change to alert #${id} waits: 1 of 2 agreed`));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(alertsIn(en).some((m) => /carry naloxone/.test(textOf(m)))).toBe(false);
+    fake.pressButton(aigerim, waiting, `alert:revise:${id}`);
+    await staffSees(new RegExp(`agreed to this change to alert #${id} already`));
+    fake.pressButton(dmitry, waiting, `alert:revise:${id}`);
     await staffSees(new RegExp(`Alert #${id} updated`));
     await until(() => alertsIn(en).find((m) => /carry naloxone/.test(textOf(m)) && /Updated by the team/.test(textOf(m))), 'the edited alert');
     await until(() => fake.botMessages(channel.id).find((m) => /carry naloxone/.test(textOf(m))), 'the edited channel copy');

@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { Broadcaster, type AlertTexts } from '../../src/alerts/broadcaster.js';
 import { parseDraft } from '../../src/alerts/draft.js';
-import { approve, createDraft, expireDue, findAlert, markSending, nextWork, withdrawAlert } from '../../src/alerts/store.js';
+import { approve, approveUpdate, createDraft, expireDue, findAlert, markSending, nextWork, proposeUpdate, withdrawAlert } from '../../src/alerts/store.js';
 import { Subscriptions } from '../../src/alerts/subscriptions.js';
 import type { Db } from '../../src/db/connection.js';
 import { createPrivacy } from '../../src/privacy/keys.js';
@@ -76,6 +76,30 @@ describe('drug alerts: approvals', () => {
     // A draft past its time is never started.
     const { row: late } = createDraft(db, { regions: ['north'], severity: 'low', fields: FIELDS, expiresAt: NOW + 1 }, { chatId: -100, staffKey: 'a', approvalsNeeded: 2 }, NOW);
     expect(approve(db, late.id, 'b', NOW + 10)).toEqual({ outcome: 'expired' });
+  });
+
+  it('a change to a live alert waits for as many people as the alert needed; one person cannot change what went out', () => {
+    const { db } = setup([{ chat: 1, regions: ['north'] }]);
+    const id = approved(db, ['north'], 2);
+    const action = () => (JSON.parse(findAlert(db, id)!.fields) as Record<string, string>).action;
+    const before = action();
+    expect(proposeUpdate(db, id, { action: 'carry naloxone' }, undefined, 'drafter')).toEqual({ outcome: 'counted', have: 1, need: 2 });
+    expect([action(), findAlert(db, id)!.version]).toEqual([before, 1]);
+    expect(approveUpdate(db, id, 'drafter')).toEqual({ outcome: 'already' });
+    const applied = approveUpdate(db, id, 'second');
+    expect(applied.outcome).toBe('applied');
+    expect([action(), findAlert(db, id)!.version, findAlert(db, id)!.pendingFields]).toEqual(['carry naloxone', 2, null]);
+    expect(approveUpdate(db, id, 'third')).toEqual({ outcome: 'none' });
+    // A new proposal replaces one still waiting; withdrawn, nothing can be changed.
+    proposeUpdate(db, id, { action: 'first idea' }, undefined, 'drafter');
+    proposeUpdate(db, id, { action: 'second idea' }, undefined, 'third');
+    approveUpdate(db, id, 'drafter');
+    expect(action()).toBe('second idea');
+    withdrawAlert(db, id, NOW);
+    expect(proposeUpdate(db, id, { action: 'late' }, undefined, 'drafter')).toEqual({ outcome: 'not-live', status: 'withdrawn' });
+    // With ALERT_APPROVALS=1 a change applies at once.
+    const solo = approved(db, ['north'], 1);
+    expect(proposeUpdate(db, solo, { action: 'now' }, undefined, 'drafter').outcome).toBe('applied');
   });
 
   it('a draft names every bad field and what was expected', () => {

@@ -8,7 +8,7 @@ import type { AlertRow } from '../../db/schema.js';
 import type { AlertTexts, Broadcaster } from '../../alerts/broadcaster.js';
 import { parseDraft } from '../../alerts/draft.js';
 import { splitRegions } from '../../alerts/regions.js';
-import { approve, cancelDraft, claimChannel, createDraft, figuresOf, findAlert, recentAlerts, updateAlert, withdrawAlert } from '../../alerts/store.js';
+import { approve, approveUpdate, cancelDraft, claimChannel, createDraft, figuresOf, findAlert, proposeUpdate, recentAlerts, withdrawAlert, type Revision } from '../../alerts/store.js';
 import type { Subscriptions } from '../../alerts/subscriptions.js';
 import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
@@ -179,6 +179,29 @@ export function createStaffAlertsFeature(deps: BotDeps, tools: AlertsTools, t: (
     return false;
   }
 
+  /** Says what became of a change to a live alert; an applied one edits what went out. */
+  async function revised(ctx: BotContext, id: number, result: Revision): Promise<void> {
+    switch (result.outcome) {
+      case 'missing':
+        return void (await say(ctx, t('staff-alert-not-found', { id })));
+      case 'not-live':
+        return void (await say(ctx, t('staff-alert-not-live', { id, status: t(`staff-alert-status-${result.status}`) })));
+      case 'none':
+        return void (await say(ctx, t('staff-alert-no-update', { id })));
+      case 'already':
+        return void (await say(ctx, t('staff-alert-own-update', { id })));
+      case 'counted':
+        return void (await say(ctx, t('staff-alert-update-waits', { id, have: result.have, need: result.need }), {
+          reply_markup: new InlineKeyboard().text(t('staff-alert-approve-update', { id }), `alert:revise:${id}`),
+        }));
+      case 'applied':
+        claimChannel(db, id, 'sent', 'edit');
+        broadcaster.wake();
+        if (ctx.callbackQuery?.message) await ctx.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined);
+        await say(ctx, t('staff-alert-updated', { id }));
+    }
+  }
+
   async function doApprove(ctx: BotContext, id: number): Promise<void> {
     if (!(await isMember(ctx))) return;
     const result = approve(db, id, privacy.staffKey(ctx.from!.id), now());
@@ -190,6 +213,8 @@ export function createStaffAlertsFeature(deps: BotDeps, tools: AlertsTools, t: (
       case 'expired':
         return void (await say(ctx, t('staff-alert-expired-draft', { id })));
       case 'not-draft':
+        // A live alert with a change waiting: "/alert approve N" agrees to the change.
+        if (findAlert(db, id)?.pendingFields) return revised(ctx, id, approveUpdate(db, id, privacy.staffKey(ctx.from!.id)));
         return void (await say(ctx, t('staff-alert-not-draft', { id, status: t(`staff-alert-status-${result.status}`) })));
       case 'counted':
         return void (await say(ctx, t('staff-alert-counted', { id, have: result.have, need: result.need })));
@@ -273,20 +298,18 @@ export function createStaffAlertsFeature(deps: BotDeps, tools: AlertsTools, t: (
     // update: the fields on the next lines replace those of the alert.
     const parsed = parseDraft(rest.join('\n'), { regions: alertRegionsOf(deps.content.settings), languages: deps.content.languages, channels: Object.keys(config.channels), timezone: config.timezone, now: now(), partial: true });
     if (!parsed.ok) return void (await say(ctx, t('staff-alert-problems', { list: parsed.problems.map((p) => `• ${escapeHtml(p)}`).join('\n') })));
-    const updated = updateAlert(db, alert.id, parsed.alert.fields, parsed.alert.expiresAt || undefined);
-    if (!updated) return void (await say(ctx, t('staff-alert-not-live', { id: alert.id, status: t(`staff-alert-status-${alert.status}`) })));
-    claimChannel(db, alert.id, 'sent', 'edit');
-    broadcaster.wake();
-    await say(ctx, t('staff-alert-updated', { id: alert.id }));
+    // Held until as many people agree as for the alert itself (applied at once with ALERT_APPROVALS=1).
+    await revised(ctx, alert.id, proposeUpdate(db, alert.id, parsed.alert.fields, parsed.alert.expiresAt || undefined, privacy.staffKey(ctx.from!.id)));
   });
 
-  staff.callbackQuery(/^alert:(approve|cancel):(\d{1,9})$/, async (ctx) => {
+  staff.callbackQuery(/^alert:(approve|cancel|revise):(\d{1,9})$/, async (ctx) => {
     await ctx.answerCallbackQuery();
     const id = Number(ctx.match[2]);
     const alert = findAlert(db, id);
     if (!alert || alert.chatId !== ctx.chat!.id) return;
     if (ctx.match[1] === 'approve') return doApprove(ctx, id);
     if (!(await isMember(ctx))) return;
+    if (ctx.match[1] === 'revise') return revised(ctx, id, approveUpdate(db, id, privacy.staffKey(ctx.from!.id)));
     if (alert.status === 'draft' && cancelDraft(db, id, now())) {
       await ctx.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined);
       await say(ctx, t('staff-alert-cancelled', { id }));
