@@ -106,10 +106,11 @@ forget-nothing = ✅ We held nothing else about you: there was nothing more to e
 forget-item-client = your code and nickname ({ $pseudonym })
 forget-item-chat = your encrypted chat number
 forget-item-language = your language choice
-forget-item-cases = { $count ->
-    [one] your conversation with a consultant, with its topic in the team's chat and every copy of your messages in it
-   *[other] your { $count } conversations with consultants, with their topics in the team's chat and every copy of your messages in them
-}
+forget-item-cases =
+    { $count ->
+        [one] your conversation with a consultant, with its topic in the team's chat and every copy of your messages in it
+       *[other] your { $count } conversations with consultants, with their topics in the team's chat and every copy of your messages in them
+    }
 
 ## Unexpected input
 unknown-command =
@@ -282,10 +283,11 @@ staff-none = none
 flood-slow-down = 🐢 You are sending messages very fast. Everything for a consultant still reaches them, in order; please slow down a little.
 
 ## Leaving no trace (Clear this chat, /forget, retention)
-retention-days = { $retention } { $retention ->
-    [one] day
-   *[other] days
-}
+retention-days =
+    { $retention } { $retention ->
+        [one] day
+       *[other] days
+    }
 button-clear-chat = 🧹 Clear this chat
 clear-confirm =
     🧹 <b>Clear this chat?</b>
@@ -806,14 +808,16 @@ checkin-status = 🫂 Your check-in is on: the next "are you OK?" comes at about
 checkin-status-escalated = 🫂 You did not answer, so whoever you chose was alerted. Tap "I'm OK" when you can: they will be told.
 checkin-cancelled = Check-in cancelled. Nothing was kept.
 checkin-none = No check-in is on. /checkin starts one.
-checkin-ok = 💚 Good to hear. The check-in has ended and its plan is deleted.{ $alerted ->
-    [yes] {" "}Whoever was alerted is being told you answered.
-   *[other] {""}
-}
-checkin-ended = The check-in has ended and its plan is deleted.{ $alerted ->
-    [yes] {" "}Whoever was alerted is being told.
-   *[other] {""}
-}
+checkin-ok =
+    💚 Good to hear. The check-in has ended and its plan is deleted.{ $alerted ->
+        [yes] {" "}Whoever was alerted is being told you answered.
+       *[other] {""}
+    }
+checkin-ended =
+    The check-in has ended and its plan is deleted.{ $alerted ->
+        [yes] {" "}Whoever was alerted is being told.
+       *[other] {""}
+    }
 checkin-button-again = 🫂 New check-in
 checkin-button-ok = ✅ I'm OK
 checkin-button-extend = ⏱ +15 min
@@ -821,12 +825,13 @@ checkin-button-end = ⏹ End check-in
 checkin-extended = ⏱ OK, the next "are you OK?" comes at about { $time }.
 checkin-ask = 🫂 <b>Are you OK?</b> Tap the button (or write anything).
 checkin-ask-again = 🫂 <b>Are you OK?</b> This is the second ask. If you don't answer in a few minutes, whoever you chose will be alerted.
-checkin-escalated = ⚠️ You did not answer. { $who ->
-    [both] Your buddy and the on-duty team have been alerted.
-    [buddy] Your buddy has been alerted.
-    [team] The on-duty team has been alerted.
-   *[none] Nobody was chosen to be alerted.
-} Tap "I'm OK" as soon as you can.
+checkin-escalated =
+    ⚠️ You did not answer. { $who ->
+        [both] Your buddy and the on-duty team have been alerted.
+        [buddy] Your buddy has been alerted.
+        [team] The on-duty team has been alerted.
+       *[none] Nobody was chosen to be alerted.
+    } Tap "I'm OK" as soon as you can.
 checkin-buddy-alert =
     ⚠️ <b>Check-in alert</b>
 
@@ -843,10 +848,11 @@ checkin-buddy-expired = Check-in: the alert you got has expired without an answe
 checkin-buddy-paired = 👥 You have a buddy. If you choose it in a check-in, they get an alert with your plan when you don't answer. The bot never shows them your account, and never shows you theirs.
 checkin-buddy-none =
     👥 A buddy is someone you trust who gets an alert if you don't answer a check-in. Invite them with a one-time link: they open the bot with it and agree. The bot never shows them your account (only the plan you write), and never shows you theirs.
-checkin-buddy-of = You are the check-in buddy of { $count } { $count ->
-    [one] person
-   *[other] people
-}.
+checkin-buddy-of =
+    You are the check-in buddy of { $count } { $count ->
+        [one] person
+       *[other] people
+    }.
 checkin-button-buddy-remove = ✖️ Remove my buddy
 checkin-button-buddy-invite = 🔗 Create an invitation link
 checkin-button-buddy-quit = ✖️ Stop being a buddy
