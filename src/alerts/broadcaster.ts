@@ -301,7 +301,8 @@ export class Broadcaster {
     const due = db.$client.prepare<[], { id: number; state: string }>("SELECT id, channel_state AS state FROM alerts WHERE channel_state IN ('queued', 'edit', 'withdraw')").all();
     for (const { id, state } of due) {
       const alert = findAlert(db, id)!;
-      const chat = alert.channel ? channels[alert.channel] : undefined;
+      // A copy already posted is edited or answered where it is, whatever CHANNELS names now.
+      const chat = state !== 'queued' && alert.channelChatId !== null ? alert.channelChatId : alert.channel ? channels[alert.channel] : undefined;
       if (chat === undefined) {
         setChannel(db, id, 'failed');
         continue;
@@ -316,7 +317,10 @@ export class Broadcaster {
       pacer.record(paceId, now);
       const options = { parse_mode: 'HTML' as const, link_preview_options: { is_disabled: true } };
       const work = (async () => {
-        if (state === 'queued') return void setChannel(db, id, 'sent', (await api.sendMessage(chat, texts.channel(alert), options)).message_id);
+        if (state === 'queued') {
+          const posted = await api.sendMessage(chat, texts.channel(alert), options);
+          return void setChannel(db, id, 'sent', { chatId: posted.chat.id, messageId: posted.message_id });
+        }
         if (state === 'edit') {
           await api.editMessageText(chat, alert.channelMessageId!, texts.channel(alert), options).catch((error: unknown) => {
             if (classifyError(error).kind !== 'not-modified') throw error;

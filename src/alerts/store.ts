@@ -231,7 +231,7 @@ export function dropSettledRows(db: Db, id: number): void {
   if (!alert || isLive(alert) || alert.status === 'draft') return;
   db.$client.prepare("DELETE FROM alert_deliveries WHERE alert_id = ? AND state <> 'sending' AND (notice IS NULL OR notice NOT IN ('queued', 'sending'))").run(id);
   if (alert.channelState === 'sent' || alert.channelState === 'unknown' || alert.channelState === 'failed') {
-    db.update(alerts).set({ channelMessageId: null }).where(eq(alerts.id, id)).run();
+    db.update(alerts).set({ channelMessageId: null, channelChatId: null }).where(eq(alerts.id, id)).run();
   }
 }
 
@@ -411,6 +411,8 @@ export function claimChannel(db: Db, id: number, from: string, to: string): bool
   return db.$client.prepare('UPDATE alerts SET channel_state = ? WHERE id = ? AND channel_state = ?').run(to, id, from).changes > 0;
 }
 
-export function setChannel(db: Db, id: number, state: string | null, messageId?: number | null): void {
-  db.update(alerts).set({ channelState: state, ...(messageId !== undefined ? { channelMessageId: messageId } : {}) }).where(eq(alerts.id, id)).run();
+/** `posted`: the message and the chat it is in, recorded together (null forgets both). */
+export function setChannel(db: Db, id: number, state: string | null, posted?: { chatId: number; messageId: number } | null): void {
+  const where = posted === undefined ? {} : { channelMessageId: posted?.messageId ?? null, channelChatId: posted?.chatId ?? null };
+  db.update(alerts).set({ channelState: state, ...where }).where(eq(alerts.id, id)).run();
 }

@@ -486,6 +486,8 @@ export const alerts = sqliteTable('alerts', {
   /** The channel copy: sending | sent | failed | unknown; its message id while the alert lives. */
   channelState: text('channel_state'),
   channelMessageId: integer('channel_message_id'),
+  /** The chat `channel_message_id` is in (as Telegram answered the post): an edit or a withdrawal goes there even if CHANNELS is re-pointed meanwhile. */
+  channelChatId: integer('channel_chat_id'),
 });
 
 export type AlertRow = typeof alerts.$inferSelect;

@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { Broadcaster, type AlertTexts } from '../../src/alerts/broadcaster.js';
 import { parseDraft } from '../../src/alerts/draft.js';
-import { approve, approveUpdate, createDraft, expireDue, findAlert, markSending, nextWork, proposeUpdate, withdrawAlert } from '../../src/alerts/store.js';
+import { approve, approveUpdate, claimChannel, createDraft, expireDue, findAlert, markSending, nextWork, proposeUpdate, withdrawAlert } from '../../src/alerts/store.js';
 import { Subscriptions } from '../../src/alerts/subscriptions.js';
 import type { Db } from '../../src/db/connection.js';
 import { createPrivacy } from '../../src/privacy/keys.js';
@@ -34,7 +34,7 @@ function fakeApi(fail: (call: Call, n: number) => unknown = () => undefined): { 
     const error = fail(record, n);
     if (error) throw error;
     calls.push(record);
-    return { message_id: ++id };
+    return { message_id: ++id, chat: { id: typeof chat === 'number' ? chat : -100_999 } };
   };
   const api = {
     sendMessage: (chat: number, text: string) => call('sendMessage', chat, text),
@@ -50,8 +50,8 @@ function setup(subscribers: { chat: number; regions: string[]; lang?: string }[]
   return { db, subscriptions };
 }
 
-function broadcaster(db: Db, subscriptions: Subscriptions, api: Api, pacer = new Pacer(NO_LIMITS), clock = () => NOW) {
-  return new Broadcaster({ db, api, pacer, logger: pino({ level: 'silent' }), subscriptions, texts, channels: {}, clock, steady: clock, headroom: 5, concurrency: 4 });
+function broadcaster(db: Db, subscriptions: Subscriptions, api: Api, pacer = new Pacer(NO_LIMITS), clock = () => NOW, channels: Record<string, string | number> = {}) {
+  return new Broadcaster({ db, api, pacer, logger: pino({ level: 'silent' }), subscriptions, texts, channels, clock, steady: clock, headroom: 5, concurrency: 4 });
 }
 
 function approved(db: Db, regions: string[], approvalsNeeded = 2): number {
@@ -152,6 +152,31 @@ describe('drug alerts: the broadcast', () => {
     expect(await again.drain(2_000)).toBe(true);
     await again.stop();
     expect(calls).toHaveLength(2);
+  });
+
+  it('the channel copy is edited and answered in the chat it was posted in, even after CHANNELS names another', async () => {
+    const { db, subscriptions } = setup([]);
+    const { row } = createDraft(db, { regions: ['north'], severity: 'high', fields: FIELDS, expiresAt: NOW + 3_600_000, channel: 'news' }, { chatId: -100, staffKey: 'drafter', approvalsNeeded: 1 }, NOW);
+    approve(db, row.id, 'drafter', NOW);
+    const { api, calls } = fakeApi();
+    const channels: Record<string, number> = { news: -100_111 };
+    const b = broadcaster(db, subscriptions, api, new Pacer(NO_LIMITS), () => NOW, channels);
+    const callsReach = async (n: number) => {
+      for (let i = 0; i < 250 && calls.length < n; i++) await new Promise((r) => setTimeout(r, 20));
+    };
+    b.start();
+    await callsReach(1);
+    expect(calls).toEqual([{ method: 'sendMessage', chat: -100_111, text: `channel ${row.id}` }]);
+    channels.news = -100_222; // re-pointed while the alert holds
+    proposeUpdate(db, row.id, { action: 'carry naloxone' }, undefined, 'drafter');
+    claimChannel(db, row.id, 'sent', 'edit');
+    b.wake();
+    await callsReach(2);
+    withdrawAlert(db, row.id, NOW);
+    b.wake();
+    await callsReach(3);
+    await b.stop();
+    expect(calls.slice(1).map((c) => [c.method, c.chat])).toEqual([['editMessageText', -100_111], ['sendMessage', -100_111]]);
   });
 
   it('403 drops the subscription; 429 waits and sends once; a request that may have left is not sent again', async () => {

@@ -1,0 +1,1 @@
+ALTER TABLE `alerts` ADD `channel_chat_id` integer;
