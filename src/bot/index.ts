@@ -306,7 +306,7 @@ export function createBot(deps: BotDeps, botConfig?: BotConfig<BotContext>): Cre
   inbox.careDue = (row) => void care.deliver(row.consultantId!, row).catch((error: unknown) => logger.warn({ err: error }, 'a check-in was not delivered'));
   protectedBot.use(care.feature);
 
-  const stories = createStoriesFeature(deps, i18n, members, bot.api);
+  const stories = createStoriesFeature(deps, i18n, members, bot.api, () => erasure.runPending());
   const privateChats = protectedBot.chatType('private');
   // First: while a report is being written, every update reaches its flow, which hands commands and the
   // emergency button on (and ends), instead of staying open behind the screens they show.

@@ -5,7 +5,7 @@ import { CHAT_REF_BINDING, randomPseudonym, type Privacy } from '../privacy/keys
 import type { Db } from './connection.js';
 import { coarsenStats } from './case-stats.js';
 import { caseTraces, queueDeletions } from './deletions.js';
-import { cases, chatTraces, clients, conversationState, reports, surveyProgress, type ClientRow } from './schema.js';
+import { cases, chatTraces, clients, conversationState, reports, stories, surveyProgress, type ClientRow } from './schema.js';
 
 export function today(now: Date = new Date()): string {
   return now.toISOString().slice(0, 10);
@@ -100,6 +100,11 @@ export function forgetClient(db: Db, key: string, teamChatRef?: (teamChatId: num
     if (teamChatRef) {
       const open = db.select().from(reports).where(eq(reports.clientKey, key)).all();
       queueDeletions(db, open.flatMap((r) => [r.cardMessageId, r.photoMessageId].flatMap((messageId) => (messageId === null ? [] : [{ chatRef: teamChatRef(r.chatId), messageId }]))));
+    }
+    // Their stories not yet decided go (by ON DELETE CASCADE) with the messages showing their words to the editors.
+    if (teamChatRef) {
+      const own = db.select({ editorMessages: stories.editorMessages }).from(stories).where(eq(stories.clientKey, key)).all();
+      queueDeletions(db, own.flatMap((r) => (JSON.parse(r.editorMessages) as [number, number][]).map(([chatId, messageId]) => ({ chatRef: teamChatRef(chatId), messageId }))));
     }
     const rows: Record<string, number> = {};
     for (const { table, column } of dependentTables(db)) {

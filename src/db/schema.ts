@@ -746,6 +746,11 @@ export const stories = sqliteTable(
     sealedOriginal: text('sealed_original'),
     /** The text as an editor changed it, sealed; null while unedited; gone once decided. */
     sealedEdited: text('sealed_edited'),
+    /**
+     * The bot's messages in the editors' chat that show the story's words (its cards, the author's answers), as
+     * JSON [[chatId, messageId], …]: deleted there when the author withdraws it or uses /forget.
+     */
+    editorMessages: text('editor_messages').notNull().default('[]'),
     /** Channel alias from CHANNELS chosen by an editor (null: the language's channel from content). */
     channel: text('channel'),
     /** JSON array of the Telegram ids of the editors who approved the text as it is now (staff are not anonymous to the system). */

@@ -262,3 +262,17 @@ export function openNumbers(db: Db, clientKey: string): string[] {
   return openStoriesOf(db, clientKey).map((s) => s.number!);
 }
 
+
+/** Records messages in the editors' chat that show a story's words (deleted with it on withdrawal or /forget). */
+export function addEditorMessages(db: Db, id: number, chatId: number, messageIds: number[]): void {
+  if (messageIds.length === 0) return;
+  const row = db.select({ editorMessages: stories.editorMessages }).from(stories).where(eq(stories.id, id)).get();
+  if (!row) return;
+  const pairs = [...(JSON.parse(row.editorMessages) as [number, number][]), ...messageIds.map((m): [number, number] => [chatId, m])];
+  db.update(stories).set({ editorMessages: JSON.stringify(pairs) }).where(eq(stories.id, id)).run();
+}
+
+/** Where a story's words are in the editors' chat: chat and message, paired. */
+export function editorMessagesOf(row: Pick<StoryRow, 'editorMessages'>): { chatId: number; messageId: number }[] {
+  return (JSON.parse(row.editorMessages) as [number, number][]).map(([chatId, messageId]) => ({ chatId, messageId }));
+}

@@ -193,6 +193,8 @@ describe('readers\' stories, end to end', () => {
     fake.pressButton(client, limit, `st:wd:${third}`);
     await sees(client.id, new RegExp(`${third}</b> is withdrawn|${third} is withdrawn`));
     await sees(editorsChat.id, new RegExp(`The author withdrew story ${third}`));
+    // Its words are gone from the editors' chat too (the cards that showed them).
+    await until(() => !fake.messages(editorsChat.id).some((m) => /pharmacy on duty was kind/.test(textOf(m))) || undefined, 'the withdrawn story gone from the editors chat');
     await until(() => row(third)?.chatRef === null, 'the author unlinked');
     expect(row(third)).toMatchObject({ status: 'withdrawn', chatRef: null, clientKey: null, sealedOriginal: null });
     fake.sendText(vera, `/story ${third}`, { chatId: editorsChat.id });
@@ -213,6 +215,7 @@ describe('readers\' stories, end to end', () => {
     await press(other, other.id, 'forget:yes');
     expect(textOf(await sees(other.id, /erased|deleted/i))).toMatch(/your stories not yet published \(2\), withdrawn/);
     await sees(editorsChat.id, new RegExp(`stories ${waiting} are withdrawn and deleted`));
+    expect(fake.messages(editorsChat.id).some((m) => /salts went badly/.test(textOf(m)))).toBe(false);
     expect(row(waiting)).toBeUndefined();
     expect(bot.db.select().from(stories).where(eq(stories.status, 'draft')).all()).toHaveLength(0);
     fake.sendText(vera, `/story_ask ${waiting} still there?`, { chatId: editorsChat.id });

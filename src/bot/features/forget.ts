@@ -81,7 +81,7 @@ export function createForgetFeature({ db, logger, privacy }: BotDeps, tools: For
     if (erased && stories.length > 0) await tools.storiesForgotten?.(stories);
     // Then the team's chat: the topics of every case (with every copy in them) and reminders naming them.
     // Their open reports' cards and photos in the moderation chat go too (queued with the rows).
-    if (erased?.rows.reports) await erasure.runPending();
+    if (erased?.rows.reports || erased?.rows.stories) await erasure.runPending();
     if (erased && erased.caseIds.length > 0) {
       const run = await erasure.runPending();
       // Each team that had one of the cases is told (in its General topic).

@@ -8,6 +8,7 @@ import { scrubIdentifiers } from '../../privacy/scrub.js';
 import { framedStory, loadStoryContent, storyLimit, type StoryContent } from '../../stories/content.js';
 import { publishStory, resolveInDoubt } from '../../stories/publish.js';
 import {
+  addEditorMessages,
   answerGiven,
   answeringStory,
   appendToDraft,
@@ -20,6 +21,7 @@ import {
   decideStory,
   deleteDraft,
   editStory,
+  editorMessagesOf,
   findDraft,
   findStory,
   finishWriting,
@@ -43,6 +45,8 @@ import {
 } from '../../stories/store.js';
 import { classifyError } from '../../telegram/errors.js';
 import { findOpenCase } from '../../inbox/cases.js';
+import { queueDeletions } from '../../db/deletions.js';
+import { CHAT_REF_BINDING } from '../../privacy/keys.js';
 import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
 import type { StaffMembers } from '../staff-members.js';
@@ -70,7 +74,7 @@ export interface StoriesFeature {
  * different editors), edit, ask, choose the channel or reject. Publishing goes through the posts'
  * ledger (src/stories/publish.ts); the author is told of the decision, then unlinked.
  */
-export function createStoriesFeature(deps: BotDeps, i18n: I18n<BotContext>, members: StaffMembers, api: Api): StoriesFeature {
+export function createStoriesFeature(deps: BotDeps, i18n: I18n<BotContext>, members: StaffMembers, api: Api, runDeletions: () => Promise<unknown> = async () => undefined): StoriesFeature {
   const { db, privacy, config } = deps;
   const sealer = privacy.stories;
   const needed = config.stories.approvals;
@@ -121,11 +125,18 @@ export function createStoriesFeature(deps: BotDeps, i18n: I18n<BotContext>, memb
     if (note) await api.sendMessage(config.editorsChatId, note, HTML);
     for (const [index, part] of parts.entries()) {
       const last = index === parts.length - 1;
-      await api.sendMessage(config.editorsChatId, part, {
+      const sent = await api.sendMessage(config.editorsChatId, part, {
         ...HTML,
         ...(last ? { reply_markup: approveButton(row) } : {}),
       });
+      addEditorMessages(db, row.id, sent.chat.id, [sent.message_id]);
     }
+  }
+
+  /** The author took the story back: what showed its words to the editors goes too. */
+  async function deleteEditorMessages(row: StoryRow): Promise<void> {
+    queueDeletions(db, editorMessagesOf(row).map(({ chatId, messageId }) => ({ chatRef: privacy.encryptChatId(chatId, CHAT_REF_BINDING.deletion), messageId })));
+    await runDeletions();
   }
 
   const toEditors = (html: string) => api.sendMessage(config.editorsChatId, html, HTML).then(() => undefined);
@@ -202,7 +213,8 @@ export function createStoriesFeature(deps: BotDeps, i18n: I18n<BotContext>, memb
       if (!ctx.msg.text) return void (await ctx.reply(ctx.t('story-no-media'), HTML));
       answerGiven(db, answering.id);
       const scrubbed = scrubIdentifiers(ctx.msg.text);
-      await toEditors(et('editors-story-answer', { number: answering.number!, answer: escapeHtml(scrubbed.text) }));
+      const sent = await api.sendMessage(config.editorsChatId, et('editors-story-answer', { number: answering.number!, answer: escapeHtml(scrubbed.text) }), HTML);
+      addEditorMessages(db, answering.id, sent.chat.id, [sent.message_id]);
       await ctx.reply(ctx.t('story-answer-sent', { number: answering.number! }), HTML);
       return;
     }
@@ -308,6 +320,7 @@ export function createStoriesFeature(deps: BotDeps, i18n: I18n<BotContext>, memb
     const decided = decideStory(db, row.id, 'withdrawn', clock());
     await ctx.editMessageReplyMarkup().catch(() => undefined);
     if (!decided) return void (await ctx.reply(ctx.t('story-not-open', { number: row.number! }), HTML));
+    await deleteEditorMessages(findStory(db, row.number!) ?? row);
     await toEditors(et('editors-story-withdrawn', { number: row.number! }));
     await tellAuthor(decided, decisionText(decided));
   });

@@ -1,0 +1,1 @@
+ALTER TABLE `stories` ADD `editor_messages` text DEFAULT '[]' NOT NULL;
