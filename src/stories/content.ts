@@ -1,10 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { formatProblem, parseFrontMatter, type ContentProblem } from '../content/front-matter.js';
 import { escapeHtml, renderMarkdown } from '../content/markdown.js';
 import { parseSignOff } from '../content/signoff.js';
 import { MESSAGE_LIMIT, visibleLength } from '../content/split.js';
+import { readContentFile } from '../content/paths.js';
 
 /**
  * What a language says about readers' stories, from content/stories/<lang>.md:
@@ -57,7 +58,8 @@ export function loadStoryContent(root: string, lang: string): StoryContent {
   const file = join('stories', `${lang}.md`);
   const path = join(root, file);
   if (!existsSync(path)) throw new Error(`${file} is missing: readers' stories in ${lang} need their frame and rules there`);
-  const parsed = parseFrontMatter(file, readFileSync(path, 'utf8'), schema);
+  // As all content: a regular file inside the folder (never a FIFO or a link out of it), of bounded size.
+  const parsed = parseFrontMatter(file, readContentFile(root, path, 256 * 1024).toString('utf8'), schema);
   if (!parsed.ok) throw new Error(parsed.problems.map(formatProblem).join('; '));
   const signOff = parseSignOff(file, parsed.data as never, parsed.lineOf);
   if (signOff.problems.length > 0) throw new Error(signOff.problems.map(formatProblem).join('; '));

@@ -176,3 +176,19 @@ describe('publishing a story once', () => {
     expect(ledger(db)).toEqual([]);
   });
 });
+
+describe('the stories content file', () => {
+  it('is read as content is: a FIFO or a link out of the folder is refused, never opened', async () => {
+    const { mkdtempSync, mkdirSync, symlinkSync, writeFileSync } = await import('node:fs');
+    const { execFileSync } = await import('node:child_process');
+    const { tmpdir } = await import('node:os');
+    const root = mkdtempSync(join(tmpdir(), 'stories-hostile-'));
+    mkdirSync(join(root, 'stories'));
+    const outside = join(mkdtempSync(join(tmpdir(), 'outside-')), 'secret.md');
+    writeFileSync(outside, '---\ntitle: x\n---\nsecret');
+    symlinkSync(outside, join(root, 'stories', 'en.md'));
+    expect(() => loadStoryContent(root, 'en')).toThrow(/outside the content folder/);
+    execFileSync('mkfifo', [join(root, 'stories', 'ru.md')]);
+    expect(() => loadStoryContent(root, 'ru')).toThrow(/not a regular file/);
+  });
+});
